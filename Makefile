@@ -1,0 +1,42 @@
+# Baromètre — the two commands of the README are `make demo` and `make test`.
+SHELL := /bin/bash
+export UV_PYTHON_DOWNLOADS := never
+export UV_COMPILE_BYTECODE := 1
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+
+.PHONY: demo test lint format venv venv-dev serve worker bench-engine clean
+
+venv:
+	@scripts/bootstrap.sh --no-dev --inexact
+
+venv-dev:
+	@scripts/bootstrap.sh
+
+## make demo: environment, SQLite database under var/, demo data, then serve on :8000
+demo: venv
+	@mkdir -p var
+	BAROMETRE_DEBUG=true $(BIN)/barometre demo
+
+## make test: development dependencies and the whole test suite
+test: venv-dev
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: venv-dev
+	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests
+	BAROMETRE_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: venv-dev
+	$(BIN)/ruff format src tests
+	$(BIN)/ruff check --fix src tests
+
+serve: venv
+	BAROMETRE_DEBUG=true $(BIN)/barometre serve
+
+worker: venv
+	BAROMETRE_DEBUG=true $(BIN)/barometre db_worker
+
+clean:
+	rm -rf var/barometre.sqlite3* var/media var/static

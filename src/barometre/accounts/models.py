@@ -1,0 +1,87 @@
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from barometre.structures.models import Structure
+
+
+class Role(models.TextChoices):
+    OPERATOR = "operator", "Opérateur du baromètre"
+    AUDITOR = "auditor", "Enquêteur mystère"
+    MANAGER = "manager", "Responsable qualité"
+    AGENT = "agent", "Agent"
+    VIEWER = "viewer", "Lecteur"
+
+
+# Roles that act for a given structure and therefore need one.
+STRUCTURE_ROLES = frozenset({Role.MANAGER, Role.AGENT, Role.VIEWER})
+
+
+class User(AbstractUser):
+    email = models.EmailField("adresse électronique", blank=True)
+
+    class Meta:
+        verbose_name = "utilisateur"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def roles(self) -> set[str]:
+        if not hasattr(self, "_roles_cache"):
+            self._roles_cache = set(self.memberships.values_list("role", flat=True))
+        return self._roles_cache
+
+    @property
+    def is_operator(self) -> bool:
+        return self.is_superuser or Role.OPERATOR in self.roles
+
+    @property
+    def is_auditor(self) -> bool:
+        return Role.AUDITOR in self.roles
+
+    def structure_ids(self, *roles: str) -> set[int]:
+        """Structures this user acts for, optionally restricted to some roles."""
+        memberships = self.memberships.filter(structure__isnull=False)
+        if roles:
+            memberships = memberships.filter(role__in=roles)
+        return set(memberships.values_list("structure_id", flat=True))
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField("rôle", max_length=10, choices=Role.choices)
+    structure = models.ForeignKey(
+        Structure,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="memberships",
+        help_text="Obligatoire pour les responsables qualité, agents et lecteurs.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "rôle"
+        verbose_name_plural = "rôles"
+        ordering = ["role", "structure__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "structure"], name="unique_membership"),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=models.Q(structure__isnull=True),
+                name="unique_global_membership",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f" — {self.structure}" if self.structure_id else ""
+        return f"{self.get_role_display()}{where}"
+
+    def clean(self) -> None:
+        if self.role in STRUCTURE_ROLES and not self.structure_id:
+            raise ValidationError(
+                {"structure": "Ce rôle s'exerce pour une structure : choisissez-la."}
+            )
+        if self.role == Role.OPERATOR and self.structure_id:
+            raise ValidationError({"structure": "Un opérateur n'est rattaché à aucune structure."})

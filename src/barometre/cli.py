@@ -1,0 +1,45 @@
+"""The ``barometre`` command: the same commands as manage.py, with a friendlier help."""
+
+import os
+import sys
+
+COMMANDS = {
+    "demo": "prépare la base de démonstration et lance l'application",
+    "serve": "lance l'application web et le travailleur des tâches de fond",
+    "import-structures": "vérifie (et avec --commit, enregistre) un fichier de structures",
+    "export-structures": "exporte le registre des structures en XLSX ou CSV",
+    "migrate": "met la base de données à jour",
+    "createsuperuser": "crée un compte d'administration",
+    "db_worker": "exécute les tâches de fond (imports, calculs, rapports)",
+}
+
+HELP = """Baromètre — audits mystères et amélioration continue des services publics
+
+Usage : barometre COMMANDE [options]
+
+Commandes principales :
+{commands}
+
+Toutes les commandes de Django (manage.py) sont aussi disponibles : barometre help --all.
+Aide d'une commande : barometre COMMANDE --help
+"""
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "barometre.settings.main")
+    if len(argv) < 2 or (argv[1] in {"-h", "--help", "help"} and "--all" not in argv):
+        width = max(len(name) for name in COMMANDS)
+        lines = "\n".join(f"  {name:<{width}}  {text}" for name, text in COMMANDS.items())
+        sys.stdout.write(HELP.format(commands=lines))
+        return
+    if argv[1] == "help" and "--all" in argv:
+        argv = [argv[0], "help"]
+    argv[1] = argv[1].replace("-", "_") if argv[1] in COMMANDS else argv[1]
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["barometre", *argv[1:]])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""Writing tables for spreadsheet users: XLSX by default, CSV as French software reads it.
+
+Columns are declared as data (a header and a function of the row). Every text cell that
+a spreadsheet would run as a formula is neutralised.
+"""
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from openpyxl import Workbook
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: Callable[[object], object]
+
+
+def neutralize(value: object) -> object:
+    """Protect a cell against formula injection (OWASP: prefix with an apostrophe)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_cell(value: object) -> str:
+    value = neutralize(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if isinstance(value, float | Decimal):
+        return str(value).replace(".", ",")
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def write_csv(columns: list[Column], rows: Iterable[object]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([c.header for c in columns])
+    for row in rows:
+        writer.writerow([_csv_cell(c.value(row)) for c in columns])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def write_xlsx(columns: list[Column], rows: Iterable[object], sheet_title: str) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31])
+    sheet.append([c.header for c in columns])
+    for row in rows:
+        cells = []
+        for column in columns:
+            value = neutralize(column.value(row))
+            if isinstance(value, dt.datetime) and value.tzinfo:
+                value = value.replace(tzinfo=None)
+            cells.append(value)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,29 @@
+"""Forms rendered with the DSFR's field markup (labels, hints, error descriptions)."""
+
+from django import forms
+from dsfr.forms import DsfrBoundField
+from dsfr.utils import dsfr_input_class_attr
+
+
+class DsfrFormMixin:
+    template_name = "dsfr/form_snippet.html"
+    bound_field_class = DsfrBoundField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for visible in self.visible_fields():
+            dsfr_input_class_attr(visible)
+
+    def get_context(self):
+        context = super().get_context()
+        # The DSFR now marks optional fields rather than required ones.
+        context["DSFR_MARK_OPTIONAL_FIELDS"] = True
+        return context
+
+
+class DsfrForm(DsfrFormMixin, forms.Form):
+    pass
+
+
+class DsfrModelForm(DsfrFormMixin, forms.ModelForm):
+    pass

@@ -1,0 +1,158 @@
+"""A realistic demo registry: structures of every type (including Alsace-Moselle and
+overseas ones) and one user per role. Deterministic and idempotent.
+
+Communes use their real INSEE codes; other bodies get fictitious SIRETs with a valid key.
+"""
+
+import datetime as dt
+import hashlib
+
+from django.db import transaction
+
+from barometre.accounts.models import Membership, Role, User
+from barometre.structures.models import ContactPoint, Label, Structure
+
+DEMO_PASSWORD = "Barometre-demo-2025"  # noqa: S105 - printed to the demo user on purpose
+
+
+def fictitious_siret(seed: str) -> str:
+    """A 14-digit number whose Luhn key is valid, derived from ``seed``."""
+    digits = str(int(hashlib.sha256(seed.encode()).hexdigest(), 16))[:13]
+    for last in range(10):
+        candidate = digits + str(last)
+        total = 0
+        for index, char in enumerate(reversed(candidate)):
+            value = int(char) * (2 if index % 2 else 1)
+            total += value - 9 if value > 9 else value
+        if total % 10 == 0:
+            return candidate
+    raise AssertionError("unreachable: one of ten keys is always valid")
+
+
+# name, identifier (INSEE code or None for a SIRET), kind, population, département, city
+STRUCTURES = [
+    ("Préfecture du Loiret", None, "state", None, "45", "Orléans"),
+    ("Sous-préfecture de Montargis", None, "state", None, "45", "Montargis"),
+    ("Sous-préfecture de Pithiviers", None, "state", None, "45", "Pithiviers"),
+    ("Département de Loir-et-Cher", None, "department", 329_000, "41", "Blois"),
+    ("Département de la Mayenne", None, "department", 307_000, "53", "Laval"),
+    ("Département de la Haute-Garonne", None, "department", 1_435_000, "31", "Toulouse"),
+    ("Région Grand Est", None, "region", 5_560_000, "67", "Strasbourg"),
+    ("Région Hauts-de-France", None, "region", 5_980_000, "59", "Lille"),
+    ("Ville de Strasbourg", "67482", "commune", 291_000, "67", "Strasbourg"),
+    ("Ville de Villeurbanne", "69266", "commune", 156_000, "69", "Villeurbanne"),
+    ("Ville de Metz", "57463", "commune", 121_000, "57", "Metz"),
+    ("Ville de Bourg-en-Bresse", "01053", "commune", 41_000, "01", "Bourg-en-Bresse"),
+    ("Ville des Sables-d'Olonne", "85194", "commune", 48_000, "85", "Les Sables-d'Olonne"),
+    ("Ville de Guérande", "44069", "commune", 16_000, "44", "Guérande"),
+    ("Ville de Pagny-sur-Moselle", "54415", "commune", 4_125, "54", "Pagny-sur-Moselle"),
+    ("Ville de Saint-Denis", "97411", "commune", 153_000, "974", "Saint-Denis"),
+    ("Ville de Fort-de-France", "97209", "commune", 76_000, "972", "Fort-de-France"),
+    ("SICOVAL, communauté d'agglomération du sud-est toulousain", None, "intercommunality",
+     80_000, "31", "Labège"),
+    ("CapAtlantique La Baule-Guérande Agglo", None, "intercommunality", 76_000, "44",
+     "La Baule-Escoublac"),
+    ("Grand Besançon Métropole", None, "intercommunality", 200_000, "25", "Besançon"),
+    ("France Services de Viverols", None, "france_services", None, "63", "Viverols"),
+    ("France Services de Pithiviers", None, "france_services", None, "45", "Pithiviers"),
+    ("CCAS de Saumur", None, "social", None, "49", "Saumur"),
+    ("Maison départementale des solidarités des Graves", None, "social", None, "33",
+     "Villenave-d'Ornon"),
+    ("Centre hospitalier de Blois", None, "hospital", None, "41", "Blois"),
+    ("Office de tourisme et de thermalisme du Grand Dax", None, "economic", None, "40", "Dax"),
+    ("Maison de ma Région de Montauban", None, "economic", None, "82", "Montauban"),
+    ("Médiathèque de Guérande", None, "culture", None, "44", "Guérande"),
+    ("Direction départementale des territoires du Loiret", None, "state", None, "45",
+     "Orléans"),
+    ("CCI du Loiret", None, "other", None, "45", "Orléans"),
+]  # fmt: skip
+
+PARENTS = {
+    "Sous-préfecture de Montargis": "Préfecture du Loiret",
+    "Sous-préfecture de Pithiviers": "Préfecture du Loiret",
+    "Médiathèque de Guérande": "Ville de Guérande",
+    "Maison de ma Région de Montauban": "Région Hauts-de-France",
+}
+
+LABELS = {
+    "Préfecture du Loiret": [("qualepref", dt.date(2022, 6, 15), dt.date(2025, 6, 15)),
+                             ("marianne", dt.date(2016, 3, 1), None)],
+    "Ville de Villeurbanne": [("qualiville", dt.date(2012, 5, 1), None),
+                              ("marianne", dt.date(2016, 9, 1), dt.date(2027, 9, 1))],
+    "Département de Loir-et-Cher": [("iso9001", dt.date(2024, 2, 1), dt.date(2027, 2, 1))],
+    "Ville de Strasbourg": [("sp_silver", dt.date(2023, 11, 20), dt.date(2026, 11, 20))],
+    "Département de la Mayenne": [("sp_bronze", dt.date(2024, 4, 10), dt.date(2027, 4, 10))],
+}  # fmt: skip
+
+USERS = [
+    # username, first name, last name, role, structure name
+    ("operateur", "Olivia", "Opératrice", Role.OPERATOR, None),
+    ("enqueteur", "Élie", "Enquêteur", Role.AUDITOR, None),
+    ("qualite", "Magali", "Qualité", Role.MANAGER, "Préfecture du Loiret"),
+    ("agent", "Antoine", "Accueil", Role.AGENT, "Préfecture du Loiret"),
+    ("comite", "Claire", "Comité", Role.VIEWER, "Préfecture du Loiret"),
+    ("qualite-strasbourg", "Sophie", "Strasbourg", Role.MANAGER, "Ville de Strasbourg"),
+]
+
+
+def _slug(name: str) -> str:
+    return "".join(c for c in name.lower() if c.isalnum())[:20]
+
+
+@transaction.atomic
+def load_demo_data() -> list[tuple[str, str]]:
+    """Create (or refresh) the demo registry and users; returns (username, role label)."""
+    by_name: dict[str, Structure] = {}
+    for name, insee, kind, population, department, city in STRUCTURES:
+        identifier = insee or fictitious_siret(name)
+        structure, _ = Structure.objects.update_or_create(
+            identifier=identifier,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "population": population,
+                "department": department,
+                "city": city,
+            },
+        )
+        by_name[name] = structure
+        slug = _slug(city)
+        contacts = [
+            ("phone", f"02 38 {len(name) % 90 + 10:02d} {len(city) % 90 + 10:02d} 00"),
+            ("email", f"accueil@{slug}.example.fr"),
+            ("mail", f"Accueil, 1 place de la Mairie, {city}"),
+            ("website", f"https://www.{slug}.example.fr"),
+            ("visit", f"Accueil principal, {city}"),
+        ]
+        if kind in {"commune", "department", "region", "intercommunality"}:
+            contacts += [("social", f"https://facebook.com/{slug}"),
+                         ("reviews", f"Fiche d'établissement « {name} »")]  # fmt: skip
+        for channel, value in contacts:
+            ContactPoint.objects.get_or_create(structure=structure, channel=channel, value=value)
+    for child, parent in PARENTS.items():
+        Structure.objects.filter(pk=by_name[child].pk).update(parent=by_name[parent])
+    for name, labels in LABELS.items():
+        for kind, obtained, expires in labels:
+            Label.objects.update_or_create(
+                structure=by_name[name],
+                kind=kind,
+                defaults={"obtained_on": obtained, "expires_on": expires},
+            )
+    logins = []
+    for username, first, last, role, structure_name in USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first, "last_name": last,
+                      "email": f"{username}@demo.example.fr"},
+        )  # fmt: skip
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        structure = by_name.get(structure_name) if structure_name else None
+        Membership.objects.get_or_create(user=user, role=role, structure=structure)
+        if role == Role.OPERATOR and not user.is_staff:
+            user.is_staff = user.is_superuser = True
+            user.save(update_fields=["is_staff", "is_superuser"])
+        where = f" ({structure_name})" if structure_name else ""
+        logins.append((username, f"{role.label}{where}"))
+    return logins

@@ -1,0 +1,1 @@
+"""Settings modules: main (every deployment, configured by environment) and test."""

@@ -1,0 +1,238 @@
+"""Settings, configured by environment variables only (see docs/configuration.md)."""
+
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from barometre.settings.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+
+DEBUG = env_bool("BAROMETRE_DEBUG", False)
+DATA_DIR = Path(env_str("BAROMETRE_DATA_DIR", str(BASE_DIR / "var")))
+
+_DEV_SECRET = "insecure-dev-only-secret-key-change-me-in-production-0123456789"  # noqa: S105 - debug only
+SECRET_KEY = env_str("BAROMETRE_SECRET_KEY", _DEV_SECRET if DEBUG else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "BAROMETRE_SECRET_KEY est obligatoire hors mode debug (BAROMETRE_DEBUG=true)."
+    )
+
+ALLOWED_HOSTS = env_list("BAROMETRE_ALLOWED_HOSTS", "localhost,127.0.0.1")
+CSRF_TRUSTED_ORIGINS = env_list("BAROMETRE_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.forms",
+    "dsfr",
+    "widget_tweaks",
+    "axes",
+    "mozilla_django_oidc",
+    "django_tasks_db",
+    "barometre.core",
+    "barometre.structures",
+    "barometre.accounts",
+    "barometre.web",
+    "barometre.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "barometre.urls"
+WSGI_APPLICATION = "barometre.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.csp",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "barometre.web.context_processors.operator_identity",
+            ],
+        },
+    },
+]
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'barometre.sqlite3'}"),
+        conn_max_age=env_int("BAROMETRE_DB_CONN_MAX_AGE", 0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL and a busy timeout let the web server and the task worker share the file.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "barometre.accounts.oidc.RoleAwareOIDCBackend",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+# Throttling of repeated login failures (django-axes, stored in the database so that it
+# holds across server processes).
+AXES_FAILURE_LIMIT = env_int("BAROMETRE_LOGIN_MAX_FAILURES", 5)
+AXES_COOLOFF_TIME = env_int("BAROMETRE_LOGIN_LOCKOUT_MINUTES", 15) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env_int("BAROMETRE_PROXY_COUNT", 0)
+
+# OpenID Connect (ProConnect or any compliant provider); disabled unless configured.
+OIDC_ENABLED = env_bool("BAROMETRE_OIDC_ENABLED", False)
+OIDC_PROVIDER_NAME = env_str("BAROMETRE_OIDC_PROVIDER_NAME", "ProConnect")
+OIDC_RP_CLIENT_ID = env_str("BAROMETRE_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("BAROMETRE_OIDC_CLIENT_SECRET", "")
+OIDC_RP_SIGN_ALGO = env_str("BAROMETRE_OIDC_SIGN_ALGO", "RS256")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("BAROMETRE_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("BAROMETRE_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("BAROMETRE_OIDC_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("BAROMETRE_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SCOPES = env_str("BAROMETRE_OIDC_SCOPES", "openid email given_name usual_name")
+OIDC_CREATE_USER = env_bool("BAROMETRE_OIDC_CREATE_USERS", False)
+OIDC_USE_NONCE = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+if OIDC_ENABLED and not (OIDC_RP_CLIENT_ID and OIDC_OP_AUTHORIZATION_ENDPOINT):
+    raise ImproperlyConfigured(
+        "BAROMETRE_OIDC_ENABLED=true demande BAROMETRE_OIDC_CLIENT_ID et les points d'accès."
+    )
+
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", "Français")]
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("BAROMETRE_STATIC_ROOT", str(DATA_DIR / "static")))
+MEDIA_URL = "/media/"
+MEDIA_ROOT = Path(env_str("BAROMETRE_MEDIA_ROOT", str(DATA_DIR / "media")))
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if not DEBUG
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+TASKS = {
+    "default": {
+        "BACKEND": env_str("BAROMETRE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
+    }
+}
+
+# E-mail: SMTP when a host is given, otherwise messages are written to the console.
+_EMAIL_HOST = env_str("BAROMETRE_EMAIL_HOST", "")
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _EMAIL_HOST,
+            "port": env_int("BAROMETRE_EMAIL_PORT", 587),
+            "username": env_str("BAROMETRE_EMAIL_USER", ""),
+            "password": env_str("BAROMETRE_EMAIL_PASSWORD", ""),
+            "use_tls": env_bool("BAROMETRE_EMAIL_USE_TLS", True),
+            "timeout": 20,
+        },
+    }
+    if _EMAIL_HOST
+    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
+DEFAULT_FROM_EMAIL = env_str("BAROMETRE_DEFAULT_FROM_EMAIL", "barometre@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Who runs this instance: shown in the header and footer. The Marianne "bloc marque" is
+# reserved for State services, so it appears only when the operator declares itself one.
+OPERATOR = {
+    "name": env_str("BAROMETRE_OPERATOR_NAME", "Baromètre"),
+    "tagline": env_str(
+        "BAROMETRE_OPERATOR_TAGLINE", "Mesurer et améliorer la relation aux usagers"
+    ),
+    "is_state_service": env_bool("BAROMETRE_OPERATOR_IS_STATE_SERVICE", False),
+    "brand": env_str("BAROMETRE_OPERATOR_BRAND", "République|Française"),
+    "logo_url": env_str("BAROMETRE_OPERATOR_LOGO_URL", ""),
+    "logo_alt": env_str("BAROMETRE_OPERATOR_LOGO_ALT", ""),
+    "contact_email": env_str("BAROMETRE_OPERATOR_CONTACT_EMAIL", ""),
+}
+
+IMPORT_MAX_BYTES = env_int("BAROMETRE_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+
+# Security. Production values by default; BAROMETRE_DEBUG relaxes those that need HTTPS.
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BAROMETRE_BEHIND_PROXY", False) else None
+)
+SECURE_SSL_REDIRECT = env_bool("BAROMETRE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SESSION_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = env_int("BAROMETRE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+from django.utils.csp import CSP  # noqa: E402
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("BAROMETRE_LOG_LEVEL", "INFO")},
+    "loggers": {"axes": {"level": "WARNING"}},
+}

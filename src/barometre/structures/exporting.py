@@ -1,0 +1,42 @@
+"""Exporting the registry in the same columns the import reads (round trip)."""
+
+from barometre.core.exporting import Column, write_csv, write_xlsx
+from barometre.structures.columns import CONTACT_COLUMNS, LABEL_COLUMNS, MULTI_VALUE_SEPARATOR
+from barometre.structures.models import Structure
+
+
+def _contacts(channel):
+    def value(structure: Structure) -> str:
+        return f" {MULTI_VALUE_SEPARATOR} ".join(
+            c.value for c in structure.contact_points.all() if c.channel == channel
+        )
+
+    return value
+
+
+def _label(kind):
+    def value(structure: Structure):
+        return next((lb.obtained_on for lb in structure.labels.all() if lb.kind == kind), None)
+
+    return value
+
+
+COLUMNS = [
+    Column("identifiant", lambda s: s.identifier),
+    Column("nom", lambda s: s.name),
+    Column("type", lambda s: s.kind),
+    Column("departement", lambda s: s.department),
+    Column("population", lambda s: s.population),
+    Column("commune", lambda s: s.city),
+    Column("code_postal", lambda s: s.postal_code),
+    Column("rattachement", lambda s: s.parent.identifier if s.parent else ""),
+    *(Column(name, _contacts(channel)) for name, channel in CONTACT_COLUMNS.items()),
+    *(Column(name, _label(kind)) for name, kind in LABEL_COLUMNS.items()),
+]
+
+
+def export_structures(queryset, fmt: str = "xlsx") -> bytes:
+    rows = queryset.select_related("parent").prefetch_related("contact_points", "labels")
+    if fmt == "csv":
+        return write_csv(COLUMNS, rows.iterator(chunk_size=500))
+    return write_xlsx(COLUMNS, rows.iterator(chunk_size=500), "Structures")

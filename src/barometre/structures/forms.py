@@ -1,0 +1,112 @@
+from django import forms
+from django.conf import settings
+
+from barometre.core.forms import DsfrForm, DsfrModelForm
+from barometre.structures.identifiers import identifier_problem, normalize_identifier
+from barometre.structures.models import (
+    DEPARTMENT_CHOICES,
+    ContactPoint,
+    Label,
+    Structure,
+    StructureKind,
+)
+
+
+class StructureFilterForm(DsfrForm):
+    q = forms.CharField(label="Rechercher", required=False, help_text="Nom, identifiant ou commune")
+    kind = forms.ChoiceField(
+        label="Type", required=False, choices=[("", "Tous les types"), *StructureKind.choices]
+    )
+    department = forms.ChoiceField(
+        label="Département", required=False, choices=[("", "Tous"), *DEPARTMENT_CHOICES]
+    )
+    certified = forms.ChoiceField(
+        label="Labels",
+        required=False,
+        choices=[("", "Toutes"), ("yes", "Labellisées"), ("no", "Sans label")],
+    )
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        queryset = queryset.search(data["q"])
+        if data["kind"]:
+            queryset = queryset.filter(kind=data["kind"])
+        if data["department"]:
+            queryset = queryset.filter(department=data["department"])
+        if data["certified"] == "yes":
+            queryset = queryset.certified()
+        elif data["certified"] == "no":
+            queryset = queryset.filter(labels__isnull=True)
+        return queryset
+
+
+class StructureForm(DsfrModelForm):
+    class Meta:
+        model = Structure
+        fields = ["name", "identifier", "kind", "population", "department", "city", "postal_code",
+                  "parent"]  # fmt: skip
+
+    def __init__(self, *args, parent_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if parent_choices is not None:
+            self.fields["parent"].queryset = parent_choices
+        if self.instance.pk:
+            self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(
+                pk=self.instance.pk
+            )
+
+    def clean_identifier(self):
+        value = normalize_identifier(self.cleaned_data["identifier"])
+        if problem := identifier_problem(value):
+            raise forms.ValidationError(problem[0].upper() + problem[1:] + ".")
+        return value
+
+
+ContactPointFormSet = forms.inlineformset_factory(
+    Structure,
+    ContactPoint,
+    form=DsfrModelForm,
+    fields=["channel", "value", "label"],
+    extra=1,
+    can_delete=True,
+)
+LabelFormSet = forms.inlineformset_factory(
+    Structure,
+    Label,
+    form=DsfrModelForm,
+    fields=["kind", "obtained_on", "expires_on"],
+    extra=1,
+    can_delete=True,
+    widgets={
+        "obtained_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        "expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    },
+)
+
+
+class ImportUploadForm(DsfrForm):
+    file = forms.FileField(
+        label="Fichier des structures",
+        help_text="XLSX ou CSV (séparateur ; ou ,, UTF-8 ou Windows-1252). "
+        "Colonnes obligatoires : identifiant, nom, type, departement.",
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        if uploaded.size > settings.IMPORT_MAX_BYTES:
+            limit = settings.IMPORT_MAX_BYTES / (1024 * 1024)
+            raise forms.ValidationError(
+                f"Le fichier dépasse la limite de {limit:.1f} Mo.".replace(".", ",")
+            )
+        return uploaded
+
+
+class ExportForm(DsfrForm):
+    format = forms.ChoiceField(
+        label="Format",
+        choices=[("xlsx", "Classeur XLSX"), ("csv", "CSV (UTF-8, point-virgule)")],
+        initial="xlsx",
+        widget=forms.RadioSelect,
+    )

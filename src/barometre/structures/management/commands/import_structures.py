@@ -1,0 +1,57 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from barometre.structures.importing import apply_import, plan_import
+
+
+class Command(BaseCommand):
+    help = (
+        "Vérifie un fichier de structures (XLSX ou CSV) et affiche le rapport ; "
+        "avec --commit, enregistre tout ou rien."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Chemin du fichier XLSX ou CSV")
+        parser.add_argument(
+            "--commit", action="store_true", help="Enregistrer (par défaut : simple vérification)"
+        )
+
+    def handle(self, *args, file, commit, **options):
+        console = Console(file=self.stdout._out, highlight=False)
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"Fichier introuvable : {path}")
+        plan = plan_import(path.read_bytes(), path.name, max_bytes=settings.IMPORT_MAX_BYTES)
+        if plan.problems:
+            table = Table(title=f"{len(plan.problems)} problème(s) : rien n'a été enregistré")
+            for header in ("Ligne", "Colonne", "Valeur", "Raison"):
+                table.add_column(header)
+            for p in plan.problems:
+                table.add_row(
+                    str(p.row) if p.row is not None else "—", p.column or "—", p.value, p.message
+                )
+            console.print(table)
+            raise CommandError("Le fichier contient des erreurs ; corrigez-les puis relancez.")
+        summary = (
+            f"{len(plan.items)} ligne(s) valides : {plan.count_create} création(s), "
+            f"{plan.count_update} mise(s) à jour, {plan.count_unchanged} inchangée(s)."
+        )
+        console.print(summary)
+        if not commit:
+            console.print("Vérification seulement : relancez avec --commit pour enregistrer.")
+            return
+        columns = (
+            TextColumn("Enregistrement"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
+            bar = progress.add_task("import", total=len(plan.items))
+            apply_import(plan, progress=lambda done, total: progress.update(bar, completed=done))
+        console.print("Import enregistré.")

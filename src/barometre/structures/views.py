@@ -1,0 +1,164 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from barometre.accounts.access import (
+    can_edit_structure,
+    get_structure_for_editing,
+    get_structure_for_user,
+    require_operator,
+    require_registry_access,
+    visible_structures,
+)
+from barometre.structures.exporting import export_structures
+from barometre.structures.forms import (
+    ContactPointFormSet,
+    ExportForm,
+    ImportUploadForm,
+    LabelFormSet,
+    StructureFilterForm,
+    StructureForm,
+)
+from barometre.structures.importing import plan_import
+from barometre.structures.models import StructureImport
+from barometre.structures.tasks import apply_structure_import
+
+PAGE_SIZE = 25
+
+
+def structure_list(request):
+    require_registry_access(request.user)
+    filters = StructureFilterForm(request.GET or None)
+    structures = filters.filter(visible_structures(request.user)).prefetch_related("labels")
+    page = Paginator(structures, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "structures/list.html",
+        {
+            "filters": filters,
+            "page_obj": page,
+            "querystring": query.urlencode(),
+            "export_form": ExportForm(),
+        },
+    )
+
+
+def structure_detail(request, pk: int):
+    structure = get_structure_for_user(request.user, pk)
+    return render(
+        request,
+        "structures/detail.html",
+        {
+            "structure": structure,
+            "contact_points": structure.contact_points.all(),
+            "labels": structure.labels.all(),
+            "children": visible_structures(request.user).filter(parent=structure),
+            "can_edit": can_edit_structure(request.user, structure),
+        },
+    )
+
+
+def _edit(request, structure, template_title):
+    form = StructureForm(
+        request.POST or None,
+        instance=structure,
+        parent_choices=visible_structures(request.user),
+    )
+    contacts = ContactPointFormSet(request.POST or None, instance=structure, prefix="contacts")
+    labels = LabelFormSet(request.POST or None, instance=structure, prefix="labels")
+    if request.method == "POST" and form.is_valid() and contacts.is_valid() and labels.is_valid():
+        with transaction.atomic():
+            saved = form.save()
+            contacts.instance = labels.instance = saved
+            contacts.save()
+            labels.save()
+        messages.success(request, f"La structure « {saved.name} » est enregistrée.")
+        return redirect(saved)
+    return render(
+        request,
+        "structures/edit.html",
+        {
+            "form": form,
+            "contacts": contacts,
+            "labels": labels,
+            "structure": structure,
+            "title": template_title,
+        },
+    )
+
+
+def structure_edit(request, pk: int):
+    structure = get_structure_for_editing(request.user, pk)
+    return _edit(request, structure, f"Modifier {structure.name}")
+
+
+def structure_create(request):
+    require_operator(request.user)
+    from barometre.structures.models import Structure
+
+    return _edit(request, Structure(), "Nouvelle structure")
+
+
+def structure_export(request):
+    require_registry_access(request.user)
+    form = ExportForm(request.GET)
+    fmt = form.cleaned_data["format"] if form.is_valid() else "xlsx"
+    filters = StructureFilterForm(request.GET)
+    content = export_structures(filters.filter(visible_structures(request.user)), fmt)
+    stamp = timezone.localdate().isoformat()
+    content_type = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="structures-{stamp}.{fmt}"'
+    return response
+
+
+def import_upload(request):
+    require_operator(request.user)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        batch = StructureImport.objects.create(
+            file_name=uploaded.name[:255], content=uploaded.read(), uploaded_by=request.user
+        )
+        return redirect("structures:import_preview", pk=batch.pk)
+    return render(request, "structures/import_upload.html", {"form": form})
+
+
+def _get_import(request, pk: int) -> StructureImport:
+    require_operator(request.user)
+    return get_object_or_404(StructureImport, pk=pk)
+
+
+def import_preview(request, pk: int):
+    batch = _get_import(request, pk)
+    if batch.status != StructureImport.Status.PREVIEWED:
+        return redirect("structures:import_status", pk=batch.pk)
+    plan = plan_import(bytes(batch.content), batch.file_name, max_bytes=settings.IMPORT_MAX_BYTES)
+    return render(request, "structures/import_preview.html", {"batch": batch, "plan": plan})
+
+
+@require_POST
+def import_confirm(request, pk: int):
+    batch = _get_import(request, pk)
+    updated = StructureImport.objects.filter(
+        pk=batch.pk, status=StructureImport.Status.PREVIEWED
+    ).update(status=StructureImport.Status.QUEUED)
+    if updated:  # a double click queues the write once
+        apply_structure_import.enqueue(batch.pk)
+    return redirect("structures:import_status", pk=batch.pk)
+
+
+def import_status(request, pk: int):
+    batch = _get_import(request, pk)
+    return render(request, "structures/import_status.html", {"batch": batch})

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from mozilla_django_oidc import views as oidc_views
+
+from barometre.web import views as web_views
+
+admin.site.site_header = f"{settings.OPERATOR['name']} — administration"
+admin.site.site_title = settings.OPERATOR["name"]
+
+urlpatterns = [
+    path("", web_views.home, name="home"),
+    path("sante/", web_views.health, name="health"),
+    path("connexion/", auth_views.LoginView.as_view(), name="login"),
+    path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "oidc/authenticate/",
+        login_not_required(oidc_views.OIDCAuthenticationRequestView.as_view()),
+        name="oidc_authentication_init",
+    ),
+    path(
+        "oidc/callback/",
+        login_not_required(oidc_views.OIDCAuthenticationCallbackView.as_view()),
+        name="oidc_authentication_callback",
+    ),
+    path("structures/", include("barometre.structures.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,47 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from barometre.accounts.models import Role
+from barometre.structures.models import Label, Structure, StructureImport, StructureKind
+
+
+def home(request):
+    user = request.user
+    roles = user.roles
+    context = {"roles": roles, "active_nav": "home", "Role": Role}
+    if user.is_operator:
+        by_kind = dict(Structure.objects.values_list("kind").annotate(n=Count("id")).order_by())
+        context["operator"] = {
+            "structure_count": sum(by_kind.values()),
+            "by_kind": [(label, by_kind.get(code, 0)) for code, label in StructureKind.choices],
+            "certified_count": Structure.objects.certified().count(),
+            "recent_imports": StructureImport.objects.select_related("uploaded_by")[:5],
+        }
+    memberships = (
+        user.memberships.filter(structure__isnull=False)
+        .select_related("structure")
+        .order_by("structure__name")
+    )
+    context["memberships"] = memberships
+    structure_ids = {m.structure_id for m in memberships}
+    if structure_ids:
+        today = timezone.localdate()
+        context["expiring_labels"] = (
+            Label.objects.filter(structure_id__in=structure_ids, expires_on__isnull=False)
+            .filter(expires_on__lte=today + timezone.timedelta(days=365))
+            .select_related("structure")
+            .order_by("expires_on")
+        )
+    return render(request, "web/home.html", context)
+
+
+@login_not_required
+def health(request):
+    """For load balancers and monitoring: answers 200 when the database answers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,90 @@
+"""Configuration is by environment only, every variable is documented, and the
+production settings pass Django's deployment checklist."""
+
+import ast
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS_DIR = ROOT / "src" / "barometre" / "settings"
+READERS = {"env_str", "env_bool", "env_int", "env_list", "getenv", "get"}
+
+
+def variables_read_by_settings() -> set[str]:
+    names = set()
+    for path in SETTINGS_DIR.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            first = node.args[0]
+            if name in READERS and isinstance(first, ast.Constant) and isinstance(
+                first.value, str
+            ):
+                if first.value.isupper():
+                    names.add(first.value)
+    return names
+
+
+def test_settings_read_some_variables():
+    assert {"DATABASE_URL", "BAROMETRE_SECRET_KEY", "BAROMETRE_DEBUG"} <= (
+        variables_read_by_settings()
+    )
+
+
+def test_every_variable_is_documented_with_a_default():
+    doc = (ROOT / "docs" / "configuration.md").read_text()
+    documented = set(re.findall(r"^\| `([A-Z0-9_]+)` \|[^|]+\|([^|]+)\|", doc, re.M))
+    documented_names = {name for name, _ in documented}
+    missing = variables_read_by_settings() - documented_names
+    assert not missing, f"Variables non documentées dans docs/configuration.md : {missing}"
+    assert all(default.strip() for _, default in documented)
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETRE_")}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "barometre.settings.main",
+        "BAROMETRE_SECRET_KEY": "k3y-" + "x9Q!vZ2#mR7$pL4&" * 4,
+        "BAROMETRE_ALLOWED_HOSTS": "barometre.example.fr",
+        "BAROMETRE_EMAIL_HOST": "smtp.example.fr",
+        "BAROMETRE_DATA_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETRE_")}
+    env |= {"DJANGO_SETTINGS_MODULE": "barometre.settings.main", "BAROMETRE_DATA_DIR": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "BAROMETRE_SECRET_KEY est obligatoire" in result.stderr
+
+
+def test_tests_run_on_the_database_named_by_database_url():
+    url = os.environ.get("DATABASE_URL", "")
+    engine = settings.DATABASES["default"]["ENGINE"]
+    if url.startswith("postgres"):
+        assert engine == "django.db.backends.postgresql"
+    else:
+        assert engine == "django.db.backends.sqlite3"

@@ -1,0 +1,95 @@
+"""Every page × every persona: allowed, redirected to login, 403 or 404.
+
+A URL pattern that is not declared here makes ``test_every_url_is_declared`` fail, so
+that no page ships without an access decision."""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from barometre.structures.models import StructureImport
+
+OK, LOGIN, DENIED, HIDDEN = 200, 302, 403, 404
+ALL = ["anonymous", "operator", "auditor", "manager_a", "manager_b", "agent_a", "viewer_a",
+       "no_role"]  # fmt: skip
+
+
+def expect(**overrides):
+    """Login redirect for anonymous; ``default`` for the rest unless overridden."""
+    default = overrides.pop("default")
+    return {p: LOGIN if p == "anonymous" else overrides.get(p, default) for p in ALL}
+
+
+REGISTRY_READERS = {"operator": OK, "manager_a": OK, "manager_b": OK, "agent_a": OK,
+                    "viewer_a": OK}  # fmt: skip
+A_READERS = {"operator": OK, "manager_a": OK, "agent_a": OK, "viewer_a": OK,
+             "manager_b": HIDDEN}  # fmt: skip
+
+MATRIX = {
+    "home": ({}, expect(default=OK)),
+    "health": ({}, {p: OK for p in ALL}),
+    "login": ({}, {p: OK for p in ALL}),
+    "structures:list": ({}, expect(default=DENIED, **REGISTRY_READERS)),
+    "structures:export": ({}, expect(default=DENIED, **REGISTRY_READERS)),
+    "structures:create": ({}, expect(default=DENIED, operator=OK)),
+    "structures:import": ({}, expect(default=DENIED, operator=OK)),
+    "structures:detail": ({"pk": "A"}, expect(default=DENIED, **A_READERS)),
+    "structures:edit": (
+        {"pk": "A"},
+        expect(default=DENIED, operator=OK, manager_a=OK, manager_b=HIDDEN),
+    ),
+    "structures:import_preview": ({"pk": "IMPORT"}, expect(default=DENIED, operator=OK)),
+    "structures:import_status": ({"pk": "IMPORT"}, expect(default=DENIED, operator=OK)),
+}
+# POST-only or handled by other libraries, with their own tests.
+NOT_GET = {"logout", "structures:import_confirm", "oidc_authentication_init",
+           "oidc_authentication_callback"}  # fmt: skip
+
+
+def _names(resolver, prefix=""):
+    for pattern in resolver.url_patterns:
+        if hasattr(pattern, "url_patterns"):
+            if getattr(pattern, "app_name", None) == "admin":
+                continue
+            ns = f"{pattern.namespace}:" if pattern.namespace else ""
+            yield from _names(pattern, prefix + ns)
+        elif pattern.name:
+            yield prefix + pattern.name
+
+
+def test_every_url_is_declared():
+    undeclared = set(_names(get_resolver())) - set(MATRIX) - NOT_GET
+    assert not undeclared, f"URL sans décision d'accès : {sorted(undeclared)}"
+
+
+CASES = [(name, persona) for name in MATRIX for persona in ALL]
+
+
+@pytest.mark.parametrize(("name", "persona"), CASES)
+def test_access_matrix(name, persona, personas, structure_a, client_for):
+    kwargs, expected = MATRIX[name]
+    batch = StructureImport.objects.create(file_name="x.csv", content=b"nom\n")
+    resolved = {k: {"A": structure_a.pk, "IMPORT": batch.pk}.get(v, v) for k, v in kwargs.items()}
+    client = client_for(personas[persona])
+    response = client.get(reverse(name, kwargs=resolved))
+    assert response.status_code == expected[persona], (
+        f"{name} pour {persona} : {response.status_code}, attendu {expected[persona]}"
+    )
+    if expected[persona] == LOGIN:
+        assert response.url.startswith(reverse("login"))
+
+
+def test_confirm_is_post_only_and_operator_only(client_for, personas):
+    batch = StructureImport.objects.create(file_name="x.csv", content=b"nom\n")
+    url = reverse("structures:import_confirm", args=[batch.pk])
+    assert client_for(personas["operator"]).get(url).status_code == 405
+    assert client_for(personas["manager_a"]).post(url).status_code == 403
+    batch.refresh_from_db()
+    assert batch.status == StructureImport.Status.PREVIEWED
+
+
+def test_another_structures_manager_cannot_post_edits(client_for, personas, structure_a):
+    client = client_for(personas["manager_b"])
+    response = client.post(reverse("structures:edit", args=[structure_a.pk]), {"name": "Pirate"})
+    assert response.status_code == 404
+    structure_a.refresh_from_db()
+    assert structure_a.name == "Préfecture du Loiret"
