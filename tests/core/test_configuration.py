@@ -24,9 +24,7 @@ def variables_read_by_settings() -> set[str]:
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             first = node.args[0]
-            if name in READERS and isinstance(first, ast.Constant) and isinstance(
-                first.value, str
-            ):
+            if name in READERS and isinstance(first, ast.Constant) and isinstance(first.value, str):
                 if first.value.isupper():
                     names.add(first.value)
     return names
@@ -69,7 +67,10 @@ def test_production_settings_pass_check_deploy(tmp_path):
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETRE_")}
-    env |= {"DJANGO_SETTINGS_MODULE": "barometre.settings.main", "BAROMETRE_DATA_DIR": str(tmp_path)}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "barometre.settings.main",
+        "BAROMETRE_DATA_DIR": str(tmp_path),
+    }
     result = subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "check"],
         env=env,

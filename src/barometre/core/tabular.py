@@ -66,6 +66,10 @@ def normalize_header(name: object) -> str:
 
 
 def _size_label(n: int) -> str:
+    if n < 1024:
+        return f"{n} octets"
+    if n < 1024 * 1024:
+        return f"{n / 1024:.1f} Ko".replace(".", ",")
     return f"{n / (1024 * 1024):.1f} Mo".replace(".", ",")
 
 

@@ -132,6 +132,7 @@ OIDC_RP_SCOPES = env_str("BAROMETRE_OIDC_SCOPES", "openid email given_name usual
 OIDC_CREATE_USER = env_bool("BAROMETRE_OIDC_CREATE_USERS", False)
 OIDC_USE_NONCE = True
 OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_authentication_callback"
+LOGIN_REDIRECT_URL_FAILURE = "/connexion/?oidc=echec"
 if OIDC_ENABLED and not (OIDC_RP_CLIENT_ID and OIDC_OP_AUTHORIZATION_ENDPOINT):
     raise ImproperlyConfigured(
         "BAROMETRE_OIDC_ENABLED=true demande BAROMETRE_OIDC_CLIENT_ID et les points d'accès."

@@ -43,6 +43,13 @@ class StructureFilterForm(DsfrForm):
 
 
 class StructureForm(DsfrModelForm):
+    # Wider than the stored value: people type SIRETs with spaces ("130 005 487 00017").
+    identifier = forms.CharField(
+        label="Identifiant officiel",
+        max_length=24,
+        help_text="SIRET (14 chiffres) ou code INSEE de la commune (5 caractères).",
+    )
+
     class Meta:
         model = Structure
         fields = ["name", "identifier", "kind", "population", "department", "city", "postal_code",

@@ -143,7 +143,7 @@ def plan_import(content: bytes, filename: str = "", *, max_bytes: int) -> Import
             )
         )
         return plan
-    if not table.rows:
+    if not table.rows and not plan.problems:
         plan.problems.append(Problem(None, None, "", "Le fichier n'a aucune ligne de données."))
         return plan
     _plan_rows(table, plan)

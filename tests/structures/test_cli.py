@@ -1,0 +1,54 @@
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from barometre.cli import main
+from barometre.structures.models import Structure
+
+from .files import csv_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def test_import_is_a_dry_run_without_commit(tmp_path):
+    path = tmp_path / "structures.csv"
+    path.write_bytes(csv_bytes(encoding="cp1252"))
+    out = io.StringIO()
+    call_command("import_structures", str(path), stdout=out)
+    assert "3 ligne(s) valides : 3 création(s)" in out.getvalue()
+    assert "relancez avec --commit" in out.getvalue()
+    assert Structure.objects.count() == 0
+    call_command("import_structures", str(path), "--commit", stdout=out)
+    assert Structure.objects.count() == 3
+    call_command("import_structures", str(path), "--commit", stdout=out)
+    assert Structure.objects.count() == 3
+
+
+def test_import_reports_rows_and_fails(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_bytes(csv_bytes([["45234", "", "commune", "45", "", "", "", "", ""]]))
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="contient des erreurs"):
+        call_command("import_structures", str(path), "--commit", stdout=out)
+    assert "le nom est obligatoire" in out.getvalue()
+    assert Structure.objects.count() == 0
+
+
+def test_export_writes_by_extension(tmp_path, structure_a):
+    out = io.StringIO()
+    call_command("export_structures", str(tmp_path / "r.csv"), stdout=out)
+    assert (tmp_path / "r.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    call_command("export_structures", str(tmp_path / "r.xlsx"), stdout=out)
+    assert (tmp_path / "r.xlsx").read_bytes().startswith(b"PK")
+
+
+def test_console_script_prints_a_french_help(capsys):
+    main(["barometre"])
+    out = capsys.readouterr().out
+    assert "import-structures" in out and "Commandes principales" in out
+
+
+def test_console_script_maps_hyphenated_commands(tmp_path, structure_a):
+    main(["barometre", "export-structures", str(tmp_path / "r.csv")])
+    assert "Préfecture du Loiret" in (tmp_path / "r.csv").read_text(encoding="utf-8-sig")

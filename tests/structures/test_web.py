@@ -1,0 +1,137 @@
+import pytest
+from django.urls import reverse
+
+from barometre.structures.models import Structure, StructureImport
+
+from .files import csv_bytes, xlsx_bytes
+
+
+def _upload(client, content: bytes, name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(reverse("structures:import"), {"file": SimpleUploadedFile(name, content)})
+
+
+def test_upload_preview_confirm_writes_everything(client_for, operator):
+    client = client_for(operator)
+    response = _upload(client, xlsx_bytes(), "structures.xlsx")
+    batch = StructureImport.objects.get()
+    assert response.url == reverse("structures:import_preview", args=[batch.pk])
+    preview = client.get(response.url)
+    assert "Le fichier est valide" in preview.text
+    assert "3 créations" in preview.text
+    assert Structure.objects.count() == 0  # a preview writes nothing
+    confirmed = client.post(reverse("structures:import_confirm", args=[batch.pk]))
+    status = client.get(confirmed.url)
+    assert "Import terminé" in status.text
+    assert Structure.objects.count() == 3
+    batch.refresh_from_db()
+    assert batch.status == "done" and batch.result == {"create": 3, "update": 0, "unchanged": 0}
+    # A second confirmation (double click, back button) does not run the import again.
+    client.post(reverse("structures:import_confirm", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == "done"
+
+
+def test_preview_lists_each_problem_and_offers_no_confirmation(client_for, operator):
+    client = client_for(operator)
+    bad = csv_bytes([["45234", "Orléans", "Château", "45", "", "", "", "", ""]], encoding="cp1252")
+    response = client.get(_upload(client, bad, "bad.csv").url)
+    assert "1 problème : rien ne sera enregistré" in response.text
+    assert "type inconnu" in response.text
+    assert "Confirmer" not in response.text
+
+
+def test_oversized_upload_is_refused_at_the_form(client_for, operator, settings):
+    settings.IMPORT_MAX_BYTES = 50
+    response = _upload(client_for(operator), csv_bytes(), "big.csv")
+    assert response.status_code == 200
+    assert "Le fichier dépasse la limite" in response.text
+    assert not StructureImport.objects.exists()
+
+
+def test_list_searches_filters_and_paginates(client_for, operator, structure_a, structure_b):
+    for i in range(30):
+        Structure.objects.create(
+            name=f"Commune {i:02d}", identifier=f"450{i:02d}", kind="commune", department="45"
+        )
+    client = client_for(operator)
+    page1 = client.get(reverse("structures:list"), {"department": "45"})
+    assert "31 structures" in page1.text
+    assert "Commune 24" in page1.text and "Commune 25" not in page1.text
+    page2 = client.get(reverse("structures:list"), {"department": "45", "page": 2})
+    assert "Commune 29" in page2.text
+    found = client.get(reverse("structures:list"), {"q": "metz"})
+    assert "Ville de Metz" in found.text and "Préfecture" not in found.text
+
+
+def test_list_query_count_does_not_grow_with_structures(
+    client_for, operator, django_assert_max_num_queries
+):
+    for i in range(25):
+        Structure.objects.create(
+            name=f"Commune {i}", identifier=f"451{i:02d}", kind="commune", department="45"
+        )
+    client = client_for(operator)
+    client.get(reverse("structures:list"))
+    with django_assert_max_num_queries(8):
+        client.get(reverse("structures:list"))
+
+
+def test_managers_see_only_their_structures(client_for, manager_a, structure_a, structure_b):
+    response = client_for(manager_a).get(reverse("structures:list"))
+    assert structure_a.name in response.text
+    assert structure_b.name not in response.text
+
+
+def test_manager_edits_contact_points_and_labels(client_for, manager_a, structure_a):
+    client = client_for(manager_a)
+    url = reverse("structures:edit", args=[structure_a.pk])
+    contact = structure_a.contact_points.get()
+    data = {
+        "name": "Préfecture du Loiret",
+        "identifier": "130 005 487 00017",
+        "kind": "state",
+        "department": "45",
+        "city": "Orléans",
+        "contacts-TOTAL_FORMS": "2",
+        "contacts-INITIAL_FORMS": "1",
+        "contacts-0-id": contact.pk,
+        "contacts-0-channel": "phone",
+        "contacts-0-value": "02 38 81 40 00",
+        "contacts-1-channel": "email",
+        "contacts-1-value": "pref-qualite@loiret.gouv.fr",
+        "labels-TOTAL_FORMS": "1",
+        "labels-INITIAL_FORMS": "0",
+        "labels-0-kind": "qualepref",
+        "labels-0-obtained_on": "2022-06-15",
+        "labels-0-expires_on": "2025-06-15",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    structure_a.refresh_from_db()
+    assert structure_a.identifier == "13000548700017"
+    assert structure_a.contact_points.count() == 2
+    assert structure_a.labels.get().kind == "qualepref"
+
+
+def test_edit_form_explains_an_invalid_identifier(client_for, operator, structure_a):
+    response = client_for(operator).post(
+        reverse("structures:edit", args=[structure_a.pk]),
+        {"name": "X", "identifier": "123", "kind": "state", "department": "45",
+         "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0",
+         "labels-TOTAL_FORMS": "0", "labels-INITIAL_FORMS": "0"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "3 chiffres : un SIRET en compte 14, un code INSEE 5" in response.text
+    structure_a.refresh_from_db()
+    assert structure_a.name == "Préfecture du Loiret"
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_export_downloads_the_filtered_list(client_for, operator, structure_a, structure_b, fmt):
+    response = client_for(operator).get(reverse("structures:export"), {"format": fmt, "q": "Metz"})
+    assert response["Content-Disposition"].endswith(f'.{fmt}"')
+    if fmt == "csv":
+        text = response.content.decode("utf-8-sig")
+        assert "Ville de Metz" in text and "Préfecture" not in text
