@@ -24,9 +24,9 @@ def variables_read_by_settings() -> set[str]:
             func = node.func
             name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
             first = node.args[0]
-            if name in READERS and isinstance(first, ast.Constant) and isinstance(first.value, str):
-                if first.value.isupper():
-                    names.add(first.value)
+            is_name = isinstance(first, ast.Constant) and isinstance(first.value, str)
+            if name in READERS and is_name and first.value.isupper():
+                names.add(first.value)
     return names
 
 
