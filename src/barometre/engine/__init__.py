@@ -4,6 +4,28 @@ Everything public is re-exported here; the rest of the platform imports only fro
 ``barometre.engine``.
 """
 
+from barometre.engine.answers import PreparedAnswers, prepare_answers
+from barometre.engine.calendars import DayUnit, add_days, days_between, holidays_for, is_off
+from barometre.engine.errors import EngineError, InputProblem, InputRejected
+from barometre.engine.grid import (
+    ChannelSpec,
+    Criterion,
+    Grid,
+    MeasureType,
+    load_grid,
+    parse_grid,
+    shipped_grid,
+)
+from barometre.engine.keyfigures import KEY_FIGURES, KeyFigureSpec
+from barometre.engine.ranking import RankingOptions
+from barometre.engine.results import (
+    EditionResults,
+    compare_editions,
+    national_change,
+    restrict_grid,
+    score_edition,
+)
+from barometre.engine.stats import Estimate, cohen_kappa, mean_interval, wilson
 from barometre.engine.territory import (
     ALSACE_MOSELLE,
     DEPARTMENTS,
@@ -15,7 +37,36 @@ from barometre.engine.territory import (
 __all__ = [
     "ALSACE_MOSELLE",
     "DEPARTMENTS",
+    "KEY_FIGURES",
     "OVERSEAS",
+    "ChannelSpec",
+    "Criterion",
+    "DayUnit",
+    "EditionResults",
+    "EngineError",
+    "Estimate",
+    "Grid",
+    "InputProblem",
+    "InputRejected",
+    "KeyFigureSpec",
+    "MeasureType",
+    "PreparedAnswers",
+    "RankingOptions",
+    "add_days",
+    "cohen_kappa",
+    "compare_editions",
+    "days_between",
     "department_label",
+    "holidays_for",
+    "is_off",
+    "load_grid",
+    "mean_interval",
+    "national_change",
     "normalize_department",
+    "parse_grid",
+    "prepare_answers",
+    "restrict_grid",
+    "score_edition",
+    "shipped_grid",
+    "wilson",
 ]

@@ -15,7 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 
-from barometre.core.tabular import (
+from barometre.engine import normalize_department
+from barometre.engine.tables import (
     Problem,
     Table,
     TableError,
@@ -24,7 +25,6 @@ from barometre.core.tabular import (
     parse_int,
     read_table,
 )
-from barometre.engine import normalize_department
 from barometre.structures.columns import (
     ALL_COLUMNS,
     CONTACT_COLUMNS,

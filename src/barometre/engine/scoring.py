@@ -1,0 +1,253 @@
+"""Scores out of 100: per audit (channel, stage, determinant), then per structure.
+
+For one audit, a set of criteria C scores
+
+    100 × Σ points(c) × weight(c) / Σ weight(c)      over c in C that apply,
+
+where a criterion marked *not applicable* leaves both sums (only where the grid allows
+it), a criterion whose prerequisite failed scores 0 (it never leaves the denominator: no
+reply must never raise a score), and a failed knock-out criterion caps the audit's channel
+score. A missing answer scores 0 unless the criterion may be not applicable, and is
+reported. See docs/scoring.md for worked examples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from barometre.engine.answers import PreparedAnswers
+from barometre.engine.errors import InputProblem
+from barometre.engine.grid import NUMERIC_MEASURES, Criterion, Grid
+
+
+@dataclass
+class AuditScores:
+    """One row per scored audit: channel score, knock-out cap, and one column per stage
+    (``stage:<id>``) and determinant (``det:<id>``); ``criteria`` has one row per
+    (structure, criterion): mean points over the structure's audits where it applied."""
+
+    audits: pl.DataFrame
+    criteria: pl.DataFrame
+    warnings: list[InputProblem]
+
+
+def criterion_points(criterion: Criterion, raw: np.ndarray) -> np.ndarray:
+    """Points in [0, 1] for raw values (NaN stays NaN). For yes/no and scales the raw
+    value already is the level's points."""
+    if criterion.measure.type not in NUMERIC_MEASURES:
+        return raw
+    rule = criterion.scoring
+    if rule.type == "linear":
+        with np.errstate(invalid="ignore"):
+            return np.clip((raw - rule.worst) / (rule.best - rule.worst), 0.0, 1.0)
+    out = np.full(raw.shape, rule.otherwise, dtype=float)
+    decided = np.zeros(raw.shape, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for step in rule.steps:
+            meets = raw <= step.bound if rule.direction == "le" else raw >= step.bound
+            take = meets & ~decided
+            out[take] = step.points
+            decided |= take
+    out[np.isnan(raw)] = np.nan
+    return out
+
+
+def score_audits(grid: Grid, prepared: PreparedAnswers) -> AuditScores:
+    audits_meta = prepared.audits.filter(pl.col("double_of").is_null())
+    answers = prepared.answers.join(audits_meta.select("audit"), on="audit", how="semi")
+    structure_ids = audits_meta["structure"].unique().sort()
+    structure_codes = pl.DataFrame(
+        {"structure": structure_ids, "_s": np.arange(len(structure_ids))}
+    )
+    n_s = len(structure_ids)
+    frames, criteria_frames, warnings = [], [], []
+    for channel in grid.channel_ids:
+        criteria = grid.prerequisite_order(channel)
+        meta = audits_meta.filter(pl.col("channel") == channel)
+        if meta.height == 0 or not criteria:
+            continue
+        audit_ids = meta["audit"]
+        audit_structure = meta.join(structure_codes, on="structure", how="left")["_s"].to_numpy()
+        audit_index = pl.DataFrame({"audit": audit_ids, "_a": np.arange(len(audit_ids))})
+        crit_index = pl.DataFrame(
+            {"criterion": [c.id for c in criteria], "_k": np.arange(len(criteria))}
+        )
+        part = (
+            answers.filter(pl.col("channel") == channel)
+            .join(audit_index, on="audit")
+            .join(crit_index, on="criterion")
+        )
+        n_a, n_k = len(audit_ids), len(criteria)
+        points = np.full((n_a, n_k), np.nan)
+        state = np.zeros((n_a, n_k), dtype=np.int8)  # 0 missing, 1 answered, 2 not applicable
+        a = part["_a"].to_numpy()
+        k = part["_k"].to_numpy()
+        na = part["na"].to_numpy()
+        raw = part["raw"].fill_null(np.nan).to_numpy()
+        points[a, k] = raw
+        for j, criterion in enumerate(criteria):
+            points[:, j] = criterion_points(criterion, points[:, j])
+        state[a, k] = np.where(na, 2, np.where(np.isnan(points[a, k]), 0, 1))
+
+        position = {c.id: j for j, c in enumerate(criteria)}
+        for j, criterion in enumerate(criteria):
+            if criterion.prerequisites:
+                failed = np.zeros(n_a, dtype=bool)
+                for pre in criterion.prerequisites:
+                    failed |= (state[:, position[pre]] == 1) & (points[:, position[pre]] == 0)
+                # A failed prerequisite scores 0 whatever was (or was not) answered.
+                points[failed, j] = 0.0
+                state[failed, j] = 1
+            missing = state[:, j] == 0
+            if missing.any():
+                if criterion.not_applicable:
+                    state[missing, j] = 2
+                else:
+                    points[missing, j] = 0.0
+                    state[missing, j] = 1
+                for audit in audit_ids.filter(pl.Series(missing)).head(20):
+                    warnings.append(
+                        InputProblem(None, "criterion", criterion.id,
+                                     f"réponse manquante pour l'audit {audit}"
+                                     + (" : comptée sans objet" if criterion.not_applicable
+                                        else " : notée 0"))
+                    )  # fmt: skip
+        applicable = state == 1
+        points[~applicable] = np.nan
+        weights = np.array([c.weight for c in criteria])
+
+        cap = np.full(n_a, 100.0)
+        for j, criterion in enumerate(criteria):
+            if criterion.knock_out:
+                fired = applicable[:, j] & (points[:, j] == 0)
+                cap[fired] = np.minimum(cap[fired], criterion.knock_out.cap)
+
+        weighted = np.where(applicable, points * weights, 0.0)
+        applicable_weights = np.where(applicable, weights, 0.0)
+
+        def score(mask, earned=weighted, possible=applicable_weights):
+            total = possible[:, mask].sum(axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return np.where(total > 0, 100.0 * earned[:, mask].sum(axis=1) / total, np.nan)
+
+        all_columns = np.ones(n_k, dtype=bool)
+        columns = {
+            "audit": audit_ids,
+            "channel_raw": score(all_columns),
+            "cap": cap,
+        }
+        for stage in grid.stages:
+            mask = np.array([c.stage == stage.id for c in criteria])
+            columns[f"stage:{stage.id}"] = score(mask) if mask.any() else np.full(n_a, np.nan)
+        for det in grid.determinants:
+            mask = np.array([c.determinant == det.id for c in criteria])
+            columns[f"det:{det.id}"] = score(mask) if mask.any() else np.full(n_a, np.nan)
+        frames.append(pl.DataFrame(columns))
+        for j, criterion in enumerate(criteria):
+            used = applicable[:, j]
+            counts = np.bincount(audit_structure[used], minlength=n_s)
+            sums = np.bincount(audit_structure[used], weights=points[used, j], minlength=n_s)
+            present = np.flatnonzero(counts)
+            criteria_frames.append(
+                pl.DataFrame(
+                    {
+                        "_s": present,
+                        "criterion": criterion.id,
+                        "points": sums[present] / counts[present],
+                        "audits": counts[present],
+                    }
+                )
+            )
+    if not frames:
+        empty = audits_meta.head(0).with_columns(pl.lit(0.0).alias("channel_score"))
+        return AuditScores(empty, pl.DataFrame(), warnings)
+    criteria_means = (
+        pl.concat(criteria_frames)
+        .join(structure_codes, on="_s")
+        .select("structure", "criterion", "points", "audits")
+        .sort("structure", "criterion")
+    )
+    scores = pl.concat(frames, how="diagonal_relaxed").with_columns(
+        pl.min_horizontal("channel_raw", "cap").alias("channel_score")
+    )
+    audits = audits_meta.join(scores, on="audit", how="inner").filter(
+        pl.col("channel_score").is_not_nan()
+    )
+    return AuditScores(audits, criteria_means, warnings)
+
+
+def channel_weights(grid: Grid) -> pl.DataFrame:
+    return pl.DataFrame(
+        {"channel": grid.channel_ids, "weight": [c.weight for c in grid.channels],
+         "planned": [c.planned_audits for c in grid.channels]}
+    )  # fmt: skip
+
+
+def aggregate_structures(grid: Grid, audits: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """Channel scores (mean of audits), stage and determinant scores (weighted mean over
+    channels of each channel's mean), global (weighted mean of audited channels) and
+    coverage. A channel without audits is left out, not counted as zero."""
+    weights = channel_weights(grid)
+    dimension_cols = [c for c in audits.columns if c.startswith(("stage:", "det:"))]
+    per_channel = (
+        audits.group_by("structure", "channel")
+        .agg(
+            pl.col("channel_score").mean().alias("score"),
+            pl.col("channel_score").std().alias("sd"),
+            pl.len().alias("audits"),
+            *[pl.col(c).fill_nan(None).mean().alias(c) for c in dimension_cols],
+        )
+        .join(weights, on="channel")
+        .sort("structure", "channel")
+    )
+    info = audits.group_by("structure").agg(
+        pl.col("category").first(),
+        pl.col("department").first(),
+        pl.col("certified").first(),
+    )
+    totals = per_channel.group_by("structure").agg(
+        ((pl.col("score") * pl.col("weight")).sum() / pl.col("weight").sum()).alias("global"),
+        pl.col("audits").sum().alias("audits"),
+        pl.len().alias("channels_audited"),
+        pl.col("channel").sort().alias("channels"),
+    )
+    planned_total = sum(c.planned_audits for c in grid.channels)
+    structures = (
+        totals.join(info, on="structure")
+        .with_columns(
+            (pl.col("audits") / planned_total).clip(upper_bound=1.0).alias("coverage"),
+            pl.lit(grid.channel_ids, dtype=pl.List(pl.String))
+            .list.set_difference(pl.col("channels"))
+            .list.sort()
+            .alias("channels_missing"),
+        )
+        .sort("structure")
+    )
+
+    def dimension(prefix: str, name: str) -> pl.DataFrame:
+        cols = [c for c in dimension_cols if c.startswith(prefix)]
+        long = per_channel.select("structure", "channel", "weight", *cols).unpivot(
+            index=["structure", "channel", "weight"], variable_name=name, value_name="value"
+        )
+        return (
+            long.filter(pl.col("value").is_not_null())
+            .group_by("structure", name)
+            .agg(
+                ((pl.col("value") * pl.col("weight")).sum() / pl.col("weight").sum()).alias(
+                    "score"
+                ),
+                pl.len().alias("channels"),
+            )
+            .with_columns(pl.col(name).str.strip_prefix(prefix))
+            .sort("structure", name)
+        )
+
+    return {
+        "structures": structures,
+        "channels": per_channel.select("structure", "channel", "score", "sd", "audits"),
+        "stages": dimension("stage:", "stage"),
+        "determinants": dimension("det:", "determinant"),
+    }
