@@ -19,6 +19,16 @@ from barometre.engine.grid import Grid
 from barometre.engine.scoring import channel_weights
 from barometre.engine.stats import bootstrap_structure_scores
 
+RANK_COLUMNS = {
+    "rank": pl.Int64,
+    "rank_low": pl.Int64,
+    "rank_high": pl.Int64,
+    "p_first": pl.Float64,
+    "tied_with_leader": pl.Boolean,
+    "distinct_from_neighbours": pl.Boolean,
+    "ranked_in_category": pl.Int32,
+}
+
 
 @dataclass(frozen=True)
 class RankingOptions:
@@ -106,8 +116,8 @@ def rank(
             results.append(eligible)
         if others.height:
             results.append(others)
-    return (
-        pl.concat(results, how="diagonal_relaxed")
-        .drop("_i")
-        .sort("category", "rank", "structure", nulls_last=True)
-    )
+    ranked = pl.concat(results, how="diagonal_relaxed").drop("_i")
+    for column, dtype in RANK_COLUMNS.items():
+        if column not in ranked.columns:
+            ranked = ranked.with_columns(pl.lit(None, dtype=dtype).alias(column))
+    return ranked.sort("category", "rank", "structure", nulls_last=True)

@@ -122,6 +122,18 @@ def score_edition(
         raise InputRejected(sorted(prepared.problems, key=lambda p: (p.row or 0, p.column)))
     lap("prepare")
     scored = score_audits(grid, prepared)
+    if scored.audits.height == 0:
+        raise InputRejected(
+            [
+                InputProblem(
+                    None,
+                    "audit",
+                    "",
+                    "aucun audit noté : le tableau ne contient aucune "
+                    "réponse à un critère noté de la grille",
+                )
+            ]  # fmt: skip
+        )
     lap("audits")
     aggregates = aggregate_structures(grid, scored.audits)
     criteria = scored.criteria
