@@ -31,7 +31,8 @@ def _broken(old: str, new: str) -> str:
 
 
 CASES = [
-    (_broken("    determinant: quality\n    weight: 3", "    determinant: politesse\n    weight: 3"),
+    (_broken("    determinant: quality\n    weight: 3",
+             "    determinant: politesse\n    weight: 3"),
      "criteria[4] (phone.quality).determinant : déterminant inconnu « politesse »"),
     (_broken("determinant: accessibility, weight: 2", "determinant: accessibility, weight: 0"),
      "criteria[0].weight (ligne 16) : Input should be greater than 0"),

@@ -22,7 +22,8 @@ def test_yes_no_count_linear_scale_and_not_applicable():
     # + IVR not applicable (left out) + quality partial (3×0.5) = 4.75 / 7
     rows = audit("A1", "phone", {"phone.answered": "oui", "phone.rings": "4",
                                  "phone.wait": "50", "phone.ivr": "sans objet",
-                                 "phone.quality": "partial", "phone.note": "Agent pressé"})  # fmt: skip
+                                 "phone.quality": "partial",
+                                 "phone.note": "Agent pressé"})  # fmt: skip
     assert audit_score(rows) == [pytest.approx(100 * 4.75 / 7)]
 
 

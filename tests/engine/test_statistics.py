@@ -52,17 +52,17 @@ def test_bootstrap_is_seeded_and_stratified_by_channel():
 def _structure(sid: str, quality: str, n: int, **kw) -> list[dict]:
     rows = []
     for i in range(n):
-        rows += audit(f"{sid}-{i}", "phone", {"phone.answered": "oui", "phone.rings": "1",
-                                              "phone.wait": "0", "phone.ivr": "oui",
-                                              "phone.quality": quality}, structure=sid, **kw)  # fmt: skip
+        values = {"phone.answered": "oui", "phone.rings": "1", "phone.wait": "0",
+                  "phone.ivr": "oui", "phone.quality": quality}  # fmt: skip
+        rows += audit(f"{sid}-{i}", "phone", values, structure=sid, **kw)
     return rows
 
 
 def test_rankings_say_when_structures_cannot_be_told_apart():
     rows = _structure("A-best", "complete", 3) + _structure("B-close", "complete", 2)
-    rows += audit("B-close-2", "phone", {"phone.answered": "oui", "phone.rings": "1",
-                                         "phone.wait": "0", "phone.ivr": "oui",
-                                         "phone.quality": "partial"}, structure="B-close")  # fmt: skip
+    values = {"phone.answered": "oui", "phone.rings": "1", "phone.wait": "0",
+              "phone.ivr": "oui", "phone.quality": "partial"}  # fmt: skip
+    rows += audit("B-close-2", "phone", values, structure="B-close")
     rows += _structure("C-poor", "wrong", 3)
     options = RankingOptions(resamples=500, min_channels=1, min_coverage=0)
     result = score_edition(small_grid(), answers(rows), options=options)

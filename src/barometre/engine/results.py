@@ -132,7 +132,7 @@ def score_edition(
                     "aucun audit noté : le tableau ne contient aucune "
                     "réponse à un critère noté de la grille",
                 )
-            ]  # fmt: skip
+            ]
         )
     lap("audits")
     aggregates = aggregate_structures(grid, scored.audits)
