@@ -6,6 +6,7 @@ import sys
 COMMANDS = {
     "demo": "prépare la base de démonstration et lance l'application",
     "serve": "lance l'application web et le travailleur des tâches de fond",
+    "score": "calcule une édition sur fichiers (grille + réponses), sans base de données",
     "import-structures": "vérifie (et avec --commit, enregistre) un fichier de structures",
     "export-structures": "exporte le registre des structures en XLSX ou CSV",
     "migrate": "met la base de données à jour",
@@ -33,6 +34,10 @@ def main(argv: list[str] | None = None) -> None:
         lines = "\n".join(f"  {name:<{width}}  {text}" for name, text in COMMANDS.items())
         sys.stdout.write(HELP.format(commands=lines))
         return
+    if argv[1] == "score":
+        from barometre.engine.command import main as score
+
+        sys.exit(score(argv[2:]))
     if argv[1] == "help" and "--all" in argv:
         argv = [argv[0], "help"]
     argv[1] = argv[1].replace("-", "_") if argv[1] in COMMANDS else argv[1]

@@ -13,20 +13,13 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from barometre.engine.tables import neutralize
 
 
 @dataclass(frozen=True)
 class Column:
     header: str
     value: Callable[[object], object]
-
-
-def neutralize(value: object) -> object:
-    """Protect a cell against formula injection (OWASP: prefix with an apostrophe)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _csv_cell(value: object) -> str:

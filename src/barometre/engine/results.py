@@ -202,8 +202,11 @@ def compare_editions(
         return pl.DataFrame(schema={"structure": pl.String, "previous": pl.Float64,
                                     "current": pl.Float64, "change": pl.Float64})  # fmt: skip
     quick = options or RankingOptions(resamples=1)
-    before = score_edition(restrict_grid(previous_grid, shared), previous_answers, options=quick)
-    after = score_edition(restrict_grid(grid, shared), answers, options=quick)
+    keep = pl.col("criterion").is_in(list(shared))
+    before = score_edition(
+        restrict_grid(previous_grid, shared), previous_answers.filter(keep), options=quick
+    )
+    after = score_edition(restrict_grid(grid, shared), answers.filter(keep), options=quick)
     return (
         before.structures.select("structure", pl.col("global").alias("previous"))
         .join(

@@ -99,10 +99,10 @@ def synthetic_answers(
                 "value": part["value"],
                 "sent_at": part["sent_at"]
                 if part["sent_at"] is not None
-                else np.full(n, np.datetime64("NaT"), dtype="datetime64[us]"),
+                else np.full(n, np.datetime64("NaT", "us"), dtype="datetime64[us]"),
                 "replied_at": part["replied_at"]
                 if part["replied_at"] is not None
-                else np.full(n, np.datetime64("NaT"), dtype="datetime64[us]"),
+                else np.full(n, np.datetime64("NaT", "us"), dtype="datetime64[us]"),
             },
             schema_overrides={"criterion": pl.String, "channel": pl.String, "value": pl.String},
         )

@@ -245,3 +245,14 @@ def parse_date(value: object) -> dt.date | None:
         except ValueError:
             continue
     raise ValueError("date attendue au format jj/mm/aaaa")
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralize(value: object) -> object:
+    """Protect a cell against formula injection (OWASP: prefix with an apostrophe);
+    ``cell_text`` removes that apostrophe again when the file comes back."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
