@@ -24,8 +24,8 @@ test: venv-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: venv-dev
-	$(BIN)/ruff format --check src tests
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks
 	BAROMETRE_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: venv-dev
@@ -40,3 +40,7 @@ worker: venv
 
 clean:
 	rm -rf var/barometre.sqlite3* var/media var/static
+
+## make bench-engine: scoring benchmark on synthetic editions of 20k, 40k and 80k structures
+bench-engine: venv-dev
+	$(BIN)/python benchmarks/bench_engine.py

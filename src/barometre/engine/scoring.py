@@ -227,20 +227,30 @@ def aggregate_structures(grid: Grid, audits: pl.DataFrame) -> dict[str, pl.DataF
         .sort("structure")
     )
 
+    # Weighted mean over channels of each stage/determinant, computed wide (one group-by)
+    # and unpivoted only once it has one row per structure.
+    weighted = per_channel.group_by("structure").agg(
+        *[
+            (
+                (pl.col(c) * pl.col("weight")).sum()
+                / pl.col("weight").filter(pl.col(c).is_not_null()).sum()
+            ).alias(c)
+            for c in dimension_cols
+        ],
+        *[pl.col(c).is_not_null().sum().alias(f"n:{c}") for c in dimension_cols],
+    )
+
     def dimension(prefix: str, name: str) -> pl.DataFrame:
         cols = [c for c in dimension_cols if c.startswith(prefix)]
-        long = per_channel.select("structure", "channel", "weight", *cols).unpivot(
-            index=["structure", "channel", "weight"], variable_name=name, value_name="value"
+        scores = weighted.select("structure", *cols).unpivot(
+            index="structure", variable_name=name, value_name="score"
+        )
+        counts = weighted.select("structure", *[pl.col(f"n:{c}").alias(c) for c in cols]).unpivot(
+            index="structure", variable_name=name, value_name="channels"
         )
         return (
-            long.filter(pl.col("value").is_not_null())
-            .group_by("structure", name)
-            .agg(
-                ((pl.col("value") * pl.col("weight")).sum() / pl.col("weight").sum()).alias(
-                    "score"
-                ),
-                pl.len().alias("channels"),
-            )
+            scores.join(counts, on=["structure", name])
+            .filter(pl.col("channels") > 0)
             .with_columns(pl.col(name).str.strip_prefix(prefix))
             .sort("structure", name)
         )
