@@ -74,8 +74,10 @@ def main() -> None:
     if args.one:
         print(json.dumps(run_one(args.one, args.resamples)))
         return
-    print(f"{'taille':>6} {'structures':>10} {'réponses':>10} {'scoring':>9} {'/réponse':>9} "
-          f"{'agrég.':>7} {'base':>7} {'ratio':>6} {'bootstrap':>9} {'mémoire max':>11}")  # fmt: skip
+    headers = [("taille", 6), ("structures", 10), ("réponses", 10), ("scoring", 9),
+               ("/réponse", 9), ("agrég.", 7), ("base", 7), ("ratio", 6), ("bootstrap", 9),
+               ("mémoire max", 11)]  # fmt: skip
+    print(" ".join(f"{name:>{width}}" for name, width in headers))
     first = None
     for factor in [int(f) for f in args.sizes.split(",")]:
         n = args.base * factor
