@@ -65,3 +65,17 @@ def test_a_grid_error_carries_its_path_and_line():
     with pytest.raises(EngineError) as caught:
         parse_grid(CASES[1][0])
     assert (caught.value.path, caught.value.line) == ("criteria[0].weight", 16)
+
+
+def test_services_publics_plus_reference_data():
+    from barometre.engine import sp_engagements, sp_survey_template
+
+    engagements = sp_engagements()
+    assert [e.number for e in engagements.engagements] == list(range(1, 9))
+    assert "délais annoncés" in engagements.engagements[3].label
+    template = sp_survey_template()
+    ids = [item.id for item in template.items]
+    assert ids[-1] == "overall" and "digital_desk" in ids
+    assert (template.scale.min, template.scale.max, template.target) == (1, 10, 0.85)
+    desk = next(i for i in template.items if i.id == "digital_desk")
+    assert desk.conditional  # asked only to users who used it

@@ -88,3 +88,11 @@ def test_home_page_per_role(client_for, personas):
 def test_health_answers_without_login(client, db):
     response = client.get(reverse("health"))
     assert response.status_code == 200 and response.text == "ok"
+
+
+def test_structure_pages_have_breadcrumbs(page, structure_a):
+    html = page(reverse("structures:detail", args=[structure_a.pk])).text
+    assert 'class="fr-breadcrumb"' in html
+    assert '<a class="fr-breadcrumb__link" href="/structures/">Structures</a>' in html
+    assert 'aria-current="page">Préfecture du Loiret</a>' in html
+    assert 'aria-current="page">Structures</a>' in page(reverse("structures:list")).text

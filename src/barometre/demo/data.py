@@ -6,6 +6,7 @@ Communes use their real INSEE codes; other bodies get fictitious SIRETs with a v
 
 import datetime as dt
 import hashlib
+import unicodedata
 
 from django.db import transaction
 
@@ -96,7 +97,8 @@ USERS = [
 
 
 def _slug(name: str) -> str:
-    return "".join(c for c in name.lower() if c.isalnum())[:20]
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "".join(c for c in ascii_name.lower() if c.isalnum())[:20]
 
 
 @transaction.atomic

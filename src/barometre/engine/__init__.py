@@ -17,6 +17,12 @@ from barometre.engine.grid import (
     shipped_grid,
 )
 from barometre.engine.keyfigures import KEY_FIGURES, KeyFigureSpec
+from barometre.engine.programme import (
+    Engagements,
+    SurveyTemplate,
+    sp_engagements,
+    sp_survey_template,
+)
 from barometre.engine.ranking import RankingOptions
 from barometre.engine.results import (
     EditionResults,
@@ -43,6 +49,7 @@ __all__ = [
     "Criterion",
     "DayUnit",
     "EditionResults",
+    "Engagements",
     "EngineError",
     "Estimate",
     "Grid",
@@ -52,6 +59,7 @@ __all__ = [
     "MeasureType",
     "PreparedAnswers",
     "RankingOptions",
+    "SurveyTemplate",
     "add_days",
     "cohen_kappa",
     "compare_editions",
@@ -68,5 +76,7 @@ __all__ = [
     "restrict_grid",
     "score_edition",
     "shipped_grid",
+    "sp_engagements",
+    "sp_survey_template",
     "wilson",
 ]

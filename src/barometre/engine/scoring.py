@@ -189,47 +189,35 @@ def channel_weights(grid: Grid) -> pl.DataFrame:
 def aggregate_structures(grid: Grid, audits: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """Channel scores (mean of audits), stage and determinant scores (weighted mean over
     channels of each channel's mean), global (weighted mean of audited channels) and
-    coverage. A channel without audits is left out, not counted as zero."""
-    weights = channel_weights(grid)
+    coverage. A channel without audits is left out, not counted as zero.
+
+    Built as one lazy plan: polars computes the per-channel table once and runs the
+    structure-level aggregations in parallel."""
     dimension_cols = [c for c in audits.columns if c.startswith(("stage:", "det:"))]
     per_channel = (
-        audits.group_by("structure", "channel")
+        audits.lazy()
+        .group_by("structure", "channel")
         .agg(
             pl.col("channel_score").mean().alias("score"),
             pl.col("channel_score").std().alias("sd"),
             pl.len().alias("audits"),
+            pl.col("category").first(),
+            pl.col("department").first(),
+            pl.col("certified").first(),
             *[pl.col(c).fill_nan(None).mean().alias(c) for c in dimension_cols],
         )
-        .join(weights, on="channel")
-        .sort("structure", "channel")
+        .join(channel_weights(grid).lazy(), on="channel")
     )
-    info = audits.group_by("structure").agg(
-        pl.col("category").first(),
-        pl.col("department").first(),
-        pl.col("certified").first(),
-    )
-    totals = per_channel.group_by("structure").agg(
+    planned_total = sum(c.planned_audits for c in grid.channels)
+    per_structure = per_channel.group_by("structure").agg(
         ((pl.col("score") * pl.col("weight")).sum() / pl.col("weight").sum()).alias("global"),
         pl.col("audits").sum().alias("audits"),
         pl.len().alias("channels_audited"),
-        pl.col("channel").sort().alias("channels"),
-    )
-    planned_total = sum(c.planned_audits for c in grid.channels)
-    structures = (
-        totals.join(info, on="structure")
-        .with_columns(
-            (pl.col("audits") / planned_total).clip(upper_bound=1.0).alias("coverage"),
-            pl.lit(grid.channel_ids, dtype=pl.List(pl.String))
-            .list.set_difference(pl.col("channels"))
-            .list.sort()
-            .alias("channels_missing"),
-        )
-        .sort("structure")
-    )
-
-    # Weighted mean over channels of each stage/determinant, computed wide (one group-by)
-    # and unpivoted only once it has one row per structure.
-    weighted = per_channel.group_by("structure").agg(
+        *[(pl.col("channel") == ch).any().alias(f"has:{ch}") for ch in grid.channel_ids],
+        pl.col("category").first(),
+        pl.col("department").first(),
+        pl.col("certified").first(),
+        # Weighted mean over channels of each stage and determinant, computed wide.
         *[
             (
                 (pl.col(c) * pl.col("weight")).sum()
@@ -239,15 +227,25 @@ def aggregate_structures(grid: Grid, audits: pl.DataFrame) -> dict[str, pl.DataF
         ],
         *[pl.col(c).is_not_null().sum().alias(f"n:{c}") for c in dimension_cols],
     )
+    # Channel lists in the grid's order, from presence flags (cheaper than list algebra).
+    present = [pl.when(pl.col(f"has:{ch}")).then(pl.lit(ch)) for ch in grid.channel_ids]
+    absent = [pl.when(~pl.col(f"has:{ch}")).then(pl.lit(ch)) for ch in grid.channel_ids]
+    structures = per_structure.select(
+        "structure", "global", "audits", "channels_audited",
+        pl.concat_list(present).list.drop_nulls().alias("channels"),
+        "category", "department", "certified",
+        (pl.col("audits") / planned_total).clip(upper_bound=1.0).alias("coverage"),
+        pl.concat_list(absent).list.drop_nulls().alias("channels_missing"),
+    ).sort("structure")  # fmt: skip
 
-    def dimension(prefix: str, name: str) -> pl.DataFrame:
+    def dimension(prefix: str, name: str) -> pl.LazyFrame:
         cols = [c for c in dimension_cols if c.startswith(prefix)]
-        scores = weighted.select("structure", *cols).unpivot(
+        scores = per_structure.select("structure", *cols).unpivot(
             index="structure", variable_name=name, value_name="score"
         )
-        counts = weighted.select("structure", *[pl.col(f"n:{c}").alias(c) for c in cols]).unpivot(
-            index="structure", variable_name=name, value_name="channels"
-        )
+        counts = per_structure.select(
+            "structure", *[pl.col(f"n:{c}").alias(c) for c in cols]
+        ).unpivot(index="structure", variable_name=name, value_name="channels")
         return (
             scores.join(counts, on=["structure", name])
             .filter(pl.col("channels") > 0)
@@ -255,9 +253,10 @@ def aggregate_structures(grid: Grid, audits: pl.DataFrame) -> dict[str, pl.DataF
             .sort("structure", name)
         )
 
-    return {
-        "structures": structures,
-        "channels": per_channel.select("structure", "channel", "score", "sd", "audits"),
-        "stages": dimension("stage:", "stage"),
-        "determinants": dimension("det:", "determinant"),
-    }
+    channels = per_channel.select("structure", "channel", "score", "sd", "audits").sort(
+        "structure", "channel"
+    )
+    frames = pl.collect_all(
+        [structures, channels, dimension("stage:", "stage"), dimension("det:", "determinant")]
+    )
+    return dict(zip(["structures", "channels", "stages", "determinants"], frames, strict=True))

@@ -25,10 +25,16 @@ from barometre.structures.forms import (
     StructureForm,
 )
 from barometre.structures.importing import plan_import
-from barometre.structures.models import StructureImport
+from barometre.structures.models import Structure, StructureImport
 from barometre.structures.tasks import apply_structure_import
 
 PAGE_SIZE = 25
+REGISTRY = {"url": "/structures/", "title": "Structures"}
+
+
+def crumbs(current: str, *links: dict) -> dict:
+    return {"breadcrumb_data": {"links": list(links), "current": current},
+            "active_nav": "structures"}  # fmt: skip
 
 
 def structure_list(request):
@@ -46,6 +52,7 @@ def structure_list(request):
             "page_obj": page,
             "querystring": query.urlencode(),
             "export_form": ExportForm(),
+            **crumbs("Structures"),
         },
     )
 
@@ -61,6 +68,7 @@ def structure_detail(request, pk: int):
             "labels": structure.labels.all(),
             "children": visible_structures(request.user).filter(parent=structure),
             "can_edit": can_edit_structure(request.user, structure),
+            **crumbs(structure.name, REGISTRY),
         },
     )
 
@@ -90,6 +98,7 @@ def _edit(request, structure, template_title):
             "labels": labels,
             "structure": structure,
             "title": template_title,
+            **crumbs(template_title, REGISTRY),
         },
     )
 
@@ -101,8 +110,6 @@ def structure_edit(request, pk: int):
 
 def structure_create(request):
     require_operator(request.user)
-    from barometre.structures.models import Structure
-
     return _edit(request, Structure(), "Nouvelle structure")
 
 
@@ -132,7 +139,9 @@ def import_upload(request):
             file_name=uploaded.name[:255], content=uploaded.read(), uploaded_by=request.user
         )
         return redirect("structures:import_preview", pk=batch.pk)
-    return render(request, "structures/import_upload.html", {"form": form})
+    return render(
+        request, "structures/import_upload.html", {"form": form, **crumbs("Import", REGISTRY)}
+    )
 
 
 def _get_import(request, pk: int) -> StructureImport:
@@ -145,7 +154,8 @@ def import_preview(request, pk: int):
     if batch.status != StructureImport.Status.PREVIEWED:
         return redirect("structures:import_status", pk=batch.pk)
     plan = plan_import(bytes(batch.content), batch.file_name, max_bytes=settings.IMPORT_MAX_BYTES)
-    return render(request, "structures/import_preview.html", {"batch": batch, "plan": plan})
+    context = {"batch": batch, "plan": plan, **crumbs("Vérification de l'import", REGISTRY)}
+    return render(request, "structures/import_preview.html", context)
 
 
 @require_POST
@@ -161,4 +171,5 @@ def import_confirm(request, pk: int):
 
 def import_status(request, pk: int):
     batch = _get_import(request, pk)
-    return render(request, "structures/import_status.html", {"batch": batch})
+    context = {"batch": batch, **crumbs("Suivi de l'import", REGISTRY)}
+    return render(request, "structures/import_status.html", context)
