@@ -186,77 +186,109 @@ def channel_weights(grid: Grid) -> pl.DataFrame:
     )  # fmt: skip
 
 
+def _grouped_mean(groups: np.ndarray, values: np.ndarray, size: int):
+    """Mean and count of ``values`` per group index, NaN values left out."""
+    valid = ~np.isnan(values)
+    counts = np.bincount(groups[valid], minlength=size)
+    sums = np.bincount(groups[valid], weights=values[valid], minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(counts > 0, sums / counts, np.nan), counts
+
+
+def _weighted_over_channels(means: np.ndarray, weights: np.ndarray):
+    """Weighted mean across channels (axis 1) of the channels that have a value."""
+    has = ~np.isnan(means)
+    total = (has * weights).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, np.nansum(means * weights, axis=1) / total, np.nan), has.sum(1)
+
+
 def aggregate_structures(grid: Grid, audits: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """Channel scores (mean of audits), stage and determinant scores (weighted mean over
     channels of each channel's mean), global (weighted mean of audited channels) and
     coverage. A channel without audits is left out, not counted as zero.
 
-    Built as one lazy plan: polars computes the per-channel table once and runs the
-    structure-level aggregations in parallel."""
-    dimension_cols = [c for c in audits.columns if c.startswith(("stage:", "det:"))]
-    per_channel = (
-        audits.lazy()
-        .group_by("structure", "channel")
-        .agg(
-            pl.col("channel_score").mean().alias("score"),
-            pl.col("channel_score").std().alias("sd"),
-            pl.len().alias("audits"),
-            pl.col("category").first(),
-            pl.col("department").first(),
-            pl.col("certified").first(),
-            *[pl.col(c).fill_nan(None).mean().alias(c) for c in dimension_cols],
-        )
-        .join(channel_weights(grid).lazy(), on="channel")
-    )
+    Structures and channels are coded as integers once; every mean is then a bincount
+    over (structure × channel) cells."""
+    channels = grid.channel_ids
+    n_c = len(channels)
+    weights = np.array([c.weight for c in grid.channels])
+    coded = audits.with_columns(
+        (pl.col("structure").rank("dense") - 1).cast(pl.Int64).alias("_s"),
+        pl.col("channel").replace_strict(channels, list(range(n_c)), return_dtype=pl.Int64)
+        .alias("_c"),
+    )  # fmt: skip
+    s_code = coded["_s"].to_numpy()
+    names = audits["structure"].unique().sort()
+    n_s = len(names)
+    cell = s_code * n_c + coded["_c"].to_numpy()
+    scores = coded["channel_score"].to_numpy().astype(float)
+    mean, n_audits = _grouped_mean(cell, scores, n_s * n_c)
+    square, _ = _grouped_mean(cell, scores * scores, n_s * n_c)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sd = np.sqrt(np.maximum(square - mean * mean, 0) * n_audits / (n_audits - 1))
+    sd = np.where(n_audits > 1, sd, np.nan)
+    mean, n_audits, sd = (a.reshape(n_s, n_c) for a in (mean, n_audits, sd))
+    present = n_audits > 0
+    global_score, channels_audited = _weighted_over_channels(mean, weights)
+    audits_per_structure = n_audits.sum(axis=1)
+    _, first = np.unique(s_code, return_index=True)
+    info = coded[first].select("category", "department", "certified")
     planned_total = sum(c.planned_audits for c in grid.channels)
-    per_structure = per_channel.group_by("structure").agg(
-        ((pl.col("score") * pl.col("weight")).sum() / pl.col("weight").sum()).alias("global"),
-        pl.col("audits").sum().alias("audits"),
-        pl.len().alias("channels_audited"),
-        *[(pl.col("channel") == ch).any().alias(f"has:{ch}") for ch in grid.channel_ids],
-        pl.col("category").first(),
-        pl.col("department").first(),
-        pl.col("certified").first(),
-        # Weighted mean over channels of each stage and determinant, computed wide.
-        *[
-            (
-                (pl.col(c) * pl.col("weight")).sum()
-                / pl.col("weight").filter(pl.col(c).is_not_null()).sum()
-            ).alias(c)
-            for c in dimension_cols
-        ],
-        *[pl.col(c).is_not_null().sum().alias(f"n:{c}") for c in dimension_cols],
+    labels = pl.Series(channels, dtype=pl.String)
+    structures = pl.DataFrame(
+        {
+            "structure": names,
+            "global": global_score,
+            "audits": audits_per_structure.astype(np.int64),
+            "channels_audited": channels_audited.astype(np.int64),
+            "category": info["category"],
+            "department": info["department"],
+            "certified": info["certified"],
+            "coverage": np.minimum(audits_per_structure / planned_total, 1.0),
+            **{f"_has{j}": present[:, j] for j in range(n_c)},
+        }
     )
-    # Channel lists in the grid's order, from presence flags (cheaper than list algebra).
-    present = [pl.when(pl.col(f"has:{ch}")).then(pl.lit(ch)) for ch in grid.channel_ids]
-    absent = [pl.when(~pl.col(f"has:{ch}")).then(pl.lit(ch)) for ch in grid.channel_ids]
-    structures = per_structure.select(
-        "structure", "global", "audits", "channels_audited",
-        pl.concat_list(present).list.drop_nulls().alias("channels"),
-        "category", "department", "certified",
-        (pl.col("audits") / planned_total).clip(upper_bound=1.0).alias("coverage"),
-        pl.concat_list(absent).list.drop_nulls().alias("channels_missing"),
-    ).sort("structure")  # fmt: skip
+    listed = [pl.when(pl.col(f"_has{j}")).then(pl.lit(ch)) for j, ch in enumerate(channels)]
+    unlisted = [pl.when(~pl.col(f"_has{j}")).then(pl.lit(ch)) for j, ch in enumerate(channels)]
+    structures = structures.with_columns(
+        pl.concat_list(listed).list.drop_nulls().alias("channels"),
+        pl.concat_list(unlisted).list.drop_nulls().alias("channels_missing"),
+    ).drop([f"_has{j}" for j in range(n_c)])
+    rows, cols = np.nonzero(present)
+    channel_frame = pl.DataFrame(
+        {
+            "structure": names.gather(rows),
+            "channel": labels.gather(cols),
+            "score": mean[rows, cols],
+            "sd": sd[rows, cols],
+            "audits": n_audits[rows, cols].astype(np.int64),
+        }
+    ).with_columns(pl.col("sd").fill_nan(None))
 
-    def dimension(prefix: str, name: str) -> pl.LazyFrame:
-        cols = [c for c in dimension_cols if c.startswith(prefix)]
-        scores = per_structure.select("structure", *cols).unpivot(
-            index="structure", variable_name=name, value_name="score"
-        )
-        counts = per_structure.select(
-            "structure", *[pl.col(f"n:{c}").alias(c) for c in cols]
-        ).unpivot(index="structure", variable_name=name, value_name="channels")
-        return (
-            scores.join(counts, on=["structure", name])
-            .filter(pl.col("channels") > 0)
-            .with_columns(pl.col(name).str.strip_prefix(prefix))
-            .sort("structure", name)
+    def dimension(prefix: str, name: str) -> pl.DataFrame:
+        ids, values, counts = [], [], []
+        for column in [c for c in audits.columns if c.startswith(prefix)]:
+            per_cell, _ = _grouped_mean(cell, coded[column].to_numpy().astype(float), n_s * n_c)
+            score, n_channels = _weighted_over_channels(per_cell.reshape(n_s, n_c), weights)
+            ids.append(column.removeprefix(prefix))
+            values.append(score)
+            counts.append(n_channels)
+        value = np.column_stack(values)
+        count = np.column_stack(counts)
+        r, k = np.nonzero(count > 0)
+        return pl.DataFrame(
+            {
+                "structure": names.gather(r),
+                name: pl.Series(ids, dtype=pl.String).gather(k),
+                "score": value[r, k],
+                "channels": count[r, k].astype(np.int64),
+            }
         )
 
-    channels = per_channel.select("structure", "channel", "score", "sd", "audits").sort(
-        "structure", "channel"
-    )
-    frames = pl.collect_all(
-        [structures, channels, dimension("stage:", "stage"), dimension("det:", "determinant")]
-    )
-    return dict(zip(["structures", "channels", "stages", "determinants"], frames, strict=True))
+    return {
+        "structures": structures,
+        "channels": channel_frame,
+        "stages": dimension("stage:", "stage"),
+        "determinants": dimension("det:", "determinant"),
+    }
