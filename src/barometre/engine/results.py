@@ -67,31 +67,15 @@ def _distribution(values: pl.Expr) -> list[pl.Expr]:
 def category_statistics(structures: pl.DataFrame) -> pl.DataFrame:
     """Per category and nationally: mean, median, quartiles (q3 is the top-quartile
     threshold), range, histogram; certified vs non-certified means."""
-    by_category = structures.group_by("category").agg(
+    certified = pl.col("certified").fill_null(False)
+    figures = [
         *_distribution(pl.col("global")),
-        pl.col("global")
-        .filter(pl.col("certified").fill_null(False))
-        .mean()
-        .alias("mean_certified"),
-        pl.col("global")
-        .filter(~pl.col("certified").fill_null(False))
-        .mean()
-        .alias("mean_not_certified"),
-        pl.col("certified").fill_null(False).sum().alias("certified"),
-    )
-    national = structures.select(
-        pl.lit("(national)").alias("category"),
-        *_distribution(pl.col("global")),
-        pl.col("global")
-        .filter(pl.col("certified").fill_null(False))
-        .mean()
-        .alias("mean_certified"),
-        pl.col("global")
-        .filter(~pl.col("certified").fill_null(False))
-        .mean()
-        .alias("mean_not_certified"),
-        pl.col("certified").fill_null(False).sum().alias("certified"),
-    )
+        pl.col("global").filter(certified).mean().alias("mean_certified"),
+        pl.col("global").filter(~certified).mean().alias("mean_not_certified"),
+        certified.sum().alias("certified"),
+    ]
+    by_category = structures.group_by("category").agg(*figures)
+    national = structures.select(pl.lit("(national)").alias("category"), *figures)
     return pl.concat([national, by_category.sort("category")], how="diagonal_relaxed")
 
 
