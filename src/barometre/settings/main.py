@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "barometre.core",
     "barometre.structures",
     "barometre.accounts",
+    "barometre.campaigns",
     "barometre.web",
     "barometre.demo",
 ]

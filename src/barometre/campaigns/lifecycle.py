@@ -1,0 +1,247 @@
+"""Writes with side effects on editions: creation, enrolment, planning, and the explicit
+state machine draft → enrolment → fieldwork → validation → results → published.
+
+Every function checks its preconditions and raises :class:`Refused` with the reasons in
+French; nothing is written when it refuses."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from barometre.campaigns.models import (
+    DEFAULT_CATEGORIES,
+    AuditorProfile,
+    AuditTask,
+    CategoryRule,
+    Edition,
+    EditionTransition,
+    Enrolment,
+    GridVersion,
+    Scenario,
+)
+from barometre.engine import EngineError
+from barometre.engine.planning import Auditor, StructureToAudit, assign, generate_tasks
+from barometre.structures.models import Structure
+
+S = Edition.Status
+NEXT = {
+    S.DRAFT: S.ENROLMENT,
+    S.ENROLMENT: S.FIELDWORK,
+    S.FIELDWORK: S.VALIDATION,
+    S.VALIDATION: S.RESULTS,
+    S.RESULTS: S.PUBLISHED,
+}
+OPEN_FOR_ENROLMENT = {S.DRAFT, S.ENROLMENT}
+PENDING_VALIDATION = {AuditTask.Status.SUBMITTED}
+
+
+class Refused(Exception):
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__(" ; ".join(reasons))
+
+
+def _require_operator(user) -> None:
+    if not user.is_operator:
+        raise PermissionDenied("Seuls les opérateurs du baromètre conduisent une édition.")
+
+
+@transaction.atomic
+def create_edition(*, year, name, grid, enrolment_opens, enrolment_closes, fieldwork_starts,
+                   fieldwork_ends, by) -> Edition:  # fmt: skip
+    _require_operator(by)
+    dates = [enrolment_opens, enrolment_closes, fieldwork_starts, fieldwork_ends]
+    if dates != sorted(dates):
+        raise Refused(["les dates doivent se suivre : ouverture des inscriptions, clôture, "
+                       "début puis fin du terrain"])  # fmt: skip
+    try:
+        grid.parsed()
+    except EngineError as exc:
+        raise Refused([f"grille invalide : {exc}"]) from None
+    edition = Edition.objects.create(
+        year=year, name=name, grid=grid, enrolment_opens=enrolment_opens,
+        enrolment_closes=enrolment_closes, fieldwork_starts=fieldwork_starts,
+        fieldwork_ends=fieldwork_ends,
+    )  # fmt: skip
+    CategoryRule.objects.bulk_create(
+        CategoryRule(edition=edition, position=i, name=n, kinds=[str(k) for k in kinds],
+                     population_min=lo, population_max=hi)
+        for i, (n, kinds, lo, hi) in enumerate(DEFAULT_CATEGORIES, start=1)
+    )  # fmt: skip
+    return edition
+
+
+def category_for(edition: Edition, structure: Structure) -> str:
+    for rule in edition.category_rules.all():
+        if rule.matches(structure):
+            return rule.name
+    return ""
+
+
+@transaction.atomic
+def enrol(edition: Edition, structure: Structure, *, by, publish_results=False) -> Enrolment:
+    _require_operator(by)
+    if edition.status not in OPEN_FOR_ENROLMENT:
+        raise Refused([f"l'édition est en phase « {edition.get_status_display()} » : "
+                       "les inscriptions sont closes"])  # fmt: skip
+    grid_channels = edition.grid.parsed().channel_ids
+    present = {c.channel for c in structure.contact_points.all()}
+    enrolment, _ = Enrolment.objects.update_or_create(
+        edition=edition,
+        structure=structure,
+        defaults={
+            "status": Enrolment.Status.ENROLLED,
+            "category": category_for(edition, structure),
+            "channels": [c for c in grid_channels if c in present],
+            "publish_results": publish_results,
+        },
+    )
+    return enrolment
+
+
+@transaction.atomic
+def withdraw(enrolment: Enrolment, *, by) -> None:
+    _require_operator(by)
+    if enrolment.edition.status not in OPEN_FOR_ENROLMENT:
+        raise Refused(["une structure ne peut plus être retirée une fois le terrain commencé"])
+    enrolment.status = Enrolment.Status.WITHDRAWN
+    enrolment.save(update_fields=["status"])
+    AuditTask.objects.filter(edition=enrolment.edition, structure=enrolment.structure).delete()
+
+
+def _scenario_pool() -> dict[tuple[str, str], list[str]]:
+    pool: dict[tuple[str, str], list[str]] = {}
+    for scenario in Scenario.objects.filter(active=True):
+        for channel in scenario.channels:
+            for kind in scenario.structure_kinds or [""]:
+                pool.setdefault((channel, kind), []).append(scenario.code)
+    return pool
+
+
+@transaction.atomic
+def plan_fieldwork(edition: Edition, *, by) -> list[AuditTask]:
+    """(Re)generate and assign the audit tasks of every enrolled structure. Returns the
+    tasks left without auditor, each with its reason. Only before fieldwork starts."""
+    _require_operator(by)
+    if edition.status not in OPEN_FOR_ENROLMENT:
+        raise Refused(["le planning ne peut plus être regénéré une fois le terrain commencé"])
+    grid = edition.grid.parsed()
+    enrolments = edition.enrolments.filter(status=Enrolment.Status.ENROLLED).select_related(
+        "structure"
+    )
+    structures = [
+        StructureToAudit(
+            id=str(e.structure_id),
+            department=e.structure.department,
+            commune=e.structure.city,
+            kind=e.structure.kind,
+            planned={
+                c: grid.channel(c).planned_audits for c in e.channels if c in grid.channel_ids
+            },
+        )
+        for e in enrolments
+    ]
+    profiles = (
+        AuditorProfile.objects.filter(user__memberships__role="auditor", user__is_active=True)
+        .prefetch_related("conflicts")
+        .distinct()
+    )
+    auditors = [
+        Auditor(str(p.user_id), frozenset(p.departments), p.weekly_capacity, p.commune,
+                frozenset(str(s.pk) for s in p.conflicts.all()))
+        for p in profiles.order_by("user_id")
+    ]  # fmt: skip
+    try:
+        tasks = generate_tasks(
+            structures, edition.fieldwork_starts, edition.fieldwork_ends,
+            scenarios=_scenario_pool(), seed=edition.planning_seed,
+        )  # fmt: skip
+    except EngineError as exc:
+        raise Refused([str(exc)]) from None
+    assign(tasks, structures, auditors)
+    scenarios = {s.code: s.pk for s in Scenario.objects.all()}
+    tz = timezone.get_current_timezone()
+    AuditTask.objects.filter(edition=edition).delete()
+    created = AuditTask.objects.bulk_create(
+        AuditTask(
+            edition=edition, structure_id=int(t.structure), channel=t.channel,
+            sequence=t.sequence, scheduled_at=t.scheduled.replace(tzinfo=tz),
+            scenario_id=scenarios.get(t.scenario), auditor_id=int(t.auditor) if t.auditor else None,
+            status=AuditTask.Status.ASSIGNED if t.auditor else AuditTask.Status.PLANNED,
+            planning_problem=t.problem,
+        )
+        for t in tasks
+    )  # fmt: skip
+    return [t for t in created if t.auditor_id is None]
+
+
+def _preconditions(edition: Edition, target: str) -> list[str]:
+    reasons = []
+    if target == S.ENROLMENT:
+        try:
+            edition.grid.parsed()
+        except EngineError as exc:
+            reasons.append(f"grille invalide : {exc}")
+    elif target == S.FIELDWORK:
+        enrolled = (
+            edition.enrolments.filter(status=Enrolment.Status.ENROLLED)
+            .select_related("structure")
+            .prefetch_related("structure__contact_points")
+        )
+        if not enrolled:
+            reasons.append("aucune structure inscrite")
+        for enrolment in enrolled:
+            present = {c.channel for c in enrolment.structure.contact_points.all()}
+            missing = [c for c in enrolment.channels if c not in present]
+            if missing:
+                reasons.append(f"{enrolment.structure} n'a pas de point de contact pour : "
+                               f"{', '.join(missing)}")  # fmt: skip
+        planned = set(edition.tasks.values_list("structure_id", flat=True))
+        unplanned = [e.structure.name for e in enrolled if e.structure_id not in planned]
+        if unplanned:
+            reasons.append(f"audits non planifiés pour : {', '.join(unplanned[:10])}")
+        unassigned = edition.tasks.filter(auditor__isnull=True).count()
+        if unassigned:
+            reasons.append(f"{unassigned} audit(s) sans enquêteur")
+    elif target in (S.RESULTS, S.PUBLISHED):
+        pending = edition.tasks.filter(status__in=PENDING_VALIDATION).count()
+        if pending:
+            reasons.append(f"{pending} audit(s) attendent encore leur validation")
+    return reasons
+
+
+@transaction.atomic
+def advance(edition: Edition, *, by) -> Edition:
+    """Move the edition to its next phase, or refuse with the reasons."""
+    _require_operator(by)
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    target = NEXT.get(edition.status)
+    if target is None:
+        raise Refused(["l'édition est déjà publiée"])
+    reasons = _preconditions(edition, target)
+    if reasons:
+        raise Refused(reasons)
+    if target == S.FIELDWORK and edition.grid.frozen_at is None:
+        GridVersion.objects.filter(pk=edition.grid_id).update(frozen_at=timezone.now())
+    EditionTransition.objects.create(edition=edition, source=edition.status, target=target, by=by)
+    edition.status = target
+    edition.save(update_fields=["status"])
+    return edition
+
+
+def revise_grid(grid: GridVersion, yaml_text: str) -> GridVersion:
+    """Change a grid: in place while no fieldwork used it, otherwise as a new version."""
+    from barometre.engine import parse_grid
+
+    try:
+        parse_grid(yaml_text, source=grid.grid_id)
+    except EngineError as exc:
+        raise Refused([str(exc)]) from None
+    if grid.frozen_at is None:
+        grid.yaml = yaml_text
+        grid.save(update_fields=["yaml"])
+        return grid
+    latest = GridVersion.objects.filter(grid_id=grid.grid_id).order_by("-version").first()
+    return GridVersion.objects.create(
+        grid_id=grid.grid_id, version=latest.version + 1, yaml=yaml_text
+    )

@@ -1,0 +1,270 @@
+"""Barometer editions and their fieldwork: grids, enrolment, scenarios, audit tasks."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+from barometre.engine import Grid, parse_grid
+from barometre.structures.models import Channel, Structure, StructureKind
+
+
+class GridVersion(models.Model):
+    """A grid as YAML text. Frozen when an edition using it starts fieldwork; changing a
+    frozen grid creates the next version."""
+
+    grid_id = models.CharField("grille", max_length=80)
+    version = models.PositiveIntegerField("version")
+    yaml = models.TextField("définition YAML")
+    frozen_at = models.DateTimeField("figée le", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "version de grille"
+        ordering = ["grid_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["grid_id", "version"], name="unique_grid_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grid_id} v{self.version}"
+
+    def parsed(self) -> Grid:
+        return parse_grid(self.yaml, source=str(self))
+
+
+class Edition(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Brouillon"
+        ENROLMENT = "enrolment", "Inscriptions"
+        FIELDWORK = "fieldwork", "Terrain"
+        VALIDATION = "validation", "Validation"
+        RESULTS = "results", "Résultats"
+        PUBLISHED = "published", "Publiée"
+
+    year = models.PositiveIntegerField("année", validators=[MinValueValidator(2000)])
+    name = models.CharField("nom", max_length=200)
+    grid = models.ForeignKey(GridVersion, on_delete=models.PROTECT, verbose_name="grille")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    enrolment_opens = models.DateField("ouverture des inscriptions")
+    enrolment_closes = models.DateField("clôture des inscriptions")
+    fieldwork_starts = models.DateField("début du terrain")
+    fieldwork_ends = models.DateField("fin du terrain")
+    planning_seed = models.PositiveIntegerField("graine du planning", default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "édition"
+        ordering = ["-year", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EditionTransition(models.Model):
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="transitions")
+    source = models.CharField(max_length=12, choices=Edition.Status.choices)
+    target = models.CharField(max_length=12, choices=Edition.Status.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} → {self.get_target_display()}"
+
+
+class CategoryRule(models.Model):
+    """Peer group for rankings: structure types × population band, in priority order."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="category_rules")
+    position = models.PositiveIntegerField("ordre")
+    name = models.CharField("catégorie", max_length=120)
+    kinds = models.JSONField("types de structure", default=list)
+    population_min = models.PositiveIntegerField("population minimale", null=True, blank=True)
+    population_max = models.PositiveIntegerField("population maximale", null=True, blank=True)
+
+    class Meta:
+        ordering = ["edition", "position"]
+        verbose_name = "règle de catégorie"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def matches(self, structure: Structure) -> bool:
+        if self.kinds and structure.kind not in self.kinds:
+            return False
+        population = structure.population
+        if self.population_min is not None and (population or 0) < self.population_min:
+            return False
+        return not (
+            self.population_max is not None
+            and population is not None
+            and population >= self.population_max
+        )
+
+
+class Enrolment(models.Model):
+    class Status(models.TextChoices):
+        APPLIED = "applied", "Candidature"
+        ENROLLED = "enrolled", "Inscrite"
+        WITHDRAWN = "withdrawn", "Retirée"
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="enrolments")
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="enrolments")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ENROLLED)
+    category = models.CharField("catégorie", max_length=120, blank=True)
+    channels = models.JSONField("canaux audités", default=list)
+    publish_results = models.BooleanField("résultats publiables", default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "inscription"
+        ordering = ["edition", "structure__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "structure"], name="unique_enrolment")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.structure} — {self.edition}"
+
+
+class Scenario(models.Model):
+    code = models.SlugField("code", max_length=60, unique=True)
+    title = models.CharField("titre", max_length=200)
+    persona = models.TextField("persona", help_text="Qui est l'usager simulé et sa situation.")
+    channels = models.JSONField("canaux", default=list)
+    script = models.TextField("demande", help_text="Ce que l'enquêteur demande ou écrit.")
+    message_template = models.TextField("modèle de courriel ou de lettre", blank=True)
+    expected_answer = models.TextField("réponse attendue")
+    structure_kinds = models.JSONField(
+        "types de structure", default=list, blank=True, help_text="Vide : tous les types."
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "scénario"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ScenarioAttachment(models.Model):
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField("fichier", upload_to="scenarios/")
+    label = models.CharField("libellé", max_length=120)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class AuditorProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="auditor_profile"
+    )
+    departments = models.JSONField("départements couverts (accueil physique)", default=list)
+    weekly_capacity = models.PositiveIntegerField(
+        "audits par semaine", default=10, validators=[MinValueValidator(1), MaxValueValidator(200)]
+    )
+    commune = models.CharField("commune de résidence", max_length=120, blank=True)
+    conflicts = models.ManyToManyField(
+        Structure, blank=True, related_name="+", verbose_name="structures liées"
+    )
+
+    class Meta:
+        verbose_name = "profil d'enquêteur"
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class AuditTask(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planifié"
+        ASSIGNED = "assigned", "Attribué"
+        AWAITING_REPLY = "awaiting_reply", "En attente de réponse"
+        SUBMITTED = "submitted", "Soumis"
+        RETURNED = "returned", "Renvoyé à l'enquêteur"
+        VALIDATED = "validated", "Validé"
+        REJECTED = "rejected", "Rejeté"
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="tasks")
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField("canal", max_length=10, choices=Channel.choices)
+    sequence = models.PositiveSmallIntegerField("rang")
+    scheduled_at = models.DateTimeField("prévu le")
+    scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, null=True, blank=True)
+    auditor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="audit_tasks",
+    )  # fmt: skip
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
+    planning_problem = models.CharField("raison de non-attribution", max_length=300, blank=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+    replied_at = models.DateTimeField("réponse reçue le", null=True, blank=True)
+    no_reply = models.BooleanField("sans réponse", default=False)
+    double_of = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="double_codings"
+    )
+    version = models.PositiveIntegerField(default=1)  # optimistic locking
+
+    class Meta:
+        verbose_name = "audit"
+        ordering = ["scheduled_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "structure", "channel", "sequence"],
+                condition=models.Q(double_of__isnull=True),
+                name="unique_planned_audit",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.structure} — {self.get_channel_display()} n° {self.sequence}"
+
+
+class Answer(models.Model):
+    task = models.ForeignKey(AuditTask, on_delete=models.CASCADE, related_name="answers")
+    criterion = models.CharField("critère", max_length=80)
+    value = models.TextField("valeur", blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["task", "criterion"], name="unique_answer")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion} = {self.value}"
+
+
+class TaskEvent(models.Model):
+    """History of an audit after submission: who changed what, when, before and after."""
+
+    task = models.ForeignKey(AuditTask, on_delete=models.CASCADE, related_name="events")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    action = models.CharField(max_length=40)
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} ({self.at:%d/%m/%Y %H:%M})"
+
+
+DEFAULT_CATEGORIES = [
+    ("Villes de plus de 50 000 habitants", [StructureKind.COMMUNE], 50_000, None),
+    ("Villes de 20 000 à 50 000 habitants", [StructureKind.COMMUNE], 20_000, 50_000),
+    ("Villes de moins de 20 000 habitants", [StructureKind.COMMUNE], None, 20_000),
+    ("Intercommunalités", [StructureKind.INTERCOMMUNALITY], None, None),
+    ("Départements", [StructureKind.DEPARTMENT], None, None),
+    ("Régions", [StructureKind.REGION], None, None),
+    ("France Services", [StructureKind.FRANCE_SERVICES], None, None),
+    ("Services sociaux, de solidarité et de santé",
+     [StructureKind.SOCIAL, StructureKind.HOSPITAL], None, None),
+    ("Développement économique, aménagement et tourisme", [StructureKind.ECONOMIC], None, None),
+    ("Services de l'État", [StructureKind.STATE], None, None),
+    ("Autres structures", [], None, None),
+]  # fmt: skip
