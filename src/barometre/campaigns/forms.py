@@ -1,0 +1,93 @@
+"""The audit form of a channel, generated from the edition's grid."""
+
+from django import forms
+from dsfr.utils import dsfr_input_class_attr
+
+from barometre.core.forms import DsfrForm
+from barometre.engine import Criterion, Grid, MeasureType
+
+NOT_APPLICABLE = ("na", "Sans objet")
+YES_NO = [("oui", "Oui"), ("non", "Non")]
+DAY_UNITS = {"working_days": "jours ouvrés", "business_days": "jours ouvrables",
+             "calendar_days": "jours"}  # fmt: skip
+# Delays computed from the sending and reply dates are not typed in the form.
+COMPUTED = "computed"
+NA_SUFFIX = "__na"
+
+
+def _field(criterion: Criterion) -> forms.Field | None:
+    measure = criterion.measure
+    extra = [NOT_APPLICABLE] if criterion.not_applicable else []
+    common = {"label": criterion.label, "help_text": criterion.help, "required": False}
+    if measure.type == MeasureType.YES_NO:
+        return forms.ChoiceField(choices=YES_NO + extra, widget=forms.RadioSelect, **common)
+    if measure.type == MeasureType.SCALE:
+        levels = [(lv.code, lv.label) for lv in measure.levels]
+        return forms.ChoiceField(choices=levels + extra, widget=forms.RadioSelect, **common)
+    if measure.type in (MeasureType.COUNT, MeasureType.DURATION):
+        unit = {"seconds": "secondes", "minutes": "minutes"}.get(measure.unit, measure.unit)
+        if unit:
+            common["label"] = f"{criterion.label} ({unit})"
+        return forms.IntegerField(min_value=0, max_value=100_000, **common)
+    if measure.type == MeasureType.RATIO:
+        common["label"] = f"{criterion.label} (%)"
+        return forms.DecimalField(min_value=0, max_value=100, decimal_places=1, **common)
+    if measure.type == MeasureType.DELAY:
+        if measure.day_unit.value != "calendar_days" or not criterion.not_applicable:
+            return None  # computed from the sending and reply dates
+        common["label"] = f"{criterion.label} ({DAY_UNITS[measure.day_unit.value]})"
+        return forms.DecimalField(min_value=0, max_value=365, decimal_places=1, **common)
+    return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=5000, **common)
+
+
+class AuditForm(DsfrForm):
+    """One field per criterion of the channel; values are stored as the engine reads them
+    (``oui``, level codes, numbers, ``sans objet``)."""
+
+    def __init__(self, *args, grid: Grid, channel: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.grid = grid
+        self.criteria = [c for c in grid.criteria if c.channel == channel]
+        for criterion in self.criteria:
+            field = _field(criterion)
+            if field is not None:
+                self.fields[criterion.id] = field
+                if criterion.not_applicable and not isinstance(field, forms.ChoiceField):
+                    self.fields[criterion.id + NA_SUFFIX] = forms.BooleanField(
+                        label=f"Sans objet : {criterion.label.lower()}", required=False
+                    )
+        for visible in self.visible_fields():
+            dsfr_input_class_attr(visible)
+
+    def clean(self):
+        data = super().clean()
+        for criterion in self.criteria:
+            if criterion.id not in self.fields or not criterion.scored:
+                continue
+            failed = any(data.get(p) in ("non", "wrong") for p in criterion.prerequisites)
+            not_applicable = data.get(criterion.id + NA_SUFFIX)
+            if not_applicable and data.get(criterion.id) not in (None, ""):
+                self.add_error(
+                    criterion.id, "Donnez une valeur ou cochez « sans objet », pas les deux."
+                )
+            if data.get(criterion.id) in (None, "") and not failed and not not_applicable:
+                self.add_error(criterion.id, "Réponse obligatoire.")
+        return data
+
+    def answers(self) -> dict[str, str]:
+        out = {}
+        ratios = {c.id for c in self.criteria if c.measure.type == MeasureType.RATIO}
+        for name, value in self.cleaned_data.items():
+            if name.endswith(NA_SUFFIX):
+                if value:
+                    out[name.removesuffix(NA_SUFFIX)] = "sans objet"
+                continue
+            if value in (None, ""):
+                continue
+            text = str(value)
+            if text == "na":
+                out[name] = "sans objet"
+            else:
+                text = text.replace(".", ",")
+                out[name] = f"{text} %" if name in ratios else text
+        return out

@@ -1,0 +1,203 @@
+"""The life of one audit task: sending, reply, answers, submission, validation.
+
+planned/assigned → (awaiting_reply) → submitted → validated | returned → submitted … | rejected
+Every change after submission is recorded as a TaskEvent (who, when, before, after)."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from barometre.campaigns.lifecycle import Refused
+from barometre.campaigns.models import Answer, AuditTask, Edition, TaskEvent
+from barometre.engine import parse_grid
+
+T = AuditTask.Status
+CYCLE_CHANNELS = {"email", "mail", "social"}  # a sending, then (maybe) a reply
+EDITABLE = {T.ASSIGNED, T.AWAITING_REPLY, T.RETURNED}
+MAX_RINGS, MAX_WAIT_SECONDS, MAX_WAIT_MINUTES = 30, 7200, 120
+MIN_SECONDS_BETWEEN_SUBMISSIONS = 60
+
+
+def _event(task: AuditTask, by, action: str, before=None, after=None, comment="") -> None:
+    TaskEvent.objects.create(task=task, by=by, action=action, before=before or {},
+                             after=after or {}, comment=comment)  # fmt: skip
+
+
+def _check_editable(task: AuditTask, user) -> None:
+    if task.auditor_id != user.pk:
+        raise Refused(["cet audit est attribué à un autre enquêteur"])
+    if task.status not in EDITABLE:
+        raise Refused([f"l'audit est « {task.get_status_display()} » : il ne se modifie plus"])
+    if task.edition.status != Edition.Status.FIELDWORK and task.status != T.RETURNED:
+        raise Refused(["l'édition n'est pas en phase de terrain"])
+
+
+@transaction.atomic
+def record_sending(task: AuditTask, *, sent_at: dt.datetime, text: str, by) -> None:
+    _check_editable(task, by)
+    if task.channel not in CYCLE_CHANNELS:
+        raise Refused(["ce canal ne comporte pas d'envoi"])
+    if sent_at > timezone.now():
+        raise Refused(["la date d'envoi est dans le futur"])
+    task.sent_at = sent_at
+    task.status = T.AWAITING_REPLY
+    task.save(update_fields=["sent_at", "status"])
+    Answer.objects.update_or_create(task=task, criterion="_sent_text", defaults={"value": text})
+
+
+@transaction.atomic
+def record_reply(task: AuditTask, *, replied_at: dt.datetime, text: str, by) -> None:
+    _check_editable(task, by)
+    if task.sent_at is None:
+        raise Refused(["enregistrez d'abord l'envoi"])
+    if replied_at < task.sent_at:
+        sent = timezone.localtime(task.sent_at)
+        raise Refused(
+            [f"la réponse ne peut pas précéder l'envoi (envoyé le {sent:%d/%m/%Y à %H:%M})"]
+        )
+    if replied_at > timezone.now():
+        raise Refused(["la date de réponse est dans le futur"])
+    task.replied_at = replied_at
+    task.no_reply = False
+    task.status = T.ASSIGNED
+    task.save(update_fields=["replied_at", "no_reply", "status"])
+    Answer.objects.update_or_create(task=task, criterion="_reply_text", defaults={"value": text})
+
+
+def save_answers(task: AuditTask, answers: dict[str, str], *, by) -> None:
+    _check_editable(task, by)
+    with transaction.atomic():
+        task.answers.exclude(criterion__startswith="_").delete()
+        Answer.objects.bulk_create(
+            Answer(task=task, criterion=c, value=v) for c, v in answers.items()
+        )
+
+
+def anomalies(task: AuditTask, now: dt.datetime | None = None) -> list[str]:
+    """Automatic checks run before a human validates an audit."""
+    now = now or timezone.now()
+    values = dict(task.answers.values_list("criterion", "value"))
+    found = []
+    if task.replied_at and task.sent_at and task.replied_at < task.sent_at:
+        found.append("réponse datée avant l'envoi")
+
+    def number(criterion):
+        try:
+            return float(values.get(criterion, "").replace(",", ".").replace("%", ""))
+        except ValueError:
+            return None
+
+    rings = number("phone.rings")
+    if rings is not None and rings > MAX_RINGS:
+        found.append(f"{rings:.0f} sonneries : valeur invraisemblable (> {MAX_RINGS})")
+    wait = number("phone.wait_seconds")
+    if wait is not None and wait > MAX_WAIT_SECONDS:
+        found.append("attente téléphonique de plus de 2 heures")
+    visit_wait = number("visit.wait_minutes")
+    if visit_wait is not None and visit_wait > MAX_WAIT_MINUTES:
+        found.append("attente à l'accueil de plus de 2 heures")
+    edition = task.edition
+    moment = task.sent_at or task.scheduled_at
+    local = timezone.localtime(moment)
+    if not edition.fieldwork_starts <= local.date() <= edition.fieldwork_ends:
+        found.append("audit réalisé hors de la période de terrain")
+    if task.channel in {"phone", "visit"} and not (dt.time(8, 0) <= local.time() <= dt.time(19, 0)):
+        found.append("audit réalisé hors des heures d'ouverture")
+    grid = parse_grid(edition.grid.yaml)
+    required = [c.id for c in grid.criteria if c.channel == task.channel and c.scored
+                and c.measure.type.value != "delay"]  # fmt: skip
+    failed = {c for c, v in values.items() if v in ("non", "wrong")}
+    missing = [c for c in required if c not in values
+               and not set(grid.criteria_by_id[c].prerequisites) & failed]  # fmt: skip
+    if missing:
+        found.append(f"{len(missing)} réponse(s) obligatoire(s) manquante(s)")
+    if task.auditor_id:
+        recent = AuditTask.objects.filter(
+            auditor_id=task.auditor_id, status=T.SUBMITTED, edition=edition
+        ).exclude(pk=task.pk)
+        last = TaskEvent.objects.filter(task__in=recent, action="submit").order_by("-at").first()
+        if last and (now - last.at).total_seconds() < MIN_SECONDS_BETWEEN_SUBMISSIONS:
+            found.append("audits soumis à moins d'une minute d'intervalle")
+    twin = AuditTask.objects.filter(
+        edition=edition, structure_id=task.structure_id, channel=task.channel,
+        scenario_id=task.scenario_id, double_of__isnull=True,
+    ).exclude(pk=task.pk).exclude(scenario__isnull=True)  # fmt: skip
+    if twin.exists():
+        found.append("même scénario déjà utilisé pour cette structure sur ce canal (doublon)")
+    return found
+
+
+@transaction.atomic
+def submit(task: AuditTask, *, by) -> list[str]:
+    _check_editable(task, by)
+    if task.channel in CYCLE_CHANNELS and task.sent_at is None:
+        raise Refused(["enregistrez l'envoi avant de soumettre"])
+    found = anomalies(task)
+    before = task.status
+    task.status = T.SUBMITTED
+    task.version += 1
+    task.save(update_fields=["status", "version"])
+    _event(task, by, "submit", {"status": before}, {"status": task.status, "anomalies": found})
+    return found
+
+
+def _decide(task: AuditTask, by, target: str, action: str, comment: str) -> None:
+    if not by.is_operator:
+        raise Refused(["seuls les opérateurs valident les audits"])
+    if task.status != T.SUBMITTED:
+        raise Refused([f"l'audit est « {task.get_status_display()} », pas soumis"])
+    if target != T.VALIDATED and not comment.strip():
+        raise Refused(["indiquez la raison à l'enquêteur"])
+    before = task.status
+    task.status = target
+    task.version += 1
+    task.save(update_fields=["status", "version"])
+    _event(task, by, action, {"status": before}, {"status": target}, comment)
+
+
+@transaction.atomic
+def validate(task: AuditTask, *, by) -> None:
+    _decide(task, by, T.VALIDATED, "validate", "")
+
+
+@transaction.atomic
+def return_to_auditor(task: AuditTask, *, by, comment: str) -> None:
+    _decide(task, by, T.RETURNED, "return", comment)
+
+
+@transaction.atomic
+def reject(task: AuditTask, *, by, reason: str) -> None:
+    _decide(task, by, T.REJECTED, "reject", reason)
+
+
+def close_unanswered(edition: Edition, *, now: dt.datetime | None = None) -> int:
+    """After the fieldwork window, tasks still waiting for a reply close as "no reply":
+    the answers that the reply would have given score 0 (the engine's prerequisites)."""
+    now = now or timezone.now()
+    if timezone.localtime(now).date() <= edition.fieldwork_ends:
+        return 0
+    ids = list(
+        AuditTask.objects.filter(edition=edition, status=T.AWAITING_REPLY).values_list(
+            "pk", flat=True
+        )
+    )
+    closed = 0
+    for pk in ids:  # one transaction per task: a failure leaves the others closed
+        with transaction.atomic():
+            task = (
+                AuditTask.objects.select_for_update().filter(pk=pk, status=T.AWAITING_REPLY).first()
+            )
+            if task is None:  # a reply was recorded meanwhile
+                continue
+            replied = {"email": "email.replied", "mail": "mail.replied",
+                       "social": "social.message_answered"}[task.channel]  # fmt: skip
+            Answer.objects.update_or_create(task=task, criterion=replied, defaults={"value": "non"})
+            task.no_reply = True
+            task.status = T.SUBMITTED
+            task.save(update_fields=["no_reply", "status"])
+            if task.auditor_id:
+                _event(task, task.auditor, "no_reply", {"status": T.AWAITING_REPLY},
+                       {"status": T.SUBMITTED}, "clôture automatique : aucune réponse")  # fmt: skip
+            closed += 1
+    return closed
