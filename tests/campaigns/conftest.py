@@ -40,8 +40,10 @@ def in_fieldwork(edition, operator, structure_a, auditor, second_auditor):
     lifecycle.advance(edition, by=operator)
     lifecycle.enrol(edition, structure_a, by=operator)
     lifecycle.plan_fieldwork(edition, by=operator)
-    # Only two auditors: the fifth audit stays unplanned; give the rest to known people.
-    AuditTask.objects.filter(edition=edition, auditor__isnull=True).delete()
+    # Two auditors cannot take five audits of one structure: give the rest by hand.
+    AuditTask.objects.filter(edition=edition, auditor__isnull=True).update(
+        auditor=second_auditor, status="assigned", planning_problem=""
+    )
     Edition.objects.filter(pk=edition.pk).update(status="fieldwork")
     edition.refresh_from_db()
     return edition
