@@ -26,5 +26,6 @@ urlpatterns = [
         name="oidc_authentication_callback",
     ),
     path("structures/", include("barometre.structures.urls")),
+    path("terrain/", include("barometre.campaigns.urls")),
     path("admin/", admin.site.urls),
 ]

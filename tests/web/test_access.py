@@ -39,10 +39,16 @@ MATRIX = {
     ),
     "structures:import_preview": ({"pk": "IMPORT"}, expect(default=DENIED, operator=OK)),
     "structures:import_status": ({"pk": "IMPORT"}, expect(default=DENIED, operator=OK)),
+    "campaigns:my_tasks": ({}, expect(default=DENIED, auditor=OK)),
+    "campaigns:task": ({"pk": "TASK"}, expect(default=DENIED, auditor=OK, operator=OK)),
+    "campaigns:validation": ({}, expect(default=DENIED, operator=OK)),
+    "campaigns:editions": ({}, expect(default=DENIED, operator=OK)),
+    "campaigns:edition": ({"pk": "EDITION"}, expect(default=DENIED, operator=OK)),
 }
 # POST-only or handled by other libraries, with their own tests.
 NOT_GET = {"logout", "structures:import_confirm", "oidc_authentication_init",
-           "oidc_authentication_callback"}  # fmt: skip
+           "oidc_authentication_callback", "campaigns:decide", "campaigns:edition_advance",
+           "campaigns:edition_plan", "campaigns:task_sending", "campaigns:task_reply"}  # fmt: skip
 
 
 def _names(resolver, prefix=""):
@@ -54,6 +60,24 @@ def _names(resolver, prefix=""):
             yield from _names(pattern, prefix + ns)
         elif pattern.name:
             yield prefix + pattern.name
+
+
+def _task(structure, auditor):
+    from barometre.campaigns.models import AuditTask, Edition, GridVersion
+    from barometre.engine.grid import DATA_DIR
+
+    grid = GridVersion.objects.create(
+        grid_id="barometre-2025", version=1, yaml=(DATA_DIR / "barometre-2025.yaml").read_text()
+    )
+    edition = Edition.objects.create(
+        year=2025, name="Baromètre 2025", grid=grid, status="fieldwork",
+        enrolment_opens="2025-01-06", enrolment_closes="2025-04-30",
+        fieldwork_starts="2025-05-05", fieldwork_ends="2025-07-25",
+    )  # fmt: skip
+    return AuditTask.objects.create(
+        edition=edition, structure=structure, channel="phone", sequence=1,
+        scheduled_at="2025-05-06T10:00:00+02:00", auditor=auditor, status="assigned",
+    )  # fmt: skip
 
 
 def test_every_url_is_declared():
@@ -68,7 +92,9 @@ CASES = [(name, persona) for name in MATRIX for persona in ALL]
 def test_access_matrix(name, persona, personas, structure_a, client_for):
     kwargs, expected = MATRIX[name]
     batch = StructureImport.objects.create(file_name="x.csv", content=b"nom\n")
-    resolved = {k: {"A": structure_a.pk, "IMPORT": batch.pk}.get(v, v) for k, v in kwargs.items()}
+    task = _task(structure_a, personas["auditor"])
+    ids = {"A": structure_a.pk, "IMPORT": batch.pk, "TASK": task.pk, "EDITION": task.edition_id}
+    resolved = {k: ids.get(v, v) for k, v in kwargs.items()}
     client = client_for(personas[persona])
     response = client.get(reverse(name, kwargs=resolved))
     assert response.status_code == expected[persona], (
@@ -93,3 +119,31 @@ def test_another_structures_manager_cannot_post_edits(client_for, personas, stru
     assert response.status_code == 404
     structure_a.refresh_from_db()
     assert structure_a.name == "Préfecture du Loiret"
+
+
+def test_an_auditor_never_sees_another_auditors_task(client_for, personas, structure_a, db):
+    from barometre.accounts.models import Membership, Role, User
+
+    task = _task(structure_a, personas["auditor"])
+    other = User.objects.create_user("autre")
+    Membership.objects.create(user=other, role=Role.AUDITOR)
+    client = client_for(other)
+    assert client.get(reverse("campaigns:task", args=[task.pk])).status_code == 404
+    response = client.post(reverse("campaigns:task_sending", args=[task.pk]), {})
+    assert response.status_code == 404
+    assert client.get(reverse("campaigns:validation")).status_code == 403
+
+
+def test_campaign_actions_are_post_only_and_operator_only(client_for, personas, structure_a, db):
+    task = _task(structure_a, personas["auditor"])
+    manager = client_for(personas["manager_a"])
+    for name, pk in [("campaigns:decide", task.pk), ("campaigns:edition_advance", task.edition_id),
+                     ("campaigns:edition_plan", task.edition_id)]:  # fmt: skip
+        assert manager.post(reverse(name, args=[pk])).status_code == 403
+    operator = client_for(personas["operator"])
+    assert (
+        operator.get(reverse("campaigns:edition_advance", args=[task.edition_id])).status_code
+        == 405
+    )
+    task.edition.refresh_from_db()
+    assert task.edition.status == "fieldwork"

@@ -18,7 +18,11 @@ def _navigation(user) -> list[dict[str, str]]:
         items.append({"url": "/structures/", "label": "Structures", "key": "structures"})
     except Exception:  # noqa: S110 - no registry access: no menu entry
         pass
+    if user.is_auditor:
+        items.append({"url": "/terrain/", "label": "Mes audits", "key": "my_tasks"})
     if user.is_operator:
+        items.append({"url": "/terrain/editions/", "label": "Éditions", "key": "editions"})
+        items.append({"url": "/terrain/validation/", "label": "Validation", "key": "validation"})
         items.append({"url": "/admin/", "label": "Administration", "key": "admin"})
     return items
 

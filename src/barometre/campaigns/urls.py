@@ -1,0 +1,20 @@
+from django.urls import path
+
+from barometre.campaigns import views
+
+app_name = "campaigns"
+
+urlpatterns = [
+    path("", views.my_tasks, name="my_tasks"),
+    path("audits/<int:pk>/", views.task_detail, name="task"),
+    path("audits/<int:pk>/envoi/", views.task_cycle, {"step": "envoi"}, name="task_sending"),
+    path("audits/<int:pk>/reponse/", views.task_cycle, {"step": "reponse"}, name="task_reply"),
+    path("validation/", views.validation_queue, name="validation"),
+    path("validation/<int:pk>/", views.decide, name="decide"),
+    path("editions/", views.edition_list, name="editions"),
+    path("editions/<int:pk>/", views.edition_detail, name="edition"),
+    path("editions/<int:pk>/avancer/", views.edition_action, {"action": "avancer"},
+         name="edition_advance"),
+    path("editions/<int:pk>/planifier/", views.edition_action, {"action": "planifier"},
+         name="edition_plan"),
+]  # fmt: skip

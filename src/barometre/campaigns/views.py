@@ -1,0 +1,231 @@
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from barometre.accounts.access import require_operator
+from barometre.campaigns import lifecycle, workflow
+from barometre.campaigns.access import (
+    get_edition_for_operator,
+    get_task_for_user,
+    require_auditor,
+)
+from barometre.campaigns.forms import AuditForm
+from barometre.campaigns.lifecycle import Refused
+from barometre.campaigns.models import AuditTask, Edition
+from barometre.core.forms import DsfrForm
+
+T = AuditTask.Status
+FIELDWORK = {"url": "/terrain/", "title": "Terrain"}
+
+
+def crumbs(current: str, *links) -> dict:
+    return {"breadcrumb_data": {"links": list(links), "current": current}}
+
+
+def my_tasks(request):
+    require_auditor(request.user)
+    today = timezone.localdate()
+    week_end = today + dt.timedelta(days=6 - today.weekday())
+    tasks = AuditTask.objects.filter(auditor=request.user).select_related("structure", "edition")
+    open_tasks = tasks.filter(status__in=[T.ASSIGNED, T.RETURNED])
+    groups = [
+        ("Renvoyés pour correction", open_tasks.filter(status=T.RETURNED)),
+        (
+            "En retard",
+            open_tasks.filter(
+                status=T.ASSIGNED, scheduled_at__date__lt=today, sent_at__isnull=True
+            ),
+        ),
+        ("Aujourd'hui", open_tasks.filter(status=T.ASSIGNED, scheduled_at__date=today)),
+        (
+            "Cette semaine",
+            open_tasks.filter(
+                status=T.ASSIGNED, scheduled_at__date__range=(today + dt.timedelta(1), week_end)
+            ),
+        ),
+        ("En attente de réponse", tasks.filter(status=T.AWAITING_REPLY)),
+        ("À venir", open_tasks.filter(status=T.ASSIGNED, scheduled_at__date__gt=week_end)),
+    ]
+    return render(request, "campaigns/my_tasks.html", {"groups": groups, **crumbs("Mes audits")})
+
+
+class SendingForm(DsfrForm):
+    sent_at = forms.DateTimeField(
+        label="Envoyé le", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    text = forms.CharField(
+        label="Texte envoyé", widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000
+    )
+
+
+class ReplyForm(DsfrForm):
+    replied_at = forms.DateTimeField(
+        label="Réponse reçue le", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    text = forms.CharField(
+        label="Texte de la réponse",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20_000,
+    )
+
+
+def task_detail(request, pk: int):
+    task = get_task_for_user(request.user, pk)
+    grid = task.edition.grid.parsed()
+    stored = dict(task.answers.values_list("criterion", "value"))
+    initial = {
+        k: ("na" if v == "sans objet" else v.replace(" %", "").replace(",", "."))
+        for k, v in stored.items()
+    }
+    form = AuditForm(request.POST or None, grid=grid, channel=task.channel, initial=initial)
+    if request.method == "POST":
+        action = request.POST.get("action", "save")
+        if form.is_valid() or action == "save":
+            try:
+                if form.is_valid():
+                    workflow.save_answers(task, form.answers(), by=request.user)
+                if action == "submit":
+                    if not form.is_valid():
+                        raise Refused(["complétez les réponses obligatoires avant de soumettre"])
+                    found = workflow.submit(task, by=request.user)
+                    note = f" Points à vérifier : {', '.join(found)}." if found else ""
+                    messages.success(request, "Audit soumis pour validation." + note)
+                    return redirect(
+                        "campaigns:my_tasks" if request.user.is_auditor else "campaigns:validation"
+                    )
+                messages.success(request, "Réponses enregistrées.")
+                return redirect("campaigns:task", pk=task.pk)
+            except Refused as exc:
+                messages.error(request, f"Impossible : {exc}.")
+    context = {
+        "task": task,
+        "form": form,
+        "contacts": task.structure.contact_points.filter(channel=task.channel),
+        "cycle": task.channel in workflow.CYCLE_CHANNELS,
+        "sending_form": SendingForm(prefix="sending"),
+        "reply_form": ReplyForm(prefix="reply"),
+        "sent_text": stored.get("_sent_text", ""),
+        "reply_text": stored.get("_reply_text", ""),
+        "editable": task.status in workflow.EDITABLE,
+        "events": task.events.select_related("by"),
+        **crumbs(str(task), FIELDWORK),
+    }
+    return render(request, "campaigns/task.html", context)
+
+
+@require_POST
+def task_cycle(request, pk: int, step: str):
+    task = get_task_for_user(request.user, pk)
+    form = (SendingForm if step == "envoi" else ReplyForm)(
+        request.POST, prefix=("sending" if step == "envoi" else "reply")
+    )
+    if not form.is_valid():
+        messages.error(
+            request,
+            "Date ou texte invalide : "
+            + "; ".join(e for errors in form.errors.values() for e in errors),
+        )
+        return redirect("campaigns:task", pk=task.pk)
+    try:
+        if step == "envoi":
+            workflow.record_sending(
+                task,
+                sent_at=form.cleaned_data["sent_at"],
+                text=form.cleaned_data["text"],
+                by=request.user,
+            )
+            messages.success(request, "Envoi enregistré : l'audit attend la réponse.")
+        else:
+            workflow.record_reply(
+                task,
+                replied_at=form.cleaned_data["replied_at"],
+                text=form.cleaned_data["text"],
+                by=request.user,
+            )
+            messages.success(request, "Réponse enregistrée : complétez la grille.")
+    except Refused as exc:
+        messages.error(request, f"Impossible : {exc}.")
+    return redirect("campaigns:task", pk=task.pk)
+
+
+def validation_queue(request):
+    require_operator(request.user)
+    tasks = (
+        AuditTask.objects.filter(status=T.SUBMITTED)
+        .select_related("structure", "auditor", "edition__grid")
+        .prefetch_related("answers")[:200]
+    )
+    rows = [(task, workflow.anomalies(task)) for task in tasks]
+    return render(request, "campaigns/validation.html", {"rows": rows, **crumbs("Validation")})
+
+
+@require_POST
+def decide(request, pk: int):
+    require_operator(request.user)
+    task = get_task_for_user(request.user, pk)
+    comment = request.POST.get("comment", "")
+    actions = {
+        "validate": lambda: workflow.validate(task, by=request.user),
+        "return": lambda: workflow.return_to_auditor(task, by=request.user, comment=comment),
+        "reject": lambda: workflow.reject(task, by=request.user, reason=comment),
+    }
+    action = actions.get(request.POST.get("decision", ""))
+    if action is None:
+        messages.error(request, "Décision inconnue.")
+    else:
+        try:
+            action()
+            messages.success(request, f"Audit « {task} » : décision enregistrée.")
+        except Refused as exc:
+            messages.error(request, f"Impossible : {exc}.")
+    return redirect("campaigns:validation")
+
+
+def edition_list(request):
+    require_operator(request.user)
+    editions = Edition.objects.annotate(
+        enrolled=Count("enrolments", filter=Q(enrolments__status="enrolled"), distinct=True),
+        planned=Count("tasks", distinct=True),
+    )
+    return render(request, "campaigns/editions.html", {"editions": editions, **crumbs("Éditions")})
+
+
+def edition_detail(request, pk: int):
+    edition = get_edition_for_operator(request.user, pk)
+    by_status = dict(edition.tasks.values_list("status").annotate(n=Count("id")).order_by())
+    context = {
+        "edition": edition,
+        "next_status": lifecycle.NEXT.get(edition.status),
+        "status_labels": dict(Edition.Status.choices),
+        "task_counts": [(label, by_status.get(code, 0)) for code, label in T.choices],
+        "unassigned": edition.tasks.filter(auditor__isnull=True).select_related("structure")[:100],
+        "enrolments": edition.enrolments.select_related("structure"),
+        "transitions": edition.transitions.select_related("by"),
+        **crumbs(edition.name, {"url": "/terrain/editions/", "title": "Éditions"}),
+    }
+    return render(request, "campaigns/edition.html", context)
+
+
+@require_POST
+def edition_action(request, pk: int, action: str):
+    edition = get_edition_for_operator(request.user, pk)
+    try:
+        if action == "avancer":
+            edition = lifecycle.advance(edition, by=request.user)
+            messages.success(
+                request, f"L'édition passe en phase « {edition.get_status_display()} »."
+            )
+        else:
+            left = lifecycle.plan_fieldwork(edition, by=request.user)
+            total = edition.tasks.count()
+            messages.success(request, f"{total} audits planifiés, {len(left)} sans enquêteur.")
+    except Refused as exc:
+        for reason in exc.reasons:
+            messages.error(request, reason[0].upper() + reason[1:] + ".")
+    return redirect("campaigns:edition", pk=edition.pk)

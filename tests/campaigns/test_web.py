@@ -1,0 +1,67 @@
+import datetime as dt
+import zoneinfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from barometre.campaigns.models import AuditTask
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+pytestmark = pytest.mark.django_db
+
+
+@time_machine.travel(dt.datetime(2025, 6, 20, 10, tzinfo=PARIS), tick=False)
+def test_an_email_audit_from_sending_to_validation(client_for, email_task, auditor, operator):
+    client = client_for(auditor)
+    listing = client.get(reverse("campaigns:my_tasks"))
+    assert "Préfecture du Loiret — Courriel ou formulaire" in listing.text
+    page = client.get(reverse("campaigns:task", args=[email_task.pk]))
+    assert "pref@example.fr" in page.text and "Enregistrer l'envoi" in page.text
+    client.post(reverse("campaigns:task_sending", args=[email_task.pk]),
+                {"sending-sent_at": "2025-06-02T09:00", "sending-text": "Bonjour, …"})  # fmt: skip
+    reply_url = reverse("campaigns:task_reply", args=[email_task.pk])
+    bad = client.post(reply_url, {"reply-replied_at": "2025-05-30T09:00", "reply-text": "x"},
+                      follow=True)  # fmt: skip
+    assert "la réponse ne peut pas précéder l&#x27;envoi" in bad.text
+    client.post(reverse("campaigns:task_reply", args=[email_task.pk]),
+                {"reply-replied_at": "2025-06-04T15:30", "reply-text": "Réponse"})  # fmt: skip
+    answers = {"email.address_findable": "oui", "email.form_works": "oui",
+               "email.acknowledgement": "non", "email.replied": "oui",
+               "email.personalised_greeting": "oui", "email.courtesy": "oui",
+               "email.answer_quality": "partial", "email.clear": "oui", "email.signature": "non",
+               "email.redirection": "na", "email.complaint_handled": "na",
+               "action": "submit"}  # fmt: skip
+    response = client.post(reverse("campaigns:task", args=[email_task.pk]), answers, follow=True)
+    assert "Audit soumis pour validation." in response.text
+    email_task.refresh_from_db()
+    assert email_task.status == "submitted"
+    assert email_task.answers.get(criterion="email.redirection").value == "sans objet"
+    assert "score" not in response.text.lower()  # auditors never see scores
+
+    queue = client_for(operator).get(reverse("campaigns:validation"))
+    assert str(email_task) in queue.text
+    client_for(operator).post(reverse("campaigns:decide", args=[email_task.pk]),
+                              {"decision": "validate"})  # fmt: skip
+    assert AuditTask.objects.get(pk=email_task.pk).status == "validated"
+
+
+def test_submitting_an_incomplete_audit_is_refused(client_for, phone_task, auditor):
+    response = client_for(auditor).post(
+        reverse("campaigns:task", args=[phone_task.pk]),
+        {"phone.answered": "oui", "action": "submit"},
+    )
+    assert response.status_code == 200
+    assert "Réponse obligatoire." in response.text
+    phone_task.refresh_from_db()
+    assert phone_task.status == "assigned"
+
+
+def test_the_operator_advances_an_edition_from_its_page(client_for, edition, operator):
+    client = client_for(operator)
+    page = client.get(reverse("campaigns:edition", args=[edition.pk]))
+    assert "Brouillon" in page.text
+    client.post(reverse("campaigns:edition_advance", args=[edition.pk]))
+    refused = client.post(reverse("campaigns:edition_advance", args=[edition.pk]), follow=True)
+    assert "Aucune structure inscrite." in refused.text
+    assert "Brouillon → Inscriptions par olivia" in refused.text
