@@ -13,7 +13,12 @@ def test_every_measure_type_gets_its_field():
     assert [c for c, _ in phone.fields["phone.answer_quality"].choices] == [
         "complete", "partial", "wrong"]  # fmt: skip
     assert isinstance(phone.fields["phone.rings"], forms.IntegerField)
-    assert phone.fields["phone.wait_seconds"].label.endswith("(secondes)")
+    assert (
+        phone.fields["phone.wait_seconds"].label == "Attente avant de parler à un agent (secondes)"
+    )
+    assert phone.fields["phone.rings"].label == "Nombre de sonneries avant le décroché (sonneries)"
+    visit = AuditForm(grid=GRID, channel="visit")
+    assert visit.fields["visit.wait_minutes"].label == "Attente avant d'être reçu (minutes)"
     assert isinstance(phone.fields["phone.observations"].widget, forms.Textarea)
     email = AuditForm(grid=GRID, channel="email")
     assert "email.reply_delay" not in email.fields  # computed from the two dates

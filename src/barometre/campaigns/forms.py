@@ -26,7 +26,7 @@ def _field(criterion: Criterion) -> forms.Field | None:
         return forms.ChoiceField(choices=levels + extra, widget=forms.RadioSelect, **common)
     if measure.type in (MeasureType.COUNT, MeasureType.DURATION):
         unit = {"seconds": "secondes", "minutes": "minutes"}.get(measure.unit, measure.unit)
-        if unit:
+        if unit and f"({unit})" not in criterion.label:
             common["label"] = f"{criterion.label} ({unit})"
         return forms.IntegerField(min_value=0, max_value=100_000, **common)
     if measure.type == MeasureType.RATIO:

@@ -1,7 +1,10 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from barometre.accounts.models import User
+from barometre.campaigns.lifecycle import Refused
 from barometre.demo.data import DEMO_PASSWORD, load_demo_data
+from barometre.demo.fieldwork import load_demo_fieldwork
 
 
 class Command(BaseCommand):
@@ -15,6 +18,13 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Base de données à jour.")
         logins = load_demo_data()
+        operator = User.objects.get(username="operateur")
+        try:
+            edition = load_demo_fieldwork(operator)
+            tasks = edition.tasks.count()
+            self.stdout.write(f"Édition « {edition} » en phase terrain : {tasks} audits planifiés.")
+        except Refused as exc:
+            self.stderr.write(f"Édition de démonstration non créée : {exc}")
         self.stdout.write(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD})")
         for username, role in logins:
             self.stdout.write(f"  {username:<20} {role}")

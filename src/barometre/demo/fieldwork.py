@@ -1,0 +1,86 @@
+"""Demo fieldwork: the shipped 2025 grid, a small scenario bank, twelve auditors and an
+edition in fieldwork with every demo structure enrolled and planned. Idempotent."""
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+
+from barometre.accounts.models import Membership, Role, User
+from barometre.campaigns import lifecycle
+from barometre.campaigns.models import AuditorProfile, Edition, GridVersion, Scenario
+from barometre.engine.grid import DATA_DIR
+from barometre.structures.models import Structure
+
+SCENARIOS = [
+    ("horaires-accueil", "Horaires et pièces pour une démarche", ["phone", "visit"],
+     "Parent de deux enfants, récemment installé dans la commune.",
+     "Demander les horaires d'ouverture et les pièces à fournir pour une inscription.",
+     "", "Horaires exacts, liste complète des pièces, mention de la démarche en ligne."),
+    ("carte-identite", "Renouvellement de carte d'identité", ["phone", "email", "social"],
+     "Retraitée, peu à l'aise avec le numérique.",
+     "Demander comment renouveler une carte d'identité et s'il faut prendre rendez-vous.",
+     "Bonjour,\nJe souhaite renouveler ma carte d'identité. Dois-je prendre rendez-vous ?",
+     "Rendez-vous obligatoire, prédemande en ligne possible, aide au point numérique."),
+    ("reclamation-delai", "Réclamation sur un délai de traitement", ["email", "mail"],
+     "Usager en attente d'une réponse depuis six semaines.",
+     "Écrire pour se plaindre d'un dossier sans réponse et demander un délai.",
+     "Madame, Monsieur,\nJ'ai déposé un dossier il y a six semaines sans nouvelles…",
+     "Excuses, délai annoncé, interlocuteur nommé, voie de recours."),
+    ("accessibilite", "Accès pour une personne en fauteuil", ["phone", "email", "website"],
+     "Accompagnant d'une personne à mobilité réduite.",
+     "Demander si les locaux sont accessibles et où se garer.",
+     "Bonjour,\nMon père se déplace en fauteuil : vos locaux sont-ils accessibles ?",
+     "Description précise de l'accès et du stationnement, proposition d'accueil adapté."),
+]  # fmt: skip
+AUDITOR_COMMUNES = ["Tours", "Nantes", "Lyon", "Lille", "Toulouse", "Rennes", "Dijon",
+                    "Bordeaux", "Rouen", "Nancy", "Clermont-Ferrand"]  # fmt: skip
+
+
+@transaction.atomic
+def load_demo_fieldwork(operator: User) -> Edition:
+    text = (DATA_DIR / "barometre-2025.yaml").read_text(encoding="utf-8")
+    grid, _ = GridVersion.objects.get_or_create(
+        grid_id="barometre-2025", version=1, defaults={"yaml": text}
+    )
+    for code, title, channels, persona, script, template, expected in SCENARIOS:
+        Scenario.objects.update_or_create(code=code, defaults={
+            "title": title, "channels": channels, "persona": persona, "script": script,
+            "message_template": template, "expected_answer": expected})  # fmt: skip
+    departments = sorted(set(Structure.objects.values_list("department", flat=True)))
+    auditors = [(u, "Orléans") for u in User.objects.filter(memberships__role=Role.AUDITOR)]
+    for i, commune in enumerate(AUDITOR_COMMUNES, start=2):
+        user, created = User.objects.get_or_create(
+            username=f"enqueteur-{i:02d}",
+            defaults={"first_name": "Enquêteur", "last_name": f"n° {i}"},
+        )
+        if created:
+            user.set_unusable_password()
+            user.save()
+        Membership.objects.get_or_create(user=user, role=Role.AUDITOR)
+        auditors.append((user, commune))
+    for user, commune in auditors:
+        AuditorProfile.objects.get_or_create(
+            user=user,
+            defaults={"departments": departments, "weekly_capacity": 8, "commune": commune},
+        )
+    # The fieldwork runs from this week's Monday for twelve weeks, so that "today" and
+    # "this week" have audits whenever the demo is started.
+    today = timezone.localdate()
+    monday = today - dt.timedelta(days=today.weekday())
+    name = f"Baromètre {monday.year} (démonstration)"
+    edition = Edition.objects.filter(name=name).first()
+    if edition is None:
+        edition = lifecycle.create_edition(
+            year=monday.year, name=name, grid=grid,
+            enrolment_opens=monday - dt.timedelta(days=120),
+            enrolment_closes=monday - dt.timedelta(days=7),
+            fieldwork_starts=monday, fieldwork_ends=monday + dt.timedelta(weeks=12, days=-3),
+            by=operator,
+        )  # fmt: skip
+        lifecycle.advance(edition, by=operator)
+        for structure in Structure.objects.all():
+            lifecycle.enrol(edition, structure, by=operator, publish_results=True)
+        lifecycle.plan_fieldwork(edition, by=operator)
+        edition = lifecycle.advance(edition, by=operator)
+    return edition
