@@ -44,6 +44,7 @@ MATRIX = {
     "campaigns:validation": ({}, expect(default=DENIED, operator=OK)),
     "campaigns:editions": ({}, expect(default=DENIED, operator=OK)),
     "campaigns:edition": ({"pk": "EDITION"}, expect(default=DENIED, operator=OK)),
+    "campaigns:edition_export": ({"pk": "EDITION"}, expect(default=DENIED, operator=OK)),
 }
 # POST-only or handled by other libraries, with their own tests.
 NOT_GET = {"logout", "structures:import_confirm", "oidc_authentication_init",

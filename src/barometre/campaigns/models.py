@@ -208,6 +208,10 @@ class AuditTask(models.Model):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="double_codings"
     )
     version = models.PositiveIntegerField(default=1)  # optimistic locking
+    external_id = models.CharField(
+        "identifiant externe", max_length=80, blank=True,
+        help_text="Identifiant de l'audit dans l'outil de saisie d'origine (imports).",
+    )  # fmt: skip
 
     class Meta:
         verbose_name = "audit"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("validation/<int:pk>/", views.decide, name="decide"),
     path("editions/", views.edition_list, name="editions"),
     path("editions/<int:pk>/", views.edition_detail, name="edition"),
+    path("editions/<int:pk>/export/", views.edition_export, name="edition_export"),
     path("editions/<int:pk>/avancer/", views.edition_action, {"action": "avancer"},
          name="edition_advance"),
     path("editions/<int:pk>/planifier/", views.edition_action, {"action": "planifier"},

@@ -3,6 +3,7 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from barometre.campaigns.access import (
 from barometre.campaigns.forms import AuditForm
 from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import AuditTask, Edition
+from barometre.campaigns.transfer import export_audits
 from barometre.core.forms import DsfrForm
 
 T = AuditTask.Status
@@ -229,3 +231,20 @@ def edition_action(request, pk: int, action: str):
         for reason in exc.reasons:
             messages.error(request, reason[0].upper() + reason[1:] + ".")
     return redirect("campaigns:edition", pk=edition.pk)
+
+
+def edition_export(request, pk: int):
+    """Validated audits in the long format (XLSX by default, ?format=csv)."""
+    edition = get_edition_for_operator(request.user, pk)
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    content = export_audits(edition, fmt)
+    content_type = (
+        "text/csv; charset=utf-8"
+        if fmt == "csv"
+        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = (
+        f'attachment; filename="audits-{edition.year}-{edition.pk}.{fmt}"'
+    )
+    return response

@@ -1,0 +1,206 @@
+"""Audits in and out of the platform, in the long format the engine reads
+(docs/formats.md, "Audit answers"): one row per audit × criterion.
+
+``answers_frame`` gives the engine what it scores; ``export_audits`` writes it for
+spreadsheet users; ``plan_audit_import`` checks a file row by row without writing and
+``apply_audit_import`` writes a clean plan all or nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import polars as pl
+from django.db import transaction
+from django.utils import timezone
+
+from barometre.accounts.models import User
+from barometre.campaigns.models import Answer, AuditTask, Edition, Enrolment
+from barometre.core.exporting import Column, write_csv, write_xlsx
+from barometre.engine import InputProblem, InputRejected, MeasureType, prepare_answers
+from barometre.engine.files import read_answers
+
+DEFAULT_STATUSES = (AuditTask.Status.VALIDATED,)
+
+
+def _naive(moment: dt.datetime | None) -> dt.datetime | None:
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
+
+
+def answer_rows(edition: Edition, statuses=DEFAULT_STATUSES) -> list[dict]:
+    grid = edition.grid.parsed()
+    computed_delays = {
+        ch: [c.id for c in grid.criteria if c.channel == ch and c.measure.type == MeasureType.DELAY]
+        for ch in grid.channel_ids
+    }
+    enrolments = {e.structure_id: e for e in edition.enrolments.select_related("structure")}
+    certified = set(
+        edition.enrolments.filter(structure__labels__isnull=False).values_list(
+            "structure_id", flat=True
+        )
+    )
+    tasks = (
+        AuditTask.objects.filter(edition=edition, status__in=statuses)
+        .select_related("structure", "auditor", "double_of")
+        .prefetch_related("answers")
+        .order_by("pk")
+    )
+    rows = []
+    for task in tasks:
+        enrolment = enrolments.get(task.structure_id)
+        base = {
+            "structure": task.structure.identifier,
+            "categorie": enrolment.category if enrolment else "",
+            "departement": task.structure.department,
+            "canal": task.channel,
+            "audit": task.external_id or f"T{task.pk}",
+            "enqueteur": task.auditor.username if task.auditor else "",
+            "certifiee": task.structure_id in certified,
+            "double_de": (task.double_of.external_id or f"T{task.double_of_id}")
+            if task.double_of_id else "",
+        }  # fmt: skip
+        stored = {
+            a.criterion: a.value for a in task.answers.all() if not a.criterion.startswith("_")
+        }
+        for criterion, value in sorted(stored.items()):
+            rows.append({**base, "critere": criterion, "valeur": value,
+                         "envoye_le": None, "repondu_le": None})  # fmt: skip
+        if task.sent_at and task.replied_at:
+            for criterion in computed_delays.get(task.channel, []):
+                if criterion not in stored:
+                    rows.append({**base, "critere": criterion, "valeur": "",
+                                 "envoye_le": _naive(task.sent_at),
+                                 "repondu_le": _naive(task.replied_at)})  # fmt: skip
+    return rows
+
+
+COLUMNS = [Column(name, lambda row, name=name: row[name]) for name in (
+    "structure", "categorie", "departement", "canal", "audit", "enqueteur", "critere", "valeur",
+    "envoye_le", "repondu_le", "certifiee", "double_de")]  # fmt: skip
+
+
+def answers_frame(edition: Edition, statuses=DEFAULT_STATUSES) -> pl.DataFrame:
+    """The edition's audits as the engine's input table."""
+    content = write_csv(COLUMNS, answer_rows(edition, statuses))
+    return read_answers(content, "audits.csv")
+
+
+def export_audits(edition: Edition, fmt: str = "xlsx", statuses=DEFAULT_STATUSES) -> bytes:
+    rows = answer_rows(edition, statuses)
+    if fmt == "csv":
+        return write_csv(COLUMNS, rows)
+    return write_xlsx(COLUMNS, rows, "Audits")
+
+
+@dataclass
+class AuditImportPlan:
+    audits: dict[str, dict] = field(default_factory=dict)  # external id → audit data
+    problems: list[InputProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.audits)
+
+
+def plan_audit_import(edition: Edition, content: bytes, filename: str) -> AuditImportPlan:
+    plan = AuditImportPlan()
+    try:
+        frame = read_answers(content, filename)
+    except InputRejected as exc:
+        plan.problems = exc.problems
+        return plan
+    prepared = prepare_answers(edition.grid.parsed(), frame)
+    plan.problems += prepared.problems
+    enrolled = {
+        e.structure.identifier: e.structure_id
+        for e in edition.enrolments.filter(status=Enrolment.Status.ENROLLED).select_related(
+            "structure"
+        )
+    }
+    usernames = set(User.objects.values_list("username", flat=True))
+    for row in frame.iter_rows(named=True):
+        external = row["audit"]
+        if row["structure"] not in enrolled:
+            plan.problems.append(
+                InputProblem(row["row"], "structure", row["structure"] or "",
+                             "structure non inscrite à cette édition")
+            )  # fmt: skip
+            continue
+        if row["auditor"] and row["auditor"] not in usernames:
+            plan.problems.append(InputProblem(row["row"], "enqueteur", row["auditor"],
+                                              "enquêteur inconnu de la plateforme"))  # fmt: skip
+        audit = plan.audits.setdefault(external, {
+            "structure_id": enrolled[row["structure"]], "channel": row["channel"],
+            "auditor": row["auditor"], "answers": {}, "sent_at": None, "replied_at": None,
+            "double_of": row["double_of"], "row": row["row"]})  # fmt: skip
+        if row["sent_at"] and row["replied_at"]:
+            audit["sent_at"], audit["replied_at"] = row["sent_at"], row["replied_at"]
+        elif row["value"] is not None:
+            audit["answers"][row["criterion"]] = row["value"]
+    for audit in plan.audits.values():
+        double_of = audit["double_of"]
+        if double_of and double_of not in plan.audits and not _existing(edition, double_of):
+            plan.problems.append(InputProblem(audit["row"], "double_de", double_of,
+                                              "audit d'origine introuvable"))  # fmt: skip
+    plan.problems.sort(key=lambda p: (p.row or 0, p.column))
+    if not plan.audits and not plan.problems:
+        plan.problems.append(InputProblem(None, "fichier", "", "aucun audit dans le fichier"))
+    return plan
+
+
+def _existing(edition: Edition, external: str) -> AuditTask | None:
+    tasks = AuditTask.objects.filter(edition=edition)
+    if external.startswith("T") and external[1:].isdigit():
+        found = tasks.filter(pk=int(external[1:]), external_id="").first()
+        if found:
+            return found
+    return tasks.filter(external_id=external).first()
+
+
+@transaction.atomic
+def apply_audit_import(edition: Edition, plan: AuditImportPlan, *, by) -> dict[str, int]:
+    """Create or update the planned audits as submitted, all or nothing; imported audits
+    then go through validation like the others."""
+    if not plan.ok:
+        raise InputRejected(plan.problems)
+    users = {u.username: u for u in User.objects.all()}
+    tz = timezone.get_current_timezone()
+    counts = {"created": 0, "updated": 0}
+    originals: dict[str, AuditTask] = {}
+    ordered = sorted(plan.audits.items(), key=lambda item: bool(item[1]["double_of"]))
+    for external, audit in ordered:
+        task = _existing(edition, external)
+        moment = audit["sent_at"] or timezone.now().replace(tzinfo=None)
+        fields = {
+            "structure_id": audit["structure_id"], "channel": audit["channel"],
+            "auditor": users.get(audit["auditor"]), "status": AuditTask.Status.SUBMITTED,
+            "sent_at": audit["sent_at"].replace(tzinfo=tz) if audit["sent_at"] else None,
+            "replied_at": audit["replied_at"].replace(tzinfo=tz) if audit["replied_at"] else None,
+            "double_of": originals.get(audit["double_of"]) or (
+                _existing(edition, audit["double_of"]) if audit["double_of"] else None),
+        }  # fmt: skip
+        if task is None:
+            last = (
+                AuditTask.objects.filter(
+                    edition=edition, structure_id=audit["structure_id"], channel=audit["channel"]
+                )
+                .order_by("-sequence")
+                .first()
+            )
+            task = AuditTask.objects.create(
+                edition=edition, external_id=external, sequence=(last.sequence + 1) if last else 1,
+                scheduled_at=moment.replace(tzinfo=tz), **fields,
+            )  # fmt: skip
+            counts["created"] += 1
+        else:
+            for name, value in fields.items():
+                setattr(task, name, value)
+            task.version += 1
+            task.save()
+            counts["updated"] += 1
+        originals[external] = task
+        task.answers.exclude(criterion__startswith="_").delete()
+        Answer.objects.bulk_create(
+            Answer(task=task, criterion=c, value=v) for c, v in audit["answers"].items()
+        )
+    return counts

@@ -1,0 +1,139 @@
+import datetime as dt
+import zoneinfo
+
+import pytest
+
+from barometre.campaigns import lifecycle
+from barometre.campaigns.models import Answer, AuditTask
+from barometre.campaigns.transfer import (
+    answers_frame,
+    apply_audit_import,
+    export_audits,
+    plan_audit_import,
+)
+from barometre.engine import InputRejected, RankingOptions, score_edition
+from barometre.structures.models import ContactPoint
+
+PARIS = zoneinfo.ZoneInfo("Europe/Paris")
+pytestmark = pytest.mark.django_db
+QUICK = RankingOptions(resamples=20, min_channels=1, min_coverage=0)
+
+PHONE = {"phone.number_consistent": "oui", "phone.answered": "oui",
+         "phone.answered_first_attempt": "non", "phone.rings": "4",
+         "phone.ivr_clear": "sans objet",
+         "phone.wait_seconds": "75", "phone.greeting_service": "oui", "phone.agent_name": "non",
+         "phone.courtesy": "good", "phone.listening": "oui",
+         "phone.transfer_announced": "sans objet",
+         "phone.transfer_answered": "sans objet", "phone.answer_quality": "partial",
+         "phone.clear_language": "oui", "phone.closing": "oui",
+         "phone.complaint_orientation": "sans objet", "phone.observations": "=SOMME(A1)"}  # fmt: skip
+EMAIL = {"email.address_findable": "oui", "email.form_works": "oui", "email.acknowledgement": "non",
+         "email.replied": "oui", "email.personalised_greeting": "oui", "email.courtesy": "oui",
+         "email.answer_quality": "complete", "email.clear": "oui", "email.signature": "non",
+         "email.redirection": "sans objet", "email.complaint_handled": "sans objet"}  # fmt: skip
+
+
+def _fill(edition, structure, channel, answers, n, sent=None, replied=None):
+    for i in range(n):
+        task = AuditTask.objects.create(
+            edition=edition, structure=structure, channel=channel, sequence=i + 1,
+            scheduled_at=dt.datetime(2025, 5, 6 + i, 10, tzinfo=PARIS), status="validated",
+            sent_at=sent, replied_at=replied,
+        )  # fmt: skip
+        Answer.objects.bulk_create(
+            Answer(task=task, criterion=c, value=v) for c, v in answers.items()
+        )
+
+
+@pytest.fixture
+def filled(edition, operator, structure_a, structure_b):
+    ContactPoint.objects.create(structure=structure_b, channel="email", value="metz@example.fr")
+    ContactPoint.objects.create(structure=structure_b, channel="phone", value="03 87 00 00 00")
+    for structure in (structure_a, structure_b):
+        lifecycle.enrol(edition, structure, by=operator)
+    _fill(edition, structure_a, "phone", PHONE, 3)
+    _fill(edition, structure_b, "phone", PHONE | {"phone.rings": "2"}, 2)
+    _fill(edition, structure_b, "email", EMAIL, 2, sent=dt.datetime(2025, 5, 16, 9, tzinfo=PARIS),
+          replied=dt.datetime(2025, 5, 21, 11, tzinfo=PARIS))  # fmt: skip
+    return edition
+
+
+def _globals(edition):
+    result = score_edition(edition.grid.parsed(), answers_frame(edition), options=QUICK)
+    return dict(result.structures.select("structure", "global").iter_rows())
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_exporting_and_reimporting_gives_the_same_scores(filled, grid, operator, structure_a,
+                                                         structure_b, fmt):  # fmt: skip
+    before = _globals(filled)
+    assert set(before) == {"13000548700017", "57463"}
+    content = export_audits(filled, fmt)
+    other = lifecycle.create_edition(
+        year=2026, name="Contrôle", grid=grid, enrolment_opens=dt.date(2025, 1, 6),
+        enrolment_closes=dt.date(2025, 4, 30), fieldwork_starts=dt.date(2025, 5, 5),
+        fieldwork_ends=dt.date(2025, 7, 25), by=operator,
+    )  # fmt: skip
+    for structure in (structure_a, structure_b):
+        lifecycle.enrol(other, structure, by=operator)
+    plan = plan_audit_import(other, content, f"audits.{fmt}")
+    assert plan.problems == []
+    assert apply_audit_import(other, plan, by=operator) == {"created": 7, "updated": 0}
+    AuditTask.objects.filter(edition=other).update(status="validated")
+    assert _globals(other) == pytest.approx(before)
+    # Re-importing the same file updates the same audits.
+    assert apply_audit_import(other, plan_audit_import(other, content, f"a.{fmt}"),
+                              by=operator) == {"created": 0, "updated": 7}  # fmt: skip
+    # The e-mail delay was computed from the two dates (16 → 21 May: 3 working days).
+    assert AuditTask.objects.filter(edition=other, channel="email").first().replied_at
+
+
+def test_a_bad_file_is_reported_row_by_row_and_writes_nothing(filled, operator, auditor):
+    header = "structure;canal;audit;enqueteur;critere;valeur\r\n"
+    rows = ("57463;phone;X1;elie;phone.answered;peut-être\r\n"
+            "99999;phone;X2;;phone.answered;oui\r\n"
+            "57463;phone;X3;personne;phone.answered;oui\r\n")  # fmt: skip
+    plan = plan_audit_import(filled, (header + rows).encode("cp1252"), "audits.csv")
+    assert [str(p) for p in plan.problems] == [
+        "Ligne 2, colonne « value » (valeur « peut-être ») : oui, non ou sans objet attendu",
+        "Ligne 3, colonne « structure » (valeur « 99999 ») : structure non inscrite à cette "
+        "édition",
+        "Ligne 4, colonne « enqueteur » (valeur « personne ») : enquêteur inconnu de la plateforme",
+    ]
+    before = AuditTask.objects.count()
+    with pytest.raises(InputRejected):
+        apply_audit_import(filled, plan, by=operator)
+    assert AuditTask.objects.count() == before
+
+
+def test_exports_neutralise_formulas(filled):
+    text = export_audits(filled, "csv").decode("utf-8-sig")
+    assert ";'=SOMME(A1);" in text
+
+
+def test_the_command_line_checks_then_imports(filled, tmp_path, operator):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "audits.csv"
+    path.write_bytes(export_audits(filled, "csv"))
+    AuditTask.objects.filter(edition=filled).delete()
+    out = io.StringIO()
+    call_command("import_audits", str(filled.pk), str(path), stdout=out)
+    assert "7 audit(s) valides." in out.getvalue() and not AuditTask.objects.exists()
+    call_command("import_audits", str(filled.pk), str(path), "--commit", stdout=out)
+    assert AuditTask.objects.filter(edition=filled, status="submitted").count() == 7
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"structure;canal\r\n")
+    with pytest.raises(CommandError, match="rien n'a été enregistré"):
+        call_command("import_audits", str(filled.pk), str(bad), "--commit", stdout=out)
+
+
+def test_the_operator_downloads_the_audits(client_for, operator, filled):
+    from django.urls import reverse
+
+    response = client_for(operator).get(reverse("campaigns:edition_export", args=[filled.pk]),
+                                        {"format": "csv"})  # fmt: skip
+    assert response["Content-Disposition"].endswith('.csv"')
+    assert "phone.answer_quality;partial" in response.content.decode("utf-8-sig")
