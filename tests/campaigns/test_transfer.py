@@ -26,7 +26,8 @@ PHONE = {"phone.number_consistent": "oui", "phone.answered": "oui",
          "phone.transfer_announced": "sans objet",
          "phone.transfer_answered": "sans objet", "phone.answer_quality": "partial",
          "phone.clear_language": "oui", "phone.closing": "oui",
-         "phone.complaint_orientation": "sans objet", "phone.observations": "=SOMME(A1)"}  # fmt: skip
+         "phone.complaint_orientation": "sans objet",
+         "phone.observations": "=SOMME(A1)"}  # fmt: skip
 EMAIL = {"email.address_findable": "oui", "email.form_works": "oui", "email.acknowledgement": "non",
          "email.replied": "oui", "email.personalised_greeting": "oui", "email.courtesy": "oui",
          "email.answer_quality": "complete", "email.clear": "oui", "email.signature": "non",
