@@ -49,7 +49,8 @@ MATRIX = {
 # POST-only or handled by other libraries, with their own tests.
 NOT_GET = {"logout", "structures:import_confirm", "oidc_authentication_init",
            "oidc_authentication_callback", "campaigns:decide", "campaigns:edition_advance",
-           "campaigns:edition_plan", "campaigns:task_sending", "campaigns:task_reply"}  # fmt: skip
+           "campaigns:edition_plan", "campaigns:task_sending", "campaigns:task_reply",
+           "campaigns:evidence_upload", "campaigns:evidence_download"}  # fmt: skip
 
 
 def _names(resolver, prefix=""):

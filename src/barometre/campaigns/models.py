@@ -228,6 +228,27 @@ class AuditTask(models.Model):
         return f"{self.structure} — {self.get_channel_display()} n° {self.sequence}"
 
 
+class Evidence(models.Model):
+    """A screenshot, a scan of a letter, a PDF of an e-mail or a recording of a call."""
+
+    task = models.ForeignKey(AuditTask, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField("fichier", upload_to="evidence/%Y/%m/")
+    original_name = models.CharField("nom d'origine", max_length=255)
+    mime = models.CharField("type détecté", max_length=40)
+    size = models.PositiveIntegerField("taille")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pièce justificative"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class Answer(models.Model):
     task = models.ForeignKey(AuditTask, on_delete=models.CASCADE, related_name="answers")
     criterion = models.CharField("critère", max_length=80)

@@ -3,7 +3,7 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,7 +17,7 @@ from barometre.campaigns.access import (
 )
 from barometre.campaigns.forms import AuditForm
 from barometre.campaigns.lifecycle import Refused
-from barometre.campaigns.models import AuditTask, Edition
+from barometre.campaigns.models import AuditTask, Edition, Evidence
 from barometre.campaigns.transfer import export_audits
 from barometre.core.forms import DsfrForm
 
@@ -116,6 +116,8 @@ def task_detail(request, pk: int):
         "reply_text": stored.get("_reply_text", ""),
         "editable": task.status in workflow.EDITABLE,
         "events": task.events.select_related("by"),
+        "evidence": task.evidence.all(),
+        "evidence_form": EvidenceForm(),
         **crumbs(str(task), FIELDWORK),
     }
     return render(request, "campaigns/task.html", context)
@@ -248,3 +250,37 @@ def edition_export(request, pk: int):
         f'attachment; filename="audits-{edition.year}-{edition.pk}.{fmt}"'
     )
     return response
+
+
+class EvidenceForm(DsfrForm):
+    file = forms.FileField(
+        label="Pièce justificative",
+        help_text="Capture d'écran, PDF, scan de courrier ou enregistrement audio (20 Mo au plus).",
+    )
+
+
+@require_POST
+def evidence_upload(request, pk: int):
+    task = get_task_for_user(request.user, pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Choisissez un fichier à joindre.")
+    else:
+        try:
+            workflow.add_evidence(task, form.cleaned_data["file"], by=request.user)
+            messages.success(request, "Pièce justificative ajoutée.")
+        except Refused as exc:
+            messages.error(request, f"Fichier refusé : {exc}")
+    return redirect("campaigns:task", pk=task.pk)
+
+
+def evidence_download(request, pk: int, evidence_pk: int):
+    task = get_task_for_user(request.user, pk)
+    try:
+        evidence = task.evidence.get(pk=evidence_pk)
+    except Evidence.DoesNotExist:
+        raise Http404("Pièce introuvable.") from None
+    return FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+        content_type=evidence.mime,
+    )  # fmt: skip

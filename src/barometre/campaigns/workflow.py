@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from barometre.campaigns.lifecycle import Refused
-from barometre.campaigns.models import Answer, AuditTask, Edition, TaskEvent
+from barometre.campaigns.models import Answer, AuditTask, Edition, Evidence, TaskEvent
+from barometre.core.uploads import UploadRefused, check_upload
 from barometre.engine import parse_grid
 
 T = AuditTask.Status
@@ -201,3 +202,23 @@ def close_unanswered(edition: Edition, *, now: dt.datetime | None = None) -> int
                        {"status": T.SUBMITTED}, "clôture automatique : aucune réponse")  # fmt: skip
             closed += 1
     return closed
+
+
+EVIDENCE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp",
+                  "audio/mpeg", "audio/ogg", "audio/wav", "audio/mp4"}  # fmt: skip
+
+
+def add_evidence(task: AuditTask, uploaded, *, by) -> Evidence:
+    """Attach a file checked by its content; stored through Django's storage API."""
+    from django.conf import settings
+
+    _check_editable(task, by)
+    try:
+        detected = check_upload(uploaded, max_bytes=settings.EVIDENCE_MAX_BYTES,
+                                allowed=EVIDENCE_TYPES)  # fmt: skip
+    except UploadRefused as exc:
+        raise Refused([str(exc)]) from None
+    return Evidence.objects.create(
+        task=task, file=uploaded, original_name=uploaded.name[:255], mime=detected.mime,
+        size=uploaded.size, uploaded_by=by,
+    )  # fmt: skip

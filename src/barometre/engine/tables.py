@@ -65,7 +65,7 @@ def normalize_header(name: object) -> str:
     return text
 
 
-def _size_label(n: int) -> str:
+def size_label(n: int) -> str:
     if n < 1024:
         return f"{n} octets"
     if n < 1024 * 1024:
@@ -78,8 +78,8 @@ def read_table(content: bytes, filename: str = "", *, max_bytes: int) -> Table:
         raise TableError("Le fichier est vide.")
     if len(content) > max_bytes:
         raise TableError(
-            f"Le fichier pèse {_size_label(len(content))}, au-delà de la limite de "
-            f"{_size_label(max_bytes)}."
+            f"Le fichier pèse {size_label(len(content))}, au-delà de la limite de "
+            f"{size_label(max_bytes)}."
         )
     head = content[:8]
     for signature, what in _SIGNATURES.items():

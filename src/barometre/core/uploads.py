@@ -1,0 +1,73 @@
+"""Checking uploaded files by their content, never by their name."""
+
+from dataclasses import dataclass
+
+from barometre.engine.tables import size_label
+
+# Signature → (MIME type, French description). Offsets other than 0 are handled below.
+_SIGNATURES = [
+    (b"%PDF-", "application/pdf", "document PDF"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", "image PNG"),
+    (b"\xff\xd8\xff", "image/jpeg", "image JPEG"),
+    (b"GIF87a", "image/gif", "image GIF"),
+    (b"GIF89a", "image/gif", "image GIF"),
+    (b"ID3", "audio/mpeg", "enregistrement MP3"),
+    (b"\xff\xfb", "audio/mpeg", "enregistrement MP3"),
+    (b"\xff\xf3", "audio/mpeg", "enregistrement MP3"),
+    (b"OggS", "audio/ogg", "enregistrement OGG"),
+]
+_FORBIDDEN = [
+    (b"MZ", "programme exécutable Windows"),
+    (b"\x7fELF", "programme exécutable"),
+    (b"#!", "script exécutable"),
+    (b"\xca\xfe\xba\xbe", "programme exécutable"),
+    (b"PK\x03\x04", "archive ZIP"),
+]
+
+
+@dataclass(frozen=True)
+class DetectedFile:
+    mime: str
+    description: str
+
+
+class UploadRefused(Exception):
+    pass
+
+
+def detect(head: bytes) -> DetectedFile | None:
+    for signature, mime, description in _SIGNATURES:
+        if head.startswith(signature):
+            return DetectedFile(mime, description)
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return DetectedFile("image/webp", "image WebP")
+    if head[:4] == b"RIFF" and head[8:12] == b"WAVE":
+        return DetectedFile("audio/wav", "enregistrement WAV")
+    if head[4:8] == b"ftyp" and head[8:11] in (b"M4A", b"mp4", b"iso"):
+        return DetectedFile("audio/mp4", "enregistrement M4A")
+    return None
+
+
+def check_upload(uploaded, *, max_bytes: int, allowed: set[str]) -> DetectedFile:
+    """Return what the file really is, or raise UploadRefused with a French reason."""
+    if uploaded.size == 0:
+        raise UploadRefused("Le fichier est vide.")
+    if uploaded.size > max_bytes:
+        raise UploadRefused(
+            f"Le fichier pèse {size_label(uploaded.size)} ; la limite est de "
+            f"{size_label(max_bytes)}."
+        )
+    head = uploaded.read(64)
+    uploaded.seek(0)
+    for signature, description in _FORBIDDEN:
+        if head.startswith(signature):
+            raise UploadRefused(
+                f"Ce fichier est un {description}, quelle que soit son extension : refusé."
+            )
+    detected = detect(head)
+    if detected is None or detected.mime not in allowed:
+        raise UploadRefused(
+            "Format non reconnu : envoyez une image (PNG, JPEG, WebP), un PDF ou un "
+            "enregistrement audio (MP3, M4A, WAV, OGG)."
+        )
+    return detected
