@@ -41,7 +41,8 @@ def test_a_renamed_executable_is_refused(client_for, phone_task, auditor):
 def test_an_oversized_or_unknown_file_is_refused(client_for, phone_task, auditor, settings):
     settings.EVIDENCE_MAX_BYTES = 100
     response = upload(client_for(auditor), phone_task, "scan.pdf", PDF + b"0" * 200)
-    assert "Le fichier pèse 232 octets ; la limite est de 100 octets." in response.text
+    size = len(PDF) + 200
+    assert f"Le fichier pèse {size} octets ; la limite est de 100 octets." in response.text
     settings.EVIDENCE_MAX_BYTES = 10_000
     response = upload(client_for(auditor), phone_task, "notes.pdf", b"juste du texte")
     assert "Format non reconnu" in response.text
