@@ -50,7 +50,8 @@ MATRIX = {
 NOT_GET = {"logout", "structures:import_confirm", "oidc_authentication_init",
            "oidc_authentication_callback", "campaigns:decide", "campaigns:edition_advance",
            "campaigns:edition_plan", "campaigns:task_sending", "campaigns:task_reply",
-           "campaigns:evidence_upload", "campaigns:evidence_download"}  # fmt: skip
+           "campaigns:evidence_upload", "campaigns:evidence_download",
+           "campaigns:task_staffing"}  # fmt: skip
 
 
 def _names(resolver, prefix=""):

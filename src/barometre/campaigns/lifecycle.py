@@ -245,3 +245,108 @@ def revise_grid(grid: GridVersion, yaml_text: str) -> GridVersion:
     return GridVersion.objects.create(
         grid_id=grid.grid_id, version=latest.version + 1, yaml=yaml_text
     )
+
+
+def _planner_view(edition: Edition):
+    """The edition as the engine's planner sees it: structures, auditors, tasks."""
+    from barometre.engine.planning import Task
+
+    structures = [
+        StructureToAudit(id=str(e.structure_id), department=e.structure.department,
+                         commune=e.structure.city, kind=e.structure.kind)
+        for e in edition.enrolments.select_related("structure")
+    ]  # fmt: skip
+    profiles = {
+        p.user_id: Auditor(str(p.user_id), frozenset(p.departments), p.weekly_capacity,
+                           p.commune, frozenset(str(s.pk) for s in p.conflicts.all()))
+        for p in AuditorProfile.objects.prefetch_related("conflicts")
+    }  # fmt: skip
+    tasks = {
+        t.pk: Task(str(t.structure_id), t.channel, t.sequence,
+                   timezone.localtime(t.scheduled_at).replace(tzinfo=None),
+                   auditor=str(t.auditor_id) if t.auditor_id else None)
+        for t in edition.tasks.all()
+    }  # fmt: skip
+    return structures, profiles, tasks
+
+
+def _check_auditor(edition: Edition, task: AuditTask, user) -> list[str]:
+    from barometre.engine.planning import assignment_problems
+
+    structures, profiles, tasks = _planner_view(edition)
+    if user.pk not in profiles or not user.is_auditor:
+        return [f"{user} n'a pas de profil d'enquêteur"]
+    planned = tasks.get(task.pk)
+    if planned is None:  # a new double coding: check it as an extra task of the structure
+        from barometre.engine.planning import Task
+
+        planned = Task(str(task.structure_id), task.channel, 0,
+                       timezone.localtime(task.scheduled_at).replace(tzinfo=None))  # fmt: skip
+    return assignment_problems(planned, profiles[user.pk], list(tasks.values()), structures)
+
+
+@transaction.atomic
+def reassign(task: AuditTask, auditor, *, by) -> None:
+    """Give a task to another auditor by hand, under the planner's rules."""
+    _require_operator(by)
+    if task.status not in (AuditTask.Status.PLANNED, AuditTask.Status.ASSIGNED):
+        raise Refused([f"l'audit est « {task.get_status_display()} » : il ne change plus "
+                       "d'enquêteur"])  # fmt: skip
+    task.auditor = None  # the task's current assignment does not count against the new one
+    reasons = _check_auditor(task.edition, task, auditor)
+    if reasons:
+        raise Refused([f"{auditor} {r}" for r in reasons])
+    task.auditor = auditor
+    task.status = AuditTask.Status.ASSIGNED
+    task.planning_problem = ""
+    task.version += 1
+    task.save(update_fields=["auditor", "status", "planning_problem", "version"])
+
+
+@transaction.atomic
+def request_double_coding(task: AuditTask, *, by, auditor=None) -> AuditTask:
+    """A second, independent audit of the same contact by another auditor; it does not
+    count in scores and feeds the agreement (kappa) of the engine."""
+    _require_operator(by)
+    if task.double_of_id:
+        raise Refused(["cet audit est déjà un double codage"])
+    candidates = [auditor] if auditor else [
+        p.user for p in AuditorProfile.objects.select_related("user").order_by("user_id")
+        if p.user.is_auditor and p.user_id != task.auditor_id
+    ]  # fmt: skip
+    reasons = []
+    for candidate in candidates:
+        problems = _check_auditor(task.edition, task, candidate)
+        if candidate.pk == task.auditor_id:
+            problems = ["a fait l'audit d'origine"]
+        if not problems:
+            return AuditTask.objects.create(
+                edition=task.edition, structure=task.structure, channel=task.channel,
+                sequence=task.sequence, scheduled_at=task.scheduled_at, scenario=task.scenario,
+                auditor=candidate, status=AuditTask.Status.ASSIGNED, double_of=task,
+                sent_at=task.sent_at, replied_at=task.replied_at,
+            )  # fmt: skip
+        reasons += [f"{candidate} {p}" for p in problems]
+    raise Refused(reasons or ["aucun enquêteur disponible pour un double codage"])
+
+
+def request_double_coding_sample(edition: Edition, share: float, *, by, seed: int = 0) -> int:
+    """Double-code a random share of the edition's submitted or validated audits."""
+    import random
+
+    _require_operator(by)
+    done = set(edition.tasks.filter(double_of__isnull=False).values_list("double_of_id", flat=True))
+    pool = list(
+        edition.tasks.filter(double_of__isnull=True,
+                             status__in=[AuditTask.Status.SUBMITTED, AuditTask.Status.VALIDATED])
+        .exclude(pk__in=done).order_by("pk")
+    )  # fmt: skip
+    chosen = random.Random(seed).sample(pool, k=round(len(pool) * share))
+    created = 0
+    for task in chosen:
+        try:
+            request_double_coding(task, by=by)
+            created += 1
+        except Refused:
+            continue
+    return created

@@ -12,6 +12,7 @@ urlpatterns = [
     path("audits/<int:pk>/pieces/", views.evidence_upload, name="evidence_upload"),
     path("audits/<int:pk>/pieces/<int:evidence_pk>/", views.evidence_download,
          name="evidence_download"),
+    path("audits/<int:pk>/equipe/", views.task_staffing, name="task_staffing"),
     path("validation/", views.validation_queue, name="validation"),
     path("validation/<int:pk>/", views.decide, name="decide"),
     path("editions/", views.edition_list, name="editions"),

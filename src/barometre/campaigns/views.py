@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from barometre.accounts.access import require_operator
+from barometre.accounts.models import User
 from barometre.campaigns import lifecycle, workflow
 from barometre.campaigns.access import (
     get_edition_for_operator,
@@ -117,6 +118,9 @@ def task_detail(request, pk: int):
         "editable": task.status in workflow.EDITABLE,
         "events": task.events.select_related("by"),
         "evidence": task.evidence.all(),
+        "auditors": User.objects.filter(auditor_profile__isnull=False).order_by("username")
+        if request.user.is_operator
+        else [],
         "evidence_form": EvidenceForm(),
         **crumbs(str(task), FIELDWORK),
     }
@@ -284,3 +288,23 @@ def evidence_download(request, pk: int, evidence_pk: int):
         evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
         content_type=evidence.mime,
     )  # fmt: skip
+
+
+@require_POST
+def task_staffing(request, pk: int):
+    """Operator actions on one audit: reassign by hand, or request a double coding."""
+    require_operator(request.user)
+    task = get_task_for_user(request.user, pk)
+    try:
+        if request.POST.get("action") == "double":
+            copy = lifecycle.request_double_coding(task, by=request.user)
+            messages.success(request, f"Double codage confié à {copy.auditor}.")
+        else:
+            auditor = User.objects.filter(pk=request.POST.get("auditor") or 0).first()
+            if auditor is None:
+                raise Refused(["choisissez un enquêteur"])
+            lifecycle.reassign(task, auditor, by=request.user)
+            messages.success(request, f"Audit confié à {auditor}.")
+    except Refused as exc:
+        messages.error(request, f"Impossible : {exc}.")
+    return redirect("campaigns:task", pk=task.pk)
