@@ -45,13 +45,17 @@ MATRIX = {
     "campaigns:editions": ({}, expect(default=DENIED, operator=OK)),
     "campaigns:edition": ({"pk": "EDITION"}, expect(default=DENIED, operator=OK)),
     "campaigns:edition_export": ({"pk": "EDITION"}, expect(default=DENIED, operator=OK)),
+    "campaigns:apply": (
+        {"structure_pk": "A"},
+        expect(default=DENIED, operator=OK, manager_a=OK, manager_b=HIDDEN),
+    ),
 }
 # POST-only or handled by other libraries, with their own tests.
 NOT_GET = {"logout", "structures:import_confirm", "oidc_authentication_init",
            "oidc_authentication_callback", "campaigns:decide", "campaigns:edition_advance",
            "campaigns:edition_plan", "campaigns:task_sending", "campaigns:task_reply",
            "campaigns:evidence_upload", "campaigns:evidence_download",
-           "campaigns:task_staffing"}  # fmt: skip
+           "campaigns:task_staffing", "campaigns:enrolment_action"}  # fmt: skip
 
 
 def _names(resolver, prefix=""):

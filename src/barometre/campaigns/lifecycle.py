@@ -350,3 +350,27 @@ def request_double_coding_sample(edition: Edition, share: float, *, by, seed: in
         except Refused:
             continue
     return created
+
+
+@transaction.atomic
+def apply(edition: Edition, structure: Structure, *, by, publish_results: bool) -> Enrolment:
+    """A structure's manager applies for an edition open for enrolment."""
+    if structure.pk not in by.structure_ids("manager"):
+        raise PermissionDenied("Seuls les responsables qualité de la structure peuvent candidater.")
+    if edition.status != S.ENROLMENT:
+        raise Refused(["l'édition n'est pas ouverte aux inscriptions"])
+    existing = Enrolment.objects.filter(edition=edition, structure=structure).first()
+    if existing and existing.status == Enrolment.Status.ENROLLED:
+        raise Refused(["la structure est déjà inscrite"])
+    enrolment, _ = Enrolment.objects.update_or_create(
+        edition=edition, structure=structure,
+        defaults={"status": Enrolment.Status.APPLIED, "publish_results": publish_results},
+    )  # fmt: skip
+    return enrolment
+
+
+def accept(enrolment: Enrolment, *, by) -> Enrolment:
+    if enrolment.status != Enrolment.Status.APPLIED:
+        raise Refused(["cette inscription n'est pas une candidature en attente"])
+    return enrol(enrolment.edition, enrolment.structure, by=by,
+                 publish_results=enrolment.publish_results)  # fmt: skip

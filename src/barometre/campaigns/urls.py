@@ -17,6 +17,8 @@ urlpatterns = [
     path("validation/<int:pk>/", views.decide, name="decide"),
     path("editions/", views.edition_list, name="editions"),
     path("editions/<int:pk>/", views.edition_detail, name="edition"),
+    path("editions/<int:pk>/inscriptions/", views.enrolment_action, name="enrolment_action"),
+    path("candidature/<int:structure_pk>/", views.apply_for_edition, name="apply"),
     path("editions/<int:pk>/export/", views.edition_export, name="edition_export"),
     path("editions/<int:pk>/avancer/", views.edition_action, {"action": "avancer"},
          name="edition_advance"),

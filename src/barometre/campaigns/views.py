@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from barometre.accounts.access import require_operator
+from barometre.accounts.access import get_structure_for_editing, require_operator
 from barometre.accounts.models import User
 from barometre.campaigns import lifecycle, workflow
 from barometre.campaigns.access import (
@@ -21,6 +21,7 @@ from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import AuditTask, Edition, Evidence
 from barometre.campaigns.transfer import export_audits
 from barometre.core.forms import DsfrForm
+from barometre.structures.models import Structure
 
 T = AuditTask.Status
 FIELDWORK = {"url": "/terrain/", "title": "Terrain"}
@@ -214,6 +215,8 @@ def edition_detail(request, pk: int):
         "task_counts": [(label, by_status.get(code, 0)) for code, label in T.choices],
         "unassigned": edition.tasks.filter(auditor__isnull=True).select_related("structure")[:100],
         "enrolments": edition.enrolments.select_related("structure"),
+        "enrol_form": EnrolForm(edition=edition),
+        "open_for_enrolment": edition.status in lifecycle.OPEN_FOR_ENROLMENT,
         "transitions": edition.transitions.select_related("by"),
         **crumbs(edition.name, {"url": "/terrain/editions/", "title": "Éditions"}),
     }
@@ -308,3 +311,80 @@ def task_staffing(request, pk: int):
     except Refused as exc:
         messages.error(request, f"Impossible : {exc}.")
     return redirect("campaigns:task", pk=task.pk)
+
+
+class EnrolForm(DsfrForm):
+    structure = forms.ModelChoiceField(label="Structure", queryset=Structure.objects.none())
+    publish_results = forms.BooleanField(label="Résultats publiables", required=False)
+
+    def __init__(self, *args, edition: Edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        enrolled = edition.enrolments.filter(status="enrolled").values("structure_id")
+        self.fields["structure"].queryset = Structure.objects.exclude(pk__in=enrolled)
+
+
+@require_POST
+def enrolment_action(request, pk: int):
+    """Operator: enrol a structure, accept an application or withdraw an enrolment."""
+    edition = get_edition_for_operator(request.user, pk)
+    action = request.POST.get("action")
+    try:
+        if action == "enrol":
+            form = EnrolForm(request.POST, edition=edition)
+            if not form.is_valid():
+                raise Refused(["choisissez une structure à inscrire"])
+            enrolment = lifecycle.enrol(
+                edition,
+                form.cleaned_data["structure"],
+                by=request.user,
+                publish_results=form.cleaned_data["publish_results"],
+            )
+        else:
+            enrolment = edition.enrolments.filter(pk=request.POST.get("enrolment") or 0).first()
+            if enrolment is None:
+                raise Http404("Inscription introuvable.")
+            if action == "accept":
+                enrolment = lifecycle.accept(enrolment, by=request.user)
+            else:
+                lifecycle.withdraw(enrolment, by=request.user)
+        messages.success(
+            request, f"{enrolment.structure} : {enrolment.get_status_display().lower()}."
+        )
+    except Refused as exc:
+        messages.error(request, f"Impossible : {exc}.")
+    return redirect("campaigns:edition", pk=edition.pk)
+
+
+def apply_for_edition(request, structure_pk: int):
+    """A manager applies for the editions open for enrolment, for one of their structures."""
+    structure = get_structure_for_editing(request.user, structure_pk)
+    open_editions = Edition.objects.filter(status=Edition.Status.ENROLMENT)
+    if request.method == "POST":
+        edition = open_editions.filter(pk=request.POST.get("edition") or 0).first()
+        if edition is None:
+            raise Http404("Édition introuvable ou fermée.")
+        try:
+            lifecycle.apply(
+                edition,
+                structure,
+                by=request.user,
+                publish_results=request.POST.get("publish_results") == "on",
+            )
+            messages.success(request, f"Candidature envoyée pour « {edition} ».")
+        except Refused as exc:
+            messages.error(request, f"Impossible : {exc}.")
+        return redirect("campaigns:apply", structure_pk=structure.pk)
+    enrolments = {e.edition_id: e for e in structure.enrolments.all()}
+    rows = [(edition, enrolments.get(edition.pk)) for edition in open_editions]
+    return render(
+        request,
+        "campaigns/apply.html",
+        {
+            "structure": structure,
+            "rows": rows,
+            **crumbs(
+                "Candidature au baromètre",
+                {"url": structure.get_absolute_url(), "title": structure.name},
+            ),
+        },
+    )
