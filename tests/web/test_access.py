@@ -40,11 +40,22 @@ MATRIX = {
     "structures:import_preview": ({"pk": "IMPORT"}, expect(default=DENIED, operator=OK)),
     "structures:import_status": ({"pk": "IMPORT"}, expect(default=DENIED, operator=OK)),
     "campaigns:my_tasks": ({}, expect(default=DENIED, auditor=OK)),
-    "campaigns:task": ({"pk": "TASK"}, expect(default=DENIED, auditor=OK, operator=OK)),
-    "campaigns:validation": ({}, expect(default=DENIED, operator=OK)),
-    "campaigns:editions": ({}, expect(default=DENIED, operator=OK)),
-    "campaigns:edition": ({"pk": "EDITION"}, expect(default=DENIED, operator=OK)),
-    "campaigns:edition_export": ({"pk": "EDITION"}, expect(default=DENIED, operator=OK)),
+    "campaigns:task": (
+        {"pk": "TASK"},
+        expect(default=DENIED, auditor=OK, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
+    ),
+    # Managers run their structures' internal campaigns: they see those lists, not the
+    # national edition.
+    "campaigns:validation": ({}, expect(default=DENIED, operator=OK, manager_a=OK, manager_b=OK)),
+    "campaigns:editions": ({}, expect(default=DENIED, operator=OK, manager_a=OK, manager_b=OK)),
+    "campaigns:edition": (
+        {"pk": "EDITION"},
+        expect(default=DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
+    ),
+    "campaigns:edition_export": (
+        {"pk": "EDITION"},
+        expect(default=DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
+    ),
     "campaigns:apply": (
         {"structure_pk": "A"},
         expect(default=DENIED, operator=OK, manager_a=OK, manager_b=HIDDEN),
@@ -55,7 +66,8 @@ NOT_GET = {"logout", "structures:import_confirm", "oidc_authentication_init",
            "oidc_authentication_callback", "campaigns:decide", "campaigns:edition_advance",
            "campaigns:edition_plan", "campaigns:task_sending", "campaigns:task_reply",
            "campaigns:evidence_upload", "campaigns:evidence_download",
-           "campaigns:task_staffing", "campaigns:enrolment_action"}  # fmt: skip
+           "campaigns:task_staffing", "campaigns:enrolment_action",
+           "campaigns:internal_create"}  # fmt: skip
 
 
 def _names(resolver, prefix=""):
@@ -146,7 +158,9 @@ def test_campaign_actions_are_post_only_and_operator_only(client_for, personas, 
     manager = client_for(personas["manager_a"])
     for name, pk in [("campaigns:decide", task.pk), ("campaigns:edition_advance", task.edition_id),
                      ("campaigns:edition_plan", task.edition_id)]:  # fmt: skip
-        assert manager.post(reverse(name, args=[pk])).status_code == 403
+        assert manager.post(reverse(name, args=[pk])).status_code == 404
+    agent = client_for(personas["agent_a"])
+    assert agent.post(reverse("campaigns:decide", args=[task.pk])).status_code == 403
     operator = client_for(personas["operator"])
     assert (
         operator.get(reverse("campaigns:edition_advance", args=[task.edition_id])).status_code

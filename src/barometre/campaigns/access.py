@@ -1,6 +1,10 @@
-"""Fetching campaign objects for a user: 404 outside their scope."""
+"""Fetching campaign objects for a user: 404 outside their scope.
+
+Operators see every national edition and task. A structure's managers see the internal
+campaigns of their structures and the tasks in them. Auditors see their own tasks."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404
 
 from barometre.campaigns.models import AuditTask, Edition
@@ -11,22 +15,33 @@ def require_auditor(user) -> None:
         raise PermissionDenied("Cette page est réservée aux enquêteurs.")
 
 
+def runnable_editions(user):
+    """Editions the user runs; PermissionDenied when they can run none at all."""
+    if user.is_operator:
+        return Edition.objects.all()
+    managed = user.structure_ids("manager")
+    if not managed:
+        raise PermissionDenied(
+            "Cette page est réservée aux opérateurs et aux responsables qualité."
+        )
+    return Edition.objects.filter(owner_id__in=managed)
+
+
 def get_task_for_user(user, pk: int) -> AuditTask:
-    """Auditors see only their own tasks; operators see every task."""
     tasks = AuditTask.objects.select_related("edition__grid", "structure", "scenario")
     if not user.is_operator:
-        require_auditor(user)
-        tasks = tasks.filter(auditor=user)
+        managed = user.structure_ids("manager")
+        if not user.is_auditor and not managed:
+            raise PermissionDenied("Cette page est réservée aux enquêteurs.")
+        tasks = tasks.filter(Q(auditor=user) | Q(edition__owner_id__in=managed))
     try:
         return tasks.get(pk=pk)
     except AuditTask.DoesNotExist:
         raise Http404("Audit introuvable.") from None
 
 
-def get_edition_for_operator(user, pk: int) -> Edition:
-    if not user.is_operator:
-        raise PermissionDenied("Cette page est réservée aux opérateurs du baromètre.")
+def get_edition_for_runner(user, pk: int) -> Edition:
     try:
-        return Edition.objects.select_related("grid").get(pk=pk)
+        return runnable_editions(user).select_related("grid", "owner").get(pk=pk)
     except Edition.DoesNotExist:
         raise Http404("Édition introuvable.") from None

@@ -41,15 +41,26 @@ class Refused(Exception):
         super().__init__(" ; ".join(reasons))
 
 
-def _require_operator(user) -> None:
-    if not user.is_operator:
-        raise PermissionDenied("Seuls les opérateurs du baromètre conduisent une édition.")
+def can_run(user, edition: Edition) -> bool:
+    """Operators run national editions; a structure's managers (and operators) run its
+    internal campaigns."""
+    if user.is_operator:
+        return True
+    return edition.owner_id is not None and edition.owner_id in user.structure_ids("manager")
+
+
+def _require_runner(edition: Edition, user) -> None:
+    if not can_run(user, edition):
+        raise PermissionDenied(
+            "Seuls les opérateurs du baromètre (ou, pour une campagne interne, les "
+            "responsables qualité de la structure) conduisent cette édition."
+        )
 
 
 @transaction.atomic
 def create_edition(*, year, name, grid, enrolment_opens, enrolment_closes, fieldwork_starts,
-                   fieldwork_ends, by) -> Edition:  # fmt: skip
-    _require_operator(by)
+                   fieldwork_ends, by, owner: Structure | None = None) -> Edition:  # fmt: skip
+    _require_runner(Edition(owner=owner), by)
     dates = [enrolment_opens, enrolment_closes, fieldwork_starts, fieldwork_ends]
     if dates != sorted(dates):
         raise Refused(["les dates doivent se suivre : ouverture des inscriptions, clôture, "
@@ -61,7 +72,7 @@ def create_edition(*, year, name, grid, enrolment_opens, enrolment_closes, field
     edition = Edition.objects.create(
         year=year, name=name, grid=grid, enrolment_opens=enrolment_opens,
         enrolment_closes=enrolment_closes, fieldwork_starts=fieldwork_starts,
-        fieldwork_ends=fieldwork_ends,
+        fieldwork_ends=fieldwork_ends, owner=owner,
     )  # fmt: skip
     CategoryRule.objects.bulk_create(
         CategoryRule(edition=edition, position=i, name=n, kinds=[str(k) for k in kinds],
@@ -80,7 +91,9 @@ def category_for(edition: Edition, structure: Structure) -> str:
 
 @transaction.atomic
 def enrol(edition: Edition, structure: Structure, *, by, publish_results=False) -> Enrolment:
-    _require_operator(by)
+    _require_runner(edition, by)
+    if edition.owner_id and edition.owner_id not in (structure.pk, structure.parent_id):
+        raise Refused(["une campagne interne n'inscrit que sa structure et ses services rattachés"])
     if edition.status not in OPEN_FOR_ENROLMENT:
         raise Refused([f"l'édition est en phase « {edition.get_status_display()} » : "
                        "les inscriptions sont closes"])  # fmt: skip
@@ -101,7 +114,7 @@ def enrol(edition: Edition, structure: Structure, *, by, publish_results=False) 
 
 @transaction.atomic
 def withdraw(enrolment: Enrolment, *, by) -> None:
-    _require_operator(by)
+    _require_runner(enrolment.edition, by)
     if enrolment.edition.status not in OPEN_FOR_ENROLMENT:
         raise Refused(["une structure ne peut plus être retirée une fois le terrain commencé"])
     enrolment.status = Enrolment.Status.WITHDRAWN
@@ -121,8 +134,10 @@ def _scenario_pool() -> dict[tuple[str, str], list[str]]:
 @transaction.atomic
 def plan_fieldwork(edition: Edition, *, by) -> list[AuditTask]:
     """(Re)generate and assign the audit tasks of every enrolled structure. Returns the
-    tasks left without auditor, each with its reason. Only before fieldwork starts."""
-    _require_operator(by)
+    tasks left without auditor, each with its reason. Only before fieldwork starts.
+    National editions use the platform's auditors; an internal campaign uses the colleagues
+    who hold the auditor role for its structure."""
+    _require_runner(edition, by)
     if edition.status not in OPEN_FOR_ENROLMENT:
         raise Refused(["le planning ne peut plus être regénéré une fois le terrain commencé"])
     grid = edition.grid.parsed()
@@ -155,10 +170,11 @@ def plan_fieldwork(edition: Edition, *, by) -> list[AuditTask]:
         tasks = generate_tasks(
             structures, edition.fieldwork_starts, edition.fieldwork_ends,
             scenarios=_scenario_pool(), seed=edition.planning_seed,
+            spread="day" if edition.internal else "week",
         )  # fmt: skip
     except EngineError as exc:
         raise Refused([str(exc)]) from None
-    assign(tasks, structures, auditors)
+    assign(tasks, structures, auditors, independent=not edition.internal)
     scenarios = {s.code: s.pk for s in Scenario.objects.all()}
     tz = timezone.get_current_timezone()
     AuditTask.objects.filter(edition=edition).delete()
@@ -213,7 +229,7 @@ def _preconditions(edition: Edition, target: str) -> list[str]:
 @transaction.atomic
 def advance(edition: Edition, *, by) -> Edition:
     """Move the edition to its next phase, or refuse with the reasons."""
-    _require_operator(by)
+    _require_runner(edition, by)
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     target = NEXT.get(edition.status)
     if target is None:
@@ -282,13 +298,14 @@ def _check_auditor(edition: Edition, task: AuditTask, user) -> list[str]:
 
         planned = Task(str(task.structure_id), task.channel, 0,
                        timezone.localtime(task.scheduled_at).replace(tzinfo=None))  # fmt: skip
-    return assignment_problems(planned, profiles[user.pk], list(tasks.values()), structures)
+    return assignment_problems(planned, profiles[user.pk], list(tasks.values()), structures,
+                               independent=not edition.internal)  # fmt: skip
 
 
 @transaction.atomic
 def reassign(task: AuditTask, auditor, *, by) -> None:
     """Give a task to another auditor by hand, under the planner's rules."""
-    _require_operator(by)
+    _require_runner(task.edition, by)
     if task.status not in (AuditTask.Status.PLANNED, AuditTask.Status.ASSIGNED):
         raise Refused([f"l'audit est « {task.get_status_display()} » : il ne change plus "
                        "d'enquêteur"])  # fmt: skip
@@ -307,7 +324,7 @@ def reassign(task: AuditTask, auditor, *, by) -> None:
 def request_double_coding(task: AuditTask, *, by, auditor=None) -> AuditTask:
     """A second, independent audit of the same contact by another auditor; it does not
     count in scores and feeds the agreement (kappa) of the engine."""
-    _require_operator(by)
+    _require_runner(task.edition, by)
     if task.double_of_id:
         raise Refused(["cet audit est déjà un double codage"])
     candidates = [auditor] if auditor else [
@@ -334,7 +351,7 @@ def request_double_coding_sample(edition: Edition, share: float, *, by, seed: in
     """Double-code a random share of the edition's submitted or validated audits."""
     import random
 
-    _require_operator(by)
+    _require_runner(edition, by)
     done = set(edition.tasks.filter(double_of__isnull=False).values_list("double_of_id", flat=True))
     pool = list(
         edition.tasks.filter(double_of__isnull=True,
@@ -374,3 +391,41 @@ def accept(enrolment: Enrolment, *, by) -> Enrolment:
         raise Refused(["cette inscription n'est pas une candidature en attente"])
     return enrol(enrolment.edition, enrolment.structure, by=by,
                  publish_results=enrolment.publish_results)  # fmt: skip
+
+
+INTERNAL_GRID = "appels-mysteres-2025"
+
+
+@transaction.atomic
+def create_internal_campaign(structure: Structure, *, name: str, starts, ends, calls: int,
+                             by) -> Edition:  # fmt: skip
+    """A structure's own mystery-call campaign on the shipped internal grid, with the
+    number of calls it chooses; the structure is enrolled and the edition opened."""
+    import yaml
+
+    from barometre.engine.grid import DATA_DIR
+
+    text = (DATA_DIR / f"{INTERNAL_GRID}.yaml").read_text(encoding="utf-8")
+    # The number of calls is part of the grid (planned audits of the phone channel).
+    data = yaml.safe_load(text)
+    grid_id = f"{INTERNAL_GRID}-{structure.pk}"
+    grid = GridVersion.objects.filter(grid_id=grid_id, frozen_at__isnull=True).first()
+    planned = f"planned_audits: {data['channels'][0]['planned_audits']}"
+    yaml_text = text.replace(planned, f"planned_audits: {calls}", 1).replace(
+        f"id: {INTERNAL_GRID}", f"id: {grid_id}", 1
+    )
+    if grid is None:
+        latest = GridVersion.objects.filter(grid_id=grid_id).order_by("-version").first()
+        grid = GridVersion.objects.create(
+            grid_id=grid_id, version=latest.version + 1 if latest else 1, yaml=yaml_text
+        )
+    else:
+        grid = revise_grid(grid, yaml_text)
+    edition = create_edition(
+        year=starts.year, name=name, grid=grid, enrolment_opens=starts, enrolment_closes=starts,
+        fieldwork_starts=starts, fieldwork_ends=ends, by=by, owner=structure,
+    )  # fmt: skip
+    advance(edition, by=by)
+    enrol(edition, structure, by=by)
+    Enrolment.objects.filter(edition=edition, structure=structure).update(channels=["phone"])
+    return Edition.objects.get(pk=edition.pk)

@@ -50,6 +50,11 @@ class Edition(models.Model):
     fieldwork_starts = models.DateField("début du terrain")
     fieldwork_ends = models.DateField("fin du terrain")
     planning_seed = models.PositiveIntegerField("graine du planning", default=0)
+    owner = models.ForeignKey(
+        Structure, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name="campagne interne de",
+        help_text="Vide pour un baromètre national ; sinon la structure qui mène sa campagne.",
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -58,6 +63,10 @@ class Edition(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def internal(self) -> bool:
+        return self.owner_id is not None
 
 
 class EditionTransition(models.Model):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("validation/", views.validation_queue, name="validation"),
     path("validation/<int:pk>/", views.decide, name="decide"),
     path("editions/", views.edition_list, name="editions"),
+    path("editions/interne/", views.internal_campaign_create, name="internal_create"),
     path("editions/<int:pk>/", views.edition_detail, name="edition"),
     path("editions/<int:pk>/inscriptions/", views.enrolment_action, name="enrolment_action"),
     path("candidature/<int:structure_pk>/", views.apply_for_edition, name="apply"),

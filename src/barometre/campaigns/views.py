@@ -2,19 +2,21 @@ import datetime as dt
 
 from django import forms
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from barometre.accounts.access import get_structure_for_editing, require_operator
+from barometre.accounts.access import get_structure_for_editing
 from barometre.accounts.models import User
 from barometre.campaigns import lifecycle, workflow
 from barometre.campaigns.access import (
-    get_edition_for_operator,
+    get_edition_for_runner,
     get_task_for_user,
     require_auditor,
+    runnable_editions,
 )
 from barometre.campaigns.forms import AuditForm
 from barometre.campaigns.lifecycle import Refused
@@ -119,8 +121,9 @@ def task_detail(request, pk: int):
         "editable": task.status in workflow.EDITABLE,
         "events": task.events.select_related("by"),
         "evidence": task.evidence.all(),
+        "can_run": lifecycle.can_run(request.user, task.edition),
         "auditors": User.objects.filter(auditor_profile__isnull=False).order_by("username")
-        if request.user.is_operator
+        if lifecycle.can_run(request.user, task.edition)
         else [],
         "evidence_form": EvidenceForm(),
         **crumbs(str(task), FIELDWORK),
@@ -164,9 +167,9 @@ def task_cycle(request, pk: int, step: str):
 
 
 def validation_queue(request):
-    require_operator(request.user)
+    editions = runnable_editions(request.user)
     tasks = (
-        AuditTask.objects.filter(status=T.SUBMITTED)
+        AuditTask.objects.filter(status=T.SUBMITTED, edition__in=editions)
         .select_related("structure", "auditor", "edition__grid")
         .prefetch_related("answers")[:200]
     )
@@ -176,8 +179,9 @@ def validation_queue(request):
 
 @require_POST
 def decide(request, pk: int):
-    require_operator(request.user)
     task = get_task_for_user(request.user, pk)
+    if not lifecycle.can_run(request.user, task.edition):
+        raise PermissionDenied("Seuls ceux qui conduisent l'édition valident ses audits.")
     comment = request.POST.get("comment", "")
     actions = {
         "validate": lambda: workflow.validate(task, by=request.user),
@@ -197,8 +201,7 @@ def decide(request, pk: int):
 
 
 def edition_list(request):
-    require_operator(request.user)
-    editions = Edition.objects.annotate(
+    editions = runnable_editions(request.user).annotate(
         enrolled=Count("enrolments", filter=Q(enrolments__status="enrolled"), distinct=True),
         planned=Count("tasks", distinct=True),
     )
@@ -206,7 +209,7 @@ def edition_list(request):
 
 
 def edition_detail(request, pk: int):
-    edition = get_edition_for_operator(request.user, pk)
+    edition = get_edition_for_runner(request.user, pk)
     by_status = dict(edition.tasks.values_list("status").annotate(n=Count("id")).order_by())
     context = {
         "edition": edition,
@@ -225,7 +228,7 @@ def edition_detail(request, pk: int):
 
 @require_POST
 def edition_action(request, pk: int, action: str):
-    edition = get_edition_for_operator(request.user, pk)
+    edition = get_edition_for_runner(request.user, pk)
     try:
         if action == "avancer":
             edition = lifecycle.advance(edition, by=request.user)
@@ -244,7 +247,7 @@ def edition_action(request, pk: int, action: str):
 
 def edition_export(request, pk: int):
     """Validated audits in the long format (XLSX by default, ?format=csv)."""
-    edition = get_edition_for_operator(request.user, pk)
+    edition = get_edition_for_runner(request.user, pk)
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     content = export_audits(edition, fmt)
     content_type = (
@@ -295,9 +298,10 @@ def evidence_download(request, pk: int, evidence_pk: int):
 
 @require_POST
 def task_staffing(request, pk: int):
-    """Operator actions on one audit: reassign by hand, or request a double coding."""
-    require_operator(request.user)
+    """Actions on one audit by those who run its edition: reassign, double coding."""
     task = get_task_for_user(request.user, pk)
+    if not lifecycle.can_run(request.user, task.edition):
+        raise PermissionDenied("Seuls ceux qui conduisent l'édition répartissent ses audits.")
     try:
         if request.POST.get("action") == "double":
             copy = lifecycle.request_double_coding(task, by=request.user)
@@ -326,7 +330,7 @@ class EnrolForm(DsfrForm):
 @require_POST
 def enrolment_action(request, pk: int):
     """Operator: enrol a structure, accept an application or withdraw an enrolment."""
-    edition = get_edition_for_operator(request.user, pk)
+    edition = get_edition_for_runner(request.user, pk)
     action = request.POST.get("action")
     try:
         if action == "enrol":
@@ -388,3 +392,51 @@ def apply_for_edition(request, structure_pk: int):
             ),
         },
     )
+
+
+class InternalCampaignForm(DsfrForm):
+    structure = forms.ModelChoiceField(label="Structure", queryset=Structure.objects.none())
+    name = forms.CharField(
+        label="Nom de la campagne", max_length=200, initial="Appels mystères internes"
+    )
+    starts = forms.DateField(label="Début", widget=forms.DateInput(attrs={"type": "date"}))
+    ends = forms.DateField(label="Fin", widget=forms.DateInput(attrs={"type": "date"}))
+    calls = forms.IntegerField(label="Nombre d'appels", min_value=1, max_value=50, initial=20)
+
+    def __init__(self, *args, structures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = structures
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts") and data.get("ends") and data["ends"] < data["starts"]:
+            self.add_error("ends", "La fin doit suivre le début.")
+        return data
+
+
+@require_POST
+def internal_campaign_create(request):
+    managed = Structure.objects.filter(pk__in=request.user.structure_ids("manager"))
+    if not managed and not request.user.is_operator:
+        raise PermissionDenied("Réservé aux responsables qualité d'une structure.")
+    form = InternalCampaignForm(request.POST, structures=managed)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("campaigns:editions")
+    data = form.cleaned_data
+    try:
+        edition = lifecycle.create_internal_campaign(
+            data["structure"],
+            name=data["name"],
+            starts=data["starts"],
+            ends=data["ends"],
+            calls=data["calls"],
+            by=request.user,
+        )
+    except Refused as exc:
+        messages.error(request, f"Impossible : {exc}.")
+        return redirect("campaigns:editions")
+    messages.success(request, f"Campagne « {edition} » créée : planifiez puis lancez le terrain.")
+    return redirect("campaigns:edition", pk=edition.pk)

@@ -144,8 +144,11 @@ def submit(task: AuditTask, *, by) -> list[str]:
 
 
 def _decide(task: AuditTask, by, target: str, action: str, comment: str) -> None:
-    if not by.is_operator:
-        raise Refused(["seuls les opérateurs valident les audits"])
+    from barometre.campaigns.lifecycle import can_run
+
+    if not can_run(by, task.edition):
+        raise Refused(["seuls les opérateurs (ou, en campagne interne, les responsables "
+                       "qualité) valident les audits"])  # fmt: skip
     if task.status != T.SUBMITTED:
         raise Refused([f"l'audit est « {task.get_status_display()} », pas soumis"])
     if target != T.VALIDATED and not comment.strip():

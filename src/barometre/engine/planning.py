@@ -88,10 +88,13 @@ def generate_tasks(
     *,
     scenarios: dict[tuple[str, str], list[str]] | None = None,
     seed: int = 0,
+    spread: str = "week",
 ) -> list[Task]:
     """Tasks for every planned audit. ``scenarios`` maps (channel, structure kind) to the
     scenario ids suited to it (kind "" for any); a structure never gets the same scenario
-    twice on a channel while there are enough of them."""
+    twice on a channel while there are enough of them. ``spread="week"`` (a barometer)
+    never puts two audits of a channel in the same week; ``spread="day"`` (a structure's
+    own campaign of many calls) never puts two on the same day."""
     if end < start:
         raise EngineError("la fin du terrain précède son début", path="fieldwork")
     weeks = _weeks(start, end)
@@ -99,13 +102,16 @@ def generate_tasks(
     for structure in structures:
         open_weeks = [[d for d in week if not is_off(d, structure.department)] for week in weeks]
         open_weeks = [w for w in open_weeks if w]
+        if spread == "day":
+            open_weeks = [[day] for week in open_weeks for day in week]
         for channel, planned in structure.planned.items():
             if planned <= 0:
                 continue
             if planned > len(open_weeks):
+                unit = "jours ouvrés" if spread == "day" else "semaines ouvrées"
                 raise EngineError(
                     f"{planned} audits {channel} prévus pour {structure.id} mais seulement "
-                    f"{len(open_weeks)} semaines ouvrées sur le terrain",
+                    f"{len(open_weeks)} {unit} sur le terrain",
                     path="planning",
                 )
             # Spread the audits evenly, each structure starting at its own offset so that
@@ -158,14 +164,21 @@ def _refusal(
     structure: StructureToAudit,
     state: _State,
     on_site: frozenset[str] = ON_SITE_CHANNELS,
+    independent: bool = True,
 ) -> str:
     if task.channel in on_site and structure.department not in auditor.departments:
         return f"ne couvre pas le département {structure.department}"
     if structure.id in auditor.conflicts:
         return "a déclaré un lien avec la structure"
-    if auditor.commune and structure.commune and auditor.commune == structure.commune:
+    # A barometer needs independent auditors; a structure's own campaign uses colleagues.
+    if (
+        independent
+        and auditor.commune
+        and structure.commune
+        and auditor.commune == structure.commune
+    ):
         return "réside dans la commune de la structure"
-    if (auditor.id, structure.id) in state.audited:
+    if independent and (auditor.id, structure.id) in state.audited:
         return "a déjà audité cette structure dans l'édition"
     if state.weekly[(auditor.id, task.week)] >= auditor.weekly_capacity:
         return f"capacité hebdomadaire atteinte (semaine {task.week[1]})"
@@ -178,6 +191,7 @@ def assign(
     auditors: list[Auditor],
     *,
     on_site: frozenset[str] = ON_SITE_CHANNELS,
+    independent: bool = True,
 ) -> list[Task]:
     """Assign tasks in place (most constrained first); returns the tasks left without
     auditor, each with the reason."""
@@ -204,7 +218,7 @@ def assign(
         reasons: dict[str, int] = defaultdict(int)
         best = None
         for auditor in auditors:
-            why = _refusal(auditor, task, structure, state, on_site)
+            why = _refusal(auditor, task, structure, state, on_site, independent)
             if why:
                 reasons[why.split(" (")[0]] += 1
                 continue
@@ -239,6 +253,7 @@ def assignment_problems(
     structures: list[StructureToAudit],
     *,
     on_site: frozenset[str] = ON_SITE_CHANNELS,
+    independent: bool = True,
 ) -> list[str]:
     """Why ``auditor`` may not take ``task`` given the other tasks' assignments (empty
     when the assignment is allowed). Used to check hand reassignments."""
@@ -247,5 +262,5 @@ def assignment_problems(
     for other in tasks:
         if other.auditor and other is not task and other.key != task.key:
             state.take(other.auditor, other)
-    why = _refusal(auditor, task, structure, state, on_site)
+    why = _refusal(auditor, task, structure, state, on_site, independent)
     return [why] if why else []
