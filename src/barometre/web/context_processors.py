@@ -20,6 +20,9 @@ def _navigation(user) -> list[dict[str, str]]:
         pass
     if user.is_auditor:
         items.append({"url": "/terrain/", "label": "Mes audits", "key": "my_tasks"})
+    if not user.is_operator and user.structure_ids("manager"):
+        items.append({"url": "/terrain/editions/", "label": "Campagnes internes",
+                      "key": "editions"})  # fmt: skip
     if user.is_operator:
         items.append({"url": "/terrain/editions/", "label": "Éditions", "key": "editions"})
         items.append({"url": "/terrain/validation/", "label": "Validation", "key": "validation"})
