@@ -56,6 +56,10 @@ MATRIX = {
         {"pk": "EDITION"},
         expect(default=DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
     ),
+    "campaigns:edition_create": ({}, expect(default=DENIED, operator=OK)),
+    "campaigns:scenarios": ({}, expect(default=DENIED, operator=OK)),
+    "campaigns:scenario_create": ({}, expect(default=DENIED, operator=OK)),
+    "campaigns:scenario_edit": ({"pk": "SCENARIO"}, expect(default=DENIED, operator=OK)),
     "campaigns:apply": (
         {"structure_pk": "A"},
         expect(default=DENIED, operator=OK, manager_a=OK, manager_b=HIDDEN),
@@ -67,7 +71,7 @@ NOT_GET = {"logout", "structures:import_confirm", "oidc_authentication_init",
            "campaigns:edition_plan", "campaigns:task_sending", "campaigns:task_reply",
            "campaigns:evidence_upload", "campaigns:evidence_download",
            "campaigns:task_staffing", "campaigns:enrolment_action",
-           "campaigns:internal_create"}  # fmt: skip
+           "campaigns:internal_create", "campaigns:edition_double_coding"}  # fmt: skip
 
 
 def _names(resolver, prefix=""):
@@ -112,7 +116,12 @@ def test_access_matrix(name, persona, personas, structure_a, client_for):
     kwargs, expected = MATRIX[name]
     batch = StructureImport.objects.create(file_name="x.csv", content=b"nom\n")
     task = _task(structure_a, personas["auditor"])
-    ids = {"A": structure_a.pk, "IMPORT": batch.pk, "TASK": task.pk, "EDITION": task.edition_id}
+    from barometre.campaigns.models import Scenario
+
+    scenario = Scenario.objects.create(code="s", title="S", persona="p", script="s",
+                                       expected_answer="e", channels=["phone"])  # fmt: skip
+    ids = {"A": structure_a.pk, "IMPORT": batch.pk, "TASK": task.pk, "EDITION": task.edition_id,
+           "SCENARIO": scenario.pk}  # fmt: skip
     resolved = {k: ids.get(v, v) for k, v in kwargs.items()}
     client = client_for(personas[persona])
     response = client.get(reverse(name, kwargs=resolved))

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from barometre.accounts.access import get_structure_for_editing
+from barometre.accounts.access import get_structure_for_editing, require_operator
 from barometre.accounts.models import User
 from barometre.campaigns import lifecycle, workflow
 from barometre.campaigns.access import (
@@ -20,9 +20,10 @@ from barometre.campaigns.access import (
 )
 from barometre.campaigns.forms import AuditForm
 from barometre.campaigns.lifecycle import Refused
-from barometre.campaigns.models import AuditTask, Edition, Evidence
+from barometre.campaigns.models import AuditTask, Edition, Evidence, GridVersion, Scenario
 from barometre.campaigns.transfer import export_audits
-from barometre.core.forms import DsfrForm
+from barometre.core.forms import DsfrForm, DsfrModelForm
+from barometre.engine.grid import DATA_DIR
 from barometre.structures.models import Structure
 
 T = AuditTask.Status
@@ -439,4 +440,147 @@ def internal_campaign_create(request):
         messages.error(request, f"Impossible : {exc}.")
         return redirect("campaigns:editions")
     messages.success(request, f"Campagne « {edition} » créée : planifiez puis lancez le terrain.")
+    return redirect("campaigns:edition", pk=edition.pk)
+
+
+SHIPPED_GRIDS = ["barometre-2025"]
+
+
+class EditionForm(DsfrForm):
+    name = forms.CharField(label="Nom", max_length=200)
+    year = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
+    grid = forms.ChoiceField(label="Grille")
+    enrolment_opens = forms.DateField(
+        label="Ouverture des inscriptions", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    enrolment_closes = forms.DateField(
+        label="Clôture des inscriptions", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    fieldwork_starts = forms.DateField(
+        label="Début du terrain", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    fieldwork_ends = forms.DateField(
+        label="Fin du terrain", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        national = GridVersion.objects.exclude(grid_id__startswith=lifecycle.INTERNAL_GRID)
+        stored = [(f"v{g.pk}", str(g)) for g in national]
+        shipped = [(f"s:{g}", f"{g} (fournie)") for g in SHIPPED_GRIDS]
+        self.fields["grid"].choices = stored + shipped
+
+    def grid_version(self) -> GridVersion:
+        value = self.cleaned_data["grid"]
+        if value.startswith("s:"):
+            grid_id = value[2:]
+            existing = GridVersion.objects.filter(grid_id=grid_id).order_by("-version").first()
+            if existing:
+                return existing
+            text = (DATA_DIR / f"{grid_id}.yaml").read_text(encoding="utf-8")
+            return GridVersion.objects.create(grid_id=grid_id, version=1, yaml=text)
+        return GridVersion.objects.get(pk=int(value[1:]))
+
+
+def edition_create(request):
+    require_operator(request.user)
+    form = EditionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            edition = lifecycle.create_edition(
+                year=data["year"],
+                name=data["name"],
+                grid=form.grid_version(),
+                enrolment_opens=data["enrolment_opens"],
+                enrolment_closes=data["enrolment_closes"],
+                fieldwork_starts=data["fieldwork_starts"],
+                fieldwork_ends=data["fieldwork_ends"],
+                by=request.user,
+            )
+            messages.success(request, f"Édition « {edition} » créée en brouillon.")
+            return redirect("campaigns:edition", pk=edition.pk)
+        except Refused as exc:
+            form.add_error(None, str(exc)[0].upper() + str(exc)[1:] + ".")
+    return render(
+        request,
+        "campaigns/edition_form.html",
+        {
+            "form": form,
+            **crumbs("Nouvelle édition", {"url": "/terrain/editions/", "title": "Éditions"}),
+        },
+    )
+
+
+class ScenarioForm(DsfrModelForm):
+    channels = forms.MultipleChoiceField(
+        label="Canaux",
+        choices=AuditTask._meta.get_field("channel").choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    structure_kinds = forms.MultipleChoiceField(
+        label="Types de structure (aucun coché : tous)",
+        required=False,
+        choices=Structure._meta.get_field("kind").choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Scenario
+        fields = [
+            "code",
+            "title",
+            "persona",
+            "channels",
+            "script",
+            "message_template",
+            "expected_answer",
+            "structure_kinds",
+            "active",
+        ]
+
+
+def scenario_list(request):
+    require_operator(request.user)
+    return render(
+        request,
+        "campaigns/scenarios.html",
+        {"scenarios": Scenario.objects.all(), **crumbs("Scénarios", FIELDWORK)},
+    )
+
+
+def scenario_edit(request, pk: int | None = None):
+    require_operator(request.user)
+    scenario = Scenario.objects.filter(pk=pk).first() if pk else Scenario()
+    if pk and scenario is None:
+        raise Http404("Scénario introuvable.")
+    form = ScenarioForm(request.POST or None, instance=scenario)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, f"Scénario « {saved} » enregistré.")
+        return redirect("campaigns:scenarios")
+    title = f"Modifier « {scenario} »" if pk else "Nouveau scénario"
+    return render(
+        request,
+        "campaigns/scenario_form.html",
+        {
+            "form": form,
+            "title": title,
+            **crumbs(title, {"url": "/terrain/scenarios/", "title": "Scénarios"}),
+        },
+    )
+
+
+@require_POST
+def edition_double_coding(request, pk: int):
+    edition = get_edition_for_runner(request.user, pk)
+    try:
+        share = float(request.POST.get("share", "0").replace(",", ".")) / 100
+    except ValueError:
+        share = -1
+    if not 0 < share <= 0.5:
+        messages.error(request, "Indiquez une part entre 1 et 50 %.")
+    else:
+        created = lifecycle.request_double_coding_sample(edition, share, by=request.user)
+        messages.success(request, f"{created} double(s) codage(s) demandé(s).")
     return redirect("campaigns:edition", pk=edition.pk)
