@@ -138,3 +138,21 @@ def test_the_operator_downloads_the_audits(client_for, operator, filled):
                                         {"format": "csv"})  # fmt: skip
     assert response["Content-Disposition"].endswith('.csv"')
     assert "phone.answer_quality;partial" in response.content.decode("utf-8-sig")
+
+
+def test_the_web_import_checks_then_writes_once(client_for, filled, operator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    content = export_audits(filled, "xlsx")
+    AuditTask.objects.filter(edition=filled).delete()
+    client = client_for(operator)
+    upload = {"file": SimpleUploadedFile("audits.xlsx", content)}
+    url = reverse("campaigns:audit_import", args=[filled.pk])
+    response = client.post(url, upload, follow=True)
+    assert "Le fichier est valide : 7 audits." in response.text
+    assert not AuditTask.objects.exists()
+    confirm = response.redirect_chain[-1][0]
+    client.post(confirm)
+    client.post(confirm)  # a double click
+    assert AuditTask.objects.filter(edition=filled).count() == 7

@@ -57,6 +57,10 @@ MATRIX = {
         expect(default=DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
     ),
     "campaigns:edition_create": ({}, expect(default=DENIED, operator=OK)),
+    "campaigns:audit_import": (
+        {"pk": "EDITION"},
+        expect(default=DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
+    ),
     "campaigns:scenarios": ({}, expect(default=DENIED, operator=OK)),
     "campaigns:scenario_create": ({}, expect(default=DENIED, operator=OK)),
     "campaigns:scenario_edit": ({"pk": "SCENARIO"}, expect(default=DENIED, operator=OK)),
@@ -71,7 +75,8 @@ NOT_GET = {"logout", "structures:import_confirm", "oidc_authentication_init",
            "campaigns:edition_plan", "campaigns:task_sending", "campaigns:task_reply",
            "campaigns:evidence_upload", "campaigns:evidence_download",
            "campaigns:task_staffing", "campaigns:enrolment_action",
-           "campaigns:internal_create", "campaigns:edition_double_coding"}  # fmt: skip
+           "campaigns:internal_create", "campaigns:edition_double_coding",
+           "campaigns:audit_import_preview"}  # fmt: skip
 
 
 def _names(resolver, prefix=""):

@@ -302,3 +302,24 @@ DEFAULT_CATEGORIES = [
     ("Services de l'État", [StructureKind.STATE], None, None),
     ("Autres structures", [], None, None),
 ]  # fmt: skip
+
+
+class AuditImport(models.Model):
+    """An audits file kept between its check (dry run) and the confirmed write."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="imports")
+    file_name = models.CharField("fichier", max_length=255)
+    content = models.BinaryField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    applied = models.BooleanField(default=False)
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "import d'audits"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name

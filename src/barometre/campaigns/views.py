@@ -1,8 +1,10 @@
 import datetime as dt
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,9 +22,17 @@ from barometre.campaigns.access import (
 )
 from barometre.campaigns.forms import AuditForm
 from barometre.campaigns.lifecycle import Refused
-from barometre.campaigns.models import AuditTask, Edition, Evidence, GridVersion, Scenario
-from barometre.campaigns.transfer import export_audits
+from barometre.campaigns.models import (
+    AuditImport,
+    AuditTask,
+    Edition,
+    Evidence,
+    GridVersion,
+    Scenario,
+)
+from barometre.campaigns.transfer import apply_audit_import, export_audits, plan_audit_import
 from barometre.core.forms import DsfrForm, DsfrModelForm
+from barometre.engine import InputRejected
 from barometre.engine.grid import DATA_DIR
 from barometre.structures.models import Structure
 
@@ -584,3 +594,77 @@ def edition_double_coding(request, pk: int):
         created = lifecycle.request_double_coding_sample(edition, share, by=request.user)
         messages.success(request, f"{created} double(s) codage(s) demandé(s).")
     return redirect("campaigns:edition", pk=edition.pk)
+
+
+class AuditFileForm(DsfrForm):
+    file = forms.FileField(label="Fichier d'audits (format long, XLSX ou CSV)")
+
+
+def audit_import(request, pk: int):
+    """Upload (dry run shown at once), then confirm: all or nothing."""
+    edition = get_edition_for_runner(request.user, pk)
+    form = AuditFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        uploaded = form.cleaned_data["file"]
+        if uploaded.size > settings.IMPORT_MAX_BYTES:
+            form.add_error("file", "Le fichier dépasse la taille maximale des imports.")
+        else:
+            batch = AuditImport.objects.create(
+                edition=edition,
+                file_name=uploaded.name[:255],
+                content=uploaded.read(),
+                uploaded_by=request.user,
+            )
+            return redirect("campaigns:audit_import_preview", pk=edition.pk, import_pk=batch.pk)
+    return render(
+        request,
+        "campaigns/audit_import.html",
+        {
+            "edition": edition,
+            "form": form,
+            **crumbs(
+                "Importer des audits",
+                {"url": f"/terrain/editions/{edition.pk}/", "title": edition.name},
+            ),
+        },
+    )
+
+
+def audit_import_preview(request, pk: int, import_pk: int):
+    edition = get_edition_for_runner(request.user, pk)
+    batch = edition.imports.filter(pk=import_pk).first()
+    if batch is None:
+        raise Http404("Import introuvable.")
+    plan = plan_audit_import(edition, bytes(batch.content), batch.file_name)
+    if request.method == "POST" and not batch.applied:
+        with transaction.atomic():
+            locked = AuditImport.objects.select_for_update().get(pk=batch.pk)
+            if not locked.applied:  # a double click writes once
+                try:
+                    counts = apply_audit_import(edition, plan, by=request.user)
+                except InputRejected:
+                    messages.error(
+                        request, "Le fichier contient des erreurs : rien n'a été enregistré."
+                    )
+                    return redirect(request.path)
+                locked.applied, locked.result = True, counts
+                locked.save(update_fields=["applied", "result"])
+                messages.success(
+                    request,
+                    f"{counts['created']} audit(s) créé(s), "
+                    f"{counts['updated']} mis à jour, soumis à validation.",
+                )
+        return redirect("campaigns:edition", pk=edition.pk)
+    return render(
+        request,
+        "campaigns/audit_import_preview.html",
+        {
+            "edition": edition,
+            "batch": batch,
+            "plan": plan,
+            **crumbs(
+                "Vérification de l'import",
+                {"url": f"/terrain/editions/{edition.pk}/", "title": edition.name},
+            ),
+        },
+    )
