@@ -89,3 +89,26 @@ def test_tests_run_on_the_database_named_by_database_url():
         assert engine == "django.db.backends.postgresql"
     else:
         assert engine == "django.db.backends.sqlite3"
+
+
+def test_file_storage_is_chosen_by_configuration(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETRE_")}
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "barometre.settings.main",
+        "BAROMETRE_DEBUG": "true",
+        "BAROMETRE_DATA_DIR": str(tmp_path),
+        "BAROMETRE_STORAGE_BACKEND": "django.core.files.storage.InMemoryStorage",
+        "BAROMETRE_STORAGE_OPTIONS": '{"base_url": "/fichiers/"}',
+    }
+    code = (
+        "import django; django.setup();"
+        "from django.core.files.storage import storages; s = storages['default'];"
+        "print(type(s).__name__, s.base_url)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                            text=True, check=False)  # fmt: skip
+    assert result.stdout.split() == ["InMemoryStorage", "/fichiers/"], result.stderr
+    env["BAROMETRE_STORAGE_OPTIONS"] = "{pas du json"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                            text=True, check=False)  # fmt: skip
+    assert "BAROMETRE_STORAGE_OPTIONS n'est pas du JSON valide" in result.stderr

@@ -1,5 +1,6 @@
 """Settings, configured by environment variables only (see docs/configuration.md)."""
 
+import json
 from pathlib import Path
 
 import dj_database_url
@@ -149,8 +150,24 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("BAROMETRE_STATIC_ROOT", str(DATA_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("BAROMETRE_MEDIA_ROOT", str(DATA_DIR / "media")))
+# Uploaded files (evidence, attachments) go through Django's storage API: local folder by
+# default, any backend by configuration, e.g. S3-compatible storage with the "s3" extra:
+# BAROMETRE_STORAGE_BACKEND=storages.backends.s3.S3Storage and
+# BAROMETRE_STORAGE_OPTIONS='{"bucket_name": "...", "endpoint_url": "https://..."}'.
+_storage_options = env_str("BAROMETRE_STORAGE_OPTIONS", "")
+try:
+    _storage_options = json.loads(_storage_options) if _storage_options else {}
+except json.JSONDecodeError as exc:
+    raise ImproperlyConfigured(
+        f"BAROMETRE_STORAGE_OPTIONS n'est pas du JSON valide : {exc}"
+    ) from None
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": env_str(
+            "BAROMETRE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": _storage_options,
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
