@@ -34,3 +34,24 @@ def test_the_operator_enrols_directly(client_for, edition, operator, structure_b
     action = reverse("campaigns:enrolment_action", args=[edition.pk])
     client_for(operator).post(action, {"action": "enrol", "structure": structure_b.pk})
     assert Enrolment.objects.get().category == "Villes de plus de 50 000 habitants"
+
+
+def test_enrolment_from_a_file_is_all_or_nothing(client_for, edition, operator, structure_a,
+                                                 structure_b):  # fmt: skip
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    action = reverse("campaigns:enrolment_action", args=[edition.pk])
+    bad = "identifiant;publication\r\n13000548700017;oui\r\n99999;non\r\n57463;peut-être\r\n"
+    page = client_for(operator).post(action, {"action": "import", "file": SimpleUploadedFile(
+        "inscriptions.csv", bad.encode("cp1252"))}, follow=True)  # fmt: skip
+    assert "Rien n&#x27;a été inscrit" in page.text
+    assert "Ligne 3, colonne « identifiant » (valeur « 99999 ») : structure absente" in page.text
+    assert "Ligne 4, colonne « publication »" in page.text
+    assert not Enrolment.objects.exists()
+    good = "identifiant;publication\r\n130 005 487 00017;oui\r\n57463;\r\n"
+    client_for(operator).post(action, {"action": "import", "file": SimpleUploadedFile(
+        "inscriptions.csv", good.encode())})  # fmt: skip
+    assert dict(Enrolment.objects.values_list("structure__identifier", "publish_results")) == {
+        "13000548700017": True,
+        "57463": False,
+    }

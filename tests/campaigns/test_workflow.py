@@ -78,7 +78,8 @@ def test_operators_validate_return_or_reject_with_a_history(phone_task, auditor,
     assert phone_task.status == "validated"
     history = list(phone_task.events.values_list("action", "by__username", "comment"))
     assert history == [("submit", "elie", ""), ("return", "olivia", "Précisez l'heure de l'appel"),
-                       ("submit", "elie", ""), ("validate", "olivia", "")]  # fmt: skip
+                       ("edit", "elie", ""), ("submit", "elie", ""),
+                       ("validate", "olivia", "")]  # fmt: skip
     with pytest.raises(Refused, match="ne se modifie plus"):
         workflow.save_answers(phone_task, {}, by=auditor)
 
@@ -86,3 +87,15 @@ def test_operators_validate_return_or_reject_with_a_history(phone_task, auditor,
 def test_another_auditor_cannot_touch_the_task(phone_task, second_auditor):
     with pytest.raises(Refused, match="attribué à un autre enquêteur"):
         workflow.save_answers(phone_task, {"phone.answered": "oui"}, by=second_auditor)
+
+
+def test_changes_after_submission_are_kept_with_before_and_after(phone_task, auditor, operator):
+    workflow.save_answers(phone_task, {"phone.answered": "non"}, by=auditor)
+    workflow.submit(phone_task, by=auditor)
+    workflow.return_to_auditor(phone_task, by=operator, comment="Vérifiez")
+    phone_task.refresh_from_db()
+    workflow.save_answers(phone_task, {"phone.answered": "oui", "phone.rings": "2"}, by=auditor)
+    edit = phone_task.events.get(action="edit")
+    assert edit.before == {"phone.answered": "non", "phone.rings": None}
+    assert edit.after == {"phone.answered": "oui", "phone.rings": "2"}
+    assert edit.by == auditor

@@ -9,6 +9,7 @@ from barometre.campaigns.models import (
     Enrolment,
     GridVersion,
     Scenario,
+    ScenarioAttachment,
 )
 
 
@@ -42,9 +43,15 @@ class EnrolmentAdmin(admin.ModelAdmin):
     list_filter = ["edition", "status"]
 
 
+class ScenarioAttachmentInline(admin.TabularInline):
+    model = ScenarioAttachment
+    extra = 0
+
+
 @admin.register(Scenario)
 class ScenarioAdmin(admin.ModelAdmin):
     list_display = ["code", "title", "active"]
+    inlines = [ScenarioAttachmentInline]
 
 
 @admin.register(AuditorProfile)

@@ -429,3 +429,44 @@ def create_internal_campaign(structure: Structure, *, name: str, starts, ends, c
     enrol(edition, structure, by=by)
     Enrolment.objects.filter(edition=edition, structure=structure).update(channels=["phone"])
     return Edition.objects.get(pk=edition.pk)
+
+
+@transaction.atomic
+def enrol_from_file(edition: Edition, content: bytes, filename: str, *, by) -> list[str]:
+    """Enrol the structures listed in a spreadsheet (column ``identifiant``, optional
+    ``publication`` oui/non): every row is checked first, then all are enrolled or none.
+    Returns the problems (empty when the enrolment was written)."""
+    from django.conf import settings
+
+    from barometre.engine.tables import TableError, cell_text, read_table
+    from barometre.structures.identifiers import normalize_identifier
+
+    _require_runner(edition, by)
+    try:
+        table = read_table(content, filename, max_bytes=settings.IMPORT_MAX_BYTES)
+    except TableError as exc:
+        return [str(exc)]
+    if "identifiant" not in table.columns:
+        return ["Colonne obligatoire absente : « identifiant »."]
+    problems = [str(p) for p in table.problems]
+    wanted = []
+    for row, values in table.rows:
+        identifier = normalize_identifier(cell_text(values.get("identifiant")))
+        structure = Structure.objects.filter(identifier=identifier).first()
+        if structure is None:
+            problems.append(f"Ligne {row}, colonne « identifiant » (valeur « {identifier} ») : "
+                            "structure absente du registre")  # fmt: skip
+            continue
+        publish = cell_text(values.get("publication")).lower()
+        if publish not in ("", "oui", "non"):
+            problems.append(f"Ligne {row}, colonne « publication » (valeur « {publish} ») : "
+                            "oui ou non attendu")  # fmt: skip
+            continue
+        wanted.append((structure, publish == "oui"))
+    if not problems and not wanted:
+        problems.append("Le fichier n'a aucune ligne de données.")
+    if problems:
+        return problems
+    for structure, publish in wanted:
+        enrol(edition, structure, by=by, publish_results=publish)
+    return []

@@ -343,6 +343,21 @@ def enrolment_action(request, pk: int):
     """Operator: enrol a structure, accept an application or withdraw an enrolment."""
     edition = get_edition_for_runner(request.user, pk)
     action = request.POST.get("action")
+    if action == "import":
+        uploaded = request.FILES.get("file")
+        if uploaded is None:
+            messages.error(request, "Choisissez un fichier.")
+            return redirect("campaigns:edition", pk=edition.pk)
+        try:
+            problems = lifecycle.enrol_from_file(edition, uploaded.read(), uploaded.name,
+                                                 by=request.user)  # fmt: skip
+        except Refused as exc:
+            problems = [str(exc)]
+        if problems:
+            messages.error(request, "Rien n'a été inscrit : " + " ; ".join(problems[:20]))
+        else:
+            messages.success(request, "Structures du fichier inscrites.")
+        return redirect("campaigns:edition", pk=edition.pk)
     try:
         if action == "enrol":
             form = EnrolForm(request.POST, edition=edition)

@@ -69,6 +69,14 @@ def record_reply(task: AuditTask, *, replied_at: dt.datetime, text: str, by) -> 
 def save_answers(task: AuditTask, answers: dict[str, str], *, by) -> None:
     _check_editable(task, by)
     with transaction.atomic():
+        before = dict(
+            task.answers.exclude(criterion__startswith="_").values_list("criterion", "value")
+        )
+        if task.status == T.RETURNED and before != answers:
+            # After a submission every change is kept: who, when, before and after.
+            changed = {k for k in before.keys() | answers.keys() if before.get(k) != answers.get(k)}
+            _event(task, by, "edit", {k: before.get(k) for k in sorted(changed)},
+                   {k: answers.get(k) for k in sorted(changed)})  # fmt: skip
         task.answers.exclude(criterion__startswith="_").delete()
         Answer.objects.bulk_create(
             Answer(task=task, criterion=c, value=v) for c, v in answers.items()
