@@ -99,3 +99,12 @@ def test_changes_after_submission_are_kept_with_before_and_after(phone_task, aud
     assert edit.before == {"phone.answered": "non", "phone.rings": None}
     assert edit.after == {"phone.answered": "oui", "phone.rings": "2"}
     assert edit.by == auditor
+
+
+@time_machine.travel(at(2025, 6, 20, 10), tick=False)
+def test_a_reply_without_its_text_or_scan_is_flagged(email_task, auditor):
+    workflow.record_sending(email_task, sent_at=at(2025, 6, 2, 9), text="Bonjour", by=auditor)
+    workflow.record_reply(email_task, replied_at=at(2025, 6, 4, 9), text="", by=auditor)
+    assert "réponse reçue sans texte ni pièce justificative" in workflow.anomalies(email_task)
+    workflow.record_reply(email_task, replied_at=at(2025, 6, 4, 9), text="Réponse", by=auditor)
+    assert "réponse reçue sans texte ni pièce justificative" not in workflow.anomalies(email_task)

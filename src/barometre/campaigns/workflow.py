@@ -121,6 +121,11 @@ def anomalies(task: AuditTask, now: dt.datetime | None = None) -> list[str]:
                and not set(grid.criteria_by_id[c].prerequisites) & failed]  # fmt: skip
     if missing:
         found.append(f"{len(missing)} réponse(s) obligatoire(s) manquante(s)")
+    if task.replied_at and not task.evidence.exists():
+        if task.channel == "mail":
+            found.append("scan du courrier de réponse manquant")
+        elif not values.get("_reply_text", "").strip():
+            found.append("réponse reçue sans texte ni pièce justificative")
     if task.auditor_id:
         recent = AuditTask.objects.filter(
             auditor_id=task.auditor_id, status=T.SUBMITTED, edition=edition
