@@ -49,17 +49,18 @@ def in_fieldwork(edition, operator, structure_a, auditor, second_auditor):
     return edition
 
 
-@pytest.fixture
-def email_task(in_fieldwork, auditor):
-    task = AuditTask.objects.filter(edition=in_fieldwork, channel="email").first()
+def _task_for(edition, channel, auditor):
+    task = AuditTask.objects.filter(edition=edition, channel=channel).first()
     AuditTask.objects.filter(pk=task.pk).update(auditor=auditor)
     task.refresh_from_db()
     return task
+
+
+@pytest.fixture
+def email_task(in_fieldwork, auditor):
+    return _task_for(in_fieldwork, "email", auditor)
 
 
 @pytest.fixture
 def phone_task(in_fieldwork, auditor):
-    task = AuditTask.objects.filter(edition=in_fieldwork, channel="phone").first()
-    AuditTask.objects.filter(pk=task.pk).update(auditor=auditor)
-    task.refresh_from_db()
-    return task
+    return _task_for(in_fieldwork, "phone", auditor)

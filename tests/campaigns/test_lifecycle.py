@@ -7,25 +7,9 @@ from barometre.accounts.models import Membership, Role, User
 from barometre.campaigns import lifecycle
 from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import AuditorProfile, AuditTask, Edition, GridVersion, Scenario
-from barometre.engine.grid import DATA_DIR
 from barometre.structures.models import ContactPoint, Structure
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def grid():
-    text = (DATA_DIR / "barometre-2025.yaml").read_text()
-    return GridVersion.objects.create(grid_id="barometre-2025", version=1, yaml=text)
-
-
-@pytest.fixture
-def edition(grid, operator):
-    return lifecycle.create_edition(
-        year=2025, name="Baromètre 2025", grid=grid,
-        enrolment_opens=dt.date(2025, 1, 6), enrolment_closes=dt.date(2025, 4, 30),
-        fieldwork_starts=dt.date(2025, 5, 5), fieldwork_ends=dt.date(2025, 7, 25), by=operator,
-    )  # fmt: skip
 
 
 def _with_contacts(structure, channels=("phone", "email", "website")):
