@@ -1,11 +1,20 @@
 """Barometer editions and their fieldwork: grids, enrolment, scenarios, audit tasks."""
 
+from functools import lru_cache
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from barometre.engine import Grid, parse_grid
 from barometre.structures.models import Channel, Structure, StructureKind
+
+
+@lru_cache(maxsize=32)
+def _parsed(text: str, source: str) -> Grid:
+    # Grids are immutable values (pydantic frozen): pages and checks that need one per
+    # audit share the parse of each distinct text.
+    return parse_grid(text, source=source)
 
 
 class GridVersion(models.Model):
@@ -29,7 +38,7 @@ class GridVersion(models.Model):
         return f"{self.grid_id} v{self.version}"
 
     def parsed(self) -> Grid:
-        return parse_grid(self.yaml, source=str(self))
+        return _parsed(self.yaml, str(self))
 
 
 class Edition(models.Model):

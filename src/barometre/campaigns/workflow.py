@@ -11,7 +11,6 @@ from django.utils import timezone
 from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import Answer, AuditTask, Edition, Evidence, TaskEvent
 from barometre.core.uploads import UploadRefused, check_upload
-from barometre.engine import parse_grid
 
 T = AuditTask.Status
 CYCLE_CHANNELS = {"email", "mail", "social"}  # a sending, then (maybe) a reply
@@ -113,7 +112,7 @@ def anomalies(task: AuditTask, now: dt.datetime | None = None) -> list[str]:
         found.append("audit réalisé hors de la période de terrain")
     if task.channel in {"phone", "visit"} and not (dt.time(8, 0) <= local.time() <= dt.time(19, 0)):
         found.append("audit réalisé hors des heures d'ouverture")
-    grid = parse_grid(edition.grid.yaml)
+    grid = edition.grid.parsed()
     required = [c.id for c in grid.criteria if c.channel == task.channel and c.scored
                 and c.measure.type.value != "delay"]  # fmt: skip
     failed = {c for c, v in values.items() if v in ("non", "wrong")}
