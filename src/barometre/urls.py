@@ -27,5 +27,6 @@ urlpatterns = [
     ),
     path("structures/", include("barometre.structures.urls")),
     path("terrain/", include("barometre.campaigns.urls")),
+    path("resultats/", include("barometre.results.urls")),
     path("admin/", admin.site.urls),
 ]

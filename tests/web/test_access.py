@@ -57,6 +57,10 @@ MATRIX = {
         expect(default=DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
     ),
     "campaigns:edition_create": ({}, expect(default=DENIED, operator=OK)),
+    "results:edition": (
+        {"pk": "EDITION"},
+        expect(default=DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
+    ),
     "campaigns:audit_import": (
         {"pk": "EDITION"},
         expect(default=DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
@@ -76,7 +80,7 @@ NOT_GET = {"logout", "structures:import_confirm", "oidc_authentication_init",
            "campaigns:evidence_upload", "campaigns:evidence_download",
            "campaigns:task_staffing", "campaigns:enrolment_action",
            "campaigns:internal_create", "campaigns:edition_double_coding",
-           "campaigns:audit_import_preview"}  # fmt: skip
+           "campaigns:audit_import_preview", "results:compute", "results:publish"}  # fmt: skip
 
 
 def _names(resolver, prefix=""):

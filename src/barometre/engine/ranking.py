@@ -76,8 +76,14 @@ def rank(
     table = structures.select(
         "structure", "category", "global", "audits", "channels_audited", "coverage"
     ).with_columns(
-        pl.Series("score_low", low.astype(float)),
-        pl.Series("score_high", high.astype(float)),
+        # The bootstrap runs in float32: clamp so that rounding never puts the estimate
+        # outside its own interval.
+        pl.min_horizontal(pl.Series("score_low", low.astype(float)), pl.col("global")).alias(
+            "score_low"
+        ),
+        pl.max_horizontal(pl.Series("score_high", high.astype(float)), pl.col("global")).alias(
+            "score_high"
+        ),
         (
             (pl.col("channels_audited") >= options.min_channels)
             & (pl.col("coverage") >= options.min_coverage)

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "barometre.structures",
     "barometre.accounts",
     "barometre.campaigns",
+    "barometre.results",
     "barometre.web",
     "barometre.demo",
 ]

@@ -1,0 +1,73 @@
+"""Computed results of an edition, versioned: a published result set never changes; a
+recomputation after publication creates the next version and records what moved."""
+
+from django.conf import settings
+from django.db import models
+
+from barometre.campaigns.models import Edition, GridVersion
+from barometre.structures.models import Structure
+
+
+class ResultSet(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "En file d'attente"
+        COMPUTING = "computing", "Calcul en cours"
+        READY = "ready", "Prêt"
+        FAILED = "failed", "Échec"
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="result_sets")
+    version = models.PositiveIntegerField("version")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    step = models.CharField("étape", max_length=120, blank=True)
+    grid = models.ForeignKey(GridVersion, on_delete=models.PROTECT, verbose_name="grille")
+    audit_ids = models.JSONField("audits utilisés", default=list)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    computed_at = models.DateTimeField("calculé le", null=True, blank=True)
+    published_at = models.DateTimeField("publié le", null=True, blank=True)
+    error = models.TextField(blank=True)
+    categories = models.JSONField(default=list)
+    key_figures = models.JSONField(default=list)
+    auditors = models.JSONField(default=list)
+    agreement = models.JSONField(default=list)
+    changes = models.JSONField("changements depuis la version publiée", default=list)
+
+    class Meta:
+        verbose_name = "jeu de résultats"
+        ordering = ["edition", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "version"], name="unique_result_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.edition} — résultats v{self.version}"
+
+
+class StructureResult(models.Model):
+    result_set = models.ForeignKey(ResultSet, on_delete=models.CASCADE, related_name="structures")
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="+")
+    category = models.CharField(max_length=120, blank=True)
+    score = models.FloatField("score global")
+    score_low = models.FloatField()
+    score_high = models.FloatField()
+    audits = models.PositiveIntegerField()
+    coverage = models.FloatField()
+    eligible = models.BooleanField(default=False)
+    rank = models.PositiveIntegerField(null=True)
+    rank_low = models.PositiveIntegerField(null=True)
+    rank_high = models.PositiveIntegerField(null=True)
+    p_first = models.FloatField(null=True)
+    tied_with_leader = models.BooleanField(null=True)
+    # Channel, stage, determinant and criterion scores: {"channels": {"phone": 80.0}, …}
+    details = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["category", "rank", "structure__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["result_set", "structure"], name="unique_result")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.structure} : {self.score:.1f}"

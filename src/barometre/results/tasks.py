@@ -1,0 +1,20 @@
+from django.tasks import task
+
+from barometre.campaigns.lifecycle import Refused
+from barometre.results.models import ResultSet
+
+
+@task
+def compute_results(result_set_id: int) -> str:
+    from barometre.results.computing import compute
+
+    result_set = ResultSet.objects.select_related("edition__grid").get(pk=result_set_id)
+    try:
+        return compute(result_set).status
+    except Refused as exc:
+        return str(exc)
+    except Exception as exc:
+        ResultSet.objects.filter(pk=result_set_id).update(
+            status=ResultSet.Status.FAILED, error=f"Erreur inattendue : {exc}"[:5000], step=""
+        )
+        raise

@@ -1,0 +1,79 @@
+"""Computing an edition: stored, idempotent, versioned after publication."""
+
+import pytest
+
+from barometre.campaigns.lifecycle import Refused
+from barometre.campaigns.models import Answer, AuditTask
+from barometre.results.computing import publish, request_computation
+from barometre.results.models import ResultSet
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_edition_is_computed_in_the_background_and_stored(filled, operator):
+    result_set = request_computation(filled, by=operator)  # immediate backend in tests
+    result_set.refresh_from_db()
+    assert result_set.status == "ready" and result_set.version == 1
+    assert result_set.grid_id == filled.grid_id
+    assert sorted(result_set.audit_ids) == sorted(
+        AuditTask.objects.filter(edition=filled, status="validated").values_list("pk", flat=True)
+    )
+    metz = result_set.structures.get(structure__identifier="57463")
+    assert set(metz.details["channels"]) == {"phone", "email"}
+    assert metz.score_low <= metz.score <= metz.score_high and metz.audits == 4
+    assert {f["id"] for f in result_set.key_figures} >= {"phone_first_attempt", "email_answered"}
+    assert result_set.categories[0]["category"] == "(national)"
+
+
+def test_recomputing_a_draft_is_idempotent(filled, operator):
+    first = request_computation(filled, by=operator)
+    scores = dict(first.structures.values_list("structure_id", "score"))
+    second = request_computation(filled, by=operator)
+    assert second.pk == first.pk and ResultSet.objects.count() == 1
+    assert dict(second.structures.values_list("structure_id", "score")) == scores
+
+
+def test_after_publication_a_recomputation_is_a_new_version_saying_what_moved(
+    filled,
+    operator,
+):
+    first = request_computation(filled, by=operator)
+    first.refresh_from_db()
+    publish(first, by=operator)
+    task = AuditTask.objects.filter(edition=filled, structure__identifier="57463",
+                                    channel="phone").first()  # fmt: skip
+    Answer.objects.filter(task=task, criterion="phone.answer_quality").update(value="wrong")
+    second = request_computation(filled, by=operator)
+    second.refresh_from_db()
+    assert (second.version, second.status) == (2, "ready")
+    first.refresh_from_db()
+    before = first.structures.get(structure__identifier="57463").score
+    after = second.structures.get(structure__identifier="57463").score
+    assert after < before  # the published version did not change
+    assert [c["structure"] for c in second.changes] == ["Ville de Metz"]
+    assert second.changes[0]["before"] == pytest.approx(before)
+
+
+def test_only_those_who_run_the_edition_compute_and_something_must_be_validated(
+    filled,
+    manager_a,
+    operator,
+):
+    with pytest.raises(Refused, match="calculent ses résultats"):
+        request_computation(filled, by=manager_a)
+    AuditTask.objects.filter(edition=filled).update(status="submitted")
+    with pytest.raises(Refused, match="aucun audit validé"):
+        request_computation(filled, by=operator)
+
+
+def test_the_results_page_computes_shows_intervals_and_publishes(client_for, filled, operator):
+    from django.urls import reverse
+
+    client = client_for(operator)
+    page = client.post(reverse("results:compute", args=[filled.pk]), follow=True)
+    assert "Calcul de la version 1 lancé." in page.text
+    assert "Ville de Metz" in page.text and "Intervalle 90 %" in page.text
+    assert "Appels aboutis dès le premier appel" in page.text
+    client.post(reverse("results:publish", args=[filled.pk, 1]))
+    assert ResultSet.objects.get().published_at is not None
+    assert "publiée le" in client.get(reverse("results:edition", args=[filled.pk])).text
