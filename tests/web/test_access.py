@@ -57,6 +57,9 @@ MATRIX = {
         expect(default=DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
     ),
     "campaigns:edition_create": ({}, expect(default=DENIED, operator=OK)),
+    # Public, but only once results are published: none are in this fixture.
+    "results:open_data": ({"pk": "EDITION"}, {p: HIDDEN for p in ALL}),
+    "results:open_data_schema": ({"pk": "EDITION"}, {p: HIDDEN for p in ALL}),
     "results:edition": (
         {"pk": "EDITION"},
         expect(default=DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
@@ -80,7 +83,8 @@ NOT_GET = {"logout", "structures:import_confirm", "oidc_authentication_init",
            "campaigns:evidence_upload", "campaigns:evidence_download",
            "campaigns:task_staffing", "campaigns:enrolment_action",
            "campaigns:internal_create", "campaigns:edition_double_coding",
-           "campaigns:audit_import_preview", "results:compute", "results:publish"}  # fmt: skip
+           "campaigns:audit_import_preview", "results:compute", "results:publish",
+           "results:export"}  # fmt: skip
 
 
 def _names(resolver, prefix=""):

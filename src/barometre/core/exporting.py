@@ -47,17 +47,23 @@ def write_csv(columns: list[Column], rows: Iterable[object]) -> bytes:
 
 
 def write_xlsx(columns: list[Column], rows: Iterable[object], sheet_title: str) -> bytes:
+    return write_xlsx_sheets([(sheet_title, columns, rows)])
+
+
+def write_xlsx_sheets(sheets: list[tuple[str, list[Column], Iterable[object]]]) -> bytes:
+    """One workbook, one sheet per (title, columns, rows)."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    sheet.append([c.header for c in columns])
-    for row in rows:
-        cells = []
-        for column in columns:
-            value = neutralize(column.value(row))
-            if isinstance(value, dt.datetime) and value.tzinfo:
-                value = value.replace(tzinfo=None)
-            cells.append(value)
-        sheet.append(cells)
+    for title, columns, rows in sheets:
+        sheet = workbook.create_sheet(title=title[:31])
+        sheet.append([c.header for c in columns])
+        for row in rows:
+            cells = []
+            for column in columns:
+                value = neutralize(column.value(row))
+                if isinstance(value, dt.datetime) and value.tzinfo:
+                    value = value.replace(tzinfo=None)
+                cells.append(value)
+            sheet.append(cells)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

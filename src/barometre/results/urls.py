@@ -9,4 +9,7 @@ urlpatterns = [
     path("editions/<int:pk>/calculer/", views.compute, name="compute"),
     path("editions/<int:pk>/versions/<int:version>/publier/", views.publish_version,
          name="publish"),
+    path("editions/<int:pk>/versions/<int:version>/export/", views.export, name="export"),
+    path("ouvertes/<int:pk>/agregats.csv", views.open_data, name="open_data"),
+    path("ouvertes/<int:pk>/schema.json", views.open_data_schema, name="open_data_schema"),
 ]  # fmt: skip

@@ -1,11 +1,14 @@
 from django.contrib import messages
-from django.http import Http404
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from barometre.campaigns.access import get_edition_for_runner
 from barometre.campaigns.lifecycle import Refused
 from barometre.results.computing import publish, request_computation
+from barometre.results.exports import export_results, open_data_csv, table_schema
+from barometre.results.models import ResultSet
 
 
 def edition_results(request, pk: int):
@@ -48,3 +51,46 @@ def publish_version(request, pk: int, version: int):
     except Refused as exc:
         messages.error(request, f"Impossible : {exc}.")
     return redirect("results:edition", pk=edition.pk)
+
+
+def export(request, pk: int, version: int):
+    edition = get_edition_for_runner(request.user, pk)
+    result_set = edition.result_sets.filter(version=version, status="ready").first()
+    if result_set is None:
+        raise Http404("Version introuvable.")
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    content = export_results(result_set, fmt)
+    kind = "application/zip" if fmt == "csv" else (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
+    response = HttpResponse(content, content_type=kind)
+    name = f"resultats-{edition.year}-v{version}.{'zip' if fmt == 'csv' else 'xlsx'}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _published_national(pk: int):
+    result_set = (
+        ResultSet.objects.filter(edition_id=pk, edition__owner__isnull=True,
+                                 published_at__isnull=False)
+        .select_related("edition").order_by("-version").first()
+    )  # fmt: skip
+    if result_set is None:
+        raise Http404("Aucun résultat publié pour cette édition.")
+    return result_set
+
+
+@login_not_required
+def open_data(request, pk: int):
+    """Public: the latest published national aggregates, as CSV."""
+    result_set = _published_national(pk)
+    response = HttpResponse(open_data_csv(result_set), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="barometre-{result_set.edition.year}-agregats.csv"'
+    )
+    return response
+
+
+@login_not_required
+def open_data_schema(request, pk: int):
+    _published_national(pk)
+    return HttpResponse(table_schema(), content_type="application/json; charset=utf-8")

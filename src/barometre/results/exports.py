@@ -1,0 +1,146 @@
+"""Exports of a result set (columns declared as data) and the open-data aggregates.
+
+XLSX by default (one sheet per table); CSV on request as a ZIP of one file per table
+(UTF-8 with BOM, ``;``, decimal comma). Text cells are neutralised against formulas.
+The open data holds only published, national aggregates: no structure is identified."""
+
+import io
+import json
+import zipfile
+
+from barometre.core.exporting import Column, write_csv, write_xlsx_sheets
+from barometre.results.models import ResultSet
+
+
+def _col(header, key):
+    return Column(header, lambda row, key=key: row.get(key))
+
+
+def _long(result_set: ResultSet, part: str, label: str) -> list[dict]:
+    rows = []
+    for result in result_set.structures.select_related("structure").order_by("structure__name"):
+        for key, score in sorted(result.details.get(part, {}).items()):
+            rows.append({"identifiant": result.structure.identifier,
+                         "structure": result.structure.name, label: key,
+                         "score": score})  # fmt: skip
+    return rows
+
+
+def tables(result_set: ResultSet) -> list[tuple[str, list[Column], list[dict]]]:
+    structures = [
+        {"identifiant": r.structure.identifier, "structure": r.structure.name,
+         "categorie": r.category, "score": r.score, "bas": r.score_low, "haut": r.score_high,
+         "audits": r.audits, "couverture": r.coverage, "rang": r.rank, "rang_bas": r.rank_low,
+         "rang_haut": r.rank_high, "p_premier": r.p_first,
+         "indiscernable": r.tied_with_leader, "eligible": r.eligible}
+        for r in result_set.structures.select_related("structure")
+    ]  # fmt: skip
+    structure_cols = [_col(h, k) for h, k in [
+        ("identifiant", "identifiant"), ("structure", "structure"), ("categorie", "categorie"),
+        ("score_sur_100", "score"), ("intervalle_90_bas", "bas"), ("intervalle_90_haut", "haut"),
+        ("audits", "audits"), ("couverture", "couverture"), ("rang", "rang"),
+        ("rang_au_mieux", "rang_bas"), ("rang_au_pire", "rang_haut"),
+        ("probabilite_premier", "p_premier"), ("indiscernable_du_premier", "indiscernable"),
+        ("eligible", "eligible")]]  # fmt: skip
+    ranking = sorted((r for r in structures if r["rang"]),
+                     key=lambda r: (r["categorie"], r["rang"]))  # fmt: skip
+
+    def long_cols(label):
+        return [_col("identifiant", "identifiant"), _col("structure", "structure"),
+                _col(label, label), _col("score_sur_100", "score")]  # fmt: skip
+
+    figures_cols = [_col(h, k) for h, k in [
+        ("indicateur", "label"), ("valeur", "value"), ("ic95_bas", "low"), ("ic95_haut", "high"),
+        ("numerateur", "numerator"), ("denominateur", "denominator"),
+        ("unite", "unit")]]  # fmt: skip
+    criteria = _long(result_set, "criteria", "critere")
+    return [
+        ("Structures", structure_cols, structures),
+        ("Canaux", long_cols("canal"), _long(result_set, "channels", "canal")),
+        ("Étapes", long_cols("etape"), _long(result_set, "stages", "etape")),
+        (
+            "Déterminants",
+            long_cols("determinant"),
+            _long(result_set, "determinants", "determinant"),
+        ),
+        ("Critères", [*long_cols("critere")[:3], _col("points_0_a_1", "score")], criteria),
+        ("Chiffres clés", figures_cols, result_set.key_figures),
+        ("Palmarès", structure_cols, ranking),
+    ]
+
+
+def export_results(result_set: ResultSet, fmt: str = "xlsx") -> bytes:
+    sheets = tables(result_set)
+    if fmt != "csv":
+        return write_xlsx_sheets(sheets)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for title, columns, rows in sheets:
+            name = title.lower().replace("é", "e").replace("è", "e").replace(" ", "-")
+            archive.writestr(f"{name}.csv", write_csv(columns, rows))
+    return buffer.getvalue()
+
+
+# Open data: one row per (category, figure) of a published national result set.
+OPEN_DATA_FIELDS = [
+    ("edition", "string", "Nom de l'édition du baromètre"),
+    ("annee", "integer", "Année de l'édition"),
+    ("version", "integer", "Version publiée des résultats"),
+    ("perimetre", "string", "« national » ou nom de la catégorie de structures"),
+    ("indicateur", "string", "Identifiant stable de l'indicateur"),
+    ("libelle", "string", "Libellé de l'indicateur"),
+    ("valeur", "number", "Valeur (part entre 0 et 1, score sur 100 ou moyenne)"),
+    ("ic95_bas", "number", "Borne basse de l'intervalle de confiance à 95 % (vide si sans objet)"),
+    ("ic95_haut", "number", "Borne haute de l'intervalle de confiance à 95 % (vide si sans objet)"),
+    ("effectif", "integer", "Nombre d'observations sur lequel porte la valeur"),
+]
+_STATS = [("mean", "score_moyen", "Score moyen sur 100"), ("median", "score_median",
+          "Score médian sur 100"), ("q3", "seuil_quart_superieur",
+          "Seuil du quart supérieur (3e quartile)"), ("mean_certified", "score_moyen_labellisees",
+          "Score moyen des structures labellisées"), ("mean_not_certified",
+          "score_moyen_non_labellisees", "Score moyen des structures non labellisées")]  # fmt: skip
+
+
+# A category aggregate over fewer structures would all but name them (disclosure control).
+MIN_STRUCTURES_PER_CATEGORY = 5
+
+
+def open_data_rows(result_set: ResultSet) -> list[dict]:
+    edition = result_set.edition
+    base = {"edition": edition.name, "annee": edition.year, "version": result_set.version}
+    rows = []
+    for stats in result_set.categories:
+        scope = "national" if stats["category"] == "(national)" else stats["category"]
+        if scope != "national" and stats["structures"] < MIN_STRUCTURES_PER_CATEGORY:
+            continue
+        for key, code, label in _STATS:
+            if stats.get(key) is not None:
+                rows.append({**base, "perimetre": scope, "indicateur": code, "libelle": label,
+                             "valeur": round(stats[key], 2), "ic95_bas": None, "ic95_haut": None,
+                             "effectif": stats["structures"]})  # fmt: skip
+    for figure in result_set.key_figures:
+        rows.append({**base, "perimetre": "national", "indicateur": figure["id"],
+                     "libelle": figure["label"], "valeur": figure["value"],
+                     "ic95_bas": figure["low"], "ic95_haut": figure["high"],
+                     "effectif": figure["denominator"]})  # fmt: skip
+    return rows
+
+
+def open_data_csv(result_set: ResultSet) -> bytes:
+    columns = [_col(name, name) for name, _, _ in OPEN_DATA_FIELDS]
+    return write_csv(columns, open_data_rows(result_set))
+
+
+def table_schema() -> str:
+    """Frictionless Table Schema of the open-data CSV."""
+    schema = {
+        "fields": [
+            {"name": name, "type": kind, "description": description}
+            # The CSV is written the French way: decimal comma, ";" between cells.
+            | ({"decimalChar": ","} if kind == "number" else {})
+            for name, kind, description in OPEN_DATA_FIELDS
+        ],
+        "missingValues": [""],
+        "primaryKey": ["perimetre", "indicateur"],
+    }
+    return json.dumps(schema, ensure_ascii=False, indent=2)
