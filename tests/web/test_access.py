@@ -60,6 +60,7 @@ MATRIX = {
     # Public, but only once results are published: none are in this fixture.
     "results:open_data": ({"pk": "EDITION"}, {p: HIDDEN for p in ALL}),
     "results:open_data_schema": ({"pk": "EDITION"}, {p: HIDDEN for p in ALL}),
+    "results:public_palmares": ({"pk": "EDITION"}, {p: HIDDEN for p in ALL}),
     "results:edition": (
         {"pk": "EDITION"},
         expect(default=DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
@@ -84,7 +85,7 @@ NOT_GET = {"logout", "structures:import_confirm", "oidc_authentication_init",
            "campaigns:task_staffing", "campaigns:enrolment_action",
            "campaigns:internal_create", "campaigns:edition_double_coding",
            "campaigns:audit_import_preview", "results:compute", "results:publish",
-           "results:export"}  # fmt: skip
+           "results:export", "results:laureate"}  # fmt: skip
 
 
 def _names(resolver, prefix=""):

@@ -71,3 +71,27 @@ class StructureResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.structure} : {self.score:.1f}"
+
+
+class Laureate(models.Model):
+    """The laureate of a category, proposed from the ranking and confirmed by the operator
+    with the jury's note ("point remarquable")."""
+
+    result_set = models.ForeignKey(ResultSet, on_delete=models.CASCADE, related_name="laureates")
+    category = models.CharField("catégorie", max_length=120)
+    structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="+")
+    jury_note = models.TextField("point remarquable")
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "lauréat"
+        ordering = ["category"]
+        constraints = [
+            models.UniqueConstraint(fields=["result_set", "category"], name="one_laureate")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} : {self.structure}"

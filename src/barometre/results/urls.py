@@ -10,6 +10,8 @@ urlpatterns = [
     path("editions/<int:pk>/versions/<int:version>/publier/", views.publish_version,
          name="publish"),
     path("editions/<int:pk>/versions/<int:version>/export/", views.export, name="export"),
+    path("editions/<int:pk>/versions/<int:version>/laureat/", views.laureate, name="laureate"),
+    path("palmares/<int:pk>/", views.public_palmares, name="public_palmares"),
     path("ouvertes/<int:pk>/agregats.csv", views.open_data, name="open_data"),
     path("ouvertes/<int:pk>/schema.json", views.open_data_schema, name="open_data_schema"),
 ]  # fmt: skip

@@ -9,6 +9,7 @@ from barometre.campaigns.lifecycle import Refused
 from barometre.results.computing import publish, request_computation
 from barometre.results.exports import export_results, open_data_csv, table_schema
 from barometre.results.models import ResultSet
+from barometre.results.palmares import confirm_laureate, palmares
 
 
 def edition_results(request, pk: int):
@@ -20,8 +21,10 @@ def edition_results(request, pk: int):
         if latest and latest.status == "ready"
         else []
     )
+    categories = palmares(latest) if ranking and not edition.owner_id else []
     return render(request, "results/edition.html", {
         "edition": edition, "result_sets": result_sets, "latest": latest, "ranking": ranking,
+        "palmares": categories,
         "busy": latest is not None and latest.status in ("queued", "computing"),
         "breadcrumb_data": {"links": [{"url": f"/terrain/editions/{edition.pk}/",
                                        "title": edition.name}], "current": "Résultats"},
@@ -94,3 +97,35 @@ def open_data(request, pk: int):
 def open_data_schema(request, pk: int):
     _published_national(pk)
     return HttpResponse(table_schema(), content_type="application/json; charset=utf-8")
+
+
+@require_POST
+def laureate(request, pk: int, version: int):
+    edition = get_edition_for_runner(request.user, pk)
+    result_set = edition.result_sets.filter(version=version).first()
+    if result_set is None:
+        raise Http404("Version introuvable.")
+    try:
+        chosen = confirm_laureate(
+            result_set,
+            request.POST.get("category", ""),
+            int(request.POST.get("structure") or 0),
+            request.POST.get("jury_note", ""),
+            by=request.user,
+        )
+        messages.success(request, f"Lauréat confirmé : {chosen}.")
+    except Refused as exc:
+        messages.error(request, f"Impossible : {exc}.")
+    return redirect("results:edition", pk=edition.pk)
+
+
+@login_not_required
+def public_palmares(request, pk: int):
+    """Public page of a published national edition: the palmarès of structures that
+    accepted publication, and national aggregates only."""
+    result_set = _published_national(pk)
+    national = next((c for c in result_set.categories if c["category"] == "(national)"), None)
+    return render(request, "results/public_palmares.html", {
+        "result_set": result_set, "edition": result_set.edition, "national": national,
+        "palmares": palmares(result_set, public=True),
+    })  # fmt: skip

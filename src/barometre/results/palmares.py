@@ -1,0 +1,74 @@
+"""The palmarès: laureates proposed by the ranking, confirmed by the operator, and what
+the public may see of a published edition."""
+
+from dataclasses import dataclass, field
+
+from barometre.campaigns.lifecycle import Refused, can_run
+from barometre.campaigns.models import Enrolment
+from barometre.results.models import Laureate, ResultSet, StructureResult
+
+
+@dataclass
+class CategoryPalmares:
+    category: str
+    ranking: list[StructureResult]
+    proposed: StructureResult | None
+    laureate: Laureate | None = None
+    tied: list[StructureResult] = field(default_factory=list)  # cannot be told apart
+
+
+def _publishable(result_set: ResultSet) -> set[int]:
+    return set(
+        Enrolment.objects.filter(edition=result_set.edition, publish_results=True).values_list(
+            "structure_id", flat=True
+        )
+    )
+
+
+def palmares(result_set: ResultSet, *, public: bool = False) -> list[CategoryPalmares]:
+    """Per category: the eligible ranking, the proposed laureate (first eligible structure
+    that accepted publication), the confirmed laureate and the structures whose interval
+    reaches the laureate's. ``public`` keeps only structures that accepted publication."""
+    allowed = _publishable(result_set)
+    laureates = {lt.category: lt for lt in result_set.laureates.select_related("structure")}
+    results = result_set.structures.filter(eligible=True).select_related("structure")
+    by_category: dict[str, list[StructureResult]] = {}
+    for result in results.order_by("category", "rank"):
+        by_category.setdefault(result.category, []).append(result)
+    out = []
+    for category, ranking in by_category.items():
+        proposed = next((r for r in ranking if r.structure_id in allowed), None)
+        laureate = laureates.get(category)
+        chosen = laureate.structure_id if laureate else None
+        reference = next((r for r in ranking if r.structure_id == chosen), proposed)
+        tied = [r for r in ranking if reference and r is not reference
+                and r.score_high >= reference.score_low]  # fmt: skip
+        if public:
+            ranking = [r for r in ranking if r.structure_id in allowed]
+            tied = [r for r in tied if r.structure_id in allowed]
+            if laureate and laureate.structure_id not in allowed:
+                laureate = None
+        out.append(CategoryPalmares(category, ranking, proposed, laureate, tied))
+    return out
+
+
+def confirm_laureate(result_set: ResultSet, category: str, structure_id: int, jury_note: str,
+                     *, by) -> Laureate:  # fmt: skip
+    if not can_run(by, result_set.edition) or result_set.edition.owner_id:
+        raise Refused(["seuls les opérateurs d'un baromètre national désignent les lauréats"])
+    if result_set.status != ResultSet.Status.READY:
+        raise Refused(["les résultats ne sont pas calculés"])
+    result = result_set.structures.filter(category=category, structure_id=structure_id,
+                                          eligible=True).first()  # fmt: skip
+    if result is None:
+        raise Refused([f"cette structure n'est pas classée dans la catégorie « {category} »"])
+    if structure_id not in _publishable(result_set):
+        raise Refused(["la structure n'a pas accepté la publication de ses résultats"])
+    if not jury_note.strip():
+        raise Refused(["le point remarquable du jury est obligatoire"])
+    laureate, _ = Laureate.objects.update_or_create(
+        result_set=result_set, category=category,
+        defaults={"structure_id": structure_id, "jury_note": jury_note.strip(),
+                  "confirmed_by": by},
+    )  # fmt: skip
+    return laureate
