@@ -18,7 +18,7 @@ from barometre.accounts.models import User
 from barometre.campaigns.models import Answer, AuditTask, Edition, Enrolment
 from barometre.core.exporting import Column, write_csv, write_xlsx
 from barometre.engine import InputProblem, InputRejected, MeasureType, prepare_answers
-from barometre.engine.files import read_answers
+from barometre.engine.files import ANSWER_COLUMNS, read_answers
 
 DEFAULT_STATUSES = (AuditTask.Status.VALIDATED,)
 
@@ -80,9 +80,17 @@ COLUMNS = [Column(name, lambda row, name=name: row[name]) for name in (
 
 
 def answers_frame(edition: Edition, statuses=DEFAULT_STATUSES) -> pl.DataFrame:
-    """The edition's audits as the engine's input table."""
-    content = write_csv(COLUMNS, answer_rows(edition, statuses))
-    return read_answers(content, "audits.csv")
+    """The edition's audits as the engine's input table (the file columns renamed to the
+    engine's, empty cells as nulls, as ``read_answers`` gives them from a file)."""
+    rows = answer_rows(edition, statuses)
+    data = {
+        engine: [(row[column] if row[column] != "" else None) for row in rows]
+        for column, engine in ANSWER_COLUMNS.items()
+    }
+    schema = {engine: pl.String for engine in ANSWER_COLUMNS.values()}
+    schema |= {"sent_at": pl.Datetime("us"), "replied_at": pl.Datetime("us"),
+               "certified": pl.Boolean}  # fmt: skip
+    return pl.DataFrame(data, schema=schema)
 
 
 def export_audits(edition: Edition, fmt: str = "xlsx", statuses=DEFAULT_STATUSES) -> bytes:
