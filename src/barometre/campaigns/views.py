@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -31,6 +31,7 @@ from barometre.campaigns.models import (
     Scenario,
 )
 from barometre.campaigns.transfer import apply_audit_import, export_audits, plan_audit_import
+from barometre.core.downloads import download
 from barometre.core.forms import DsfrForm, DsfrModelForm
 from barometre.engine import InputRejected
 from barometre.engine.grid import DATA_DIR
@@ -260,17 +261,7 @@ def edition_export(request, pk: int):
     """Validated audits in the long format (XLSX by default, ?format=csv)."""
     edition = get_edition_for_runner(request.user, pk)
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
-    content = export_audits(edition, fmt)
-    content_type = (
-        "text/csv; charset=utf-8"
-        if fmt == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = (
-        f'attachment; filename="audits-{edition.year}-{edition.pk}.{fmt}"'
-    )
-    return response
+    return download(export_audits(edition, fmt), f"audits-{edition.year}-{edition.pk}.{fmt}")
 
 
 class EvidenceForm(DsfrForm):

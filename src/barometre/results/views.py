@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from barometre.campaigns.access import get_edition_for_runner
 from barometre.campaigns.lifecycle import Refused
+from barometre.core.downloads import download
 from barometre.results.computing import publish, request_computation
 from barometre.results.exports import export_results, open_data_csv, table_schema
 from barometre.results.models import ResultSet
@@ -31,6 +32,15 @@ def edition_results(request, pk: int):
     })  # fmt: skip
 
 
+def _version(request, pk: int, version: int, **filters):
+    """The edition (run by this user) and one of its result versions, or 404."""
+    edition = get_edition_for_runner(request.user, pk)
+    result_set = edition.result_sets.filter(version=version, **filters).first()
+    if result_set is None:
+        raise Http404("Version introuvable.")
+    return edition, result_set
+
+
 @require_POST
 def compute(request, pk: int):
     edition = get_edition_for_runner(request.user, pk)
@@ -44,10 +54,7 @@ def compute(request, pk: int):
 
 @require_POST
 def publish_version(request, pk: int, version: int):
-    edition = get_edition_for_runner(request.user, pk)
-    result_set = edition.result_sets.filter(version=version).first()
-    if result_set is None:
-        raise Http404("Version introuvable.")
+    edition, result_set = _version(request, pk, version)
     try:
         publish(result_set, by=request.user)
         messages.success(request, f"Version {version} publiée : elle ne changera plus.")
@@ -57,18 +64,11 @@ def publish_version(request, pk: int, version: int):
 
 
 def export(request, pk: int, version: int):
-    edition = get_edition_for_runner(request.user, pk)
-    result_set = edition.result_sets.filter(version=version, status="ready").first()
-    if result_set is None:
-        raise Http404("Version introuvable.")
+    edition, result_set = _version(request, pk, version, status="ready")
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
-    content = export_results(result_set, fmt)
-    kind = "application/zip" if fmt == "csv" else (
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")  # fmt: skip
-    response = HttpResponse(content, content_type=kind)
-    name = f"resultats-{edition.year}-v{version}.{'zip' if fmt == 'csv' else 'xlsx'}"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    extension = "zip" if fmt == "csv" else "xlsx"  # CSV: one file per table, zipped
+    name = f"resultats-{edition.year}-v{version}.{extension}"
+    return download(export_results(result_set, fmt), name)
 
 
 def _published_national(pk: int):
@@ -86,11 +86,7 @@ def _published_national(pk: int):
 def open_data(request, pk: int):
     """Public: the latest published national aggregates, as CSV."""
     result_set = _published_national(pk)
-    response = HttpResponse(open_data_csv(result_set), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="barometre-{result_set.edition.year}-agregats.csv"'
-    )
-    return response
+    return download(open_data_csv(result_set), f"barometre-{result_set.edition.year}-agregats.csv")
 
 
 @login_not_required
@@ -101,10 +97,7 @@ def open_data_schema(request, pk: int):
 
 @require_POST
 def laureate(request, pk: int, version: int):
-    edition = get_edition_for_runner(request.user, pk)
-    result_set = edition.result_sets.filter(version=version).first()
-    if result_set is None:
-        raise Http404("Version introuvable.")
+    edition, result_set = _version(request, pk, version)
     try:
         chosen = confirm_laureate(
             result_set,

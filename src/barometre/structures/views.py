@@ -2,7 +2,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -15,6 +14,7 @@ from barometre.accounts.access import (
     require_registry_access,
     visible_structures,
 )
+from barometre.core.downloads import download
 from barometre.structures.exporting import export_structures
 from barometre.structures.forms import (
     ContactPointFormSet,
@@ -119,15 +119,7 @@ def structure_export(request):
     fmt = form.cleaned_data["format"] if form.is_valid() else "xlsx"
     filters = StructureFilterForm(request.GET)
     content = export_structures(filters.filter(visible_structures(request.user)), fmt)
-    stamp = timezone.localdate().isoformat()
-    content_type = (
-        "text/csv; charset=utf-8"
-        if fmt == "csv"
-        else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="structures-{stamp}.{fmt}"'
-    return response
+    return download(content, f"structures-{timezone.localdate().isoformat()}.{fmt}")
 
 
 def import_upload(request):

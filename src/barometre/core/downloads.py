@@ -1,0 +1,18 @@
+"""File downloads: one place that knows the content type of each exported format."""
+
+from django.http import HttpResponse
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "zip": "application/zip",
+    "json": "application/json; charset=utf-8",
+}
+
+
+def download(content: bytes, filename: str) -> HttpResponse:
+    """An attachment whose content type follows the file name's extension."""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    response = HttpResponse(content, content_type=CONTENT_TYPES[extension])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
