@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint format venv venv-dev serve worker bench-engine clean
+.PHONY: demo test lint format venv venv-dev serve worker bench-engine bench-reports clean
 
 venv:
 	@scripts/bootstrap.sh --no-dev --inexact
@@ -21,6 +21,7 @@ demo: venv
 
 ## make test: development dependencies and the whole test suite
 test: venv-dev
+	@scripts/system-deps.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 lint: venv-dev
@@ -44,3 +45,7 @@ clean:
 ## make bench-engine: scoring benchmark on synthetic editions of 20k, 40k and 80k structures
 bench-engine: venv-dev
 	$(BIN)/python benchmarks/bench_engine.py
+
+## make bench-reports: one PDF report, then the ZIP of 300 reports
+bench-reports: venv-dev
+	$(BIN)/python benchmarks/bench_reports.py

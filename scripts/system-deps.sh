@@ -2,7 +2,10 @@
 # Debian packages the platform needs beyond Python wheels. Installs only what is missing,
 # and only when running as root with apt (CI and these development machines).
 set -eu
-needed=(postgresql-client)
+# postgresql-client: backup/restore and CI; libharfbuzz-subset0: WeasyPrint font subsetting
+# (without it PDFs take twice as long); poppler-utils: pdftoppm/pdftotext in PDF tests;
+# chromium: the browser tests (Playwright drives Debian's Chromium).
+needed=(postgresql-client libharfbuzz-subset0 poppler-utils libpango-1.0-0 libpangoft2-1.0-0 chromium)
 missing=()
 for pkg in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

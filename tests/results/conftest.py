@@ -1,3 +1,14 @@
+import pytest
+
+from barometre.results.samples import fabricate_result_set
+
 # The results are computed from campaign data: reuse the campaign fixtures.
 from tests.campaigns.conftest import edition, grid  # noqa: F401
 from tests.campaigns.test_transfer import filled  # noqa: F401
+
+
+@pytest.fixture
+def fabricate(edition, operator):  # noqa: F811
+    """A computed result set of ``n`` structures built directly in the database: what
+    query-count tests need whatever the size of the edition."""
+    return lambda n, **kw: fabricate_result_set(edition, n, by=operator, **kw)

@@ -61,6 +61,22 @@ MATRIX = {
     "results:open_data": ({"pk": "EDITION"}, {p: HIDDEN for p in ALL}),
     "results:open_data_schema": ({"pk": "EDITION"}, {p: HIDDEN for p in ALL}),
     "results:public_palmares": ({"pk": "EDITION"}, {p: HIDDEN for p in ALL}),
+    # Results of a structure: none computed in this fixture; with results, see
+    # tests/results/test_views.py. Agents and viewers of A are told it is not for them.
+    "results:dashboard": (
+        {"pk": "EDITION", "structure_pk": "A"},
+        expect(default=HIDDEN, agent_a=DENIED, viewer_a=DENIED),
+    ),
+    "results:report_pdf": (
+        {"pk": "EDITION", "structure_pk": "A"},
+        expect(default=HIDDEN, agent_a=DENIED, viewer_a=DENIED),
+    ),
+    "results:synthesis": ({"pk": "EDITION"}, {p: HIDDEN for p in ALL}),
+    "results:synthesis_pdf": ({"pk": "EDITION"}, {p: HIDDEN for p in ALL}),
+    "results:download_reports": (
+        {"pk": "EDITION", "version": 1, "batch": 1},
+        expect(default=DENIED, operator=HIDDEN, manager_a=HIDDEN, manager_b=HIDDEN),
+    ),
     "results:edition": (
         {"pk": "EDITION"},
         expect(default=DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
@@ -85,7 +101,7 @@ NOT_GET = {"logout", "structures:import_confirm", "oidc_authentication_init",
            "campaigns:task_staffing", "campaigns:enrolment_action",
            "campaigns:internal_create", "campaigns:edition_double_coding",
            "campaigns:audit_import_preview", "results:compute", "results:publish",
-           "results:export", "results:laureate"}  # fmt: skip
+           "results:export", "results:laureate", "results:request_reports"}  # fmt: skip
 
 
 def _names(resolver, prefix=""):

@@ -7,6 +7,7 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "zip": "application/zip",
     "json": "application/json; charset=utf-8",
+    "pdf": "application/pdf",
 }
 
 

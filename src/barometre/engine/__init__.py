@@ -17,6 +17,7 @@ from barometre.engine.grid import (
     shipped_grid,
 )
 from barometre.engine.keyfigures import KEY_FIGURES, KeyFigureSpec
+from barometre.engine.privacy import mask_personal_data
 from barometre.engine.programme import (
     Engagements,
     SurveyTemplate,
@@ -68,6 +69,7 @@ __all__ = [
     "holidays_for",
     "is_off",
     "load_grid",
+    "mask_personal_data",
     "mean_interval",
     "national_change",
     "normalize_department",

@@ -7,17 +7,26 @@ the middle leaves the previous results as they were."""
 
 import math
 
+import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
 from barometre.campaigns.lifecycle import Refused, can_run
-from barometre.campaigns.models import AuditTask, Edition
+from barometre.campaigns.models import Answer, AuditTask, Edition
 from barometre.campaigns.transfer import answers_frame
-from barometre.engine import EngineError, score_edition
+from barometre.engine import (
+    EditionResults,
+    EngineError,
+    MeasureType,
+    compare_editions,
+    mask_personal_data,
+    score_edition,
+)
 from barometre.results.models import ResultSet, StructureResult
 from barometre.structures.models import Structure
 
 MOVE_THRESHOLD = 0.05  # points; smaller differences are rounding noise
+OBSERVATIONS_PER_STRUCTURE = 40
 
 
 def _clean(value):
@@ -81,6 +90,18 @@ def compute(result_set: ResultSet) -> ResultSet:
             detail[row["structure"]][frame_name][row[key]] = _clean(row["score"])
     for row in results.criteria.iter_rows(named=True):
         detail[row["structure"]]["criteria"][row["criterion"]] = _clean(row["points"])
+    for row in results.channels.iter_rows(named=True):
+        detail[row["structure"]].setdefault("channel_audits", {})[row["channel"]] = row["audits"]
+    for identifier, notes in _observations(edition).items():
+        if identifier in detail:
+            detail[identifier]["observations"] = notes
+    _step(result_set, "Évolution depuis l'édition précédente")
+    evolution = _evolution(edition, frame)
+    for row in evolution.get("rows", []):
+        if row["structure"] in detail:
+            detail[row["structure"]]["evolution"] = {
+                k: _clean(row[k]) for k in ("previous", "current", "change")
+            }
     audit_ids = list(
         edition.tasks.filter(status=AuditTask.Status.VALIDATED).values_list("pk", flat=True)
     )
@@ -114,12 +135,94 @@ def compute(result_set: ResultSet) -> ResultSet:
         locked.agreement = [{k: _clean(v) for k, v in row.items()}
                             for row in results.agreement.iter_rows(named=True)]  # fmt: skip
         locked.audit_ids = audit_ids
+        locked.benchmarks = _benchmarks(results)
+        locked.evolution = {k: v for k, v in evolution.items() if k != "rows"}
         locked.grid = edition.grid
         locked.changes = _changes(locked)
         locked.status, locked.step, locked.error = ResultSet.Status.READY, "", ""
         locked.computed_at = timezone.now()
         locked.save()
     return locked
+
+
+def _benchmarks(results: EditionResults) -> dict:
+    """Mean and number of structures per category (and "(national)") for every channel,
+    stage, determinant and criterion: what a structure's dashboard compares itself to."""
+    categories = results.structures.select(
+        "structure", pl.col("category").fill_null("").alias("category")
+    )
+    out: dict[str, dict] = {}
+    for name, key, value in (("channels", "channel", "score"), ("stages", "stage", "score"),
+                             ("determinants", "determinant", "score"),
+                             ("criteria", "criterion", "points")):  # fmt: skip
+        frame = getattr(results, name).join(categories, on="structure")
+        scopes = [("(national)", frame), *((c, g) for (c,), g in frame.group_by("category"))]
+        for scope, part in scopes:
+            means = part.group_by(key).agg(pl.col(value).mean().alias("mean"), pl.len().alias("n"))
+            out.setdefault(scope, {})[name] = {
+                row[key]: {"mean": _clean(row["mean"]), "n": row["n"]}
+                for row in means.iter_rows(named=True)
+            }
+    return out
+
+
+def _observations(edition: Edition) -> dict[str, list[dict]]:
+    """Auditors' free-text observations per structure, personal data masked."""
+    grid = edition.grid.parsed()
+    text_ids = [c.id for c in grid.criteria if c.measure.type == MeasureType.TEXT]
+    rows = (
+        Answer.objects.filter(task__edition=edition, task__status=AuditTask.Status.VALIDATED,
+                              task__double_of__isnull=True, criterion__in=text_ids)
+        .exclude(value="")
+        .order_by("task__scheduled_at", "pk")
+        .values_list("task__structure__identifier", "task__channel", "task__scheduled_at",
+                     "value")
+    )  # fmt: skip
+    out: dict[str, list[dict]] = {}
+    for identifier, channel, when, value in rows.iterator():
+        notes = out.setdefault(identifier, [])
+        if len(notes) < OBSERVATIONS_PER_STRUCTURE:
+            notes.append({"channel": channel, "date": timezone.localdate(when).isoformat(),
+                          "text": mask_personal_data(value.strip())[:2000]})  # fmt: skip
+    return out
+
+
+def previous_result_set(edition: Edition) -> ResultSet | None:
+    """The latest published results of an earlier edition run by the same owner."""
+    return (
+        ResultSet.objects.filter(edition__owner_id=edition.owner_id, edition__year__lt=edition.year,
+                                 status=ResultSet.Status.READY, published_at__isnull=False)
+        .select_related("edition__grid", "grid")
+        .order_by("-edition__year", "-version")
+        .first()
+    )  # fmt: skip
+
+
+def _evolution(edition: Edition, frame: pl.DataFrame) -> dict:
+    """Scores of both editions recomputed on the criteria they share, for the structures
+    audited in both: a change of grid does not pass for a change of quality."""
+    previous = previous_result_set(edition)
+    if previous is None:
+        return {}
+    old_frame = answers_frame(previous.edition)
+    base = {"edition": previous.edition.name, "year": previous.edition.year,
+            "version": previous.version, "participants": previous.structures.count()}  # fmt: skip
+    if old_frame.height == 0:
+        return base
+    try:
+        table = compare_editions(previous.grid.parsed(), old_frame, edition.grid.parsed(), frame)
+    except EngineError:
+        return base
+    if table.height == 0:
+        return base | {"structures": 0, "shared_criteria": 0}
+    return base | {
+        "structures": table.height,
+        "shared_criteria": int(table["shared_criteria"][0]),
+        "previous": _clean(float(table["previous"].mean())),
+        "current": _clean(float(table["current"].mean())),
+        "change": _clean(float(table["change"].mean())),
+        "rows": table.to_dicts(),
+    }  # fmt: skip
 
 
 def _changes(result_set: ResultSet) -> list[dict]:

@@ -33,6 +33,11 @@ class ResultSet(models.Model):
     auditors = models.JSONField(default=list)
     agreement = models.JSONField(default=list)
     changes = models.JSONField("changements depuis la version publiée", default=list)
+    # {"(national)" or category: {"channels" | "stages" | "determinants" | "criteria":
+    #   {id: {"mean": float, "n": structures}}}}
+    benchmarks = models.JSONField("moyennes de comparaison", default=dict)
+    # Comparison with the previous published edition on shared criteria (empty if none).
+    evolution = models.JSONField("évolution", default=dict)
 
     class Meta:
         verbose_name = "jeu de résultats"
@@ -95,3 +100,37 @@ class Laureate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} : {self.structure}"
+
+
+class ReportBatch(models.Model):
+    """Every structure's PDF report of one result version, built in the background into
+    one ZIP file."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "En file d'attente"
+        RUNNING = "running", "En cours"
+        READY = "ready", "Prêt"
+        FAILED = "failed", "Échec"
+
+    result_set = models.ForeignKey(ResultSet, on_delete=models.CASCADE, related_name="batches")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    done = models.PositiveIntegerField("rapports produits", default=0)
+    total = models.PositiveIntegerField("rapports à produire", default=0)
+    file = models.FileField("archive", upload_to="reports/%Y/", blank=True)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lot de rapports"
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Rapports de {self.result_set} ({self.done}/{self.total})"
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0

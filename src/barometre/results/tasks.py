@@ -18,3 +18,18 @@ def compute_results(result_set_id: int) -> str:
             status=ResultSet.Status.FAILED, error=f"Erreur inattendue : {exc}"[:5000], step=""
         )
         raise
+
+
+@task
+def build_report_batch(batch_id: int) -> str:
+    from barometre.results.batches import build
+    from barometre.results.models import ReportBatch
+
+    batch = ReportBatch.objects.select_related("result_set__edition").get(pk=batch_id)
+    try:
+        return build(batch).status
+    except Exception as exc:
+        ReportBatch.objects.filter(pk=batch_id).update(
+            status=ReportBatch.Status.FAILED, error=f"Erreur inattendue : {exc}"[:5000]
+        )
+        raise

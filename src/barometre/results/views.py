@@ -1,16 +1,24 @@
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from barometre.campaigns.access import get_edition_for_runner
 from barometre.campaigns.lifecycle import Refused
 from barometre.core.downloads import download
+from barometre.results.access import get_structure_result, get_synthesis_result_set
+from barometre.results.batches import request_batch
 from barometre.results.computing import publish, request_computation
 from barometre.results.exports import export_results, open_data_csv, table_schema
-from barometre.results.models import ResultSet
+from barometre.results.models import ReportBatch, ResultSet
 from barometre.results.palmares import confirm_laureate, palmares
+from barometre.results.pdf import report_filename, structure_pdf, synthesis_pdf
+from barometre.results.reports import national_synthesis, structure_report
 
 
 def edition_results(request, pk: int):
@@ -23,10 +31,12 @@ def edition_results(request, pk: int):
         else []
     )
     categories = palmares(latest) if ranking and not edition.owner_id else []
+    batch = latest.batches.first() if latest else None
+    batch_busy = batch is not None and batch.status in ("queued", "running")
     return render(request, "results/edition.html", {
         "edition": edition, "result_sets": result_sets, "latest": latest, "ranking": ranking,
-        "palmares": categories,
-        "busy": latest is not None and latest.status in ("queued", "computing"),
+        "palmares": categories, "batch": batch, "batch_busy": batch_busy,
+        "busy": (latest is not None and latest.status in ("queued", "computing")) or batch_busy,
         "breadcrumb_data": {"links": [{"url": f"/terrain/editions/{edition.pk}/",
                                        "title": edition.name}], "current": "Résultats"},
     })  # fmt: skip
@@ -122,3 +132,90 @@ def public_palmares(request, pk: int):
         "result_set": result_set, "edition": result_set.edition, "national": national,
         "palmares": palmares(result_set, public=True),
     })  # fmt: skip
+
+
+def _json(values) -> str:
+    return json.dumps(values, ensure_ascii=False)
+
+
+def _chart(rows, own: bool = True) -> dict:
+    """Attributes of a DSFR chart (x, y, name) comparing the structure, its category and
+    France; missing values are drawn as 0 and the table says "non audité"."""
+    series = ([[round(r.score or 0, 1) for r in rows]] if own else []) + [
+        [round(r.category or 0, 1) for r in rows],
+        [round(r.national or 0, 1) for r in rows],
+    ]
+    names = (["Votre structure"] if own else []) + ["Moyenne de la catégorie", "Moyenne nationale"]
+    return {"x": _json([[r.label for r in rows]]), "y": _json(series), "name": _json(names)}
+
+
+def structure_dashboard(request, pk: int, structure_pk: int):
+    result = get_structure_result(request.user, pk, structure_pk)
+    report = structure_report(result)
+    edition = report.edition
+    crumbs = [{"url": f"/structures/{structure_pk}/", "title": result.structure.name}]
+    return render(request, "results/dashboard.html", {
+        "report": report, "r": result, "edition": edition,
+        "charts": {"channels": _chart(report.channels), "stages": _chart(report.stages),
+                   "determinants": _chart(report.determinants)},
+        "breadcrumb_data": {"links": crumbs, "current": f"Résultats {edition.year}"},
+    })  # fmt: skip
+
+
+def structure_report_pdf(request, pk: int, structure_pk: int):
+    report = structure_report(get_structure_result(request.user, pk, structure_pk))
+    return download(structure_pdf(report), report_filename(report))
+
+
+def _web_bars(labels: list[str], values: list, name: str, horizontal: bool = True) -> str:
+    """A DSFR bar chart element (its table is next to it in the page)."""
+    return format_html(
+        '<div aria-hidden="true"><bar-chart x="{}" y="{}" name="{}"{}></bar-chart></div>',
+        _json([labels]), _json([[round(v or 0, 1) for v in values]]), _json([name]),
+        mark_safe(' horizontal="true" x-min="0" x-max="100"') if horizontal else "",
+    )  # fmt: skip
+
+
+@login_not_required
+def synthesis(request, pk: int):
+    result_set = get_synthesis_result_set(request.user, pk)
+    s = national_synthesis(result_set)
+    tens = range(0, 100, 10)
+    charts = {
+        "categories": _web_bars([c.category for c in s.categories],
+                                [c.mean for c in s.categories], "Score moyen"),
+        "channels": _web_bars([c.label for c in s.channels], [c.score for c in s.channels],
+                              "Score moyen"),
+        "histogram": _web_bars([f"{lo}–{lo + 9 if lo < 90 else 100}" for lo in tens],
+                               s.histogram, "Structures", horizontal=False),
+    }  # fmt: skip
+    return render(request, "results/synthesis.html", {
+        "s": s, "edition": result_set.edition, "tens": tens, "charts": charts,
+    })  # fmt: skip
+
+
+@login_not_required
+def synthesis_pdf_view(request, pk: int):
+    result_set = get_synthesis_result_set(request.user, pk)
+    content = synthesis_pdf(national_synthesis(result_set))
+    return download(content, f"synthese-{result_set.edition.year}-v{result_set.version}.pdf")
+
+
+@require_POST
+def request_reports(request, pk: int, version: int):
+    edition, result_set = _version(request, pk, version)
+    try:
+        batch = request_batch(result_set, by=request.user)
+        messages.success(request, f"Production de {batch.total} rapports lancée.")
+    except Refused as exc:
+        messages.error(request, f"Impossible : {exc}.")
+    return redirect("results:edition", pk=edition.pk)
+
+
+def download_reports(request, pk: int, version: int, batch: int):
+    edition, result_set = _version(request, pk, version)
+    found = ReportBatch.objects.filter(pk=batch, result_set=result_set, status="ready").first()
+    if found is None or not found.file:
+        raise Http404("Archive introuvable.")
+    return FileResponse(found.file.open("rb"), as_attachment=True,
+                        filename=f"rapports-{edition.year}-v{version}.zip")  # fmt: skip

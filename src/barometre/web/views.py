@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from barometre.accounts.models import Role
+from barometre.results.models import StructureResult
 from barometre.structures.models import Label, Structure, StructureImport, StructureKind
 
 
@@ -36,7 +37,25 @@ def home(request):
             .select_related("structure")
             .order_by("expires_on")
         )
+    managed = {m.structure_id for m in memberships if m.role == Role.MANAGER}
+    if managed:
+        context["my_results"] = _published_results(managed)
     return render(request, "web/home.html", context)
+
+
+def _published_results(structure_ids: set[int]) -> list[StructureResult]:
+    """The latest published result of each (edition, structure) for these structures."""
+    rows = (
+        StructureResult.objects.filter(structure_id__in=structure_ids,
+                                       result_set__published_at__isnull=False,
+                                       result_set__status="ready")
+        .select_related("result_set__edition", "structure")
+        .order_by("-result_set__edition__year", "structure__name", "-result_set__version")
+    )  # fmt: skip
+    latest = {}
+    for row in rows[:200]:
+        latest.setdefault((row.result_set.edition_id, row.structure_id), row)
+    return list(latest.values())
 
 
 @login_not_required

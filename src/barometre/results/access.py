@@ -1,0 +1,57 @@
+"""Who sees which results. A structure's dashboard and report are for the operators (and,
+for an internal campaign, those who run it), who see the latest computed version, and
+for the managers of that structure, who see the latest published one. Anyone else gets a
+404, so that another structure's participation is not revealed."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from barometre.accounts.models import Role
+from barometre.campaigns.lifecycle import can_run
+from barometre.campaigns.models import Edition
+from barometre.results.models import ResultSet, StructureResult
+
+
+def _edition(pk: int) -> Edition:
+    edition = Edition.objects.select_related("owner").filter(pk=pk).first()
+    if edition is None:
+        raise Http404("Édition introuvable.")
+    return edition
+
+
+def get_structure_result(user, pk: int, structure_pk: int) -> StructureResult:
+    edition = _edition(pk)
+    results = ResultSet.objects.filter(edition=edition, status=ResultSet.Status.READY)
+    if can_run(user, edition):
+        pass  # the latest computed version, published or not
+    elif structure_pk in user.structure_ids(Role.MANAGER):
+        results = results.filter(published_at__isnull=False)
+    elif structure_pk in user.structure_ids(Role.AGENT, Role.VIEWER):
+        raise PermissionDenied("Les résultats sont réservés aux responsables qualité.")
+    else:
+        raise Http404("Résultats introuvables.")
+    result_set = results.order_by("-version").first()
+    result = (
+        StructureResult.objects.filter(result_set=result_set, structure_id=structure_pk)
+        .select_related("result_set__edition", "result_set__grid", "structure")
+        .first()
+        if result_set
+        else None
+    )
+    if result is None:
+        raise Http404("Aucun résultat pour cette structure dans cette édition.")
+    return result
+
+
+def get_synthesis_result_set(user, pk: int) -> ResultSet:
+    """Public once published; before that, only those who run the edition see it."""
+    edition = _edition(pk)
+    results = ResultSet.objects.filter(edition=edition, status=ResultSet.Status.READY)
+    if not (user.is_authenticated and can_run(user, edition)):
+        if edition.owner_id is not None:
+            raise Http404("Synthèse introuvable.")
+        results = results.filter(published_at__isnull=False)
+    result_set = results.select_related("edition", "grid").order_by("-version").first()
+    if result_set is None:
+        raise Http404("Aucun résultat publié pour cette édition.")
+    return result_set

@@ -1,0 +1,106 @@
+"""PDF documents rendered with WeasyPrint from Django templates: A4, French, charts as
+SVG, the Marianne font embedded (subset) from django-dsfr's static files."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable, Iterable
+from functools import cache
+from pathlib import Path
+from typing import BinaryIO
+
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+
+from barometre.results import charts
+from barometre.results.reports import NationalSynthesis, StructureReport
+
+
+@cache
+def _font_faces() -> str:
+    faces = []
+    for weight, name in ((400, "Regular"), (700, "Bold")):
+        found = finders.find(f"dsfr/dist/fonts/Marianne-{name}.woff")
+        if found:
+            faces.append(f"@font-face {{ font-family: Marianne; font-weight: {weight}; "
+                         f"src: url('{Path(found).as_uri()}') format('woff'); }}")  # fmt: skip
+    return "\n".join(faces)
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    from weasyprint import HTML  # imported on use: it loads Pango at import
+
+    html = render_to_string(template, {**context, "font_faces": _font_faces()})
+    return HTML(string=html, base_url=str(Path(__file__).parent)).write_pdf()
+
+
+def _series(rows, own_label: str | None = "Votre structure") -> dict[str, list]:
+    series = {}
+    if own_label:
+        series[own_label] = [r.score for r in rows]
+    series["Moyenne de la catégorie"] = [r.category for r in rows]
+    series["Moyenne nationale"] = [r.national for r in rows]
+    return series
+
+
+def structure_pdf(report: StructureReport) -> bytes:
+    """The confidential report of one structure."""
+    figures = {
+        "channels": charts.bars(
+            [r.label for r in report.channels], _series(report.channels), title="Scores par canal"
+        ),
+        "determinants": charts.bars(
+            [r.label for r in report.determinants],
+            _series(report.determinants),
+            title="Scores par déterminant",
+        ),
+        "stages": charts.bars(
+            [r.label for r in report.stages],
+            _series(report.stages),
+            title="Scores par étape du parcours",
+        ),
+    }
+    return render_pdf("results/pdf/structure.html", {"report": report, "charts": figures})
+
+
+def synthesis_pdf(synthesis: NationalSynthesis) -> bytes:
+    q3 = synthesis.national.get("q3")
+    figures = {
+        "categories": charts.bars([c.category for c in synthesis.categories],
+                                  {"Score moyen": [c.mean for c in synthesis.categories]},
+                                  title="Score moyen par catégorie"),
+        "channels": charts.bars([c.label for c in synthesis.channels],
+                                {"Score moyen": [c.score for c in synthesis.channels]},
+                                title="Score moyen par canal"),
+        "histogram": charts.histogram(synthesis.histogram, marker=q3,
+                                      marker_label="quartile supérieur dès"),
+    }  # fmt: skip
+    return render_pdf(
+        "results/pdf/synthesis.html", {"s": synthesis, "charts": figures, "tens": range(0, 100, 10)}
+    )
+
+
+def report_filename(report: StructureReport) -> str:
+    return (f"rapport-{report.edition.year}-{slugify(report.structure.name)[:60]}-"
+            f"{report.structure.identifier}.pdf")  # fmt: skip
+
+
+def write_reports_zip(target: BinaryIO, reports: Iterable[StructureReport],
+                      progress: Callable[[int], None] | None = None) -> int:  # fmt: skip
+    """Write every report into a ZIP file; ``progress(done)`` is called after each one.
+    Returns the number of reports."""
+    done = 0
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed
+        for done, report in enumerate(reports, start=1):
+            archive.writestr(report_filename(report), structure_pdf(report))
+            if progress:
+                progress(done)
+    return done
+
+
+def reports_zip(reports, progress: Callable[[int], None] | None = None) -> bytes:
+    buffer = io.BytesIO()
+    write_reports_zip(buffer, reports, progress)
+    return buffer.getvalue()

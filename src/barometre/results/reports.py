@@ -1,0 +1,320 @@
+"""Report builders: what a structure's dashboard, its PDF report and the national synthesis
+show, as plain data. They run without HTTP, read a bounded number of SQL queries whatever
+the size of the edition, and never expose another participant's identity: in a structure's
+report the others are only ranks and scores."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from barometre.results.models import ResultSet, StructureResult
+from barometre.results.palmares import CategoryPalmares, palmares
+from barometre.structures.models import StructureKind
+
+NATIONAL = "(national)"
+GAPS_SHOWN = 5
+RECOMMENDATIONS_SHOWN = 8
+NEIGHBOURS_EACH_SIDE = 2
+LOCAL_AUTHORITIES = {StructureKind.COMMUNE, StructureKind.INTERCOMMUNALITY,
+                     StructureKind.DEPARTMENT, StructureKind.REGION}  # fmt: skip
+
+
+@dataclass
+class Compared:
+    """One channel, stage or determinant: the structure against its category and France."""
+
+    id: str
+    label: str
+    score: float | None
+    category: float | None
+    national: float | None
+    audits: int | None = None
+
+    @property
+    def gap(self) -> float | None:
+        if self.score is None or self.category is None:
+            return None
+        return self.score - self.category
+
+
+@dataclass
+class Neighbour:
+    label: str  # "Votre structure" or "Autre participant"
+    rank: int | None
+    score: float
+    low: float
+    high: float
+    own: bool
+    overlaps_own: bool
+
+
+@dataclass
+class Gap:
+    criterion: str
+    label: str
+    channel: str
+    points: float  # % of the criterion's points obtained
+    reference: float  # category mean (or national when the category is alone)
+    recommendation: str
+
+    @property
+    def gap(self) -> float:
+        return self.points - self.reference
+
+
+@dataclass
+class StructureReport:
+    result_set: ResultSet
+    result: StructureResult
+    category_stats: dict | None
+    national_stats: dict | None
+    channels: list[Compared]
+    stages: list[Compared]
+    determinants: list[Compared]
+    neighbours: list[Neighbour]
+    ranked: int  # eligible structures ranked in the category
+    above_apart: bool | None  # can be told apart from the structure ranked just above?
+    below_apart: bool | None
+    strengths: list[Gap]
+    weaknesses: list[Gap]
+    recommendations: list[Gap]
+    evolution: dict | None  # {"previous", "current", "change", "edition", "year", …}
+    observations: list[dict]
+    key_figures: list[dict] = field(default_factory=list)
+
+    @property
+    def structure(self):
+        return self.result.structure
+
+    @property
+    def edition(self):
+        return self.result_set.edition
+
+
+def _overlap(a_low, a_high, b_low, b_high) -> bool:
+    return a_low <= b_high and b_low <= a_high
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else 100.0 * value
+
+
+def _compare(items, own: dict, category: dict, national: dict, audits: dict | None = None):
+    return [
+        Compared(
+            id=item.id, label=item.label, score=own.get(item.id),
+            category=(category.get(item.id) or {}).get("mean"),
+            national=(national.get(item.id) or {}).get("mean"),
+            audits=(audits or {}).get(item.id),
+        )
+        for item in items
+        if item.id in own or item.id in national
+    ]  # fmt: skip
+
+
+def structure_report(result: StructureResult) -> StructureReport:
+    """Everything a structure's dashboard and PDF report show. ``result`` should come with
+    ``result_set__edition__grid`` and ``structure`` selected (see ``get_structure_result``)."""
+    result_set = result.result_set
+    grid = result_set.grid.parsed()
+    details = result.details
+    benchmarks = result_set.benchmarks or {}
+    national = benchmarks.get(NATIONAL, {})
+    category = benchmarks.get(result.category, {}) if result.category else {}
+    channel_labels = {c.id: c.label for c in grid.channels}
+
+    neighbours, ranked, above_apart, below_apart = [], 0, None, None
+    if result.eligible and result.rank:
+        rows = list(
+            StructureResult.objects.filter(result_set=result_set, category=result.category,
+                                           eligible=True, rank__isnull=False)
+            .order_by("rank", "-score")
+            .values_list("pk", "rank", "score", "score_low", "score_high")
+        )  # fmt: skip
+        ranked = len(rows)
+        position = next(i for i, row in enumerate(rows) if row[0] == result.pk)
+        window = rows[max(0, position - NEIGHBOURS_EACH_SIDE) : position + NEIGHBOURS_EACH_SIDE + 1]
+        for pk, rank, score, low, high in window:
+            own = pk == result.pk
+            neighbours.append(Neighbour(
+                "Votre structure" if own else "Autre participant", rank, score, low, high, own,
+                _overlap(low, high, result.score_low, result.score_high),
+            ))  # fmt: skip
+        if position > 0:
+            above = rows[position - 1]
+            above_apart = not _overlap(above[3], above[4], result.score_low, result.score_high)
+        if position < ranked - 1:
+            below = rows[position + 1]
+            below_apart = not _overlap(below[3], below[4], result.score_low, result.score_high)
+
+    own_criteria = details.get("criteria", {})
+    category_criteria = category.get("criteria", {})
+    national_criteria = national.get("criteria", {})
+    gaps = []
+    for criterion in grid.criteria:
+        if not criterion.scored or own_criteria.get(criterion.id) is None:
+            continue
+        reference = category_criteria.get(criterion.id) or {}
+        if reference.get("n", 0) < 2:  # alone in its category: compare with France
+            reference = national_criteria.get(criterion.id) or {}
+        if reference.get("mean") is None:
+            continue
+        gaps.append(Gap(criterion.id, criterion.label, channel_labels.get(criterion.channel, ""),
+                        100.0 * own_criteria[criterion.id], 100.0 * reference["mean"],
+                        criterion.recommendation))  # fmt: skip
+    strengths = sorted((g for g in gaps if g.gap > 0), key=lambda g: -g.gap)[:GAPS_SHOWN]
+    weaknesses = sorted((g for g in gaps if g.gap < 0), key=lambda g: g.gap)[:GAPS_SHOWN]
+    # Recommendations: the weaknesses first, then every criterion scored below half.
+    recommendations, seen = [], set()
+    for gap in [*weaknesses, *sorted((g for g in gaps if g.points < 50), key=lambda g: g.points)]:
+        if gap.recommendation and gap.criterion not in seen:
+            seen.add(gap.criterion)
+            recommendations.append(gap)
+    evolution = None
+    if details.get("evolution"):
+        evolution = {**result_set.evolution, **details["evolution"]}
+    stats = {row["category"]: row for row in result_set.categories}
+    return StructureReport(
+        result_set=result_set, result=result,
+        category_stats=stats.get(result.category), national_stats=stats.get(NATIONAL),
+        channels=_compare(grid.channels, details.get("channels", {}), category.get("channels", {}),
+                          national.get("channels", {}), details.get("channel_audits", {})),
+        stages=_compare(grid.stages, details.get("stages", {}), category.get("stages", {}),
+                        national.get("stages", {})),
+        determinants=_compare(grid.determinants, details.get("determinants", {}),
+                              category.get("determinants", {}), national.get("determinants", {})),
+        neighbours=neighbours, ranked=ranked, above_apart=above_apart, below_apart=below_apart,
+        strengths=strengths, weaknesses=weaknesses,
+        recommendations=recommendations[:RECOMMENDATIONS_SHOWN],
+        evolution=evolution,
+        observations=[dict(o, channel=channel_labels.get(o["channel"], o["channel"]))
+                      for o in details.get("observations", [])],
+        key_figures=result_set.key_figures,
+    )  # fmt: skip
+
+
+def latest_published(edition_id: int) -> ResultSet | None:
+    return (
+        ResultSet.objects.filter(edition_id=edition_id, status=ResultSet.Status.READY,
+                                 published_at__isnull=False)
+        .select_related("edition__grid", "grid").order_by("-version").first()
+    )  # fmt: skip
+
+
+@dataclass
+class CategoryLine:
+    category: str
+    structures: int
+    mean: float | None
+    median: float | None
+    q1: float | None
+    q3: float | None
+    change: float | None  # mean change on shared criteria, structures present in both
+    compared: int  # structures in both editions
+    histogram: list[int]
+
+
+@dataclass
+class NationalSynthesis:
+    result_set: ResultSet
+    participants: int
+    local_authorities: int
+    others: int
+    national: dict
+    change: float | None
+    previous_participants: int | None
+    certified: int
+    mean_certified: float | None
+    mean_not_certified: float | None
+    categories: list[CategoryLine]
+    channels: list[Compared]
+    determinants: list[Compared]
+    stages: list[Compared]
+    key_figures: list[dict]
+    visit: Compared | None
+    visit_figures: list[dict]
+    palmares: list[CategoryPalmares]
+    histogram: list[int]
+    evolution: dict
+
+    @property
+    def edition(self):
+        return self.result_set.edition
+
+    @property
+    def local_share(self) -> float:
+        return 100.0 * self.local_authorities / self.participants if self.participants else 0.0
+
+    @property
+    def participants_change(self) -> float | None:
+        if not self.previous_participants:
+            return None
+        return 100.0 * (self.participants - self.previous_participants) / self.previous_participants
+
+    @property
+    def certified_gap(self) -> float | None:
+        if self.mean_certified is None or self.mean_not_certified is None:
+            return None
+        return self.mean_certified - self.mean_not_certified
+
+
+def _histogram(row: dict) -> list[int]:
+    return [int(row.get(f"from_{lo}") or 0) for lo in range(0, 100, 10)]
+
+
+def national_synthesis(result_set: ResultSet, *, public: bool = True) -> NationalSynthesis:
+    """The national synthesis of an edition: participants and their mix, global score and
+    change, categories, channels with their key figures, certified vs not, distributions,
+    the top-quartile threshold, the physical-visit channel and the palmarès."""
+    grid = result_set.grid.parsed()
+    kinds = list(
+        StructureResult.objects.filter(result_set=result_set)
+        .values_list("category", "structure__kind", "details__evolution__change")
+    )  # fmt: skip
+    local = sum(1 for _, kind, _ in kinds if kind in LOCAL_AUTHORITIES)
+    changes = defaultdict(list)
+    for category, _, change in kinds:
+        if change is not None:
+            changes[category].append(float(change))
+    stats = {row["category"]: row for row in result_set.categories}
+    national_row = stats.get(NATIONAL, {})
+    categories = [
+        CategoryLine(
+            category=name, structures=int(row.get("structures") or 0), mean=row.get("mean"),
+            median=row.get("median"), q1=row.get("q1"), q3=row.get("q3"),
+            change=(sum(changes[name]) / len(changes[name])) if changes[name] else None,
+            compared=len(changes[name]), histogram=_histogram(row),
+        )
+        for name, row in stats.items()
+        if name != NATIONAL
+    ]  # fmt: skip
+    national = (result_set.benchmarks or {}).get(NATIONAL, {})
+
+    def compared(items, key):
+        means = national.get(key, {})
+        return [
+            Compared(i.id, i.label, means[i.id].get("mean"), None, None, means[i.id].get("n"))
+            for i in items
+            if i.id in means
+        ]
+
+    channels = compared(grid.channels, "channels")
+    visit = next((c for c in channels if c.id == "visit"), None)
+    # Key figure ids start with their channel: phone_first_attempt, visit_mean_score…
+    figures = [dict(f, channel=f["id"].split("_")[0]) for f in result_set.key_figures]
+    evolution = result_set.evolution or {}
+    return NationalSynthesis(
+        result_set=result_set, participants=len(kinds), local_authorities=local,
+        others=len(kinds) - local, national=national_row, change=evolution.get("change"),
+        previous_participants=evolution.get("participants"),
+        certified=int(national_row.get("certified") or 0),
+        mean_certified=national_row.get("mean_certified"),
+        mean_not_certified=national_row.get("mean_not_certified"),
+        categories=categories, channels=channels,
+        determinants=compared(grid.determinants, "determinants"),
+        stages=compared(grid.stages, "stages"), key_figures=figures, visit=visit,
+        visit_figures=[f for f in figures if f["channel"] == "visit"],
+        palmares=palmares(result_set, public=public) if not result_set.edition.owner_id else [],
+        histogram=_histogram(national_row), evolution=evolution,
+    )  # fmt: skip

@@ -1,0 +1,164 @@
+"""Report builders and PDF documents, tested without HTTP."""
+
+import subprocess
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from barometre.campaigns.models import Answer
+from barometre.results.computing import publish, request_computation
+from barometre.results.models import StructureResult
+from barometre.results.pdf import reports_zip, structure_pdf, synthesis_pdf
+from barometre.results.reports import national_synthesis, structure_report
+
+pytestmark = pytest.mark.django_db
+
+
+def _pdf_text(tmp_path, content: bytes) -> str:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(content)
+    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
+                          capture_output=True, text=True).stdout  # fmt: skip
+
+
+def _pages(tmp_path, content: bytes) -> list:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(content)
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(tmp_path / "page")],
+                   check=True)  # fmt: skip
+    return sorted(tmp_path.glob("page-*.png"))
+
+
+def _result(result_set, identifier):
+    return StructureResult.objects.select_related(
+        "result_set__edition", "result_set__grid", "structure"
+    ).get(result_set=result_set, structure__identifier=identifier)
+
+
+@pytest.fixture
+def computed(filled, operator):
+    task = filled.tasks.filter(structure__identifier="57463", channel="phone").first()
+    Answer.objects.filter(task=task, criterion="phone.observations").update(
+        value="Rappel promis par Mme Durand, joignable au 06 12 34 56 78 ou durand@metz.fr"
+    )
+    result_set = request_computation(filled, by=operator)
+    result_set.refresh_from_db()
+    return publish(result_set, by=operator)
+
+
+def test_structure_report_compares_with_category_and_france(computed):
+    report = structure_report(_result(computed, "57463"))
+    channels = {c.id: c for c in report.channels}
+    assert set(channels) == {"phone", "email"}
+    assert channels["email"].audits == 2 and channels["phone"].audits == 2
+    assert channels["phone"].national == pytest.approx(
+        sum(r.details["channels"]["phone"] for r in computed.structures.all()) / 2
+    )
+    assert {d.id for d in report.determinants} >= {"courtesy", "reactivity"}
+    # Strengths are above the reference, weaknesses below, recommendations from the grid.
+    assert all(g.gap > 0 for g in report.strengths)
+    assert all(g.gap < 0 for g in report.weaknesses)
+    assert all(g.recommendation for g in report.recommendations)
+    # Observations reach the report with personal data masked.
+    texts = " ".join(o["text"] for o in report.observations)
+    assert "Mme [nom masqué]" in texts and "[téléphone masqué]" in texts
+    assert "durand@metz.fr" not in texts and "06 12" not in texts
+
+
+def test_the_pdf_report_is_a4_french_and_names_only_its_structure(computed, tmp_path):
+    content = structure_pdf(structure_report(_result(computed, "57463")))
+    assert content.startswith(b"%PDF")
+    text = _pdf_text(tmp_path, content)
+    for expected in ("Ville de Metz", "Rapport individuel", "Résultats par canal",
+                     "Déterminants de la satisfaction", "Étapes du parcours", "Recommandations",
+                     "Méthodologie", "Téléphone", "confidentiel"):  # fmt: skip
+        assert expected in text, expected
+    assert "Préfecture du Loiret" not in text  # the other participant is never named
+    pages = _pages(tmp_path, content)
+    assert len(pages) >= 5 and all(p.stat().st_size > 1000 for p in pages)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "doc.pdf")], capture_output=True,
+                          text=True, check=True).stdout  # fmt: skip
+    assert "595.276 x 841.89 pts (A4)" in info
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "doc.pdf")], capture_output=True,
+                           text=True, check=True).stdout  # fmt: skip
+    assert "Marianne" in fonts and " yes yes " in fonts  # embedded, subset
+
+
+def test_reports_zip_has_one_pdf_per_structure(computed):
+    import io
+    import zipfile
+
+    reports = [structure_report(r) for r in computed.structures.select_related(
+        "result_set__edition", "result_set__grid", "structure")]  # fmt: skip
+    seen = []
+    archive = zipfile.ZipFile(io.BytesIO(reports_zip(reports, progress=seen.append)))
+    assert len(archive.namelist()) == 2 and seen == [1, 2]
+    assert all(archive.read(name).startswith(b"%PDF") for name in archive.namelist())
+
+
+def test_national_synthesis_states_the_figures_of_an_edition(fabricate, tmp_path):
+    result_set = fabricate(12)
+    synthesis = national_synthesis(result_set)
+    assert synthesis.participants == 12 and synthesis.local_authorities == 12
+    assert synthesis.local_share == 100
+    assert synthesis.certified_gap == pytest.approx(10.0)
+    assert synthesis.national["q3"] == 72.0
+    assert [c.category for c in synthesis.categories] == ["Communes A", "Communes B"]
+    assert synthesis.visit is not None and synthesis.visit.score == 60.0
+    text = _pdf_text(tmp_path, synthesis_pdf(synthesis))
+    for expected in ("Synthèse nationale", "Score global", "62,0 / 100", "Quartile supérieur",
+                     "70,0 / 100", "+10,0 points", "Accueil physique", "Communes A"):  # fmt: skip
+        assert expected in text, expected
+
+
+@pytest.mark.parametrize("builder", ["structure", "synthesis"])
+def test_builders_read_a_bounded_number_of_queries(fabricate, builder):
+    counts = []
+    for n in (6, 120):
+        result_set = fabricate(n)
+        target = result_set.structures.order_by("-pk").first()
+        with CaptureQueriesContext(connection) as queries:
+            if builder == "structure":
+                report = structure_report(_result(result_set, target.structure.identifier))
+                assert report.neighbours and sum(nb.own for nb in report.neighbours) == 1
+            else:
+                assert national_synthesis(result_set).participants == n
+        counts.append(len(queries))
+        result_set.delete()
+    assert counts[0] == counts[1] and counts[1] <= 6, counts
+
+
+def test_evolution_is_measured_on_the_criteria_both_editions_share(
+    computed, grid, operator, structure_a, structure_b
+):
+    import datetime as dt
+
+    from barometre.campaigns import lifecycle
+    from tests.campaigns.test_transfer import EMAIL, PHONE, _fill
+
+    later = lifecycle.create_edition(
+        year=2026, name="Baromètre 2026", grid=grid, enrolment_opens=dt.date(2026, 1, 5),
+        enrolment_closes=dt.date(2026, 4, 30), fieldwork_starts=dt.date(2026, 5, 4),
+        fieldwork_ends=dt.date(2026, 7, 24), by=operator,
+    )  # fmt: skip
+    for structure in (structure_a, structure_b):
+        lifecycle.enrol(later, structure, by=operator)
+    # Metz answers its phone better in 2026; the Loiret does not take part.
+    _fill(later, structure_b, "phone", PHONE | {"phone.agent_name": "oui",
+                                                "phone.answer_quality": "complete"}, 2)  # fmt: skip
+    _fill(later, structure_b, "email", EMAIL, 2)
+    result_set = request_computation(later, by=operator)
+    result_set.refresh_from_db()
+    assert result_set.evolution["edition"] == "Baromètre 2025"
+    assert result_set.evolution["structures"] == 1 and result_set.evolution["participants"] == 2
+    scored = [c for c in grid.parsed().criteria if c.scored]  # same grid: all are shared
+    assert result_set.evolution["shared_criteria"] == len(scored)
+    report = structure_report(_result(result_set, "57463"))
+    assert report.evolution["change"] > 0
+    assert report.evolution["current"] == pytest.approx(
+        report.evolution["previous"] + report.evolution["change"]
+    )
+    synthesis = national_synthesis(result_set)
+    assert synthesis.change == pytest.approx(report.evolution["change"])
+    assert synthesis.participants_change == pytest.approx(-50.0)

@@ -1,0 +1,124 @@
+"""Dashboards, reports and the synthesis through HTTP: who sees what, bounded queries."""
+
+import io
+import zipfile
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from barometre.results.computing import publish, request_computation
+from barometre.results.models import ReportBatch
+from tests.results.test_reports import _pdf_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def computed(filled, operator):
+    result_set = request_computation(filled, by=operator)
+    result_set.refresh_from_db()
+    return result_set
+
+
+def _dashboard(edition, structure):
+    return reverse("results:dashboard", args=[edition.pk, structure.pk])
+
+
+def test_a_manager_sees_only_their_structures_published_results(
+    computed, client_for, personas, structure_a, structure_b
+):
+    edition = computed.edition
+    manager_b = client_for(personas["manager_b"])
+    # Not published yet: the manager sees nothing, the operator sees a draft.
+    assert manager_b.get(_dashboard(edition, structure_b)).status_code == 404
+    operator = client_for(personas["operator"])
+    page = operator.get(_dashboard(edition, structure_b)).content.decode()
+    assert "non publiée" in page and "Ville de Metz" in page
+    publish(computed, by=personas["operator"])
+    manager_b = client_for(personas["manager_b"])
+    response = manager_b.get(_dashboard(edition, structure_b))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Ville de Metz" in page and "Préfecture du Loiret" not in page
+    assert "<bar-chart" in page and "<radar-chart" in page and "DSFRChart.js" in page
+    assert "alternative au graphique" in page
+    # Another structure's results, dashboard or PDF: 404 for B's manager, 403 for A's agent.
+    assert manager_b.get(_dashboard(edition, structure_a)).status_code == 404
+    pdf_a = reverse("results:report_pdf", args=[edition.pk, structure_a.pk])
+    assert manager_b.get(pdf_a).status_code == 404
+    assert client_for(personas["agent_a"]).get(_dashboard(edition, structure_a)).status_code == 403
+    for persona in ("anonymous", "auditor", "no_role", "viewer_a"):
+        assert client_for(personas[persona]).get(pdf_a).status_code in (302, 403, 404)
+    # Their own PDF report.
+    response = client_for(personas["manager_b"]).get(
+        reverse("results:report_pdf", args=[edition.pk, structure_b.pk])
+    )
+    assert response["Content-Type"] == "application/pdf"
+    assert (
+        b"".join(response.streaming_content if response.streaming else [response.content])[:4]
+        == b"%PDF"
+    )
+    # The home page lists it.
+    home = client_for(personas["manager_b"]).get(reverse("home")).content.decode()
+    assert _dashboard(edition, structure_b) in home
+
+
+def test_the_synthesis_is_public_once_published_and_hides_non_consenting_names(
+    computed, client, personas, client_for
+):
+    url = reverse("results:synthesis", args=[computed.edition_id])
+    assert client.get(url).status_code == 404  # not published: invisible to the public
+    assert client_for(personas["operator"]).get(url).status_code == 200  # operator preview
+    publish(computed, by=personas["operator"])
+    client.logout()
+    response = client.get(url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Synthèse nationale" in page and "Quartile supérieur" in page
+    assert "Préfecture du Loiret" not in page and "Ville de Metz" not in page
+    pdf = client.get(reverse("results:synthesis_pdf", args=[computed.edition_id]))
+    assert pdf.content[:4] == b"%PDF"
+
+
+def test_all_reports_are_built_in_the_background_into_a_zip(computed, client_for, personas,
+                                                            tmp_path):  # fmt: skip
+    operator = client_for(personas["operator"])
+    url = reverse("results:request_reports", args=[computed.edition_id, computed.version])
+    operator.post(url)  # immediate backend in tests: built at once
+    batch = ReportBatch.objects.get()
+    assert (batch.status, batch.done, batch.total, batch.percent) == ("ready", 2, 2, 100)
+    page = operator.get(reverse("results:edition", args=[computed.edition_id])).content.decode()
+    assert "Télécharger les 2 rapports" in page
+    download = reverse("results:download_reports",
+                       args=[computed.edition_id, computed.version, batch.pk])  # fmt: skip
+    response = operator.get(download)
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = sorted(archive.namelist())
+    assert names == ["rapport-2025-prefecture-du-loiret-13000548700017.pdf",
+                     "rapport-2025-ville-de-metz-57463.pdf"]  # fmt: skip
+    text = _pdf_text(tmp_path, archive.read(names[1]))
+    assert "Ville de Metz" in text and "Préfecture du Loiret" not in text
+    # A manager cannot request or download them.
+    manager = client_for(personas["manager_a"])
+    assert manager.post(url).status_code == 404
+    assert ReportBatch.objects.count() == 1
+
+
+@pytest.mark.parametrize("page", ["dashboard", "synthesis"])
+def test_pages_read_a_bounded_number_of_queries(fabricate, client_for, personas, page):
+    counts = []
+    client = client_for(personas["operator"])
+    for n in (6, 150):
+        result_set = fabricate(n)
+        target = result_set.structures.order_by("-pk").first()
+        url = (reverse("results:dashboard", args=[result_set.edition_id, target.structure_id])
+               if page == "dashboard"
+               else reverse("results:synthesis", args=[result_set.edition_id]))  # fmt: skip
+        client.get(url)  # warm caches (site configuration, grid)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+        result_set.delete()
+    assert counts[0] == counts[1], counts
