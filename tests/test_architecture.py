@@ -5,7 +5,17 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "barometre"
 # Left depends on right: an app may import itself and the apps after it in this list.
-ORDER = ["demo", "web", "results", "campaigns", "accounts", "structures", "core", "engine"]
+ORDER = [
+    "demo",
+    "web",
+    "improvement",
+    "results",
+    "campaigns",
+    "accounts",
+    "structures",
+    "core",
+    "engine",
+]
 TOP_MODULES = {"views", "urls", "admin"}  # may also use accounts.access
 
 

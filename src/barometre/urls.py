@@ -28,5 +28,7 @@ urlpatterns = [
     path("structures/", include("barometre.structures.urls")),
     path("terrain/", include("barometre.campaigns.urls")),
     path("resultats/", include("barometre.results.urls")),
+    path("amelioration/", include("barometre.improvement.urls")),
+    path("u/", include("barometre.improvement.public_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,6 +3,8 @@
 A URL pattern that is not declared here makes ``test_every_url_is_declared`` fail, so
 that no page ships without an access decision."""
 
+import datetime
+
 import pytest
 from django.urls import get_resolver, reverse
 
@@ -23,6 +25,12 @@ REGISTRY_READERS = {"operator": OK, "manager_a": OK, "manager_b": OK, "agent_a":
                     "viewer_a": OK}  # fmt: skip
 A_READERS = {"operator": OK, "manager_a": OK, "agent_a": OK, "viewer_a": OK,
              "manager_b": HIDDEN}  # fmt: skip
+
+TEAM = ("manager_a", "manager_b", "agent_a", "viewer_a")
+LOGIN_OK = 302  # one structure: redirected to its page
+A_TEAM = {"manager_a": OK, "agent_a": OK, "viewer_a": OK}
+A_WRITERS = {"manager_a": OK, "agent_a": OK, "viewer_a": DENIED}
+A_MANAGERS = {"manager_a": OK, "agent_a": DENIED, "viewer_a": DENIED}
 
 MATRIX = {
     "home": ({}, expect(default=OK)),
@@ -77,6 +85,27 @@ MATRIX = {
         {"pk": "EDITION", "version": 1, "batch": 1},
         expect(default=DENIED, operator=HIDDEN, manager_a=HIDDEN, manager_b=HIDDEN),
     ),
+    # Continuous improvement: the structure's team only (operators do not see a register
+    # of users' messages); agents write, viewers read.
+    "improvement:index": ({}, expect(default=DENIED, **{p: LOGIN_OK for p in TEAM})),
+    "improvement:structure": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
+    "improvement:entries": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
+    "improvement:figures": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
+    "improvement:entry_create": ({"pk": "A"}, expect(default=HIDDEN, **A_WRITERS)),
+    "improvement:entry": ({"pk": "ENTRY"}, expect(default=HIDDEN, **A_TEAM)),
+    "improvement:point_create": ({"pk": "A"}, expect(default=HIDDEN, **A_MANAGERS)),
+    "improvement:questionnaire": ({"pk": "QUESTIONNAIRE"}, expect(default=HIDDEN, **A_TEAM)),
+    "improvement:questionnaire_edit": (
+        {"pk": "QUESTIONNAIRE"},
+        expect(default=HIDDEN, **A_MANAGERS),
+    ),
+    "improvement:paper_entry": ({"pk": "QUESTIONNAIRE"}, expect(default=HIDDEN, **A_WRITERS)),
+    "improvement:survey_import": ({"pk": "QUESTIONNAIRE"}, expect(default=HIDDEN, **A_MANAGERS)),
+    "improvement:point_qr": ({"pk": "POINT", "fmt": "svg"}, expect(default=HIDDEN, **A_TEAM)),
+    # The public pages of a collection point: everyone, logged in or not.
+    "public:point": ({"token": "TOKEN"}, {p: OK for p in ALL}),
+    "public:feedback": ({"token": "TOKEN"}, {p: OK for p in ALL}),
+    "public:thanks": ({"token": "TOKEN"}, {p: OK for p in ALL}),
     "results:edition": (
         {"pk": "EDITION"},
         expect(default=DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
@@ -101,7 +130,8 @@ NOT_GET = {"logout", "structures:import_confirm", "oidc_authentication_init",
            "campaigns:task_staffing", "campaigns:enrolment_action",
            "campaigns:internal_create", "campaigns:edition_double_coding",
            "campaigns:audit_import_preview", "results:compute", "results:publish",
-           "results:export", "results:laureate", "results:request_reports"}  # fmt: skip
+           "results:export", "results:laureate", "results:request_reports",
+           "improvement:questionnaire_create"}  # fmt: skip
 
 
 def _names(resolver, prefix=""):
@@ -150,15 +180,25 @@ def test_access_matrix(name, persona, personas, structure_a, client_for):
 
     scenario = Scenario.objects.create(code="s", title="S", persona="p", script="s",
                                        expected_answer="e", channels=["phone"])  # fmt: skip
+    from barometre.improvement import register, surveys
+    from barometre.improvement.models import CollectionPoint
+
+    questionnaire = surveys.create_from_template(structure_a)
+    point = CollectionPoint.objects.create(structure=structure_a, label="Accueil",
+                                           questionnaire=questionnaire)  # fmt: skip
+    entry, _ = register.create_entry(structure_a, kind="complaint", channel="email",
+                                     received_on=datetime.date(2026, 4, 1), subject="s",
+                                     description="d")  # fmt: skip
     ids = {"A": structure_a.pk, "IMPORT": batch.pk, "TASK": task.pk, "EDITION": task.edition_id,
-           "SCENARIO": scenario.pk}  # fmt: skip
+           "SCENARIO": scenario.pk, "ENTRY": entry.pk, "QUESTIONNAIRE": questionnaire.pk,
+           "POINT": point.pk, "TOKEN": point.token}  # fmt: skip
     resolved = {k: ids.get(v, v) for k, v in kwargs.items()}
     client = client_for(personas[persona])
     response = client.get(reverse(name, kwargs=resolved))
     assert response.status_code == expected[persona], (
         f"{name} pour {persona} : {response.status_code}, attendu {expected[persona]}"
     )
-    if expected[persona] == LOGIN:
+    if expected[persona] == LOGIN and persona == "anonymous":
         assert response.url.startswith(reverse("login"))
 
 

@@ -1,39 +1,18 @@
-"""PDF documents rendered with WeasyPrint from Django templates: A4, French, charts as
-SVG, the Marianne font embedded (subset) from django-dsfr's static files."""
+"""The results' PDF documents: a structure's report, the batch of every report, the
+national synthesis."""
 
 from __future__ import annotations
 
 import io
 import zipfile
 from collections.abc import Callable, Iterable
-from functools import cache
-from pathlib import Path
 from typing import BinaryIO
 
-from django.contrib.staticfiles import finders
-from django.template.loader import render_to_string
 from django.utils.text import slugify
 
+from barometre.core.pdf import render_pdf
 from barometre.results import charts
 from barometre.results.reports import NationalSynthesis, StructureReport
-
-
-@cache
-def _font_faces() -> str:
-    faces = []
-    for weight, name in ((400, "Regular"), (700, "Bold")):
-        found = finders.find(f"dsfr/dist/fonts/Marianne-{name}.woff")
-        if found:
-            faces.append(f"@font-face {{ font-family: Marianne; font-weight: {weight}; "
-                         f"src: url('{Path(found).as_uri()}') format('woff'); }}")  # fmt: skip
-    return "\n".join(faces)
-
-
-def render_pdf(template: str, context: dict) -> bytes:
-    from weasyprint import HTML  # imported on use: it loads Pango at import
-
-    html = render_to_string(template, {**context, "font_faces": _font_faces()})
-    return HTML(string=html, base_url=str(Path(__file__).parent)).write_pdf()
 
 
 def _series(rows, own_label: str | None = "Votre structure") -> dict[str, list]:

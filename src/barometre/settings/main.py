@@ -21,6 +21,8 @@ if not SECRET_KEY:
     )
 
 ALLOWED_HOSTS = env_list("BAROMETRE_ALLOWED_HOSTS", "localhost,127.0.0.1")
+# The public address printed on posters and QR codes (no request to take it from there).
+BAROMETRE_SITE_URL = env_str("BAROMETRE_SITE_URL", "http://localhost:8000")
 CSRF_TRUSTED_ORIGINS = env_list("BAROMETRE_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -41,6 +43,7 @@ INSTALLED_APPS = [
     "barometre.accounts",
     "barometre.campaigns",
     "barometre.results",
+    "barometre.improvement",
     "barometre.web",
     "barometre.demo",
 ]
@@ -113,6 +116,9 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Throttling of repeated login failures (django-axes, stored in the database so that it
 # holds across server processes).
+# Public survey and feedback forms: submissions accepted per address in 10 minutes. A
+# kiosk at a counter shares one address among many users: keep it generous.
+BAROMETRE_PUBLIC_RATE_LIMIT = env_int("BAROMETRE_PUBLIC_RATE_LIMIT", 60)
 AXES_FAILURE_LIMIT = env_int("BAROMETRE_LOGIN_MAX_FAILURES", 5)
 AXES_COOLOFF_TIME = env_int("BAROMETRE_LOGIN_LOCKOUT_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

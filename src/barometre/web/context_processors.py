@@ -18,6 +18,9 @@ def _navigation(user) -> list[dict[str, str]]:
         items.append({"url": "/structures/", "label": "Structures", "key": "structures"})
     except Exception:  # noqa: S110 - no registry access: no menu entry
         pass
+    if user.structure_ids("manager", "agent", "viewer"):
+        items.append({"url": "/amelioration/", "label": "Amélioration continue",
+                      "key": "improvement"})  # fmt: skip
     if user.is_auditor:
         items.append({"url": "/terrain/", "label": "Mes audits", "key": "my_tasks"})
     if not user.is_operator and user.structure_ids("manager"):

@@ -1,0 +1,63 @@
+"""Who works on a structure's continuous improvement: its managers and agents (who
+write) and viewers (who read). Operators of the barometer do not see a structure's
+register: it holds users' messages. Anyone else gets a 404."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from barometre.accounts.models import Role
+from barometre.improvement.models import CollectionPoint, FeedbackEntry, Questionnaire
+from barometre.structures.models import Structure
+
+READ = (Role.MANAGER, Role.AGENT, Role.VIEWER)
+WRITE = (Role.MANAGER, Role.AGENT)
+
+
+def improvement_structures(user):
+    return Structure.objects.filter(pk__in=user.structure_ids(*READ)).order_by("name")
+
+
+def can_write(user, structure_id: int) -> bool:
+    return structure_id in user.structure_ids(*WRITE)
+
+
+def can_manage(user, structure_id: int) -> bool:
+    return structure_id in user.structure_ids(Role.MANAGER)
+
+
+def _check(user, structure_id: int, need: tuple) -> None:
+    if structure_id not in user.structure_ids(*READ):
+        raise Http404("Introuvable.")
+    if need != READ and structure_id not in user.structure_ids(*need):
+        raise PermissionDenied("Votre rôle dans cette structure ne permet pas cette action.")
+
+
+def get_structure(user, pk: int, need: tuple = READ) -> Structure:
+    _check(user, pk, need)
+    return Structure.objects.get(pk=pk)
+
+
+def get_entry(user, pk: int, need: tuple = READ) -> FeedbackEntry:
+    entry = FeedbackEntry.objects.select_related("structure", "assigned_to").filter(pk=pk).first()
+    if entry is None:
+        raise Http404("Fiche introuvable.")
+    _check(user, entry.structure_id, need)
+    return entry
+
+
+def get_questionnaire(user, pk: int, need: tuple = READ) -> Questionnaire:
+    questionnaire = Questionnaire.objects.select_related("structure").filter(pk=pk).first()
+    if questionnaire is None:
+        raise Http404("Questionnaire introuvable.")
+    _check(user, questionnaire.structure_id, need)
+    return questionnaire
+
+
+def get_point(user, pk: int, need: tuple = READ) -> CollectionPoint:
+    point = (
+        CollectionPoint.objects.select_related("structure", "questionnaire").filter(pk=pk).first()
+    )
+    if point is None:
+        raise Http404("Point de collecte introuvable.")
+    _check(user, point.structure_id, need)
+    return point

@@ -1,0 +1,181 @@
+from django import forms
+from django.utils import timezone
+
+from barometre.core.forms import DsfrForm, DsfrModelForm
+from barometre.improvement.models import (
+    CollectionPoint,
+    FeedbackChannel,
+    FeedbackEntry,
+    FeedbackKind,
+    Questionnaire,
+    SurveyItem,
+)
+from barometre.improvement.public import HONEYPOT
+from barometre.improvement.surveys import scale_values
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class EntryForm(DsfrModelForm):
+    class Meta:
+        model = FeedbackEntry
+        fields = ["kind", "channel", "received_on", "service", "subject", "description",
+                  "contact_name", "contact_email", "assigned_to", "root_cause"]  # fmt: skip
+        widgets = {"received_on": DATE, "description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, staff=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["received_on"].initial = timezone.localdate()
+        self.fields["assigned_to"].queryset = staff
+        self.fields[
+            "contact_email"
+        ].help_text = "Pour répondre à l'usager ; effacé à l'échéance de conservation."
+
+    def clean_received_on(self):
+        value = self.cleaned_data["received_on"]
+        if value > timezone.localdate():
+            raise forms.ValidationError("La date de réception ne peut pas être dans le futur.")
+        return value
+
+
+class ActionForm(DsfrForm):
+    action = forms.CharField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    on = forms.DateField(label="Date", widget=DATE, required=False,
+                         help_text="Aujourd'hui si vide.")  # fmt: skip
+    answer = forms.CharField(label="Réponse apportée à l'usager", required=False,
+                             widget=forms.Textarea(attrs={"rows": 4}),
+                             max_length=10000)  # fmt: skip
+
+
+class PublicFeedbackForm(DsfrForm):
+    kind = forms.ChoiceField(label="Votre message est", widget=forms.RadioSelect, choices=[
+        (FeedbackKind.COMPLAINT, "une réclamation"), (FeedbackKind.SUGGESTION, "une suggestion"),
+        (FeedbackKind.THANKS, "un remerciement"),
+        (FeedbackKind.INFORMATION, "une demande d'information")])  # fmt: skip
+    subject = forms.CharField(label="Objet", max_length=200)
+    description = forms.CharField(label="Votre message", max_length=5000,
+                                  widget=forms.Textarea(attrs={"rows": 6}))  # fmt: skip
+    contact_email = forms.EmailField(
+        label="Votre adresse électronique", required=False,
+        help_text="Facultatif : pour recevoir l'accusé de réception et la réponse.",
+    )  # fmt: skip
+    submission_key = forms.CharField(widget=forms.HiddenInput)
+    site_web = forms.CharField(label="Laissez ce champ vide", required=False,
+                               widget=forms.TextInput(attrs={"tabindex": "-1",
+                                                             "autocomplete": "off"}))  # fmt: skip
+
+
+class SurveyForm(DsfrForm):
+    """One rating per item; a conditional item asks its filter question first."""
+
+    submission_key = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, questionnaire: Questionnaire, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(v), label) for v, label in scale_values(questionnaire)]
+        self.items = list(questionnaire.items.all())
+        for item in self.items:
+            if item.condition:
+                self.fields[f"concerned_{item.code}"] = forms.ChoiceField(
+                    label=item.condition, required=False, widget=forms.RadioSelect,
+                    choices=[("oui", "Oui"), ("non", "Non")],
+                )  # fmt: skip
+            self.fields[f"item_{item.code}"] = forms.TypedChoiceField(
+                label=item.label + (" (si oui)" if item.condition else ""), choices=choices,
+                coerce=int, required=False, widget=forms.RadioSelect,
+            )  # fmt: skip
+        if questionnaire.comment_label:
+            self.fields["comment"] = forms.CharField(
+                label=questionnaire.comment_label, required=False, max_length=2000,
+                widget=forms.Textarea(attrs={"rows": 4}),
+            )  # fmt: skip
+        self.fields[HONEYPOT] = forms.CharField(
+            label="Laissez ce champ vide", required=False,
+            widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+        )  # fmt: skip
+
+    def values(self) -> dict[str, int | None]:
+        """Item code → rating; None for users not concerned or who gave no rating."""
+        out = {}
+        for item in self.items:
+            value = self.cleaned_data.get(f"item_{item.code}")
+            if item.condition and self.cleaned_data.get(f"concerned_{item.code}") != "oui":
+                value = None
+            out[item.code] = value if value != "" else None
+        return out
+
+
+class PaperSurveyForm(SurveyForm):
+    answered_on = forms.DateField(label="Date du questionnaire", widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields[HONEYPOT]
+        self.fields["answered_on"].initial = timezone.localdate()
+
+
+class QuestionnaireForm(DsfrModelForm):
+    class Meta:
+        model = Questionnaire
+        fields = ["title", "scale", "satisfied_from", "very_satisfied_from", "target",
+                  "comment_label", "active"]  # fmt: skip
+
+    def clean(self):
+        data = super().clean()
+        scale = data.get("scale")
+        if scale:
+            values = [v for v, _ in scale_values(Questionnaire(scale=scale))]
+            low, high = data.get("satisfied_from"), data.get("very_satisfied_from")
+            if (
+                low is not None
+                and high is not None
+                and not min(values) <= low <= high <= max(values)
+            ):
+                raise forms.ValidationError(
+                    f"Les seuils doivent suivre l'échelle ({min(values)} à {max(values)}) : "
+                    "« satisfait » au plus égal à « très satisfait »."
+                )
+            if (
+                self.instance.pk
+                and scale != self.instance.scale
+                and self.instance.responses.exists()
+            ):
+                self.add_error("scale", "Des réponses existent : l'échelle ne peut plus changer.")
+        return data
+
+
+ItemFormSet = forms.inlineformset_factory(
+    Questionnaire,
+    SurveyItem,
+    fields=["position", "code", "label", "engagement", "condition"],
+    extra=1,
+    can_delete=True,
+)
+
+
+class PointForm(DsfrModelForm):
+    class Meta:
+        model = CollectionPoint
+        fields = ["label", "questionnaire", "feedback_form"]
+
+    def __init__(self, *args, structure=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["questionnaire"].queryset = Questionnaire.objects.filter(structure=structure)
+
+
+class RegisterFilterForm(DsfrForm):
+    status = forms.ChoiceField(label="État", required=False,
+                               choices=[("", "Tous"), ("open", "À traiter"),
+                                        *FeedbackEntry.Status.choices])  # fmt: skip
+    kind = forms.ChoiceField(label="Nature", required=False,
+                             choices=[("", "Toutes"), *FeedbackKind.choices])  # fmt: skip
+    channel = forms.ChoiceField(label="Canal", required=False,
+                                choices=[("", "Tous"), *FeedbackChannel.choices])  # fmt: skip
+    q = forms.CharField(label="Recherche", required=False, max_length=100)
+
+
+class ImportForm(DsfrForm):
+    file = forms.FileField(label="Fichier XLSX, ODS ou CSV",
+                           help_text="Une ligne par questionnaire : date, puis une colonne par "
+                                     "code de question, puis « commentaire ».")  # fmt: skip

@@ -1,0 +1,51 @@
+"""Anti-abuse for the public forms, without tracking anyone: a honeypot field, a rate
+limit per address counted on a keyed hash that changes every day (neither reversible nor
+linkable from one day to the next), and one-time submission keys so that a double click
+or a retry is stored once."""
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.utils import timezone
+
+from barometre.improvement.models import PublicSubmission
+
+HONEYPOT = "site_web"  # hidden from people by CSS, filled in by naive robots
+
+
+def new_submission_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def _address(request) -> str:
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
+    if hops and forwarded:
+        parts = [p.strip() for p in forwarded.split(",")]
+        if len(parts) >= hops:
+            return parts[-hops]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def digest(request) -> str:
+    day = timezone.localdate().isoformat()
+    key = f"{settings.SECRET_KEY}|{day}".encode()
+    return hmac.new(key, _address(request).encode(), hashlib.sha256).hexdigest()
+
+
+def allow(request, *, limit: int | None = None, minutes: int = 10) -> bool:
+    """Record one submission from this address; False when it already made ``limit``
+    submissions in the last ``minutes``."""
+    limit = limit or settings.BAROMETRE_PUBLIC_RATE_LIMIT
+    now = timezone.now()
+    key = digest(request)
+    if PublicSubmission.objects.filter(digest=key, at__gte=now - dt.timedelta(minutes=minutes)
+                                       ).count() >= limit:  # fmt: skip
+        return False
+    PublicSubmission.objects.create(digest=key)
+    if secrets.randbelow(100) == 0:  # now and then, forget what is past the window
+        PublicSubmission.objects.filter(at__lt=now - dt.timedelta(days=1)).delete()
+    return True

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from barometre.improvement import public_views
+
+app_name = "public"
+
+urlpatterns = [
+    path("<str:token>/", public_views.point, name="point"),
+    path("<str:token>/reclamation/", public_views.feedback, name="feedback"),
+    path("<str:token>/merci/", public_views.thanks, name="thanks"),
+]

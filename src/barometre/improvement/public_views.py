@@ -1,0 +1,102 @@
+"""The public pages of a collection point: no login, usable on a phone, no personal data
+asked (an e-mail address only if the user wants an answer)."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from barometre.campaigns.lifecycle import Refused
+from barometre.improvement import register, surveys
+from barometre.improvement.forms import PublicFeedbackForm, SurveyForm
+from barometre.improvement.models import CollectionPoint, FeedbackChannel
+from barometre.improvement.public import HONEYPOT, allow, new_submission_key
+from barometre.improvement.tasks import send_acknowledgement
+
+TOO_MANY = ("Trop d'envois depuis votre connexion en peu de temps. Merci de réessayer dans "
+            "quelques minutes.")  # fmt: skip
+
+
+def _point(token: str) -> CollectionPoint:
+    point = (CollectionPoint.objects.select_related("structure", "questionnaire")
+             .filter(token=token, active=True).first())  # fmt: skip
+    if point is None:
+        raise Http404("Ce lien n'est pas ou plus valable.")
+    return point
+
+
+@login_not_required
+def point(request, token: str):
+    """The survey of this place (when it has one), and the way to the feedback form."""
+    point = _point(token)
+    questionnaire = (
+        point.questionnaire if point.questionnaire and point.questionnaire.active else None
+    )
+    if questionnaire is None:
+        if point.feedback_form:
+            return redirect("public:feedback", token=token)
+        raise Http404("Aucune enquête ouverte ici.")
+    form = SurveyForm(request.POST or None, questionnaire=questionnaire,
+                      initial={"submission_key": new_submission_key()})  # fmt: skip
+    status = 200
+    if request.method == "POST":
+        if request.POST.get(HONEYPOT):
+            return redirect("public:thanks", token=token)  # a robot: nothing stored
+        if not allow(request):
+            form.add_error(None, TOO_MANY)
+            status = 429
+        elif form.is_valid():
+            try:
+                surveys.submit(questionnaire, form.values(),
+                               comment=form.cleaned_data.get("comment", ""), point=point,
+                               submission_key=form.cleaned_data["submission_key"])  # fmt: skip
+            except Refused as exc:
+                form.add_error(None, str(exc))
+            else:
+                return redirect("public:thanks", token=token)
+    return render(request, "improvement/public_survey.html", {
+        "point": point, "questionnaire": questionnaire, "form": form,
+    }, status=status)  # fmt: skip
+
+
+@login_not_required
+def feedback(request, token: str):
+    point = _point(token)
+    if not point.feedback_form:
+        raise Http404("Pas de formulaire de réclamation ici.")
+    form = PublicFeedbackForm(request.POST or None,
+                              initial={"submission_key": new_submission_key()})  # fmt: skip
+    status = 200
+    if request.method == "POST":
+        if request.POST.get(HONEYPOT):
+            return redirect("public:thanks", token=token)
+        if not allow(request):
+            form.add_error(None, TOO_MANY)
+            status = 429
+        elif form.is_valid():
+            data = form.cleaned_data
+            entry, created = register.create_entry(
+                point.structure, kind=data["kind"], channel=FeedbackChannel.WEB_FORM,
+                received_on=timezone.localdate(), subject=data["subject"],
+                description=data["description"], contact_email=data["contact_email"],
+                service=point.label, submission_key=data["submission_key"],
+            )  # fmt: skip
+            if created and entry.contact_email:
+                send_acknowledgement.enqueue(entry.pk)
+            request.session["feedback_reference"] = entry.reference
+            request.session["feedback_due"] = (
+                entry.answer_due.strftime("%d/%m/%Y") if entry.answer_due else ""
+            )
+            return redirect("public:thanks", token=token)
+    return render(request, "improvement/public_feedback.html", {
+        "point": point, "form": form,
+    }, status=status)  # fmt: skip
+
+
+@login_not_required
+def thanks(request, token: str):
+    point = _point(token)
+    return render(request, "improvement/public_thanks.html", {
+        "point": point, "reference": request.session.pop("feedback_reference", ""),
+        "due": request.session.pop("feedback_due", ""),
+    })  # fmt: skip

@@ -1,0 +1,258 @@
+"""The feedback register: entries, their life cycle, deadlines, reminders and figures.
+
+Every change goes through these functions. Changes carry the version the user saw
+(optimistic locking): the second of two concurrent writers gets a ``Conflict`` naming
+what changed, and loses nothing (the form is shown again with their text)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from barometre.accounts.models import Membership, Role
+from barometre.campaigns.lifecycle import Refused
+from barometre.engine import DayUnit, add_days
+from barometre.improvement.deadlines import deadline_for, due_dates, working_days_taken
+from barometre.improvement.models import FeedbackEntry, FeedbackEvent, FeedbackKind
+from barometre.structures.models import Structure
+
+S = FeedbackEntry.Status
+SOON_WORKING_DAYS = 2
+
+
+class Conflict(Exception):
+    """Someone else changed the entry since the user opened it."""
+
+
+def _reference(structure: Structure, year: int) -> str:
+    prefix = f"{year}-"
+    last = (FeedbackEntry.objects.filter(structure=structure, reference__startswith=prefix)
+            .order_by("-reference").values_list("reference", flat=True).first())  # fmt: skip
+    number = int(last.removeprefix(prefix)) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def _check_dates(received: dt.date, today: dt.date) -> None:
+    if received > today:
+        raise Refused(["la date de réception ne peut pas être dans le futur"])
+
+
+def create_entry(structure: Structure, *, kind: str, channel: str, received_on: dt.date,
+                 subject: str, description: str, by=None, submission_key: str = "",
+                 **fields) -> tuple[FeedbackEntry, bool]:  # fmt: skip
+    """The new entry (deadlines computed in the structure's calendar) and whether it was
+    created: a public submission already stored under the same key is returned as is."""
+    if submission_key:
+        existing = FeedbackEntry.objects.filter(structure=structure,
+                                                submission_key=submission_key).first()  # fmt: skip
+        if existing:
+            return existing, False
+    _check_dates(received_on, timezone.localdate())
+    ack_due, answer_due = due_dates(received_on, deadline_for(structure.pk, channel, kind),
+                                    structure.department)  # fmt: skip
+    for _attempt in range(5):  # two concurrent entries may draw the same number
+        try:
+            with transaction.atomic():
+                entry = FeedbackEntry.objects.create(
+                    structure=structure, reference=_reference(structure, received_on.year),
+                    kind=kind, channel=channel, received_on=received_on, subject=subject,
+                    description=description, acknowledge_due=ack_due, answer_due=answer_due,
+                    created_by=by, submission_key=submission_key, **fields,
+                )  # fmt: skip
+                FeedbackEvent.objects.create(entry=entry, by=by, action="created")
+                return entry, True
+        except IntegrityError:
+            if submission_key:
+                existing = FeedbackEntry.objects.filter(
+                    structure=structure, submission_key=submission_key
+                ).first()
+                if existing:
+                    return existing, False
+    raise Refused(["impossible d'attribuer une référence, réessayez"])
+
+
+TRANSITIONS = {
+    "acknowledge": ({S.RECEIVED}, S.ACKNOWLEDGED),
+    "start": ({S.RECEIVED, S.ACKNOWLEDGED}, S.IN_PROGRESS),
+    "answer": ({S.RECEIVED, S.ACKNOWLEDGED, S.IN_PROGRESS}, S.ANSWERED),
+    "close": ({S.ANSWERED}, S.CLOSED),
+    "reopen": ({S.ANSWERED, S.CLOSED}, S.IN_PROGRESS),
+}
+ACTION_LABELS = {"created": "Enregistrée", "acknowledge": "Accusé de réception",
+                 "start": "Prise en charge", "answer": "Réponse", "close": "Clôture",
+                 "reopen": "Réouverture", "edit": "Modification"}  # fmt: skip
+
+
+def transition(
+    entry: FeedbackEntry, action: str, *, by, version: int, on: dt.date | None = None,
+    answer: str = "", note: str = "",
+) -> FeedbackEntry:  # fmt: skip
+    sources, target = TRANSITIONS[action]
+    today = timezone.localdate()
+    on = on or today
+    if entry.status not in sources:
+        raise Refused([f"action impossible depuis l'état « {entry.get_status_display()} »"])
+    if on > today:
+        raise Refused(["la date ne peut pas être dans le futur"])
+    if on < entry.received_on:
+        raise Refused([f"la date ({date_format(on, 'd/m/Y')}) est antérieure à la réception "
+                       f"({date_format(entry.received_on, 'd/m/Y')})"])  # fmt: skip
+    changes = {"status": target, "version": F("version") + 1}
+    if action == "acknowledge":
+        changes["acknowledged_on"] = on
+    if action == "answer":
+        if not answer.strip() and entry.kind != FeedbackKind.THANKS:
+            raise Refused(["le texte de la réponse est obligatoire"])
+        changes.update(answered_on=on, answer=answer.strip())
+        if entry.acknowledged_on is None:
+            changes["acknowledged_on"] = on  # an answer acknowledges receipt
+    if action == "reopen":
+        changes["answered_on"] = None
+    with transaction.atomic():
+        updated = FeedbackEntry.objects.filter(pk=entry.pk, version=version).update(**changes)
+        if not updated:
+            raise Conflict(
+                "Cette fiche a été modifiée par quelqu'un d'autre depuis que vous l'avez "
+                "ouverte. Vos saisies sont conservées ci-dessous : relisez la fiche à jour "
+                "puis validez à nouveau."
+            )
+        FeedbackEvent.objects.create(entry=entry, by=by, action=action, note=note or answer[:500])
+    entry.refresh_from_db()
+    return entry
+
+
+def edit(entry: FeedbackEntry, *, by, version: int, **fields) -> FeedbackEntry:
+    """Change service, person in charge, root cause or subject, with the version seen."""
+    allowed = {"service", "assigned_to", "root_cause", "subject"}
+    if set(fields) - allowed:
+        raise Refused(["champ non modifiable"])
+    with transaction.atomic():
+        updated = FeedbackEntry.objects.filter(pk=entry.pk, version=version).update(
+            **fields, version=F("version") + 1
+        )
+        if not updated:
+            raise Conflict("Cette fiche a été modifiée par quelqu'un d'autre entre-temps.")
+        FeedbackEvent.objects.create(entry=entry, by=by, action="edit")
+    entry.refresh_from_db()
+    return entry
+
+
+def open_entries():
+    return FeedbackEntry.objects.exclude(status__in=(S.ANSWERED, S.CLOSED))
+
+
+def due_within(structure_ids, today: dt.date, department_of=None):
+    """Open entries whose answer is due from today to the next working days, and the
+    overdue ones."""
+    entries = open_entries().filter(structure_id__in=structure_ids, answer_due__isnull=False)
+    horizon = today + dt.timedelta(days=4)  # covers 2 working days over any weekend
+    return (entries.filter(answer_due__lt=today),
+            entries.filter(answer_due__gte=today, answer_due__lte=horizon))  # fmt: skip
+
+
+@dataclass
+class YearFigures:
+    year: int
+    counts: dict[str, int]
+    answered: int = 0
+    on_time: int = 0
+    delays: list[int] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return 100.0 * self.on_time / self.answered if self.answered else None
+
+    @property
+    def mean_delay(self) -> float | None:
+        return statistics.fmean(self.delays) if self.delays else None
+
+    def count(self, kind: str) -> int:
+        return self.counts.get(kind, 0)
+
+
+def figures(structure: Structure, years: list[int]) -> list[YearFigures]:
+    """Per year of reception: counts per kind, answers within the deadline and mean delay
+    in working days (entries that expect an answer and got one)."""
+    rows = FeedbackEntry.objects.filter(
+        structure=structure, received_on__year__in=years
+    ).values_list("received_on", "kind", "answered_on", "answer_due")
+    out = {y: YearFigures(y, Counter()) for y in years}
+    for received, kind, answered, due in rows:
+        year = out[received.year]
+        year.counts[kind] += 1
+        if answered and due:
+            year.answered += 1
+            year.on_time += answered <= due
+            year.delays.append(working_days_taken(received, answered, structure.department))
+    return [out[y] for y in years]
+
+
+def acknowledgement_email(entry: FeedbackEntry) -> None:
+    """To the user who wrote through the public form: reference and expected answer date."""
+    if not entry.contact_email:
+        return
+    lines = [
+        "Bonjour,", "",
+        f"{entry.structure.name} a bien reçu votre message « {entry.subject} », "
+        f"enregistré sous la référence {entry.reference}.",
+    ]  # fmt: skip
+    if entry.answer_due:
+        lines.append(f"Vous recevrez une réponse au plus tard le "
+                     f"{date_format(entry.answer_due, 'l j F Y')}.")  # fmt: skip
+    lines += ["", "Ceci est un message automatique : merci de ne pas y répondre."]
+    send_mail(f"[{entry.reference}] Accusé de réception", "\n".join(lines),
+              settings.DEFAULT_FROM_EMAIL, [entry.contact_email])  # fmt: skip
+
+
+def send_reminders(today: dt.date | None = None) -> int:
+    """E-mail the people in charge of entries overdue or due within two working days
+    (once a day per entry): the assigned person, otherwise the structure's managers."""
+    today = today or timezone.localdate()
+    entries = (
+        open_entries().filter(answer_due__isnull=False)
+        .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today))
+        .select_related("structure", "assigned_to")
+    )  # fmt: skip
+    by_recipient: dict[str, list[FeedbackEntry]] = {}
+    managers: dict[int, list[str]] = {}
+    reminded = []
+    for entry in entries.iterator():
+        limit = add_days(today, SOON_WORKING_DAYS, entry.structure.department, DayUnit.WORKING)
+        if entry.answer_due > limit:
+            continue
+        if entry.assigned_to and entry.assigned_to.email:
+            recipients = [entry.assigned_to.email]
+        else:
+            if entry.structure_id not in managers:
+                managers[entry.structure_id] = list(
+                    Membership.objects.filter(structure_id=entry.structure_id, role=Role.MANAGER)
+                    .exclude(user__email="").values_list("user__email", flat=True)
+                )  # fmt: skip
+            recipients = managers[entry.structure_id]
+        for email in recipients:
+            by_recipient.setdefault(email, []).append(entry)
+        reminded.append(entry.pk)
+    for email, items in by_recipient.items():
+        lines = ["Bonjour,", "", "Ces réclamations et suggestions attendent une réponse :", ""]
+        for entry in sorted(items, key=lambda e: e.answer_due):
+            state = "en retard" if entry.answer_due < today else "à échéance"
+            due = date_format(entry.answer_due, "d/m/Y")
+            lines.append(f"- {entry.reference} ({entry.structure.name}) : {entry.subject} — "
+                         f"réponse attendue le {due} ({state})")  # fmt: skip
+        send_mail(f"{len(items)} réclamation(s) à traiter", "\n".join(lines),
+                  settings.DEFAULT_FROM_EMAIL, [email])  # fmt: skip
+    FeedbackEntry.objects.filter(pk__in=reminded).update(reminded_on=today)
+    return len(reminded)

@@ -1,0 +1,276 @@
+"""Satisfaction surveys: questionnaires from the Services Publics+ template, answers from
+the public page, paper and files, and the results per item against the target.
+
+An item's rate counts only the users it concerns: a conditional item (the digital help
+desk, disability…) is computed over those who answered yes to its filter question, as
+the préfecture of seed 004 computed its digital-desk satisfaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from barometre.campaigns.lifecycle import Refused
+from barometre.engine import Estimate, mask_personal_data, sp_survey_template, wilson
+from barometre.engine.tables import (
+    Problem,
+    TableError,
+    cell_text,
+    parse_date,
+    parse_int,
+    read_table,
+)
+from barometre.improvement.models import (
+    CollectionPoint,
+    ItemAnswer,
+    Questionnaire,
+    SurveyItem,
+    SurveyResponse,
+)
+from barometre.structures.models import Structure
+
+K = Questionnaire.ScaleKind
+# Values and labels of each scale, and its default cut-offs (satisfied, very satisfied).
+SCALES = {
+    K.TEN: ([(v, str(v)) for v in range(1, 11)], (7, 9)),
+    K.FIVE: ([(v, str(v)) for v in range(1, 6)], (4, 5)),
+    K.FOUR: ([(1, "Pas du tout satisfait"), (2, "Peu satisfait"), (3, "Satisfait"),
+              (4, "Très satisfait")], (3, 4)),
+    K.SMILEYS: ([(1, "Mécontent ☹"), (2, "Mitigé 😐"), (3, "Content ☺")], (3, 3)),
+}  # fmt: skip
+COMMENT_MAX = 2000
+
+
+def scale_values(questionnaire: Questionnaire) -> list[tuple[int, str]]:
+    return SCALES[Questionnaire.ScaleKind(questionnaire.scale)][0]
+
+
+def create_from_template(structure: Structure, *, title: str = "",
+                         scale: str = K.TEN) -> Questionnaire:  # fmt: skip
+    """A new questionnaire with the template's items, editable afterwards."""
+    template = sp_survey_template()
+    if scale == K.TEN:
+        cut = (template.satisfied_from, template.very_satisfied_from)
+    else:
+        cut = SCALES[Questionnaire.ScaleKind(scale)][1]
+    with transaction.atomic():
+        questionnaire = Questionnaire.objects.create(
+            structure=structure, title=title or template.title, scale=scale,
+            satisfied_from=cut[0], very_satisfied_from=cut[1], target=100 * template.target,
+            comment_label=template.comment.label,
+        )  # fmt: skip
+        SurveyItem.objects.bulk_create(
+            SurveyItem(questionnaire=questionnaire, code=item.id, label=item.label,
+                       engagement=item.engagement, condition=item.conditional, position=i)
+            for i, item in enumerate(template.items)
+        )  # fmt: skip
+    return questionnaire
+
+
+def submit(questionnaire: Questionnaire, values: dict[str, int | None], *,
+           comment: str = "", answered_on: dt.date | None = None,
+           point: CollectionPoint | None = None, source: str = SurveyResponse.Source.WEB,
+           submission_key: str = "", by=None) -> tuple[SurveyResponse, bool]:  # fmt: skip
+    """Store one user's answers (item code → value, None when not concerned), the
+    comment with personal data masked. Returns (response, created): a submission already
+    stored under the same key is not stored twice."""
+    if submission_key:
+        existing = questionnaire.responses.filter(submission_key=submission_key).first()
+        if existing:
+            return existing, False
+    allowed = {v for v, _ in scale_values(questionnaire)}
+    items = {item.code: item for item in questionnaire.items.all()}
+    problems = []
+    for code, value in values.items():
+        if code not in items:
+            problems.append(f"question inconnue « {code} »")
+        elif value is not None and value not in allowed:
+            problems.append(f"« {items[code].label} » : {value} hors de l'échelle "
+                            f"({min(allowed)} à {max(allowed)})")  # fmt: skip
+    today = timezone.localdate()
+    answered_on = answered_on or today
+    if answered_on > today:
+        problems.append("la date de la réponse est dans le futur")
+    if len(comment) > COMMENT_MAX:
+        problems.append(f"commentaire trop long ({len(comment)} caractères, {COMMENT_MAX} au plus)")
+    if not any(v is not None for v in values.values()) and not comment.strip():
+        problems.append("aucune réponse")
+    if problems:
+        raise Refused(problems)
+    try:
+        with transaction.atomic():
+            response = SurveyResponse.objects.create(
+                questionnaire=questionnaire, point=point, answered_on=answered_on,
+                source=source, comment=mask_personal_data(comment.strip()),
+                submission_key=submission_key, entered_by=by,
+            )  # fmt: skip
+            ItemAnswer.objects.bulk_create(
+                ItemAnswer(response=response, item=items[code], value=value)
+                for code, value in values.items()
+            )  # fmt: skip
+    except IntegrityError:  # the same key submitted twice at the same moment
+        existing = questionnaire.responses.filter(submission_key=submission_key).first()
+        if existing is None:
+            raise
+        return existing, False
+    return response, True
+
+
+@dataclass
+class ItemResult:
+    item: SurveyItem
+    answers: int  # users concerned who rated the item
+    satisfied: int
+    very_satisfied: int
+    target: float
+
+    @property
+    def satisfied_rate(self) -> Estimate:
+        return wilson(self.satisfied, self.answers)
+
+    @property
+    def very_satisfied_rate(self) -> Estimate:
+        return wilson(self.very_satisfied, self.answers)
+
+    @property
+    def percent(self) -> float | None:
+        return 100.0 * self.satisfied / self.answers if self.answers else None
+
+    @property
+    def percent_very(self) -> float | None:
+        return 100.0 * self.very_satisfied / self.answers if self.answers else None
+
+    @property
+    def very_among_satisfied(self) -> float | None:
+        """ "97,3 % dont 72,2 % très satisfaits": the very satisfied as a share of the
+        satisfied, as seed 004 states it."""
+        return 100.0 * self.very_satisfied / self.satisfied if self.satisfied else None
+
+    @property
+    def net(self) -> float | None:
+        """Net satisfaction: % satisfied minus % not satisfied."""
+        if not self.answers:
+            return None
+        return 100.0 * (2 * self.satisfied - self.answers) / self.answers
+
+    @property
+    def interval(self) -> tuple[float, float] | None:
+        if not self.answers:
+            return None
+        estimate = self.satisfied_rate
+        return 100.0 * estimate.low, 100.0 * estimate.high
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.percent is None else self.percent >= self.target
+
+
+def results(questionnaire: Questionnaire, start: dt.date, end: dt.date) -> list[ItemResult]:
+    """Per item over [start, end]: answers of the users concerned, satisfied and very
+    satisfied counts (cut-offs of the questionnaire), with Wilson intervals. One query."""
+    counts = (
+        ItemAnswer.objects.filter(response__questionnaire=questionnaire,
+                                  response__answered_on__range=(start, end),
+                                  value__isnull=False)
+        .values("item_id")
+        .annotate(n=Count("id"),
+                  satisfied=Count("id", filter=Q(value__gte=questionnaire.satisfied_from)),
+                  very=Count("id", filter=Q(value__gte=questionnaire.very_satisfied_from)))
+    )  # fmt: skip
+    by_item = {row["item_id"]: row for row in counts}
+    out = []
+    for item in questionnaire.items.all():
+        row = by_item.get(item.pk, {"n": 0, "satisfied": 0, "very": 0})
+        out.append(ItemResult(item, row["n"], row["satisfied"], row["very"],
+                              questionnaire.target))  # fmt: skip
+    return out
+
+
+def yearly_table(questionnaire: Questionnaire, years: list[int]) -> list[dict]:
+    """Seed 004's table: per item, % satisfied per year (with answers) and the target."""
+    per_year = {y: {r.item.pk: r for r in results(questionnaire, dt.date(y, 1, 1),
+                                                    dt.date(y, 12, 31))}
+                for y in years}  # fmt: skip
+    return [
+        {"item": item, "years": [per_year[y][item.pk] for y in years],
+         "target": questionnaire.target}
+        for item in questionnaire.items.all()
+    ]  # fmt: skip
+
+
+def search_comments(questionnaire: Questionnaire, text: str, limit: int = 100):
+    """Comments containing every word of ``text`` (case-insensitive), newest first."""
+    responses = questionnaire.responses.exclude(comment="")
+    for word in text.split()[:8]:
+        responses = responses.filter(comment__icontains=word)
+    return responses.order_by("-answered_on", "-id")[:limit]
+
+
+def import_responses(questionnaire: Questionnaire, content: bytes, filename: str, *,
+                     by, max_bytes: int) -> tuple[int, list]:  # fmt: skip
+    """Paper questionnaires typed in a spreadsheet: a ``date`` column, one column per item
+    code (a rating, or empty / « sans objet » when not concerned), an optional
+    ``commentaire``. Checks every row first; writes all rows or none.
+    Returns (rows written, problems)."""
+    try:
+        table = read_table(content, filename, max_bytes=max_bytes)
+    except TableError as exc:
+        return 0, [Problem(None, None, "", str(exc))]
+    problems = list(table.problems)
+    items = {item.code.lower(): item for item in questionnaire.items.all()}
+    columns = set(table.columns)
+    if "date" not in columns:
+        problems.append(Problem(None, "date", "", "colonne obligatoire absente"))
+    unknown = columns - set(items) - {"date", "commentaire"}
+    problems += [Problem(None, c, "", "colonne inconnue : ni « date », ni « commentaire », ni un "
+                         "code de question du questionnaire") for c in sorted(unknown)]  # fmt: skip
+    if problems:
+        return 0, problems
+    allowed = {v for v, _ in scale_values(questionnaire)}
+    today = timezone.localdate()
+    planned = []
+    for number, row in table.rows:
+        try:
+            day = parse_date(row.get("date"))
+        except ValueError as exc:
+            problems.append(Problem(number, "date", cell_text(row.get("date")), str(exc)))
+            continue
+        if day is None:
+            problems.append(Problem(number, "date", "", "date obligatoire"))
+            continue
+        if day > today:
+            problems.append(Problem(number, "date", cell_text(row.get("date")),
+                                    "date dans le futur"))  # fmt: skip
+        values = {}
+        for code in items:
+            raw = row.get(code)
+            text = cell_text(raw).strip().lower()
+            if text in ("", "sans objet", "so", "non concerné", "non concerne"):
+                values[items[code].code] = None
+                continue
+            try:
+                value = parse_int(raw)
+            except ValueError:
+                value = None
+            if value is None or value not in allowed:
+                expected = f"note entière de {min(allowed)} à {max(allowed)} attendue"
+                problems.append(Problem(number, code, cell_text(raw),
+                                        f"{expected}, ou vide si non concerné"))  # fmt: skip
+                continue
+            values[items[code].code] = value
+        comment = cell_text(row.get("commentaire"))
+        if len(comment) > COMMENT_MAX:
+            problems.append(Problem(number, "commentaire", comment[:30] + "…",
+                                    f"{COMMENT_MAX} caractères au plus"))  # fmt: skip
+        planned.append((day, values, comment))
+    if problems:
+        return 0, problems
+    with transaction.atomic():
+        for day, values, comment in planned:
+            submit(questionnaire, values, comment=comment, answered_on=day,
+                   source=SurveyResponse.Source.IMPORT, by=by)  # fmt: skip
+    return len(planned), []

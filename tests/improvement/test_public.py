@@ -1,0 +1,93 @@
+"""The public pages of a collection point: no login, anti-abuse, masking, hostile input."""
+
+import pytest
+from django.urls import reverse
+
+from barometre.improvement.models import FeedbackEntry, ItemAnswer, SurveyResponse
+
+pytestmark = pytest.mark.django_db
+
+
+def _survey_data(key="cle-unique-0001", **extra):
+    return {"submission_key": key, "item_overall": "9", "concerned_digital_desk": "oui",
+            "item_digital_desk": "10", "item_disability": "3",  # not concerned: ignored
+            "comment": "Très bon accueil de Mme Dupont, merci", **extra}  # fmt: skip
+
+
+def test_a_citizen_answers_the_survey_without_logging_in(client, point):
+    url = reverse("public:point", args=[point.token])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert "Courtoisie des agents" in page.content.decode()
+    response = client.post(url, _survey_data())
+    assert response.status_code == 302 and response.url.endswith("/merci/")
+    stored = SurveyResponse.objects.get()
+    assert stored.point == point and stored.source == "web"
+    assert stored.comment == "Très bon accueil de Mme [nom masqué], merci"
+    values = dict(ItemAnswer.objects.values_list("item__code", "value"))
+    assert values["overall"] == 9 and values["digital_desk"] == 10
+    assert values["disability"] is None  # rated without saying they were concerned
+    # A double click (same one-time key) is stored once.
+    client.post(url, _survey_data())
+    assert SurveyResponse.objects.count() == 1
+
+
+def test_the_honeypot_stores_nothing(client, point):
+    response = client.post(reverse("public:point", args=[point.token]),
+                           _survey_data(site_web="http://spam.example"))  # fmt: skip
+    assert response.status_code == 302
+    assert SurveyResponse.objects.count() == 0
+
+
+def test_too_many_submissions_from_one_address_are_refused(client, point, settings):
+    settings.BAROMETRE_PUBLIC_RATE_LIMIT = 3
+    url = reverse("public:point", args=[point.token])
+    codes = [client.post(url, _survey_data(key=f"cle-{i:04d}-abcdef")).status_code
+             for i in range(5)]  # fmt: skip
+    assert codes == [302, 302, 302, 429, 429]
+    assert SurveyResponse.objects.count() == 3
+    page = client.post(url, _survey_data(key="cle-derniere")).content.decode()
+    assert "Trop d&#x27;envois" in page or "Trop d'envois" in page
+    # Another address is not affected.
+    assert client.post(url, _survey_data(key="cle-autre"),
+                       REMOTE_ADDR="10.0.0.9").status_code == 302  # fmt: skip
+
+
+def test_hostile_input_is_escaped_and_out_of_range_values_rejected(client, point):
+    url = reverse("public:point", args=[point.token])
+    response = client.post(
+        url, _survey_data(item_overall="99", comment="<img src=x onerror=alert(1)>")
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<img src=x onerror" not in page and "Sélectionnez un choix valide" in page
+    assert SurveyResponse.objects.count() == 0
+
+
+def test_a_complaint_through_the_public_form_gets_a_reference_and_an_acknowledgement(
+    client, point, mailoutbox
+):
+    url = reverse("public:feedback", args=[point.token])
+    data = {"kind": "complaint", "subject": "Attente trop longue",
+            "description": "Deux heures au guichet des titres.",
+            "contact_email": "usager@example.fr",
+            "submission_key": "cle-reclamation-1"}  # fmt: skip
+    response = client.post(url, data)
+    assert response.status_code == 302
+    entry = FeedbackEntry.objects.get()
+    assert (entry.channel, entry.kind, entry.service) == ("web_form", "complaint",
+                                                          "Accueil du public")  # fmt: skip
+    assert entry.answer_due is not None
+    thanks = client.get(response.url).content.decode()
+    assert entry.reference in thanks and entry.answer_due.strftime("%d/%m/%Y") in thanks
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["usager@example.fr"]
+    assert entry.reference in mailoutbox[0].body and "au plus tard le" in mailoutbox[0].body
+    client.post(url, data)  # a retry of the same form
+    assert FeedbackEntry.objects.count() == 1 and len(mailoutbox) == 1
+
+
+def test_an_inactive_or_unknown_link_is_404(client, point):
+    assert client.get(reverse("public:point", args=["inconnu"])).status_code == 404
+    point.active = False
+    point.save()
+    assert client.get(reverse("public:point", args=[point.token])).status_code == 404

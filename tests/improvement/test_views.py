@@ -1,0 +1,89 @@
+"""The quality manager's and agents' pages, end to end through HTTP."""
+
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from barometre.improvement.models import FeedbackEntry, SurveyResponse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_register_from_entry_to_answer(client_for, manager_a, agent_a, structure_a):
+    manager = client_for(manager_a)
+    response = manager.post(reverse("improvement:entry_create", args=[structure_a.pk]), {
+        "kind": "complaint", "channel": "letter", "received_on": "2026-04-01",
+        "subject": "Dossier perdu", "description": "Mon dossier a été égaré.",
+        "assigned_to": agent_a.pk,
+    })  # fmt: skip
+    entry = FeedbackEntry.objects.get()
+    assert response.url == reverse("improvement:entry", args=[entry.pk])
+    assert entry.answer_due.isoformat() == "2026-04-16"
+    agent = client_for(agent_a)
+    url = reverse("improvement:entry", args=[entry.pk])
+    page = agent.get(url).content.decode()
+    assert "Dossier perdu" in page and "attendue au plus tard le 16/04/2026" in page
+    # The manager acknowledges meanwhile; the agent's answer, typed on the old version,
+    # is refused with a conflict message and shown again.
+    client_for(manager_a).post(url, {"action": "acknowledge", "version": 1, "on": "2026-04-02"})
+    agent = client_for(agent_a)
+    stale = {"action": "answer", "version": 1, "on": "2026-04-10",
+             "answer": "Votre dossier est retrouvé."}  # fmt: skip
+    page = agent.post(url, stale, follow=True).content.decode()
+    assert "modifiée par quelqu&#x27;un d&#x27;autre" in page
+    assert "Votre dossier est retrouvé." in page
+    response = agent.post(url, {"action": "answer", "version": 2, "on": "2026-04-10",
+                                "answer": "Votre dossier est retrouvé."})  # fmt: skip
+    entry.refresh_from_db()
+    assert (entry.status, entry.answered_on.isoformat()) == ("answered", "2026-04-10")
+    listing = agent.get(reverse("improvement:entries", args=[structure_a.pk]) + "?status=answered")
+    assert entry.reference in listing.content.decode()
+    figures = agent.get(reverse("improvement:figures", args=[structure_a.pk])).content.decode()
+    assert "100 % (1 / 1)" in figures
+
+
+def test_a_viewer_reads_but_cannot_write(client_for, viewer_a, structure_a):
+    viewer = client_for(viewer_a)
+    assert viewer.get(reverse("improvement:entries", args=[structure_a.pk])).status_code == 200
+    assert viewer.get(reverse("improvement:entry_create", args=[structure_a.pk])).status_code == 403
+
+
+def test_surveys_from_template_to_poster(client_for, manager_a, agent_a, structure_a, tmp_path):
+    manager = client_for(manager_a)
+    manager.post(reverse("improvement:questionnaire_create", args=[structure_a.pk]))
+    questionnaire = structure_a_questionnaire(structure_a)
+    edit = reverse("improvement:questionnaire_edit", args=[questionnaire.pk])
+    assert "Courtoisie des agents" in manager.get(edit).content.decode()
+    response = manager.post(reverse("improvement:point_create", args=[structure_a.pk]),
+                            {"label": "Guichet des titres", "questionnaire": questionnaire.pk,
+                             "feedback_form": "on"})  # fmt: skip
+    assert response.status_code == 302
+    point = questionnaire.points.get()
+    svg = manager.get(reverse("improvement:point_qr", args=[point.pk, "svg"]))
+    assert svg["Content-Type"] == "image/svg+xml" and b"<svg" in svg.content
+    png = manager.get(reverse("improvement:point_qr", args=[point.pk, "png"]))
+    assert png.content.startswith(b"\x89PNG")
+    pdf = manager.get(reverse("improvement:point_qr", args=[point.pk, "pdf"]))
+    (tmp_path / "affiche.pdf").write_bytes(pdf.content)
+    text = subprocess.run(["pdftotext", str(tmp_path / "affiche.pdf"), "-"], check=True,
+                          capture_output=True, text=True).stdout  # fmt: skip
+    assert "Donnez votre avis" in text and f"/u/{point.token}/" in text
+    assert "Préfecture du Loiret" in text
+    # An agent types a paper questionnaire.
+    agent = client_for(agent_a)
+    entry_url = reverse("improvement:paper_entry", args=[questionnaire.pk])
+    form = agent.get(entry_url).content.decode()
+    key = form.split('name="submission_key" value="')[1].split('"')[0]
+    agent.post(entry_url, {"submission_key": key, "answered_on": "2026-03-02",
+                           "item_overall": "8", "item_courtesy": "10"})  # fmt: skip
+    assert SurveyResponse.objects.get().source == "paper"
+    results = agent.get(reverse("improvement:questionnaire", args=[questionnaire.pk])
+                        + "?du=2026-01-01&au=2026-12-31").content.decode()  # fmt: skip
+    assert "100,0 %" in results
+
+
+def structure_a_questionnaire(structure):
+    from barometre.improvement.models import Questionnaire
+
+    return Questionnaire.objects.get(structure=structure)
