@@ -102,6 +102,30 @@ MATRIX = {
     "improvement:paper_entry": ({"pk": "QUESTIONNAIRE"}, expect(default=HIDDEN, **A_WRITERS)),
     "improvement:survey_import": ({"pk": "QUESTIONNAIRE"}, expect(default=HIDDEN, **A_MANAGERS)),
     "improvement:point_qr": ({"pk": "POINT", "fmt": "svg"}, expect(default=HIDDEN, **A_TEAM)),
+    "improvement:dashboard": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
+    "improvement:indicator_create": ({"pk": "A"}, expect(default=HIDDEN, **A_MANAGERS)),
+    "improvement:indicator": (
+        {"pk": "A", "indicator_pk": "INDICATOR"},
+        expect(default=HIDDEN, **A_MANAGERS),
+    ),
+    "improvement:plan": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
+    "improvement:action_create": ({"pk": "A"}, expect(default=HIDDEN, **A_WRITERS)),
+    "improvement:action": ({"pk": "A", "action_pk": "ACTION"}, expect(default=HIDDEN, **A_WRITERS)),
+    "improvement:trainings": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
+    "improvement:self_assessment": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
+    "improvement:deadlines": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
+    "improvement:committee": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
+    "improvement:meeting_create": ({"pk": "A"}, expect(default=HIDDEN, **A_MANAGERS)),
+    "improvement:meeting": ({"pk": "A", "meeting_pk": "MEETING"}, expect(default=HIDDEN, **A_TEAM)),
+    "improvement:meeting_edit": (
+        {"pk": "A", "meeting_pk": "MEETING"},
+        expect(default=HIDDEN, **A_MANAGERS),
+    ),
+    "improvement:review": ({"pk": "A", "year": 2025}, expect(default=HIDDEN, **A_TEAM)),
+    "improvement:review_pdf": ({"pk": "A", "year": 2025}, expect(default=HIDDEN, **A_TEAM)),
+    "improvement:profile": ({"pk": "A"}, expect(default=HIDDEN, **A_MANAGERS)),
+    # Published by the manager's choice only: this fixture publishes nothing.
+    "public:transparency": ({"identifier": "SIRET"}, {p: HIDDEN for p in ALL}),
     # The public pages of a collection point: everyone, logged in or not.
     "public:point": ({"token": "TOKEN"}, {p: OK for p in ALL}),
     "public:feedback": ({"token": "TOKEN"}, {p: OK for p in ALL}),
@@ -189,7 +213,15 @@ def test_access_matrix(name, persona, personas, structure_a, client_for):
     entry, _ = register.create_entry(structure_a, kind="complaint", channel="email",
                                      received_on=datetime.date(2026, 4, 1), subject="s",
                                      description="d")  # fmt: skip
-    ids = {"A": structure_a.pk, "IMPORT": batch.pk, "TASK": task.pk, "EDITION": task.edition_id,
+    from barometre.improvement.models import Action, Indicator, Meeting
+
+    indicator = Indicator.objects.create(structure=structure_a, code="i", label="I")
+    action = Action.objects.create(structure=structure_a, year=2025, axis="a", title="t")
+    meeting = Meeting.objects.create(structure=structure_a, held_on=datetime.date(2025, 1, 9),
+                                     agenda="Bilan")  # fmt: skip
+    ids = {"A": structure_a.pk, "INDICATOR": indicator.pk, "ACTION": action.pk,
+           "MEETING": meeting.pk, "SIRET": structure_a.identifier, "IMPORT": batch.pk,
+           "TASK": task.pk, "EDITION": task.edition_id,
            "SCENARIO": scenario.pk, "ENTRY": entry.pk, "QUESTIONNAIRE": questionnaire.pk,
            "POINT": point.pk, "TOKEN": point.token}  # fmt: skip
     resolved = {k: ids.get(v, v) for k, v in kwargs.items()}

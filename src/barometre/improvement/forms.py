@@ -1,14 +1,26 @@
+import re
+
 from django import forms
 from django.utils import timezone
 
 from barometre.core.forms import DsfrForm, DsfrModelForm
 from barometre.improvement.models import (
+    Action,
     CollectionPoint,
+    CommitteeMember,
+    Decision,
     FeedbackChannel,
     FeedbackEntry,
     FeedbackKind,
+    ImprovementProfile,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Meeting,
     Questionnaire,
+    Statement,
     SurveyItem,
+    Training,
 )
 from barometre.improvement.public import HONEYPOT
 from barometre.improvement.surveys import scale_values
@@ -179,3 +191,136 @@ class ImportForm(DsfrForm):
     file = forms.FileField(label="Fichier XLSX, ODS ou CSV",
                            help_text="Une ligne par questionnaire : date, puis une colonne par "
                                      "code de question, puis « commentaire ».")  # fmt: skip
+
+
+# ---------------------------------------------------------------- dashboard, plan, committee
+
+
+class IndicatorForm(DsfrModelForm):
+    class Meta:
+        model = Indicator
+        fields = ["position", "code", "label", "theme", "engagement", "unit", "direction",
+                  "source", "parameter", "periodicity", "public"]  # fmt: skip
+
+
+class TargetForm(DsfrModelForm):
+    class Meta:
+        model = IndicatorTarget
+        fields = ["year", "value"]
+
+
+class ValueForm(DsfrModelForm):
+    class Meta:
+        model = IndicatorValue
+        fields = ["period", "value", "note"]
+
+    def clean_period(self):
+        period = self.cleaned_data["period"].strip().upper()
+        match = re.fullmatch(r"(\d{4})(?:-(0[1-9]|1[0-2])|-T([1-4]))?", period)
+        if not match:
+            raise forms.ValidationError(
+                "Période attendue : une année (2022), un trimestre (2022-T3) ou un mois (2022-07)."
+            )
+        return period
+
+    def save(self, commit=True):
+        self.instance.year = int(self.cleaned_data["period"][:4])
+        return super().save(commit)
+
+
+TargetFormSet = forms.inlineformset_factory(Indicator, IndicatorTarget, form=TargetForm,
+                                           extra=1, can_delete=True)  # fmt: skip
+ValueFormSet = forms.inlineformset_factory(Indicator, IndicatorValue, form=ValueForm,
+                                          extra=2, can_delete=True)  # fmt: skip
+
+
+class PlanActionForm(DsfrModelForm):
+    class Meta:
+        model = Action
+        fields = ["year", "axis", "title", "owner", "due_on", "status", "progress", "origin",
+                  "origin_detail", "indicator", "done_on", "publish", "public_summary"]  # fmt: skip
+        widgets = {"due_on": DATE, "done_on": DATE}
+
+    def __init__(self, *args, structure=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicator"].queryset = Indicator.objects.filter(structure=structure)
+        self.fields["year"].initial = timezone.localdate().year
+
+    def clean(self):
+        data = super().clean()
+        if data.get("publish") and not data.get("public_summary"):
+            self.add_error("public_summary", "Un résumé public est nécessaire pour publier.")
+        if data.get("status") == Action.Status.DONE and not data.get("done_on"):
+            self.add_error("done_on", "Indiquez la date de réalisation.")
+        return data
+
+
+class TrainingForm(DsfrModelForm):
+    class Meta:
+        model = Training
+        fields = ["year", "theme", "sessions", "agents_trained"]
+
+
+class MemberForm(DsfrModelForm):
+    class Meta:
+        model = CommitteeMember
+        fields = ["name", "organisation", "role", "active"]
+
+
+class MeetingForm(DsfrModelForm):
+    class Meta:
+        model = Meeting
+        fields = ["held_on", "title", "chair", "reviewed_year", "agenda", "attendees"]
+        widgets = {"held_on": DATE, "agenda": forms.Textarea(attrs={"rows": 5}),
+                   "attendees": forms.CheckboxSelectMultiple}  # fmt: skip
+
+    def __init__(self, *args, structure=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = CommitteeMember.objects.filter(structure=structure)
+
+
+class StatementForm(DsfrModelForm):
+    class Meta:
+        model = Statement
+        fields = ["position", "speaker", "text", "question", "answer"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 2}),
+                   "answer": forms.Textarea(attrs={"rows": 2})}  # fmt: skip
+
+
+class DecisionForm(DsfrModelForm):
+    class Meta:
+        model = Decision
+        fields = ["text"]
+
+
+StatementFormSet = forms.inlineformset_factory(Meeting, Statement, form=StatementForm, extra=2,
+                                              can_delete=True)  # fmt: skip
+DecisionFormSet = forms.inlineformset_factory(Meeting, Decision, form=DecisionForm, extra=1,
+                                             can_delete=True)  # fmt: skip
+
+
+class ProfileForm(DsfrModelForm):
+    class Meta:
+        model = ImprovementProfile
+        fields = ["approach", "publish_transparency", "publish_survey"]
+        widgets = {"approach": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, structure=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["publish_survey"].queryset = Questionnaire.objects.filter(structure=structure)
+
+
+class SelfAssessmentForm(DsfrForm):
+    """One maturity level per engagement, pre-filled with the last assessment."""
+
+    def __init__(self, *args, engagements=(), scale=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(m.level), f"{m.level} — {m.label}") for m in scale]
+        for engagement in engagements:
+            self.fields[f"level_{engagement.id}"] = forms.TypedChoiceField(
+                label=f"Engagement {engagement.number} : {engagement.label}", choices=choices,
+                coerce=int,
+            )  # fmt: skip
+            self.fields[f"comment_{engagement.id}"] = forms.CharField(
+                label="Constats et preuves", required=False, max_length=300
+            )

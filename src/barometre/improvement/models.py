@@ -89,6 +89,14 @@ class FeedbackEntry(models.Model):
     )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     reminded_on = models.DateField(null=True, blank=True)
+    action = models.ForeignKey(
+        "Action",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="feedback",
+        verbose_name="action d'amélioration",
+    )
     # A public submission carries a one-time key: a double click or a retry is stored once.
     submission_key = models.CharField(max_length=64, blank=True)
     version = models.PositiveIntegerField(default=1)  # optimistic locking
@@ -256,3 +264,282 @@ class PublicSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.digest[:8]}… {self.at:%H:%M}"
+
+
+# ---------------------------------------------------------------- quality dashboard
+
+
+class Indicator(models.Model):
+    class Unit(models.TextChoices):
+        PERCENT = "percent", "%"
+        DAYS = "days", "jours"
+        COUNT = "count", "nombre"
+
+    class Direction(models.TextChoices):
+        AT_LEAST = "ge", "au moins (≥)"
+        AT_MOST = "le", "au plus (≤)"
+
+    class Source(models.TextChoices):
+        ENTERED = "entered", "Saisi par période"
+        REGISTER_ON_TIME = "register_on_time", "Registre : taux de réponse dans le délai"
+        REGISTER_DELAY = "register_delay", "Registre : délai moyen de réponse (jours ouvrés)"
+        SURVEY = "survey", "Enquête : taux de satisfaits d'une question"
+        MYSTERY_CALLS = "mystery_calls", "Appels mystères internes : score d'une étape"
+        BAROMETER = "barometer", "Baromètre national : score global"
+
+    class Periodicity(models.TextChoices):
+        MONTH = "month", "Mois"
+        QUARTER = "quarter", "Trimestre"
+        YEAR = "year", "Année"
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
+    code = models.SlugField("code", max_length=40)
+    label = models.CharField("indicateur", max_length=200)
+    theme = models.CharField("rubrique", max_length=120, blank=True)
+    engagement = models.CharField("engagement Services Publics+", max_length=20, blank=True,
+                                  help_text="Par exemple « E 3.1 ».")  # fmt: skip
+    unit = models.CharField("unité", max_length=8, choices=Unit.choices, default=Unit.PERCENT)
+    direction = models.CharField("sens", max_length=2, choices=Direction.choices,
+                                 default=Direction.AT_LEAST)  # fmt: skip
+    source = models.CharField("source", max_length=20, choices=Source.choices,
+                              default=Source.ENTERED)  # fmt: skip
+    parameter = models.CharField(
+        "paramètre de la source", max_length=80, blank=True,
+        help_text="Registre : canaux séparés par des virgules (vide : tous) ; enquête : code "
+                  "de la question ; appels mystères : identifiant de l'étape.",
+    )  # fmt: skip
+    periodicity = models.CharField(
+        "périodicité de saisie", max_length=8, choices=Periodicity.choices, default=Periodicity.YEAR
+    )
+    public = models.BooleanField("publié sur la page de transparence", default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "indicateur"
+        ordering = ["structure", "position", "code"]
+        constraints = [models.UniqueConstraint(fields=["structure", "code"],
+                                               name="unique_indicator_code")]  # fmt: skip
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class IndicatorTarget(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField("année", validators=[MinValueValidator(2000)])
+    value = models.FloatField("cible")
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"],
+                                               name="one_target_a_year")]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year} : {self.value}"
+
+
+class IndicatorValue(models.Model):
+    """A value entered for one period: a year (``2022``), a quarter (``2022-T3``) or a
+    month (``2022-07``)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    period = models.CharField("période", max_length=7)
+    year = models.PositiveSmallIntegerField()
+    value = models.FloatField("valeur")
+    note = models.CharField("commentaire", max_length=200, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")  # fmt: skip
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["indicator", "period"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "period"],
+                                               name="one_value_a_period")]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period} : {self.value}"
+
+
+# ---------------------------------------------------------------- plan, trainings, labels
+
+
+class Action(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Prévue"
+        IN_PROGRESS = "in_progress", "En cours"
+        DONE = "done", "Réalisée"
+        ABANDONED = "abandoned", "Abandonnée"
+
+    class Origin(models.TextChoices):
+        AUDIT = "audit", "Critère d'audit faible"
+        FEEDBACK = "feedback", "Réclamation ou suggestion"
+        SURVEY = "survey", "Question d'enquête sous la cible"
+        COMMITTEE = "committee", "Décision du comité des usagers"
+        SELF_ASSESSMENT = "self_assessment", "Écart de l'autodiagnostic"
+        OTHER = "other", "Autre"
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("année du plan", validators=[MinValueValidator(2000)])
+    axis = models.CharField("axe d'amélioration", max_length=160)
+    title = models.CharField("action", max_length=200)
+    owner = models.CharField("pilote", max_length=120, blank=True)
+    due_on = models.DateField("échéance", null=True, blank=True)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    progress = models.PositiveSmallIntegerField("avancement (%)", default=0,
+                                                validators=[MaxValueValidator(100)])  # fmt: skip
+    origin = models.CharField("origine", max_length=16, choices=Origin.choices,
+                              default=Origin.OTHER)  # fmt: skip
+    origin_detail = models.CharField("précision sur l'origine", max_length=200, blank=True)
+    indicator = models.ForeignKey(Indicator, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="actions",
+                                  verbose_name="indicateur de résultat")  # fmt: skip
+    done_on = models.DateField("réalisée le", null=True, blank=True)
+    publish = models.BooleanField("publier dans « Vous avez dit, nous avons fait »",
+                                  default=False)  # fmt: skip
+    public_summary = models.CharField("résumé public", max_length=300, blank=True,
+                                      help_text="« Vous avez dit … ; nous avons … »")  # fmt: skip
+
+    class Meta:
+        verbose_name = "action d'amélioration"
+        ordering = ["structure", "year", "axis", "due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Training(models.Model):
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField("année", validators=[MinValueValidator(2000)])
+    theme = models.CharField("formation", max_length=160)
+    sessions = models.PositiveSmallIntegerField("sessions", default=1)
+    agents_trained = models.PositiveIntegerField("agents formés")
+
+    class Meta:
+        verbose_name = "formation"
+        ordering = ["structure", "theme", "year"]
+        constraints = [models.UniqueConstraint(fields=["structure", "year", "theme"],
+                                               name="one_training_line")]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.theme} ({self.year})"
+
+
+class SelfAssessment(models.Model):
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
+    done_on = models.DateField("réalisé le")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                           related_name="+")  # fmt: skip
+
+    class Meta:
+        verbose_name = "autodiagnostic"
+        ordering = ["structure", "-done_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Autodiagnostic du {self.done_on:%d/%m/%Y}"
+
+
+class SelfAssessmentAnswer(models.Model):
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE,
+                                   related_name="answers")  # fmt: skip
+    engagement = models.CharField(max_length=10)
+    level = models.PositiveSmallIntegerField(validators=[MaxValueValidator(4)])
+    comment = models.CharField("commentaire", max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["assessment", "engagement"],
+                                               name="one_level_per_engagement")]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.engagement} : {self.level}"
+
+
+# ---------------------------------------------------------------- users' committee
+
+
+class CommitteeMember(models.Model):
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField("nom", max_length=120)
+    organisation = models.CharField("organisation", max_length=160)
+    role = models.CharField("qualité", max_length=120, blank=True)
+    active = models.BooleanField("membre actif", default=True)
+
+    class Meta:
+        verbose_name = "membre du comité des usagers"
+        ordering = ["structure", "organisation", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class Meeting(models.Model):
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
+    held_on = models.DateField("date")
+    title = models.CharField("titre", max_length=200, default="Comité local des usagers")
+    chair = models.CharField("présidence", max_length=160, blank=True)
+    agenda = models.TextField("ordre du jour", help_text="Un point par ligne.")
+    reviewed_year = models.PositiveSmallIntegerField(
+        "bilan de l'année", null=True, blank=True,
+        help_text="L'année dont ce comité examine le bilan qualité.",
+    )  # fmt: skip
+    attendees = models.ManyToManyField(CommitteeMember, blank=True, related_name="meetings",
+                                       verbose_name="présents")  # fmt: skip
+
+    class Meta:
+        verbose_name = "réunion du comité"
+        ordering = ["structure", "-held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.title} du {self.held_on:%d/%m/%Y}"
+
+    @property
+    def agenda_items(self) -> list[str]:
+        return [line.strip() for line in self.agenda.splitlines() if line.strip()]
+
+
+class Statement(models.Model):
+    """Minutes: who said what, in order; a question can carry its answer."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="statements")
+    speaker = models.CharField("intervenant", max_length=160)
+    text = models.TextField("propos")
+    question = models.BooleanField("question posée au comité", default=False)
+    answer = models.TextField("réponse apportée", blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["meeting", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.speaker} : {self.text[:40]}"
+
+
+class Decision(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.CharField("décision", max_length=300)
+    action = models.OneToOneField(Action, on_delete=models.SET_NULL, null=True, blank=True,
+                                  related_name="decision")  # fmt: skip
+
+    class Meta:
+        ordering = ["meeting", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ImprovementProfile(models.Model):
+    """What a structure says about its approach, and what it publishes."""
+
+    structure = models.OneToOneField(Structure, on_delete=models.CASCADE, related_name="+")
+    approach = models.TextField("démarche qualité", blank=True)
+    publish_transparency = models.BooleanField("publier la page de transparence",
+                                               default=False)  # fmt: skip
+    publish_survey = models.ForeignKey(
+        Questionnaire, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name="résultats d'enquête publiés",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = "profil qualité"
+
+    def __str__(self) -> str:
+        return f"Profil qualité de {self.structure}"

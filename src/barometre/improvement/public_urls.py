@@ -5,6 +5,7 @@ from barometre.improvement import public_views
 app_name = "public"
 
 urlpatterns = [
+    path("transparence/<str:identifier>/", public_views.transparency, name="transparency"),
     path("<str:token>/", public_views.point, name="point"),
     path("<str:token>/reclamation/", public_views.feedback, name="feedback"),
     path("<str:token>/merci/", public_views.thanks, name="thanks"),

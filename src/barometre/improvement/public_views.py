@@ -7,9 +7,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from barometre.campaigns.lifecycle import Refused
-from barometre.improvement import register, surveys
+from barometre.improvement import dashboard, register, surveys
 from barometre.improvement.forms import PublicFeedbackForm, SurveyForm
-from barometre.improvement.models import CollectionPoint, FeedbackChannel
+from barometre.improvement.models import (
+    Action,
+    CollectionPoint,
+    FeedbackChannel,
+    ImprovementProfile,
+)
 from barometre.improvement.public import HONEYPOT, allow, new_submission_key
 from barometre.improvement.tasks import send_acknowledgement
 
@@ -99,4 +104,31 @@ def thanks(request, token: str):
     return render(request, "improvement/public_thanks.html", {
         "point": point, "reference": request.session.pop("feedback_reference", ""),
         "due": request.session.pop("feedback_due", ""),
+    })  # fmt: skip
+
+
+@login_not_required
+def transparency(request, identifier: str):
+    """Services Publics+ engagement 6: a structure's published quality results — only
+    the indicators, survey and actions its manager chose to publish."""
+    profile = (
+        ImprovementProfile.objects.select_related("structure", "publish_survey")
+        .filter(structure__identifier=identifier, publish_transparency=True)
+        .first()
+    )
+    if profile is None:
+        raise Http404("Pas de résultats publiés pour cette structure.")
+    structure = profile.structure
+    year = timezone.localdate().year
+    years = [year - 2, year - 1, year]
+    rows = [r for r in dashboard.dashboard(structure, years, year) if r.indicator.public]
+    survey = []
+    if profile.publish_survey:
+        survey = surveys.yearly_table(profile.publish_survey, years)
+    actions = Action.objects.filter(
+        structure=structure, publish=True, status=Action.Status.DONE
+    ).order_by("-done_on")[:30]
+    return render(request, "improvement/transparency.html", {
+        "structure": structure, "profile": profile, "rows": rows, "years": years, "year": year,
+        "survey": survey, "actions": actions,
     })  # fmt: skip

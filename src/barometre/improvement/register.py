@@ -183,12 +183,17 @@ class YearFigures:
         return self.counts.get(kind, 0)
 
 
-def figures(structure: Structure, years: list[int]) -> list[YearFigures]:
+def figures(structure: Structure, years: list[int], *, kinds=None,
+            channels=None) -> list[YearFigures]:  # fmt: skip
     """Per year of reception: counts per kind, answers within the deadline and mean delay
-    in working days (entries that expect an answer and got one)."""
-    rows = FeedbackEntry.objects.filter(
-        structure=structure, received_on__year__in=years
-    ).values_list("received_on", "kind", "answered_on", "answer_due")
+    in working days (entries that expect an answer and got one), optionally restricted to
+    some kinds and channels."""
+    entries = FeedbackEntry.objects.filter(structure=structure, received_on__year__in=years)
+    if kinds:
+        entries = entries.filter(kind__in=kinds)
+    if channels:
+        entries = entries.filter(channel__in=channels)
+    rows = entries.values_list("received_on", "kind", "answered_on", "answer_due")
     out = {y: YearFigures(y, Counter()) for y in years}
     for received, kind, answered, due in rows:
         year = out[received.year]

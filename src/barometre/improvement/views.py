@@ -4,8 +4,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -13,7 +14,10 @@ from django.views.decorators.http import require_POST
 from barometre.accounts.models import User
 from barometre.campaigns.lifecycle import Refused
 from barometre.core.downloads import download
-from barometre.improvement import posters, register, surveys
+from barometre.core.exporting import Column, write_xlsx
+from barometre.core.pdf import render_pdf
+from barometre.engine import sp_engagements
+from barometre.improvement import annual, dashboard, posters, register, surveys
 from barometre.improvement.access import (
     WRITE,
     can_manage,
@@ -26,18 +30,35 @@ from barometre.improvement.access import (
 )
 from barometre.improvement.forms import (
     ActionForm,
+    DecisionFormSet,
     EntryForm,
     ImportForm,
+    IndicatorForm,
     ItemFormSet,
+    MeetingForm,
+    MemberForm,
     PaperSurveyForm,
+    PlanActionForm,
     PointForm,
+    ProfileForm,
     QuestionnaireForm,
     RegisterFilterForm,
+    SelfAssessmentForm,
+    StatementFormSet,
+    TargetFormSet,
+    TrainingForm,
+    ValueFormSet,
 )
 from barometre.improvement.models import (
+    Action,
     CollectionPoint,
+    CommitteeMember,
     FeedbackEntry,
     FeedbackKind,
+    ImprovementProfile,
+    Indicator,
+    IndicatorValue,
+    Meeting,
     Questionnaire,
 )
 from barometre.improvement.public import new_submission_key
@@ -78,6 +99,8 @@ def structure_home(request, pk: int):
         "points": CollectionPoint.objects.filter(structure=structure)
         .select_related("questionnaire"),
         "can_write": can_write(request.user, pk), "can_manage": can_manage(request.user, pk),
+        "last_year": today.year - 1,
+        "profile": ImprovementProfile.objects.filter(structure=structure).first(),
         "breadcrumb_data": {"links": [{"url": "/amelioration/", "title": "Amélioration continue"}],
                             "current": structure.name},
         "active_nav": "improvement",
@@ -320,3 +343,286 @@ def point_qr(request, pk: int, fmt: str):
     if fmt == "png":
         return HttpResponse(posters.qr_png(point), content_type="image/png")
     return download(posters.poster_pdf(point), f"affiche-{point.token}.pdf")
+
+
+# ---------------------------------------------------------------- generic form page
+
+
+def _form_page(request, structure, title: str, form, formsets=(), *, intro: str = "",
+               back: str = ""):  # fmt: skip
+    return render(request, "improvement/form.html", {
+        "structure": structure, "title": title, "form": form, "formsets": formsets,
+        "intro": intro, "back": back or f"/amelioration/{structure.pk}/",
+        "errors": bool(form.errors) or any(f.total_error_count() for _, f in formsets),
+        **_crumbs(structure, title),
+    })  # fmt: skip
+
+
+def _valid(form, formsets) -> bool:
+    return all([form.is_valid(), *(f.is_valid() for _, f in formsets)])
+
+
+# ---------------------------------------------------------------- quality dashboard
+
+
+def quality_dashboard(request, pk: int):
+    structure = get_structure(request.user, pk)
+    try:
+        year = int(request.GET.get("annee", timezone.localdate().year))
+    except ValueError:
+        year = timezone.localdate().year
+    years = [year - 3, year - 2, year - 1]
+    rows = dashboard.dashboard(structure, years, year)
+    if request.GET.get("format") == "xlsx":
+        return download(dashboard_xlsx(rows, years, year), f"tableau-de-bord-{year}.xlsx")
+    return render(request, "improvement/dashboard.html", {
+        "structure": structure, "rows": rows, "years": years, "year": year,
+        "can_manage": can_manage(request.user, pk),
+        **_crumbs(structure, f"Tableau de bord qualité {year}"),
+    })  # fmt: skip
+
+
+def dashboard_xlsx(rows, years, year) -> bytes:
+    columns = [
+        Column("Rubrique", lambda r: r.indicator.theme),
+        Column("Indicateur", lambda r: r.indicator.label),
+        Column("Engagement", lambda r: r.indicator.engagement),
+        Column("Unité", lambda r: r.indicator.get_unit_display()),
+        *[Column(f"Résultats {y}", lambda r, i=i: r.cells[i].value) for i, y in enumerate(years)],
+        Column("Sens", lambda r: r.indicator.get_direction_display()),
+        Column(f"Cible {year}", lambda r: r.target),
+        Column(f"Cible {years[-1]} atteinte", lambda r: r.cells[-1].met),
+        Column("Tendance", lambda r: r.trend),
+    ]
+    return write_xlsx(columns, rows, "Tableau de bord")
+
+
+def indicator_edit(request, pk: int, indicator_pk: int | None = None):
+    structure = get_structure(request.user, pk, MANAGE)
+    instance = (Indicator.objects.filter(structure=structure, pk=indicator_pk).first()
+                if indicator_pk else Indicator(structure=structure))  # fmt: skip
+    if instance is None:
+        raise Http404("Indicateur introuvable.")
+    form = IndicatorForm(request.POST or None, instance=instance)
+    formsets = [
+        (
+            "Cibles par année",
+            TargetFormSet(request.POST or None, instance=instance, prefix="targets"),
+        ),
+        (
+            "Valeurs saisies (indicateurs saisis)",
+            ValueFormSet(request.POST or None, instance=instance, prefix="values"),
+        ),
+    ]
+    if request.method == "POST" and _valid(form, formsets):
+        with transaction.atomic():
+            indicator = form.save()
+            for _, formset in formsets:
+                formset.instance = indicator
+                saved = formset.save(commit=False)
+                for obj in saved:
+                    if isinstance(obj, IndicatorValue):
+                        obj.entered_by = request.user
+                    obj.save()
+                for obj in formset.deleted_objects:
+                    obj.delete()
+        messages.success(request, "Indicateur enregistré.")
+        return redirect("improvement:dashboard", pk=structure.pk)
+    return _form_page(request, structure, "Indicateur" if indicator_pk else "Nouvel indicateur",
+                      form, formsets, back=f"/amelioration/{pk}/tableau-de-bord/")  # fmt: skip
+
+
+# ---------------------------------------------------------------- plan and trainings
+
+
+def plan(request, pk: int):
+    structure = get_structure(request.user, pk)
+    actions = Action.objects.filter(structure=structure).select_related("indicator")
+    return render(request, "improvement/plan.html", {
+        "structure": structure, "actions": actions, "today": timezone.localdate(),
+        "can_write": can_write(request.user, pk), **_crumbs(structure, "Plan d'amélioration"),
+    })  # fmt: skip
+
+
+def action_edit(request, pk: int, action_pk: int | None = None):
+    structure = get_structure(request.user, pk, WRITE)
+    instance = (Action.objects.filter(structure=structure, pk=action_pk).first()
+                if action_pk else Action(structure=structure))  # fmt: skip
+    if instance is None:
+        raise Http404("Action introuvable.")
+    form = PlanActionForm(request.POST or None, instance=instance, structure=structure)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Action enregistrée.")
+        return redirect("improvement:plan", pk=structure.pk)
+    return _form_page(request, structure, "Action d'amélioration", form,
+                      back=f"/amelioration/{pk}/plan/")  # fmt: skip
+
+
+def trainings(request, pk: int):
+    structure = get_structure(request.user, pk)
+    form = TrainingForm(request.POST or None)
+    if request.method == "POST":
+        get_structure(request.user, pk, WRITE)
+        if form.is_valid():
+            training = form.save(commit=False)
+            training.structure = structure
+            try:
+                with transaction.atomic():
+                    training.save()
+            except IntegrityError:
+                form.add_error("theme", "Cette formation est déjà saisie pour cette année.")
+            else:
+                messages.success(request, "Formation enregistrée.")
+                return redirect("improvement:trainings", pk=pk)
+    year = timezone.localdate().year
+    years = [year - 2, year - 1, year]
+    lines, totals = annual.training_table(structure, years)
+    return render(request, "improvement/trainings.html", {
+        "structure": structure, "form": form, "lines": lines, "totals": totals, "years": years,
+        "can_write": can_write(request.user, pk), **_crumbs(structure, "Formations"),
+    })  # fmt: skip
+
+
+# ---------------------------------------------------------------- self-assessment, deadlines
+
+
+def self_assessment(request, pk: int):
+    structure = get_structure(request.user, pk)
+    latest_two, lines = annual.self_assessment_progress(structure)
+    reference = sp_engagements()
+    initial = {}
+    for line in lines:
+        if line.latest is not None:
+            initial[f"level_{line.id}"] = str(line.latest)
+            initial[f"comment_{line.id}"] = line.comment
+    form = SelfAssessmentForm(request.POST or None, initial=initial,
+                              engagements=reference.engagements,
+                              scale=reference.maturity_scale)  # fmt: skip
+    if request.method == "POST":
+        get_structure(request.user, pk, MANAGE)
+        if form.is_valid():
+            data = form.cleaned_data
+            annual.record_self_assessment(
+                structure, {e.id: data[f"level_{e.id}"] for e in reference.engagements},
+                comments={e.id: data[f"comment_{e.id}"] for e in reference.engagements},
+                by=request.user,
+            )  # fmt: skip
+            messages.success(request, "Autodiagnostic enregistré.")
+            return redirect("improvement:self_assessment", pk=pk)
+    return render(request, "improvement/self_assessment.html", {
+        "structure": structure, "assessments": latest_two, "lines": lines, "form": form,
+        "scale": reference.maturity_scale, "can_manage": can_manage(request.user, pk),
+        **_crumbs(structure, "Autodiagnostic Services Publics+"),
+    })  # fmt: skip
+
+
+def deadlines(request, pk: int):
+    structure = get_structure(request.user, pk)
+    return render(request, "improvement/deadlines.html", {
+        "structure": structure, "today": timezone.localdate(),
+        "deadlines": annual.upcoming_deadlines(structure, timezone.localdate()),
+        **_crumbs(structure, "Échéances"),
+    })  # fmt: skip
+
+
+# ---------------------------------------------------------------- committee and review
+
+
+def committee(request, pk: int):
+    structure = get_structure(request.user, pk)
+    form = MemberForm(request.POST or None)
+    if request.method == "POST":
+        get_structure(request.user, pk, MANAGE)
+        if form.is_valid():
+            member = form.save(commit=False)
+            member.structure = structure
+            member.save()
+            messages.success(request, f"{member.name} ajouté(e) au comité.")
+            return redirect("improvement:committee", pk=pk)
+    return render(request, "improvement/committee.html", {
+        "structure": structure, "form": form,
+        "members": CommitteeMember.objects.filter(structure=structure),
+        "meetings": Meeting.objects.filter(structure=structure),
+        "can_manage": can_manage(request.user, pk), **_crumbs(structure, "Comité des usagers"),
+    })  # fmt: skip
+
+
+def meeting_edit(request, pk: int, meeting_pk: int | None = None):
+    structure = get_structure(request.user, pk, MANAGE)
+    instance = (Meeting.objects.filter(structure=structure, pk=meeting_pk).first()
+                if meeting_pk else Meeting(structure=structure))  # fmt: skip
+    if instance is None:
+        raise Http404("Réunion introuvable.")
+    form = MeetingForm(request.POST or None, instance=instance, structure=structure)
+    formsets = [("Compte rendu : qui a dit quoi", StatementFormSet(request.POST or None,
+                                                                   instance=instance,
+                                                                   prefix="statements")),
+                ("Décisions", DecisionFormSet(request.POST or None, instance=instance,
+                                              prefix="decisions"))]  # fmt: skip
+    if request.method == "POST" and _valid(form, formsets):
+        with transaction.atomic():
+            meeting = form.save()
+            for _, formset in formsets:
+                formset.instance = meeting
+                formset.save()
+        messages.success(request, "Réunion enregistrée.")
+        return redirect("improvement:meeting", pk=structure.pk, meeting_pk=meeting.pk)
+    return _form_page(request, structure, "Réunion du comité des usagers", form, formsets,
+                      back=f"/amelioration/{pk}/comite/")  # fmt: skip
+
+
+def meeting_detail(request, pk: int, meeting_pk: int):
+    structure = get_structure(request.user, pk)
+    meeting = Meeting.objects.filter(structure=structure, pk=meeting_pk).first()
+    if meeting is None:
+        raise Http404("Réunion introuvable.")
+    if request.method == "POST":  # a decision becomes an action of the plan
+        get_structure(request.user, pk, MANAGE)
+        decision = meeting.decisions.filter(pk=request.POST.get("decision"),
+                                            action__isnull=True).first()  # fmt: skip
+        if decision:
+            decision.action = Action.objects.create(
+                structure=structure, year=meeting.held_on.year, axis="Décisions du comité",
+                title=decision.text[:200], origin=Action.Origin.COMMITTEE,
+                origin_detail=str(meeting)[:200],
+            )  # fmt: skip
+            decision.save()
+            messages.success(request, "Décision inscrite au plan d'amélioration.")
+        return redirect("improvement:meeting", pk=pk, meeting_pk=meeting_pk)
+    return render(request, "improvement/meeting.html", {
+        "structure": structure, "meeting": meeting, "can_manage": can_manage(request.user, pk),
+        **_crumbs(structure, str(meeting), {"url": f"/amelioration/{pk}/comite/",
+                                            "title": "Comité des usagers"}),
+    })  # fmt: skip
+
+
+def review(request, pk: int, year: int):
+    structure = get_structure(request.user, pk)
+    review = annual.annual_review(structure, year)
+    return render(request, "improvement/review.html", {
+        "r": review, "structure": structure, "pdf": False,
+        **_crumbs(structure, f"Bilan qualité {year}"),
+    })  # fmt: skip
+
+
+def review_pdf(request, pk: int, year: int):
+    structure = get_structure(request.user, pk)
+    content = render_pdf("improvement/review_pdf.html",
+                         {"r": annual.annual_review(structure, year), "pdf": True})  # fmt: skip
+    return download(content, f"bilan-qualite-{year}.pdf")
+
+
+def profile(request, pk: int):
+    structure = get_structure(request.user, pk, MANAGE)
+    instance = ImprovementProfile.objects.filter(structure=structure).first() or \
+        ImprovementProfile(structure=structure)  # fmt: skip
+    form = ProfileForm(request.POST or None, instance=instance, structure=structure)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Profil enregistré.")
+        return redirect("improvement:structure", pk=pk)
+    return _form_page(request, structure, "Démarche qualité et transparence", form,
+                      intro="Ce que la page publique de transparence montre : les indicateurs "
+                            "marqués « publiés », les résultats de l'enquête choisie et les "
+                            "actions « Vous avez dit, nous avons fait ».")  # fmt: skip

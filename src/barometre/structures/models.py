@@ -140,6 +140,12 @@ class Label(models.Model):
     kind = models.CharField("label", max_length=12, choices=LabelKind.choices)
     obtained_on = models.DateField("obtenu le")
     expires_on = models.DateField("valable jusqu'au", null=True, blank=True)
+    follow_up_on = models.DateField(
+        "audit de suivi le",
+        null=True,
+        blank=True,
+        help_text="Par exemple à 18 mois d'un cycle de 3 ans.",
+    )
 
     class Meta:
         ordering = ["kind"]

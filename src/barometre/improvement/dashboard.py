@@ -1,0 +1,140 @@
+"""The quality dashboard: each indicator's value per year, computed from the platform's
+data (feedback register, surveys, internal mystery calls, the national barometer) or
+from values entered per period, against its yearly target.
+
+A year's value of an entered indicator is the value entered for the year itself, or else
+the mean of the months or quarters entered that year (a monthly count is read as "per
+month", like seed 004's social-network connections)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from dataclasses import dataclass
+
+from barometre.improvement import register, surveys
+from barometre.improvement.models import Indicator, Questionnaire
+from barometre.results.models import ResultSet, StructureResult
+
+SOURCE = Indicator.Source
+
+
+def parse_parameter(text: str) -> dict[str, list[str]]:
+    """``kinds=complaint,suggestion; channels=email`` → {"kinds": [...], "channels": [...]};
+    a bare value is read as ``channels`` for the register, the item or stage otherwise."""
+    out: dict[str, list[str]] = {}
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        key, _, value = part.partition("=") if "=" in part else ("value", "", part)
+        out[key.strip()] = [v.strip() for v in value.split(",") if v.strip()]
+    return out
+
+
+def _register(indicator: Indicator, year: int) -> float | None:
+    params = parse_parameter(indicator.parameter)
+    channels = params.get("channels") or params.get("value")
+    kinds = params.get("kinds") or ["complaint", "suggestion"]
+    (figures,) = register.figures(indicator.structure, [year], kinds=kinds, channels=channels)
+    if indicator.source == SOURCE.REGISTER_ON_TIME:
+        return figures.on_time_rate
+    return figures.mean_delay
+
+
+def _survey(indicator: Indicator, year: int) -> float | None:
+    code = indicator.parameter.strip()
+    questionnaire = (Questionnaire.objects.filter(structure=indicator.structure, items__code=code)
+                     .order_by("-created_at").first())  # fmt: skip
+    if questionnaire is None:
+        return None
+    rows = surveys.results(questionnaire, dt.date(year, 1, 1), dt.date(year, 12, 31))
+    return next((r.percent for r in rows if r.item.code == code), None)
+
+
+def _mystery(indicator: Indicator, year: int, *, national: bool) -> float | None:
+    result_sets = ResultSet.objects.filter(status=ResultSet.Status.READY, edition__year=year)
+    if national:
+        result_sets = result_sets.filter(edition__owner__isnull=True, published_at__isnull=False)
+    else:
+        result_sets = result_sets.filter(edition__owner=indicator.structure)
+    result = (
+        StructureResult.objects.filter(result_set__in=result_sets, structure=indicator.structure)
+        .order_by("-result_set__edition__fieldwork_ends", "-result_set__version")
+        .first()
+    )
+    if result is None:
+        return None
+    stage = indicator.parameter.strip()
+    if stage and not national:
+        return result.details.get("stages", {}).get(stage)
+    return result.score
+
+
+def _entered(indicator: Indicator, year: int, values: list) -> float | None:
+    of_year = [v for v in values if v.year == year]
+    whole = [v.value for v in of_year if v.period == str(year)]
+    if whole:
+        return whole[0]
+    return statistics.fmean(v.value for v in of_year) if of_year else None
+
+
+def value_for(indicator: Indicator, year: int, entered: list | None = None) -> float | None:
+    source = indicator.source
+    if source in (SOURCE.REGISTER_ON_TIME, SOURCE.REGISTER_DELAY):
+        return _register(indicator, year)
+    if source == SOURCE.SURVEY:
+        return _survey(indicator, year)
+    if source == SOURCE.MYSTERY_CALLS:
+        return _mystery(indicator, year, national=False)
+    if source == SOURCE.BAROMETER:
+        return _mystery(indicator, year, national=True)
+    return _entered(
+        indicator, year, entered if entered is not None else list(indicator.values.all())
+    )
+
+
+def met(indicator: Indicator, value: float | None, target: float | None) -> bool | None:
+    if value is None or target is None:
+        return None
+    return (
+        value >= target if indicator.direction == Indicator.Direction.AT_LEAST else value <= target
+    )
+
+
+@dataclass
+class Cell:
+    value: float | None
+    target: float | None
+    met: bool | None
+
+
+@dataclass
+class Row:
+    indicator: Indicator
+    cells: list[Cell]  # one per year
+    target: float | None  # of the target year
+
+    @property
+    def trend(self) -> str:
+        """↗ / ↘ / → between the last two years with a value, in the indicator's direction."""
+        known = [c.value for c in self.cells if c.value is not None]
+        if len(known) < 2 or known[-1] == known[-2]:
+            return "stable" if len(known) >= 2 else ""
+        better = (known[-1] > known[-2]) == (self.indicator.direction == "ge")
+        return "en progrès" if better else "en recul"
+
+
+def dashboard(structure, years: list[int], target_year: int) -> list[Row]:
+    """Rows of the dashboard: values of ``years`` and the target of ``target_year``."""
+    indicators = (Indicator.objects.filter(structure=structure)
+                  .prefetch_related("values", "targets").select_related("structure"))  # fmt: skip
+    rows = []
+    for indicator in indicators:
+        targets = {t.year: t.value for t in indicator.targets.all()}
+        entered = list(indicator.values.all())
+        cells = []
+        for year in years:
+            value = value_for(indicator, year, entered)
+            cells.append(Cell(value, targets.get(year), met(indicator, value, targets.get(year))))
+        rows.append(Row(indicator, cells, targets.get(target_year)))
+    return rows

@@ -1,0 +1,229 @@
+"""The quality dashboard, plan, trainings, self-assessment, deadlines, committee, the
+annual review (seed 004's shape) and the public transparency page."""
+
+import datetime as dt
+import io
+import subprocess
+
+import pytest
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from barometre.improvement import annual, dashboard, register, surveys
+from barometre.improvement.models import (
+    Action,
+    CommitteeMember,
+    Decision,
+    ImprovementProfile,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Meeting,
+    Statement,
+    Training,
+)
+from barometre.structures.models import Label
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+NOW = dt.datetime(2023, 1, 20, 9, tzinfo=dt.UTC)  # the committee of seed 004 met in January 2023
+
+
+def _feedback(structure, user, received, answered=None, kind="complaint", channel="email"):
+    entry, _ = register.create_entry(structure, kind=kind, channel=channel, received_on=received,
+                                     subject="Objet", description="Texte")  # fmt: skip
+    if answered:
+        register.transition(entry, "answer", by=user, version=1, on=answered, answer="Réponse")
+    return entry
+
+
+@pytest.fixture
+def seed_004(structure_a, manager_a, questionnaire):
+    """The préfecture's 2022 data, entered as its quality manager would."""
+    with time_machine.travel(NOW, tick=False):
+        # Feedback 2022: 19 complaints, 3 suggestions, 1 thanks. E-mails answered in 3
+        # working days except four answered late (after 5).
+        for i in range(19):
+            late = i < 4
+            _feedback(structure_a, manager_a, D(2022, 3, 1), D(2022, 3, 9 if late else 4))
+        for _ in range(3):
+            _feedback(structure_a, manager_a, D(2022, 5, 2), D(2022, 5, 5), kind="suggestion")
+        _feedback(structure_a, manager_a, D(2022, 6, 1), kind="thanks")
+        # 2021: 10 complaints, all on time.
+        for _ in range(10):
+            _feedback(structure_a, manager_a, D(2021, 3, 1), D(2021, 3, 3))
+        # Trainings (seed 004's table).
+        for theme, y2021, y2022 in [("accueil physique et téléphonique", 5, 24),
+                                    ("PAN : accueil du public et gestion des conflits", 4, 3),
+                                    ("accueil public anglophone", 4, 5), ("référent qualité", 1, 1),
+                                    ("webmestre", None, 2),
+                                    ("initiation à la langue des signes", None, 7),
+                                    ("gestion des conflits", None, 12)]:  # fmt: skip
+            for year, n in ((2021, y2021), (2022, y2022)):
+                if n:
+                    Training.objects.create(structure=structure_a, year=year, theme=theme,
+                                            agents_trained=n)  # fmt: skip
+        # Dashboard: the response rate and delay come from the register, connections are
+        # entered per year.
+        rate = Indicator.objects.create(
+            structure=structure_a, code="tx-reponse", theme="Relation générale",
+            label="Taux de réponse aux suggestions et réclamations dans le délai",
+            engagement="E 3.1", source="register_on_time", public=True,
+        )  # fmt: skip
+        IndicatorTarget.objects.create(indicator=rate, year=2022, value=85)
+        IndicatorTarget.objects.create(indicator=rate, year=2023, value=85)
+        delay = Indicator.objects.create(
+            structure=structure_a, code="delai", label="Délai moyen de réponse", unit="days",
+            direction="le", engagement="E 3.1", source="register_delay",
+        )  # fmt: skip
+        IndicatorTarget.objects.create(indicator=delay, year=2022, value=5)
+        social = Indicator.objects.create(
+            structure=structure_a, code="reseaux", unit="count", engagement="E 19.1",
+            label="Nombre de connexions par mois sur les réseaux sociaux", periodicity="month",
+        )  # fmt: skip
+        for period, value in [("2020", 314183), ("2021", 228964), ("2022-01", 600000),
+                              ("2022-02", 762402)]:  # fmt: skip
+            IndicatorValue.objects.create(indicator=social, period=period, year=int(period[:4]),
+                                          value=value)  # fmt: skip
+        IndicatorTarget.objects.create(indicator=social, year=2023, value=681201)
+        # Committee.
+        robin = CommitteeMember.objects.create(structure=structure_a, name="M. Robin",
+                                               organisation="APF")  # fmt: skip
+        meeting = Meeting.objects.create(
+            structure=structure_a, held_on=D(2023, 1, 24), reviewed_year=2022,
+            chair="M. Benoît Lemaire, secrétaire général",
+            agenda="Démarche qualité / dispositif Services Publics+\nAmélioration continue : "
+                   "bilan 2022\nPlan d'amélioration 2023\nQuestions / réponses",
+        )  # fmt: skip
+        meeting.attendees.add(robin)
+        Statement.objects.create(meeting=meeting, speaker="M. Robin (APF)", question=True,
+                                 text="Proposer en premier choix du serveur vocal un lien "
+                                      "direct vers un agent.",
+                                 answer="Idée intéressante : une réflexion sera menée."
+                                 )  # fmt: skip
+        Decision.objects.create(meeting=meeting, text="Étudier un accès prioritaire au standard")
+        Action.objects.create(structure=structure_a, year=2023, axis="Accueil téléphonique",
+                              title="Revoir l'arborescence du serveur vocal",
+                              owner="Magali Della Corte")  # fmt: skip
+        ImprovementProfile.objects.create(
+            structure=structure_a,
+            approach="Qual-e-Pref depuis 2012, Services Publics+ depuis 2021.",
+            publish_transparency=True, publish_survey=questionnaire,
+        )  # fmt: skip
+        surveys.submit(questionnaire, {"overall": 9, "courtesy": 10}, answered_on=D(2022, 11, 21))
+    return meeting
+
+
+@time_machine.travel(NOW, tick=False)
+def test_dashboard_values_are_computed_or_entered_and_compared_with_targets(seed_004, structure_a):
+    rows = {r.indicator.code: r for r in dashboard.dashboard(structure_a, [2020, 2021, 2022], 2023)}
+    rate = rows["tx-reponse"]
+    assert [c.value for c in rate.cells] == [None, 100.0, pytest.approx(100 * 18 / 22)]
+    assert rate.cells[2].met is False and rate.target == 85 and rate.trend == "en recul"
+    delay = rows["delai"]  # 2022: 15 × 3 j, 4 × 6 j, 3 × 3 j → 78 / 22
+    assert delay.cells[2].value == pytest.approx(78 / 22) and delay.cells[2].met is True
+    social = rows["reseaux"]  # 2022: mean of the months entered
+    assert [c.value for c in social.cells] == [314183, 228964, 681201]
+    assert social.trend == "en progrès"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_dashboard_page_and_xlsx_export(seed_004, client_for, manager_a, structure_a):
+    client = client_for(manager_a)
+    url = reverse("improvement:dashboard", args=[structure_a.pk]) + "?annee=2023"
+    page = client.get(url).content.decode()
+    assert "E 3.1" in page and "cible non atteinte" in page and "non suivi" in page
+    workbook = load_workbook(io.BytesIO(client.get(url + "&format=xlsx").content))
+    sheet = workbook.active
+    header = [c.value for c in sheet[1]]
+    assert header[:7] == ["Rubrique", "Indicateur", "Engagement", "Unité", "Résultats 2020",
+                          "Résultats 2021", "Résultats 2022"]  # fmt: skip
+    lines = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert lines["Nombre de connexions par mois sur les réseaux sociaux"][6] == 681201
+
+
+@time_machine.travel(NOW, tick=False)
+def test_annual_review_in_the_shape_of_seed_004(seed_004, client_for, manager_a, structure_a,
+                                                tmp_path):  # fmt: skip
+    review = annual.annual_review(structure_a, 2022)
+    counts = {f.year: f for f in review.feedback}
+    assert (counts[2022].count("complaint"), counts[2022].count("suggestion"),
+            counts[2022].count("thanks")) == (19, 3, 1)  # fmt: skip
+    assert review.training_totals == [14, 54]
+    assert [q.speaker for q in review.questions] == ["M. Robin (APF)"]
+    assert [a.title for a in review.plan] == ["Revoir l'arborescence du serveur vocal"]
+    client = client_for(manager_a)
+    page = client.get(reverse("improvement:review", args=[structure_a.pk, 2022])).content.decode()
+    assert "Bilan qualité 2022" in page and "54 agents formés" in page
+    pdf = client.get(reverse("improvement:review_pdf", args=[structure_a.pk, 2022])).content
+    (tmp_path / "bilan.pdf").write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "bilan.pdf"), "-"],
+                          check=True, capture_output=True, text=True).stdout  # fmt: skip
+    for expected in ("Comité local des usagers", "Préfecture du Loiret", "Ordre du jour",
+                     "Démarche qualité", "Mesure de la satisfaction 2022", "Appels mystères",
+                     "Réclamations et suggestions", "Tableau de bord qualité", "E 3.1",
+                     "Formations", "54 agents formés", "Plan d'amélioration 2023",
+                     "Échéances", "Questions et réponses", "M. Robin (APF)",
+                     "réflexion sera menée"):  # fmt: skip
+        assert expected in text, expected
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_committee_decision_becomes_an_action(seed_004, client_for, manager_a, structure_a):
+    decision = seed_004.decisions.get()
+    client_for(manager_a).post(reverse("improvement:meeting", args=[structure_a.pk, seed_004.pk]),
+                               {"decision": decision.pk})  # fmt: skip
+    decision.refresh_from_db()
+    assert decision.action.origin == "committee" and decision.action.year == 2023
+    assert decision.action.title == "Étudier un accès prioritaire au standard"
+
+
+@time_machine.travel(NOW, tick=False)
+def test_self_assessment_is_prefilled_and_shows_progress(structure_a, manager_a, client_for):
+    levels = {f"e{i}": 1 for i in range(1, 9)}
+    annual.record_self_assessment(structure_a, levels, by=manager_a, done_on=D(2022, 1, 10))
+    client = client_for(manager_a)
+    url = reverse("improvement:self_assessment", args=[structure_a.pk])
+    page = client.get(url).content.decode()
+    assert 'value="1" checked' in page or 'value="1" selected' in page
+    data = {f"level_e{i}": "3" if i == 4 else "1" for i in range(1, 9)}
+    client.post(url, data)
+    _, lines = annual.self_assessment_progress(structure_a)
+    changes = {line.id: line.change for line in lines}
+    assert changes["e4"] == 2 and changes["e1"] == 0
+    with pytest.raises(ValueError):
+        annual.record_self_assessment(structure_a, {"e1": 9}, by=manager_a)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_upcoming_deadlines_follow_the_label_cycle(structure_a, manager_a):
+    Label.objects.create(structure=structure_a, kind="sp_silver", obtained_on=D(2021, 9, 1))
+    Action.objects.create(structure=structure_a, year=2023, axis="a", title="Signalétique",
+                          due_on=D(2023, 3, 31))  # fmt: skip
+    _feedback(structure_a, manager_a, D(2023, 1, 10))  # due 17 January: late
+    deadlines = annual.upcoming_deadlines(structure_a, D(2023, 1, 20))
+    assert [(d.on, d.kind) for d in deadlines] == [
+        (D(2023, 1, 17), "feedback"),
+        (D(2023, 3, 1), "follow_up"),
+        (D(2023, 3, 31), "action"),
+    ]  # follow-up at 18 months; renewal (1 Sept 2024) is beyond twelve months
+
+
+@time_machine.travel(NOW, tick=False)
+def test_transparency_page_shows_only_what_is_published(seed_004, client, structure_a):
+    url = reverse("public:transparency", args=[structure_a.identifier])
+    Action.objects.create(structure=structure_a, year=2022, axis="a", title="interne",
+                          status="done", done_on=D(2022, 10, 1), publish=True,
+                          public_summary="Vous avez dit : l'attente est longue. Nous avons "
+                                         "ouvert un second guichet.")  # fmt: skip
+    Action.objects.create(structure=structure_a, year=2022, axis="a", title="Secret",
+                          status="done", done_on=D(2022, 10, 1),
+                          public_summary="Non publié")  # fmt: skip
+    page = client.get(url).content.decode()
+    assert "Taux de réponse aux suggestions" in page  # public indicator
+    assert "Délai moyen de réponse" not in page  # not published
+    assert "ouvert un second guichet" in page and "Non publié" not in page
+    assert "Courtoisie des agents" in page
+    ImprovementProfile.objects.filter(structure=structure_a).update(publish_transparency=False)
+    assert client.get(url).status_code == 404
