@@ -87,3 +87,31 @@ def structure_a_questionnaire(structure):
     from barometre.improvement.models import Questionnaire
 
     return Questionnaire.objects.get(structure=structure)
+
+
+def test_root_cause_action_link_and_deadline_rules(client_for, manager_a, structure_a):
+    from barometre.improvement import register
+    from barometre.improvement.models import Action
+
+    manager = client_for(manager_a)
+    rules = reverse("improvement:deadline_rules", args=[structure_a.pk])
+    manager.post(rules, {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0",
+                         "form-0-channel": "email", "form-0-kind": "",
+                         "form-0-answer_working_days": "3"})  # fmt: skip
+    entry, _ = register.create_entry(structure_a, kind="complaint", channel="email",
+                                     received_on=__import__("datetime").date(2026, 4, 1),
+                                     subject="s", description="d")  # fmt: skip
+    assert entry.answer_due.isoformat() == "2026-04-07"  # 3 working days, Easter Monday off
+    action = Action.objects.create(structure=structure_a, year=2026, axis="Accueil",
+                                   title="Second guichet")  # fmt: skip
+    url = reverse("improvement:entry", args=[entry.pk])
+    manager.post(url, {"action": "edit", "fiche-version": entry.version, "fiche-service": "Titres",
+                       "fiche-root_cause": "attente", "fiche-action": action.pk})  # fmt: skip
+    entry.refresh_from_db()
+    assert (entry.service, entry.root_cause, entry.version) == ("Titres", "attente", 2)
+    assert list(action.feedback.all()) == [entry]
+    stale = {"action": "edit", "fiche-version": 1, "fiche-service": "Autre"}
+    response = manager.post(url, stale, follow=True)
+    assert "modifiée par quelqu" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.service == "Titres"

@@ -102,6 +102,7 @@ MATRIX = {
     "improvement:paper_entry": ({"pk": "QUESTIONNAIRE"}, expect(default=HIDDEN, **A_WRITERS)),
     "improvement:survey_import": ({"pk": "QUESTIONNAIRE"}, expect(default=HIDDEN, **A_MANAGERS)),
     "improvement:point_qr": ({"pk": "POINT", "fmt": "svg"}, expect(default=HIDDEN, **A_TEAM)),
+    "improvement:deadline_rules": ({"pk": "A"}, expect(default=HIDDEN, **A_MANAGERS)),
     "improvement:dashboard": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
     "improvement:indicator_create": ({"pk": "A"}, expect(default=HIDDEN, **A_MANAGERS)),
     "improvement:indicator": (

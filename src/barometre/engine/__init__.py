@@ -40,6 +40,7 @@ from barometre.engine.territory import (
     department_label,
     normalize_department,
 )
+from barometre.engine.themes import Theme, comment_themes
 
 __all__ = [
     "ALSACE_MOSELLE",
@@ -61,8 +62,10 @@ __all__ = [
     "PreparedAnswers",
     "RankingOptions",
     "SurveyTemplate",
+    "Theme",
     "add_days",
     "cohen_kappa",
+    "comment_themes",
     "compare_editions",
     "days_between",
     "department_label",

@@ -8,6 +8,7 @@ from barometre.improvement.models import (
     Action,
     CollectionPoint,
     CommitteeMember,
+    DeadlineRule,
     Decision,
     FeedbackChannel,
     FeedbackEntry,
@@ -324,3 +325,26 @@ class SelfAssessmentForm(DsfrForm):
             self.fields[f"comment_{engagement.id}"] = forms.CharField(
                 label="Constats et preuves", required=False, max_length=300
             )
+
+
+class EntryEditForm(DsfrModelForm):
+    """What the team changes on an entry besides its life cycle, with the version seen."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = FeedbackEntry
+        fields = ["service", "assigned_to", "root_cause", "action"]
+
+    def __init__(self, *args, staff=None, structure=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = staff
+        self.fields["action"].queryset = Action.objects.filter(structure=structure)
+        self.fields["root_cause"].help_text = "Par exemple : délai, information, accueil, locaux."
+
+
+DeadlineRuleFormSet = forms.modelformset_factory(
+    DeadlineRule, form=DsfrModelForm, fields=["channel", "kind", "acknowledge_days",
+                                              "answer_working_days"],
+    extra=1, can_delete=True,
+)  # fmt: skip

@@ -131,8 +131,9 @@ def transition(
 
 
 def edit(entry: FeedbackEntry, *, by, version: int, **fields) -> FeedbackEntry:
-    """Change service, person in charge, root cause or subject, with the version seen."""
-    allowed = {"service", "assigned_to", "root_cause", "subject"}
+    """Change service, person in charge, root cause, subject or the improvement action
+    linked, with the version seen."""
+    allowed = {"service", "assigned_to", "root_cause", "subject", "action"}
     if set(fields) - allowed:
         raise Refused(["champ non modifiable"])
     with transaction.atomic():

@@ -15,7 +15,13 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from barometre.campaigns.lifecycle import Refused
-from barometre.engine import Estimate, mask_personal_data, sp_survey_template, wilson
+from barometre.engine import (
+    Estimate,
+    comment_themes,
+    mask_personal_data,
+    sp_survey_template,
+    wilson,
+)
 from barometre.engine.tables import (
     Problem,
     TableError,
@@ -200,6 +206,18 @@ def yearly_table(questionnaire: Questionnaire, years: list[int]) -> list[dict]:
          "target": questionnaire.target}
         for item in questionnaire.items.all()
     ]  # fmt: skip
+
+
+THEMED_COMMENTS = 2000
+
+
+def themes(questionnaire: Questionnaire, start: dt.date, end: dt.date):
+    """Themes of the period's comments (the 2,000 latest), each with two examples."""
+    comments = list(questionnaire.responses.filter(answered_on__range=(start, end))
+                    .exclude(comment="").order_by("-answered_on", "-id")
+                    .values_list("comment", flat=True)[:THEMED_COMMENTS])  # fmt: skip
+    return [(theme, [comments[i] for i in theme.comments[:2]])
+            for theme in comment_themes(comments)]  # fmt: skip
 
 
 def search_comments(questionnaire: Questionnaire, text: str, limit: int = 100):

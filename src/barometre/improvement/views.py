@@ -30,7 +30,9 @@ from barometre.improvement.access import (
 )
 from barometre.improvement.forms import (
     ActionForm,
+    DeadlineRuleFormSet,
     DecisionFormSet,
+    EntryEditForm,
     EntryForm,
     ImportForm,
     IndicatorForm,
@@ -53,6 +55,7 @@ from barometre.improvement.models import (
     Action,
     CollectionPoint,
     CommitteeMember,
+    DeadlineRule,
     FeedbackEntry,
     FeedbackKind,
     ImprovementProfile,
@@ -172,8 +175,26 @@ def entry_create(request, pk: int):
 def entry_detail(request, pk: int):
     entry = get_entry(request.user, pk)
     writable = can_write(request.user, entry.structure_id)
+    edit_form = EntryEditForm(
+        request.POST if request.POST.get("action") == "edit" else None, instance=entry,
+        initial={"version": entry.version}, staff=_staff(entry.structure),
+        structure=entry.structure, prefix="fiche",
+    )  # fmt: skip
+    if request.method == "POST" and request.POST.get("action") == "edit":
+        if not writable:
+            return HttpResponse(status=403)
+        if edit_form.is_valid():
+            data = dict(edit_form.cleaned_data)
+            version = data.pop("version")
+            try:
+                register.edit(entry, by=request.user, version=version, **data)
+            except register.Conflict as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "Fiche mise à jour.")
+                return redirect("improvement:entry", pk=entry.pk)
     form = ActionForm(request.POST or None)
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("action") != "edit":
         if not writable:
             return HttpResponse(status=403)
         if form.is_valid():
@@ -197,6 +218,7 @@ def entry_detail(request, pk: int):
     return render(request, "improvement/entry_detail.html", {
         "entry": entry, "structure": entry.structure, "actions": actions, "form": form,
         "writable": writable, "events": events, "today": timezone.localdate(),
+        "edit_form": edit_form,
         # On a conflict the answer typed is shown again, not lost.
         "typed_answer": request.POST.get("answer", entry.answer),
         **_crumbs(entry.structure, entry.reference,
@@ -270,7 +292,7 @@ def questionnaire_results(request, pk: int):
         "start": start, "end": end, "results": surveys.results(questionnaire, start, end),
         "years": years, "table": surveys.yearly_table(questionnaire, years),
         "total": questionnaire.responses.filter(answered_on__range=(start, end)).count(),
-        "query": query,
+        "query": query, "themes": surveys.themes(questionnaire, start, end),
         "comments": surveys.search_comments(questionnaire, query) if query else
         questionnaire.responses.exclude(comment="").order_by("-answered_on", "-id")[:20],
         "can_write": can_write(request.user, questionnaire.structure_id),
@@ -626,3 +648,27 @@ def profile(request, pk: int):
                       intro="Ce que la page publique de transparence montre : les indicateurs "
                             "marqués « publiés », les résultats de l'enquête choisie et les "
                             "actions « Vous avez dit, nous avons fait ».")  # fmt: skip
+
+
+def deadline_rules(request, pk: int):
+    structure = get_structure(request.user, pk, MANAGE)
+    rules = DeadlineRuleFormSet(
+        request.POST or None, queryset=DeadlineRule.objects.filter(structure=structure)
+    )
+    if request.method == "POST" and rules.is_valid():
+        try:
+            with transaction.atomic():
+                for rule in rules.save(commit=False):
+                    rule.structure = structure
+                    rule.save()
+                for rule in rules.deleted_objects:
+                    rule.delete()
+        except IntegrityError:
+            messages.error(request, "Deux règles portent sur le même canal et la même nature.")
+        else:
+            messages.success(request, "Délais enregistrés : ils s'appliquent aux nouvelles fiches.")
+            return redirect("improvement:entries", pk=pk)
+    return render(request, "improvement/deadline_rules.html", {
+        "structure": structure, "rules": rules,
+        **_crumbs(structure, "Délais de traitement"),
+    })  # fmt: skip

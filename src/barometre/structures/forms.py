@@ -83,7 +83,7 @@ LabelFormSet = forms.inlineformset_factory(
     Structure,
     Label,
     form=DsfrModelForm,
-    fields=["kind", "obtained_on", "expires_on"],
+    fields=["kind", "obtained_on", "expires_on", "follow_up_on"],
     extra=1,
     can_delete=True,
     widgets={
