@@ -2,6 +2,7 @@ import re
 
 from django import forms
 from django.utils import timezone
+from dsfr.widgets import InlineRadioSelect
 
 from barometre.core.forms import DsfrForm, DsfrModelForm
 from barometre.improvement.models import (
@@ -86,17 +87,20 @@ class SurveyForm(DsfrForm):
 
     def __init__(self, *args, questionnaire: Questionnaire, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(str(v), label) for v, label in scale_values(questionnaire)]
+        values = scale_values(questionnaire)
+        choices = [(str(v), label) for v, label in values]
+        hint = (f"{values[0][0]} : pas du tout satisfait — {values[-1][0]} : très satisfait"
+                if values[0][1].isdigit() else "")  # fmt: skip
         self.items = list(questionnaire.items.all())
         for item in self.items:
             if item.condition:
                 self.fields[f"concerned_{item.code}"] = forms.ChoiceField(
-                    label=item.condition, required=False, widget=forms.RadioSelect,
+                    label=item.condition, required=False, widget=InlineRadioSelect,
                     choices=[("oui", "Oui"), ("non", "Non")],
                 )  # fmt: skip
             self.fields[f"item_{item.code}"] = forms.TypedChoiceField(
                 label=item.label + (" (si oui)" if item.condition else ""), choices=choices,
-                coerce=int, required=False, widget=forms.RadioSelect,
+                coerce=int, required=False, widget=InlineRadioSelect, help_text=hint,
             )  # fmt: skip
         if questionnaire.comment_label:
             self.fields["comment"] = forms.CharField(
