@@ -35,7 +35,7 @@ def test_a_citizen_answers_the_survey_without_logging_in(client, point):
 def test_the_honeypot_stores_nothing(client, point):
     response = client.post(reverse("public:point", args=[point.token]),
                            _survey_data(site_web="http://spam.example"))  # fmt: skip
-    assert response.status_code == 302
+    assert response.status_code == 200 and "Merci" in response.content.decode()  # looks fine
     assert SurveyResponse.objects.count() == 0
 
 
@@ -91,3 +91,26 @@ def test_an_inactive_or_unknown_link_is_404(client, point):
     point.active = False
     point.save()
     assert client.get(reverse("public:point", args=[point.token])).status_code == 404
+
+
+def test_a_single_use_link_accepts_one_answer(client, client_for, manager_a, questionnaire):
+    response = client_for(manager_a).post(
+        reverse("improvement:invitations", args=[questionnaire.pk]), {"count": "2"}
+    )
+    lines = response.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == "jeton;lien" and len(lines) == 3
+    link = lines[1].split(";")[1]
+    path = link.removeprefix("http://localhost:8000")
+    client.logout()
+    assert client.get(path).status_code == 200
+    response = client.post(path, _survey_data(key="invitation-1"))
+    assert response.status_code == 200 and "Merci" in response.content.decode()
+    assert SurveyResponse.objects.count() == 1
+    again = client.post(path, _survey_data(key="invitation-2"))
+    assert again.status_code == 410 and "déjà servi" in again.content.decode()
+    assert SurveyResponse.objects.count() == 1
+    refused = client_for(manager_a).post(
+        reverse("improvement:invitations", args=[questionnaire.pk]), {"count": "5000"},
+        follow=True,
+    )  # fmt: skip
+    assert "de 1 à 1 000 liens" in refused.content.decode()

@@ -131,6 +131,7 @@ MATRIX = {
     "public:point": ({"token": "TOKEN"}, {p: OK for p in ALL}),
     "public:feedback": ({"token": "TOKEN"}, {p: OK for p in ALL}),
     "public:thanks": ({"token": "TOKEN"}, {p: OK for p in ALL}),
+    "public:invitation": ({"token": "INVITATION"}, {p: OK for p in ALL}),
     "results:edition": (
         {"pk": "EDITION"},
         expect(default=DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
@@ -156,7 +157,7 @@ NOT_GET = {"logout", "structures:import_confirm", "oidc_authentication_init",
            "campaigns:internal_create", "campaigns:edition_double_coding",
            "campaigns:audit_import_preview", "results:compute", "results:publish",
            "results:export", "results:laureate", "results:request_reports",
-           "improvement:questionnaire_create"}  # fmt: skip
+           "improvement:questionnaire_create", "improvement:invitations"}  # fmt: skip
 
 
 def _names(resolver, prefix=""):
@@ -220,7 +221,9 @@ def test_access_matrix(name, persona, personas, structure_a, client_for):
     action = Action.objects.create(structure=structure_a, year=2025, axis="a", title="t")
     meeting = Meeting.objects.create(structure=structure_a, held_on=datetime.date(2025, 1, 9),
                                      agenda="Bilan")  # fmt: skip
-    ids = {"A": structure_a.pk, "INDICATOR": indicator.pk, "ACTION": action.pk,
+    (invitation,) = surveys.create_invitations(questionnaire, 1)
+    ids = {"INVITATION": invitation.token, "A": structure_a.pk, "INDICATOR": indicator.pk,
+           "ACTION": action.pk,
            "MEETING": meeting.pk, "SIRET": structure_a.identifier, "IMPORT": batch.pk,
            "TASK": task.pk, "EDITION": task.edition_id,
            "SCENARIO": scenario.pk, "ENTRY": entry.pk, "QUESTIONNAIRE": questionnaire.pk,

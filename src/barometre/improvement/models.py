@@ -543,3 +543,21 @@ class ImprovementProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Profil qualité de {self.structure}"
+
+
+class SurveyInvitation(models.Model):
+    """A single-use link to a questionnaire (sent after a visit, for instance): it
+    accepts one set of answers, then says it has been used."""
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE,
+                                      related_name="invitations")  # fmt: skip
+    token = models.CharField(max_length=32, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lien à usage unique"
+        ordering = ["questionnaire", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.token

@@ -14,6 +14,7 @@ from barometre.improvement.models import (
     CollectionPoint,
     FeedbackChannel,
     ImprovementProfile,
+    SurveyInvitation,
 )
 from barometre.improvement.public import HONEYPOT, allow, new_submission_key
 from barometre.improvement.tasks import send_acknowledgement
@@ -41,12 +42,18 @@ def point(request, token: str):
         if point.feedback_form:
             return redirect("public:feedback", token=token)
         raise Http404("Aucune enquête ouverte ici.")
+    return _survey(request, questionnaire, point=point)
+
+
+def _survey(request, questionnaire, *, point=None, invitation=None):
+    """The survey form, on a collection point's page or a single-use link."""
     form = SurveyForm(request.POST or None, questionnaire=questionnaire,
                       initial={"submission_key": new_submission_key()})  # fmt: skip
     status = 200
+    thanks = {"structure": questionnaire.structure, "point": point}
     if request.method == "POST":
         if request.POST.get(HONEYPOT):
-            return redirect("public:thanks", token=token)  # a robot: nothing stored
+            return render(request, "improvement/public_thanks.html", thanks)  # nothing stored
         if not allow(request):
             form.add_error(None, TOO_MANY)
             status = 429
@@ -54,14 +61,30 @@ def point(request, token: str):
             try:
                 surveys.submit(questionnaire, form.values(),
                                comment=form.cleaned_data.get("comment", ""), point=point,
-                               submission_key=form.cleaned_data["submission_key"])  # fmt: skip
+                               submission_key=form.cleaned_data["submission_key"],
+                               invitation=invitation)  # fmt: skip
             except Refused as exc:
                 form.add_error(None, str(exc))
             else:
-                return redirect("public:thanks", token=token)
+                if point is not None:
+                    return redirect("public:thanks", token=point.token)
+                return render(request, "improvement/public_thanks.html", thanks)
     return render(request, "improvement/public_survey.html", {
         "point": point, "questionnaire": questionnaire, "form": form,
+        "structure": questionnaire.structure,
     }, status=status)  # fmt: skip
+
+
+@login_not_required
+def invitation(request, token: str):
+    found = (SurveyInvitation.objects.select_related("questionnaire__structure")
+             .filter(token=token, questionnaire__active=True).first())  # fmt: skip
+    if found is None:
+        raise Http404("Ce lien n'est pas ou plus valable.")
+    if found.used_at is not None:
+        return render(request, "improvement/public_used.html",
+                      {"structure": found.questionnaire.structure}, status=410)  # fmt: skip
+    return _survey(request, found.questionnaire, invitation=found)
 
 
 @login_not_required
@@ -102,7 +125,8 @@ def feedback(request, token: str):
 def thanks(request, token: str):
     point = _point(token)
     return render(request, "improvement/public_thanks.html", {
-        "point": point, "reference": request.session.pop("feedback_reference", ""),
+        "point": point, "structure": point.structure,
+        "reference": request.session.pop("feedback_reference", ""),
         "due": request.session.pop("feedback_due", ""),
     })  # fmt: skip
 

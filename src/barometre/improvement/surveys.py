@@ -8,6 +8,7 @@ the préfecture of seed 004 computed its digital-desk satisfaction."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -34,6 +35,7 @@ from barometre.improvement.models import (
     CollectionPoint,
     ItemAnswer,
     Questionnaire,
+    SurveyInvitation,
     SurveyItem,
     SurveyResponse,
 )
@@ -80,7 +82,8 @@ def create_from_template(structure: Structure, *, title: str = "",
 def submit(questionnaire: Questionnaire, values: dict[str, int | None], *,
            comment: str = "", answered_on: dt.date | None = None,
            point: CollectionPoint | None = None, source: str = SurveyResponse.Source.WEB,
-           submission_key: str = "", by=None) -> tuple[SurveyResponse, bool]:  # fmt: skip
+           submission_key: str = "", by=None,
+           invitation: SurveyInvitation | None = None) -> tuple[SurveyResponse, bool]:  # fmt: skip
     """Store one user's answers (item code → value, None when not concerned), the
     comment with personal data masked. Returns (response, created): a submission already
     stored under the same key is not stored twice."""
@@ -109,6 +112,10 @@ def submit(questionnaire: Questionnaire, values: dict[str, int | None], *,
         raise Refused(problems)
     try:
         with transaction.atomic():
+            if invitation is not None and not SurveyInvitation.objects.filter(
+                pk=invitation.pk, used_at__isnull=True
+            ).update(used_at=timezone.now()):
+                raise Refused(["ce lien à usage unique a déjà servi"])
             response = SurveyResponse.objects.create(
                 questionnaire=questionnaire, point=point, answered_on=answered_on,
                 source=source, comment=mask_personal_data(comment.strip()),
@@ -292,3 +299,11 @@ def import_responses(questionnaire: Questionnaire, content: bytes, filename: str
             submit(questionnaire, values, comment=comment, answered_on=day,
                    source=SurveyResponse.Source.IMPORT, by=by)  # fmt: skip
     return len(planned), []
+
+
+def create_invitations(questionnaire: Questionnaire, count: int) -> list[SurveyInvitation]:
+    if not 1 <= count <= 1000:
+        raise Refused(["de 1 à 1 000 liens à la fois"])
+    invitations = [SurveyInvitation(questionnaire=questionnaire, token=secrets.token_urlsafe(12))
+                   for _ in range(count)]  # fmt: skip
+    return SurveyInvitation.objects.bulk_create(invitations)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("enquetes/<int:pk>/modifier/", views.questionnaire_edit, name="questionnaire_edit"),
     path("enquetes/<int:pk>/saisie/", views.paper_entry, name="paper_entry"),
     path("enquetes/<int:pk>/import/", views.survey_import, name="survey_import"),
+    path("enquetes/<int:pk>/liens-uniques/", views.invitations, name="invitations"),
     path("points/<int:pk>/qr.<str:fmt>", views.point_qr, name="point_qr"),
     path("<int:pk>/tableau-de-bord/", views.quality_dashboard, name="dashboard"),
     path("<int:pk>/indicateurs/nouveau/", views.indicator_edit, name="indicator_create"),

@@ -8,13 +8,14 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from barometre.accounts.models import User
 from barometre.campaigns.lifecycle import Refused
 from barometre.core.downloads import download
-from barometre.core.exporting import Column, write_xlsx
+from barometre.core.exporting import Column, write_csv, write_xlsx
 from barometre.core.pdf import render_pdf
 from barometre.engine import sp_engagements
 from barometre.improvement import annual, dashboard, posters, register, surveys
@@ -672,3 +673,19 @@ def deadline_rules(request, pk: int):
         "structure": structure, "rules": rules,
         **_crumbs(structure, "Délais de traitement"),
     })  # fmt: skip
+
+
+@require_POST
+def invitations(request, pk: int):
+    """Single-use links to the questionnaire, as a CSV file to merge into messages."""
+    questionnaire = get_questionnaire(request.user, pk, MANAGE)
+    try:
+        count = int(request.POST.get("count", "0"))
+        created = surveys.create_invitations(questionnaire, count)
+    except (ValueError, Refused) as exc:
+        messages.error(request, f"Impossible : {exc}.")
+        return redirect("improvement:questionnaire", pk=pk)
+    base = settings.BAROMETRE_SITE_URL.rstrip("/")
+    links = [(i.token, base + reverse("public:invitation", args=[i.token])) for i in created]
+    content = write_csv([Column("jeton", lambda r: r[0]), Column("lien", lambda r: r[1])], links)
+    return download(content, f"liens-uniques-{questionnaire.pk}.csv")
