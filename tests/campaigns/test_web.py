@@ -65,3 +65,29 @@ def test_the_operator_advances_an_edition_from_its_page(client_for, edition, ope
     refused = client.post(reverse("campaigns:edition_advance", args=[edition.pk]), follow=True)
     assert "Aucune structure inscrite." in refused.text
     assert "Brouillon → Inscriptions par olivia" in refused.text
+
+
+def test_concurrent_edits_of_an_audit_give_the_second_writer_a_conflict(phone_task, auditor):
+    """The same auditor on a phone and on a laptop: the second save is refused."""
+    from django.test import Client
+
+    from barometre.campaigns.models import Answer
+
+    url = reverse("campaigns:task", args=[phone_task.pk])
+    phone, laptop = Client(), Client()
+    phone.force_login(auditor)
+    laptop.force_login(auditor)
+    seen = phone_task.version
+    first = phone.post(url, {"version": seen, "phone.answered": "oui", "phone.rings": "3",
+                             "action": "save"})  # fmt: skip
+    assert first.status_code == 302
+    second = laptop.post(url, {"version": seen, "phone.answered": "non", "phone.rings": "9",
+                               "action": "save"})  # fmt: skip
+    assert second.status_code == 200
+    page = second.content.decode()
+    assert "modifiées par quelqu" in page
+    assert 'value="9"' in page  # the second writer's input is shown again, not lost
+    answers = dict(Answer.objects.filter(task=phone_task).values_list("criterion", "value"))
+    assert answers["phone.rings"] == "3" and answers["phone.answered"] == "oui"
+    phone_task.refresh_from_db()
+    assert phone_task.version == seen + 1

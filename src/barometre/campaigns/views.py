@@ -32,6 +32,7 @@ from barometre.campaigns.models import (
 )
 from barometre.campaigns.transfer import apply_audit_import, export_audits, plan_audit_import
 from barometre.core.downloads import download
+from barometre.core.errors import Conflict
 from barometre.core.forms import DsfrForm, DsfrModelForm
 from barometre.engine import InputRejected
 from barometre.engine.grid import DATA_DIR
@@ -93,6 +94,12 @@ class ReplyForm(DsfrForm):
     )
 
 
+def _input_errors(form) -> bool:
+    """Errors other than a missing answer (which a draft may leave)."""
+    return any(message != "Réponse obligatoire."
+               for errors in form.errors.values() for message in errors)  # fmt: skip
+
+
 def task_detail(request, pk: int):
     task = get_task_for_user(request.user, pk)
     grid = task.edition.grid.parsed()
@@ -104,23 +111,33 @@ def task_detail(request, pk: int):
     form = AuditForm(request.POST or None, grid=grid, channel=task.channel, initial=initial)
     if request.method == "POST":
         action = request.POST.get("action", "save")
-        if form.is_valid() or action == "save":
+        valid = form.is_valid()
+        if valid or action == "save":
             try:
-                if form.is_valid():
-                    workflow.save_answers(task, form.answers(), by=request.user)
+                # A draft keeps every valid answer, even when others are still missing.
+                seen = request.POST.get("version", "")
+                version = int(seen) if seen.isdigit() else None
+                workflow.save_answers(task, form.answers(), by=request.user, version=version)
                 if action == "submit":
-                    if not form.is_valid():
-                        raise Refused(["complétez les réponses obligatoires avant de soumettre"])
                     found = workflow.submit(task, by=request.user)
                     note = f" Points à vérifier : {', '.join(found)}." if found else ""
                     messages.success(request, "Audit soumis pour validation." + note)
                     return redirect(
                         "campaigns:my_tasks" if request.user.is_auditor else "campaigns:validation"
                     )
-                messages.success(request, "Réponses enregistrées.")
-                return redirect("campaigns:task", pk=task.pk)
+                if valid or not _input_errors(form):
+                    messages.success(request, "Réponses enregistrées.")
+                    return redirect("campaigns:task", pk=task.pk)
+                messages.warning(request, "Les réponses valides sont enregistrées ; corrigez les "
+                                          "champs signalés.")  # fmt: skip
             except Refused as exc:
                 messages.error(request, f"Impossible : {exc}.")
+            except Conflict as exc:
+                messages.error(request, str(exc))
+                task.refresh_from_db()
+        else:
+            messages.error(request, "Impossible : complétez les réponses obligatoires avant de "
+                                    "soumettre.")  # fmt: skip
     context = {
         "task": task,
         "form": form,

@@ -6,10 +6,12 @@ Every change after submission is recorded as a TaskEvent (who, when, before, aft
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import Answer, AuditTask, Edition, Evidence, TaskEvent
+from barometre.core.errors import Conflict
 from barometre.core.uploads import UploadRefused, check_upload
 
 T = AuditTask.Status
@@ -65,9 +67,18 @@ def record_reply(task: AuditTask, *, replied_at: dt.datetime, text: str, by) -> 
     Answer.objects.update_or_create(task=task, criterion="_reply_text", defaults={"value": text})
 
 
-def save_answers(task: AuditTask, answers: dict[str, str], *, by) -> None:
+def save_answers(task: AuditTask, answers: dict[str, str], *, by,
+                 version: int | None = None) -> None:  # fmt: skip
+    """Replace the answers. With ``version`` (the one the writer read), a concurrent
+    change since then raises ``Conflict`` and nothing is written."""
     _check_editable(task, by)
     with transaction.atomic():
+        if version is not None:
+            if not AuditTask.objects.filter(pk=task.pk, version=version).update(
+                version=F("version") + 1
+            ):
+                raise Conflict()
+            task.version = version + 1
         before = dict(
             task.answers.exclude(criterion__startswith="_").values_list("criterion", "value")
         )

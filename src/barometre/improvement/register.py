@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 
 from barometre.accounts.models import Membership, Role
 from barometre.campaigns.lifecycle import Refused
+from barometre.core.errors import Conflict
 from barometre.engine import DayUnit, add_days
 from barometre.improvement.deadlines import deadline_for, due_dates, working_days_taken
 from barometre.improvement.models import FeedbackEntry, FeedbackEvent, FeedbackKind
@@ -29,8 +30,7 @@ S = FeedbackEntry.Status
 SOON_WORKING_DAYS = 2
 
 
-class Conflict(Exception):
-    """Someone else changed the entry since the user opened it."""
+Conflict = Conflict  # re-exported: callers catch ``register.Conflict``
 
 
 def _reference(structure: Structure, year: int) -> str:
