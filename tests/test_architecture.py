@@ -7,6 +7,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "barometre"
 # Left depends on right: an app may import itself and the apps after it in this list.
 ORDER = [
     "demo",
+    "api",
     "web",
     "improvement",
     "results",

@@ -30,5 +30,6 @@ urlpatterns = [
     path("resultats/", include("barometre.results.urls")),
     path("amelioration/", include("barometre.improvement.urls")),
     path("u/", include("barometre.improvement.public_urls")),
+    path("api/", include("barometre.api.urls")),
     path("admin/", admin.site.urls),
 ]

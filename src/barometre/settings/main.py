@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "barometre.campaigns",
     "barometre.results",
     "barometre.improvement",
+    "barometre.api",
+    "ninja",  # serves Swagger UI from its static files (no CDN)
     "barometre.web",
     "barometre.demo",
 ]
@@ -118,6 +120,8 @@ LOGOUT_REDIRECT_URL = "login"
 # holds across server processes).
 # Public survey and feedback forms: submissions accepted per address in 10 minutes. A
 # kiosk at a counter shares one address among many users: keep it generous.
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 100
 BAROMETRE_PUBLIC_RATE_LIMIT = env_int("BAROMETRE_PUBLIC_RATE_LIMIT", 60)
 AXES_FAILURE_LIMIT = env_int("BAROMETRE_LOGIN_MAX_FAILURES", 5)
 AXES_COOLOFF_TIME = env_int("BAROMETRE_LOGIN_LOCKOUT_MINUTES", 15) / 60

@@ -1,0 +1,592 @@
+"""The REST API, version 1 (django-ninja, OpenAPI 3.1 at /api/v1/openapi.json and a
+documentation page at /api/v1/docs).
+
+Authentication: a personal token (``Authorization: Bearer brm_…``, read or write scope)
+or the web session (with its CSRF token). Every operation applies the same access rules
+as the web pages: objects outside the caller's scope answer 404. Errors share one format:
+``{"code": "…", "message": "… en français", "details": [{"field": "…", "message": "…"}]}``."""
+
+import datetime as dt
+from typing import Annotated, Literal
+
+import polars as pl
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+from django.utils import timezone
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.security import HttpBearer, SessionAuth
+
+from barometre.accounts.access import require_registry_access, visible_structures
+from barometre.api.models import ApiToken
+from barometre.campaigns import workflow
+from barometre.campaigns.access import get_task_for_user, runnable_editions
+from barometre.campaigns.lifecycle import Refused
+from barometre.campaigns.models import AuditTask, Edition
+from barometre.core.errors import Conflict
+from barometre.engine import prepare_answers
+from barometre.improvement import dashboard, register, surveys
+from barometre.improvement.access import WRITE as TEAM_WRITE
+from barometre.improvement.access import get_structure as get_improvement_structure
+from barometre.improvement.models import (
+    CollectionPoint,
+    FeedbackChannel,
+    FeedbackEntry,
+    FeedbackKind,
+)
+from barometre.improvement.public import allow
+from barometre.results.access import get_structure_result
+from barometre.results.models import ResultSet
+from barometre.structures.models import StructureKind
+
+
+class TokenAuth(HttpBearer):
+    openapi_description = "Jeton personnel : Authorization: Bearer brm_…"
+
+    def authenticate(self, request, token):
+        found = ApiToken.from_key(token)
+        if found is None:
+            return None
+        request.user = found.user
+        return found
+
+
+class Session(SessionAuth):
+    openapi_description = "Session du site (avec le jeton CSRF pour les écritures)"
+
+
+DESCRIPTION = """API de Baromètre, version 1.
+
+**Authentification** : jeton personnel (`Authorization: Bearer brm_…`, créé depuis la page
+« Jetons d'API », en lecture ou en lecture-écriture) ou session du site (avec le jeton CSRF
+pour les écritures). Chaque opération applique les mêmes droits que les pages : un objet
+hors de votre périmètre répond 404.
+
+**Erreurs** : toujours `{"code": "…", "message": "…", "details": [{"field": "…",
+"message": "…"}]}` ; codes `unauthenticated` (401), `forbidden` (403), `not_found` (404),
+`conflict` et `refused` (409), `validation_error` (422), `rate_limited` (429).
+
+**Pagination** : `limit` (1 à 100) et `offset` ; la réponse donne `items` et `count`."""
+
+api = NinjaAPI(
+    title="Baromètre — API", version="1", urls_namespace="api",
+    description=DESCRIPTION, auth=[TokenAuth(), Session()],
+)  # fmt: skip
+
+
+# ---------------------------------------------------------------- errors
+
+
+class ErrorDetail(Schema):
+    field: str
+    message: str
+
+
+class Error(Schema):
+    code: str
+    message: str
+    details: list[ErrorDetail] = []
+
+
+def _error(request, status: int, code: str, message: str, details=()):
+    return api.create_response(
+        request, {"code": code, "message": message, "details": list(details)}, status=status
+    )
+
+
+FRENCH = {
+    "missing": "champ obligatoire",
+    "greater_than_equal": "doit être supérieur ou égal à {ge}",
+    "less_than_equal": "doit être inférieur ou égal à {le}",
+    "greater_than": "doit être supérieur à {gt}",
+    "less_than": "doit être inférieur à {lt}",
+    "string_too_long": "{max_length} caractères au plus",
+    "string_too_short": "{min_length} caractère(s) au moins",
+    "int_parsing": "nombre entier attendu",
+    "int_type": "nombre entier attendu",
+    "float_parsing": "nombre attendu",
+    "bool_parsing": "true ou false attendu",
+    "date_from_datetime_parsing": "date attendue (AAAA-MM-JJ)",
+    "date_parsing": "date attendue (AAAA-MM-JJ)",
+    "datetime_parsing": "date et heure attendues (ISO 8601)",
+    "enum": "valeur attendue parmi : {expected}",
+    "literal_error": "valeur attendue parmi : {expected}",
+    "dict_type": "objet JSON attendu",
+    "string_type": "texte attendu",
+    "json_invalid": "JSON invalide",
+}
+
+
+def french(error: dict) -> str:
+    template = FRENCH.get(error.get("type", ""))
+    if template is None:
+        return error.get("msg", "valeur invalide")
+    try:
+        return template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return template
+
+
+@api.exception_handler(ValidationError)
+def _validation(request, exc: ValidationError):
+    details = [{"field": ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query",
+                                                                                 "path")),
+                "message": french(e)} for e in exc.errors]  # fmt: skip
+    return _error(request, 422, "validation_error", "Données invalides.", details)
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return _error(request, 401, "unauthenticated",
+                  "Authentification requise : jeton d'API ou session.")  # fmt: skip
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, "not_found", str(exc) or "Introuvable.")
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, exc):
+    return _error(request, 403, "forbidden", str(exc) or "Accès refusé.")
+
+
+@api.exception_handler(Refused)
+def _refused(request, exc):
+    return _error(request, 409, "refused", str(exc))
+
+
+@api.exception_handler(Conflict)
+def _conflict(request, exc):
+    return _error(request, 409, "conflict", str(exc))
+
+
+@api.exception_handler(HttpError)
+def _http(request, exc: HttpError):
+    return _error(request, exc.status_code, "error", str(exc))
+
+
+def invalid(message: str, details: list[tuple[str, str]]) -> Status:
+    """A 422 in the API's error format, for checks made in the operation itself."""
+    return Status(422, {"code": "validation_error", "message": message,
+                        "details": [{"field": f, "message": m} for f, m in details]})  # fmt: skip
+
+
+def require_write(request) -> None:
+    if isinstance(request.auth, ApiToken) and not request.auth.can_write:
+        raise PermissionDenied("Ce jeton n'a que le droit de lecture.")
+
+
+ERRORS = {401: Error, 403: Error, 404: Error}
+
+# ---------------------------------------------------------------- structures
+
+
+class StructureOut(Schema):
+    id: int
+    identifier: str
+    name: str
+    kind: StructureKind
+    department: str
+    city: str
+    population: int | None
+
+
+class StructureFilter(Schema):
+    q: Annotated[str, Field(max_length=100)] = ""
+    kind: StructureKind | None = None
+    department: Annotated[str, Field(max_length=3)] = ""
+
+
+structures_router = Router(tags=["Structures"])
+
+
+@structures_router.get("", response={200: list[StructureOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def list_structures(request, filters: Query[StructureFilter]):
+    require_registry_access(request.user)
+    items = visible_structures(request.user).search(filters.q).order_by("name", "pk")
+    if filters.kind:
+        items = items.filter(kind=filters.kind)
+    if filters.department:
+        items = items.filter(department=filters.department)
+    return items
+
+
+@structures_router.get("/{int:structure_id}", response={200: StructureOut, **ERRORS})
+def get_structure(request, structure_id: int):
+    require_registry_access(request.user)
+    found = visible_structures(request.user).filter(pk=structure_id).first()
+    if found is None:
+        raise Http404("Structure introuvable.")
+    return found
+
+
+# ---------------------------------------------------------------- editions
+
+
+class EditionOut(Schema):
+    id: int
+    year: int
+    name: str
+    status: Edition.Status
+    grid: str
+    enrolment_opens: dt.date
+    enrolment_closes: dt.date
+    fieldwork_starts: dt.date
+    fieldwork_ends: dt.date
+    internal: bool
+
+    @staticmethod
+    def resolve_grid(obj) -> str:
+        return str(obj.grid)
+
+
+class EnrolmentOut(Schema):
+    structure_id: int
+    structure: str
+    status: str
+    category: str
+    channels: list[str]
+    publish_results: bool
+
+    @staticmethod
+    def resolve_structure(obj) -> str:
+        return obj.structure.name
+
+
+editions_router = Router(tags=["Éditions"])
+
+
+@editions_router.get("", response={200: list[EditionOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def list_editions(request, year: Annotated[int | None, Field(ge=2000, le=2100)] = None):
+    editions = runnable_editions(request.user).select_related("grid").order_by("-year", "pk")
+    return editions.filter(year=year) if year else editions
+
+
+def _edition(request, edition_id: int) -> Edition:
+    found = runnable_editions(request.user).select_related("grid").filter(pk=edition_id).first()
+    if found is None:
+        raise Http404("Édition introuvable.")
+    return found
+
+
+@editions_router.get("/{int:edition_id}", response={200: EditionOut, **ERRORS})
+def get_edition(request, edition_id: int):
+    return _edition(request, edition_id)
+
+
+@editions_router.get("/{int:edition_id}/enrolments", response={200: list[EnrolmentOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def list_enrolments(request, edition_id: int):
+    return _edition(request, edition_id).enrolments.select_related("structure").order_by("pk")
+
+
+# ---------------------------------------------------------------- audits
+
+
+class AuditOut(Schema):
+    id: int
+    edition_id: int
+    structure_id: int
+    structure: str
+    channel: str
+    sequence: int
+    scheduled_at: dt.datetime
+    status: AuditTask.Status
+    sent_at: dt.datetime | None
+    replied_at: dt.datetime | None
+    version: int
+
+    @staticmethod
+    def resolve_structure(obj) -> str:
+        return obj.structure.name
+
+
+class AuditDetail(AuditOut):
+    answers: dict[str, str]
+
+    @staticmethod
+    def resolve_answers(obj) -> dict[str, str]:
+        return dict(obj.answers.values_list("criterion", "value"))
+
+
+class AnswersIn(Schema):
+    version: Annotated[int, Field(ge=1, description="La version lue : un écart donne 409.")]
+    answers: dict[Annotated[str, Field(max_length=80)], Annotated[str, Field(max_length=5000)]]
+    submit: bool = False
+
+
+class Submitted(AuditDetail):
+    anomalies: list[str] = []
+
+
+audits_router = Router(tags=["Audits"])
+
+
+@audits_router.get("", response={200: list[AuditOut], **ERRORS})
+@paginate(LimitOffsetPagination)
+def list_audits(request, status: AuditTask.Status | None = None,
+                edition_id: Annotated[int | None, Field(ge=1)] = None):  # fmt: skip
+    """The caller's audits (operators: all of them)."""
+    tasks = AuditTask.objects.select_related("structure").order_by("scheduled_at", "pk")
+    if not request.user.is_operator:
+        managed = request.user.structure_ids("manager")
+        if not request.user.is_auditor and not managed:
+            raise PermissionDenied("Réservé aux enquêteurs, aux opérateurs et aux responsables.")
+        tasks = tasks.filter(Q(auditor=request.user) | Q(edition__owner_id__in=managed))
+    if status:
+        tasks = tasks.filter(status=status)
+    if edition_id:
+        tasks = tasks.filter(edition_id=edition_id)
+    return tasks
+
+
+@audits_router.get("/{int:audit_id}", response={200: AuditDetail, **ERRORS})
+def get_audit(request, audit_id: int):
+    return get_task_for_user(request.user, audit_id)
+
+
+@audits_router.put("/{int:audit_id}/answers",
+                   response={200: Submitted, 409: Error, 422: Error, **ERRORS})  # fmt: skip
+def put_answers(request, audit_id: int, payload: AnswersIn):
+    """Replace an audit's answers (values as in the long format of docs/formats.md:
+    ``oui``, ``non``, ``sans objet``, numbers, level codes), and submit it if asked."""
+    require_write(request)
+    task = get_task_for_user(request.user, audit_id)
+    grid = task.edition.grid.parsed()
+    channel_criteria = {c.id for c in grid.criteria if c.channel == task.channel}
+    details = [{"field": f"answers.{k}", "message": "critère inconnu pour ce canal"}
+               for k in payload.answers if k not in channel_criteria]  # fmt: skip
+    if payload.answers and not details:
+        n = len(payload.answers)
+        frame = pl.DataFrame({
+            "structure": [task.structure.identifier] * n,
+            "department": [task.structure.department] * n,
+            "channel": [task.channel] * n, "audit": ["API"] * n,
+            "criterion": list(payload.answers), "value": list(payload.answers.values()),
+        })  # fmt: skip
+        names = list(payload.answers)
+        details = [
+            {"field": f"answers.{names[p.row - 2]}" if p.row else "answers", "message": p.message}
+            for p in prepare_answers(grid, frame).problems
+        ]
+    if details:
+        return invalid("Réponses invalides.", [(d["field"], d["message"]) for d in details])
+    workflow.save_answers(task, payload.answers, by=request.user, version=payload.version)
+    found = workflow.submit(task, by=request.user) if payload.submit else []
+    task.refresh_from_db()
+    task.anomalies = found
+    return Status(200, task)
+
+
+# ---------------------------------------------------------------- results
+
+
+class KeyFigure(Schema):
+    id: str
+    label: str
+    unit: str
+    value: float | None
+    low: float | None
+    high: float | None
+    numerator: float | None
+    denominator: int | None
+
+
+class PublishedResults(Schema):
+    edition_id: int
+    edition: str
+    version: int
+    published_at: dt.datetime
+    participants: int
+    key_figures: list[KeyFigure]
+    categories: list[dict]
+
+
+class StructureResultOut(Schema):
+    edition_id: int
+    structure_id: int
+    version: int
+    published: bool
+    score: float
+    score_low: float
+    score_high: float
+    audits: int
+    category: str
+    rank: int | None
+    rank_low: int | None
+    rank_high: int | None
+    channels: dict[str, float | None]
+    stages: dict[str, float | None]
+    determinants: dict[str, float | None]
+
+
+results_router = Router(tags=["Résultats"])
+
+
+@results_router.get("/editions/{int:edition_id}", response={200: PublishedResults, **ERRORS})
+def published_results(request, edition_id: int):
+    """National aggregates of a published edition (no structure named)."""
+    found = (ResultSet.objects.filter(edition_id=edition_id, edition__owner__isnull=True,
+                                      published_at__isnull=False, status="ready")
+             .select_related("edition").order_by("-version").first())  # fmt: skip
+    if found is None:
+        raise Http404("Aucun résultat publié pour cette édition.")
+    return {"edition_id": edition_id, "edition": found.edition.name, "version": found.version,
+            "published_at": found.published_at, "participants": found.structures.count(),
+            "key_figures": found.key_figures, "categories": found.categories}  # fmt: skip
+
+
+@results_router.get("/editions/{int:edition_id}/structures/{int:structure_id}",
+                    response={200: StructureResultOut, **ERRORS})  # fmt: skip
+def structure_result(request, edition_id: int, structure_id: int):
+    result = get_structure_result(request.user, edition_id, structure_id)
+    details = result.details
+    return {"edition_id": edition_id, "structure_id": structure_id,
+            "version": result.result_set.version,
+            "published": result.result_set.published_at is not None,
+            "score": result.score, "score_low": result.score_low,
+            "score_high": result.score_high, "audits": result.audits,
+            "category": result.category, "rank": result.rank, "rank_low": result.rank_low,
+            "rank_high": result.rank_high, "channels": details.get("channels", {}),
+            "stages": details.get("stages", {}),
+            "determinants": details.get("determinants", {})}  # fmt: skip
+
+
+# ---------------------------------------------------------------- continuous improvement
+
+
+class FeedbackOut(Schema):
+    id: int
+    reference: str
+    kind: FeedbackKind
+    channel: FeedbackChannel
+    received_on: dt.date
+    subject: str
+    status: FeedbackEntry.Status
+    acknowledge_due: dt.date | None
+    answer_due: dt.date | None
+    acknowledged_on: dt.date | None
+    answered_on: dt.date | None
+    service: str
+    version: int
+
+
+class FeedbackIn(Schema):
+    kind: FeedbackKind
+    channel: FeedbackChannel
+    received_on: dt.date
+    subject: Annotated[str, Field(min_length=1, max_length=200)]
+    description: Annotated[str, Field(min_length=1, max_length=5000)]
+    service: Annotated[str, Field(max_length=120)] = ""
+
+
+class IndicatorOut(Schema):
+    id: int
+    code: str
+    label: str
+    engagement: str
+    unit: str
+    direction: Literal["ge", "le"]
+    source: str
+    values: dict[int, float | None]
+    targets: dict[int, float]
+
+
+improvement_router = Router(tags=["Amélioration continue"])
+
+
+@improvement_router.get("/structures/{int:structure_id}/feedback",
+                        response={200: list[FeedbackOut], **ERRORS})  # fmt: skip
+@paginate(LimitOffsetPagination)
+def list_feedback(request, structure_id: int, status: FeedbackEntry.Status | None = None):
+    structure = get_improvement_structure(request.user, structure_id)
+    entries = FeedbackEntry.objects.filter(structure=structure).order_by("-received_on", "-pk")
+    return entries.filter(status=status) if status else entries
+
+
+@improvement_router.post("/structures/{int:structure_id}/feedback",
+                         response={201: FeedbackOut, 409: Error, 422: Error, **ERRORS})  # fmt: skip
+def create_feedback(request, structure_id: int, payload: FeedbackIn):
+    require_write(request)
+    structure = get_improvement_structure(request.user, structure_id, TEAM_WRITE)
+    if payload.received_on > timezone.localdate():
+        return invalid("Données invalides.", [("received_on", "la date de réception ne peut "
+                                               "pas être dans le futur")])  # fmt: skip
+    entry, _ = register.create_entry(structure, by=request.user, **payload.dict())
+    return Status(201, entry)
+
+
+@improvement_router.get("/structures/{int:structure_id}/indicators",
+                        response={200: list[IndicatorOut], **ERRORS})  # fmt: skip
+def list_indicators(request, structure_id: int,
+                    year: Annotated[int | None, Field(ge=2000, le=2100)] = None):  # fmt: skip
+    structure = get_improvement_structure(request.user, structure_id)
+    year = year or timezone.localdate().year
+    years = [year - 2, year - 1, year]
+    rows = dashboard.dashboard(structure, years, year)
+    return [{"id": r.indicator.pk, "code": r.indicator.code, "label": r.indicator.label,
+             "engagement": r.indicator.engagement, "unit": r.indicator.unit,
+             "direction": r.indicator.direction, "source": r.indicator.source,
+             "values": {y: c.value for y, c in zip(years, r.cells, strict=True)},
+             "targets": {t.year: t.value for t in r.indicator.targets.all()}}
+            for r in rows]  # fmt: skip
+
+
+# ---------------------------------------------------------------- public survey answers
+
+
+class SurveyAnswersIn(Schema):
+    submission_key: Annotated[
+        str,
+        Field(
+            min_length=8,
+            max_length=64,
+            description="Clé unique par envoi : un renvoi avec la même clé n'enregistre rien.",
+        ),
+    ]
+    answers: dict[Annotated[str, Field(max_length=40)],
+                  Annotated[int, Field(ge=1, le=10)] | None]  # fmt: skip
+    comment: Annotated[str, Field(max_length=2000)] = ""
+
+
+class Stored(Schema):
+    stored: bool
+    duplicate: bool
+
+
+public_router = Router(tags=["Public"], auth=None)
+
+
+@public_router.post("/points/{token}/answers",
+                    response={201: Stored, 200: Stored, 404: Error, 409: Error, 422: Error,
+                              429: Error})  # fmt: skip
+def submit_survey(request, token: Annotated[str, Field(max_length=16)], payload: SurveyAnswersIn):
+    """A citizen's answers to the survey of a collection point (no authentication; the
+    same limits as the public page)."""
+    point = (CollectionPoint.objects.select_related("questionnaire")
+             .filter(token=token, active=True, questionnaire__active=True).first())  # fmt: skip
+    if point is None:
+        raise Http404("Aucune enquête ouverte à cette adresse.")
+    if not allow(request):
+        return Status(429, {"code": "rate_limited", "details": [],
+                            "message": "Trop d'envois depuis cette adresse : réessayez dans "
+                                       "quelques minutes."})  # fmt: skip
+    try:
+        _, created = surveys.submit(point.questionnaire, payload.answers, comment=payload.comment,
+                                    point=point, submission_key=payload.submission_key)  # fmt: skip
+    except Refused as exc:
+        return invalid("Réponses invalides.", [("answers", m) for m in exc.reasons])
+    return Status(201 if created else 200, {"stored": True, "duplicate": not created})
+
+
+api.add_router("/structures", structures_router)
+api.add_router("/editions", editions_router)
+api.add_router("/audits", audits_router)
+api.add_router("/results", results_router)
+api.add_router("/improvement", improvement_router)
+api.add_router("/public", public_router)
