@@ -127,3 +127,36 @@ def test_the_reminder_sweep_mails_the_people_in_charge_once_a_day(structure_a, m
         assert "en retard" in bodies["antoine@example.fr"]
         assert unassigned.reference in bodies["magali@example.fr"]  # no one assigned: managers
     assert assigned.pk != unassigned.pk
+
+
+def test_old_entries_and_comments_are_anonymised_after_the_retention_period(
+    structure_a, manager_a, questionnaire, settings
+):
+    from django.core.management import call_command
+
+    from barometre.improvement import surveys
+    from barometre.improvement.models import SurveyResponse
+
+    settings.BAROMETRE_RETENTION_DAYS = 365
+    with time_machine.travel(dt.datetime(2024, 3, 1, 9, tzinfo=dt.UTC), tick=False):
+        old = _entry(structure_a, received=D(2024, 2, 1), contact_name="Jean Dupont",
+                     contact_email="jean@example.fr")  # fmt: skip
+        register.transition(old, "answer", by=manager_a, version=1, answer="Cher M. Dupont…")
+        surveys.submit(
+            questionnaire, {"overall": 8}, comment="Très long", answered_on=D(2024, 2, 2)
+        )
+    with time_machine.travel(dt.datetime(2025, 6, 1, 9, tzinfo=dt.UTC), tick=False):
+        recent = _entry(structure_a, received=D(2025, 5, 2), contact_email="marie@example.fr")
+        surveys.submit(questionnaire, {"overall": 9}, comment="Parfait", answered_on=D(2025, 5, 3))
+        call_command("anonymise_old_data", "--dry-run")
+        old.refresh_from_db()
+        assert old.contact_email == "jean@example.fr"  # a dry run changes nothing
+        call_command("anonymise_old_data")
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert (old.contact_name, old.contact_email, old.description, old.answer) == (
+        "", "", "[contenu anonymisé]", "[contenu anonymisé]")  # fmt: skip
+    assert old.anonymised_on == D(2025, 6, 1) and old.answered_on == D(2024, 3, 1)
+    assert old.status == "answered"  # figures still count it
+    assert recent.contact_email == "marie@example.fr"
+    assert sorted(SurveyResponse.objects.values_list("comment", flat=True)) == ["", "Parfait"]

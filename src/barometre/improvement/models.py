@@ -89,6 +89,7 @@ class FeedbackEntry(models.Model):
     )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
     reminded_on = models.DateField(null=True, blank=True)
+    anonymised_on = models.DateField("anonymisée le", null=True, blank=True)
     action = models.ForeignKey(
         "Action",
         on_delete=models.SET_NULL,

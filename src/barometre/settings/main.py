@@ -122,6 +122,9 @@ LOGOUT_REDIRECT_URL = "login"
 # kiosk at a counter shares one address among many users: keep it generous.
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 100
+# RGPD: users' messages and survey comments are anonymised after this many days
+# (command anonymise_old_data, to run daily); figures and deadlines are kept.
+BAROMETRE_RETENTION_DAYS = env_int("BAROMETRE_RETENTION_DAYS", 3 * 365)
 BAROMETRE_PUBLIC_RATE_LIMIT = env_int("BAROMETRE_PUBLIC_RATE_LIMIT", 60)
 AXES_FAILURE_LIMIT = env_int("BAROMETRE_LOGIN_MAX_FAILURES", 5)
 AXES_COOLOFF_TIME = env_int("BAROMETRE_LOGIN_LOCKOUT_MINUTES", 15) / 60

@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from barometre.improvement.retention import anonymise, cutoff
+
+
+class Command(BaseCommand):
+    help = (
+        "Anonymise les réclamations et suggestions et efface les commentaires d'enquête plus "
+        "anciens que BAROMETRE_RETENTION_DAYS (RGPD). À lancer chaque jour."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true",
+                            help="Compter seulement, sans rien modifier.")  # fmt: skip
+
+    def handle(self, *args, dry_run=False, **options):
+        counts = anonymise(dry_run=dry_run)
+        verb = "seraient anonymisées" if dry_run else "anonymisées"
+        self.stdout.write(
+            f"Avant le {cutoff():%d/%m/%Y} ({settings.BAROMETRE_RETENTION_DAYS} jours) : "
+            f"{counts['feedback']} fiche(s) {verb}, {counts['comments']} commentaire(s) "
+            f"{'seraient effacés' if dry_run else 'effacés'}."
+        )
