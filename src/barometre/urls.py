@@ -13,6 +13,7 @@ admin.site.site_title = settings.OPERATOR["name"]
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("sante/", web_views.health, name="health"),
+    path("journal/", web_views.journal, name="journal"),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -36,6 +36,7 @@ MATRIX = {
     "home": ({}, expect(default=OK)),
     "api_tokens": ({}, expect(default=OK)),  # each user's own tokens
     "health": ({}, {p: OK for p in ALL}),
+    "journal": ({}, expect(default=DENIED, operator=OK)),
     "login": ({}, {p: OK for p in ALL}),
     "structures:list": ({}, expect(default=DENIED, **REGISTRY_READERS)),
     "structures:export": ({}, expect(default=DENIED, **REGISTRY_READERS)),

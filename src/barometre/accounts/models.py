@@ -85,3 +85,32 @@ class Membership(models.Model):
             )
         if self.role == Role.OPERATOR and self.structure_id:
             raise ValidationError({"structure": "Un opérateur n'est rattaché à aucune structure."})
+
+
+class SensitiveAction(models.Model):
+    """The journal of sensitive actions: role changes, publications, exports of personal
+    data, API tokens, anonymisation. Written by ``accounts.journal.record``, never edited."""
+
+    class Kind(models.TextChoices):
+        ROLE_GRANTED = "role_granted", "Rôle attribué"
+        ROLE_REVOKED = "role_revoked", "Rôle retiré"
+        RESULTS_PUBLISHED = "results_published", "Résultats publiés"
+        PERSONAL_EXPORT = "personal_export", "Export de données personnelles"
+        TOKEN_CREATED = "token_created", "Jeton d'API créé"
+        TOKEN_REVOKED = "token_revoked", "Jeton d'API révoqué"
+        ANONYMISED = "anonymised", "Anonymisation (durée de conservation)"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
+                              related_name="+", verbose_name="par")  # fmt: skip
+    kind = models.CharField("action", max_length=20, choices=Kind.choices)
+    target = models.CharField("objet", max_length=200)
+    detail = models.JSONField("détail", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "action sensible"
+        verbose_name_plural = "journal des actions sensibles"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()} : {self.target}"

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from barometre.accounts import journal
 from barometre.api.models import ApiToken
 from barometre.core.forms import DsfrForm
 
@@ -20,14 +21,18 @@ def tokens(request):
     key = None
     if request.method == "POST":
         if request.POST.get("op") == "revoke":
-            ApiToken.objects.filter(
-                user=request.user, pk=request.POST.get("token"), revoked_at__isnull=True
-            ).update(revoked_at=timezone.now())
+            revoked = ApiToken.objects.filter(user=request.user, pk=request.POST.get("token"),
+                                              revoked_at__isnull=True).first()  # fmt: skip
+            if revoked:
+                ApiToken.objects.filter(pk=revoked.pk).update(revoked_at=timezone.now())
+                journal.record(journal.Kind.TOKEN_REVOKED, revoked, actor=request.user)
             messages.success(request, "Jeton révoqué : il ne donne plus accès à rien.")
             return redirect("api_tokens")
         if form.is_valid():
-            _, key = ApiToken.issue(request.user, form.cleaned_data["name"],
-                                    form.cleaned_data["scope"])  # fmt: skip
+            token, key = ApiToken.issue(request.user, form.cleaned_data["name"],
+                                        form.cleaned_data["scope"])  # fmt: skip
+            journal.record(journal.Kind.TOKEN_CREATED, token, actor=request.user,
+                           scope=token.scope)  # fmt: skip
             form = TokenForm()
     return render(request, "api/tokens.html", {
         "form": form, "key": key, "tokens": ApiToken.objects.filter(user=request.user),

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from barometre.accounts import journal
 from barometre.accounts.access import get_structure_for_editing, require_operator
 from barometre.accounts.models import User
 from barometre.campaigns import lifecycle, workflow
@@ -278,6 +279,8 @@ def edition_export(request, pk: int):
     """Validated audits in the long format (XLSX by default, ?format=csv)."""
     edition = get_edition_for_runner(request.user, pk)
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    journal.record(journal.Kind.PERSONAL_EXPORT, f"Audits de {edition}", actor=request.user,
+                   edition=edition.pk, format=fmt)  # fmt: skip
     return download(export_audits(edition, fmt), f"audits-{edition.year}-{edition.pk}.{fmt}")
 
 

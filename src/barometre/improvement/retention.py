@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from barometre.accounts import journal
 from barometre.engine import mask_personal_data
 from barometre.improvement.models import FeedbackEntry, SurveyResponse
 
@@ -34,4 +35,7 @@ def anonymise(*, today: dt.date | None = None, dry_run: bool = False) -> dict[st
                 anonymised_on=today,
             )  # fmt: skip
         comments.update(comment="")
+        if counts["feedback"] or counts["comments"]:
+            journal.record(journal.Kind.ANONYMISED, f"Données antérieures au {limit:%d/%m/%Y}",
+                           **counts)  # fmt: skip
     return counts

@@ -11,6 +11,7 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
+from barometre.accounts import journal
 from barometre.campaigns.lifecycle import Refused, can_run
 from barometre.campaigns.models import Answer, AuditTask, Edition
 from barometre.campaigns.transfer import answers_frame
@@ -254,7 +255,9 @@ def publish(result_set: ResultSet, *, by) -> ResultSet:
         raise Refused(["seuls ceux qui conduisent l'édition publient ses résultats"])
     if result_set.status != ResultSet.Status.READY:
         raise Refused(["seuls des résultats calculés se publient"])
-    ResultSet.objects.filter(pk=result_set.pk, published_at__isnull=True).update(
+    if ResultSet.objects.filter(pk=result_set.pk, published_at__isnull=True).update(
         published_at=timezone.now()
-    )
+    ):
+        journal.record(journal.Kind.RESULTS_PUBLISHED, result_set, actor=by,
+                       edition=result_set.edition_id, version=result_set.version)  # fmt: skip
     return ResultSet.objects.get(pk=result_set.pk)

@@ -29,6 +29,7 @@ def _navigation(user) -> list[dict[str, str]]:
     if user.is_operator:
         items.append({"url": "/terrain/editions/", "label": "Éditions", "key": "editions"})
         items.append({"url": "/terrain/validation/", "label": "Validation", "key": "validation"})
+        items.append({"url": "/journal/", "label": "Journal", "key": "journal"})
         items.append({"url": "/admin/", "label": "Administration", "key": "admin"})
     return items
 

@@ -1,11 +1,13 @@
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from barometre.accounts.models import Role
+from barometre.accounts.access import require_operator
+from barometre.accounts.models import Role, SensitiveAction
 from barometre.results.models import StructureResult
 from barometre.structures.models import Label, Structure, StructureImport, StructureKind
 
@@ -64,3 +66,17 @@ def health(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+def journal(request):
+    """The journal of sensitive actions, for operators."""
+    require_operator(request.user)
+    entries = SensitiveAction.objects.select_related("actor")
+    kind = request.GET.get("action", "")
+    if kind in SensitiveAction.Kind.values:
+        entries = entries.filter(kind=kind)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "web/journal.html", {
+        "page_obj": page, "kinds": SensitiveAction.Kind.choices, "kind": kind,
+        "breadcrumb_data": {"links": [], "current": "Journal des actions sensibles"},
+    })  # fmt: skip

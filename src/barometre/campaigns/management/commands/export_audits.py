@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from barometre.accounts import journal
 from barometre.campaigns.models import Edition
 from barometre.campaigns.transfer import export_audits
 
@@ -21,4 +22,6 @@ class Command(BaseCommand):
             raise CommandError(f"Édition {edition} introuvable.")
         path = Path(file)
         path.write_bytes(export_audits(found, "csv" if path.suffix.lower() == ".csv" else "xlsx"))
+        journal.record(journal.Kind.PERSONAL_EXPORT, f"Audits de {found}", edition=found.pk,
+                       file=str(path), via="commande")  # fmt: skip
         self.stdout.write(f"Audits validés de « {found} » exportés dans {path}.")
