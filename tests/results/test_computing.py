@@ -77,3 +77,38 @@ def test_the_results_page_computes_shows_intervals_and_publishes(client_for, fil
     client.post(reverse("results:publish", args=[filled.pk, 1]))
     assert ResultSet.objects.get().published_at is not None
     assert "publiée le" in client.get(reverse("results:edition", args=[filled.pk])).text
+
+
+def test_a_computation_whose_worker_was_killed_can_be_requested_again(filled, operator):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    first = request_computation(filled, by=operator)
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    # The worker died while computing: status stuck, no heartbeat for an hour.
+    ResultSet.objects.filter(pk=first.pk).update(status="computing", heartbeat=long_ago)
+    again = request_computation(filled, by=operator)
+    again.refresh_from_db()
+    assert again.pk == first.pk and again.status == "ready"
+    # A computation alive a minute ago is not started twice.
+    ResultSet.objects.filter(pk=first.pk).update(
+        status="computing", heartbeat=timezone.now() - dt.timedelta(minutes=1)
+    )
+    assert request_computation(filled, by=operator).status == "computing"
+
+
+def test_a_failure_while_writing_leaves_the_previous_results(filled, operator, monkeypatch):
+    from barometre.results.computing import compute
+    from barometre.results.models import StructureResult
+
+    result_set = request_computation(filled, by=operator)
+    before = dict(result_set.structures.values_list("structure_id", "score"))
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("worker killed")
+
+    monkeypatch.setattr(StructureResult.objects, "bulk_create", boom)
+    with pytest.raises(RuntimeError):
+        compute(ResultSet.objects.get(pk=result_set.pk))
+    assert dict(result_set.structures.values_list("structure_id", "score")) == before

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from barometre.campaigns.lifecycle import Refused, can_run
-from barometre.results.models import ReportBatch, ResultSet, StructureResult
+from barometre.results.models import ReportBatch, ResultSet, StructureResult, stale
 from barometre.results.pdf import write_reports_zip
 from barometre.results.reports import structure_report
 
@@ -26,8 +26,12 @@ def request_batch(result_set: ResultSet, *, by) -> ReportBatch:
     with transaction.atomic():
         ResultSet.objects.select_for_update().get(pk=result_set.pk)
         running = result_set.batches.filter(status__in=ACTIVE).first()
-        if running:
+        if running and not stale(running.requested_at, running.heartbeat):
             return running
+        if running:  # its worker was killed: mark it and start again
+            ReportBatch.objects.filter(pk=running.pk).update(
+                status=ReportBatch.Status.FAILED, error="Interrompu (traitement arrêté)."
+            )
         batch = ReportBatch.objects.create(
             result_set=result_set, requested_by=by, total=result_set.structures.count()
         )
@@ -44,7 +48,7 @@ def build(batch: ReportBatch) -> ReportBatch:
     )
 
     def progress(done: int) -> None:
-        ReportBatch.objects.filter(pk=batch.pk).update(done=done)
+        ReportBatch.objects.filter(pk=batch.pk).update(done=done, heartbeat=timezone.now())
 
     result_set = batch.result_set
     with tempfile.TemporaryFile() as handle:

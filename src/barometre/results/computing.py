@@ -23,7 +23,7 @@ from barometre.engine import (
     mask_personal_data,
     score_edition,
 )
-from barometre.results.models import ResultSet, StructureResult
+from barometre.results.models import ResultSet, StructureResult, stale
 from barometre.structures.models import Structure
 
 MOVE_THRESHOLD = 0.05  # points; smaller differences are rounding noise
@@ -47,12 +47,14 @@ def request_computation(edition: Edition, *, by) -> ResultSet:
     with transaction.atomic():
         latest = ResultSet.objects.select_for_update().filter(edition=edition).first()
         if latest and latest.published_at is None:
-            if latest.status in (ResultSet.Status.QUEUED, ResultSet.Status.COMPUTING):
+            busy = latest.status in (ResultSet.Status.QUEUED, ResultSet.Status.COMPUTING)
+            if busy and not stale(latest.requested_at, latest.heartbeat):
                 return latest  # already on its way: a double click computes once
             result_set = latest
             result_set.status, result_set.step, result_set.error = "queued", "", ""
-            result_set.requested_by = by
-            result_set.save(update_fields=["status", "step", "error", "requested_by"])
+            result_set.requested_by, result_set.heartbeat = by, timezone.now()
+            result_set.save(update_fields=["status", "step", "error", "requested_by",
+                                           "heartbeat"])  # fmt: skip
         else:
             result_set = ResultSet.objects.create(
                 edition=edition, version=(latest.version + 1) if latest else 1,
@@ -63,7 +65,8 @@ def request_computation(edition: Edition, *, by) -> ResultSet:
 
 
 def _step(result_set: ResultSet, text: str, status: str = ResultSet.Status.COMPUTING) -> None:
-    ResultSet.objects.filter(pk=result_set.pk).update(step=text, status=status)
+    ResultSet.objects.filter(pk=result_set.pk).update(step=text, status=status,
+                                                      heartbeat=timezone.now())  # fmt: skip
 
 
 def compute(result_set: ResultSet) -> ResultSet:
