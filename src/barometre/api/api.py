@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Query, Router, Schema, Status
+from ninja import Field, NinjaAPI, Path, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer, SessionAuth
@@ -180,6 +180,19 @@ def require_write(request) -> None:
 
 
 ERRORS = {401: Error, 403: Error, 404: Error}
+# Identifiers: positive 32-bit integers (a larger one overflows SQLite; found by schemathesis).
+MAX_ID = 2_147_483_647
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
+MAX_OFFSET = 1_000_000  # beyond, SQLite overflows its integers (found by schemathesis)
+
+
+class Pagination(LimitOffsetPagination):
+    """limit 1–100 and offset 0–1,000,000, both declared in the schema."""
+
+    class Input(Schema):
+        limit: Annotated[int, Field(ge=1, le=100)] = 50
+        offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0
+
 
 # ---------------------------------------------------------------- structures
 
@@ -204,7 +217,7 @@ structures_router = Router(tags=["Structures"])
 
 
 @structures_router.get("", response={200: list[StructureOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_structures(request, filters: Query[StructureFilter]):
     require_registry_access(request.user)
     items = visible_structures(request.user).search(filters.q).order_by("name", "pk")
@@ -216,7 +229,7 @@ def list_structures(request, filters: Query[StructureFilter]):
 
 
 @structures_router.get("/{int:structure_id}", response={200: StructureOut, **ERRORS})
-def get_structure(request, structure_id: int):
+def get_structure(request, structure_id: Id):
     require_registry_access(request.user)
     found = visible_structures(request.user).filter(pk=structure_id).first()
     if found is None:
@@ -261,13 +274,13 @@ editions_router = Router(tags=["Éditions"])
 
 
 @editions_router.get("", response={200: list[EditionOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_editions(request, year: Annotated[int | None, Field(ge=2000, le=2100)] = None):
     editions = runnable_editions(request.user).select_related("grid").order_by("-year", "pk")
     return editions.filter(year=year) if year else editions
 
 
-def _edition(request, edition_id: int) -> Edition:
+def _edition(request, edition_id: Id) -> Edition:
     found = runnable_editions(request.user).select_related("grid").filter(pk=edition_id).first()
     if found is None:
         raise Http404("Édition introuvable.")
@@ -275,13 +288,13 @@ def _edition(request, edition_id: int) -> Edition:
 
 
 @editions_router.get("/{int:edition_id}", response={200: EditionOut, **ERRORS})
-def get_edition(request, edition_id: int):
+def get_edition(request, edition_id: Id):
     return _edition(request, edition_id)
 
 
 @editions_router.get("/{int:edition_id}/enrolments", response={200: list[EnrolmentOut], **ERRORS})
-@paginate(LimitOffsetPagination)
-def list_enrolments(request, edition_id: int):
+@paginate(Pagination)
+def list_enrolments(request, edition_id: Id):
     return _edition(request, edition_id).enrolments.select_related("structure").order_by("pk")
 
 
@@ -328,9 +341,9 @@ audits_router = Router(tags=["Audits"])
 
 
 @audits_router.get("", response={200: list[AuditOut], **ERRORS})
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_audits(request, status: AuditTask.Status | None = None,
-                edition_id: Annotated[int | None, Field(ge=1)] = None):  # fmt: skip
+                edition_id: Annotated[int | None, Field(ge=1, le=MAX_ID)] = None):  # fmt: skip
     """The caller's audits (operators: all of them)."""
     tasks = AuditTask.objects.select_related("structure").order_by("scheduled_at", "pk")
     if not request.user.is_operator:
@@ -346,13 +359,13 @@ def list_audits(request, status: AuditTask.Status | None = None,
 
 
 @audits_router.get("/{int:audit_id}", response={200: AuditDetail, **ERRORS})
-def get_audit(request, audit_id: int):
+def get_audit(request, audit_id: Id):
     return get_task_for_user(request.user, audit_id)
 
 
 @audits_router.put("/{int:audit_id}/answers",
                    response={200: Submitted, 409: Error, 422: Error, **ERRORS})  # fmt: skip
-def put_answers(request, audit_id: int, payload: AnswersIn):
+def put_answers(request, audit_id: Id, payload: AnswersIn):
     """Replace an audit's answers (values as in the long format of docs/formats.md:
     ``oui``, ``non``, ``sans objet``, numbers, level codes), and submit it if asked."""
     require_write(request)
@@ -429,7 +442,7 @@ results_router = Router(tags=["Résultats"])
 
 
 @results_router.get("/editions/{int:edition_id}", response={200: PublishedResults, **ERRORS})
-def published_results(request, edition_id: int):
+def published_results(request, edition_id: Id):
     """National aggregates of a published edition (no structure named)."""
     found = (ResultSet.objects.filter(edition_id=edition_id, edition__owner__isnull=True,
                                       published_at__isnull=False, status="ready")
@@ -443,7 +456,7 @@ def published_results(request, edition_id: int):
 
 @results_router.get("/editions/{int:edition_id}/structures/{int:structure_id}",
                     response={200: StructureResultOut, **ERRORS})  # fmt: skip
-def structure_result(request, edition_id: int, structure_id: int):
+def structure_result(request, edition_id: Id, structure_id: Id):
     result = get_structure_result(request.user, edition_id, structure_id)
     details = result.details
     return {"edition_id": edition_id, "structure_id": structure_id,
@@ -502,8 +515,8 @@ improvement_router = Router(tags=["Amélioration continue"])
 
 @improvement_router.get("/structures/{int:structure_id}/feedback",
                         response={200: list[FeedbackOut], **ERRORS})  # fmt: skip
-@paginate(LimitOffsetPagination)
-def list_feedback(request, structure_id: int, status: FeedbackEntry.Status | None = None):
+@paginate(Pagination)
+def list_feedback(request, structure_id: Id, status: FeedbackEntry.Status | None = None):
     structure = get_improvement_structure(request.user, structure_id)
     entries = FeedbackEntry.objects.filter(structure=structure).order_by("-received_on", "-pk")
     return entries.filter(status=status) if status else entries
@@ -511,7 +524,7 @@ def list_feedback(request, structure_id: int, status: FeedbackEntry.Status | Non
 
 @improvement_router.post("/structures/{int:structure_id}/feedback",
                          response={201: FeedbackOut, 409: Error, 422: Error, **ERRORS})  # fmt: skip
-def create_feedback(request, structure_id: int, payload: FeedbackIn):
+def create_feedback(request, structure_id: Id, payload: FeedbackIn):
     require_write(request)
     structure = get_improvement_structure(request.user, structure_id, TEAM_WRITE)
     if payload.received_on > timezone.localdate():
@@ -523,7 +536,7 @@ def create_feedback(request, structure_id: int, payload: FeedbackIn):
 
 @improvement_router.get("/structures/{int:structure_id}/indicators",
                         response={200: list[IndicatorOut], **ERRORS})  # fmt: skip
-def list_indicators(request, structure_id: int,
+def list_indicators(request, structure_id: Id,
                     year: Annotated[int | None, Field(ge=2000, le=2100)] = None):  # fmt: skip
     structure = get_improvement_structure(request.user, structure_id)
     year = year or timezone.localdate().year

@@ -18,8 +18,6 @@ def stale(requested_at, heartbeat) -> bool:
     return (heartbeat or requested_at) < timezone.now() - STALE_AFTER
 
 
-
-
 class ResultSet(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "En file d'attente"
