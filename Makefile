@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint format venv venv-dev serve worker bench-engine bench-reports clean
+.PHONY: demo test lint format venv venv-dev serve worker bench-engine bench-reports bench-load clean
 
 venv:
 	@scripts/bootstrap.sh --no-dev --inexact
@@ -49,3 +49,8 @@ bench-engine: venv-dev
 ## make bench-reports: one PDF report, then the ZIP of 300 reports
 bench-reports: venv-dev
 	$(BIN)/python benchmarks/bench_reports.py
+
+## make bench-load: gunicorn on PostgreSQL (127.0.0.1), 16 clients, surveys and dashboard
+bench-load: venv-dev
+	@scripts/ensure-postgres.sh
+	$(BIN)/python benchmarks/bench_load.py

@@ -1,0 +1,240 @@
+"""Load benchmark (not a test): the application under gunicorn on PostgreSQL, driven by a
+second process with 16 concurrent clients.
+
+1. A fresh database ``barometre_bench`` on 127.0.0.1 gets the demo registry, a published
+   national edition of 320 structures (synthetic results) and a survey collection point.
+2. gunicorn serves the application (gthread workers) on 127.0.0.1.
+3. The driver (another process, 16 threads with keep-alive connections) runs, each for a
+   fixed time: the health page (baseline: the cheapest request the stack can answer),
+   public survey submissions through the API, and a manager's structure dashboard.
+4. It prints throughput, p50/p95/p99 latencies, ratios against the baseline, and checks
+   that every acknowledged submission is stored (none lost, none doubled).
+
+    make bench-load
+    python benchmarks/bench_load.py --seconds 5      # quick run
+"""
+
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DB = "barometre_bench"
+PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
+CLIENTS = 16
+
+
+def environment() -> dict:
+    return {
+        **os.environ, "DATABASE_URL": f"{PG}/{DB}", "BAROMETRE_DEBUG": "false",
+        "BAROMETRE_SECRET_KEY": "bench-" + "x" * 50, "BAROMETRE_ALLOWED_HOSTS": "127.0.0.1",
+        "BAROMETRE_PUBLIC_RATE_LIMIT": str(10**9), "BAROMETRE_LOG_LEVEL": "WARNING",
+        "BAROMETRE_DB_CONN_MAX_AGE": "60", "DJANGO_SETTINGS_MODULE": "barometre.settings.main",
+        "BAROMETRE_SSL_REDIRECT": "false", "BAROMETRE_HSTS_SECONDS": "0",
+        "BAROMETRE_STATIC_ROOT": str(ROOT / "var" / "bench-static"),
+    }  # fmt: skip
+
+
+def prepare(reuse_static: bool = False) -> dict:
+    """Fresh database and data; returns what the driver needs."""
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{DB}"')
+    os.environ.update(environment())
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+    if not (reuse_static and (ROOT / "var" / "bench-static" / "staticfiles.json").exists()):
+        print("Fichiers statiques (collectstatic, une quarantaine de secondes)…", flush=True)
+        call_command("collectstatic", "--noinput", verbosity=0)
+    import datetime as dt
+
+    from barometre.accounts.models import Membership, Role, User
+    from barometre.campaigns.lifecycle import create_edition
+    from barometre.campaigns.models import GridVersion
+    from barometre.demo.data import DEMO_PASSWORD, load_demo_data
+    from barometre.engine.grid import DATA_DIR
+    from barometre.improvement import surveys
+    from barometre.improvement.models import CollectionPoint
+    from barometre.results.samples import fabricate_result_set
+
+    load_demo_data()
+    operator = User.objects.filter(memberships__role=Role.OPERATOR).first()
+    managers = Membership.objects.filter(role=Role.MANAGER).select_related("user", "structure")
+    manager = managers.first()
+    text = (DATA_DIR / "barometre-2025.yaml").read_text()
+    grid = GridVersion.objects.create(grid_id="barometre-2025", version=1, yaml=text)
+    edition = create_edition(
+        year=2025, name="Baromètre 2025 (charge)", grid=grid,
+        enrolment_opens=dt.date(2025, 1, 6), enrolment_closes=dt.date(2025, 4, 30),
+        fieldwork_starts=dt.date(2025, 5, 5), fieldwork_ends=dt.date(2025, 7, 25), by=operator,
+    )  # fmt: skip
+    result_set = fabricate_result_set(edition, 320, by=operator)
+    first = result_set.structures.order_by("pk").first()
+    type(first).objects.filter(pk=first.pk).update(structure=manager.structure)
+    questionnaire = surveys.create_from_template(manager.structure)
+    point = CollectionPoint.objects.create(structure=manager.structure, label="Accueil",
+                                           questionnaire=questionnaire)  # fmt: skip
+    return {"username": manager.user.username, "password": DEMO_PASSWORD,
+            "dashboard": f"/resultats/editions/{edition.pk}/structures/{manager.structure_id}/",
+            "survey": f"/api/v1/public/points/{point.token}/answers",
+            "questionnaire": questionnaire.pk}  # fmt: skip
+
+
+def stored_answers(questionnaire_id: int) -> int:
+    from barometre.improvement.models import SurveyResponse
+
+    return SurveyResponse.objects.filter(questionnaire_id=questionnaire_id).count()
+
+
+# ---------------------------------------------------------------- the driver process
+
+
+def _login(port: int, username: str, password: str) -> str:
+    conn = http.client.HTTPConnection("127.0.0.1", port)
+    conn.request("GET", "/connexion/")
+    response = conn.getresponse()
+    page = response.read().decode()
+    cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie", "")).group(1)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode({"username": username, "password": password,
+                                   "csrfmiddlewaretoken": token})  # fmt: skip
+    conn.request("POST", "/connexion/", body, {
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}",
+        "Referer": f"http://127.0.0.1:{port}/connexion/",
+    })  # fmt: skip
+    response = conn.getresponse()
+    response.read()
+    session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie", "")).group(1)
+    return f"sessionid={session}; csrftoken={cookie}"
+
+
+def _worker(port, scenario, info, cookie, deadline, out, lock):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    latencies, acknowledged, errors = [], 0, 0
+    while time.perf_counter() < deadline:
+        start = time.perf_counter()
+        try:
+            if scenario == "survey":
+                body = json.dumps({"submission_key": secrets.token_hex(12),
+                                   "answers": {"overall": 8, "courtesy": 9, "waiting": 6},
+                                   "comment": "Accueil rapide"})  # fmt: skip
+                conn.request("POST", info["survey"], body, {"Content-Type": "application/json"})
+            elif scenario == "dashboard":
+                conn.request("GET", info["dashboard"], headers={"Cookie": cookie})
+            else:
+                conn.request("GET", "/sante/")
+            response = conn.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException):
+            errors += 1
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            continue
+        latencies.append(time.perf_counter() - start)
+        ok = response.status == (201 if scenario == "survey" else 200)
+        acknowledged += ok
+        errors += not ok
+    with lock:
+        out["latencies"] += latencies
+        out["acknowledged"] += acknowledged
+        out["errors"] += errors
+
+
+def drive(port: int, info: dict, scenario: str, seconds: float, queue) -> None:
+    cookie = _login(port, info["username"], info["password"]) if scenario == "dashboard" else ""
+    out = {"latencies": [], "acknowledged": 0, "errors": 0}
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+    arguments = (port, scenario, info, cookie, deadline, out, lock)
+    threads = [threading.Thread(target=_worker, args=arguments) for _ in range(CLIENTS)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    out["elapsed"] = time.perf_counter() - started
+    queue.put(out)
+
+
+def percentile(values: list[float], q: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--workers", type=int, default=4)  # 2 per core: measured best
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--reuse-static", action="store_true",
+                        help="reuse the static files collected by a previous run")  # fmt: skip
+    args = parser.parse_args()
+    print("Préparation de la base de charge…", flush=True)
+    info = prepare(args.reuse_static)
+    server = subprocess.Popen(  # noqa: S603 - this interpreter's gunicorn, fixed arguments
+        [str(Path(sys.executable).parent / "gunicorn"), "barometre.wsgi:application",
+         "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
+         "--threads", str(args.threads), "--worker-class", "gthread", "--keep-alive", "30",
+         "--log-level", "warning", "--chdir", str(ROOT / "src")],
+        env=environment(),
+    )  # fmt: skip
+    try:
+        for _ in range(100):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
+                conn.request("GET", "/sante/")
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        print(f"gunicorn : {args.workers} processus × {args.threads} fils ; {CLIENTS} clients "
+              f"concurrents, {args.seconds:.0f} s par scénario", flush=True)  # fmt: skip
+        before = stored_answers(info["questionnaire"])
+        results = {}
+        for scenario in ("baseline", "survey", "dashboard"):
+            queue = multiprocessing.get_context("spawn").Queue()
+            driver = multiprocessing.get_context("spawn").Process(
+                target=drive, args=(args.port, info, scenario, args.seconds, queue)
+            )
+            driver.start()
+            results[scenario] = queue.get()
+            driver.join()
+        stored = stored_answers(info["questionnaire"]) - before
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    base_rate = len(results["baseline"]["latencies"]) / results["baseline"]["elapsed"]
+    labels = {"baseline": "Référence (page /sante/)", "survey": "Réponses à l'enquête (API)",
+              "dashboard": "Tableau de bord d'une structure"}  # fmt: skip
+    for scenario, out in results.items():
+        lat = sorted(out["latencies"])
+        rate = len(lat) / out["elapsed"]
+        print(f"{labels[scenario]} : {rate:.0f} req/s ({rate / base_rate:.2f}× la référence), "
+              f"p50 {1000 * percentile(lat, 50):.0f} ms, p95 {1000 * percentile(lat, 95):.0f} ms, "
+              f"p99 {1000 * percentile(lat, 99):.0f} ms, erreurs {out['errors']}")  # fmt: skip
+    acknowledged = results["survey"]["acknowledged"]
+    verdict = "aucune perdue" if acknowledged == stored else "ÉCART"
+    print(f"Contrôle : {acknowledged} réponses acquittées (201), {stored} enregistrées — {verdict}")
+
+
+if __name__ == "__main__":
+    main()
