@@ -267,7 +267,8 @@ SECURE_CSP = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"personal_data": {"()": "barometre.core.logging.MaskPersonalData"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["personal_data"]}},
     "root": {"handlers": ["console"], "level": env_str("BAROMETRE_LOG_LEVEL", "INFO")},
     # WeasyPrint logs every rendering step at INFO and every CSS property it ignores at
     # WARNING; only its errors are worth reading.
