@@ -63,28 +63,17 @@ def prepare(reuse_static: bool = False) -> dict:
     if not (reuse_static and (ROOT / "var" / "bench-static" / "staticfiles.json").exists()):
         print("Fichiers statiques (collectstatic, une quarantaine de secondes)…", flush=True)
         call_command("collectstatic", "--noinput", verbosity=0)
-    import datetime as dt
-
     from barometre.accounts.models import Membership, Role, User
-    from barometre.campaigns.lifecycle import create_edition
-    from barometre.campaigns.models import GridVersion
     from barometre.demo.data import DEMO_PASSWORD, load_demo_data
-    from barometre.engine.grid import DATA_DIR
     from barometre.improvement import surveys
     from barometre.improvement.models import CollectionPoint
-    from barometre.results.samples import fabricate_result_set
+    from barometre.results.samples import fabricate_result_set, sample_edition
 
     load_demo_data()
     operator = User.objects.filter(memberships__role=Role.OPERATOR).first()
     managers = Membership.objects.filter(role=Role.MANAGER).select_related("user", "structure")
     manager = managers.first()
-    text = (DATA_DIR / "barometre-2025.yaml").read_text()
-    grid = GridVersion.objects.create(grid_id="barometre-2025", version=1, yaml=text)
-    edition = create_edition(
-        year=2025, name="Baromètre 2025 (charge)", grid=grid,
-        enrolment_opens=dt.date(2025, 1, 6), enrolment_closes=dt.date(2025, 4, 30),
-        fieldwork_starts=dt.date(2025, 5, 5), fieldwork_ends=dt.date(2025, 7, 25), by=operator,
-    )  # fmt: skip
+    edition = sample_edition(by=operator)
     result_set = fabricate_result_set(edition, 320, by=operator)
     first = result_set.structures.order_by("pk").first()
     type(first).objects.filter(pk=first.pk).update(structure=manager.structure)

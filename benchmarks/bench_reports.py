@@ -54,29 +54,18 @@ def main() -> None:
 
 
 def run(n: int, repeat: int) -> None:
-    import datetime as dt
-
     from django.template.loader import render_to_string
 
     from barometre.accounts.models import Membership, Role, User
-    from barometre.campaigns.lifecycle import create_edition
-    from barometre.campaigns.models import GridVersion
-    from barometre.engine.grid import DATA_DIR
     from barometre.results import pdf
     from barometre.results.batches import request_batch
     from barometre.results.models import StructureResult
     from barometre.results.reports import structure_report
-    from barometre.results.samples import fabricate_result_set
+    from barometre.results.samples import fabricate_result_set, sample_edition
 
     operator = User.objects.create_user("bench")
     Membership.objects.create(user=operator, role=Role.OPERATOR)
-    text = (DATA_DIR / "barometre-2025.yaml").read_text()
-    grid = GridVersion.objects.create(grid_id="barometre-2025", version=1, yaml=text)
-    edition = create_edition(
-        year=2025, name="Baromètre 2025 (banc d'essai)", grid=grid,
-        enrolment_opens=dt.date(2025, 1, 6), enrolment_closes=dt.date(2025, 4, 30),
-        fieldwork_starts=dt.date(2025, 5, 5), fieldwork_ends=dt.date(2025, 7, 25), by=operator,
-    )  # fmt: skip
+    edition = sample_edition(by=operator)
     result_set = fabricate_result_set(edition, n, by=operator)
     result = (
         StructureResult.objects.select_related(

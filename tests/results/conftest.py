@@ -12,3 +12,13 @@ def fabricate(edition, operator):  # noqa: F811
     """A computed result set of ``n`` structures built directly in the database: what
     query-count tests need whatever the size of the edition."""
     return lambda n, **kw: fabricate_result_set(edition, n, by=operator, **kw)
+
+
+@pytest.fixture
+def computed(filled, operator):  # noqa: F811
+    """The small edition computed (draft version 1)."""
+    from barometre.results.computing import request_computation
+
+    result_set = request_computation(filled, by=operator)
+    result_set.refresh_from_db()
+    return result_set

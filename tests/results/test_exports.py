@@ -6,16 +6,9 @@ import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from barometre.results.computing import publish, request_computation
+from barometre.results.computing import publish
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def computed(filled, operator):
-    result_set = request_computation(filled, by=operator)
-    result_set.refresh_from_db()
-    return result_set
 
 
 def test_results_export_as_a_workbook_with_every_table(client_for, operator, computed):

@@ -8,18 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from barometre.results.computing import publish, request_computation
+from barometre.results.computing import publish
 from barometre.results.models import ReportBatch
 from tests.results.test_reports import _pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def computed(filled, operator):
-    result_set = request_computation(filled, by=operator)
-    result_set.refresh_from_db()
-    return result_set
 
 
 def _dashboard(edition, structure):

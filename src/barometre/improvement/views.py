@@ -381,6 +381,16 @@ def _form_page(request, structure, title: str, form, formsets=(), *, intro: str 
     })  # fmt: skip
 
 
+def _own(model, structure, pk: int | None, missing: str):
+    """The structure's object ``pk`` (404 otherwise), or a new one when ``pk`` is None."""
+    if pk is None:
+        return model(structure=structure)
+    found = model.objects.filter(structure=structure, pk=pk).first()
+    if found is None:
+        raise Http404(missing)
+    return found
+
+
 def _valid(form, formsets) -> bool:
     return all([form.is_valid(), *(f.is_valid() for _, f in formsets)])
 
@@ -422,10 +432,7 @@ def dashboard_xlsx(rows, years, year) -> bytes:
 
 def indicator_edit(request, pk: int, indicator_pk: int | None = None):
     structure = get_structure(request.user, pk, MANAGE)
-    instance = (Indicator.objects.filter(structure=structure, pk=indicator_pk).first()
-                if indicator_pk else Indicator(structure=structure))  # fmt: skip
-    if instance is None:
-        raise Http404("Indicateur introuvable.")
+    instance = _own(Indicator, structure, indicator_pk, "Indicateur introuvable.")
     form = IndicatorForm(request.POST or None, instance=instance)
     formsets = [
         (
@@ -469,10 +476,7 @@ def plan(request, pk: int):
 
 def action_edit(request, pk: int, action_pk: int | None = None):
     structure = get_structure(request.user, pk, WRITE)
-    instance = (Action.objects.filter(structure=structure, pk=action_pk).first()
-                if action_pk else Action(structure=structure))  # fmt: skip
-    if instance is None:
-        raise Http404("Action introuvable.")
+    instance = _own(Action, structure, action_pk, "Action introuvable.")
     form = PlanActionForm(request.POST or None, instance=instance, structure=structure)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -573,10 +577,7 @@ def committee(request, pk: int):
 
 def meeting_edit(request, pk: int, meeting_pk: int | None = None):
     structure = get_structure(request.user, pk, MANAGE)
-    instance = (Meeting.objects.filter(structure=structure, pk=meeting_pk).first()
-                if meeting_pk else Meeting(structure=structure))  # fmt: skip
-    if instance is None:
-        raise Http404("Réunion introuvable.")
+    instance = _own(Meeting, structure, meeting_pk, "Réunion introuvable.")
     form = MeetingForm(request.POST or None, instance=instance, structure=structure)
     formsets = [("Compte rendu : qui a dit quoi", StatementFormSet(request.POST or None,
                                                                    instance=instance,

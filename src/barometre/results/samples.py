@@ -10,6 +10,24 @@ from barometre.results.models import ResultSet, StructureResult
 from barometre.structures.models import Structure
 
 
+def sample_edition(*, by, name: str = "Baromètre 2025 (banc d'essai)") -> Edition:
+    """A national 2025 edition on the shipped grid, for benchmarks."""
+    import datetime as dt
+
+    from barometre.campaigns.lifecycle import create_edition
+    from barometre.campaigns.models import GridVersion
+    from barometre.engine.grid import DATA_DIR
+
+    text = (DATA_DIR / "barometre-2025.yaml").read_text()
+    grid, _ = GridVersion.objects.get_or_create(grid_id="barometre-2025", version=1,
+                                                defaults={"yaml": text})  # fmt: skip
+    return create_edition(
+        year=2025, name=name, grid=grid,
+        enrolment_opens=dt.date(2025, 1, 6), enrolment_closes=dt.date(2025, 4, 30),
+        fieldwork_starts=dt.date(2025, 5, 5), fieldwork_ends=dt.date(2025, 7, 25), by=by,
+    )  # fmt: skip
+
+
 def fabricate_result_set(edition: Edition, n: int, *, by, published: bool = True,
                          seed: int | None = None) -> ResultSet:  # fmt: skip
     grid = edition.grid
