@@ -90,3 +90,11 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (ids are reused between tests)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -115,3 +115,29 @@ def test_pages_read_a_bounded_number_of_queries(fabricate, client_for, personas,
         counts.append(len(queries))
         result_set.delete()
     assert counts[0] == counts[1], counts
+
+
+def test_the_dashboard_body_is_cached_per_result_version(computed, client_for, personas,
+                                                         structure_b, monkeypatch):  # fmt: skip
+    from barometre.campaigns.models import Answer
+    from barometre.results import views
+    from barometre.results.computing import request_computation
+
+    built = []
+    real = views.structure_report
+    monkeypatch.setattr(views, "structure_report", lambda r: built.append(r.pk) or real(r))
+    client = client_for(personas["operator"])
+    url = _dashboard(computed.edition, structure_b)
+    first = client.get(url).content.decode()
+    second = client.get(url).content.decode()
+    assert second.count("Ville de Metz") == first.count("Ville de Metz") > 0
+    assert len(built) == 1  # the second page came from the cache
+    # A recomputation (new computed_at) shows the new figures at once.
+    Answer.objects.filter(task__structure=structure_b, criterion="phone.answer_quality").update(
+        value="wrong"
+    )
+    recomputed = request_computation(computed.edition, by=personas["operator"])
+    recomputed.refresh_from_db()
+    score = recomputed.structures.get(structure=structure_b).score
+    assert f"{score:.1f}".replace(".", ",") in client.get(url).content.decode()
+    assert len(built) == 2

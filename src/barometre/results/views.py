@@ -2,8 +2,10 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -149,15 +151,31 @@ def _chart(rows, own: bool = True) -> dict:
     return {"x": _json([[r.label for r in rows]]), "y": _json(series), "name": _json(names)}
 
 
+DASHBOARD_CACHE_SECONDS = 3600
+
+
 def structure_dashboard(request, pk: int, structure_pk: int):
+    """Access is checked on every request; the body depends only on the result version
+    (a computed version changes only by being recomputed, which moves ``computed_at``),
+    so it is rendered once per version and served from the cache."""
     result = get_structure_result(request.user, pk, structure_pk)
-    report = structure_report(result)
-    edition = report.edition
+    result_set = result.result_set
+    computed = result_set.computed_at or result_set.requested_at
+    key = f"dashboard:{result_set.pk}:{result.pk}:{computed.timestamp()}"
+    main = cache.get(key)
+    if main is None:
+        report = structure_report(result)
+        main = render_to_string("results/dashboard_main.html", {
+            "report": report, "r": result, "edition": report.edition,
+            "charts": {"channels": _chart(report.channels), "stages": _chart(report.stages),
+                       "determinants": _chart(report.determinants)},
+        })  # fmt: skip
+        cache.set(key, main, DASHBOARD_CACHE_SECONDS)
+    edition = result_set.edition
     crumbs = [{"url": f"/structures/{structure_pk}/", "title": result.structure.name}]
     return render(request, "results/dashboard.html", {
-        "report": report, "r": result, "edition": edition,
-        "charts": {"channels": _chart(report.channels), "stages": _chart(report.stages),
-                   "determinants": _chart(report.determinants)},
+        "r": result, "edition": edition, "main": mark_safe(main),  # noqa: S308 (our template)
+        "published": result_set.published_at is not None, "version": result_set.version,
         "breadcrumb_data": {"links": crumbs, "current": f"Résultats {edition.year}"},
     })  # fmt: skip
 
