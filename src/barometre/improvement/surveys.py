@@ -87,7 +87,9 @@ def submit(questionnaire: Questionnaire, values: dict[str, int | None], *,
     """Store one user's answers (item code → value, None when not concerned), the
     comment with personal data masked. Returns (response, created): a submission already
     stored under the same key is not stored twice."""
-    if submission_key:
+    # A repeated key is caught by the unique constraint when inserting (one query less
+    # on the common path); a single-use link checks first, before being spent.
+    if submission_key and invitation is not None:
         existing = questionnaire.responses.filter(submission_key=submission_key).first()
         if existing:
             return existing, False
