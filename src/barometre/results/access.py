@@ -19,6 +19,10 @@ def _edition(pk: int) -> Edition:
     return edition
 
 
+HEAVY = ("audit_ids", "benchmarks", "categories", "key_figures", "auditors", "agreement",
+         "changes", "evolution")  # fmt: skip
+
+
 def get_structure_result(user, pk: int, structure_pk: int) -> StructureResult:
     edition = _edition(pk)
     results = ResultSet.objects.filter(edition=edition, status=ResultSet.Status.READY)
@@ -30,12 +34,15 @@ def get_structure_result(user, pk: int, structure_pk: int) -> StructureResult:
         raise PermissionDenied("Les résultats sont réservés aux responsables qualité.")
     else:
         raise Http404("Résultats introuvables.")
-    result_set = results.order_by("-version").first()
+    version = results.order_by("-version").values_list("pk", flat=True).first()
+    # The result set's large JSON fields load only when a report is built (the dashboard
+    # body is cached per version; most requests need none of them).
     result = (
-        StructureResult.objects.filter(result_set=result_set, structure_id=structure_pk)
+        StructureResult.objects.filter(result_set_id=version, structure_id=structure_pk)
         .select_related("result_set__edition", "result_set__grid", "structure")
+        .defer(*(f"result_set__{name}" for name in HEAVY), "result_set__grid__yaml")
         .first()
-        if result_set
+        if version
         else None
     )
     if result is None:
