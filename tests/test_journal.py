@@ -42,3 +42,15 @@ def test_publication_is_journaled_once(filled, operator):  # noqa: F811
     publish(result_set, by=operator)  # already published: nothing new
     entry = SensitiveAction.objects.get(kind="results_published")
     assert entry.actor == operator and entry.detail["version"] == 1
+
+
+def test_a_users_memberships_are_read_once_and_forgotten_after_a_change(
+    no_role, structure_a, django_assert_num_queries
+):
+    assert no_role.structure_ids() == set()
+    with django_assert_num_queries(0):
+        assert not no_role.is_operator and no_role.structure_ids("manager") == set()
+    membership = Membership.objects.create(user=no_role, role=Role.MANAGER, structure=structure_a)
+    assert no_role.structure_ids("manager") == {structure_a.pk}
+    membership.delete()
+    assert no_role.structure_ids() == set()

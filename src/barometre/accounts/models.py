@@ -26,11 +26,19 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def _memberships(self) -> list[tuple[str, int | None]]:
+        """(role, structure) pairs, read once per user object (one query per request
+        instead of one per access check); ``forget_memberships`` after a change."""
+        if "_memberships_cache" not in self.__dict__:
+            self._memberships_cache = list(self.memberships.values_list("role", "structure_id"))
+        return self._memberships_cache
+
+    def forget_memberships(self) -> None:
+        self.__dict__.pop("_memberships_cache", None)
+
     @property
     def roles(self) -> set[str]:
-        if not hasattr(self, "_roles_cache"):
-            self._roles_cache = set(self.memberships.values_list("role", flat=True))
-        return self._roles_cache
+        return {role for role, _ in self._memberships()}
 
     @property
     def is_operator(self) -> bool:
@@ -42,10 +50,8 @@ class User(AbstractUser):
 
     def structure_ids(self, *roles: str) -> set[int]:
         """Structures this user acts for, optionally restricted to some roles."""
-        memberships = self.memberships.filter(structure__isnull=False)
-        if roles:
-            memberships = memberships.filter(role__in=roles)
-        return set(memberships.values_list("structure_id", flat=True))
+        return {structure for role, structure in self._memberships()
+                if structure is not None and (not roles or role in roles)}  # fmt: skip
 
 
 class Membership(models.Model):
@@ -78,6 +84,14 @@ class Membership(models.Model):
         where = f" — {self.structure}" if self.structure_id else ""
         return f"{self.get_role_display()}{where}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._forget()
+
+    def delete(self, *args, **kwargs):
+        self._forget()
+        return super().delete(*args, **kwargs)
+
     def clean(self) -> None:
         if self.role in STRUCTURE_ROLES and not self.structure_id:
             raise ValidationError(
@@ -85,6 +99,12 @@ class Membership(models.Model):
             )
         if self.role == Role.OPERATOR and self.structure_id:
             raise ValidationError({"structure": "Un opérateur n'est rattaché à aucune structure."})
+
+    def _forget(self) -> None:
+        """The user's memberships are read once per object: forget them after a change."""
+        user = self._state.fields_cache.get("user")
+        if user is not None:
+            user.forget_memberships()
 
 
 class SensitiveAction(models.Model):
