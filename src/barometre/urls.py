@@ -14,6 +14,8 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("sante/", web_views.health, name="health"),
     path("journal/", web_views.journal, name="journal"),
+    path("aide/", web_views.guide, name="guide"),
+    path("aide/<slug:page>/", web_views.guide, name="guide_page"),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(

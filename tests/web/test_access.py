@@ -37,6 +37,8 @@ MATRIX = {
     "api_tokens": ({}, expect(default=OK)),  # each user's own tokens
     "health": ({}, {p: OK for p in ALL}),
     "journal": ({}, expect(default=DENIED, operator=OK)),
+    "guide": ({}, {p: OK for p in ALL}),  # the help pages are public
+    "guide_page": ({"page": "methodologie"}, {p: OK for p in ALL}),
     "login": ({}, {p: OK for p in ALL}),
     "structures:list": ({}, expect(default=DENIED, **REGISTRY_READERS)),
     "structures:export": ({}, expect(default=DENIED, **REGISTRY_READERS)),

@@ -1,10 +1,15 @@
+import re
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from markdown_it import MarkdownIt
 
 from barometre.accounts.access import require_operator
 from barometre.accounts.models import Role, SensitiveAction
@@ -79,4 +84,32 @@ def journal(request):
     return render(request, "web/journal.html", {
         "page_obj": page, "kinds": SensitiveAction.Kind.choices, "kind": kind,
         "breadcrumb_data": {"links": [], "current": "Journal des actions sensibles"},
+    })  # fmt: skip
+
+
+GUIDE_PAGES = {"": "README.md", "operateur": "operateur.md", "enqueteur": "enqueteur.md",
+               "responsable-qualite": "responsable-qualite.md", "agent": "agent.md",
+               "methodologie": "methodologie.md"}  # fmt: skip
+_GUIDE_LINK = re.compile(r'href="(?:\./)?([a-z-]+)\.md"')
+
+
+@login_not_required
+def guide(request, page: str = ""):
+    """The user guide (docs/guide, Markdown) as pages of the site: the help menu."""
+    name = GUIDE_PAGES.get(page)
+    path = settings.BASE_DIR / "docs" / "guide" / (name or "")
+    if name is None or not path.is_file():
+        raise Http404("Page d'aide introuvable.")
+    html = MarkdownIt("commonmark", {"html": False}).enable("table").render(path.read_text())
+    html = _GUIDE_LINK.sub(lambda m: f'href="/aide/{"" if m[1] == "README" else m[1] + "/"}"',
+                           html)  # fmt: skip
+    html = html.replace("<table>", '<div class="fr-table"><table>').replace(
+        "</table>", "</table></div>"
+    )
+    title = re.search(r"<h1>(.*?)</h1>", html)
+    return render(request, "web/guide.html", {
+        "content": mark_safe(html),  # noqa: S308 (our own Markdown, raw HTML disabled)
+        "title": title[1] if title else "Aide", "pages": GUIDE_PAGES, "page": page,
+        "breadcrumb_data": {"links": [{"url": "/aide/", "title": "Aide"}] if page else [],
+                            "current": title[1] if title else "Aide"},
     })  # fmt: skip
