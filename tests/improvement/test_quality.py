@@ -3,7 +3,6 @@ annual review (seed 004's shape) and the public transparency page."""
 
 import datetime as dt
 import io
-import subprocess
 
 import pytest
 import time_machine
@@ -24,6 +23,7 @@ from barometre.improvement.models import (
     Training,
 )
 from barometre.structures.models import Label
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -157,9 +157,7 @@ def test_annual_review_in_the_shape_of_seed_004(seed_004, client_for, manager_a,
     page = client.get(reverse("improvement:review", args=[structure_a.pk, 2022])).content.decode()
     assert "Bilan qualité 2022" in page and "54 agents formés" in page
     pdf = client.get(reverse("improvement:review_pdf", args=[structure_a.pk, 2022])).content
-    (tmp_path / "bilan.pdf").write_bytes(pdf)
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "bilan.pdf"), "-"],
-                          check=True, capture_output=True, text=True).stdout  # fmt: skip
+    text = pdf_text(tmp_path, pdf)
     for expected in ("Comité local des usagers", "Préfecture du Loiret", "Ordre du jour",
                      "Démarche qualité", "Mesure de la satisfaction 2022", "Appels mystères",
                      "Réclamations et suggestions", "Tableau de bord qualité", "E 3.1",

@@ -1,11 +1,10 @@
 """The quality manager's and agents' pages, end to end through HTTP."""
 
-import subprocess
-
 import pytest
 from django.urls import reverse
 
 from barometre.improvement.models import FeedbackEntry, SurveyResponse
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -65,9 +64,7 @@ def test_surveys_from_template_to_poster(client_for, manager_a, agent_a, structu
     png = manager.get(reverse("improvement:point_qr", args=[point.pk, "png"]))
     assert png.content.startswith(b"\x89PNG")
     pdf = manager.get(reverse("improvement:point_qr", args=[point.pk, "pdf"]))
-    (tmp_path / "affiche.pdf").write_bytes(pdf.content)
-    text = subprocess.run(["pdftotext", str(tmp_path / "affiche.pdf"), "-"], check=True,
-                          capture_output=True, text=True).stdout  # fmt: skip
+    text = pdf_text(tmp_path, pdf.content)
     assert "Donnez votre avis" in text and f"/u/{point.token}/" in text
     assert "Préfecture du Loiret" in text
     # An agent types a paper questionnaire.

@@ -11,15 +11,9 @@ from barometre.results.computing import publish, request_computation
 from barometre.results.models import StructureResult
 from barometre.results.pdf import reports_zip, structure_pdf, synthesis_pdf
 from barometre.results.reports import national_synthesis, structure_report
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
-
-
-def _pdf_text(tmp_path, content: bytes) -> str:
-    path = tmp_path / "doc.pdf"
-    path.write_bytes(content)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout  # fmt: skip
 
 
 def _pages(tmp_path, content: bytes) -> list:
@@ -69,7 +63,7 @@ def test_structure_report_compares_with_category_and_france(computed):
 def test_the_pdf_report_is_a4_french_and_names_only_its_structure(computed, tmp_path):
     content = structure_pdf(structure_report(_result(computed, "57463")))
     assert content.startswith(b"%PDF")
-    text = _pdf_text(tmp_path, content)
+    text = pdf_text(tmp_path, content)
     for expected in ("Ville de Metz", "Rapport individuel", "Résultats par canal",
                      "Déterminants de la satisfaction", "Étapes du parcours", "Recommandations",
                      "Méthodologie", "Téléphone", "confidentiel"):  # fmt: skip
@@ -106,7 +100,7 @@ def test_national_synthesis_states_the_figures_of_an_edition(fabricate, tmp_path
     assert synthesis.national["q3"] == 72.0
     assert [c.category for c in synthesis.categories] == ["Communes A", "Communes B"]
     assert synthesis.visit is not None and synthesis.visit.score == 60.0
-    text = _pdf_text(tmp_path, synthesis_pdf(synthesis))
+    text = pdf_text(tmp_path, synthesis_pdf(synthesis))
     for expected in ("Synthèse nationale", "Score global", "62,0 / 100", "Quartile supérieur",
                      "70,0 / 100", "+10,0 points", "Accueil physique", "Communes A"):  # fmt: skip
         assert expected in text, expected

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from barometre.results.computing import publish
 from barometre.results.models import ReportBatch
-from tests.results.test_reports import _pdf_text
+from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -91,7 +91,7 @@ def test_all_reports_are_built_in_the_background_into_a_zip(computed, client_for
     names = sorted(archive.namelist())
     assert names == ["rapport-2025-prefecture-du-loiret-13000548700017.pdf",
                      "rapport-2025-ville-de-metz-57463.pdf"]  # fmt: skip
-    text = _pdf_text(tmp_path, archive.read(names[1]))
+    text = pdf_text(tmp_path, archive.read(names[1]))
     assert "Ville de Metz" in text and "Préfecture du Loiret" not in text
     # A manager cannot request or download them.
     manager = client_for(personas["manager_a"])
