@@ -63,27 +63,20 @@ def prepare(reuse_static: bool = False) -> dict:
     if not (reuse_static and (ROOT / "var" / "bench-static" / "staticfiles.json").exists()):
         print("Fichiers statiques (collectstatic, une quarantaine de secondes)…", flush=True)
         call_command("collectstatic", "--noinput", verbosity=0)
-    from barometre.accounts.models import Membership, Role, User
-    from barometre.demo.data import DEMO_PASSWORD, load_demo_data
-    from barometre.improvement import surveys
+    from barometre.demo.build import DEMO_STRUCTURE, build_demo
+    from barometre.demo.data import DEMO_PASSWORD
     from barometre.improvement.models import CollectionPoint
-    from barometre.results.samples import fabricate_result_set, sample_edition
+    from barometre.structures.models import Structure
 
-    load_demo_data()
-    operator = User.objects.filter(memberships__role=Role.OPERATOR).first()
-    managers = Membership.objects.filter(role=Role.MANAGER).select_related("user", "structure")
-    manager = managers.first()
-    edition = sample_edition(by=operator)
-    result_set = fabricate_result_set(edition, 320, by=operator)
-    first = result_set.structures.order_by("pk").first()
-    type(first).objects.filter(pk=first.pk).update(structure=manager.structure)
-    questionnaire = surveys.create_from_template(manager.structure)
-    point = CollectionPoint.objects.create(structure=manager.structure, label="Accueil",
-                                           questionnaire=questionnaire)  # fmt: skip
-    return {"username": manager.user.username, "password": DEMO_PASSWORD,
-            "dashboard": f"/resultats/editions/{edition.pk}/structures/{manager.structure_id}/",
+    print("Édition de démonstration (make demo)…", flush=True)
+    summary = build_demo()
+    edition = summary.editions[-1]
+    prefecture = Structure.objects.get(name=DEMO_STRUCTURE)
+    point = CollectionPoint.objects.filter(structure=prefecture).order_by("pk").first()
+    return {"username": "qualite", "password": DEMO_PASSWORD,
+            "dashboard": f"/resultats/editions/{edition.pk}/structures/{prefecture.pk}/",
             "survey": f"/api/v1/public/points/{point.token}/answers",
-            "questionnaire": questionnaire.pk}  # fmt: skip
+            "questionnaire": point.questionnaire_id}  # fmt: skip
 
 
 def stored_answers(questionnaire_id: int) -> int:

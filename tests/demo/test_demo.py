@@ -1,27 +1,98 @@
+"""The demo of `make demo`: a national edition of realistic size, run through the real
+lifecycle, and a préfecture with three years of Services Publics+ history."""
+
 import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
+from django.urls import reverse
 
 from barometre.accounts.models import User
 from barometre.campaigns.models import AuditTask, Edition
+from barometre.improvement import annual
+from barometre.results.models import ResultSet
 from barometre.structures.models import Structure
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_builds_a_registry_users_and_a_planned_edition_idempotently():
-    out = io.StringIO()
-    call_command("demo", "--no-serve", stdout=out)
-    call_command("demo", "--no-serve", stdout=out)  # a second run changes nothing
-    assert Structure.objects.count() == 30
-    assert Structure.objects.filter(department__in=["57", "67", "974", "972"]).count() >= 4
-    assert User.objects.filter(username="operateur").get().is_operator
-    edition = Edition.objects.get()
-    assert edition.status == "fieldwork" and edition.enrolments.count() == 30
-    tasks = AuditTask.objects.filter(edition=edition)
-    assert tasks.count() > 250 and not tasks.filter(auditor__isnull=True).exists()
-    assert tasks.filter(auditor__username="enqueteur").exists()
-    text = out.getvalue()
-    assert "operateur" in text and "Barometre-demo-2025" in text
-    assert "en phase terrain" in text
+def test_the_demo_builds_once_and_holds_everything_a_newcomer_explores(client):
+    """One build (about 40 s on SQLite) checked from every side; a second run changes
+    nothing."""
+    first, second = io.StringIO(), io.StringIO()
+    call_command("demo", "--no-serve", stdout=first)
+    counts = (Structure.objects.count(), AuditTask.objects.count(), ResultSet.objects.count())
+    call_command("demo", "--no-serve", stdout=second)
+    assert (Structure.objects.count(), AuditTask.objects.count(),
+            ResultSet.objects.count()) == counts  # fmt: skip
+    demo = (first.getvalue(), second.getvalue())
+    check_registry_auditors_and_logins(demo)
+    check_published_editions()
+    check_fieldwork_edition()
+    check_annual_review(client)
+
+
+def check_registry_auditors_and_logins(demo):
+    first, second = demo
+    structures = Structure.objects.all()
+    assert 300 <= structures.count() <= 360
+    kinds = set(structures.values_list("kind", flat=True))
+    assert {"commune", "department", "region", "intercommunality", "france_services", "social",
+            "economic", "state"} <= kinds  # fmt: skip
+    departments = set(structures.values_list("department", flat=True))
+    assert {"57", "67", "68"} <= departments and {"971", "972", "973", "974", "976"} <= departments
+    assert len(departments) >= 95
+    assert User.objects.filter(memberships__role="auditor", memberships__structure=None
+                               ).distinct().count() == 40  # fmt: skip
+    assert User.objects.get(username="operateur").is_operator
+    for text in ("operateur", "enqueteur", "qualite", "agent", "Barometre-demo-2025",
+                 "/resultats/synthese/", "/bilan/"):  # fmt: skip
+        assert text in first, text
+    assert "Édition nationale" not in second  # already built: nothing recomputed
+
+
+def check_published_editions():
+    editions = Edition.objects.filter(owner=None, status="published").order_by("year")
+    assert editions.count() == 2
+    for edition in editions:
+        tasks = AuditTask.objects.filter(edition=edition)
+        assert 3000 <= tasks.filter(status="validated").count() <= 4000
+        assert set(tasks.values_list("channel", flat=True)) == {
+            "phone", "email", "mail", "website", "social", "visit", "reviews"}  # fmt: skip
+        assert tasks.filter(channel="email", replied_at__isnull=False).exists()
+        assert not tasks.filter(replied_at__lt=F("sent_at")).exists()
+    latest = ResultSet.objects.get(edition=editions.last(), published_at__isnull=False)
+    national = next(c for c in latest.categories if c["category"] == "(national)")
+    assert 55 <= national["mean"] <= 70  # seed 001: 62/100
+    assert national["mean_certified"] > national["mean_not_certified"]
+    assert latest.evolution["structures"] >= 300 and latest.evolution["change"] is not None
+    assert latest.laureates.count() >= 10
+    assert all(lt.jury_note for lt in latest.laureates.all())
+    observations = latest.structures.exclude(details__observations=None).count()
+    assert observations >= 300
+
+
+def check_fieldwork_edition():
+    edition = Edition.objects.get(status="fieldwork", owner=None)
+    assert edition.tasks.filter(auditor__username="enqueteur").exists()
+    assert not edition.tasks.filter(auditor__isnull=True).exists()
+
+
+def check_annual_review(client):
+    prefecture = Structure.objects.get(name="Préfecture du Loiret")
+    edition = Edition.objects.filter(owner=prefecture).order_by("-year").first()
+    year = edition.year
+    review = annual.annual_review(prefecture, year)
+    assert review.meeting is not None and review.questions
+    assert all(year.answers > 0 for year in review.satisfaction[0]["years"])  # three years
+    assert review.overall.answers >= 100
+    assert review.mystery is not None  # internal mystery calls by stage
+    assert sum(f.total for f in review.feedback) >= 50
+    assert review.training_totals[1] > 0 and review.plan and review.done
+    assert any(row.cells[-1].value is not None for row in review.dashboard)
+    client.force_login(User.objects.get(username="qualite"))
+    page = client.get(reverse("improvement:review", args=[prefecture.pk, year]))
+    assert page.status_code == 200 and f"Bilan qualité {year}" in page.content.decode()
+    entries = client.get(reverse("improvement:entries", args=[prefecture.pk])).content.decode()
+    assert "en retard" in entries

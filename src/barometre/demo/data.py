@@ -6,11 +6,14 @@ Communes use their real INSEE codes; other bodies get fictitious SIRETs with a v
 
 import datetime as dt
 import hashlib
+import random
 import unicodedata
 
 from django.db import transaction
 
 from barometre.accounts.models import Membership, Role, User
+from barometre.demo.places import REGIONS, TOWNS
+from barometre.engine.territory import DEPARTMENTS
 from barometre.structures.models import ContactPoint, Label, Structure
 
 DEMO_PASSWORD = "Barometre-demo-2025"  # noqa: S105 - printed to the demo user on purpose
@@ -68,6 +71,8 @@ STRUCTURES = [
     ("CCI du Loiret", None, "other", None, "45", "Orléans"),
 ]  # fmt: skip
 
+HAND_WRITTEN = {(name, insee) for name, insee, *_ in STRUCTURES}
+
 PARENTS = {
     "Sous-préfecture de Montargis": "Préfecture du Loiret",
     "Sous-préfecture de Pithiviers": "Préfecture du Loiret",
@@ -96,17 +101,77 @@ USERS = [
 ]
 
 
+def national_registry() -> list[tuple]:
+    """About 290 more structures over every trophy category and département, in the
+    proportions of the national barometer (half of them communes), deterministic."""
+    rng = random.Random(2025)
+    taken = {name for name, *_ in STRUCTURES}
+    rows = []
+
+    def add(name, kind, population, department, city):
+        if name not in taken:
+            taken.add(name)
+            rows.append((name, None, kind, population, department, city))
+
+    codes = list(TOWNS)
+    for code in codes:  # every chef-lieu: a city of 20,000 to 300,000 inhabitants
+        add(f"Ville de {TOWNS[code][0]}", "commune", int(rng.lognormvariate(11, 0.8)) + 20_000,
+            code, TOWNS[code][0])  # fmt: skip
+    for code in codes[::2]:  # a second town in one département out of two: smaller
+        add(f"Ville de {TOWNS[code][1]}", "commune", int(rng.lognormvariate(9.6, 0.9)) + 2_000,
+            code, TOWNS[code][1])  # fmt: skip
+    for code in codes[1::4]:
+        add(f"Département – {DEPARTMENTS[code]}", "department",
+            int(rng.lognormvariate(13, 0.6)), code, TOWNS[code][0])  # fmt: skip
+    for name, seat, code in REGIONS:
+        add(name, "region", int(rng.lognormvariate(15, 0.4)), code, seat)
+    for code in codes[3::2][:40]:
+        add(f"Communauté d'agglomération de {TOWNS[code][1]}", "intercommunality",
+            int(rng.lognormvariate(11.5, 0.5)), code, TOWNS[code][1])  # fmt: skip
+    for code in codes[2::3][:30]:
+        add(f"France Services de {TOWNS[code][1]}", "france_services", None, code,
+            TOWNS[code][1])  # fmt: skip
+    for code in codes[::5]:
+        add(f"CCAS de {TOWNS[code][0]}", "social", None, code, TOWNS[code][0])
+    for code in codes[4::20]:
+        add(f"Centre hospitalier de {TOWNS[code][1]}", "hospital", None, code, TOWNS[code][1])
+    for code in codes[1::9]:
+        add(f"Office de tourisme de {TOWNS[code][1]}", "economic", None, code, TOWNS[code][1])
+    for code in codes[2::6]:
+        add(f"Préfecture – {DEPARTMENTS[code]}", "state", None, code, TOWNS[code][0])
+    return rows
+
+
+def _certify(rng: random.Random) -> None:
+    """About one structure in five holds a quality label, as in the national barometer."""
+    kinds = ["marianne", "sp_bronze", "sp_silver", "qualiville", "iso9001", "sp_gold"]
+    generated = Structure.objects.exclude(name__in=[n for n, *_ in STRUCTURES]).order_by("pk")
+    for structure in generated:
+        if rng.random() < 0.2:
+            obtained = dt.date(2021 + rng.randrange(4), 1 + rng.randrange(12), 1)
+            Label.objects.get_or_create(
+                structure=structure, kind=rng.choice(kinds),
+                defaults={"obtained_on": obtained, "expires_on": obtained.replace(
+                    year=obtained.year + 3)},
+            )  # fmt: skip
+
+
 def _slug(name: str) -> str:
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
     return "".join(c for c in ascii_name.lower() if c.isalnum())[:20]
 
 
 @transaction.atomic
-def load_demo_data() -> list[tuple[str, str]]:
-    """Create (or refresh) the demo registry and users; returns (username, role label)."""
+def load_demo_data(*, national: bool = True) -> list[tuple[str, str]]:
+    """Create (or refresh) the demo registry and users; returns (username, role label).
+    ``national`` adds the ~290 structures of the national demo edition."""
     by_name: dict[str, Structure] = {}
-    for name, insee, kind, population, department, city in STRUCTURES:
+    existing = set(Structure.objects.values_list("identifier", flat=True))
+    generated = national_registry() if national else []
+    for name, insee, kind, population, department, city in STRUCTURES + generated:
         identifier = insee or fictitious_siret(name)
+        if identifier in existing and (name, insee) not in HAND_WRITTEN:
+            continue  # a generated structure already there: nothing to refresh
         structure, _ = Structure.objects.update_or_create(
             identifier=identifier,
             defaults={
@@ -131,6 +196,7 @@ def load_demo_data() -> list[tuple[str, str]]:
                          ("reviews", f"Fiche d'établissement « {name} »")]  # fmt: skip
         for channel, value in contacts:
             ContactPoint.objects.get_or_create(structure=structure, channel=channel, value=value)
+    _certify(rng=random.Random(7))
     for child, parent in PARENTS.items():
         Structure.objects.filter(pk=by_name[child].pk).update(parent=by_name[parent])
     for name, labels in LABELS.items():

@@ -1,5 +1,5 @@
-"""Demo fieldwork: the shipped 2025 grid, a small scenario bank, twelve auditors and an
-edition in fieldwork with every demo structure enrolled and planned. Idempotent."""
+"""Demo fieldwork: the shipped 2025 grid, a small scenario bank, forty auditors and an
+edition in fieldwork with demo structures enrolled and planned. Idempotent."""
 
 import datetime as dt
 
@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from barometre.accounts.models import Membership, Role, User
 from barometre.campaigns import lifecycle
-from barometre.campaigns.models import AuditorProfile, Edition, GridVersion, Scenario
-from barometre.engine.grid import DATA_DIR
+from barometre.campaigns.models import AuditorProfile, Edition, Scenario
+from barometre.demo.national import grid_2025
 from barometre.structures.models import Structure
 
 SCENARIOS = [
@@ -34,21 +34,30 @@ SCENARIOS = [
      "Description précise de l'accès et du stationnement, proposition d'accueil adapté."),
 ]  # fmt: skip
 AUDITOR_COMMUNES = ["Tours", "Nantes", "Lyon", "Lille", "Toulouse", "Rennes", "Dijon",
-                    "Bordeaux", "Rouen", "Nancy", "Clermont-Ferrand"]  # fmt: skip
+                    "Bordeaux", "Rouen", "Nancy", "Clermont-Ferrand", "Marseille", "Nice",
+                    "Montpellier", "Grenoble", "Limoges", "Poitiers", "Caen", "Amiens", "Reims",
+                    "Besançon", "Brest", "Angers", "Le Mans", "Pau", "Perpignan", "Nîmes",
+                    "Avignon", "Metz", "Mulhouse", "Saint-Étienne", "Bayonne", "Quimper",
+                    "Troyes", "Ajaccio", "Fort-de-France", "Saint-Pierre", "Cayenne",
+                    "Pointe-à-Pitre"]  # fmt: skip
 
 
-@transaction.atomic
-def load_demo_fieldwork(operator: User) -> Edition:
-    text = (DATA_DIR / "barometre-2025.yaml").read_text(encoding="utf-8")
-    grid, _ = GridVersion.objects.get_or_create(
-        grid_id="barometre-2025", version=1, defaults={"yaml": text}
-    )
+def load_scenarios() -> None:
     for code, title, channels, persona, script, template, expected in SCENARIOS:
         Scenario.objects.update_or_create(code=code, defaults={
             "title": title, "channels": channels, "persona": persona, "script": script,
             "message_template": template, "expected_answer": expected})  # fmt: skip
-    departments = sorted(set(Structure.objects.values_list("department", flat=True)))
-    auditors = [(u, "Orléans") for u in User.objects.filter(memberships__role=Role.AUDITOR)]
+
+
+@transaction.atomic
+def load_auditors() -> int:
+    """The demo auditor plus 39 colleagues spread over France, each covering every
+    département for visits. Returns how many auditors there are."""
+    from barometre.engine.territory import DEPARTMENTS
+
+    departments = sorted(DEPARTMENTS)
+    auditors = [(u, "Orléans") for u in User.objects.filter(memberships__role=Role.AUDITOR,
+                                                           username="enqueteur")]  # fmt: skip
     for i, commune in enumerate(AUDITOR_COMMUNES, start=2):
         user, created = User.objects.get_or_create(
             username=f"enqueteur-{i:02d}",
@@ -62,24 +71,35 @@ def load_demo_fieldwork(operator: User) -> Edition:
     for user, commune in auditors:
         AuditorProfile.objects.get_or_create(
             user=user,
-            defaults={"departments": departments, "weekly_capacity": 8, "commune": commune},
+            defaults={"departments": departments, "weekly_capacity": 10, "commune": commune},
         )
+    return len(auditors)
+
+
+@transaction.atomic
+def load_demo_fieldwork(operator: User, structures=None) -> Edition:
+    """An edition in fieldwork from this week's Monday, with ``structures`` (by default
+    all) enrolled and planned, so that auditors have audits today and this week."""
+    grid = grid_2025()
+    load_scenarios()
+    load_auditors()
     # The fieldwork runs from this week's Monday for twelve weeks, so that "today" and
     # "this week" have audits whenever the demo is started.
     today = timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday())
-    name = f"Baromètre {monday.year} (démonstration)"
+    year = monday.year + 1  # the next national edition, whose fieldwork has begun
+    name = f"Baromètre {year} (terrain en cours)"
     edition = Edition.objects.filter(name=name).first()
     if edition is None:
         edition = lifecycle.create_edition(
-            year=monday.year, name=name, grid=grid,
+            year=year, name=name, grid=grid,
             enrolment_opens=monday - dt.timedelta(days=120),
             enrolment_closes=monday - dt.timedelta(days=7),
             fieldwork_starts=monday, fieldwork_ends=monday + dt.timedelta(weeks=12, days=-3),
             by=operator,
         )  # fmt: skip
         lifecycle.advance(edition, by=operator)
-        for structure in Structure.objects.all():
+        for structure in structures if structures is not None else Structure.objects.all():
             lifecycle.enrol(edition, structure, by=operator, publish_results=True)
         lifecycle.plan_fieldwork(edition, by=operator)
         edition = lifecycle.advance(edition, by=operator)

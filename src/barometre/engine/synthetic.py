@@ -65,22 +65,16 @@ def synthetic_answers(
         auditors = rng.integers(0, n_auditors, size=n)
         p = np.clip(s_quality[structures] + a_bias[auditors], 0.02, 0.98)
         sent = np.datetime64(start) + rng.integers(0, 60, size=n).astype("timedelta64[D]")
-        failed: dict[str, np.ndarray] = {}
-        for criterion in grid.prerequisite_order(channel.id):
-            skip = np.zeros(n, dtype=bool)
-            for pre in criterion.prerequisites:
-                skip |= failed.get(pre, np.zeros(n, dtype=bool))
-            values, sent_at, replied_at = _values(criterion, p, rng, sent)
-            if criterion.measure.type in {MeasureType.YES_NO, MeasureType.SCALE}:
-                failed[criterion.id] = skip | (values == "non") | (values == "wrong")
-            keep = ~skip
+        for criterion_id, keep, values, sent_at, replied_at in channel_answers(
+            grid, channel.id, p, rng, sent
+        ):
             parts.append(
                 {
                     "structure": structures[keep],
                     "audit": audit_ids[keep],
                     "auditor": auditors[keep],
                     "channel": channel.id,
-                    "criterion": criterion.id,
+                    "criterion": criterion_id,
                     "value": values[keep],
                     "sent_at": sent_at[keep] if sent_at is not None else None,
                     "replied_at": replied_at[keep] if replied_at is not None else None,
@@ -132,6 +126,29 @@ def synthetic_answers(
         "structure", "category", "department", "certified", "channel", "audit", "auditor",
         "criterion", "value", "sent_at", "replied_at", "double_of",
     )  # fmt: skip
+
+
+def channel_answers(grid: Grid, channel_id: str, p: np.ndarray, rng: np.random.Generator,
+                    sent: np.ndarray):  # fmt: skip
+    """Plausible answers of ``len(p)`` audits of one channel, one criterion at a time in
+    prerequisite order: ``(criterion id, answered mask, values, sent_at, replied_at)``.
+
+    ``p`` is each audit's chance of a good answer (the structure's quality plus the
+    auditor's bias), ``sent`` each audit's day (datetime64). Criteria that depend on a
+    failed prerequisite are left unanswered, as an auditor would; free-text criteria get
+    no value."""
+    n = len(p)
+    failed: dict[str, np.ndarray] = {}
+    out = []
+    for criterion in grid.prerequisite_order(channel_id):
+        skip = np.zeros(n, dtype=bool)
+        for pre in criterion.prerequisites:
+            skip |= failed.get(pre, np.zeros(n, dtype=bool))
+        values, sent_at, replied_at = _values(criterion, p, rng, sent)
+        if criterion.measure.type in {MeasureType.YES_NO, MeasureType.SCALE}:
+            failed[criterion.id] = skip | (values == "non") | (values == "wrong")
+        out.append((criterion.id, ~skip, values, sent_at, replied_at))
+    return out
 
 
 def _values(criterion, p, rng, sent):

@@ -1,0 +1,282 @@
+"""Three years of Services Publics+ for the demo préfecture, entered through the same
+functions as the pages (register, surveys, internal campaigns): enough for its quality
+dashboard, its satisfaction history and the annual review of seed 004's shape.
+
+Years are relative to the run: the last complete year (N-1) is reviewed by the committee
+held in January of this year, with N-2 and N-3 as history; this year's register has open
+entries, some overdue, so that the agent has work today. Deterministic for a given day."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import transaction
+from django.utils import timezone
+
+from barometre.accounts.models import Membership, Role, User
+from barometre.campaigns import lifecycle
+from barometre.demo.national import simulate_fieldwork
+from barometre.improvement import annual, register, surveys
+from barometre.improvement.models import (
+    Action,
+    CollectionPoint,
+    CommitteeMember,
+    Decision,
+    ImprovementProfile,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Meeting,
+    Statement,
+    Training,
+)
+from barometre.results.computing import compute
+from barometre.results.models import ResultSet
+from barometre.structures.models import Structure
+
+SUBJECTS = {
+    "complaint": ["Attente trop longue au guichet des titres", "Standard injoignable le lundi",
+                  "Dossier de carte grise sans nouvelles", "Rendez-vous annulé sans prévenir",
+                  "Réponse incomplète à un courriel", "Accueil peu aimable"],
+    "suggestion": ["Ouvrir un créneau le samedi matin", "Afficher le temps d'attente",
+                   "Proposer un rappel téléphonique"],
+    "thanks": ["Merci pour l'aide au point numérique", "Accueil remarquable au guichet"],
+    "information": ["Pièces pour un titre de séjour", "Horaires d'ouverture en août"],
+}  # fmt: skip
+COMMENTS = [
+    "Agents aimables et disponibles.", "Attente un peu longue mais accueil très correct.",
+    "Le point numérique m'a beaucoup aidé.", "Signalétique à revoir dans le hall.",
+    "Rendez-vous rapide, merci.", "Difficile de joindre le standard par téléphone.",
+    "Explications claires sur les pièces à fournir.", "Accueil chaleureux.",
+]  # fmt: skip
+TRAININGS = [
+    ("accueil physique et téléphonique", (6, 12, 20)),
+    ("gestion des conflits", (4, 8, 10)),
+    ("accueil public anglophone", (3, 4, 5)),
+    ("référent qualité", (1, 1, 2)),
+    ("initiation à la langue des signes", (0, 5, 7)),
+    ("Services Publics+ : les engagements", (10, 18, 25)),
+]
+APPROACH = (
+    "Qual-e-Pref depuis 2016, Services Publics+ depuis 2021 : écoute des usagers par "
+    "une enquête permanente au guichet, appels mystères internes deux fois par an, "
+    "registre des réclamations et suggestions, comité local des usagers annuel."
+)
+
+
+def _worked_days_after(day: dt.date, n: int) -> dt.date:
+    while n:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+@transaction.atomic
+def load_improvement_history(structure: Structure, manager: User, *, seed: int = 4) -> int:
+    """The préfecture's history; returns the reviewed year. Does nothing if present."""
+    today = timezone.localdate()
+    reviewed = today.year - 1
+    years = [reviewed - 2, reviewed - 1, reviewed]
+    if Meeting.objects.filter(structure=structure, reviewed_year=reviewed).exists():
+        return reviewed
+    rng = random.Random(seed)
+    questionnaire = surveys.create_from_template(structure)
+    CollectionPoint.objects.create(structure=structure, label="Hall d'accueil",
+                                   questionnaire=questionnaire)  # fmt: skip
+    CollectionPoint.objects.create(structure=structure, label="Point d'accueil numérique",
+                                   questionnaire=questionnaire)  # fmt: skip
+    _surveys(questionnaire, years, rng)
+    _register(structure, manager, years, today, rng)
+    _trainings(structure, years)
+    internal = [_internal_campaign(structure, manager, year) for year in years[1:]]
+    _indicators(structure, years, internal, rng)
+    _plan_and_committee(structure, manager, years, rng)
+    ImprovementProfile.objects.update_or_create(
+        structure=structure,
+        defaults={"approach": APPROACH, "publish_transparency": True,
+                  "publish_survey": questionnaire},
+    )  # fmt: skip
+    annual.record_self_assessment(structure, {f"e{i}": 1 + (i % 3) for i in range(1, 9)},
+                                  by=manager, done_on=dt.date(years[1], 2, 1))  # fmt: skip
+    annual.record_self_assessment(structure, {f"e{i}": 2 + (i % 3 > 0) for i in range(1, 9)},
+                                  by=manager, done_on=dt.date(reviewed, 2, 1))  # fmt: skip
+    return reviewed
+
+
+def _surveys(questionnaire, years, rng):
+    codes = [item.code for item in questionnaire.items.all()]
+    conditional = {item.code for item in questionnaire.items.all() if item.condition}
+    for year, (n, mood) in zip(years, [(120, 0.78), (140, 0.82), (150, 0.86)], strict=True):
+        for i in range(n):
+            values = {}
+            for code in codes:
+                if code in conditional and rng.random() > 0.15:
+                    values[code] = None  # not concerned
+                    continue
+                draw = rng.random()
+                values[code] = (10 if draw < mood * 0.7 else 8 if draw < mood
+                                else rng.choice([4, 5, 6]))  # fmt: skip
+            day = dt.date(year, 1 + (i * 11) % 12, 1 + (i * 7) % 28)
+            comment = COMMENTS[i % len(COMMENTS)] if rng.random() < 0.3 else ""
+            surveys.submit(questionnaire, values, comment=comment, answered_on=day)
+
+
+def _register(structure, manager, years, today, rng):
+    mix = [("complaint", 18), ("suggestion", 4), ("thanks", 2), ("information", 3)]
+    channels = ["email", "letter", "phone", "counter", "web_form"]
+    for year in years:
+        for kind, count in mix:
+            for i in range(count):
+                received = dt.date(year, 1 + (i * 5) % 12, 2 + (i * 3) % 25)
+                entry, _ = register.create_entry(
+                    structure, kind=kind, channel=channels[i % len(channels)], received_on=received,
+                    subject=SUBJECTS[kind][i % len(SUBJECTS[kind])],
+                    description="Demande reçue et enregistrée par l'accueil.", by=manager,
+                )  # fmt: skip
+                late = rng.random() < (0.25 if year == years[0] else 0.12)
+                answered = _worked_days_after(received, 8 if late else rng.choice([2, 3, 4]))
+                entry = register.transition(
+                    entry, "answer", by=manager, version=entry.version, on=answered,
+                    answer="Madame, Monsieur, nous vous remercions de votre message…",
+                )  # fmt: skip
+                register.transition(entry, "close", by=manager, version=entry.version,
+                                    on=answered)  # fmt: skip
+    # This year: answered ones, and open ones for the agent (two overdue, three due soon).
+    for days_ago, kind in [(40, "complaint"), (25, "suggestion"), (12, "complaint"),
+                           (9, "complaint"), (3, "complaint"), (2, "information"),
+                           (1, "suggestion")]:  # fmt: skip
+        received = today - dt.timedelta(days=days_ago)
+        entry, _ = register.create_entry(
+            structure, kind=kind, channel="email", received_on=received,
+            subject=SUBJECTS[kind][days_ago % len(SUBJECTS[kind])],
+            description="Message reçu par le formulaire de contact.", by=manager,
+        )  # fmt: skip
+        if days_ago > 20:
+            register.transition(entry, "answer", by=manager, version=entry.version,
+                                on=_worked_days_after(received, 3),
+                                answer="Nous avons pris en compte votre demande.")  # fmt: skip
+
+
+def _trainings(structure, years):
+    for theme, counts in TRAININGS:
+        for year, n in zip(years, counts, strict=True):
+            if n:
+                Training.objects.create(structure=structure, year=year, theme=theme,
+                                        sessions=max(1, n // 6), agents_trained=n)  # fmt: skip
+
+
+def _internal_campaign(structure, manager, year):
+    """Thirty mystery calls in March and April, by two colleagues, computed."""
+    callers = []
+    for i in (1, 2):
+        user, created = User.objects.get_or_create(
+            username=f"appelant-{structure.pk}-{i}",
+            defaults={"first_name": "Appelant", "last_name": f"n° {i}"},
+        )  # fmt: skip
+        if created:
+            user.set_unusable_password()
+            user.save()
+        Membership.objects.get_or_create(user=user, role=Role.AUDITOR, structure=structure)
+        callers.append(user)
+    edition = lifecycle.create_internal_campaign(
+        structure, name=f"Appels mystères {year}", starts=dt.date(year, 3, 2),
+        ends=dt.date(year, 4, 30), calls=30, by=manager,
+    )  # fmt: skip
+    lifecycle.plan_fieldwork(edition, by=manager)
+    edition = lifecycle.advance(edition, by=manager)
+    quality = {structure.pk: 0.62 + 0.08 * (year % 2)}
+    simulate_fieldwork(edition, quality, seed=year, by=manager)
+    edition = lifecycle.advance(edition, by=manager)
+    edition = lifecycle.advance(edition, by=manager)
+    result_set = ResultSet.objects.create(edition=edition, version=1, grid=edition.grid,
+                                          requested_by=manager)  # fmt: skip
+    return compute(result_set)
+
+
+def _indicators(structure, years, internal, rng):
+    def indicator(code, label, **fields):
+        return Indicator.objects.create(structure=structure, code=code, label=label, **fields)
+
+    def targets(ind, value):
+        for year in [*years, years[-1] + 1]:
+            IndicatorTarget.objects.create(indicator=ind, year=year, value=value)
+
+    targets(indicator("tx-reponse", "Taux de réponse aux suggestions et réclamations dans le "
+                      "délai", theme="Relation générale", engagement="E 3.1",
+                      source="register_on_time", public=True, position=1), 85)  # fmt: skip
+    targets(indicator("delai", "Délai moyen de réponse", theme="Relation générale", unit="days",
+                      direction="le", engagement="E 3.1", source="register_delay",
+                      position=2), 5)  # fmt: skip
+    targets(indicator("satisfaction", "Usagers satisfaits de l'accueil", theme="Accueil",
+                      engagement="E 7", source="survey", parameter="overall", public=True,
+                      position=3), 85)  # fmt: skip
+    targets(indicator("standard", "Appels mystères : accueil au standard",
+                      theme="Accueil téléphonique", engagement="E 2", source="mystery_calls",
+                      parameter="switchboard", position=4), 70)  # fmt: skip
+    social = indicator("reseaux", "Nombre de connexions par mois sur les réseaux sociaux",
+                       theme="Information", unit="count", engagement="E 19.1",
+                       periodicity="month", position=5)  # fmt: skip
+    base = 300_000
+    for year in years:
+        base = int(base * 1.2)
+        for month in range(1, 13):
+            IndicatorValue.objects.create(
+                indicator=social, period=f"{year}-{month:02d}", year=year,
+                value=int(base * (0.8 + 0.4 * rng.random())),
+            )  # fmt: skip
+    targets(social, int(base * 1.1))
+
+
+def _plan_and_committee(structure, manager, years, rng):
+    members = [CommitteeMember.objects.create(structure=structure, name=name, organisation=org)
+               for name, org in [("M. Robin", "APF France handicap"),
+                                 ("Mme Durand", "UFC-Que Choisir du Loiret"),
+                                 ("M. Lefèvre", "Union départementale des associations "
+                                                "familiales"),
+                                 ("Mme N'Diaye", "Usagère, conseil citoyen")]]  # fmt: skip
+    owner = manager.get_full_name()
+    for year in years:
+        Action.objects.create(structure=structure, year=year, axis="Accueil téléphonique",
+                              title=f"Former l'équipe du standard ({year})", owner=owner,
+                              status="done", progress=100, done_on=dt.date(year, 6, 30),
+                              due_on=dt.date(year, 6, 30), origin="audit",
+                              publish=True, public_summary="Vous avez dit : le standard est "
+                              "difficile à joindre. Nous avons renforcé l'équipe aux heures "
+                              "d'affluence.")  # fmt: skip
+        Action.objects.create(structure=structure, year=year, axis="Accueil physique",
+                              title=f"Afficher le temps d'attente au guichet ({year})",
+                              owner=owner, status="done", progress=100,
+                              done_on=dt.date(year, 10, 15), origin="survey")  # fmt: skip
+        meeting = Meeting.objects.create(
+            structure=structure, held_on=dt.date(year + 1, 1, 20 + years.index(year)),
+            reviewed_year=year, chair="M. le secrétaire général de la préfecture",
+            agenda="Démarche qualité / dispositif Services Publics+\n"
+                   f"Amélioration continue : bilan {year}\n"
+                   f"Plan d'amélioration {year + 1}\nQuestions / réponses",
+        )  # fmt: skip
+        meeting.attendees.add(*members)
+        Statement.objects.create(meeting=meeting, speaker="M. Robin (APF France handicap)",
+                                 question=True, position=1,
+                                 text="Proposer en premier choix du serveur vocal un accès "
+                                      "direct à un agent.",
+                                 answer="Idée intéressante : une réflexion sera menée avec le "
+                                        "prestataire de téléphonie.")  # fmt: skip
+        Statement.objects.create(meeting=meeting, speaker="Mme Durand (UFC-Que Choisir)",
+                                 position=2, text="Les délais de réponse aux courriels se sont "
+                                                  "nettement améliorés.")  # fmt: skip
+        decision = Decision.objects.create(meeting=meeting,
+                                           text=f"Étudier un accès prioritaire au standard "
+                                                f"({year + 1})")  # fmt: skip
+        action = Action.objects.create(
+            structure=structure, year=year + 1, axis="Accueil téléphonique",
+            title=decision.text, owner=owner, origin="committee",
+            status="in_progress" if year + 1 >= timezone.localdate().year else "done",
+            done_on=None if year + 1 >= timezone.localdate().year else dt.date(year + 1, 11, 30),
+            due_on=dt.date(year + 1, 12, 15),
+        )  # fmt: skip
+        Decision.objects.filter(pk=decision.pk).update(action=action)
+    Action.objects.create(structure=structure, year=years[-1] + 1, axis="Information",
+                          title="Refondre la page « Démarches » du site", owner=owner,
+                          due_on=dt.date(years[-1] + 1, 12, 31), origin="audit")  # fmt: skip

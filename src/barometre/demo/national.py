@@ -1,0 +1,170 @@
+"""Two published national editions (N-1 and N) on the demo registry, run through the same
+lifecycle an operator follows: creation, enrolment, planning with the platform's auditors,
+fieldwork, validation, computation, publication and a palmarès with jury notes.
+
+The fieldwork is simulated: every planned audit gets plausible answers from the engine's
+synthetic generator (a latent quality per structure, a small bias per auditor, delays
+drawn per audit, prerequisites respected), observations from a bank of realistic notes,
+and is validated. Same seed, same edition."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+
+import numpy as np
+from django.db import transaction
+from django.utils import timezone
+
+from barometre.accounts.models import User
+from barometre.campaigns import lifecycle
+from barometre.campaigns.models import Answer, AuditTask, Edition, GridVersion
+from barometre.engine import MeasureType
+from barometre.engine.grid import DATA_DIR
+from barometre.engine.synthetic import channel_answers
+from barometre.results.computing import compute, publish
+from barometre.results.models import ResultSet
+from barometre.results.palmares import confirm_laureate, palmares
+from barometre.structures.models import Structure
+
+OBSERVATIONS = {
+    "phone": ["Accueil souriant, l'agente a reformulé ma demande avant de répondre.",
+              "Serveur vocal long (quatre choix) avant d'obtenir un agent.",
+              "Transfert annoncé mais personne n'a décroché au second poste.",
+              "Réponse précise, avec le lien vers la démarche en ligne."],
+    "email": ["Accusé de réception automatique immédiat, réponse personnalisée ensuite.",
+              "Réponse courtoise mais incomplète : les pièces à fournir manquent.",
+              "Formulaire de contact difficile à trouver depuis la page d'accueil."],
+    "mail": ["Courrier signé avec un contact direct, délai raisonnable.",
+             "Réponse type sans rapport précis avec la question posée."],
+    "website": ["Horaires à jour, démarches bien rangées par thème.",
+                "Déclaration d'accessibilité absente du pied de page."],
+    "social": ["Message privé pris en charge dans la journée.",
+               "Compte peu actif depuis plusieurs semaines."],
+    "visit": ["Signalétique claire, temps d'attente d'une dizaine de minutes.",
+              "Accueil aimable mais confidentialité difficile au guichet.",
+              "Point numérique avec un médiateur disponible."],
+    "reviews": ["Réponses régulières aux avis, y compris négatifs.",
+                "Avis négatifs récents sans réponse de la structure."],
+}  # fmt: skip
+
+JURY_NOTES = [
+    "Des réponses écrites rapides et personnalisées sur tous les canaux.",
+    "Un accueil téléphonique joignable dès le premier appel, avec un agent qui se présente.",
+    "Une information en ligne complète et à jour, pensée pour les usagers en difficulté.",
+    "Une prise en charge des réclamations exemplaire, avec des délais tenus.",
+    "Une qualité homogène d'un canal à l'autre, sans point faible.",
+]
+
+CYCLE_CHANNELS = {"email", "mail", "social"}
+
+
+def grid_2025() -> GridVersion:
+    text = (DATA_DIR / "barometre-2025.yaml").read_text(encoding="utf-8")
+    grid, _ = GridVersion.objects.get_or_create(
+        grid_id="barometre-2025", version=1, defaults={"yaml": text}
+    )
+    return grid
+
+
+def structure_quality(structures: list[Structure], seed: int) -> dict[int, float]:
+    """A latent quality per structure, stable across editions (certified ones a bit
+    better, as in seeds 001-002)."""
+    rng = np.random.default_rng(seed)
+    certified = set(
+        Structure.objects.filter(labels__isnull=False).values_list("pk", flat=True).distinct()
+    )
+    base = rng.beta(6, 3, size=len(structures))
+    return {
+        s.pk: float(min(0.97, q + (0.06 if s.pk in certified else 0)))
+        for s, q in zip(structures, base, strict=True)
+    }
+
+
+def simulate_fieldwork(edition: Edition, quality: dict[int, float], *, seed: int,
+                       by: User, shift: float = 0.0) -> int:  # fmt: skip
+    """Answer, date and validate every planned audit of ``edition``. Returns the number of
+    answers written."""
+    grid = edition.grid.parsed()
+    rng = np.random.default_rng(seed)
+    tasks = list(edition.tasks.order_by("pk"))
+    auditors = sorted({t.auditor_id for t in tasks if t.auditor_id})
+    bias = dict(zip(auditors, rng.normal(0, 0.04, size=len(auditors)), strict=True))
+    tz = timezone.get_current_timezone()
+    text_ids = {c.id: c.channel for c in grid.criteria if c.measure.type == MeasureType.TEXT}
+    answers: list[Answer] = []
+    by_channel: dict[str, list[AuditTask]] = {}
+    for task in tasks:
+        by_channel.setdefault(task.channel, []).append(task)
+    for channel, group in by_channel.items():
+        p = np.clip([quality[t.structure_id] + shift + bias.get(t.auditor_id, 0) for t in group],
+                    0.02, 0.98)  # fmt: skip
+        sent = np.array([t.scheduled_at.date() for t in group], dtype="datetime64[D]")
+        notes = OBSERVATIONS.get(channel, [])
+        for criterion, keep, values, sent_at, replied_at in channel_answers(
+            grid, channel, p, rng, sent
+        ):
+            if sent_at is not None:  # a delay in working days: the task's own dates
+                for i, task in enumerate(group):
+                    task.sent_at = _aware(sent_at[i], tz)
+                    if keep[i]:
+                        task.replied_at = _aware(replied_at[i], tz)
+                continue
+            answers += [Answer(task=task, criterion=criterion, value=str(values[i]))
+                        for i, task in enumerate(group)
+                        if keep[i] and values[i] is not None]  # fmt: skip
+        for criterion in [c for c, ch in text_ids.items() if ch == channel and notes]:
+            draw = rng.random(len(group))  # four audits in ten carry an observation
+            answers += [Answer(task=task, criterion=criterion,
+                               value=notes[int(draw[i] * 1000) % len(notes)])
+                        for i, task in enumerate(group) if draw[i] < 0.4]  # fmt: skip
+    for task in tasks:
+        if task.channel in CYCLE_CHANNELS and task.sent_at is None:
+            task.sent_at = task.scheduled_at
+        task.no_reply = task.channel in CYCLE_CHANNELS and task.replied_at is None
+        task.status = AuditTask.Status.VALIDATED
+    AuditTask.objects.bulk_update(tasks, ["sent_at", "replied_at", "no_reply", "status"],
+                                  batch_size=500)  # fmt: skip
+    Answer.objects.bulk_create(answers, batch_size=2000)
+    return len(answers)
+
+
+def _aware(moment: np.datetime64, tz) -> dt.datetime:
+    seconds = moment.astype("datetime64[s]").astype(int)
+    naive = dt.datetime(1970, 1, 1) + dt.timedelta(seconds=int(seconds))
+    return timezone.make_aware(naive, tz)
+
+
+@transaction.atomic
+def national_edition(year: int, structures: list[Structure], quality: dict[int, float], *,
+                     by: User, shift: float, published_on: dt.date) -> ResultSet:  # fmt: skip
+    """A national edition of ``year`` from creation to a published palmarès."""
+    edition = lifecycle.create_edition(
+        year=year, name=f"Baromètre de l'expérience usager {year}", grid=grid_2025(),
+        enrolment_opens=dt.date(year, 1, 6), enrolment_closes=dt.date(year, 4, 30),
+        fieldwork_starts=dt.date(year, 5, 4), fieldwork_ends=dt.date(year, 7, 24), by=by,
+    )  # fmt: skip
+    Edition.objects.filter(pk=edition.pk).update(planning_seed=year)
+    edition.planning_seed = year
+    lifecycle.advance(edition, by=by)
+    for structure in structures:
+        # Nine in ten accept that their results appear in the palmarès.
+        accepted = zlib.crc32(f"{year}-{structure.pk}".encode()) % 10 != 0
+        lifecycle.enrol(edition, structure, by=by, publish_results=accepted)
+    lifecycle.plan_fieldwork(edition, by=by)
+    edition = lifecycle.advance(edition, by=by)
+    simulate_fieldwork(edition, quality, seed=year, by=by, shift=shift)
+    edition = lifecycle.advance(edition, by=by)  # validation
+    edition = lifecycle.advance(edition, by=by)  # results
+    result_set = ResultSet.objects.create(edition=edition, version=1, grid=edition.grid,
+                                          requested_by=by)  # fmt: skip
+    result_set = compute(result_set)
+    for i, category in enumerate(palmares(result_set)):
+        if category.proposed is not None:
+            confirm_laureate(result_set, category.category, category.proposed.structure_id,
+                             JURY_NOTES[i % len(JURY_NOTES)], by=by)  # fmt: skip
+    result_set = publish(result_set, by=by)
+    lifecycle.advance(edition, by=by)  # published
+    moment = timezone.make_aware(dt.datetime.combine(published_on, dt.time(10)))
+    ResultSet.objects.filter(pk=result_set.pk).update(published_at=moment)
+    return result_set
