@@ -71,7 +71,8 @@ WSGI_APPLICATION = "barometre.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Overrides of django-dsfr templates (see the comment in each file).
+        "DIRS": [Path(__file__).resolve().parents[1] / "web" / "overrides"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
