@@ -50,7 +50,8 @@ bench-engine: venv-dev
 bench-reports: venv-dev
 	$(BIN)/python benchmarks/bench_reports.py
 
-## make bench-load: gunicorn on PostgreSQL (127.0.0.1), 16 clients, surveys and dashboard
+## make bench-load: gunicorn on PostgreSQL (127.0.0.1), 16 clients (wrk), surveys and dashboard
 bench-load: venv-dev
+	@scripts/system-deps.sh --bench
 	@scripts/ensure-postgres.sh
 	$(BIN)/python benchmarks/bench_load.py

@@ -5,7 +5,9 @@ set -eu
 # postgresql-client: backup/restore and CI; libharfbuzz-subset0: WeasyPrint font subsetting
 # (without it PDFs take twice as long); poppler-utils: pdftoppm/pdftotext in PDF tests;
 # chromium: the browser tests (Playwright drives Debian's Chromium).
+# With --bench, also wrk: the load driver of `make bench-load` (C, light on CPU).
 needed=(postgresql-client libharfbuzz-subset0 poppler-utils libpango-1.0-0 libpangoft2-1.0-0 chromium)
+[ "${1:-}" = "--bench" ] && needed+=(wrk)
 missing=()
 for pkg in "${needed[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -35,12 +35,13 @@ def get_structure_result(user, pk: int, structure_pk: int) -> StructureResult:
     else:
         raise Http404("Résultats introuvables.")
     version = results.order_by("-version").values_list("pk", flat=True).first()
-    # The result set's large JSON fields load only when a report is built (the dashboard
-    # body is cached per version; most requests need none of them).
+    # The large JSON fields (the result set's, and the structure's own details) load only
+    # when a report is built: the dashboard body is cached per version, so most requests
+    # need none of them.
     result = (
         StructureResult.objects.filter(result_set_id=version, structure_id=structure_pk)
         .select_related("result_set__edition", "result_set__grid", "structure")
-        .defer(*(f"result_set__{name}" for name in HEAVY), "result_set__grid__yaml")
+        .defer(*(f"result_set__{name}" for name in HEAVY), "result_set__grid__yaml", "details")
         .first()
         if version
         else None
