@@ -8,6 +8,7 @@ that depend on a failed prerequisite, as they would in the field.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import numpy as np
 import polars as pl
@@ -129,14 +130,18 @@ def synthetic_answers(
 
 
 def channel_answers(grid: Grid, channel_id: str, p: np.ndarray, rng: np.random.Generator,
-                    sent: np.ndarray):  # fmt: skip
+                    sent: np.ndarray, *, bias: Mapping[str, float] | None = None,
+                    delay_factor: Mapping[str, float] | None = None):  # fmt: skip
     """Plausible answers of ``len(p)`` audits of one channel, one criterion at a time in
     prerequisite order: ``(criterion id, answered mask, values, sent_at, replied_at)``.
 
     ``p`` is each audit's chance of a good answer (the structure's quality plus the
     auditor's bias), ``sent`` each audit's day (datetime64). Criteria that depend on a
     failed prerequisite are left unanswered, as an auditor would; free-text criteria get
-    no value."""
+    no value. ``bias`` moves the chance of one criterion (criterion id → added to ``p``),
+    ``delay_factor`` stretches the delays of one criterion."""
+    bias = bias or {}
+    delay_factor = delay_factor or {}
     n = len(p)
     failed: dict[str, np.ndarray] = {}
     out = []
@@ -144,14 +149,16 @@ def channel_answers(grid: Grid, channel_id: str, p: np.ndarray, rng: np.random.G
         skip = np.zeros(n, dtype=bool)
         for pre in criterion.prerequisites:
             skip |= failed.get(pre, np.zeros(n, dtype=bool))
-        values, sent_at, replied_at = _values(criterion, p, rng, sent)
+        chance = np.clip(p + bias[criterion.id], 0.02, 0.98) if criterion.id in bias else p
+        values, sent_at, replied_at = _values(criterion, chance, rng, sent,
+                                              delay_factor.get(criterion.id, 1.0))  # fmt: skip
         if criterion.measure.type in {MeasureType.YES_NO, MeasureType.SCALE}:
             failed[criterion.id] = skip | (values == "non") | (values == "wrong")
         out.append((criterion.id, ~skip, values, sent_at, replied_at))
     return out
 
 
-def _values(criterion, p, rng, sent):
+def _values(criterion, p, rng, sent, delay_factor: float = 1.0):
     n = len(p)
     kind = criterion.measure.type
     u = rng.random(n)
@@ -182,7 +189,7 @@ def _values(criterion, p, rng, sent):
         if criterion.not_applicable:
             values[rng.random(n) < 0.1] = "sans objet"
     elif kind == MeasureType.DELAY:
-        days = np.round(rng.exponential(12 * (1 - p) + 0.5)).astype(int)
+        days = np.round(rng.exponential((12 * (1 - p) + 0.5) * delay_factor)).astype(int)
         if criterion.measure.day_unit.value == "calendar_days":
             values = days.astype(str).astype(object)
             if criterion.not_applicable:

@@ -42,7 +42,9 @@ def allow(request, *, limit: int | None = None, minutes: int = 10) -> bool:
     limit = limit or settings.BAROMETRE_PUBLIC_RATE_LIMIT
     now = timezone.now()
     key = digest(request)
-    recent = PublicSubmission.objects.filter(digest=key, at__gte=now - dt.timedelta(minutes=minutes))
+    recent = PublicSubmission.objects.filter(
+        digest=key, at__gte=now - dt.timedelta(minutes=minutes)
+    )
     if recent[:limit].count() >= limit:  # counts at most ``limit`` rows
         return False
     PublicSubmission.objects.create(digest=key)
