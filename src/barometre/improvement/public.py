@@ -9,6 +9,7 @@ import hmac
 import secrets
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from barometre.improvement.models import PublicSubmission
@@ -38,16 +39,20 @@ def digest(request) -> str:
 
 def allow(request, *, limit: int | None = None, minutes: int = 10) -> bool:
     """Record one submission from this address; False when it already made ``limit``
-    submissions in the last ``minutes``."""
+    submissions in the last ``minutes``. Check and record are one statement: two
+    concurrent requests cannot both take the last place (and it is one round trip)."""
     limit = limit or settings.BAROMETRE_PUBLIC_RATE_LIMIT
     now = timezone.now()
     key = digest(request)
-    recent = PublicSubmission.objects.filter(
-        digest=key, at__gte=now - dt.timedelta(minutes=minutes)
-    )
-    if recent[:limit].count() >= limit:  # counts at most ``limit`` rows
-        return False
-    PublicSubmission.objects.create(digest=key)
-    if secrets.randbelow(100) == 0:  # now and then, forget what is past the window
+    table = connection.ops.quote_name(PublicSubmission._meta.db_table)
+    at = connection.ops.adapt_datetimefield_value  # stored as the ORM stores it
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (digest, at) SELECT %s, %s WHERE (SELECT COUNT(*) FROM "  # noqa: S608 - table name from the model
+            f"(SELECT 1 FROM {table} WHERE digest = %s AND at >= %s LIMIT %s) AS recent) < %s",
+            [key, at(now), key, at(now - dt.timedelta(minutes=minutes)), limit, limit],
+        )
+        allowed = cursor.rowcount == 1
+    if allowed and secrets.randbelow(100) == 0:  # now and then, forget what is past the window
         PublicSubmission.objects.filter(at__lt=now - dt.timedelta(days=1)).delete()
-    return True
+    return allowed
