@@ -52,10 +52,12 @@ def build_demo(say: Callable[[str], None] = lambda text: None) -> DemoSummary:
     operator = User.objects.get(username="operateur")
     load_scenarios()
     summary.auditors = step("Enquêteurs", load_auditors)
-    this_year = timezone.localdate().year
+    # The latest edition published: this year's once its results are out (mid-October).
+    today = timezone.localdate()
+    latest = today.year if today >= dt.date(today.year, 10, 15) else today.year - 1
     national = list(Structure.objects.order_by("pk"))
     quality = structure_quality(national, seed=2025)
-    for year, shift in ((this_year - 1, -0.04), (this_year, 0.0)):
+    for year, shift in ((latest - 1, -0.04), (latest, 0.0)):
         edition = Edition.objects.filter(
             year=year, owner__isnull=True, name__startswith="Baromètre de l'expérience"
         ).first()
@@ -74,7 +76,8 @@ def build_demo(say: Callable[[str], None] = lambda text: None) -> DemoSummary:
                                  load_improvement_history, prefecture, manager)  # fmt: skip
     hand_written = Structure.objects.filter(name__in=[row[0] for row in STRUCTURES])
     summary.fieldwork = step("Édition en phase terrain à partir de cette semaine",
-                             load_demo_fieldwork, operator, list(hand_written))  # fmt: skip
+                             load_demo_fieldwork, operator, list(hand_written),
+                             year=latest + 1)  # fmt: skip
     return summary
 
 

@@ -77,9 +77,10 @@ def load_auditors() -> int:
 
 
 @transaction.atomic
-def load_demo_fieldwork(operator: User, structures=None) -> Edition:
+def load_demo_fieldwork(operator: User, structures=None, *, year: int | None = None) -> Edition:
     """An edition in fieldwork from this week's Monday, with ``structures`` (by default
-    all) enrolled and planned, so that auditors have audits today and this week."""
+    all) enrolled and planned, so that auditors have audits today and this week. ``year``
+    defaults to next year's (the next national edition, whose fieldwork has begun)."""
     grid = grid_2025()
     load_scenarios()
     load_auditors()
@@ -87,7 +88,7 @@ def load_demo_fieldwork(operator: User, structures=None) -> Edition:
     # "this week" have audits whenever the demo is started.
     today = timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday())
-    year = monday.year + 1  # the next national edition, whose fieldwork has begun
+    year = year or monday.year + 1
     name = f"Baromètre {year} (terrain en cours)"
     edition = Edition.objects.filter(name=name).first()
     if edition is None:

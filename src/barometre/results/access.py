@@ -23,32 +23,36 @@ HEAVY = ("audit_ids", "benchmarks", "categories", "key_figures", "auditors", "ag
          "changes", "evolution")  # fmt: skip
 
 
-def get_structure_result(user, pk: int, structure_pk: int) -> StructureResult:
-    edition = _edition(pk)
-    results = ResultSet.objects.filter(edition=edition, status=ResultSet.Status.READY)
+def _published_only(user, edition: Edition, structure_pk: int) -> bool:
+    """Whether ``user`` sees only published versions; refuses those who see none."""
     if can_run(user, edition):
-        pass  # the latest computed version, published or not
-    elif structure_pk in user.structure_ids(Role.MANAGER):
-        results = results.filter(published_at__isnull=False)
-    elif structure_pk in user.structure_ids(Role.AGENT, Role.VIEWER):
+        return False  # the latest computed version, published or not
+    if structure_pk in user.structure_ids(Role.MANAGER):
+        return True
+    if structure_pk in user.structure_ids(Role.AGENT, Role.VIEWER):
         raise PermissionDenied("Les résultats sont réservés aux responsables qualité.")
-    else:
-        raise Http404("Résultats introuvables.")
-    version = results.order_by("-version").values_list("pk", flat=True).first()
-    # The large JSON fields (the result set's, and the structure's own details) load only
-    # when a report is built: the dashboard body is cached per version, so most requests
-    # need none of them.
-    result = (
-        StructureResult.objects.filter(result_set_id=version, structure_id=structure_pk)
+    raise Http404("Résultats introuvables.")
+
+
+def get_structure_result(user, pk: int, structure_pk: int) -> StructureResult:
+    # One query for the common case: the structure's two newest computed versions with
+    # their edition. A new version opens only once the previous one is published, so the
+    # newest published version is one of these two. The large JSON fields (the result
+    # set's, and the structure's own details) load only when a report is built: the
+    # dashboard body is cached per version, so most requests need none of them.
+    candidates = list(
+        StructureResult.objects.filter(result_set__edition_id=pk, structure_id=structure_pk,
+                                       result_set__status=ResultSet.Status.READY)
         .select_related("result_set__edition", "result_set__grid", "structure")
         .defer(*(f"result_set__{name}" for name in HEAVY), "result_set__grid__yaml", "details")
-        .first()
-        if version
-        else None
-    )
-    if result is None:
+        .order_by("-result_set__version")[:2]
+    )  # fmt: skip
+    edition = candidates[0].result_set.edition if candidates else _edition(pk)
+    if _published_only(user, edition, structure_pk):
+        candidates = [c for c in candidates if c.result_set.published_at is not None]
+    if not candidates:
         raise Http404("Aucun résultat pour cette structure dans cette édition.")
-    return result
+    return candidates[0]
 
 
 def get_synthesis_result_set(user, pk: int) -> ResultSet:
