@@ -4,7 +4,8 @@ second process with 16 concurrent clients.
 1. A fresh database ``barometre_bench`` on 127.0.0.1 gets the demo of ``make demo``
    (337 structures, two published national editions of about 3,500 audits each, the demo
    préfecture's Services Publics+ history and its survey collection points).
-2. gunicorn serves the application (gthread workers) on 127.0.0.1.
+2. gunicorn serves the application (4 sync workers, as behind a reverse proxy that keeps
+   the clients' connections) on 127.0.0.1.
 3. The driver, another process with 16 keep-alive connections, runs each scenario for a
    fixed time: the health page (baseline: the cheapest request the stack can answer),
    public survey submissions through the API (each from its own address, behind one
@@ -242,6 +243,11 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--workers", type=int, default=4)  # 2 per core: measured best
     parser.add_argument("--threads", type=int, default=1)
+    # sync workers take one request at a time and hand the connection back: the kernel
+    # gives the next one to a free worker. With gthread, keep-alive connections stay with a
+    # worker and queue behind each other (measured: dashboard p95 228-314 ms against
+    # 127-150 ms with sync, same throughput).
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--reuse-static", action="store_true",
                         help="reuse the static files collected by a previous run")  # fmt: skip
@@ -253,7 +259,7 @@ def main() -> None:
     server = subprocess.Popen(  # noqa: S603 - this interpreter's gunicorn, fixed arguments
         [str(Path(sys.executable).parent / "gunicorn"), "barometre.wsgi:application",
          "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
-         "--threads", str(args.threads), "--worker-class", "gthread", "--keep-alive", "30",
+         "--threads", str(args.threads), "--worker-class", args.worker_class, "--keep-alive", "30",
          "--log-level", "warning", "--chdir", str(ROOT / "src")],
         env=environment(),
     )  # fmt: skip
@@ -266,7 +272,8 @@ def main() -> None:
                     break
             except OSError:
                 time.sleep(0.2)
-        print(f"gunicorn : {args.workers} processus × {args.threads} fils ; {CLIENTS} clients "
+        print(f"gunicorn ({args.worker_class}) : {args.workers} processus × {args.threads} fils ; "
+              f"{CLIENTS} clients "
               f"concurrents ({args.driver}), {args.seconds:.0f} s par scénario",
               flush=True)  # fmt: skip
         before = stored_answers(info["questionnaire"])
