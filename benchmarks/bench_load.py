@@ -76,6 +76,11 @@ def prepare(reuse_static: bool = False) -> dict:
 
     print("Édition de démonstration (make demo)…", flush=True)
     summary = build_demo()
+    # The build wrote some 200,000 rows: vacuum, analyse and checkpoint now, so that
+    # autovacuum and the checkpointer do not compete with the server during the runs.
+    with psycopg.connect(f"{PG}/{DB}", autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+        conn.execute("CHECKPOINT")
     edition = summary.editions[-1]
     prefecture = Structure.objects.get(name=DEMO_STRUCTURE)
     point = CollectionPoint.objects.filter(structure=prefecture).order_by("pk").first()
