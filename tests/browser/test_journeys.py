@@ -11,17 +11,11 @@ import segno
 from django.utils import timezone
 
 from barometre.accounts.models import User
-from barometre.campaigns import lifecycle
 from barometre.campaigns.models import AuditTask, Edition
 from barometre.demo.data import load_demo_data
 from barometre.demo.fieldwork import load_auditors, load_demo_fieldwork, load_scenarios
 from barometre.demo.improvement import load_improvement_history
-from barometre.demo.national import (
-    grid_2025,
-    national_edition,
-    simulate_fieldwork,
-    structure_quality,
-)
+from barometre.demo.national import fieldwork_done, national_edition, structure_quality
 from barometre.improvement import surveys
 from barometre.improvement.models import CollectionPoint, FeedbackEntry
 from barometre.results.models import Laureate, ResultSet
@@ -146,25 +140,10 @@ def test_2_3_auditor_completes_two_audits_and_the_validator_decides(browser, reg
     assert browser.errors == []
 
 
-def _validated_edition(operator) -> Edition:
-    """A national edition whose 30 structures have every audit answered and validated."""
-    structures = list(Structure.objects.order_by("pk"))
-    edition = lifecycle.create_edition(
-        year=2025, name="Baromètre 2025", grid=grid_2025(),
-        enrolment_opens=dt.date(2025, 1, 6), enrolment_closes=dt.date(2025, 4, 30),
-        fieldwork_starts=dt.date(2025, 5, 5), fieldwork_ends=dt.date(2025, 7, 25), by=operator,
-    )  # fmt: skip
-    lifecycle.advance(edition, by=operator)
-    for structure in structures:
-        lifecycle.enrol(edition, structure, by=operator, publish_results=True)
-    lifecycle.plan_fieldwork(edition, by=operator)
-    edition = lifecycle.advance(edition, by=operator)
-    simulate_fieldwork(edition, structure_quality(structures, seed=1), seed=1, by=operator)
-    return edition
-
-
 def test_4_operator_computes_publishes_and_confirms_a_laureate(browser, registry):
-    edition = _validated_edition(registry["operateur"])
+    structures = list(Structure.objects.order_by("pk"))
+    edition = fieldwork_done(2025, structures, structure_quality(structures, seed=1),
+                             by=registry["operateur"], name="Baromètre 2025")  # fmt: skip
     page = browser.login("operateur")
     browser.goto(f"/resultats/editions/{edition.pk}/")
     page.get_by_role("button", name="Calculer les résultats").click()

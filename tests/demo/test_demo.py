@@ -105,13 +105,10 @@ def check_annual_review(client):
 
 def test_simulated_fieldwork_is_deterministic(operator):
     """Same registry, same seeds: the same plan and the same answers, audit by audit."""
-    import datetime as dt
-
-    from barometre.campaigns import lifecycle
     from barometre.campaigns.models import Answer
     from barometre.demo.data import load_demo_data
     from barometre.demo.fieldwork import load_auditors, load_scenarios
-    from barometre.demo.national import grid_2025, simulate_fieldwork, structure_quality
+    from barometre.demo.national import fieldwork_done, structure_quality
 
     load_demo_data(national=False)
     load_scenarios()
@@ -119,15 +116,8 @@ def test_simulated_fieldwork_is_deterministic(operator):
     structures = list(Structure.objects.order_by("pk")[:8])
 
     def run(name):
-        edition = lifecycle.create_edition(
-            year=2025, name=name, grid=grid_2025(), enrolment_opens=dt.date(2025, 1, 6),
-            enrolment_closes=dt.date(2025, 4, 30), fieldwork_starts=dt.date(2025, 5, 5),
-            fieldwork_ends=dt.date(2025, 7, 25), by=operator,
-        )  # fmt: skip
-        for structure in structures:
-            lifecycle.enrol(edition, structure, by=operator)
-        lifecycle.plan_fieldwork(edition, by=operator)
-        simulate_fieldwork(edition, structure_quality(structures, seed=9), seed=9, by=operator)
+        edition = fieldwork_done(2025, structures, structure_quality(structures, seed=9),
+                                 by=operator, name=name)  # fmt: skip
         rows = Answer.objects.filter(task__edition=edition).values_list(
             "task__structure_id",
             "task__channel",

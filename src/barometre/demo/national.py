@@ -146,12 +146,12 @@ def _aware(moment: np.datetime64, tz) -> dt.datetime:
     return timezone.make_aware(naive, tz)
 
 
-@transaction.atomic
-def national_edition(year: int, structures: list[Structure], quality: dict[int, float], *,
-                     by: User, shift: float, published_on: dt.date) -> ResultSet:  # fmt: skip
-    """A national edition of ``year`` from creation to a published palmarès."""
+def fieldwork_done(year: int, structures: list[Structure], quality: dict[int, float], *,
+                   by: User, shift: float = 0.0, name: str | None = None) -> Edition:  # fmt: skip
+    """A national edition of ``year`` created, enrolled, planned and in fieldwork, with
+    every audit answered and validated: what the operator computes next."""
     edition = lifecycle.create_edition(
-        year=year, name=f"Baromètre de l'expérience usager {year}", grid=grid_2025(),
+        year=year, name=name or f"Baromètre de l'expérience usager {year}", grid=grid_2025(),
         enrolment_opens=dt.date(year, 1, 6), enrolment_closes=dt.date(year, 4, 30),
         fieldwork_starts=dt.date(year, 5, 4), fieldwork_ends=dt.date(year, 7, 24), by=by,
     )  # fmt: skip
@@ -165,6 +165,14 @@ def national_edition(year: int, structures: list[Structure], quality: dict[int, 
     lifecycle.plan_fieldwork(edition, by=by)
     edition = lifecycle.advance(edition, by=by)
     simulate_fieldwork(edition, quality, seed=year, by=by, shift=shift)
+    return edition
+
+
+@transaction.atomic
+def national_edition(year: int, structures: list[Structure], quality: dict[int, float], *,
+                     by: User, shift: float, published_on: dt.date) -> ResultSet:  # fmt: skip
+    """A national edition of ``year`` from creation to a published palmarès."""
+    edition = fieldwork_done(year, structures, quality, by=by, shift=shift)
     edition = lifecycle.advance(edition, by=by)  # validation
     edition = lifecycle.advance(edition, by=by)  # results
     result_set = ResultSet.objects.create(edition=edition, version=1, grid=edition.grid,
