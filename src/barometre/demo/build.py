@@ -19,7 +19,6 @@ from barometre.demo.data import STRUCTURES, USERS, load_demo_data
 from barometre.demo.fieldwork import load_auditors, load_demo_fieldwork, load_scenarios
 from barometre.demo.improvement import load_improvement_history
 from barometre.demo.national import national_edition, structure_quality
-from barometre.results.models import ResultSet
 from barometre.structures.models import Structure
 
 DEMO_STRUCTURE = "Préfecture du Loiret"
@@ -79,7 +78,3 @@ def build_demo(say: Callable[[str], None] = lambda text: None) -> DemoSummary:
                              load_demo_fieldwork, operator, list(hand_written),
                              year=latest + 1)  # fmt: skip
     return summary
-
-
-def published_result_set(edition: Edition) -> ResultSet | None:
-    return edition.result_sets.filter(published_at__isnull=False).order_by("-version").first()

@@ -39,8 +39,9 @@ def digest(request) -> str:
 
 def allow(request, *, limit: int | None = None, minutes: int = 10) -> bool:
     """Record one submission from this address; False when it already made ``limit``
-    submissions in the last ``minutes``. Check and record are one statement: two
-    concurrent requests cannot both take the last place (and it is one round trip)."""
+    submissions in the last ``minutes``. Check and record are one statement, so one round
+    trip. (Two requests at the very same moment may still both take the last place: each
+    statement counts what was committed when it started. A rate limit can afford that.)"""
     limit = limit or settings.BAROMETRE_PUBLIC_RATE_LIMIT
     now = timezone.now()
     key = digest(request)
