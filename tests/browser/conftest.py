@@ -52,8 +52,9 @@ class Browser:
 
     def new_page(self) -> Page:
         page = self.context.new_page()
-        page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("console", lambda m: self.errors.append(f"{page.url} : {m.text} ({m.location})")
+                if m.type == "error" else None)  # fmt: skip
+        page.on("pageerror", lambda e: self.errors.append(f"{page.url} : {e}"))
         return page
 
     def goto(self, path: str) -> Page:

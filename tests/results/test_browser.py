@@ -30,5 +30,14 @@ def test_dashboard_and_synthesis_draw_their_charts(fabricate, browser, manager_a
     browser.goto(f"/resultats/synthese/{result_set.edition_id}/")
     page.wait_for_selector("bar-chart canvas")
     assert page.locator("canvas").count() == 3
+    # The charts' tooltips are HTML with style attributes (the colour of each dot): the
+    # policy allows style attributes, and only them (no inline script, no <style>).
+    colour = page.evaluate("""() => {
+        const box = document.createElement("div");
+        document.body.appendChild(box);
+        box.innerHTML = '<span id="dot" style="color: rgb(1, 2, 3)">x</span>';
+        return getComputedStyle(document.getElementById("dot")).color;
+    }""")
+    assert colour == "rgb(1, 2, 3)"
     browser.shot("synthese")
     assert browser.errors == []

@@ -257,6 +257,9 @@ SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
     "style-src": [CSP.SELF],
+    # Style attributes only (not <style> elements, never scripts): the DSFR charts build
+    # their tooltips as HTML with the colour of each dot in a style attribute.
+    "style-src-attr": [CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],
