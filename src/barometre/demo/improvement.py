@@ -17,6 +17,7 @@ from django.utils import timezone
 from barometre.accounts.models import Membership, Role, User
 from barometre.campaigns import lifecycle
 from barometre.demo.national import simulate_fieldwork
+from barometre.engine import add_days
 from barometre.improvement import annual, register, surveys
 from barometre.improvement.models import (
     Action,
@@ -63,14 +64,6 @@ APPROACH = (
     "une enquête permanente au guichet, appels mystères internes deux fois par an, "
     "registre des réclamations et suggestions, comité local des usagers annuel."
 )
-
-
-def _worked_days_after(day: dt.date, n: int) -> dt.date:
-    while n:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            n -= 1
-    return day
 
 
 @transaction.atomic
@@ -136,7 +129,9 @@ def _register(structure, manager, years, today, rng):
                     description="Demande reçue et enregistrée par l'accueil.", by=manager,
                 )  # fmt: skip
                 late = rng.random() < (0.25 if year == years[0] else 0.12)
-                answered = _worked_days_after(received, 8 if late else rng.choice([2, 3, 4]))
+                answered = add_days(
+                    received, 8 if late else rng.choice([2, 3, 4]), structure.department
+                )
                 entry = register.transition(
                     entry, "answer", by=manager, version=entry.version, on=answered,
                     answer="Madame, Monsieur, nous vous remercions de votre message…",
@@ -155,7 +150,7 @@ def _register(structure, manager, years, today, rng):
         )  # fmt: skip
         if days_ago > 20:
             register.transition(entry, "answer", by=manager, version=entry.version,
-                                on=_worked_days_after(received, 3),
+                                on=add_days(received, 3, structure.department),
                                 answer="Nous avons pris en compte votre demande.")  # fmt: skip
 
 
@@ -187,7 +182,7 @@ def _internal_campaign(structure, manager, year):
     lifecycle.plan_fieldwork(edition, by=manager)
     edition = lifecycle.advance(edition, by=manager)
     quality = {structure.pk: 0.62 + 0.08 * (year % 2)}
-    simulate_fieldwork(edition, quality, seed=year, by=manager)
+    simulate_fieldwork(edition, quality, seed=year)
     edition = lifecycle.advance(edition, by=manager)
     edition = lifecycle.advance(edition, by=manager)
     result_set = ResultSet.objects.create(edition=edition, version=1, grid=edition.grid,

@@ -19,6 +19,7 @@ from django.utils import timezone
 from barometre.accounts.models import User
 from barometre.campaigns import lifecycle
 from barometre.campaigns.models import Answer, AuditTask, Edition, GridVersion
+from barometre.campaigns.workflow import CYCLE_CHANNELS
 from barometre.engine import MeasureType
 from barometre.engine.grid import DATA_DIR
 from barometre.engine.synthetic import channel_answers
@@ -56,8 +57,6 @@ JURY_NOTES = [
     "Une qualité homogène d'un canal à l'autre, sans point faible.",
 ]
 
-CYCLE_CHANNELS = {"email", "mail", "social"}
-
 # Nudges so that the demo's key figures have the order of those the seeds publish
 # (seeds 001-002): few websites with a digital help (20 %), most calls answered at the
 # first attempt (77 %), 55 % of e-mails and 40 % of letters answered within 10 and 15
@@ -92,7 +91,7 @@ def structure_quality(structures: list[Structure], seed: int) -> dict[int, float
 
 
 def simulate_fieldwork(edition: Edition, quality: dict[int, float], *, seed: int,
-                       by: User, shift: float = 0.0) -> int:  # fmt: skip
+                       shift: float = 0.0) -> int:  # fmt: skip
     """Answer, date and validate every planned audit of ``edition``. Returns the number of
     answers written."""
     grid = edition.grid.parsed()
@@ -164,7 +163,7 @@ def fieldwork_done(year: int, structures: list[Structure], quality: dict[int, fl
         lifecycle.enrol(edition, structure, by=by, publish_results=accepted)
     lifecycle.plan_fieldwork(edition, by=by)
     edition = lifecycle.advance(edition, by=by)
-    simulate_fieldwork(edition, quality, seed=year, by=by, shift=shift)
+    simulate_fieldwork(edition, quality, seed=year, shift=shift)
     return edition
 
 
