@@ -18,7 +18,7 @@ MARCH_2 = D(2026, 3, 2)
 
 
 def _answer(questionnaire, day=MARCH_2, **values):
-    return surveys.submit(questionnaire, values, answered_on=day)[0]
+    return SurveyResponse.objects.get(pk=surveys.submit(questionnaire, values, answered_on=day)[0])
 
 
 @time_machine.travel(dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC), tick=False)
@@ -55,10 +55,11 @@ def test_bad_answers_are_refused_and_comments_are_masked(questionnaire):
         _answer(questionnaire, day=D(2026, 11, 24), overall=8)
     with pytest.raises(Refused, match="aucune réponse"):
         surveys.submit(questionnaire, {"overall": None}, comment="  ")
-    response, _ = surveys.submit(
+    stored, _ = surveys.submit(
         questionnaire, {"overall": 8},
         comment="<script>alert(1)</script> Rappelez-moi au 06 11 22 33 44, M. Martin",
     )  # fmt: skip
+    response = SurveyResponse.objects.get(pk=stored)
     assert response.comment == ("<script>alert(1)</script> Rappelez-moi au [téléphone masqué], "
                                 "M. [nom masqué]")  # fmt: skip
     assert [c.pk for c in surveys.search_comments(questionnaire, "RAPPELEZ masqué")] == [

@@ -31,7 +31,6 @@ from barometre.improvement import dashboard, register, surveys
 from barometre.improvement.access import WRITE as TEAM_WRITE
 from barometre.improvement.access import get_structure as get_improvement_structure
 from barometre.improvement.models import (
-    CollectionPoint,
     FeedbackChannel,
     FeedbackEntry,
     FeedbackKind,
@@ -581,17 +580,16 @@ public_router = Router(tags=["Public"], auth=None)
 def submit_survey(request, token: Annotated[str, Field(max_length=16)], payload: SurveyAnswersIn):
     """A citizen's answers to the survey of a collection point (no authentication; the
     same limits as the public page)."""
-    point = (CollectionPoint.objects.select_related("questionnaire")
-             .filter(token=token, active=True, questionnaire__active=True).first())  # fmt: skip
-    if point is None:
+    target = surveys.open_target(token)
+    if target is None:
         raise Http404("Aucune enquête ouverte à cette adresse.")
     if not allow(request):
         return Status(429, {"code": "rate_limited", "details": [],
                             "message": "Trop d'envois depuis cette adresse : réessayez dans "
                                        "quelques minutes."})  # fmt: skip
     try:
-        _, created = surveys.submit(point.questionnaire, payload.answers, comment=payload.comment,
-                                    point=point, submission_key=payload.submission_key)  # fmt: skip
+        _, created = surveys.submit(target, payload.answers, comment=payload.comment,
+                                    submission_key=payload.submission_key)  # fmt: skip
     except Refused as exc:
         return invalid("Réponses invalides.", [("answers", m) for m in exc.reasons])
     return Status(201 if created else 200, {"stored": True, "duplicate": not created})

@@ -11,7 +11,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -79,28 +79,114 @@ def create_from_template(structure: Structure, *, title: str = "",
     return questionnaire
 
 
-def submit(questionnaire: Questionnaire, values: dict[str, int | None], *,
+@dataclass(frozen=True)
+class SurveyTarget:
+    """What storing answers needs to know of a questionnaire: its scale, its items
+    (code → id and label), and the collection point the answers come through, if any."""
+
+    questionnaire_id: int
+    point_id: int | None
+    scale: str
+    items: dict[str, tuple[int, str]]
+
+    @property
+    def allowed(self) -> set[int]:
+        return {v for v, _ in SCALES[Questionnaire.ScaleKind(self.scale)][0]}
+
+
+def target_of(questionnaire: Questionnaire, point: CollectionPoint | None = None) -> SurveyTarget:
+    items = {i.code: (i.pk, i.label) for i in questionnaire.items.all()}
+    return SurveyTarget(questionnaire.pk, point.pk if point else None, questionnaire.scale, items)
+
+
+# The public survey is the busiest write of the platform (every QR code leads to it), and
+# there the ORM's building of queries costs several times the database's own work. So a
+# public answer reads its target in one SQL statement and is written in one (PostgreSQL)
+# or two (SQLite, in a transaction), with the same checks and constraints as the models.
+
+
+def open_target(token: str) -> SurveyTarget | None:
+    """The open survey of an active collection point, or None: one query."""
+    point, questionnaire, item = (m._meta.db_table for m in (CollectionPoint, Questionnaire,
+                                                             SurveyItem))  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT p.id, q.id, q.scale, i.id, i.code, i.label FROM {point} p "  # noqa: S608 - table names from the models
+            f"JOIN {questionnaire} q ON q.id = p.questionnaire_id "
+            f"LEFT JOIN {item} i ON i.questionnaire_id = q.id "
+            f"WHERE p.token = %s AND p.active AND q.active",
+            [token],
+        )  # fmt: skip
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    items = {code: (pk, label) for *_, pk, code, label in rows if pk is not None}
+    return SurveyTarget(rows[0][1], rows[0][0], rows[0][2], items)
+
+
+def _insert(target: SurveyTarget, answers: list[tuple[int, int | None]], *, answered_on,
+            source: str, comment: str, key: str, by_id: int | None) -> int | None:  # fmt: skip
+    """Write a response and its answers; None when its submission key is already stored."""
+    ops = connection.ops
+    response, answer = SurveyResponse._meta.db_table, ItemAnswer._meta.db_table
+    insert = (
+        f"INSERT INTO {response} (questionnaire_id, point_id, answered_on, source, comment, "  # noqa: S608 - table name from the model
+        f"submission_key, entered_by_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+        f"ON CONFLICT DO NOTHING RETURNING id"
+    )
+    row = [target.questionnaire_id, target.point_id, ops.adapt_datefield_value(answered_on),
+           source, comment, key, by_id, ops.adapt_datetimefield_value(timezone.now())]  # fmt: skip
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH response AS ({insert}), answers AS (INSERT INTO {answer} "  # noqa: S608 - table name from the model
+                f"(response_id, item_id, value) SELECT response.id, a.item, a.value "
+                f"FROM response, unnest(%s::bigint[], %s::smallint[]) AS a(item, value)) "
+                f"SELECT id FROM response",
+                [*row, [i for i, _ in answers], [v for _, v in answers]],
+            )  # fmt: skip
+            found = cursor.fetchone()
+        return found[0] if found else None
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(insert, row)
+        found = cursor.fetchone()
+        if found and answers:
+            cursor.executemany(
+                f"INSERT INTO {answer} (response_id, item_id, value) VALUES (%s, %s, %s)",  # noqa: S608 - table name from the model
+                [(found[0], item, value) for item, value in answers],
+            )  # fmt: skip
+    return found[0] if found else None
+
+
+def _stored_under(target: SurveyTarget, key: str) -> int | None:
+    return (SurveyResponse.objects.filter(questionnaire_id=target.questionnaire_id,
+                                          submission_key=key)
+            .values_list("pk", flat=True).first())  # fmt: skip
+
+
+def submit(questionnaire: Questionnaire | SurveyTarget, values: dict[str, int | None], *,
            comment: str = "", answered_on: dt.date | None = None,
            point: CollectionPoint | None = None, source: str = SurveyResponse.Source.WEB,
            submission_key: str = "", by=None,
-           invitation: SurveyInvitation | None = None) -> tuple[SurveyResponse, bool]:  # fmt: skip
+           invitation: SurveyInvitation | None = None) -> tuple[int, bool]:  # fmt: skip
     """Store one user's answers (item code → value, None when not concerned), the
-    comment with personal data masked. Returns (response, created): a submission already
-    stored under the same key is not stored twice."""
+    comment with personal data masked. Returns (response id, created): a submission
+    already stored under the same key is not stored twice."""
+    target = (questionnaire if isinstance(questionnaire, SurveyTarget)
+              else target_of(questionnaire, point))  # fmt: skip
     # A repeated key is caught by the unique constraint when inserting (one query less
     # on the common path); a single-use link checks first, before being spent.
     if submission_key and invitation is not None:
-        existing = questionnaire.responses.filter(submission_key=submission_key).first()
+        existing = _stored_under(target, submission_key)
         if existing:
             return existing, False
-    allowed = {v for v, _ in scale_values(questionnaire)}
-    items = {item.code: item for item in questionnaire.items.all()}
+    allowed = target.allowed
     problems = []
     for code, value in values.items():
-        if code not in items:
+        if code not in target.items:
             problems.append(f"question inconnue « {code} »")
         elif value is not None and value not in allowed:
-            problems.append(f"« {items[code].label} » : {value} hors de l'échelle "
+            problems.append(f"« {target.items[code][1]} » : {value} hors de l'échelle "
                             f"({min(allowed)} à {max(allowed)})")  # fmt: skip
     today = timezone.localdate()
     answered_on = answered_on or today
@@ -112,27 +198,24 @@ def submit(questionnaire: Questionnaire, values: dict[str, int | None], *,
         problems.append("aucune réponse")
     if problems:
         raise Refused(problems)
-    try:
+    answers = [(target.items[code][0], value) for code, value in values.items()]
+    fields = {"answered_on": answered_on, "source": source, "key": submission_key,
+              "comment": mask_personal_data(comment.strip()),
+              "by_id": by.pk if by else None}  # fmt: skip
+    if invitation is None:
+        stored = _insert(target, answers, **fields)
+    else:
         with transaction.atomic():
-            if invitation is not None and not SurveyInvitation.objects.filter(
-                pk=invitation.pk, used_at__isnull=True
-            ).update(used_at=timezone.now()):
+            if not SurveyInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True
+                                                   ).update(used_at=timezone.now()):  # fmt: skip
                 raise Refused(["ce lien à usage unique a déjà servi"])
-            response = SurveyResponse.objects.create(
-                questionnaire=questionnaire, point=point, answered_on=answered_on,
-                source=source, comment=mask_personal_data(comment.strip()),
-                submission_key=submission_key, entered_by=by,
-            )  # fmt: skip
-            ItemAnswer.objects.bulk_create(
-                ItemAnswer(response=response, item=items[code], value=value)
-                for code, value in values.items()
-            )  # fmt: skip
-    except IntegrityError:  # the same key submitted twice at the same moment
-        existing = questionnaire.responses.filter(submission_key=submission_key).first()
-        if existing is None:
-            raise
-        return existing, False
-    return response, True
+            stored = _insert(target, answers, **fields)
+    if stored is not None:
+        return stored, True
+    existing = _stored_under(target, submission_key)  # the same key sent twice
+    if existing is None:
+        raise IntegrityError("réponse non enregistrée")
+    return existing, False
 
 
 @dataclass
@@ -296,9 +379,10 @@ def import_responses(questionnaire: Questionnaire, content: bytes, filename: str
         planned.append((day, values, comment))
     if problems:
         return 0, problems
+    target = target_of(questionnaire)
     with transaction.atomic():
         for day, values, comment in planned:
-            submit(questionnaire, values, comment=comment, answered_on=day,
+            submit(target, values, comment=comment, answered_on=day,
                    source=SurveyResponse.Source.IMPORT, by=by)  # fmt: skip
     return len(planned), []
 
