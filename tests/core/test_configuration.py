@@ -112,3 +112,36 @@ def test_file_storage_is_chosen_by_configuration(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                             text=True, check=False)  # fmt: skip
     assert "BAROMETRE_STORAGE_OPTIONS n'est pas du JSON valide" in result.stderr
+
+
+def _database_options(**variables) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETRE_")}
+    env |= {"DJANGO_SETTINGS_MODULE": "barometre.settings.main", "BAROMETRE_DEBUG": "true",
+            **variables}  # fmt: skip
+    code = "from barometre.settings import main; print(main.DATABASES['default'].get('OPTIONS'))"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                            text=True, check=True, cwd=ROOT / "src")  # fmt: skip
+    return result.stdout.strip()
+
+
+def test_postgresql_prepares_repeated_queries_unless_told_not_to():
+    url = "postgres://barometre@db.example.fr:5432/barometre"
+    assert _database_options(DATABASE_URL=url) == (
+        "{'server_side_binding': True, 'prepare_threshold': 5}"
+    )
+    assert _database_options(DATABASE_URL=url, BAROMETRE_DB_SERVER_BINDING="false") in (
+        "None", "{}"
+    )  # fmt: skip
+    assert "server_side_binding" not in _database_options(DATABASE_URL="sqlite:////tmp/x.db")
+
+
+def test_the_live_postgresql_connection_binds_on_the_server(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        assert "server_side_binding" not in settings.DATABASES["default"].get("OPTIONS", {})
+        return
+    connection.ensure_connection()
+    assert type(connection.connection).__name__ == "Connection"
+    assert connection.connection.cursor_factory.__name__ == "ServerBindingCursor"
+    assert connection.connection.prepare_threshold == 5
