@@ -123,3 +123,17 @@ def test_the_same_key_at_the_same_moment_is_stored_once(point):
     )  # fmt: skip
     assert sorted(created for _, created in results) == [False] * 7 + [True]
     assert ItemAnswer.objects.count() == 1
+
+
+def test_a_public_submission_is_counted_and_its_target_read_together(point, rf, settings):
+    settings.BAROMETRE_PUBLIC_RATE_LIMIT = 3
+    request = rf.post("/", REMOTE_ADDR="192.0.2.10")
+    target, allowed = surveys.receive(request, point.token)
+    assert target == surveys.open_target(point.token) and allowed is True
+    # Links tried at random count too, and then the real one is refused.
+    assert surveys.receive(request, "devine-1") == (None, False)
+    assert surveys.receive(request, "devine-2") == (None, False)
+    target, allowed = surveys.receive(request, point.token)
+    assert target is not None and allowed is False
+    # Another address is not affected.
+    assert surveys.receive(rf.post("/", REMOTE_ADDR="192.0.2.11"), point.token)[1] is True

@@ -35,7 +35,6 @@ from barometre.improvement.models import (
     FeedbackEntry,
     FeedbackKind,
 )
-from barometre.improvement.public import allow
 from barometre.results.access import get_structure_result
 from barometre.results.models import ResultSet
 from barometre.structures.models import StructureKind
@@ -580,10 +579,10 @@ public_router = Router(tags=["Public"], auth=None)
 def submit_survey(request, token: Annotated[str, Field(max_length=16)], payload: SurveyAnswersIn):
     """A citizen's answers to the survey of a collection point (no authentication; the
     same limits as the public page)."""
-    target = surveys.open_target(token)
+    target, allowed = surveys.receive(request, token)
     if target is None:
         raise Http404("Aucune enquête ouverte à cette adresse.")
-    if not allow(request):
+    if not allowed:
         return Status(429, {"code": "rate_limited", "details": [],
                             "message": "Trop d'envois depuis cette adresse : réessayez dans "
                                        "quelques minutes."})  # fmt: skip

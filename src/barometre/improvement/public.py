@@ -37,23 +37,64 @@ def digest(request) -> str:
     return hmac.new(key, _address(request).encode(), hashlib.sha256).hexdigest()
 
 
-def allow(request, *, limit: int | None = None, minutes: int = 10) -> bool:
-    """Record one submission from this address; False when it already made ``limit``
-    submissions in the last ``minutes``. Check and record are one statement, so one round
-    trip. (Two requests at the very same moment may still both take the last place: each
-    statement counts what was committed when it started. A rate limit can afford that.)"""
+def _recording(request, limit: int | None, minutes: int) -> tuple[str, list]:
+    """The statement that records one submission from this address unless it already
+    made ``limit`` in the last ``minutes``: it inserts one row when allowed, none when not.
+    Check and record are one statement. (Two requests at the very same moment may still
+    both take the last place: each statement counts what was committed when it started. A
+    rate limit can afford that.)"""
     limit = limit or settings.BAROMETRE_PUBLIC_RATE_LIMIT
     now = timezone.now()
     key = digest(request)
     table = connection.ops.quote_name(PublicSubmission._meta.db_table)
     at = connection.ops.adapt_datetimefield_value  # stored as the ORM stores it
+    return (
+        f"INSERT INTO {table} (digest, at) SELECT %s, %s WHERE (SELECT COUNT(*) FROM "  # noqa: S608 - table name from the model
+        f"(SELECT 1 FROM {table} WHERE digest = %s AND at >= %s LIMIT %s) AS recent) < %s",
+        [key, at(now), key, at(now - dt.timedelta(minutes=minutes)), limit, limit],
+    )
+
+
+def _forget_now_and_then() -> None:
+    """Now and then (one allowed submission in a hundred), forget what is past the window."""
+    if secrets.randbelow(100) == 0:
+        PublicSubmission.objects.filter(at__lt=timezone.now() - dt.timedelta(days=1)).delete()
+
+
+def allow(request, *, limit: int | None = None, minutes: int = 10) -> bool:
+    """Record one submission from this address; False when it already made ``limit``
+    submissions in the last ``minutes``."""
+    sql, params = _recording(request, limit, minutes)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        allowed = cursor.rowcount == 1
+    if allowed:
+        _forget_now_and_then()
+    return allowed
+
+
+def allow_and_select(request, select: str, params: list, *, limit: int | None = None,
+                     minutes: int = 10) -> tuple[bool | None, list[tuple]]:  # fmt: skip
+    """``allow`` and a query in one round trip: on PostgreSQL, the recording runs as a
+    data-modifying ``WITH`` of the query, which always runs it, so the submission counts
+    even when the query finds nothing; on SQLite, which has no such ``WITH``, one after the
+    other. Returns (allowed, the query's rows); allowed is None when there are no rows."""
+    if connection.vendor != "postgresql":
+        allowed = allow(request, limit=limit, minutes=minutes)
+        with connection.cursor() as cursor:
+            cursor.execute(select, params)
+            rows = cursor.fetchall()
+        return (allowed if rows else None), rows
+    sql, recording = _recording(request, limit, minutes)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (digest, at) SELECT %s, %s WHERE (SELECT COUNT(*) FROM "  # noqa: S608 - table name from the model
-            f"(SELECT 1 FROM {table} WHERE digest = %s AND at >= %s LIMIT %s) AS recent) < %s",
-            [key, at(now), key, at(now - dt.timedelta(minutes=minutes)), limit, limit],
-        )
-        allowed = cursor.rowcount == 1
-    if allowed and secrets.randbelow(100) == 0:  # now and then, forget what is past the window
-        PublicSubmission.objects.filter(at__lt=now - dt.timedelta(days=1)).delete()
-    return allowed
+            f"WITH recorded AS ({sql} RETURNING 1) "  # noqa: S608 - fixed SQL of this module and of the caller
+            f"SELECT EXISTS (SELECT 1 FROM recorded), found.* FROM ({select}) AS found",
+            [*recording, *params],
+        )  # fmt: skip
+        rows = cursor.fetchall()
+    if not rows:
+        return None, []
+    if rows[0][0]:
+        _forget_now_and_then()
+    return rows[0][0], [row[1:] for row in rows]

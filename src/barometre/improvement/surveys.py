@@ -39,6 +39,7 @@ from barometre.improvement.models import (
     SurveyItem,
     SurveyResponse,
 )
+from barometre.improvement.public import allow_and_select
 from barometre.structures.models import Structure
 
 K = Questionnaire.ScaleKind
@@ -105,23 +106,40 @@ def target_of(questionnaire: Questionnaire, point: CollectionPoint | None = None
 # or two (SQLite, in a transaction), with the same checks and constraints as the models.
 
 
-def open_target(token: str) -> SurveyTarget | None:
-    """The open survey of an active collection point, or None: one query."""
-    point, questionnaire, item = (m._meta.db_table for m in (CollectionPoint, Questionnaire,
-                                                             SurveyItem))  # fmt: skip
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT p.id, q.id, q.scale, i.id, i.code, i.label FROM {point} p "  # noqa: S608 - table names from the models
-            f"JOIN {questionnaire} q ON q.id = p.questionnaire_id "
-            f"LEFT JOIN {item} i ON i.questionnaire_id = q.id "
-            f"WHERE p.token = %s AND p.active AND q.active",
-            [token],
-        )  # fmt: skip
-        rows = cursor.fetchall()
+_TARGET = (
+    "SELECT p.id, q.id, q.scale, i.id, i.code, i.label FROM {point} p "
+    "JOIN {questionnaire} q ON q.id = p.questionnaire_id "
+    "LEFT JOIN {item} i ON i.questionnaire_id = q.id "
+    "WHERE p.token = %s AND p.active AND q.active"
+)
+
+
+def _target_sql() -> str:
+    return _TARGET.format(point=CollectionPoint._meta.db_table, item=SurveyItem._meta.db_table,
+                          questionnaire=Questionnaire._meta.db_table)  # fmt: skip
+
+
+def _target(rows: list[tuple]) -> SurveyTarget | None:
     if not rows:
         return None
     items = {code: (pk, label) for *_, pk, code, label in rows if pk is not None}
     return SurveyTarget(rows[0][1], rows[0][0], rows[0][2], items)
+
+
+def open_target(token: str) -> SurveyTarget | None:
+    """The open survey of an active collection point, or None: one query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_target_sql(), [token])
+        return _target(cursor.fetchall())
+
+
+def receive(request, token: str) -> tuple[SurveyTarget | None, bool]:
+    """A public submission arrives at a point's link: count it against its address's rate
+    limit and read the open survey, in one statement on PostgreSQL. Returns (the survey
+    or None, whether the address is within its limit). A submission to a closed or unknown
+    link counts too: that is how links would be guessed (allowed is then False)."""
+    allowed, rows = allow_and_select(request, _target_sql(), [token])
+    return _target(rows), bool(allowed)
 
 
 def _insert(target: SurveyTarget, answers: list[tuple[int, int | None]], *, answered_on,
