@@ -145,3 +145,14 @@ def test_the_live_postgresql_connection_binds_on_the_server(db):
     assert type(connection.connection).__name__ == "Connection"
     assert connection.connection.cursor_factory.__name__ == "ServerBindingCursor"
     assert connection.connection.prepare_threshold == 5
+
+
+def test_the_wsgi_application_loads_its_views_and_freezes_them_out_of_the_collector():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETRE_")}
+    env |= {"DJANGO_SETTINGS_MODULE": "barometre.settings.main", "BAROMETRE_DEBUG": "true"}
+    code = ("import gc, sys; import barometre.wsgi; "
+            "print(gc.get_freeze_count(), 'barometre.results.views' in sys.modules)")  # fmt: skip
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
+                            text=True, check=True, cwd=ROOT / "src")  # fmt: skip
+    frozen, views_loaded = result.stdout.split()
+    assert int(frozen) > 50_000 and views_loaded == "True"
