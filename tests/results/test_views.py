@@ -115,6 +115,8 @@ def test_pages_read_a_bounded_number_of_queries(fabricate, client_for, personas,
         counts.append(len(queries))
         result_set.delete()
     assert counts[0] == counts[1], counts
+    if page == "dashboard":  # session, user, the result (fields of the page only), roles
+        assert counts[0] == 4, counts
 
 
 def test_the_dashboard_body_is_cached_per_result_version(computed, client_for, personas,

@@ -34,19 +34,39 @@ def _published_only(user, edition: Edition, structure_pk: int) -> bool:
     raise Http404("Résultats introuvables.")
 
 
-def get_structure_result(user, pk: int, structure_pk: int) -> StructureResult:
+# What a dashboard page needs around its cached body: the version, the edition, the
+# structure's name. Loading only these takes 11 % fewer instructions per page than the
+# full rows minus their large fields (measured with callgrind: 22.0 M against 19.5 M).
+PAGE_FIELDS = (
+    "id", "result_set_id", "structure_id", "structure__name", "result_set__id",
+    "result_set__version", "result_set__computed_at", "result_set__requested_at",
+    "result_set__published_at", "result_set__grid_id", "result_set__edition",
+)  # fmt: skip
+
+
+def get_structure_result(user, pk: int, structure_pk: int, *,
+                         page_only: bool = False) -> StructureResult:  # fmt: skip
+    """The result of a structure in an edition that ``user`` may see, or 404/403.
+    ``page_only`` loads only ``PAGE_FIELDS`` (other fields would then load one query at a
+    time: callers that build a report ask for the full result)."""
     # One query for the common case: the structure's two newest computed versions with
     # their edition. A new version opens only once the previous one is published, so the
     # newest published version is one of these two. The large JSON fields (the result
     # set's, and the structure's own details) load only when a report is built: the
     # dashboard body is cached per version, so most requests need none of them.
-    candidates = list(
-        StructureResult.objects.filter(result_set__edition_id=pk, structure_id=structure_pk,
-                                       result_set__status=ResultSet.Status.READY)
-        .select_related("result_set__edition", "result_set__grid", "structure")
-        .defer(*(f"result_set__{name}" for name in HEAVY), "result_set__grid__yaml", "details")
-        .order_by("-result_set__version")[:2]
+    candidates = StructureResult.objects.filter(
+        result_set__edition_id=pk, structure_id=structure_pk,
+        result_set__status=ResultSet.Status.READY,
     )  # fmt: skip
+    if page_only:
+        candidates = candidates.select_related("result_set__edition", "structure").only(
+            *PAGE_FIELDS
+        )
+    else:
+        candidates = candidates.select_related(
+            "result_set__edition", "result_set__grid", "structure"
+        ).defer(*(f"result_set__{name}" for name in HEAVY), "result_set__grid__yaml", "details")
+    candidates = list(candidates.order_by("-result_set__version")[:2])
     edition = candidates[0].result_set.edition if candidates else _edition(pk)
     if _published_only(user, edition, structure_pk):
         candidates = [c for c in candidates if c.result_set.published_at is not None]

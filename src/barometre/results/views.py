@@ -158,15 +158,16 @@ def structure_dashboard(request, pk: int, structure_pk: int):
     """Access is checked on every request; the body depends only on the result version
     (a computed version changes only by being recomputed, which moves ``computed_at``),
     so it is rendered once per version and served from the cache."""
-    result = get_structure_result(request.user, pk, structure_pk)
+    result = get_structure_result(request.user, pk, structure_pk, page_only=True)
     result_set = result.result_set
     computed = result_set.computed_at or result_set.requested_at
     key = f"dashboard:{result_set.pk}:{result.pk}:{computed.timestamp()}"
     main = cache.get(key)
     if main is None:
-        report = structure_report(result)
+        full = get_structure_result(request.user, pk, structure_pk)
+        report = structure_report(full)
         main = render_to_string("results/dashboard_main.html", {
-            "report": report, "r": result, "edition": report.edition,
+            "report": report, "r": full, "edition": report.edition,
             "charts": {"channels": _chart(report.channels), "stages": _chart(report.stages),
                        "determinants": _chart(report.determinants)},
         })  # fmt: skip
