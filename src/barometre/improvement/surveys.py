@@ -102,8 +102,9 @@ def target_of(questionnaire: Questionnaire, point: CollectionPoint | None = None
 
 # The public survey is the busiest write of the platform (every QR code leads to it), and
 # there the ORM's building of queries costs several times the database's own work. So a
-# public answer reads its target in one SQL statement and is written in one (PostgreSQL)
-# or two (SQLite, in a transaction), with the same checks and constraints as the models.
+# public answer is counted against its rate limit and its target read in one SQL
+# statement, then written in one (PostgreSQL; SQLite runs the parts one after the other,
+# the write in a transaction), with the same checks and constraints as the models.
 
 
 _TARGET = (
