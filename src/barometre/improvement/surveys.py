@@ -54,7 +54,7 @@ SCALES = {
 COMMENT_MAX = 2000
 
 
-def scale_values(questionnaire: Questionnaire) -> list[tuple[int, str]]:
+def scale_values(questionnaire: Questionnaire | SurveyTarget) -> list[tuple[int, str]]:
     return SCALES[Questionnaire.ScaleKind(questionnaire.scale)][0]
 
 
@@ -92,7 +92,7 @@ class SurveyTarget:
 
     @property
     def allowed(self) -> set[int]:
-        return {v for v, _ in SCALES[Questionnaire.ScaleKind(self.scale)][0]}
+        return {v for v, _ in scale_values(self)}
 
 
 def target_of(questionnaire: Questionnaire, point: CollectionPoint | None = None) -> SurveyTarget:
