@@ -130,3 +130,33 @@ class ExtendFieldworkForm(DsfrForm):
             f"Actuellement le {edition.fieldwork_ends:%d/%m/%Y} ; les audits restent à leurs "
             "enquêteurs."
         )
+
+
+class SendingForm(DsfrForm):
+    sent_at = forms.DateTimeField(
+        label="Envoyé le", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    text = forms.CharField(
+        label="Texte envoyé", widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000
+    )
+
+
+class ReplyForm(DsfrForm):
+    replied_at = forms.DateTimeField(
+        label="Réponse reçue le", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    text = forms.CharField(
+        label="Texte de la réponse",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20_000,
+    )
+
+
+class EvidenceForm(DsfrForm):
+    file = forms.FileField(
+        label="Pièce justificative",
+        required=False,
+        help_text="Capture d'écran, PDF, scan de courrier ou enregistrement audio (20 Mo au "
+        "plus). Vos réponses sont enregistrées en même temps.",
+    )

@@ -288,6 +288,15 @@ class Answer(models.Model):
 class TaskEvent(models.Model):
     """History of an audit after submission: who changed what, when, before and after."""
 
+    LABELS = {
+        "submit": "soumis pour validation",
+        "validate": "validé",
+        "return": "renvoyé à l'enquêteur",
+        "reject": "rejeté",
+        "edit": "réponses modifiées après soumission",
+        "no_reply": "clôturé sans réponse",
+    }
+
     task = models.ForeignKey(AuditTask, on_delete=models.CASCADE, related_name="events")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
@@ -300,7 +309,11 @@ class TaskEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.action} ({self.at:%d/%m/%Y %H:%M})"
+        return f"{self.label} ({self.at:%d/%m/%Y %H:%M})"
+
+    @property
+    def label(self) -> str:
+        return self.LABELS.get(self.action, self.action)
 
 
 DEFAULT_CATEGORIES = [

@@ -251,3 +251,12 @@ def add_evidence(task: AuditTask, uploaded, *, by) -> Evidence:
         task=task, file=uploaded, original_name=uploaded.name[:255], mime=detected.mime,
         size=uploaded.size, uploaded_by=by,
     )  # fmt: skip
+
+
+def remove_evidence(task: AuditTask, evidence: Evidence, *, by) -> None:
+    """Take a piece of evidence off an audit still in the auditor's hands."""
+    _check_editable(task, by)
+    if evidence.task_id != task.pk:
+        raise Refused(["cette pièce appartient à un autre audit"])
+    evidence.file.delete(save=False)
+    evidence.delete()

@@ -90,13 +90,20 @@ def structure_quality(structures: list[Structure], seed: int) -> dict[int, float
     }
 
 
-def simulate_fieldwork(edition: Edition, quality: dict[int, float], *, seed: int,
-                       shift: float = 0.0) -> int:  # fmt: skip
-    """Answer, date and validate every planned audit of ``edition``. Returns the number of
-    answers written."""
+def simulate_fieldwork(
+    edition: Edition,
+    quality: dict[int, float],
+    *,
+    seed: int,
+    shift: float = 0.0,
+    tasks: list[AuditTask] | None = None,
+    status: str = AuditTask.Status.VALIDATED,
+) -> int:
+    """Answer, date and validate every planned audit of ``edition`` (or answer ``tasks``
+    and give them ``status``). Returns the number of answers written."""
     grid = edition.grid.parsed()
     rng = np.random.default_rng(seed)
-    tasks = list(edition.tasks.order_by("pk"))
+    tasks = list(edition.tasks.order_by("pk")) if tasks is None else tasks
     auditors = sorted({t.auditor_id for t in tasks if t.auditor_id})
     bias = dict(zip(auditors, rng.normal(0, 0.04, size=len(auditors)), strict=True))
     tz = timezone.get_current_timezone()
@@ -132,7 +139,7 @@ def simulate_fieldwork(edition: Edition, quality: dict[int, float], *, seed: int
         if task.channel in CYCLE_CHANNELS and task.sent_at is None:
             task.sent_at = task.scheduled_at
         task.no_reply = task.channel in CYCLE_CHANNELS and task.replied_at is None
-        task.status = AuditTask.Status.VALIDATED
+        task.status = status
     AuditTask.objects.bulk_update(tasks, ["sent_at", "replied_at", "no_reply", "status"],
                                   batch_size=500)  # fmt: skip
     Answer.objects.bulk_create(answers, batch_size=2000)
