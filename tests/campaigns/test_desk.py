@@ -24,13 +24,20 @@ PNG = (
     b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
     b"\x00\x00\x00IEND\xaeB`\x82"
 )
-EMAIL_ANSWERS = {"email.address_findable": "oui", "email.form_works": "oui",
-                 "email.acknowledgement": "non", "email.replied": "oui",
-                 "email.personalised_greeting": "oui", "email.courtesy": "oui",
-                 "email.answer_quality": "partial", "email.clear": "oui",
-                 "email.signature": "non", "email.redirection": "na",
-                 "email.complaint_handled": "na",
-                 "email.observations": "Réponse aimable mais incomplète."}  # fmt: skip
+EMAIL_ANSWERS = {
+    "email.address_findable": "oui",
+    "email.form_works": "oui",
+    "email.acknowledgement": "non",
+    "email.replied": "oui",
+    "email.personalised_greeting": "oui",
+    "email.courtesy": "oui",
+    "email.answer_quality": "partial",
+    "email.clear": "oui",
+    "email.signature": "non",
+    "email.redirection": "na",
+    "email.complaint_handled": "na",
+    "email.observations": "Réponse aimable mais incomplète.",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -47,10 +54,12 @@ def submitted_email(email_task, auditor):
     """An e-mail sent on Monday 2 June 2025 and answered on Thursday 5 June (3 working
     days in the Loiret), graded and submitted."""
     with time_machine.travel(at(2025, 6, 20, 10), tick=False):
-        workflow.record_sending(email_task, sent_at=at(2025, 6, 2, 9), text="Bonjour, …",
-                                by=auditor)  # fmt: skip
-        workflow.record_reply(email_task, replied_at=at(2025, 6, 5, 16),
-                              text="Madame, voici les pièces.", by=auditor)  # fmt: skip
+        workflow.record_sending(
+            email_task, sent_at=at(2025, 6, 2, 9), text="Bonjour, …", by=auditor
+        )
+        workflow.record_reply(
+            email_task, replied_at=at(2025, 6, 5, 16), text="Madame, voici les pièces.", by=auditor
+        )
         values = {k: ("sans objet" if v == "na" else v) for k, v in EMAIL_ANSWERS.items()}
         workflow.save_answers(email_task, values, by=auditor)
         workflow.submit(email_task, by=auditor)
@@ -89,17 +98,22 @@ def test_deciding_on_the_desk_opens_the_next_audit(
     assert next_in_queue(first, [first.edition]) == second.pk
     assert next_in_queue(second, [first.edition]) == first.pk  # back to the start
     client = client_for(operator)
-    response = client.post(reverse("campaigns:decide", args=[first.pk]),
-                           {"decision": "validate", "from": "desk"})  # fmt: skip
+    response = client.post(
+        reverse("campaigns:decide", args=[first.pk]), {"decision": "validate", "from": "desk"}
+    )
     assert response.url == reverse("campaigns:task", args=[second.pk])
-    refused = client.post(reverse("campaigns:decide", args=[second.pk]),
-                          {"decision": "return", "comment": "", "from": "desk"}, follow=True)  # fmt: skip
+    refused = client.post(
+        reverse("campaigns:decide", args=[second.pk]),
+        {"decision": "return", "comment": "", "from": "desk"},
+        follow=True,
+    )
     assert "indiquez la raison à l&#x27;enquêteur" in refused.text
     assert AuditTask.objects.get(pk=second.pk).status == "submitted"
 
 
-def test_a_returned_audit_shows_the_comment_at_the_top(submitted_email, auditor, operator,
-                                                       client_for):  # fmt: skip
+def test_a_returned_audit_shows_the_comment_at_the_top(
+    submitted_email, auditor, operator, client_for
+):
     workflow.return_to_auditor(submitted_email, by=operator, comment="Joignez le courriel reçu.")
     page = client_for(auditor).get(reverse("campaigns:task", args=[submitted_email.pk])).text
     main = page[page.find("<main") :]
@@ -116,20 +130,39 @@ def test_another_structures_manager_never_sees_the_desk(submitted_email, manager
 def test_attaching_evidence_keeps_the_typed_answers(phone_task, auditor, client_for):
     client = client_for(auditor)
     url = reverse("campaigns:task", args=[phone_task.pk])
-    typed = {"version": phone_task.version, "phone.number_consistent": "oui",
-             "phone.answered": "oui", "phone.rings": "3", "phone.observations": "Très aimable",
-             "action": "attach", "file": SimpleUploadedFile("appel.png", PNG)}  # fmt: skip
+    typed = {
+        "version": phone_task.version,
+        "phone.number_consistent": "oui",
+        "phone.answered": "oui",
+        "phone.rings": "3",
+        "phone.observations": "Très aimable",
+        "action": "attach",
+        "file": SimpleUploadedFile("appel.png", PNG),
+    }
     response = client.post(url, typed, follow=True)
     assert "Pièce justificative ajoutée." in response.text
     stored = dict(phone_task.answers.values_list("criterion", "value"))
-    assert stored == {"phone.number_consistent": "oui", "phone.answered": "oui",
-                      "phone.rings": "3", "phone.observations": "Très aimable"}  # fmt: skip
+    assert stored == {
+        "phone.number_consistent": "oui",
+        "phone.answered": "oui",
+        "phone.rings": "3",
+        "phone.observations": "Très aimable",
+    }
     assert 'value="Très aimable"' in response.text or "Très aimable</textarea>" in response.text
     evidence = Evidence.objects.get()
     # Removing it keeps the answers too, including those typed since.
     phone_task.refresh_from_db()
-    response = client.post(url, {**typed, "version": phone_task.version, "phone.rings": "4",
-                                 "remove": evidence.pk, "file": ""}, follow=True)  # fmt: skip
+    response = client.post(
+        url,
+        {
+            **typed,
+            "version": phone_task.version,
+            "phone.rings": "4",
+            "remove": evidence.pk,
+            "file": "",
+        },
+        follow=True,
+    )
     assert "Pièce « appel.png » retirée." in response.text
     assert not Evidence.objects.exists()
     assert phone_task.answers.get(criterion="phone.rings").value == "4"
@@ -138,16 +171,24 @@ def test_attaching_evidence_keeps_the_typed_answers(phone_task, auditor, client_
 def test_a_draft_without_file_says_so_and_keeps_answers(phone_task, auditor, client_for):
     client = client_for(auditor)
     url = reverse("campaigns:task", args=[phone_task.pk])
-    response = client.post(url, {"version": phone_task.version, "phone.answered": "oui",
-                                 "action": "attach"}, follow=True)  # fmt: skip
+    response = client.post(
+        url,
+        {"version": phone_task.version, "phone.answered": "oui", "action": "attach"},
+        follow=True,
+    )
     assert "Choisissez un fichier à joindre." in response.text
     assert phone_task.answers.get(criterion="phone.answered").value == "oui"
 
 
 def test_the_desk_shows_evidence_inline(submitted_email, operator, client_for):
-    Evidence.objects.create(task=submitted_email, file=SimpleUploadedFile("r.png", PNG),
-                            original_name="reponse.png", mime="image/png", size=len(PNG),
-                            uploaded_by=submitted_email.auditor)  # fmt: skip
+    Evidence.objects.create(
+        task=submitted_email,
+        file=SimpleUploadedFile("r.png", PNG),
+        original_name="reponse.png",
+        mime="image/png",
+        size=len(PNG),
+        uploaded_by=submitted_email.auditor,
+    )
     evidence = Evidence.objects.get()
     client = client_for(operator)
     page = client.get(reverse("campaigns:task", args=[submitted_email.pk])).text

@@ -17,10 +17,19 @@ def _both(rows):
 
 def test_a_plain_audit_explains_each_point_and_matches_the_edition_score():
     explained, (score,) = _both(
-        audit("A1", "phone", {"phone.answered": "oui", "phone.rings": "4", "phone.wait": "50",
-                              "phone.ivr": "sans objet", "phone.quality": "partial",
-                              "phone.note": "Agent pressé"})
-    )  # fmt: skip
+        audit(
+            "A1",
+            "phone",
+            {
+                "phone.answered": "oui",
+                "phone.rings": "4",
+                "phone.wait": "50",
+                "phone.ivr": "sans objet",
+                "phone.quality": "partial",
+                "phone.note": "Agent pressé",
+            },
+        )
+    )
     assert explained.score == pytest.approx(score) == pytest.approx(100 * 4.75 / 7)
     lines = {line.criterion.id: line for line in explained.lines}
     assert (lines["phone.rings"].answer, lines["phone.rings"].points) == ("4", 0.5)

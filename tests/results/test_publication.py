@@ -139,12 +139,14 @@ def test_a_published_palmares_changes_only_through_a_correction(ranked, operator
     from barometre.results.palmares import palmares
 
     (category,) = palmares(ranked)
-    confirm_laureate(ranked, category.category, category.proposed.structure_id,
-                     "Réponses complètes", by=operator)  # fmt: skip
+    confirm_laureate(
+        ranked, category.category, category.proposed.structure_id, "Réponses complètes", by=operator
+    )
     publish(ranked, by=operator)
     with pytest.raises(Refused) as caught:
-        confirm_laureate(ranked, category.category, category.proposed.structure_id,
-                         "Autre note", by=operator)  # fmt: skip
+        confirm_laureate(
+            ranked, category.category, category.proposed.structure_id, "Autre note", by=operator
+        )
     assert caught.value.reasons == [
         "la version 1 est publiée : son palmarès et les notes du jury ne changent plus ; "
         "calculez une version corrigée pour les modifier"
@@ -158,6 +160,7 @@ def test_a_published_palmares_changes_only_through_a_correction(ranked, operator
         category.proposed.structure_id,
         "Réponses complètes",
     )
-    confirm_laureate(correction, category.category, category.proposed.structure_id,
-                     "Note corrigée", by=operator)  # fmt: skip
+    confirm_laureate(
+        correction, category.category, category.proposed.structure_id, "Note corrigée", by=operator
+    )
     assert Laureate.objects.get(result_set=ranked).jury_note == "Réponses complètes"
