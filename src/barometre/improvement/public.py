@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from barometre.core.network import client_address
 from barometre.improvement.models import PublicSubmission
 
 HONEYPOT = "site_web"  # hidden from people by CSS, filled in by naive robots
@@ -21,20 +22,10 @@ def new_submission_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-def _address(request) -> str:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    hops = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
-    if hops and forwarded:
-        parts = [p.strip() for p in forwarded.split(",")]
-        if len(parts) >= hops:
-            return parts[-hops]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def digest(request) -> str:
     day = timezone.localdate().isoformat()
     key = f"{settings.SECRET_KEY}|{day}".encode()
-    return hmac.new(key, _address(request).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, client_address(request).encode(), hashlib.sha256).hexdigest()
 
 
 def _recording(request, limit: int | None, minutes: int) -> tuple[str, list]:

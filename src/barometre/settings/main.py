@@ -142,7 +142,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("BAROMETRE_PROXY_COUNT", 0)
+# Reverse proxies in front of the server: the client's address is the right-most one they
+# did not add to X-Forwarded-For. Login throttling and the public rate limit read it alike.
+BAROMETRE_PROXY_COUNT = env_int("BAROMETRE_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "barometre.core.network.client_address"
 
 # OpenID Connect (ProConnect or any compliant provider); disabled unless configured.
 OIDC_ENABLED = env_bool("BAROMETRE_OIDC_ENABLED", False)
