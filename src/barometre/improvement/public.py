@@ -28,15 +28,21 @@ def digest(request) -> str:
     return hmac.new(key, client_address(request).encode(), hashlib.sha256).hexdigest()
 
 
-def _recording(request, limit: int | None, minutes: int) -> tuple[str, list]:
-    """The statement that records one submission from this address unless it already
+def recipient_digest(email: str) -> str:
+    """A keyed hash of an e-mail address the platform writes to. Not daily: the limit on
+    acknowledgements counts over a whole day."""
+    key = f"{settings.SECRET_KEY}|recipient".encode()
+    return hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+
+def _recording(key: str, limit: int | None, minutes: int) -> tuple[str, list]:
+    """The statement that records one submission under this digest unless it already
     made ``limit`` in the last ``minutes``: it inserts one row when allowed, none when not.
     Check and record are one statement. (Two requests at the very same moment may still
     both take the last place: each statement counts what was committed when it started. A
     rate limit can afford that.)"""
     limit = limit or settings.BAROMETRE_PUBLIC_RATE_LIMIT
     now = timezone.now()
-    key = digest(request)
     table = connection.ops.quote_name(PublicSubmission._meta.db_table)
     at = connection.ops.adapt_datetimefield_value  # stored as the ORM stores it
     return (
@@ -55,7 +61,18 @@ def _forget_now_and_then() -> None:
 def allow(request, *, limit: int | None = None, minutes: int = 10) -> bool:
     """Record one submission from this address; False when it already made ``limit``
     submissions in the last ``minutes``."""
-    sql, params = _recording(request, limit, minutes)
+    return _allow(digest(request), limit, minutes)
+
+
+def allow_acknowledgement(email: str) -> bool:
+    """Record one acknowledgement to this address; False when it already got
+    ``BAROMETRE_ACKNOWLEDGEMENTS_PER_ADDRESS`` in the last 24 hours, so that the public
+    form cannot make the platform write to anyone at will."""
+    return _allow(recipient_digest(email), settings.BAROMETRE_ACKNOWLEDGEMENTS_PER_ADDRESS, 24 * 60)
+
+
+def _allow(key: str, limit: int | None, minutes: int) -> bool:
+    sql, params = _recording(key, limit, minutes)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         allowed = cursor.rowcount == 1
@@ -76,7 +93,7 @@ def allow_and_select(request, select: str, params: list, *, limit: int | None = 
             cursor.execute(select, params)
             rows = cursor.fetchall()
         return (allowed if rows else None), rows
-    sql, recording = _recording(request, limit, minutes)
+    sql, recording = _recording(digest(request), limit, minutes)
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH recorded AS ({sql} RETURNING 1) "  # noqa: S608 - fixed SQL of this module and of the caller

@@ -207,12 +207,14 @@ def figures(structure: Structure, years: list[int], *, kinds=None,
 
 
 def acknowledgement_email(entry: FeedbackEntry) -> None:
-    """To the user who wrote through the public form: reference and expected answer date."""
+    """To the user who wrote through the public form: the reference, the structure and the
+    expected answer date, and nothing the sender typed (whoever fills the public form in
+    chooses the recipient: echoing the subject would relay their message)."""
     if not entry.contact_email:
         return
     lines = [
         "Bonjour,", "",
-        f"{entry.structure.name} a bien reçu votre message « {entry.subject} », "
+        f"{entry.structure.name} a bien reçu votre message, "
         f"enregistré sous la référence {entry.reference}.",
     ]  # fmt: skip
     if entry.answer_due:

@@ -136,6 +136,8 @@ NINJA_PAGINATION_MAX_LIMIT = 100
 # (command anonymise_old_data, to run daily); figures and deadlines are kept.
 BAROMETRE_RETENTION_DAYS = env_int("BAROMETRE_RETENTION_DAYS", 3 * 365)
 BAROMETRE_PUBLIC_RATE_LIMIT = env_int("BAROMETRE_PUBLIC_RATE_LIMIT", 60)
+# Acknowledgements of the public feedback form sent to one e-mail address in 24 hours.
+BAROMETRE_ACKNOWLEDGEMENTS_PER_ADDRESS = env_int("BAROMETRE_ACKNOWLEDGEMENTS_PER_ADDRESS", 3)
 AXES_FAILURE_LIMIT = env_int("BAROMETRE_LOGIN_MAX_FAILURES", 5)
 AXES_COOLOFF_TIME = env_int("BAROMETRE_LOGIN_LOCKOUT_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
