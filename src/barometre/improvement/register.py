@@ -41,9 +41,17 @@ def _reference(structure: Structure, year: int) -> str:
     return f"{prefix}{number:04d}"
 
 
+# No register goes back further: an earlier date is a typing error (0001-01-01 would
+# otherwise be stored, with deadlines computed in a calendar of the year 1).
+EARLIEST_RECEIVED = dt.date(2000, 1, 1)
+TOO_EARLY = "la date de réception ne peut pas être antérieure au 01/01/2000"
+
+
 def _check_dates(received: dt.date, today: dt.date) -> None:
     if received > today:
         raise Refused(["la date de réception ne peut pas être dans le futur"])
+    if received < EARLIEST_RECEIVED:
+        raise Refused([TOO_EARLY])
 
 
 def create_entry(structure: Structure, *, kind: str, channel: str, received_on: dt.date,

@@ -31,6 +31,7 @@ from barometre.improvement.access import (
 )
 from barometre.improvement.forms import (
     ActionForm,
+    CommentSearchForm,
     DeadlineRuleFormSet,
     DecisionFormSet,
     EntryEditForm,
@@ -287,13 +288,14 @@ def questionnaire_results(request, pk: int):
     start, end = _period(request)
     year = timezone.localdate().year
     years = [year - 2, year - 1, year]
-    query = request.GET.get("q", "").strip()[:100]
+    search = CommentSearchForm(request.GET or None)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
     return render(request, "improvement/questionnaire.html", {
         "questionnaire": questionnaire, "structure": questionnaire.structure,
         "start": start, "end": end, "results": surveys.results(questionnaire, start, end),
         "years": years, "table": surveys.yearly_table(questionnaire, years),
         "total": questionnaire.responses.filter(answered_on__range=(start, end)).count(),
-        "query": query, "themes": surveys.themes(questionnaire, start, end),
+        "query": query, "search": search, "themes": surveys.themes(questionnaire, start, end),
         "comments": surveys.search_comments(questionnaire, query) if query else
         questionnaire.responses.exclude(comment="").order_by("-answered_on", "-id")[:20],
         "can_write": can_write(request.user, questionnaire.structure_id),
