@@ -32,6 +32,7 @@ from barometre.engine import prepare_answers
 from barometre.improvement import dashboard, register, surveys
 from barometre.improvement.access import WRITE as TEAM_WRITE
 from barometre.improvement.access import get_structure as get_improvement_structure
+from barometre.improvement.access import sees_personal_data
 from barometre.improvement.models import (
     FeedbackChannel,
     FeedbackEntry,
@@ -501,6 +502,13 @@ class FeedbackOut(Schema):
     answered_on: dt.date | None
     service: str
     version: int
+
+    @staticmethod
+    def resolve_subject(obj, context) -> str:
+        # As on the register's pages: masked for whoever does not handle the entry.
+        if sees_personal_data(context["request"].user, obj):
+            return obj.subject
+        return register.masked(obj).subject
 
 
 class FeedbackIn(Schema):

@@ -6,6 +6,7 @@ what changed, and loses nothing (the form is shown again with their text)."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import statistics
 from collections import Counter
@@ -21,7 +22,8 @@ from django.utils.formats import date_format
 from barometre.accounts.models import Membership, Role
 from barometre.campaigns.lifecycle import Refused
 from barometre.core.errors import Conflict
-from barometre.engine import DayUnit, add_days
+from barometre.engine import DayUnit, add_days, mask_personal_data
+from barometre.engine.privacy import EMAIL_MASK, NAME_MASK
 from barometre.improvement.deadlines import deadline_for, due_dates, working_days_taken
 from barometre.improvement.models import FeedbackEntry, FeedbackEvent, FeedbackKind
 from barometre.structures.models import Structure
@@ -86,6 +88,24 @@ def create_entry(structure: Structure, *, kind: str, channel: str, received_on: 
                 if existing:
                     return existing, False
     raise Refused(["impossible d'attribuer une référence, réessayez"])
+
+
+def masked(entry: FeedbackEntry) -> FeedbackEntry:
+    """The entry as read by someone who does not handle it (docs/guide, « Données
+    personnelles »): no contact details, and its texts with e-mail addresses, phone numbers,
+    street addresses and names masked. A copy for display only: saving it is refused."""
+    shown = copy.copy(entry)
+    shown.contact_name = NAME_MASK if entry.contact_name else ""
+    shown.contact_email = EMAIL_MASK if entry.contact_email else ""
+    shown.subject = mask_personal_data(entry.subject)
+    shown.description = mask_personal_data(entry.description)
+    shown.answer = mask_personal_data(entry.answer)
+    shown.save = _not_saved
+    return shown
+
+
+def _not_saved(*args, **kwargs):
+    raise RuntimeError("copie masquée d'une fiche : elle ne s'enregistre pas")
 
 
 TRANSITIONS = {

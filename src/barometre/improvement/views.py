@@ -28,6 +28,7 @@ from barometre.improvement.access import (
     get_questionnaire,
     get_structure,
     improvement_structures,
+    sees_personal_data,
 )
 from barometre.improvement.forms import (
     ActionForm,
@@ -135,10 +136,9 @@ def entry_list(request, pk: int):
         if data["channel"]:
             entries = entries.filter(channel=data["channel"])
         if data["q"]:
-            entries = entries.filter(Q(subject__icontains=data["q"]) |
-                                     Q(reference__icontains=data["q"]) |
-                                     Q(description__icontains=data["q"]))  # fmt: skip
+            entries = entries.filter(_search(request.user, structure, data["q"]))
     page = Paginator(entries.order_by("-received_on", "-id"), 25).get_page(request.GET.get("page"))
+    page.object_list = [_shown(request.user, e) for e in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "improvement/entry_list.html", {
@@ -146,6 +146,19 @@ def entry_list(request, pk: int):
         "querystring": query.urlencode(), "due": due, "can_write": can_write(request.user, pk),
         **_crumbs(structure, "Réclamations et suggestions"),
     })  # fmt: skip
+
+
+def _shown(user, entry: FeedbackEntry) -> FeedbackEntry:
+    return entry if sees_personal_data(user, entry) else register.masked(entry)
+
+
+def _search(user, structure, text: str) -> Q:
+    """The texts are searched only where the reader sees them as written: otherwise a
+    search for a name would tell which masked entry holds it."""
+    words = Q(subject__icontains=text) | Q(description__icontains=text)
+    if not can_manage(user, structure.pk):
+        words &= Q(assigned_to=user)
+    return Q(reference__icontains=text) | words
 
 
 def _staff(structure):
@@ -176,6 +189,7 @@ def entry_create(request, pk: int):
 
 def entry_detail(request, pk: int):
     entry = get_entry(request.user, pk)
+    personal_data = sees_personal_data(request.user, entry)
     writable = can_write(request.user, entry.structure_id)
     edit_form = EntryEditForm(
         request.POST if request.POST.get("action") == "edit" else None, instance=entry,
@@ -217,12 +231,13 @@ def entry_detail(request, pk: int):
                if entry.status in sources]  # fmt: skip
     events = [(ev, register.ACTION_LABELS.get(ev.action, ev.action))
               for ev in entry.events.select_related("by")]  # fmt: skip
+    shown = entry if personal_data else register.masked(entry)
     return render(request, "improvement/entry_detail.html", {
-        "entry": entry, "structure": entry.structure, "actions": actions, "form": form,
+        "entry": shown, "structure": entry.structure, "actions": actions, "form": form,
         "writable": writable, "events": events, "today": timezone.localdate(),
-        "edit_form": edit_form,
+        "edit_form": edit_form, "personal_data": personal_data,
         # On a conflict the answer typed is shown again, not lost.
-        "typed_answer": request.POST.get("answer", entry.answer),
+        "typed_answer": request.POST.get("answer", shown.answer),
         **_crumbs(entry.structure, entry.reference,
                   {"url": f"/amelioration/{entry.structure_id}/registre/", "title": "Registre"}),
     })  # fmt: skip
