@@ -173,7 +173,7 @@ class AnnualReview:
     decisions: list = field(default_factory=list)
 
 
-def _masked_statement(statement: Statement) -> Statement:
+def masked_statement(statement: Statement) -> Statement:
     """The review is handed to the users' committee and may be published: what was said
     is shown with names, e-mail addresses, phone numbers and street addresses masked. The
     speakers are the committee's members, named as on its page."""
@@ -209,7 +209,7 @@ def annual_review(structure: Structure, year: int) -> AnnualReview:
     training_years = [year - 1, year]
     trainings, totals = training_table(structure, training_years)
     review_day = meeting.held_on if meeting else dt.date(year + 1, 1, 15)
-    statements = [_masked_statement(s) for s in meeting.statements.all()] if meeting else []
+    statements = [masked_statement(s) for s in meeting.statements.all()] if meeting else []
     return AnnualReview(
         structure=structure, year=year, meeting=meeting,
         approach=profile.approach if profile else "", questionnaire=questionnaire,

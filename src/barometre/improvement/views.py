@@ -631,8 +631,12 @@ def meeting_detail(request, pk: int, meeting_pk: int):
             decision.save()
             messages.success(request, "Décision inscrite au plan d'amélioration.")
         return redirect("improvement:meeting", pk=pk, meeting_pk=meeting_pk)
+    managing = can_manage(request.user, pk)
+    # The minutes as written for managers; masked for the rest of the team, as the register.
+    statements = [s if managing else annual.masked_statement(s) for s in meeting.statements.all()]
     return render(request, "improvement/meeting.html", {
-        "structure": structure, "meeting": meeting, "can_manage": can_manage(request.user, pk),
+        "structure": structure, "meeting": meeting, "can_manage": managing,
+        "statements": statements,
         **_crumbs(structure, str(meeting), {"url": f"/amelioration/{pk}/comite/",
                                             "title": "Comité des usagers"}),
     })  # fmt: skip
