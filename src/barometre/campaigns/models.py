@@ -84,11 +84,16 @@ class EditionTransition(models.Model):
     target = models.CharField(max_length=12, choices=Edition.Status.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+    # Why the operator decided it (an early start, a closure with audits not done, an
+    # extension of the fieldwork window), in their words and the platform's.
+    reason = models.TextField("motif", blank=True)
 
     class Meta:
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
+        if self.source == self.target:
+            return f"{self.get_source_display()} : {self.reason}"
         return f"{self.get_source_display()} → {self.get_target_display()}"
 
 
@@ -206,6 +211,7 @@ class AuditTask(models.Model):
         RETURNED = "returned", "Renvoyé à l'enquêteur"
         VALIDATED = "validated", "Validé"
         REJECTED = "rejected", "Rejeté"
+        NOT_DONE = "not_done", "Non réalisé"
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="tasks")
     structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="+")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from barometre.campaigns import views
+from barometre.campaigns import phase_views, planning_views, views
 
 app_name = "campaigns"
 
@@ -30,8 +30,7 @@ urlpatterns = [
     path("editions/<int:pk>/import/<int:import_pk>/", views.audit_import_preview,
          name="audit_import_preview"),
     path("editions/<int:pk>/export/", views.edition_export, name="edition_export"),
-    path("editions/<int:pk>/avancer/", views.edition_action, {"action": "avancer"},
-         name="edition_advance"),
-    path("editions/<int:pk>/planifier/", views.edition_action, {"action": "planifier"},
-         name="edition_plan"),
+    path("editions/<int:pk>/phase/", phase_views.edition_phase, name="edition_phase"),
+    path("editions/<int:pk>/audits/", planning_views.edition_audits, name="edition_audits"),
+    path("editions/<int:pk>/planifier/", views.edition_plan, name="edition_plan"),
 ]  # fmt: skip

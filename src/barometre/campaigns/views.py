@@ -248,6 +248,9 @@ def edition_detail(request, pk: int):
     context = {
         "edition": edition,
         "next_status": lifecycle.NEXT.get(edition.status),
+        "next_label": Edition.Status(lifecycle.NEXT[edition.status]).label
+        if edition.status in lifecycle.NEXT
+        else "",
         "status_labels": dict(Edition.Status.choices),
         "task_counts": [(label, by_status.get(code, 0)) for code, label in T.choices],
         "unassigned": edition.tasks.filter(auditor__isnull=True).select_related("structure")[:100],
@@ -261,18 +264,12 @@ def edition_detail(request, pk: int):
 
 
 @require_POST
-def edition_action(request, pk: int, action: str):
+def edition_plan(request, pk: int):
     edition = get_edition_for_runner(request.user, pk)
     try:
-        if action == "avancer":
-            edition = lifecycle.advance(edition, by=request.user)
-            messages.success(
-                request, f"L'édition passe en phase « {edition.get_status_display()} »."
-            )
-        else:
-            left = lifecycle.plan_fieldwork(edition, by=request.user)
-            total = edition.tasks.count()
-            messages.success(request, f"{total} audits planifiés, {len(left)} sans enquêteur.")
+        left = lifecycle.plan_fieldwork(edition, by=request.user)
+        total = edition.tasks.count()
+        messages.success(request, f"{total} audits planifiés, {len(left)} sans enquêteur.")
     except Refused as exc:
         for reason in exc.reasons:
             messages.error(request, reason[0].upper() + reason[1:] + ".")

@@ -198,11 +198,14 @@ def reject(task: AuditTask, *, by, reason: str) -> None:
     _decide(task, by, T.REJECTED, "reject", reason)
 
 
-def close_unanswered(edition: Edition, *, now: dt.datetime | None = None) -> int:
-    """After the fieldwork window, tasks still waiting for a reply close as "no reply":
-    the answers that the reply would have given score 0 (the engine's prerequisites)."""
+def close_unanswered(
+    edition: Edition, *, now: dt.datetime | None = None, force: bool = False
+) -> int:
+    """After the fieldwork window (or when the operator closes it: ``force``), tasks still
+    waiting for a reply close as "no reply": the answers that the reply would have given
+    score 0 (the engine's prerequisites)."""
     now = now or timezone.now()
-    if timezone.localtime(now).date() <= edition.fieldwork_ends:
+    if not force and timezone.localtime(now).date() <= edition.fieldwork_ends:
         return 0
     ids = list(
         AuditTask.objects.filter(edition=edition, status=T.AWAITING_REPLY).values_list(

@@ -172,7 +172,7 @@ def national_edition(year: int, structures: list[Structure], quality: dict[int, 
                      by: User, shift: float, published_on: dt.date) -> ResultSet:  # fmt: skip
     """A national edition of ``year`` from creation to a published palmarès."""
     edition = fieldwork_done(year, structures, quality, by=by, shift=shift)
-    edition = lifecycle.advance(edition, by=by)  # validation
+    edition = lifecycle.advance(edition, by=by, close_not_done=True)  # validation
     edition = lifecycle.advance(edition, by=by)  # results
     result_set = ResultSet.objects.create(edition=edition, version=1, grid=edition.grid,
                                           requested_by=by)  # fmt: skip
@@ -181,8 +181,7 @@ def national_edition(year: int, structures: list[Structure], quality: dict[int, 
         if category.proposed is not None:
             confirm_laureate(result_set, category.category, category.proposed.structure_id,
                              JURY_NOTES[i % len(JURY_NOTES)], by=by)  # fmt: skip
-    result_set = publish(result_set, by=by)
-    lifecycle.advance(edition, by=by)  # published
+    result_set = publish(result_set, by=by)  # the edition moves to its published phase
     moment = timezone.make_aware(dt.datetime.combine(published_on, dt.time(10)))
     ResultSet.objects.filter(pk=result_set.pk).update(published_at=moment)
     return result_set
