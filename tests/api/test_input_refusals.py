@@ -111,3 +111,9 @@ def test_a_null_character_in_audit_answers_is_refused(api_client, phone_task, au
     assert _json(response)["details"] == [
         {"field": "payload.answers.phone.answered", "message": NUL}
     ]
+
+
+def test_a_null_character_in_a_token_is_unauthenticated(client):
+    response = client.get("/api/v1/structures", HTTP_AUTHORIZATION="Bearer brm_a\x00b_c")
+    assert response.status_code == 401
+    assert _json(response)["code"] == "unauthenticated"

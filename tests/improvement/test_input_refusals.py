@@ -35,3 +35,17 @@ def test_an_entry_received_in_the_year_one_is_refused(client_for, manager_a, str
     assert response.status_code == 200
     assert "antérieure au 01/01/2000" in response.content.decode()
     assert FeedbackEntry.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/u/a%00b/",
+        "/u/a%00b/reclamation/",
+        "/u/a%00b/merci/",
+        "/u/invitation/a%00b/",
+        "/u/transparence/a%00b/",
+    ],
+)
+def test_a_null_character_in_a_public_link_is_404(client, point, url):
+    assert client.get(url).status_code == 404
