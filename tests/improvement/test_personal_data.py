@@ -14,7 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from barometre.improvement import register, surveys
-from barometre.improvement.models import Meeting, Statement
+from barometre.improvement.models import Decision, Meeting, Statement
 from tests.pdf import pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ UNASSIGNED_SUBJECT = {"Dupuis"}
 ASSIGNED = {"Moreau", "paul.moreau@example.fr", "03 87 55 12 34", "8 place Jean Moulin"}
 ASSIGNED_SUBJECT = {"Moreau"}
 COMMENT = {"Lefèvre", "01 23 45 67 89", "4 rue Haute", "lefevre@example.fr"}
-MINUTES = {"Garnier", "garnier@example.fr"}
+MINUTES = {"Garnier", "garnier@example.fr", "Petit"}
 EVERYTHING = UNASSIGNED | ASSIGNED | COMMENT | MINUTES
 
 NOTHING = {p: set() for p in PERSONAS}
@@ -102,6 +102,7 @@ def data(structure_a, agent_a, questionnaire):
         question=True,
         text="Le courrier de M. Garnier (garnier@example.fr) est resté sans réponse.",
     )
+    Decision.objects.create(meeting=meeting, text="Rappeler Mme Petit avant la fin du mois.")
     return {
         "unassigned": unassigned,
         "assigned": assigned,

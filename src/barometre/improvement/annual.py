@@ -20,6 +20,7 @@ from barometre.engine import mask_personal_data, sp_engagements
 from barometre.improvement import dashboard, register, surveys
 from barometre.improvement.models import (
     Action,
+    Decision,
     ImprovementProfile,
     Meeting,
     Questionnaire,
@@ -173,13 +174,15 @@ class AnnualReview:
     decisions: list = field(default_factory=list)
 
 
-def masked_statement(statement: Statement) -> Statement:
-    """The review is handed to the users' committee and may be published: what was said
-    is shown with names, e-mail addresses, phone numbers and street addresses masked. The
-    speakers are the committee's members, named as on its page."""
-    shown = copy.copy(statement)
-    shown.text = mask_personal_data(statement.text)
-    shown.answer = mask_personal_data(statement.answer)
+def masked_minutes(item: Statement | Decision) -> Statement | Decision:
+    """A statement or a decision of the minutes with names, e-mail addresses, phone numbers
+    and street addresses masked in its text (a copy for display): the review is handed to
+    the users' committee and may be published. The speakers are the committee's members,
+    named as on its page."""
+    shown = copy.copy(item)
+    shown.text = mask_personal_data(item.text)
+    if isinstance(item, Statement):
+        shown.answer = mask_personal_data(item.answer)
     return shown
 
 
@@ -209,7 +212,7 @@ def annual_review(structure: Structure, year: int) -> AnnualReview:
     training_years = [year - 1, year]
     trainings, totals = training_table(structure, training_years)
     review_day = meeting.held_on if meeting else dt.date(year + 1, 1, 15)
-    statements = [masked_statement(s) for s in meeting.statements.all()] if meeting else []
+    statements = [masked_minutes(s) for s in meeting.statements.all()] if meeting else []
     return AnnualReview(
         structure=structure, year=year, meeting=meeting,
         approach=profile.approach if profile else "", questionnaire=questionnaire,
@@ -225,5 +228,5 @@ def annual_review(structure: Structure, year: int) -> AnnualReview:
         deadlines=upcoming_deadlines(structure, review_day),
         questions=[s for s in statements if s.question],
         statements=statements,
-        decisions=list(meeting.decisions.all()) if meeting else [],
+        decisions=[masked_minutes(d) for d in meeting.decisions.all()] if meeting else [],
     )  # fmt: skip

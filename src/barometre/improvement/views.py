@@ -633,10 +633,13 @@ def meeting_detail(request, pk: int, meeting_pk: int):
         return redirect("improvement:meeting", pk=pk, meeting_pk=meeting_pk)
     managing = can_manage(request.user, pk)
     # The minutes as written for managers; masked for the rest of the team, as the register.
-    statements = [s if managing else annual.masked_statement(s) for s in meeting.statements.all()]
+    minutes = [meeting.statements.all(), meeting.decisions.select_related("action")]
+    statements, decisions = (
+        [item if managing else annual.masked_minutes(item) for item in items] for items in minutes
+    )
     return render(request, "improvement/meeting.html", {
         "structure": structure, "meeting": meeting, "can_manage": managing,
-        "statements": statements,
+        "statements": statements, "decisions": decisions,
         **_crumbs(structure, str(meeting), {"url": f"/amelioration/{pk}/comite/",
                                             "title": "Comité des usagers"}),
     })  # fmt: skip
