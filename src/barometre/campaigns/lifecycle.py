@@ -92,7 +92,6 @@ def category_for(edition: Edition, structure: Structure) -> str:
     return ""
 
 
-@transaction.atomic
 def enrollable_structures(edition: Edition):
     """Every structure for a national edition; for an internal campaign, its structure and
     the services attached to it (what ``enrol`` accepts), so that its managers are shown
@@ -102,6 +101,7 @@ def enrollable_structures(edition: Edition):
     return Structure.objects.all()
 
 
+@transaction.atomic
 def enrol(edition: Edition, structure: Structure, *, by, publish_results=False) -> Enrolment:
     _require_runner(edition, by)
     if edition.owner_id and edition.owner_id not in (structure.pk, structure.parent_id):
