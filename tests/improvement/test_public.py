@@ -150,3 +150,6 @@ def test_acknowledgements_to_one_address_are_limited(client, point, mailoutbox, 
     # The address counts whatever its case.
     _complaint(client, point, 10, contact_email="CIBLE@example.fr")
     assert len(mailoutbox) == 3
+    settings.BAROMETRE_ACKNOWLEDGEMENTS_PER_ADDRESS = 0  # none at all
+    _complaint(client, point, 11, contact_email="nouveau@example.fr")
+    assert len(mailoutbox) == 3 and FeedbackEntry.objects.count() == 7

@@ -67,8 +67,9 @@ def allow(request, *, limit: int | None = None, minutes: int = 10) -> bool:
 def allow_acknowledgement(email: str) -> bool:
     """Record one acknowledgement to this address; False when it already got
     ``BAROMETRE_ACKNOWLEDGEMENTS_PER_ADDRESS`` in the last 24 hours, so that the public
-    form cannot make the platform write to anyone at will."""
-    return _allow(recipient_digest(email), settings.BAROMETRE_ACKNOWLEDGEMENTS_PER_ADDRESS, 24 * 60)
+    form cannot make the platform write to anyone at will. 0 sends none."""
+    limit = settings.BAROMETRE_ACKNOWLEDGEMENTS_PER_ADDRESS
+    return limit > 0 and _allow(recipient_digest(email), limit, 24 * 60)
 
 
 def _allow(key: str, limit: int | None, minutes: int) -> bool:
