@@ -17,6 +17,7 @@ from django.utils import timezone
 from barometre.accounts.models import User
 from barometre.campaigns.models import Answer, AuditTask, Edition, Enrolment
 from barometre.core.exporting import Column, write_csv, write_xlsx
+from barometre.core.uploads import import_limits
 from barometre.engine import InputProblem, InputRejected, MeasureType, prepare_answers
 from barometre.engine.files import ANSWER_COLUMNS, read_answers
 
@@ -113,7 +114,7 @@ class AuditImportPlan:
 def plan_audit_import(edition: Edition, content: bytes, filename: str) -> AuditImportPlan:
     plan = AuditImportPlan()
     try:
-        frame = read_answers(content, filename)
+        frame = read_answers(content, filename, **import_limits())
     except InputRejected as exc:
         plan.problems = exc.problems
         return plan

@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
-from barometre.engine.tables import size_label
+from django.conf import settings
+
+from barometre.engine.tables import TableError, check_table, size_label
 
 # Signature → (MIME type, French description). Offsets other than 0 are handled below.
 _SIGNATURES = [
@@ -33,6 +35,15 @@ class DetectedFile:
 
 class UploadRefused(Exception):
     pass
+
+
+def import_limits() -> dict[str, int]:
+    """The limits of every spreadsheet import, for ``read_table`` (docs/configuration.md)."""
+    return {
+        "max_bytes": settings.IMPORT_MAX_BYTES,
+        "max_rows": settings.IMPORT_MAX_ROWS,
+        "max_cells": settings.IMPORT_MAX_CELLS,
+    }
 
 
 def detect(head: bytes) -> DetectedFile | None:
@@ -71,3 +82,21 @@ def check_upload(uploaded, *, max_bytes: int, allowed: set[str]) -> DetectedFile
             "enregistrement audio (MP3, M4A, WAV, OGG)."
         )
     return detected
+
+
+def check_import_file(uploaded) -> bytes:
+    """The content of an uploaded spreadsheet, refused (UploadRefused, French) when it
+    cannot be read safely: too large, not a table, or a workbook beyond the row and cell
+    limits. Called before an import file is stored, so a stored file was measured once."""
+    if uploaded.size > settings.IMPORT_MAX_BYTES:
+        raise UploadRefused(
+            f"Le fichier dépasse la limite de {size_label(settings.IMPORT_MAX_BYTES)} "
+            f"(il pèse {size_label(uploaded.size)})."
+        )
+    content = uploaded.read()
+    uploaded.seek(0)
+    try:
+        check_table(content, **import_limits())
+    except TableError as exc:
+        raise UploadRefused(str(exc)) from None
+    return content

@@ -24,6 +24,8 @@ from barometre.engine import (
     wilson,
 )
 from barometre.engine.tables import (
+    DEFAULT_MAX_CELLS,
+    DEFAULT_MAX_ROWS,
     Problem,
     TableError,
     cell_text,
@@ -339,14 +341,24 @@ def search_comments(questionnaire: Questionnaire, text: str, limit: int = 100):
     return responses.order_by("-answered_on", "-id")[:limit]
 
 
-def import_responses(questionnaire: Questionnaire, content: bytes, filename: str, *,
-                     by, max_bytes: int) -> tuple[int, list]:  # fmt: skip
+def import_responses(
+    questionnaire: Questionnaire,
+    content: bytes,
+    filename: str,
+    *,
+    by,
+    max_bytes: int,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_cells: int = DEFAULT_MAX_CELLS,
+) -> tuple[int, list]:
     """Paper questionnaires typed in a spreadsheet: a ``date`` column, one column per item
     code (a rating, or empty / « sans objet » when not concerned), an optional
     ``commentaire``. Checks every row first; writes all rows or none.
     Returns (rows written, problems)."""
     try:
-        table = read_table(content, filename, max_bytes=max_bytes)
+        table = read_table(
+            content, filename, max_bytes=max_bytes, max_rows=max_rows, max_cells=max_cells
+        )
     except TableError as exc:
         return 0, [Problem(None, None, "", str(exc))]
     problems = list(table.problems)

@@ -17,6 +17,8 @@ from django.db import transaction
 
 from barometre.engine import normalize_department
 from barometre.engine.tables import (
+    DEFAULT_MAX_CELLS,
+    DEFAULT_MAX_ROWS,
     Problem,
     Table,
     TableError,
@@ -112,9 +114,18 @@ class ImportRefused(Exception):
         self.problems = problems
 
 
-def plan_import(content: bytes, filename: str = "", *, max_bytes: int) -> ImportPlan:
+def plan_import(
+    content: bytes,
+    filename: str = "",
+    *,
+    max_bytes: int,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_cells: int = DEFAULT_MAX_CELLS,
+) -> ImportPlan:
     try:
-        table = read_table(content, filename, max_bytes=max_bytes)
+        table = read_table(
+            content, filename, max_bytes=max_bytes, max_rows=max_rows, max_cells=max_cells
+        )
     except TableError as exc:
         return ImportPlan(problems=[Problem(None, None, "", str(exc))])
     plan = ImportPlan(problems=list(table.problems), file_format=table.format)

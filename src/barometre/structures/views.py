@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -15,6 +14,7 @@ from barometre.accounts.access import (
     visible_structures,
 )
 from barometre.core.downloads import download
+from barometre.core.uploads import import_limits
 from barometre.structures.exporting import export_structures
 from barometre.structures.forms import (
     ContactPointFormSet,
@@ -145,7 +145,7 @@ def import_preview(request, pk: int):
     batch = _get_import(request, pk)
     if batch.status != StructureImport.Status.PREVIEWED:
         return redirect("structures:import_status", pk=batch.pk)
-    plan = plan_import(bytes(batch.content), batch.file_name, max_bytes=settings.IMPORT_MAX_BYTES)
+    plan = plan_import(bytes(batch.content), batch.file_name, **import_limits())
     context = {"batch": batch, "plan": plan, **crumbs("Vérification de l'import", REGISTRY)}
     return render(request, "structures/import_preview.html", context)
 
