@@ -313,9 +313,11 @@ def evidence_download(request, pk: int, evidence_pk: int):
     except Evidence.DoesNotExist:
         raise Http404("Pièce introuvable.") from None
     return FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.download_name,
         content_type=evidence.mime,
-    )  # fmt: skip
+    )
 
 
 @require_POST

@@ -18,6 +18,19 @@ _SIGNATURES = [
     (b"\xff\xf3", "audio/mpeg", "enregistrement MP3"),
     (b"OggS", "audio/ogg", "enregistrement OGG"),
 ]
+# A stored file takes its extension from its detected type, never from its uploaded name
+# (a GIF named poly.html stays a GIF on disk and when downloaded).
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "image/gif": "gif",
+    "image/webp": "webp",
+    "audio/mpeg": "mp3",
+    "audio/ogg": "ogg",
+    "audio/wav": "wav",
+    "audio/mp4": "m4a",
+}
 _FORBIDDEN = [
     (b"MZ", "programme exécutable Windows"),
     (b"\x7fELF", "programme exécutable"),
@@ -31,6 +44,10 @@ _FORBIDDEN = [
 class DetectedFile:
     mime: str
     description: str
+
+    @property
+    def extension(self) -> str:
+        return EXTENSIONS[self.mime]
 
 
 class UploadRefused(Exception):
