@@ -13,7 +13,9 @@ def apply_structure_import(import_id: int) -> dict[str, int]:
     batch = StructureImport.objects.get(pk=import_id)
     plan = plan_import(bytes(batch.content), batch.file_name, **import_limits())
     StructureImport.objects.filter(pk=batch.pk).update(
-        status=StructureImport.Status.RUNNING, progress_total=len(plan.items)
+        status=StructureImport.Status.RUNNING,
+        progress_total=len(plan.items),
+        heartbeat=timezone.now(),
     )
     try:
         counts = apply_import(plan)
