@@ -1,6 +1,6 @@
 """A structure import whose worker was killed (queued or running, no sign of life for
 STALE_AFTER) can be confirmed again, like result computations and report batches; on
-SQLite, an import writes at most SQLITE_MAX_WRITES structures at once."""
+SQLite, an import writes at most SQLITE_MAX_WRITES structures at once (core/uploads.py)."""
 
 import datetime as dt
 import html
@@ -10,9 +10,9 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from barometre.core import uploads
 from barometre.core.background import STALE_AFTER
-from barometre.structures import importing
-from barometre.structures.importing import plan_import
+from barometre.structures.importing import apply_import, plan_import
 from barometre.structures.models import Structure, StructureImport
 
 from .files import csv_bytes
@@ -58,17 +58,17 @@ def test_a_finished_import_is_not_written_again(client_for, operator):
 
 
 def test_on_sqlite_an_import_writes_a_bounded_number_of_structures(monkeypatch):
-    monkeypatch.setattr(importing, "SQLITE_MAX_WRITES", 2)
+    monkeypatch.setattr(uploads, "SQLITE_MAX_WRITES", 2)
     plan = plan_import(csv_bytes(), "s.csv", max_bytes=10**6)
     if connection.vendor != "sqlite":
         assert not plan.problems
         return
     assert [str(p) for p in plan.problems] == [
-        "Le fichier crée ou modifie 3 structures ; sur une base SQLite, un import en écrit au "
-        "plus 2 à la fois, pour ne pas bloquer les autres enregistrements de la plateforme "
-        "pendant l'écriture. Découpez le fichier (les structures inchangées ne comptent pas)."
+        "Le fichier écrirait 3 structures (créées ou modifiées) d'un coup ; sur une base "
+        "SQLite, un import en écrit au plus 2, pour ne pas bloquer les autres "
+        "enregistrements de la plateforme pendant l'écriture. Découpez le fichier."
     ]
-    monkeypatch.setattr(importing, "SQLITE_MAX_WRITES", 3)
-    importing.apply_import(plan_import(csv_bytes(), "s.csv", max_bytes=10**6))
-    monkeypatch.setattr(importing, "SQLITE_MAX_WRITES", 0)
+    monkeypatch.setattr(uploads, "SQLITE_MAX_WRITES", 3)
+    apply_import(plan_import(csv_bytes(), "s.csv", max_bytes=10**6))
+    monkeypatch.setattr(uploads, "SQLITE_MAX_WRITES", 0)
     assert not plan_import(csv_bytes(), "s.csv", max_bytes=10**6).problems  # all unchanged

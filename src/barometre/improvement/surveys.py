@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from barometre.campaigns.lifecycle import Refused
+from barometre.core.uploads import sqlite_write_refusal
 from barometre.engine import (
     Estimate,
     comment_themes,
@@ -408,6 +409,8 @@ def import_responses(
             problems.append(Problem(number, "commentaire", comment[:30] + "…",
                                     f"{COMMENT_MAX} caractères au plus"))  # fmt: skip
         planned.append((day, values, comment))
+    if not problems and (refusal := sqlite_write_refusal(len(planned), "questionnaires")):
+        problems.append(Problem(None, None, "", refusal))
     if problems:
         return 0, problems
     target = target_of(questionnaire)

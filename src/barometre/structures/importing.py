@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from barometre.core.uploads import sqlite_write_refusal
 from barometre.engine import normalize_department
 from barometre.engine.tables import (
     DEFAULT_MAX_CELLS,
@@ -168,27 +169,10 @@ def plan_import(
     return plan
 
 
-# On SQLite, the all-or-nothing write holds the database's only write lock, and other
-# writers (pages, the task worker) fail with « database is locked » after 20 seconds of
-# waiting. Measured on a loaded 2-core machine: 90 000 new structures in 35 s, about
-# 2 500 per second; 20 000 stay well under 10 s. See docs/operations.md.
-SQLITE_MAX_WRITES = 20_000
-
-
 def _check_sqlite_write_size(plan: ImportPlan) -> None:
-    writes = plan.count_create + plan.count_update
-    if connection.vendor == "sqlite" and writes > SQLITE_MAX_WRITES:
-        plan.problems.append(
-            Problem(
-                None,
-                None,
-                "",
-                f"Le fichier crée ou modifie {writes} structures ; sur une base SQLite, un "
-                f"import en écrit au plus {SQLITE_MAX_WRITES} à la fois, pour ne pas bloquer "
-                "les autres enregistrements de la plateforme pendant l'écriture. Découpez le "
-                "fichier (les structures inchangées ne comptent pas).",
-            )
-        )
+    writes = plan.count_create + plan.count_update  # unchanged rows are not written
+    if refusal := sqlite_write_refusal(writes, "structures (créées ou modifiées)"):
+        plan.problems.append(Problem(None, None, "", refusal))
 
 
 def _plan_rows(table: Table, plan: ImportPlan) -> None:
