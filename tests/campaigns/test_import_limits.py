@@ -6,9 +6,12 @@ import html
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.urls import reverse
 
+from barometre.campaigns import lifecycle
 from barometre.campaigns.models import AuditImport, AuditTask, Enrolment
+from barometre.core import uploads
 from tests.bombs import far_cell_xlsx, in_child, many_rows_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -56,3 +59,20 @@ def test_an_enrolment_bomb_is_refused_and_nothing_is_enrolled(client_for, editio
     assert "Rien n'a été inscrit : La feuille lue s'étend " + FAR in text and enrolled == 0
     text, enrolled = in_child(upload, many_rows_xlsx(300_000))
     assert "jusqu'à la ligne 100 001 (cellule A100001)" in text and enrolled == 0
+
+
+def test_on_sqlite_an_enrolment_import_writes_a_bounded_number_of_rows(
+    monkeypatch, edition, operator, structure_a, structure_b
+):
+    monkeypatch.setattr(uploads, "SQLITE_MAX_WRITES", 1)
+    content = b"identifiant\r\n13000548700017\r\n57463\r\n"
+    problems = lifecycle.enrol_from_file(edition, content, "inscriptions.csv", by=operator)
+    if connection.vendor != "sqlite":
+        assert problems == [] and Enrolment.objects.count() == 2
+        return
+    assert problems == [
+        "Le fichier écrirait 2 inscriptions d'un coup ; sur une base SQLite, un import en "
+        "écrit au plus 1, pour ne pas bloquer les autres enregistrements de la plateforme "
+        "pendant l'écriture. Découpez le fichier."
+    ]
+    assert not Enrolment.objects.exists()

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from barometre.engine import InputRejected
+from barometre.engine.files import read_answers
 from barometre.engine.tables import TableError, read_table
 from tests.bombs import (
     far_cell_xlsx,
@@ -126,3 +128,16 @@ def test_binary_excel_is_refused():
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("xl/workbook.bin", b"\x00" * 10)
     assert "XLSB" in in_child(_read, buffer.getvalue())["refused"]
+
+
+def test_the_answers_reader_of_barometre_score_refuses_a_far_cell_too():
+    def read():
+        try:
+            read_answers(far_cell_xlsx("structure"), "reponses.xlsx")
+        except InputRejected as exc:
+            return [str(p) for p in exc.problems]
+        return []
+
+    (problem,) = in_child(read)
+    assert problem.startswith("fichier : La feuille lue s'étend jusqu'à la cellule XFD1048576")
+    assert "au-delà de la limite de 30 000 000 cellules par import" in problem

@@ -436,7 +436,7 @@ def enrol_from_file(edition: Edition, content: bytes, filename: str, *, by) -> l
     """Enrol the structures listed in a spreadsheet (column ``identifiant``, optional
     ``publication`` oui/non): every row is checked first, then all are enrolled or none.
     Returns the problems (empty when the enrolment was written)."""
-    from barometre.core.uploads import import_limits
+    from barometre.core.uploads import import_limits, sqlite_write_refusal
     from barometre.engine.tables import TableError, cell_text, read_table
     from barometre.structures.identifiers import normalize_identifier
 
@@ -464,6 +464,8 @@ def enrol_from_file(edition: Edition, content: bytes, filename: str, *, by) -> l
         wanted.append((structure, publish == "oui"))
     if not problems and not wanted:
         problems.append("Le fichier n'a aucune ligne de données.")
+    if not problems and (refusal := sqlite_write_refusal(len(wanted), "inscriptions")):
+        problems.append(refusal)
     if problems:
         return problems
     for structure, publish in wanted:
