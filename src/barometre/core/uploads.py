@@ -123,8 +123,8 @@ def check_import_file(uploaded) -> bytes:
 # On SQLite, an all-or-nothing import holds the database's only write lock while it
 # writes, and other writers (pages, the task worker) fail with « database is locked »
 # after 20 seconds of waiting. Measured on a loaded 2-core machine: about 2 500
-# structures and 1 500 survey responses written per second; 20 000 stay well under the
-# 20 seconds. PostgreSQL has no such limit. See docs/operations.md.
+# structures, 3 000 audit answers and 1 500 survey responses written per second; 20 000
+# stay under 15 seconds. PostgreSQL has no such limit. See docs/operations.md.
 SQLITE_MAX_WRITES = 20_000
 
 
