@@ -26,6 +26,7 @@ from tests.bombs import (
 )
 
 WORKBOOKS = Path(__file__).parent / "workbooks"  # XLS made with xlwt 1.3.0
+MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 LIMITS = {"max_bytes": 10 * 1024 * 1024, "max_rows": 100_000, "max_cells": 2_000_000}
 
 
@@ -141,3 +142,17 @@ def test_the_answers_reader_of_barometre_score_refuses_a_far_cell_too():
     (problem,) = in_child(read)
     assert problem.startswith("fichier : La feuille lue s'étend jusqu'à la cellule XFD1048576")
     assert "au-delà de la limite de 30 000 000 cellules par import" in problem
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "<c r='XFD1048576'><v>1</v></c>",  # quoted otherwise
+        '<c t="n" r="XFD1048576"><v>1</v></c>',  # reference after another attribute
+        '<x:c xmlns:x="' + MAIN + '" r="XFD1048576"><x:v>1</x:v></x:c>',  # prefixed
+    ],
+    ids=["single-quotes", "reference-later", "prefixed"],
+)
+def test_a_far_cell_written_unusually_is_measured_by_the_parser(cell):
+    content = xlsx(f'<row r="1">{text_cell("A1", "nom")}</row><row r="1048576">{cell}</row>')
+    assert "(cellule XFD1048576)" in in_child(_read, content)["refused"]
