@@ -138,8 +138,8 @@ def _is_ods(archive: zipfile.ZipFile, names: set[str]) -> bool:
     return "mimetype" not in names or archive.read("mimetype")[:100].startswith(_ODS_MIME)
 
 
-def _parser() -> expat.XMLParserType:
-    parser = expat.ParserCreate(namespace_separator=" ")
+def _parser(*, namespaces: bool = True) -> expat.XMLParserType:
+    parser = expat.ParserCreate(namespace_separator=" " if namespaces else None)
 
     def refuse(*_args) -> None:
         # Spreadsheet XML never declares a DOCTYPE: one here is an entity bomb.
@@ -337,55 +337,53 @@ class _XlsxSheet:
 
 class _OdsTable:
     """Streams the first ``table:table`` of an ODS ``content.xml``, expanding repeated
-    rows and cells; a cell counts when it has a value type or a paragraph."""
+    rows and cells; a cell counts when it has a value type or a paragraph. Names are
+    compared without their prefix, whatever it is bound to: a reader matching the usual
+    prefixes sees no more than this."""
 
     def __init__(self, extent: _Extent):
         self.extent = extent
         self.tables = 0
-        self.depth = 0  # inside the first table when > 0
+        self.inside = False  # in the first table
         self.row = 0
         self.row_repeat = 1
         self.column = 0
-        self.cell_repeat = 1
-        self.cell_start = 0
         self.filled = False
         self.row_filled_to = 0
 
     def parser(self):
-        parser = _parser()
+        parser = _parser(namespaces=False)
         parser.StartElementHandler = self.start
         parser.EndElementHandler = self.end
         return parser
 
     def start(self, name: str, attributes: dict[str, str]) -> None:
-        tag = _local(name)
-        if tag == "table":
-            self.tables += 1
-            if self.tables == 1:
-                self.depth = 1
-            return
-        if self.depth == 0 or self.tables != 1:
-            return
-        found = _attributes(attributes)
-        if tag == "table-row":
-            self.row_repeat = _repeat(found.get("number-rows-repeated"))
-            self.column = 0
-            self.row_filled_to = 0
-        elif tag in ("table-cell", "covered-table-cell"):
-            self.cell_repeat = _repeat(found.get("number-columns-repeated"))
-            self.cell_start = self.column + 1
-            self.column += self.cell_repeat
-            self.filled = "value-type" in found
-        elif tag == "p":
+        tag = name[name.find(":") + 1 :]
+        if tag == "p":
             self.filled = True
+        elif tag == "table-cell" or tag == "covered-table-cell":
+            repeat, self.filled = 1, False
+            for key, value in attributes.items():
+                key = key[key.find(":") + 1 :]
+                if key == "number-columns-repeated":
+                    repeat = _repeat(value)
+                elif key == "value-type":
+                    self.filled = True
+            self.column += repeat
+        elif tag == "table-row":
+            self.row_repeat, self.column, self.row_filled_to = 1, 0, 0
+            for key, value in attributes.items():
+                if key[key.find(":") + 1 :] == "number-rows-repeated":
+                    self.row_repeat = _repeat(value)
+        elif tag == "table":
+            self.tables += 1
+            self.inside = self.tables == 1
 
     def end(self, name: str) -> None:
-        tag = _local(name)
-        if self.depth == 0 or self.tables != 1:
+        if not self.inside:
             return
-        if tag == "table":
-            self.depth = 0
-        elif tag in ("table-cell", "covered-table-cell"):
+        tag = name[name.find(":") + 1 :]
+        if tag == "table-cell" or tag == "covered-table-cell":
             if self.filled:
                 self.row_filled_to = self.column
             self.filled = False
@@ -396,6 +394,8 @@ class _OdsTable:
                 # The first row of the repeated block already tells the width.
                 self.extent.reach(first, self.row_filled_to, count=self.row_filled_to)
                 self.extent.reach(self.row, self.row_filled_to, count=0)
+        elif tag == "table":
+            self.inside = False
 
 
 def _repeat(value: str | None) -> int:
