@@ -3,13 +3,16 @@
 calamine allocates, in Rust, the whole rectangle from A1 to the farthest filled cell of a
 sheet at once; a failed allocation aborts the process, which Python cannot catch. An XLSX
 of two kilobytes whose only far cell is XFD1048576 asks for 512 Go. So the sheet that will
-be read is measured first: its XML is streamed from the zip through expat (no tree,
-constant memory) and refused as soon as it passes the row or cell limit. The declared
-``<dimension ref>`` gives a quick refusal but is never trusted: the filled cells are
-measured too, so a sheet whose dimension is absent or lies is caught all the same.
+be read is measured first, streamed from the zip chunk by chunk (constant memory), and
+refused as soon as it passes the row or cell limit. The declared ``<dimension ref>`` gives
+a quick refusal but is never trusted: the filled cells are measured too, so a sheet whose
+dimension is absent or lies is caught all the same.
 
-XLSX and ODS are measured this way; XLS (BIFF8) is measured by scanning its cell records
-(see ``_check_xls``).
+- XLSX: cells carrying their reference first are measured from the references alone, by
+  regular expressions (``_XlsxScan``); a sheet with any other cell goes through expat
+  (``_XlsxSheet``), which places cells as a reader does.
+- ODS: expat, expanding repeated rows and cells (``_OdsTable``).
+- XLS (BIFF8): the cell records of the first sheet (``_check_xls``).
 """
 
 import io
@@ -26,7 +29,6 @@ from barometre.engine.errors import TableError
 # per cell allowed: beyond, the file is a decompression bomb rather than a table.
 BYTES_PER_CELL = 100
 _CHUNK = 1024 * 1024
-_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
 
 
