@@ -406,28 +406,28 @@ def _repeat(value: str | None) -> int:
 
 # XLS (BIFF8 in an OLE compound file): the Workbook stream is a sequence of records
 # (type, length, data). Cell records start with (row, column) as 16-bit integers.
-_CELL_RECORDS = {0x0006, 0x00BD, 0x00D6, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E}
-_BOF, _EOF, _MULRK = 0x0809, 0x000A, 0x00BD
+_CELL_RECORDS = {0x0006, 0x00BD, 0x00BE, 0x00D6, 0x00FD, 0x0201, 0x0203, 0x0204, 0x0205, 0x027E}
+_MULTIPLE = {0x00BD, 0x00BE}  # MULRK, MULBLANK: several cells, the last column at the end
+_BOF, _EOF = 0x0809, 0x000A
 
 
 def _check_xls(content: bytes, *, max_rows: int, max_cells: int) -> None:
+    """Every worksheet is measured: the order of the sheets in the stream need not be the
+    order of the workbook, and the first in the workbook is the one read."""
     stream = _ole_stream(content, ("Workbook", "Book"))
-    extent = _Extent(max_rows=max_rows, max_cells=max_cells)
-    sheets_seen = 0
-    inside = False
+    extent = None
     for kind, data in _records(stream):
         if kind == _BOF:
             substream = struct.unpack_from("<H", data, 2)[0] if len(data) >= 4 else 0
-            if substream == 0x0010:  # a worksheet
-                sheets_seen += 1
-                inside = sheets_seen == 1
-        elif kind == _EOF and inside:
-            return  # the first sheet, the one read, is measured
-        elif inside and kind in _CELL_RECORDS and len(data) >= 4:
+            worksheet = substream == 0x0010
+            extent = _Extent(max_rows=max_rows, max_cells=max_cells) if worksheet else None
+        elif kind == _EOF:
+            extent = None
+        elif extent and kind in _CELL_RECORDS and len(data) >= 4:
             row, column = struct.unpack_from("<HH", data)
             last = column
-            if kind == _MULRK and len(data) >= 6:
-                last = struct.unpack_from("<H", data, len(data) - 2)[0]
+            if kind in _MULTIPLE and len(data) >= 6:
+                last = max(column, struct.unpack_from("<H", data, len(data) - 2)[0])
             extent.reach(row + 1, last + 1, count=last - column + 1)
 
 
@@ -459,11 +459,14 @@ def _ole_stream(content: bytes, wanted: tuple[str, ...]) -> bytes:
             difat_count,
         ) = struct.unpack_from("<IIIIIIII", content, 44)
         difat = list(struct.unpack_from("<109I", content, 76))
-        next_difat, guard = difat_start, 0
-        while next_difat < 0xFFFFFFFA and guard <= difat_count:
+        next_difat, visited = difat_start, set()
+        while next_difat < 0xFFFFFFFA and len(visited) <= difat_count:
+            if next_difat in visited:
+                raise damaged
+            visited.add(next_difat)
             entries = struct.unpack_from(f"<{sector // 4}I", content, (next_difat + 1) * sector)
             difat += entries[:-1]
-            next_difat, guard = entries[-1], guard + 1
+            next_difat = entries[-1]
         fat: list[int] = []
         for index in difat[:fat_sectors]:
             fat += struct.unpack_from(f"<{sector // 4}I", content, (index + 1) * sector)
