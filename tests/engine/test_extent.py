@@ -158,3 +158,32 @@ def test_the_answers_reader_of_barometre_score_refuses_a_far_cell_too():
 def test_a_far_cell_written_unusually_is_measured_by_the_parser(cell):
     content = xlsx(f'<row r="1">{text_cell("A1", "nom")}</row><row r="1048576">{cell}</row>')
     assert "(cellule XFD1048576)" in in_child(_read, content)["refused"]
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")  # the point of the test
+def test_a_zip_with_two_parts_of_one_name_is_refused():
+    source = zipfile.ZipFile(io.BytesIO(far_cell_xlsx()))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for name in source.namelist():
+            target.writestr(name, source.read(name))
+        small = xlsx(f'<row r="1">{text_cell("A1", "nom")}</row>')
+        target.writestr(
+            "xl/worksheets/sheet1.xml",
+            zipfile.ZipFile(io.BytesIO(small)).read("xl/worksheets/sheet1.xml"),
+        )
+    refused = in_child(_read, buffer.getvalue())["refused"]
+    assert refused == "Le classeur est illisible ou endommagé (ni XLSX, ni XLS, ni ODS valide)."
+
+
+def test_an_xlsx_that_is_also_an_ods_is_measured_as_both():
+    tall = zipfile.ZipFile(
+        io.BytesIO(ods(ods_row(ods_cell("nom")) + ods_row(ods_cell("x"), 10**6)))
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        small = zipfile.ZipFile(io.BytesIO(xlsx(f'<row r="1">{text_cell("A1", "nom")}</row>')))
+        for name in small.namelist():
+            target.writestr(name, small.read(name))
+        target.writestr("content.xml", tall.read("content.xml"))
+    assert "jusqu'à la ligne 1 000 001" in in_child(_read, buffer.getvalue())["refused"]

@@ -104,20 +104,23 @@ def check_workbook_extent(content: bytes, *, max_rows: int, max_cells: int) -> N
     if content.startswith(b"\xd0\xcf\x11\xe0"):
         _check_xls(content, max_rows=max_rows, max_cells=max_cells)
         return
+    damaged = TableError("Le classeur est illisible ou endommagé (ni XLSX, ni XLS, ni ODS valide).")
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
         names = set(archive.namelist())
     except (zipfile.BadZipFile, ValueError):
-        raise TableError(
-            "Le classeur est illisible ou endommagé (ni XLSX, ni XLS, ni ODS valide)."
-        ) from None
+        raise damaged from None
+    if len(names) != len(archive.namelist()):
+        raise damaged  # two parts of one name: the reader might not read the one measured
     budget = max_cells * BYTES_PER_CELL
     if "xl/workbook.bin" in names:
         raise TableError(
             "Les classeurs binaires Excel (XLSB) ne sont pas acceptés : enregistrez le "
             "fichier au format XLSX."
         )
+    measured = False
     if "xl/workbook.xml" in names:
+        measured = True
         sheet = _first_xlsx_sheet(archive, names)
         try:
             extent = _Extent(max_rows=max_rows, max_cells=max_cells)
@@ -128,12 +131,13 @@ def check_workbook_extent(content: bytes, *, max_rows: int, max_cells: int) -> N
         if "xl/sharedStrings.xml" in names:
             strings = _Extent(max_rows=max_rows, max_cells=max_cells)
             _stream(archive, "xl/sharedStrings.xml", _SharedStringsScan(strings), left)
-        return
+    # Also when the file is an XLSX too: a reader that fails on one format tries the next.
     if "content.xml" in names and _is_ods(archive, names):
+        measured = True
         extent = _Extent(max_rows=max_rows, max_cells=max_cells)
         _stream(archive, "content.xml", _OdsTable(extent).parser(), budget)
-        return
-    raise TableError("Le classeur est illisible ou endommagé (ni XLSX, ni XLS, ni ODS valide).")
+    if not measured:
+        raise damaged
 
 
 def _is_ods(archive: zipfile.ZipFile, names: set[str]) -> bool:
