@@ -4,6 +4,8 @@ import sys
 
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "barometre.settings.main")
-    from django.core.management import execute_from_command_line
+    # The same entry point as the `barometre` command: help without configuration, and a
+    # missing setting reported in one line.
+    from barometre.cli import main
 
-    execute_from_command_line(sys.argv)
+    main(sys.argv)

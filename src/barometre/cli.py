@@ -44,9 +44,36 @@ def main(argv: list[str] | None = None) -> None:
     if argv[1] == "help" and "--all" in argv:
         argv = [argv[0], "help"]
     argv[1] = argv[1].replace("-", "_") if argv[1] in COMMANDS else argv[1]
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["barometre", *argv[1:]])
+    try:
+        _load_settings(help_only=argv[1] == "help" or bool({"-h", "--help"} & set(argv[2:])))
+        execute_from_command_line(["barometre", *argv[1:]])
+    except ImproperlyConfigured as exc:
+        # A missing or wrong setting is the operator's to fix: one line, not a traceback.
+        sys.stderr.write(f"barometre : configuration incomplète : {exc}\n")
+        sys.exit(2)
+
+
+def _load_settings(*, help_only: bool) -> None:
+    """Import the settings now, so that a configuration problem is reported as such.
+    Help needs no configuration: when it is all that is asked and the settings cannot be
+    loaded, they are loaded from their defaults instead (nothing is run, served or
+    stored)."""
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - imports the settings module
+    except ImproperlyConfigured:
+        if not help_only:
+            raise
+        for name in [n for n in os.environ if n.startswith("BAROMETRE_")]:
+            del os.environ[name]
+        os.environ.pop("DATABASE_URL", None)
+        os.environ["BAROMETRE_DEBUG"] = "true"
+        settings.INSTALLED_APPS  # noqa: B018
 
 
 if __name__ == "__main__":

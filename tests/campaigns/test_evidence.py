@@ -1,3 +1,6 @@
+import re
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -47,3 +50,21 @@ def test_an_oversized_or_unknown_file_is_refused(client_for, phone_task, auditor
     response = upload(client_for(auditor), phone_task, "notes.pdf", b"juste du texte")
     assert "Format non reconnu" in response.text
     assert not Evidence.objects.exists()
+
+
+def test_a_file_is_stored_and_served_under_the_extension_of_its_detected_type(
+    client_for, phone_task, auditor, settings
+):
+    # A GIF that a browser would also render as HTML, uploaded as poly.html.
+    polyglot = b"GIF89a/*\x00\x00\x00\x00*/<script>alert(document.domain)</script>"
+    upload(client_for(auditor), phone_task, "poly.html", polyglot)
+    evidence = Evidence.objects.get()
+    stored = Path(evidence.file.name)
+    assert stored.suffix == ".gif" and "poly" not in stored.name
+    assert re.fullmatch(r"[0-9a-f]{32}\.gif", stored.name)
+    assert (Path(settings.MEDIA_ROOT) / evidence.file.name).read_bytes() == polyglot
+    assert evidence.original_name == "poly.html"
+    url = reverse("campaigns:evidence_download", args=[phone_task.pk, evidence.pk])
+    response = client_for(auditor).get(url)
+    assert response["Content-Type"] == "image/gif"
+    assert response["Content-Disposition"] == 'attachment; filename="poly.gif"'

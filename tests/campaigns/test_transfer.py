@@ -2,6 +2,7 @@ import datetime as dt
 import zoneinfo
 
 import pytest
+from django.db import connection
 
 from barometre.campaigns import lifecycle
 from barometre.campaigns.models import Answer, AuditTask, Edition
@@ -11,6 +12,7 @@ from barometre.campaigns.transfer import (
     export_audits,
     plan_audit_import,
 )
+from barometre.core import uploads
 from barometre.engine import InputRejected, RankingOptions, score_edition
 from barometre.structures.models import ContactPoint
 
@@ -159,3 +161,19 @@ def test_the_web_import_checks_then_writes_once(client_for, filled, operator):
     client.post(confirm)
     client.post(confirm)  # a double click
     assert AuditTask.objects.filter(edition=filled).count() == 7
+
+
+def test_on_sqlite_an_audit_import_writes_a_bounded_number_of_answers(
+    monkeypatch, filled, operator
+):
+    monkeypatch.setattr(uploads, "SQLITE_MAX_WRITES", 3)
+    plan = plan_audit_import(filled, export_audits(filled, "csv"), "audits.csv")
+    if connection.vendor != "sqlite":
+        assert plan.problems == []
+        return
+    assert [str(p) for p in plan.problems] == [
+        f"fichier : Le fichier écrirait {sum(len(a['answers']) for a in plan.audits.values())} "
+        "réponses d'audit d'un coup ; sur une base SQLite, un import en écrit au plus 3, pour "
+        "ne pas bloquer les autres enregistrements de la plateforme pendant l'écriture. "
+        "Découpez le fichier."
+    ]

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,3 +157,36 @@ def test_the_wsgi_application_loads_its_views_and_freezes_them_out_of_the_collec
                             text=True, check=True, cwd=ROOT / "src")  # fmt: skip
     frozen, views_loaded = result.stdout.split()
     assert int(frozen) > 50_000 and views_loaded == "True"
+
+
+def _run_without_configuration(tmp_path, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETRE_")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return subprocess.run(
+        [sys.executable, *args], env=env, cwd=tmp_path, capture_output=True, text=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "usage"),
+    [
+        (["-m", "barometre.cli", "demo", "--help"], "usage: barometre demo"),
+        (["-m", "barometre.cli", "import-structures", "-h"], "usage: barometre import_structures"),
+        ([str(ROOT / "manage.py"), "migrate", "--help"], "usage: barometre migrate"),
+    ],
+)
+def test_help_needs_no_configuration(tmp_path, args, usage):
+    result = _run_without_configuration(tmp_path, *args)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(usage)
+    assert result.stderr == ""
+
+
+def test_a_missing_setting_is_one_french_line_not_a_traceback(tmp_path):
+    for args in (["-m", "barometre.cli", "migrate"], [str(ROOT / "manage.py"), "check"]):
+        result = _run_without_configuration(tmp_path, *args)
+        assert result.returncode == 2
+        assert result.stderr.splitlines() == [
+            "barometre : configuration incomplète : BAROMETRE_SECRET_KEY est obligatoire hors "
+            "mode debug (BAROMETRE_DEBUG=true)."
+        ]

@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from barometre.structures import importing
 from barometre.structures.importing import ImportRefused, apply_import, plan_import
 from barometre.structures.models import ContactPoint, Label, Structure
 
@@ -163,6 +164,7 @@ def test_too_large_files_are_refused_with_the_limit():
 
 
 def test_a_failure_in_the_middle_of_the_write_leaves_nothing(monkeypatch):
+    monkeypatch.setattr(importing, "BATCH", 1)  # progress after each row
     plan, _ = run(csv_bytes())
     calls = []
 

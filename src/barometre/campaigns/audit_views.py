@@ -233,6 +233,6 @@ def evidence_download(request, pk: int, evidence_pk: int):
     return FileResponse(
         evidence.file.open("rb"),
         as_attachment=not inline,
-        filename=evidence.original_name,
+        filename=evidence.download_name,
         content_type=evidence.mime,
     )

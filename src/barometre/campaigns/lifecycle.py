@@ -671,14 +671,13 @@ def enrol_from_file(edition: Edition, content: bytes, filename: str, *, by) -> l
     """Enrol the structures listed in a spreadsheet (column ``identifiant``, optional
     ``publication`` oui/non): every row is checked first, then all are enrolled or none.
     Returns the problems (empty when the enrolment was written)."""
-    from django.conf import settings
-
+    from barometre.core.uploads import import_limits, sqlite_write_refusal
     from barometre.engine.tables import TableError, cell_text, read_table
     from barometre.structures.identifiers import normalize_identifier
 
     _require_runner(edition, by)
     try:
-        table = read_table(content, filename, max_bytes=settings.IMPORT_MAX_BYTES)
+        table = read_table(content, filename, **import_limits())
     except TableError as exc:
         return [str(exc)]
     if "identifiant" not in table.columns:
@@ -706,6 +705,8 @@ def enrol_from_file(edition: Edition, content: bytes, filename: str, *, by) -> l
         wanted.append((structure, publish == "oui"))
     if not problems and not wanted:
         problems.append("Le fichier n'a aucune ligne de données.")
+    if not problems and (refusal := sqlite_write_refusal(len(wanted), "inscriptions")):
+        problems.append(refusal)
     if problems:
         return problems
     for structure, publish in wanted:

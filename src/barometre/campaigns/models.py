@@ -1,6 +1,7 @@
 """Barometer editions and their fieldwork: grids, enrolment, scenarios, audit tasks."""
 
 from functools import lru_cache
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -271,6 +272,13 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def download_name(self) -> str:
+        """The uploaded name with the extension of the detected type (``poly.html`` that is
+        a GIF downloads as ``poly.gif``)."""
+        stem = PurePosixPath(self.original_name.replace("\\", "/")).stem or "piece"
+        return f"{stem}.{PurePosixPath(self.file.name).suffix.lstrip('.')}"
 
 
 class Answer(models.Model):

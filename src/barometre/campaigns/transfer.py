@@ -17,6 +17,7 @@ from django.utils import timezone
 from barometre.accounts.models import User
 from barometre.campaigns.models import Answer, AuditTask, Edition, Enrolment
 from barometre.core.exporting import Column, write_csv, write_xlsx
+from barometre.core.uploads import import_limits, sqlite_write_refusal
 from barometre.engine import InputProblem, InputRejected, MeasureType, prepare_answers
 from barometre.engine.files import ANSWER_COLUMNS, read_answers
 
@@ -119,7 +120,7 @@ class AuditImportPlan:
 def plan_audit_import(edition: Edition, content: bytes, filename: str) -> AuditImportPlan:
     plan = AuditImportPlan()
     try:
-        frame = read_answers(content, filename)
+        frame = read_answers(content, filename, **import_limits())
     except InputRejected as exc:
         plan.problems = exc.problems
         return plan
@@ -156,6 +157,9 @@ def plan_audit_import(edition: Edition, content: bytes, filename: str) -> AuditI
         if double_of and double_of not in plan.audits and not _existing(edition, double_of):
             plan.problems.append(InputProblem(audit["row"], "double_de", double_of,
                                               "audit d'origine introuvable"))  # fmt: skip
+    answers = sum(len(audit["answers"]) for audit in plan.audits.values())
+    if refusal := sqlite_write_refusal(answers, "réponses d'audit"):
+        plan.problems.append(InputProblem(None, "fichier", "", refusal))
     plan.problems.sort(key=lambda p: (p.row or 0, p.column))
     if not plan.audits and not plan.problems:
         plan.problems.append(InputProblem(None, "fichier", "", "aucun audit dans le fichier"))

@@ -1,7 +1,6 @@
 import datetime as dt
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -32,6 +31,7 @@ from barometre.campaigns.models import (
 from barometre.campaigns.transfer import apply_audit_import, export_audits, plan_audit_import
 from barometre.core.downloads import download
 from barometre.core.forms import DsfrForm, DsfrModelForm
+from barometre.core.uploads import UploadRefused, check_import_file
 from barometre.engine import InputRejected
 from barometre.engine.grid import DATA_DIR
 from barometre.structures.models import Structure
@@ -434,6 +434,15 @@ def edition_double_coding(request, pk: int):
 class AuditFileForm(DsfrForm):
     file = forms.FileField(label="Fichier d'audits (format long, XLSX ou CSV)")
 
+    def clean_file(self):
+        # Measured before it is stored: the preview reads the stored file on every display.
+        uploaded = self.cleaned_data["file"]
+        try:
+            check_import_file(uploaded)
+        except UploadRefused as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return uploaded
+
 
 def audit_import(request, pk: int):
     """Upload (dry run shown at once), then confirm: all or nothing."""
@@ -441,16 +450,13 @@ def audit_import(request, pk: int):
     form = AuditFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        if uploaded.size > settings.IMPORT_MAX_BYTES:
-            form.add_error("file", "Le fichier dépasse la taille maximale des imports.")
-        else:
-            batch = AuditImport.objects.create(
-                edition=edition,
-                file_name=uploaded.name[:255],
-                content=uploaded.read(),
-                uploaded_by=request.user,
-            )
-            return redirect("campaigns:audit_import_preview", pk=edition.pk, import_pk=batch.pk)
+        batch = AuditImport.objects.create(
+            edition=edition,
+            file_name=uploaded.name[:255],
+            content=uploaded.read(),
+            uploaded_by=request.user,
+        )
+        return redirect("campaigns:audit_import_preview", pk=edition.pk, import_pk=batch.pk)
     return render(
         request,
         "campaigns/audit_import.html",

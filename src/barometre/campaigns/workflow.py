@@ -4,6 +4,7 @@ planned/assigned → (awaiting_reply) → submitted → validated | returned →
 Every change after submission is recorded as a TaskEvent (who, when, before, after)."""
 
 import datetime as dt
+import uuid
 
 from django.db import transaction
 from django.db.models import F
@@ -247,10 +248,17 @@ def add_evidence(task: AuditTask, uploaded, *, by) -> Evidence:
                                 allowed=EVIDENCE_TYPES)  # fmt: skip
     except UploadRefused as exc:
         raise Refused([str(exc)]) from None
+    original_name = uploaded.name[:255]
+    # Stored under a generated name with the extension of what the file really is.
+    uploaded.name = f"{uuid.uuid4().hex}.{detected.extension}"
     return Evidence.objects.create(
-        task=task, file=uploaded, original_name=uploaded.name[:255], mime=detected.mime,
-        size=uploaded.size, uploaded_by=by,
-    )  # fmt: skip
+        task=task,
+        file=uploaded,
+        original_name=original_name,
+        mime=detected.mime,
+        size=uploaded.size,
+        uploaded_by=by,
+    )
 
 
 def remove_evidence(task: AuditTask, evidence: Evidence, *, by) -> None:

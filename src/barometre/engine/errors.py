@@ -18,6 +18,10 @@ class EngineError(Exception):
             super().__init__(f"{where} : {message}")
 
 
+class TableError(Exception):
+    """A file as a whole cannot be read as a table (French message for its sender)."""
+
+
 @dataclass(frozen=True)
 class InputProblem:
     """One problem in an input table: its row (spreadsheet numbering), column, value, reason."""

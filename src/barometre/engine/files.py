@@ -33,7 +33,11 @@ ALIASES = {engine: engine for engine in ANSWER_COLUMNS.values()}
 REQUIRED = ["structure", "canal", "audit", "critere", "valeur"]
 _TRUE = {"oui", "yes", "1", "vrai", "true", "x"}
 _FALSE = {"non", "no", "0", "faux", "false", ""}
+# Limits of `barometre score`, run by its user on their own files; the platform passes
+# its own, smaller ones (docs/configuration.md).
 MAX_BYTES = 200 * 1024 * 1024
+MAX_ROWS = 2_000_000
+MAX_CELLS = 30_000_000
 
 
 def _parse_datetime(value: object) -> dt.datetime | None:
@@ -64,10 +68,19 @@ def _parse_datetime(value: object) -> dt.datetime | None:
     raise ValueError("date attendue au format jj/mm/aaaa hh:mm")
 
 
-def read_answers(content: bytes, filename: str = "") -> pl.DataFrame:
+def read_answers(
+    content: bytes,
+    filename: str = "",
+    *,
+    max_bytes: int = MAX_BYTES,
+    max_rows: int = MAX_ROWS,
+    max_cells: int = MAX_CELLS,
+) -> pl.DataFrame:
     """Read the long answers table; raise InputRejected listing every problem."""
     try:
-        table = read_table(content, filename, max_bytes=MAX_BYTES)
+        table = read_table(
+            content, filename, max_bytes=max_bytes, max_rows=max_rows, max_cells=max_cells
+        )
     except TableError as exc:
         raise InputRejected([InputProblem(None, "fichier", "", str(exc))]) from None
     names = {c: ANSWER_COLUMNS.get(c) or ALIASES.get(c) for c in table.columns}

@@ -16,6 +16,9 @@ from decimal import Decimal, InvalidOperation
 
 from python_calamine import CalamineWorkbook
 
+from barometre.engine.errors import TableError
+from barometre.engine.extent import check_workbook_extent
+
 _SIGNATURES = {
     b"%PDF": "un document PDF",
     b"\x89PNG": "une image PNG",
@@ -26,11 +29,12 @@ _SIGNATURES = {
     b"\x1f\x8b": "une archive compressée gzip",
 }
 _ZIP = b"PK\x03\x04"
+# Limits of one import (the platform passes its settings, see docs/configuration.md).
+DEFAULT_MAX_ROWS = 100_000
+DEFAULT_MAX_CELLS = 2_000_000
+# Excel's own limit for the text of one cell.
+MAX_CELL_CHARS = 32_767
 _OLE = b"\xd0\xcf\x11\xe0"
-
-
-class TableError(Exception):
-    """The file as a whole cannot be read as a table."""
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,17 @@ def size_label(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} Mo".replace(".", ",")
 
 
-def read_table(content: bytes, filename: str = "", *, max_bytes: int) -> Table:
+def check_table(
+    content: bytes,
+    *,
+    max_bytes: int,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_cells: int = DEFAULT_MAX_CELLS,
+) -> bool:
+    """Everything that can be known of a file without reading it, raised as TableError:
+    emptiness, size, a known non-table signature, and the extent of a workbook (see
+    engine/extent.py). Cheap: an upload is checked before it is stored. Returns whether
+    the file is a workbook (otherwise it is read as CSV)."""
     if not content:
         raise TableError("Le fichier est vide.")
     if len(content) > max_bytes:
@@ -88,13 +102,31 @@ def read_table(content: bytes, filename: str = "", *, max_bytes: int) -> Table:
                 f"Ce fichier est {what}, pas un tableur : envoyez un fichier XLSX ou CSV."
             )
     if head.startswith(_ZIP) or head.startswith(_OLE):
-        return _read_workbook(content)
+        check_workbook_extent(content, max_rows=max_rows, max_cells=max_cells)
+        return True
     if b"\x00" in content[:4096]:
         raise TableError(
             "Ce fichier contient des données binaires, ce n'est pas un tableur : "
             "envoyez un fichier XLSX ou CSV."
         )
-    return _read_csv(content)
+    return False
+
+
+def read_table(
+    content: bytes,
+    filename: str = "",
+    *,
+    max_bytes: int,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_cells: int = DEFAULT_MAX_CELLS,
+) -> Table:
+    """Read the first sheet of a workbook, or a CSV file. The file is measured before it
+    is read: more than ``max_rows`` rows (header included) or ``max_cells`` cells is
+    refused with a TableError, so that no reader ever allocates for a bomb."""
+    limits = {"max_rows": max_rows, "max_cells": max_cells}
+    if check_table(content, max_bytes=max_bytes, **limits):
+        return _read_workbook(content)
+    return _read_csv(content, **limits)
 
 
 def _read_workbook(content: bytes) -> Table:
@@ -119,10 +151,39 @@ def _decode(content: bytes) -> str:
         return content.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    _refuse_mixed_encodings(content)
     try:
         return content.decode("cp1252")
     except UnicodeDecodeError:
         return content.decode("latin-1")
+
+
+_ENCODINGS = {True: "UTF-8", False: "Windows-1252 (ANSI)"}
+
+
+def _refuse_mixed_encodings(content: bytes) -> None:
+    """The file is not UTF-8 as a whole. If some of its accented lines are, it mixes two
+    encodings (rows pasted from two sources): decoding it all as CP1252 would store
+    « SÃ©lestat ». Name the first line whose encoding differs from the lines above it."""
+    first: tuple[int, bool] | None = None
+    for number, line in enumerate(content.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            utf8 = True
+        except UnicodeDecodeError:
+            utf8 = False
+        if first is None:
+            first = (number, utf8)
+        elif utf8 != first[1]:
+            raise TableError(
+                f"Le fichier mélange deux encodages : la ligne {number} est en "
+                f"{_ENCODINGS[utf8]}, alors que les lignes accentuées précédentes (dès la "
+                f"ligne {first[0]}) sont en {_ENCODINGS[first[1]]}. Rien n'a été lu : "
+                "enregistrez tout le fichier dans un seul encodage (« CSV UTF-8 » "
+                "conseillé) et envoyez-le de nouveau."
+            )
 
 
 def _guess_separator(first_line: str) -> str:
@@ -131,19 +192,61 @@ def _guess_separator(first_line: str) -> str:
     return best if counts[best] else ";"
 
 
-def _read_csv(content: bytes) -> Table:
+def _read_csv(content: bytes, *, max_rows: int, max_cells: int) -> Table:
     text = _decode(content)
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     separator = _guess_separator(first_line)
+    # The csv module's own limit (131 072 characters, process-wide) fails with an English
+    # message that names no cell; it is raised to the file's size, never lowered, and
+    # _build_table refuses long cells by row and column against MAX_CELL_CHARS.
+    if csv.field_size_limit() <= len(text):
+        csv.field_size_limit(len(text) + 1)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
+    rows: list[list[object]] = []
+    cells = 0
     try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
-    except csv.Error as exc:
-        raise TableError(f"Le fichier CSV est mal formé : {exc}.") from None
+        for row in reader:
+            rows.append(row)
+            cells += len(row)
+            if len(rows) > max_rows:
+                raise TableError(
+                    f"Le fichier dépasse la limite de {_number(max_rows)} lignes par import "
+                    "(en-tête compris) : rien n'a été lu ni enregistré. Découpez le fichier."
+                )
+            if cells > max_cells:
+                raise TableError(
+                    f"Le fichier dépasse la limite de {_number(max_cells)} cellules par import "
+                    f"(atteinte à la ligne {reader.line_num}) : rien n'a été lu ni enregistré. "
+                    "Découpez le fichier."
+                )
+    except csv.Error:  # the module is lenient: hardly anything is left to fail here
+        raise TableError(
+            f"Le fichier CSV est mal formé à la ligne {reader.line_num} (guillemets ou "
+            "séparateurs incohérents)."
+        ) from None
     return _build_table(rows, "csv")
+
+
+def _number(n: int) -> str:
+    return f"{n:,}".replace(",", " ")
 
 
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _long_cell(row: int, raw: list[object], columns: list[str]) -> Problem | None:
+    for index, value in enumerate(raw):
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            column = columns[index] if index < len(columns) else f"n° {index + 1}"
+            return Problem(
+                row,
+                column,
+                "",
+                f"la cellule contient {_number(len(value))} caractères, au-delà de la limite "
+                f"de {_number(MAX_CELL_CHARS)} caractères par cellule",
+            )
+    return None
 
 
 def _build_table(raw_rows: list[list[object]], fmt: str) -> Table:
@@ -154,6 +257,8 @@ def _build_table(raw_rows: list[list[object]], fmt: str) -> Table:
     if start == len(raw_rows):
         raise TableError("Le fichier ne contient aucune donnée (ni en-tête, ni ligne).")
     header = raw_rows[start]
+    if long := _long_cell(start + 1, header, []):
+        raise TableError(str(long))
     while header and _blank(header[-1]):
         header = header[:-1]
     columns = [normalize_header(h) for h in header]
@@ -167,6 +272,9 @@ def _build_table(raw_rows: list[list[object]], fmt: str) -> Table:
     table = Table(columns=columns, rows=[], format=fmt)
     for offset, raw in enumerate(raw_rows[start + 1 :], start=start + 2):
         if all(_blank(v) for v in raw):
+            continue
+        if long := _long_cell(offset, raw, columns):
+            table.problems.append(long)
             continue
         extra = [v for v in raw[len(columns) :] if not _blank(v)]
         if extra:

@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from barometre.campaigns.lifecycle import Refused
+from barometre.core.uploads import sqlite_write_refusal
 from barometre.engine import (
     Estimate,
     comment_themes,
@@ -24,6 +25,8 @@ from barometre.engine import (
     wilson,
 )
 from barometre.engine.tables import (
+    DEFAULT_MAX_CELLS,
+    DEFAULT_MAX_ROWS,
     Problem,
     TableError,
     cell_text,
@@ -339,14 +342,24 @@ def search_comments(questionnaire: Questionnaire, text: str, limit: int = 100):
     return responses.order_by("-answered_on", "-id")[:limit]
 
 
-def import_responses(questionnaire: Questionnaire, content: bytes, filename: str, *,
-                     by, max_bytes: int) -> tuple[int, list]:  # fmt: skip
+def import_responses(
+    questionnaire: Questionnaire,
+    content: bytes,
+    filename: str,
+    *,
+    by,
+    max_bytes: int,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_cells: int = DEFAULT_MAX_CELLS,
+) -> tuple[int, list]:
     """Paper questionnaires typed in a spreadsheet: a ``date`` column, one column per item
     code (a rating, or empty / « sans objet » when not concerned), an optional
     ``commentaire``. Checks every row first; writes all rows or none.
     Returns (rows written, problems)."""
     try:
-        table = read_table(content, filename, max_bytes=max_bytes)
+        table = read_table(
+            content, filename, max_bytes=max_bytes, max_rows=max_rows, max_cells=max_cells
+        )
     except TableError as exc:
         return 0, [Problem(None, None, "", str(exc))]
     problems = list(table.problems)
@@ -396,6 +409,8 @@ def import_responses(questionnaire: Questionnaire, content: bytes, filename: str
             problems.append(Problem(number, "commentaire", comment[:30] + "…",
                                     f"{COMMENT_MAX} caractères au plus"))  # fmt: skip
         planned.append((day, values, comment))
+    if not problems and (refusal := sqlite_write_refusal(len(planned), "questionnaires")):
+        problems.append(Problem(None, None, "", refusal))
     if problems:
         return 0, problems
     target = target_of(questionnaire)

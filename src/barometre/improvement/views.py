@@ -17,6 +17,7 @@ from barometre.campaigns.lifecycle import Refused
 from barometre.core.downloads import download
 from barometre.core.exporting import Column, write_csv, write_xlsx
 from barometre.core.pdf import render_pdf
+from barometre.core.uploads import import_limits
 from barometre.engine import sp_engagements
 from barometre.improvement import annual, dashboard, posters, register, surveys
 from barometre.improvement.access import (
@@ -349,9 +350,8 @@ def survey_import(request, pk: int):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         written, problems = surveys.import_responses(
-            questionnaire, upload.read(), upload.name, by=request.user,
-            max_bytes=settings.IMPORT_MAX_BYTES,
-        )  # fmt: skip
+            questionnaire, upload.read(), upload.name, by=request.user, **import_limits()
+        )
         if not problems:
             messages.success(request, f"{written} questionnaire(s) importé(s).")
             return redirect("improvement:questionnaire", pk=questionnaire.pk)

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from barometre.campaigns.lifecycle import Refused, can_run
-from barometre.results.models import ReportBatch, ResultSet, StructureResult, stale
+from barometre.core.background import stale
+from barometre.results.models import ReportBatch, ResultSet, StructureResult
 from barometre.results.pdf import write_reports_zip
 from barometre.results.reports import structure_report
 

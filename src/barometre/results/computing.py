@@ -16,6 +16,7 @@ from barometre.accounts import journal
 from barometre.campaigns.lifecycle import Refused, can_run
 from barometre.campaigns.models import Answer, AuditTask, Edition, EditionTransition
 from barometre.campaigns.transfer import answers_frame
+from barometre.core.background import stale
 from barometre.engine import (
     EditionResults,
     EngineError,
@@ -25,7 +26,7 @@ from barometre.engine import (
     mask_personal_data,
     score_edition,
 )
-from barometre.results.models import Laureate, ResultSet, StructureResult, stale
+from barometre.results.models import Laureate, ResultSet, StructureResult
 from barometre.structures.models import Structure
 
 MOVE_THRESHOLD = 0.05  # points; smaller differences are rounding noise

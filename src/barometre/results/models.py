@@ -1,21 +1,11 @@
 """Computed results of an edition, versioned: a published result set never changes; a
 recomputation after publication creates the next version and records what moved."""
 
-import datetime as dt
-
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 from barometre.campaigns.models import Edition, GridVersion
 from barometre.structures.models import Structure
-
-STALE_AFTER = dt.timedelta(minutes=15)
-
-
-def stale(requested_at, heartbeat) -> bool:
-    """True when background work shows no sign of life for STALE_AFTER (worker killed)."""
-    return (heartbeat or requested_at) < timezone.now() - STALE_AFTER
 
 
 class ResultSet(models.Model):
@@ -45,7 +35,7 @@ class ResultSet(models.Model):
     erratum = models.TextField("note d'erratum", blank=True)
     error = models.TextField(blank=True)
     # Last sign of life of the worker computing it: a computation silent for longer than
-    # STALE_AFTER was killed and may be requested again.
+    # STALE_AFTER (core/background.py) was killed and may be requested again.
     heartbeat = models.DateTimeField(null=True, blank=True)
     categories = models.JSONField(default=list)
     key_figures = models.JSONField(default=list)

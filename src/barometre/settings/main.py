@@ -246,6 +246,10 @@ OPERATOR = {
 }
 
 IMPORT_MAX_BYTES = env_int("BAROMETRE_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# Measured before any spreadsheet is read (engine/extent.py): a far cell or a long tail of
+# rows is refused instead of making the reader allocate for it.
+IMPORT_MAX_ROWS = env_int("BAROMETRE_IMPORT_MAX_ROWS", 100_000)
+IMPORT_MAX_CELLS = env_int("BAROMETRE_IMPORT_MAX_CELLS", 2_000_000)
 EVIDENCE_MAX_BYTES = env_int("BAROMETRE_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(IMPORT_MAX_BYTES, EVIDENCE_MAX_BYTES) + 1024 * 1024
 

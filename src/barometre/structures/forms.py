@@ -1,7 +1,7 @@
 from django import forms
-from django.conf import settings
 
 from barometre.core.forms import DsfrForm, DsfrModelForm
+from barometre.core.uploads import UploadRefused, check_import_file
 from barometre.structures.identifiers import identifier_problem, normalize_identifier
 from barometre.structures.models import (
     DEPARTMENT_CHOICES,
@@ -112,11 +112,10 @@ class ImportUploadForm(DsfrForm):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        if uploaded.size > settings.IMPORT_MAX_BYTES:
-            limit = settings.IMPORT_MAX_BYTES / (1024 * 1024)
-            raise forms.ValidationError(
-                f"Le fichier dépasse la limite de {limit:.1f} Mo.".replace(".", ",")
-            )
+        try:
+            check_import_file(uploaded)
+        except UploadRefused as exc:
+            raise forms.ValidationError(str(exc)) from None
         return uploaded
 
 

@@ -14,9 +14,13 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
+from django.utils import timezone
 
+from barometre.core.uploads import sqlite_write_refusal
 from barometre.engine import normalize_department
 from barometre.engine.tables import (
+    DEFAULT_MAX_CELLS,
+    DEFAULT_MAX_ROWS,
     Problem,
     Table,
     TableError,
@@ -38,6 +42,7 @@ from barometre.structures.models import (
     ContactPoint,
     Label,
     Structure,
+    StructureImport,
     StructureKind,
 )
 
@@ -112,9 +117,18 @@ class ImportRefused(Exception):
         self.problems = problems
 
 
-def plan_import(content: bytes, filename: str = "", *, max_bytes: int) -> ImportPlan:
+def plan_import(
+    content: bytes,
+    filename: str = "",
+    *,
+    max_bytes: int,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_cells: int = DEFAULT_MAX_CELLS,
+) -> ImportPlan:
     try:
-        table = read_table(content, filename, max_bytes=max_bytes)
+        table = read_table(
+            content, filename, max_bytes=max_bytes, max_rows=max_rows, max_cells=max_cells
+        )
     except TableError as exc:
         return ImportPlan(problems=[Problem(None, None, "", str(exc))])
     plan = ImportPlan(problems=list(table.problems), file_format=table.format)
@@ -151,7 +165,14 @@ def plan_import(content: bytes, filename: str = "", *, max_bytes: int) -> Import
         _check_parents(plan)
     if not plan.problems:
         _decide_actions(plan)
+        _check_sqlite_write_size(plan)
     return plan
+
+
+def _check_sqlite_write_size(plan: ImportPlan) -> None:
+    writes = plan.count_create + plan.count_update  # unchanged rows are not written
+    if refusal := sqlite_write_refusal(writes, "structures (créées ou modifiées)"):
+        plan.problems.append(Problem(None, None, "", refusal))
 
 
 def _plan_rows(table: Table, plan: ImportPlan) -> None:
@@ -325,42 +346,148 @@ def _decide_actions(plan: ImportPlan) -> None:
 
 
 ProgressCallback = Callable[[int, int], None]
+# Rows per bulk statement: well under SQLite's limit of bound variables.
+BATCH = 500
+
+
+def _chunks(values: list):
+    for start in range(0, len(values), BATCH):
+        yield values[start : start + BATCH]
+
+
+def _by_identifier(identifiers: list[str]) -> dict[str, Structure]:
+    found: dict[str, Structure] = {}
+    for chunk in _chunks(identifiers):
+        found |= {s.identifier: s for s in Structure.objects.filter(identifier__in=chunk)}
+    return found
 
 
 def apply_import(plan: ImportPlan, progress: ProgressCallback | None = None) -> dict[str, int]:
-    """Write a checked plan in one transaction. Returns counts per action."""
+    """Write a checked plan in one transaction (all or nothing). Returns counts per action.
+
+    Rows are written in bulk, a few statements per BATCH rows, because on SQLite the
+    transaction holds the database's only write lock: other writers wait for it at most
+    20 seconds (the busy timeout) before failing with « database is locked ». Rows left
+    unchanged are not written at all. See docs/operations.md for the measured limit."""
     if not plan.ok:
         raise ImportRefused(plan.problems)
     total = len(plan.items)
+    changed = [item for item in plan.items if item.action != "unchanged"]
+    now = timezone.now()
     with transaction.atomic():
-        by_identifier: dict[str, Structure] = {}
-        for done, item in enumerate(plan.items, start=1):
-            structure, _ = Structure.objects.update_or_create(
-                identifier=item.identifier, defaults=item.fields
-            )
-            by_identifier[item.identifier] = structure
-            for channel, values in item.contacts.items():
-                structure.contact_points.filter(channel=channel).exclude(value__in=values).delete()
-                for value in values:
-                    ContactPoint.objects.get_or_create(
-                        structure=structure, channel=channel, value=value
-                    )
-            for kind, obtained in item.labels.items():
-                if obtained is None:
-                    structure.labels.filter(kind=kind).delete()
-                else:
-                    Label.objects.update_or_create(
-                        structure=structure, kind=kind, defaults={"obtained_on": obtained}
-                    )
+        existing = _by_identifier([item.identifier for item in changed])
+        done = total - len(changed)
+        for chunk in _chunks(changed):
+            created = [
+                Structure(identifier=item.identifier, **item.fields)
+                for item in chunk
+                if item.identifier not in existing
+            ]
+            Structure.objects.bulk_create(created)
+            updated = []
+            for item in chunk:
+                structure = existing.get(item.identifier)
+                if structure is not None:
+                    for name, value in item.fields.items():
+                        setattr(structure, name, value)
+                    structure.updated_at = now
+                    updated.append(structure)
+            Structure.objects.bulk_update(updated, [*_FIELDS, "updated_at"])
+            done += len(chunk)
             if progress:
                 progress(done, total)
-        parents = {i.parent_identifier for i in plan.items if i.parent_identifier}
-        missing = parents - set(by_identifier)
-        by_identifier |= {s.identifier: s for s in Structure.objects.filter(identifier__in=missing)}
-        for item in plan.items:
-            structure = by_identifier[item.identifier]
-            parent = by_identifier.get(item.parent_identifier) if item.parent_identifier else None
-            if structure.parent_id != (parent.pk if parent else None):
-                structure.parent = parent
-                structure.save(update_fields=["parent", "updated_at"])
+        written = _by_identifier([item.identifier for item in changed])
+        _write_contacts(changed, written)
+        _write_labels(changed, written)
+        _write_parents(changed, written, now)
     return {action: plan.count(action) for action in ("create", "update", "unchanged")}
+
+
+_FIELDS = ["name", "kind", "department", "population", "city", "postal_code"]
+
+
+def _write_contacts(items: list[PlannedStructure], written: dict[str, Structure]) -> None:
+    """A channel present in the file gets exactly the file's contact points."""
+    current: dict[tuple[int, str], dict[str, int]] = {}
+    ids = [written[item.identifier].pk for item in items if item.contacts]
+    for chunk in _chunks(ids):
+        rows = ContactPoint.objects.filter(structure_id__in=chunk)
+        for pk, structure_id, channel, value in rows.values_list(
+            "pk", "structure_id", "channel", "value"
+        ):
+            current.setdefault((structure_id, channel), {})[value] = pk
+    removed: list[int] = []
+    added: list[ContactPoint] = []
+    for item in items:
+        structure_id = written[item.identifier].pk
+        for channel, values in item.contacts.items():
+            have = current.get((structure_id, channel), {})
+            removed += [pk for value, pk in have.items() if value not in values]
+            added += [
+                ContactPoint(structure_id=structure_id, channel=channel, value=value)
+                for value in dict.fromkeys(values)
+                if value not in have
+            ]
+    for chunk in _chunks(removed):
+        ContactPoint.objects.filter(pk__in=chunk).delete()
+    ContactPoint.objects.bulk_create(added, batch_size=BATCH)
+
+
+def _write_labels(items: list[PlannedStructure], written: dict[str, Structure]) -> None:
+    """A label column present in the file sets the date obtained, or removes the label."""
+    current: dict[tuple[int, str], Label] = {}
+    ids = [written[item.identifier].pk for item in items if item.labels]
+    for chunk in _chunks(ids):
+        for label in Label.objects.filter(structure_id__in=chunk):
+            current[(label.structure_id, label.kind)] = label
+    removed: list[int] = []
+    added: list[Label] = []
+    changed: list[Label] = []
+    for item in items:
+        structure_id = written[item.identifier].pk
+        for kind, obtained in item.labels.items():
+            label = current.get((structure_id, kind))
+            if obtained is None:
+                if label is not None:
+                    removed.append(label.pk)
+            elif label is None:
+                added.append(Label(structure_id=structure_id, kind=kind, obtained_on=obtained))
+            elif label.obtained_on != obtained:
+                label.obtained_on = obtained
+                changed.append(label)
+    for chunk in _chunks(removed):
+        Label.objects.filter(pk__in=chunk).delete()
+    Label.objects.bulk_create(added, batch_size=BATCH)
+    Label.objects.bulk_update(changed, ["obtained_on"], batch_size=BATCH)
+
+
+def _write_parents(items: list[PlannedStructure], written: dict[str, Structure], now) -> None:
+    parents = {item.parent_identifier for item in items if item.parent_identifier}
+    known = written | _by_identifier(sorted(parents - set(written)))
+    moved = []
+    for item in items:
+        structure = known[item.identifier]
+        parent = known.get(item.parent_identifier) if item.parent_identifier else None
+        if structure.parent_id != (parent.pk if parent else None):
+            structure.parent = parent
+            structure.updated_at = now
+            moved.append(structure)
+    Structure.objects.bulk_update(moved, ["parent", "updated_at"], batch_size=BATCH)
+
+
+def request_import(batch: StructureImport) -> bool:
+    """Queue the write of a previewed import, or queue it again when its worker was
+    killed (queued or running, no sign of life for STALE_AFTER: the same rule as result
+    computations and report batches). A double click queues it once. Returns whether it
+    was queued."""
+    from barometre.structures.tasks import apply_structure_import
+
+    with transaction.atomic():
+        locked = StructureImport.objects.select_for_update().get(pk=batch.pk)
+        if locked.status != StructureImport.Status.PREVIEWED and not locked.stalled:
+            return False
+        locked.status, locked.error = StructureImport.Status.QUEUED, ""
+        locked.heartbeat = timezone.now()
+        locked.save(update_fields=["status", "error", "heartbeat"])
+    apply_structure_import.enqueue(batch.pk)
+    return True

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from barometre.core.background import stale
 from barometre.engine import DEPARTMENTS, department_label
 from barometre.structures.identifiers import identifier_kind, identifier_problem
 
@@ -187,6 +188,9 @@ class StructureImport(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Last sign of life of the write (queued, then started): one silent for STALE_AFTER
+    # (core/background.py) was killed with its worker and may be confirmed again.
+    heartbeat = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "import de structures"
@@ -195,6 +199,17 @@ class StructureImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def stalled(self) -> bool:
+        """Queued or running, but silent for too long: its worker was killed."""
+        busy = self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        return busy and stale(self.created_at, self.heartbeat)
+
+    @property
+    def in_progress(self) -> bool:
+        busy = self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        return busy and not self.stalled
 
     @property
     def percent(self) -> int:

@@ -1,7 +1,7 @@
-from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
 
+from barometre.core.uploads import import_limits
 from barometre.structures.importing import ImportRefused, apply_import, plan_import
 from barometre.structures.models import StructureImport
 
@@ -11,9 +11,11 @@ def apply_structure_import(import_id: int) -> dict[str, int]:
     """Write a previewed import. The write is atomic: a failure leaves the registry as it
     was and the import marked failed, so it can be confirmed again."""
     batch = StructureImport.objects.get(pk=import_id)
-    plan = plan_import(bytes(batch.content), batch.file_name, max_bytes=settings.IMPORT_MAX_BYTES)
+    plan = plan_import(bytes(batch.content), batch.file_name, **import_limits())
     StructureImport.objects.filter(pk=batch.pk).update(
-        status=StructureImport.Status.RUNNING, progress_total=len(plan.items)
+        status=StructureImport.Status.RUNNING,
+        progress_total=len(plan.items),
+        heartbeat=timezone.now(),
     )
     try:
         counts = apply_import(plan)

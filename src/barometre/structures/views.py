@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -14,7 +13,9 @@ from barometre.accounts.access import (
     require_registry_access,
     visible_structures,
 )
+from barometre.core.background import STALE_AFTER
 from barometre.core.downloads import download
+from barometre.core.uploads import import_limits
 from barometre.structures.exporting import export_structures
 from barometre.structures.forms import (
     ContactPointFormSet,
@@ -25,9 +26,8 @@ from barometre.structures.forms import (
     StructureFilterForm,
     StructureForm,
 )
-from barometre.structures.importing import plan_import
+from barometre.structures.importing import plan_import, request_import
 from barometre.structures.models import Structure, StructureImport
-from barometre.structures.tasks import apply_structure_import
 
 PAGE_SIZE = 25
 REGISTRY = {"url": "/structures/", "title": "Structures"}
@@ -150,7 +150,7 @@ def import_preview(request, pk: int):
     batch = _get_import(request, pk)
     if batch.status != StructureImport.Status.PREVIEWED:
         return redirect("structures:import_status", pk=batch.pk)
-    plan = plan_import(bytes(batch.content), batch.file_name, max_bytes=settings.IMPORT_MAX_BYTES)
+    plan = plan_import(bytes(batch.content), batch.file_name, **import_limits())
     context = {"batch": batch, "plan": plan, **crumbs("Vérification de l'import", REGISTRY)}
     return render(request, "structures/import_preview.html", context)
 
@@ -158,15 +158,15 @@ def import_preview(request, pk: int):
 @require_POST
 def import_confirm(request, pk: int):
     batch = _get_import(request, pk)
-    updated = StructureImport.objects.filter(
-        pk=batch.pk, status=StructureImport.Status.PREVIEWED
-    ).update(status=StructureImport.Status.QUEUED)
-    if updated:  # a double click queues the write once
-        apply_structure_import.enqueue(batch.pk)
+    request_import(batch)
     return redirect("structures:import_status", pk=batch.pk)
 
 
 def import_status(request, pk: int):
     batch = _get_import(request, pk)
-    context = {"batch": batch, **crumbs("Suivi de l'import", REGISTRY)}
+    context = {
+        "batch": batch,
+        "stale_minutes": int(STALE_AFTER.total_seconds() // 60),
+        **crumbs("Suivi de l'import", REGISTRY),
+    }
     return render(request, "structures/import_status.html", context)

@@ -1,11 +1,11 @@
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from barometre.core.uploads import import_limits
 from barometre.structures.importing import apply_import, plan_import
 
 
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Fichier introuvable : {path}")
-        plan = plan_import(path.read_bytes(), path.name, max_bytes=settings.IMPORT_MAX_BYTES)
+        plan = plan_import(path.read_bytes(), path.name, **import_limits())
         if plan.problems:
             table = Table(title=f"{len(plan.problems)} problème(s) : rien n'a été enregistré")
             for header in ("Ligne", "Colonne", "Valeur", "Raison"):
