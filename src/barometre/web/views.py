@@ -38,12 +38,13 @@ def home(request):
     structure_ids = {m.structure_id for m in memberships}
     if structure_ids:
         today = timezone.localdate()
-        context["expiring_labels"] = (
-            Label.objects.filter(structure_id__in=structure_ids, expires_on__isnull=False)
-            .filter(expires_on__lte=today + timezone.timedelta(days=365))
+        labels = (
+            Label.objects.filter(structure_id__in=structure_ids)
             .select_related("structure")
             .order_by("expires_on")
         )
+        context["expired_labels"] = labels.expired(today)
+        context["expiring_labels"] = labels.to_renew(today)
     managed = {m.structure_id for m in memberships if m.role == Role.MANAGER}
     if managed:
         context["my_results"] = _published_results(managed)
