@@ -33,7 +33,7 @@ A_WRITERS = {"manager_a": OK, "agent_a": OK, "viewer_a": DENIED}
 A_MANAGERS = {"manager_a": OK, "agent_a": DENIED, "viewer_a": DENIED}
 
 MATRIX = {
-    "home": ({}, expect(default=OK)),
+    "home": ({}, {p: OK for p in ALL}),  # visitors: what the platform publishes
     "api_tokens": ({}, expect(default=OK)),  # each user's own tokens
     "health": ({}, {p: OK for p in ALL}),
     "journal": ({}, expect(default=DENIED, operator=OK)),

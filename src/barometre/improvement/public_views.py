@@ -137,7 +137,8 @@ def transparency(request, identifier: str):
     the indicators, survey and actions its manager chose to publish."""
     profile = (
         ImprovementProfile.objects.select_related("structure", "publish_survey")
-        .filter(structure__identifier=identifier, publish_transparency=True)
+        .publishing_transparency()
+        .filter(structure__identifier=identifier)
         .first()
     )
     if profile is None:

@@ -18,6 +18,15 @@ def stale(requested_at, heartbeat) -> bool:
     return (heartbeat or requested_at) < timezone.now() - STALE_AFTER
 
 
+class ResultSetQuerySet(models.QuerySet):
+    def published_national(self) -> "ResultSetQuerySet":
+        """Published results of national editions (not a structure's internal campaign):
+        what anyone may read."""
+        return self.filter(
+            edition__owner__isnull=True, published_at__isnull=False, status=ResultSet.Status.READY
+        )
+
+
 class ResultSet(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "En file d'attente"
@@ -51,6 +60,8 @@ class ResultSet(models.Model):
     benchmarks = models.JSONField("moyennes de comparaison", default=dict)
     # Comparison with the previous published edition on shared criteria (empty if none).
     evolution = models.JSONField("évolution", default=dict)
+
+    objects = ResultSetQuerySet.as_manager()
 
     class Meta:
         verbose_name = "jeu de résultats"
