@@ -53,7 +53,7 @@ class StructureForm(DsfrModelForm):
     class Meta:
         model = Structure
         fields = ["name", "identifier", "kind", "population", "department", "city", "postal_code",
-                  "parent"]  # fmt: skip
+                  "parent", "logo"]  # fmt: skip
 
     def __init__(self, *args, parent_choices=None, **kwargs):
         super().__init__(*args, **kwargs)

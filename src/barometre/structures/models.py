@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from barometre.engine import DEPARTMENTS, department_label
 from barometre.structures.identifiers import identifier_kind, identifier_problem
+from barometre.structures.logos import logo_path, validate_logo
 
 
 class StructureKind(models.TextChoices):
@@ -84,6 +85,14 @@ class Structure(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="children",
+    )
+    logo = models.FileField(
+        "logo",
+        upload_to=logo_path,
+        blank=True,
+        validators=[validate_logo],
+        help_text="Facultatif. PNG, JPEG ou WebP de 200 Ko au plus, affiché sur les pages "
+        "publiques de la structure (enquête, réclamation, transparence).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

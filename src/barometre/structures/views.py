@@ -76,6 +76,7 @@ def structure_detail(request, pk: int):
 def _edit(request, structure, template_title):
     form = StructureForm(
         request.POST or None,
+        request.FILES or None,
         instance=structure,
         parent_choices=visible_structures(request.user),
     )
