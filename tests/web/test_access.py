@@ -203,9 +203,8 @@ def test_every_url_is_declared():
 CASES = [(name, persona) for name in MATRIX for persona in ALL]
 
 
-@pytest.mark.parametrize(("name", "persona"), CASES)
-def test_access_matrix(name, persona, personas, structure_a, client_for):
-    kwargs, expected = MATRIX[name]
+def matrix_objects(personas, structure_a) -> dict:
+    """One object of each kind the matrix's URLs name, and the value for each placeholder."""
     batch = StructureImport.objects.create(file_name="x.csv", content=b"nom\n")
     task = _task(structure_a, personas["auditor"])
     from barometre.campaigns.models import Scenario
@@ -234,9 +233,20 @@ def test_access_matrix(name, persona, personas, structure_a, client_for):
            "TASK": task.pk, "EDITION": task.edition_id,
            "SCENARIO": scenario.pk, "ENTRY": entry.pk, "QUESTIONNAIRE": questionnaire.pk,
            "POINT": point.pk, "TOKEN": point.token}  # fmt: skip
-    resolved = {k: ids.get(v, v) for k, v in kwargs.items()}
+    return ids
+
+
+def matrix_url(name: str, ids: dict) -> str:
+    kwargs, _ = MATRIX[name]
+    return reverse(name, kwargs={k: ids.get(v, v) for k, v in kwargs.items()})
+
+
+@pytest.mark.parametrize(("name", "persona"), CASES)
+def test_access_matrix(name, persona, personas, structure_a, client_for):
+    _, expected = MATRIX[name]
+    url = matrix_url(name, matrix_objects(personas, structure_a))
     client = client_for(personas[persona])
-    response = client.get(reverse(name, kwargs=resolved))
+    response = client.get(url)
     assert response.status_code == expected[persona], (
         f"{name} pour {persona} : {response.status_code}, attendu {expected[persona]}"
     )
