@@ -2,6 +2,9 @@
 
 Django calls the ``handler…`` views of ``barometre.urls`` and ``CSRF_FAILURE_VIEW``;
 ``NotAllowedMiddleware`` dresses the bare 405 answers of ``require_POST`` and the API.
+A 429 is answered where the limit is counted, in French too: the public forms show the
+form again with the reason, the login lockout has its own page (``AXES_LOCKOUT_TEMPLATE``)
+and the API answers ``rate_limited``.
 No page shows debug details: the visitor reads what happened and what to do."""
 
 import logging
@@ -49,12 +52,6 @@ ERRORS = {
         "method_not_allowed",
         "Cette adresse ne s'utilise pas de cette façon.",
         "Passez par le bouton ou le formulaire de la page concernée.",
-    ),
-    429: Error(
-        "Trop de requêtes",
-        "rate_limited",
-        "Trop de demandes ont été envoyées depuis votre connexion en peu de temps.",
-        "Patientez quelques minutes avant de réessayer.",
     ),
     500: Error(
         "Erreur du serveur",
