@@ -52,8 +52,17 @@ class StructureForm(DsfrModelForm):
 
     class Meta:
         model = Structure
-        fields = ["name", "identifier", "kind", "population", "department", "city", "postal_code",
-                  "parent", "logo"]  # fmt: skip
+        fields = [
+            "name",
+            "identifier",
+            "kind",
+            "population",
+            "department",
+            "city",
+            "postal_code",
+            "parent",
+            "logo",
+        ]
 
     def __init__(self, *args, parent_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
