@@ -17,7 +17,7 @@ venv-dev:
 ## make demo: environment, SQLite database under var/, demo data, then serve on :8000
 demo: venv
 	@mkdir -p var
-	BAROMETRE_DEBUG=true $(BIN)/barometre demo
+	$(BIN)/barometre demo
 
 ## make test: development dependencies and the whole test suite
 test: venv-dev

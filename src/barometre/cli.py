@@ -31,7 +31,9 @@ Aide d'une commande : barometre COMMANDE --help
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "barometre.settings.main")
+    # The demo runs with debug off, as users will see it (see barometre/settings/demo.py).
+    settings = "demo" if argv[1:2] == ["demo"] else "main"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", f"barometre.settings.{settings}")
     if len(argv) < 2 or (argv[1] in {"-h", "--help", "help"} and "--all" not in argv):
         width = max(len(name) for name in COMMANDS)
         lines = "\n".join(f"  {name:<{width}}  {text}" for name, text in COMMANDS.items())

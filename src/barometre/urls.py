@@ -11,6 +11,11 @@ from barometre.web import views as web_views
 admin.site.site_header = f"{settings.OPERATOR['name']} — administration"
 admin.site.site_title = settings.OPERATOR["name"]
 
+handler400 = "barometre.web.errors.bad_request"
+handler403 = "barometre.web.errors.permission_denied"
+handler404 = "barometre.web.errors.page_not_found"
+handler500 = "barometre.web.errors.server_error"
+
 urlpatterns = [
     path("", web_views.home, name="home"),
     path("sante/", web_views.health, name="health"),

@@ -33,7 +33,7 @@ A_WRITERS = {"manager_a": OK, "agent_a": OK, "viewer_a": DENIED}
 A_MANAGERS = {"manager_a": OK, "agent_a": DENIED, "viewer_a": DENIED}
 
 MATRIX = {
-    "home": ({}, expect(default=OK)),
+    "home": ({}, {p: OK for p in ALL}),  # visitors: what the platform publishes
     "api_tokens": ({}, expect(default=OK)),  # each user's own tokens
     "health": ({}, {p: OK for p in ALL}),
     "journal": ({}, expect(default=DENIED, operator=OK)),
@@ -136,6 +136,8 @@ MATRIX = {
     "improvement:profile": ({"pk": "A"}, expect(default=HIDDEN, **A_MANAGERS)),
     # Published by the manager's choice only: this fixture publishes nothing.
     "public:transparency": ({"identifier": "SIRET"}, {p: HIDDEN for p in ALL}),
+    # A structure's logo, public: this fixture's structure has none.
+    "public:logo": ({"identifier": "SIRET"}, {p: HIDDEN for p in ALL}),
     # The public pages of a collection point: everyone, logged in or not.
     "public:point": ({"token": "TOKEN"}, {p: OK for p in ALL}),
     "public:feedback": ({"token": "TOKEN"}, {p: OK for p in ALL}),
@@ -214,9 +216,8 @@ def test_every_url_is_declared():
 CASES = [(name, persona) for name in MATRIX for persona in ALL]
 
 
-@pytest.mark.parametrize(("name", "persona"), CASES)
-def test_access_matrix(name, persona, personas, structure_a, client_for):
-    kwargs, expected = MATRIX[name]
+def matrix_objects(personas, structure_a) -> dict:
+    """One object of each kind the matrix's URLs name, and the value for each placeholder."""
     batch = StructureImport.objects.create(file_name="x.csv", content=b"nom\n")
     task = _task(structure_a, personas["auditor"])
     from barometre.campaigns.models import Scenario
@@ -245,9 +246,20 @@ def test_access_matrix(name, persona, personas, structure_a, client_for):
            "TASK": task.pk, "EDITION": task.edition_id,
            "SCENARIO": scenario.pk, "ENTRY": entry.pk, "QUESTIONNAIRE": questionnaire.pk,
            "POINT": point.pk, "TOKEN": point.token}  # fmt: skip
-    resolved = {k: ids.get(v, v) for k, v in kwargs.items()}
+    return ids
+
+
+def matrix_url(name: str, ids: dict) -> str:
+    kwargs, _ = MATRIX[name]
+    return reverse(name, kwargs={k: ids.get(v, v) for k, v in kwargs.items()})
+
+
+@pytest.mark.parametrize(("name", "persona"), CASES)
+def test_access_matrix(name, persona, personas, structure_a, client_for):
+    _, expected = MATRIX[name]
+    url = matrix_url(name, matrix_objects(personas, structure_a))
     client = client_for(personas[persona])
-    response = client.get(reverse(name, kwargs=resolved))
+    response = client.get(url)
     assert response.status_code == expected[persona], (
         f"{name} pour {persona} : {response.status_code}, attendu {expected[persona]}"
     )

@@ -57,6 +57,15 @@ class TokenAuth(HttpBearer):
 class Session(SessionAuth):
     openapi_description = "Session du site (avec le jeton CSRF pour les écritures)"
 
+    def _get_key(self, request):
+        try:
+            return super()._get_key(request)
+        except HttpError as exc:  # django-ninja's English "CSRF check Failed"
+            raise PermissionDenied(
+                "Jeton CSRF absent ou invalide : avec la session du site, une écriture "
+                "envoie l'en-tête X-CSRFToken."
+            ) from exc
+
 
 DESCRIPTION = """API de Baromètre, version 1.
 
@@ -67,7 +76,8 @@ hors de votre périmètre répond 404.
 
 **Erreurs** : toujours `{"code": "…", "message": "…", "details": [{"field": "…",
 "message": "…"}]}` ; codes `unauthenticated` (401), `forbidden` (403), `not_found` (404),
-`conflict` et `refused` (409), `validation_error` (422), `rate_limited` (429).
+`conflict` et `refused` (409), `validation_error` (422), `rate_limited` (429), ainsi que
+`bad_request` (400), `method_not_allowed` (405) et `server_error` (500).
 
 **Pagination** : `limit` (1 à 100) et `offset` ; la réponse donne `items` et `count`."""
 

@@ -2,7 +2,6 @@ import re
 
 from django import forms
 from django.utils import timezone
-from dsfr.widgets import InlineRadioSelect
 
 from barometre.core.forms import DsfrForm, DsfrModelForm
 from barometre.improvement.models import (
@@ -67,11 +66,37 @@ class ActionForm(DsfrForm):
                              max_length=10000)  # fmt: skip
 
 
+class TouchRadioSelect(forms.RadioSelect):
+    """Choices as boxes of at least 44 × 44 px, for the public forms people fill in on a
+    phone: on one row when there is room for every choice, otherwise (``stacked``, on a
+    narrow screen) one choice per line, so that a scale never breaks in the middle."""
+
+    def __init__(self, *args, stacked: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.stacked = stacked
+
+
+TOUCH_FIELD = "improvement/touch_radio_field.html"
+# Beyond seven choices, a row of 44-px boxes no longer fits a 390-px phone.
+ROW_MAX = 7
+
+
+def touch_radios(choices, *, words: bool) -> TouchRadioSelect:
+    return TouchRadioSelect(choices=choices, stacked=words or len(choices) > ROW_MAX)
+
+
 class PublicFeedbackForm(DsfrForm):
-    kind = forms.ChoiceField(label="Votre message est", widget=forms.RadioSelect, choices=[
-        (FeedbackKind.COMPLAINT, "une réclamation"), (FeedbackKind.SUGGESTION, "une suggestion"),
-        (FeedbackKind.THANKS, "un remerciement"),
-        (FeedbackKind.INFORMATION, "une demande d'information")])  # fmt: skip
+    kind = forms.ChoiceField(
+        label="Votre message est",
+        template_name=TOUCH_FIELD,
+        widget=TouchRadioSelect(stacked=True),
+        choices=[
+            (FeedbackKind.COMPLAINT, "une réclamation"),
+            (FeedbackKind.SUGGESTION, "une suggestion"),
+            (FeedbackKind.THANKS, "un remerciement"),
+            (FeedbackKind.INFORMATION, "une demande d'information"),
+        ],
+    )
     subject = forms.CharField(label="Objet", max_length=200)
     description = forms.CharField(label="Votre message", max_length=5000,
                                   widget=forms.Textarea(attrs={"rows": 6}))  # fmt: skip
@@ -94,19 +119,32 @@ class SurveyForm(DsfrForm):
         super().__init__(*args, **kwargs)
         values = scale_values(questionnaire)
         choices = [(str(v), label) for v, label in values]
-        hint = (f"{values[0][0]} : pas du tout satisfait — {values[-1][0]} : très satisfait"
-                if values[0][1].isdigit() else "")  # fmt: skip
+        numeric = values[0][1].isdigit()
+        hint = (
+            f"{values[0][0]} : pas du tout satisfait — {values[-1][0]} : très satisfait"
+            if numeric
+            else ""
+        )
+        yes_no = [("oui", "Oui"), ("non", "Non")]
         self.items = list(questionnaire.items.all())
         for item in self.items:
             if item.condition:
                 self.fields[f"concerned_{item.code}"] = forms.ChoiceField(
-                    label=item.condition, required=False, widget=InlineRadioSelect,
-                    choices=[("oui", "Oui"), ("non", "Non")],
-                )  # fmt: skip
+                    label=item.condition,
+                    required=False,
+                    choices=yes_no,
+                    widget=touch_radios(yes_no, words=False),
+                    template_name=TOUCH_FIELD,
+                )
             self.fields[f"item_{item.code}"] = forms.TypedChoiceField(
-                label=item.label + (" (si oui)" if item.condition else ""), choices=choices,
-                coerce=int, required=False, widget=InlineRadioSelect, help_text=hint,
-            )  # fmt: skip
+                label=item.label + (" (si oui)" if item.condition else ""),
+                choices=choices,
+                coerce=int,
+                required=False,
+                help_text=hint,
+                template_name=TOUCH_FIELD,
+                widget=touch_radios(choices, words=not numeric),
+            )
         if questionnaire.comment_label:
             self.fields["comment"] = forms.CharField(
                 label=questionnaire.comment_label, required=False, max_length=2000,

@@ -527,6 +527,11 @@ class Decision(models.Model):
         return self.text
 
 
+class ImprovementProfileQuerySet(models.QuerySet):
+    def publishing_transparency(self) -> "ImprovementProfileQuerySet":
+        return self.filter(publish_transparency=True)
+
+
 class ImprovementProfile(models.Model):
     """What a structure says about its approach, and what it publishes."""
 
@@ -538,6 +543,8 @@ class ImprovementProfile(models.Model):
         Questionnaire, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name="résultats d'enquête publiés",
     )  # fmt: skip
+
+    objects = ImprovementProfileQuerySet.as_manager()
 
     class Meta:
         verbose_name = "profil qualité"

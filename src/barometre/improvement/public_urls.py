@@ -23,6 +23,7 @@ app_name = "public"
 
 urlpatterns = [
     path("transparence/<token:identifier>/", public_views.transparency, name="transparency"),
+    path("logo/<token:identifier>/", public_views.logo, name="logo"),
     path("invitation/<token:token>/", public_views.invitation, name="invitation"),
     path("<token:token>/", public_views.point, name="point"),
     path("<token:token>/reclamation/", public_views.feedback, name="feedback"),

@@ -2,7 +2,7 @@
 asked (an e-mail address only if the user wants an answer)."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
@@ -23,6 +23,8 @@ from barometre.improvement.public import (
     new_submission_key,
 )
 from barometre.improvement.tasks import send_acknowledgement
+from barometre.structures.logos import MAX_BYTES, image_type
+from barometre.structures.models import Structure
 
 TOO_MANY = ("Trop d'envois depuis votre connexion en peu de temps. Merci de réessayer dans "
             "quelques minutes.")  # fmt: skip
@@ -123,9 +125,8 @@ def feedback(request, token: str):
                 entry.answer_due.strftime("%d/%m/%Y") if entry.answer_due else ""
             )
             return redirect("public:thanks", token=token)
-    return render(request, "improvement/public_feedback.html", {
-        "point": point, "form": form,
-    }, status=status)  # fmt: skip
+    context = {"point": point, "structure": point.structure, "form": form}
+    return render(request, "improvement/public_feedback.html", context, status=status)
 
 
 @login_not_required
@@ -144,7 +145,8 @@ def transparency(request, identifier: str):
     the indicators, survey and actions its manager chose to publish."""
     profile = (
         ImprovementProfile.objects.select_related("structure", "publish_survey")
-        .filter(structure__identifier=identifier, publish_transparency=True)
+        .publishing_transparency()
+        .filter(structure__identifier=identifier)
         .first()
     )
     if profile is None:
@@ -163,3 +165,20 @@ def transparency(request, identifier: str):
         "structure": structure, "profile": profile, "rows": rows, "years": years, "year": year,
         "survey": survey, "actions": actions,
     })  # fmt: skip
+
+
+@login_not_required
+def logo(request, identifier: str):
+    """A structure's logo, for the header of its public pages. The content type comes from
+    the image's first bytes, never from the uploaded name."""
+    structure = Structure.objects.filter(identifier=identifier).exclude(logo="").first()
+    if structure is None:
+        raise Http404("Pas de logo pour cette structure.")
+    with structure.logo.open("rb") as file:
+        content = file.read(MAX_BYTES + 1)
+    content_type = image_type(content[:12])
+    if content_type is None:
+        raise Http404("Pas de logo pour cette structure.")
+    response = HttpResponse(content, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=86400"  # the address changes with the logo
+    return response

@@ -8,6 +8,15 @@ from barometre.campaigns.models import Edition, GridVersion
 from barometre.structures.models import Structure
 
 
+class ResultSetQuerySet(models.QuerySet):
+    def published_national(self) -> "ResultSetQuerySet":
+        """Published results of national editions (not a structure's internal campaign):
+        what anyone may read."""
+        return self.filter(
+            edition__owner__isnull=True, published_at__isnull=False, status=ResultSet.Status.READY
+        )
+
+
 class ResultSet(models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "En file d'attente"
@@ -47,6 +56,8 @@ class ResultSet(models.Model):
     benchmarks = models.JSONField("moyennes de comparaison", default=dict)
     # Comparison with the previous published edition on shared criteria (empty if none).
     evolution = models.JSONField("évolution", default=dict)
+
+    objects = ResultSetQuerySet.as_manager()
 
     class Meta:
         verbose_name = "jeu de résultats"

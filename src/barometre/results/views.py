@@ -116,10 +116,12 @@ def export(request, pk: int, version: int):
 
 def _published_national(pk: int):
     result_set = (
-        ResultSet.objects.filter(edition_id=pk, edition__owner__isnull=True,
-                                 published_at__isnull=False)
-        .select_related("edition").order_by("-version").first()
-    )  # fmt: skip
+        ResultSet.objects.published_national()
+        .filter(edition_id=pk)
+        .select_related("edition")
+        .order_by("-version")
+        .first()
+    )
     if result_set is None:
         raise Http404("Aucun résultat publié pour cette édition.")
     return result_set

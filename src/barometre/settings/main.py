@@ -24,6 +24,7 @@ ALLOWED_HOSTS = env_list("BAROMETRE_ALLOWED_HOSTS", "localhost,127.0.0.1")
 # The public address printed on posters and QR codes (no request to take it from there).
 BAROMETRE_SITE_URL = env_str("BAROMETRE_SITE_URL", "http://localhost:8000")
 CSRF_TRUSTED_ORIGINS = env_list("BAROMETRE_CSRF_TRUSTED_ORIGINS", "")
+CSRF_FAILURE_VIEW = "barometre.web.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -56,6 +57,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "barometre.web.errors.NotAllowedMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",

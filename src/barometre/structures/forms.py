@@ -52,8 +52,17 @@ class StructureForm(DsfrModelForm):
 
     class Meta:
         model = Structure
-        fields = ["name", "identifier", "kind", "population", "department", "city", "postal_code",
-                  "parent"]  # fmt: skip
+        fields = [
+            "name",
+            "identifier",
+            "kind",
+            "population",
+            "department",
+            "city",
+            "postal_code",
+            "parent",
+            "logo",
+        ]
 
     def __init__(self, *args, parent_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,13 +81,13 @@ class StructureForm(DsfrModelForm):
 
 
 class ManagedStructureForm(DsfrModelForm):
-    """What a structure's managers edit themselves: how it is named and where it is. Its
-    registry keys (identifier, type, département, population) and its attachment, which
-    decides who sees it, belong to the operators."""
+    """What a structure's managers edit themselves: how it is named, where it is and its
+    logo. Its registry keys (identifier, type, département, population) and its
+    attachment, which decides who sees it, belong to the operators."""
 
     class Meta:
         model = Structure
-        fields = ["name", "city", "postal_code"]
+        fields = ["name", "city", "postal_code", "logo"]
 
 
 ContactPointFormSet = forms.inlineformset_factory(

@@ -1,13 +1,17 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 
 from barometre.core.background import stale
 from barometre.engine import DEPARTMENTS, department_label
 from barometre.structures.identifiers import identifier_kind, identifier_problem
+from barometre.structures.logos import logo_path, validate_logo
 
 
 class StructureKind(models.TextChoices):
@@ -83,6 +87,14 @@ class Structure(models.Model):
         on_delete=models.SET_NULL,
         related_name="children",
     )
+    logo = models.FileField(
+        "logo",
+        upload_to=logo_path,
+        blank=True,
+        validators=[validate_logo],
+        help_text="Facultatif. PNG, JPEG ou WebP de 200 Ko au plus, affiché sur les pages "
+        "publiques de la structure (enquête, réclamation, transparence).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -136,6 +148,17 @@ class ContactPoint(models.Model):
         return f"{self.get_channel_display()} : {self.value}"
 
 
+class LabelQuerySet(models.QuerySet):
+    """A label is valid until its ``expires_on`` date included."""
+
+    def expired(self, today: datetime.date) -> "LabelQuerySet":
+        return self.filter(expires_on__lt=today)
+
+    def to_renew(self, today: datetime.date, days: int = 365) -> "LabelQuerySet":
+        """Still valid today, ending within ``days``."""
+        return self.filter(expires_on__gte=today, expires_on__lte=today + datetime.timedelta(days))
+
+
 class Label(models.Model):
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="labels")
     kind = models.CharField("label", max_length=12, choices=LabelKind.choices)
@@ -148,6 +171,8 @@ class Label(models.Model):
         help_text="Par exemple à 18 mois d'un cycle de 3 ans.",
     )
 
+    objects = LabelQuerySet.as_manager()
+
     class Meta:
         ordering = ["kind"]
         verbose_name = "label ou certification"
@@ -158,6 +183,10 @@ class Label(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} ({self.obtained_on:%d/%m/%Y})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on is not None and self.expires_on < timezone.localdate()
 
     def clean(self) -> None:
         if self.expires_on and self.obtained_on and self.expires_on <= self.obtained_on:

@@ -78,11 +78,12 @@ def _edit(request, structure, template_title):
     if request.user.is_operator:
         form = StructureForm(
             request.POST or None,
+            request.FILES or None,
             instance=structure,
             parent_choices=visible_structures(request.user),
         )
     else:
-        form = ManagedStructureForm(request.POST or None, instance=structure)
+        form = ManagedStructureForm(request.POST or None, request.FILES or None, instance=structure)
     contacts = ContactPointFormSet(request.POST or None, instance=structure, prefix="contacts")
     labels = LabelFormSet(request.POST or None, instance=structure, prefix="labels")
     if request.method == "POST" and form.is_valid() and contacts.is_valid() and labels.is_valid():

@@ -13,11 +13,21 @@ from markdown_it import MarkdownIt
 
 from barometre.accounts.access import require_operator
 from barometre.accounts.models import Role, SensitiveAction
-from barometre.results.models import StructureResult
+from barometre.improvement.models import ImprovementProfile
+from barometre.results.models import ResultSet, StructureResult
 from barometre.structures.models import Label, Structure, StructureImport, StructureKind
 
 
+@login_not_required
 def home(request):
+    """A visitor sees what the platform publishes; a user, the home of their roles."""
+    if not request.user.is_authenticated:
+        transparency = ImprovementProfile.objects.publishing_transparency()
+        context = {
+            "editions": _published_editions(),
+            "transparency": transparency.select_related("structure").order_by("structure__name"),
+        }
+        return render(request, "web/public_home.html", context)
     user = request.user
     roles = user.roles
     context = {"roles": roles, "active_nav": "home", "Role": Role}
@@ -38,16 +48,29 @@ def home(request):
     structure_ids = {m.structure_id for m in memberships}
     if structure_ids:
         today = timezone.localdate()
-        context["expiring_labels"] = (
-            Label.objects.filter(structure_id__in=structure_ids, expires_on__isnull=False)
-            .filter(expires_on__lte=today + timezone.timedelta(days=365))
+        labels = (
+            Label.objects.filter(structure_id__in=structure_ids)
             .select_related("structure")
             .order_by("expires_on")
         )
+        context["expired_labels"] = labels.expired(today)
+        context["expiring_labels"] = labels.to_renew(today)
     managed = {m.structure_id for m in memberships if m.role == Role.MANAGER}
     if managed:
         context["my_results"] = _published_results(managed)
     return render(request, "web/home.html", context)
+
+
+def _published_editions() -> list[ResultSet]:
+    """The latest published result set of each national edition, newest edition first."""
+    latest = {}
+    for result_set in (
+        ResultSet.objects.published_national()
+        .select_related("edition")
+        .order_by("-edition__year", "-edition_id", "-version")
+    ):
+        latest.setdefault(result_set.edition_id, result_set)
+    return list(latest.values())
 
 
 def _published_results(structure_ids: set[int]) -> list[StructureResult]:
