@@ -32,7 +32,16 @@ from barometre.engine.results import (
     restrict_grid,
     score_edition,
 )
-from barometre.engine.stats import Estimate, cohen_kappa, mean_interval, wilson
+from barometre.engine.stats import (
+    Z90,
+    Estimate,
+    FunnelLimits,
+    cohen_kappa,
+    funnel_limits,
+    funnel_sigma,
+    mean_interval,
+    wilson,
+)
 from barometre.engine.territory import (
     ALSACE_MOSELLE,
     DEPARTMENTS,
@@ -47,6 +56,7 @@ __all__ = [
     "DEPARTMENTS",
     "KEY_FIGURES",
     "OVERSEAS",
+    "Z90",
     "ChannelSpec",
     "Criterion",
     "DayUnit",
@@ -54,6 +64,7 @@ __all__ = [
     "Engagements",
     "EngineError",
     "Estimate",
+    "FunnelLimits",
     "Grid",
     "InputProblem",
     "InputRejected",
@@ -69,6 +80,8 @@ __all__ = [
     "compare_editions",
     "days_between",
     "department_label",
+    "funnel_limits",
+    "funnel_sigma",
     "holidays_for",
     "is_off",
     "load_grid",

@@ -301,7 +301,10 @@ def write_results(results: EditionResults, path: str | Path, problems: list[Inpu
             "criterion": "Critère",
             "pairs": "Doubles codages",
             "agreement": "Accord observé",
-            "kappa": "Kappa de Cohen",
+            "kappa": "Kappa de Cohen (sans objet compris)",
+            "pairs_applicable": "Doubles codages applicables",
+            "agreement_applicable": "Accord observé (applicables)",
+            "kappa_applicable": "Kappa de Cohen (paires applicables)",
         },
     )
     problem_rows = pl.DataFrame(

@@ -84,6 +84,12 @@ def key_figures(
             yes = int(rows.filter(pl.col("raw") == 1.0)["audit"].n_unique())
             out.append((spec, wilson(yes, n)))
             continue
+        # A delay or a ring count describes a reply or a pick-up: only audits whose
+        # prerequisites ("replied", "answered") are "yes" count, whatever else was typed.
+        prerequisites = {p for c in tagged[spec.tag] for p in grid.criteria_by_id[c].prerequisites}
+        for prerequisite in sorted(prerequisites):
+            met = answers.filter((pl.col("criterion") == prerequisite) & (pl.col("raw") == 1.0))
+            rows = rows.join(met.select("audit"), on="audit", how="semi")
         raw = rows["raw"].drop_nulls().drop_nans().to_numpy()
         if spec.kind == "mean":
             out.append((spec, mean_interval(raw)))
