@@ -91,7 +91,7 @@ def test_reports_zip_has_one_pdf_per_structure(computed):
     assert all(archive.read(name).startswith(b"%PDF") for name in archive.namelist())
 
 
-def test_national_synthesis_states_the_figures_of_an_edition(fabricate, tmp_path):
+def test_national_synthesis_states_the_figures_of_an_edition(fabricate, tmp_path, settings):
     result_set = fabricate(12)
     synthesis = national_synthesis(result_set)
     assert synthesis.participants == 12 and synthesis.local_authorities == 12
@@ -102,8 +102,14 @@ def test_national_synthesis_states_the_figures_of_an_edition(fabricate, tmp_path
     assert synthesis.visit is not None and synthesis.visit.score == 60.0
     text = pdf_text(tmp_path, synthesis_pdf(synthesis))
     for expected in ("Synthèse nationale", "Score global", "62,0 / 100", "Quartile supérieur",
-                     "70,0 / 100", "+10,0 points", "Accueil physique", "Communes A"):  # fmt: skip
+                     "Accueil physique", "Communes A"):  # fmt: skip
         assert expected in text, expected
+    # 3 certified structures: fewer than the 5 a mean over structures is published from.
+    words = " ".join(text.split())
+    assert "insuffisant (n = 3)" in words and "70,0 / 100" not in words
+    settings.BAROMETRE_MIN_CATEGORY_STRUCTURES = 3
+    text = pdf_text(tmp_path, synthesis_pdf(synthesis))
+    assert "70,0 / 100" in text and "+10,0 points" in text
 
 
 @pytest.mark.parametrize("builder", ["structure", "synthesis"])

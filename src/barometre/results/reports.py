@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from barometre.core.figures import Figure
+from barometre.results import figures as result_figures
+from barometre.results.figures import Funnel
 from barometre.results.models import ResultSet, StructureResult
 from barometre.results.palmares import CategoryPalmares, palmares
 from barometre.structures.models import StructureKind
@@ -81,7 +84,20 @@ class StructureReport:
     recommendations: list[Gap]
     evolution: dict | None  # {"previous", "current", "change", "edition", "year", …}
     observations: list[dict]
-    key_figures: list[dict] = field(default_factory=list)
+    key_figures: list[Figure] = field(default_factory=list)
+    funnel: Funnel | None = None
+
+    @property
+    def score(self) -> Figure:
+        return result_figures.structure_score(self.result)
+
+    @property
+    def category_mean(self) -> Figure | None:
+        return result_figures.category_mean(self.category_stats) if self.category_stats else None
+
+    @property
+    def national_mean(self) -> Figure | None:
+        return result_figures.category_mean(self.national_stats) if self.national_stats else None
 
     @property
     def structure(self):
@@ -175,6 +191,10 @@ def structure_report(result: StructureResult) -> StructureReport:
     if details.get("evolution"):
         evolution = {**result_set.evolution, **details["evolution"]}
     stats = {row["category"]: row for row in result_set.categories}
+    everyone = StructureResult.objects.filter(result_set=result_set).values_list(
+        "pk", "score", "score_low", "score_high", "audits"
+    )
+    national_mean = (stats.get(NATIONAL) or {}).get("mean")
     return StructureReport(
         result_set=result_set, result=result,
         category_stats=stats.get(result.category), national_stats=stats.get(NATIONAL),
@@ -190,7 +210,8 @@ def structure_report(result: StructureResult) -> StructureReport:
         evolution=evolution,
         observations=[dict(o, channel=channel_labels.get(o["channel"], o["channel"]))
                       for o in details.get("observations", [])],
-        key_figures=result_set.key_figures,
+        key_figures=result_figures.key_figures(result_set),
+        funnel=result_figures.funnel(everyone, national_mean, own_pk=result.pk),
     )  # fmt: skip
 
 
@@ -214,6 +235,14 @@ class CategoryLine:
     compared: int  # structures in both editions
     histogram: list[int]
 
+    @property
+    def mean_figure(self) -> Figure:
+        return result_figures.category_mean({"structures": self.structures, "mean": self.mean})
+
+    @property
+    def small(self) -> bool:
+        return self.mean_figure.small
+
 
 @dataclass
 class NationalSynthesis:
@@ -231,16 +260,34 @@ class NationalSynthesis:
     channels: list[Compared]
     determinants: list[Compared]
     stages: list[Compared]
-    key_figures: list[dict]
+    key_figures: list[Figure]
     visit: Compared | None
-    visit_figures: list[dict]
+    visit_figures: list[Figure]
     palmares: list[CategoryPalmares]
     histogram: list[int]
     evolution: dict
+    funnel: Funnel | None = None
 
     @property
     def edition(self):
         return self.result_set.edition
+
+    @property
+    def mean(self) -> Figure:
+        return result_figures.category_mean(self.national)
+
+    @property
+    def published_categories(self) -> list[CategoryLine]:
+        """The categories whose mean is drawn: enough structures (§8)."""
+        return [c for c in self.categories if not c.small]
+
+    @property
+    def certified_mean(self) -> Figure:
+        return result_figures.category_mean(self.national, "mean_certified")
+
+    @property
+    def not_certified_mean(self) -> Figure:
+        return result_figures.category_mean(self.national, "mean_not_certified")
 
     @property
     def local_share(self) -> float:
@@ -270,11 +317,12 @@ def national_synthesis(result_set: ResultSet, *, public: bool = True) -> Nationa
     grid = result_set.grid.parsed()
     kinds = list(
         StructureResult.objects.filter(result_set=result_set)
-        .values_list("category", "structure__kind", "details__evolution__change")
+        .values_list("category", "structure__kind", "details__evolution__change", "pk", "score",
+                     "score_low", "score_high", "audits")
     )  # fmt: skip
-    local = sum(1 for _, kind, _ in kinds if kind in LOCAL_AUTHORITIES)
+    local = sum(1 for _, kind, *_ in kinds if kind in LOCAL_AUTHORITIES)
     changes = defaultdict(list)
-    for category, _, change in kinds:
+    for category, _, change, *_ in kinds:
         if change is not None:
             changes[category].append(float(change))
     stats = {row["category"]: row for row in result_set.categories}
@@ -301,8 +349,7 @@ def national_synthesis(result_set: ResultSet, *, public: bool = True) -> Nationa
 
     channels = compared(grid.channels, "channels")
     visit = next((c for c in channels if c.id == "visit"), None)
-    # Key figure ids start with their channel: phone_first_attempt, visit_mean_score…
-    figures = [dict(f, channel=f["id"].split("_")[0]) for f in result_set.key_figures]
+    figures = result_figures.key_figures(result_set)
     evolution = result_set.evolution or {}
     return NationalSynthesis(
         result_set=result_set, participants=len(kinds), local_authorities=local,
@@ -314,7 +361,9 @@ def national_synthesis(result_set: ResultSet, *, public: bool = True) -> Nationa
         categories=categories, channels=channels,
         determinants=compared(grid.determinants, "determinants"),
         stages=compared(grid.stages, "stages"), key_figures=figures, visit=visit,
-        visit_figures=[f for f in figures if f["channel"] == "visit"],
+        # Key figure ids start with their channel: phone_first_attempt, visit_mean_score…
+        visit_figures=[f for f in figures if f.id.startswith("visit_")],
         palmares=palmares(result_set, public=public) if not result_set.edition.owner_id else [],
         histogram=_histogram(national_row), evolution=evolution,
+        funnel=result_figures.funnel([row[3:] for row in kinds], national_row.get("mean")),
     )  # fmt: skip

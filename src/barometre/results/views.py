@@ -201,8 +201,8 @@ def synthesis(request, pk: int):
     s = national_synthesis(result_set)
     tens = range(0, 100, 10)
     charts = {
-        "categories": _web_bars([c.category for c in s.categories],
-                                [c.mean for c in s.categories], "Score moyen"),
+        "categories": _web_bars([c.category for c in s.published_categories],
+                                [c.mean for c in s.published_categories], "Score moyen"),
         "channels": _web_bars([c.label for c in s.channels], [c.score for c in s.channels],
                               "Score moyen"),
         "histogram": _web_bars([f"{lo}–{lo + 9 if lo < 90 else 100}" for lo in tens],
