@@ -12,6 +12,7 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
+from barometre.core.figures import insufficient, minimum
 from barometre.improvement import register, surveys
 from barometre.improvement.models import Indicator, Questionnaire
 from barometre.results.models import ResultSet, StructureResult
@@ -34,24 +35,27 @@ def parse_parameter(text: str) -> dict[str, list[str]]:
 def _register(indicator: Indicator, year: int) -> float | None:
     params = parse_parameter(indicator.parameter)
     channels = params.get("channels") or params.get("value")
-    kinds = params.get("kinds") or ["complaint", "suggestion"]
+    kinds = params.get("kinds")  # by default register.ON_TIME_KINDS, as everywhere
     (figures,) = register.figures(indicator.structure, [year], kinds=kinds, channels=channels)
     if indicator.source == SOURCE.REGISTER_ON_TIME:
         return figures.on_time_rate
     return figures.mean_delay
 
 
-def _survey(indicator: Indicator, year: int) -> float | None:
+def _survey(indicator: Indicator, year: int) -> tuple[float | None, int | None]:
+    """The item's % of satisfied users and the number of answers it was computed from."""
     code = indicator.parameter.strip()
     questionnaire = (Questionnaire.objects.filter(structure=indicator.structure, items__code=code)
                      .order_by("-created_at").first())  # fmt: skip
     if questionnaire is None:
-        return None
+        return None, None
     rows = surveys.results(questionnaire, dt.date(year, 1, 1), dt.date(year, 12, 31))
-    return next((r.percent for r in rows if r.item.code == code), None)
+    found = next((r for r in rows if r.item.code == code), None)
+    return (found.percent, found.answers) if found else (None, None)
 
 
-def _mystery(indicator: Indicator, year: int, *, national: bool) -> float | None:
+def _mystery(indicator: Indicator, year: int, *, national: bool) -> tuple[float | None, int | None]:
+    """The structure's score (or one stage's) and the number of audits behind it."""
     result_sets = ResultSet.objects.filter(status=ResultSet.Status.READY, edition__year=year)
     if national:
         result_sets = result_sets.filter(edition__owner__isnull=True, published_at__isnull=False)
@@ -63,11 +67,11 @@ def _mystery(indicator: Indicator, year: int, *, national: bool) -> float | None
         .first()
     )
     if result is None:
-        return None
+        return None, None
     stage = indicator.parameter.strip()
     if stage and not national:
-        return result.details.get("stages", {}).get(stage)
-    return result.score
+        return result.details.get("stages", {}).get(stage), result.audits
+    return result.score, result.audits
 
 
 def _entered(indicator: Indicator, year: int, values: list) -> float | None:
@@ -79,18 +83,26 @@ def _entered(indicator: Indicator, year: int, values: list) -> float | None:
 
 
 def value_for(indicator: Indicator, year: int, entered: list | None = None) -> float | None:
+    return sampled_value(indicator, year, entered)[0]
+
+
+def sampled_value(
+    indicator: Indicator, year: int, entered: list | None = None
+) -> tuple[float | None, int | None]:
+    """The year's value and, when it is estimated from a sample (survey answers,
+    audits), the size of that sample; None for the register, which counts every entry,
+    and for entered values."""
     source = indicator.source
     if source in (SOURCE.REGISTER_ON_TIME, SOURCE.REGISTER_DELAY):
-        return _register(indicator, year)
+        return _register(indicator, year), None
     if source == SOURCE.SURVEY:
         return _survey(indicator, year)
     if source == SOURCE.MYSTERY_CALLS:
         return _mystery(indicator, year, national=False)
     if source == SOURCE.BAROMETER:
         return _mystery(indicator, year, national=True)
-    return _entered(
-        indicator, year, entered if entered is not None else list(indicator.values.all())
-    )
+    entered = entered if entered is not None else list(indicator.values.all())
+    return _entered(indicator, year, entered), None
 
 
 def met(indicator: Indicator, value: float | None, target: float | None) -> bool | None:
@@ -106,6 +118,17 @@ class Cell:
     value: float | None
     target: float | None
     met: bool | None
+    n: int | None = None  # the sample behind an estimated value (survey answers, audits)
+    minimum: int = 0
+
+    @property
+    def small(self) -> bool:
+        """Estimated from fewer observations than the minimum (docs/scoring.md §8)."""
+        return self.n is not None and self.value is not None and self.n < self.minimum
+
+    @property
+    def insufficient(self) -> str:
+        return insufficient(self.n)
 
 
 @dataclass
@@ -132,9 +155,11 @@ def dashboard(structure, years: list[int], target_year: int) -> list[Row]:
     for indicator in indicators:
         targets = {t.year: t.value for t in indicator.targets.all()}
         entered = list(indicator.values.all())
+        least = minimum("rate" if indicator.source == SOURCE.SURVEY else "structure_score")
         cells = []
         for year in years:
-            value = value_for(indicator, year, entered)
-            cells.append(Cell(value, targets.get(year), met(indicator, value, targets.get(year))))
+            value, n = sampled_value(indicator, year, entered)
+            target = targets.get(year)
+            cells.append(Cell(value, target, met(indicator, value, target), n, least))
         rows.append(Row(indicator, cells, targets.get(target_year)))
     return rows
