@@ -413,7 +413,7 @@ class KeyFigure(Schema):
 
 
 def _key_figure(figure) -> dict:
-    """A key figure as the API publishes it (docs/scoring.md §8)."""
+    """A key figure as the API publishes it (docs/scoring.md §7)."""
     small = figure.small
     return {
         "id": figure.id,

@@ -1,4 +1,4 @@
-"""One definition per kind of figure and one formatting rule per unit (docs/scoring.md §8).
+"""One definition per kind of figure and one formatting rule per unit (docs/scoring.md §7).
 
 Every page, PDF and export writes its numbers through these functions, so the same figure
 reads the same everywhere: percents with one decimal in tables and none in headlines,

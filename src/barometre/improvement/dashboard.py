@@ -123,7 +123,7 @@ class Cell:
 
     @property
     def small(self) -> bool:
-        """Estimated from fewer observations than the minimum (docs/scoring.md §8)."""
+        """Estimated from fewer observations than the minimum (docs/scoring.md §7)."""
         return self.n is not None and self.value is not None and self.n < self.minimum
 
     @property

@@ -289,7 +289,7 @@ class ItemResult:
     @property
     def figure(self) -> Figure:
         """The % of satisfied users as a rate: k / n answers, Wilson interval, and the
-        minimum sample below which it is not published (docs/scoring.md §8)."""
+        minimum sample below which it is not published (docs/scoring.md §7)."""
         estimate = self.satisfied_rate if self.answers else None
         return Figure(
             kind="rate",

@@ -278,7 +278,7 @@ class NationalSynthesis:
 
     @property
     def published_categories(self) -> list[CategoryLine]:
-        """The categories whose mean is drawn: enough structures (§8)."""
+        """The categories whose mean is drawn: enough structures (§7)."""
         return [c for c in self.categories if not c.small]
 
     @property

@@ -136,7 +136,7 @@ NINJA_PAGINATION_MAX_LIMIT = 100
 # (command anonymise_old_data, to run daily); figures and deadlines are kept.
 BAROMETRE_RETENTION_DAYS = env_int("BAROMETRE_RETENTION_DAYS", 3 * 365)
 BAROMETRE_PUBLIC_RATE_LIMIT = env_int("BAROMETRE_PUBLIC_RATE_LIMIT", 60)
-# Smallest samples a figure is published from (docs/scoring.md §8).
+# Smallest samples a figure is published from (docs/scoring.md §7).
 BAROMETRE_MIN_RATE_ANSWERS = env_int("BAROMETRE_MIN_RATE_ANSWERS", 30)
 BAROMETRE_MIN_STRUCTURE_AUDITS = env_int("BAROMETRE_MIN_STRUCTURE_AUDITS", 5)
 BAROMETRE_MIN_CATEGORY_STRUCTURES = env_int("BAROMETRE_MIN_CATEGORY_STRUCTURES", 5)
