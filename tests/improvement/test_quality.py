@@ -263,3 +263,14 @@ def test_the_review_gives_one_value_per_figure_and_counts_as_integers(
     assert "681\u202f201" in page and "681201," not in page
     # One answer to the overall question: internal page, the value with a warning.
     assert "effectif faible (n = 1)" in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_review_pdf_does_not_print_a_rate_from_one_answer(
+    seed_004, client_for, manager_a, structure_a, tmp_path
+):
+    pdf = client_for(manager_a).get(reverse("improvement:review_pdf", args=[structure_a.pk, 2022]))
+    text = " ".join(pdf_text(tmp_path, pdf.content).split())
+    # One answer in 2022 to the overall question: the document states why it gives no rate.
+    assert "insuffisant (n = 1)" in text and "1 / 1 réponses" not in text
+    assert "81,8 % (18 / 22)" in text  # the register is counted whole: no minimum
