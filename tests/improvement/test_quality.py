@@ -141,6 +141,9 @@ def test_dashboard_page_and_xlsx_export(seed_004, client_for, manager_a, structu
                           "Résultats 2021", "Résultats 2022"]  # fmt: skip
     lines = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert lines["Nombre de connexions par mois sur les réseaux sociaux"][6] == 681201
+    # Counts are integers, percents and days carry one decimal, rounded half up.
+    assert lines["Taux de réponse aux suggestions et réclamations dans le délai"][6] == 81.8
+    assert lines["Délai moyen de réponse"][6] == 3.5  # 78 / 22 = 3.545…
 
 
 @time_machine.travel(NOW, tick=False)

@@ -12,7 +12,7 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from barometre.core.figures import insufficient, minimum
+from barometre.core.figures import insufficient, minimum, round_half_up
 from barometre.improvement import register, surveys
 from barometre.improvement.models import Indicator, Questionnaire
 from barometre.results.models import ResultSet, StructureResult
@@ -129,6 +129,17 @@ class Cell:
     @property
     def insufficient(self) -> str:
         return insufficient(self.n)
+
+    def exported(self, unit: str) -> float | int | str | None:
+        """The cell in an export: a count as an integer, a percent or days with one
+        decimal (rounded half up), or why a small sample is not given."""
+        if self.value is None:
+            return None
+        if self.small:
+            return self.insufficient
+        if unit == Indicator.Unit.COUNT:
+            return int(round_half_up(self.value, 0))
+        return float(round_half_up(self.value, 1))
 
 
 @dataclass
