@@ -97,7 +97,7 @@ class FunnelLimits:
         return "inside"
 
 
-def funnel_limits(target: float, sigma: float, n: int) -> FunnelLimits:
+def funnel_limits(target: float, sigma: float, n: float) -> FunnelLimits:
     """Spiegelhalter's funnel-plot limits for a mean of ``n`` observations whose standard
     deviation is ``sigma``: target ± z·sigma/√n, with z for 95 % and 99.8 % (two-sided)."""
     if n <= 0:

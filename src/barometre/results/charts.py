@@ -15,6 +15,7 @@ from html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from barometre.core.figures import format_number
+from barometre.engine import funnel_limits
 
 # DSFR colours: blue France, its lighter tint, a neutral grey; red for markers.
 PALETTE = ["#000091", "#8585f6", "#929292"]
@@ -114,7 +115,9 @@ def funnel(data, *, title: str = "") -> SafeString:
     width, height, left, right, top, bottom = 640, 290, 46, 14, 28, 34
     plot_w, plot_h = width - left - right, height - top - bottom
     sizes = [p.audits for p in data.points]
-    lo_n, hi_n = max(1, min(sizes) - 1), max(sizes) + 1
+    # From one audit, so that the limits draw their funnel even when every structure has
+    # about the same number of audits.
+    lo_n, hi_n = 1, max(sizes) + 1
 
     def x(n: float) -> float:
         return left + plot_w * (n - lo_n) / (hi_n - lo_n)
@@ -153,7 +156,8 @@ def funnel(data, *, title: str = "") -> SafeString:
     ]
     for name, dash, stroke in curves:
         points = " ".join(
-            f"{x(n):.1f},{y(getattr(data.limits_at(max(1, round(n))), name)):.1f}" for n in steps
+            f"{x(n):.1f},{y(getattr(funnel_limits(data.target, data.sigma, n), name)):.1f}"
+            for n in steps
         )
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(
@@ -164,10 +168,12 @@ def funnel(data, *, title: str = "") -> SafeString:
         f'<line x1="{left}" y1="{y(data.target):.1f}" x2="{width - right}" '
         f'y2="{y(data.target):.1f}" stroke="{PALETTE[0]}" stroke-width="1.2"/>'
     )
-    for point in sorted(data.points, key=lambda p: p.own):
+    for i, point in enumerate(sorted(data.points, key=lambda p: p.own)):
         colour, radius = (MARKER, 5) if point.own else (PALETTE[1], 2.5)
+        # A small fixed spread, so that structures with as many audits do not hide each other.
+        spread = 0 if point.own else (i * 37 % 11 - 5) * 0.8
         parts.append(
-            f'<circle cx="{x(point.audits):.1f}" cy="{y(point.score):.1f}" r="{radius}" '
+            f'<circle cx="{x(point.audits) + spread:.1f}" cy="{y(point.score):.1f}" r="{radius}" '
             f'fill="{colour}" fill-opacity="{1 if point.own else 0.6}"/>'
         )
     legend = [
@@ -175,8 +181,13 @@ def funnel(data, *, title: str = "") -> SafeString:
         ("limites à 95 %", PALETTE[2], "4 3"),
         ("limites à 99,8 %", PALETTE[2], ""),
     ]
+    if data.own:
+        parts.append(
+            f'<circle cx="{left + 3 * 160 + 6}" cy="10" r="4" fill="{MARKER}"/>'
+            f'<text x="{left + 3 * 160 + 14}" y="13">votre structure</text>'
+        )
     for k, (text, colour, dash) in enumerate(legend):
-        lx = left + k * 180
+        lx = left + k * 160
         dashes = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(
             f'<line x1="{lx}" y1="10" x2="{lx + 22}" y2="10" stroke="{colour}" '
