@@ -162,3 +162,24 @@ def test_evolution_is_measured_on_the_criteria_both_editions_share(
     synthesis = national_synthesis(result_set)
     assert synthesis.change == pytest.approx(report.evolution["change"])
     assert synthesis.participants_change == pytest.approx(-50.0)
+
+
+def test_the_funnel_places_each_structure_against_limits_around_the_national_mean(fabricate):
+    from barometre.results.charts import funnel as funnel_chart
+
+    result_set = fabricate(12)  # every structure: 14 audits, a 90 % interval of ± 4 points
+    target = next(c["mean"] for c in result_set.categories if c["category"] == "(national)")
+    own = result_set.structures.order_by("score").first()
+    report = structure_report(_result(result_set, own.structure.identifier))
+    funnel = report.funnel
+    # se = 8 / (2 × 1.6449) = 2.4318 for each structure, so sigma = 2.4318 × √14 = 9.099.
+    assert funnel.sigma == pytest.approx(8 / (2 * 1.6448536) * 14**0.5, rel=1e-6)
+    (row,) = funnel.rows
+    assert (row["audits"], row["structures"]) == (14, 12)
+    assert row["limits"].high95 == pytest.approx(target + 1.959964 * 8 / (2 * 1.6448536), abs=1e-4)
+    scores = list(result_set.structures.values_list("score", flat=True))
+    assert row["above"] == sum(s > row["limits"].high95 for s in scores)
+    assert funnel.own.score == own.score and funnel.own_limits.n == 14
+    svg = str(funnel_chart(funnel))
+    assert svg.count("<circle") == 12 + 1  # the structures and the legend's own marker
+    assert svg.count("<polyline") == 4 and "votre structure" in svg
