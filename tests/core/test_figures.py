@@ -11,6 +11,7 @@ from barometre.core.figures import (
     format_percent,
     format_share,
     round_half_up,
+    rounded,
 )
 
 NB = "\u202f"
@@ -72,3 +73,13 @@ def test_template_filters_use_the_same_rule():
         "{{ d|days }} {{ e|signed }}"
     ).render(Context({"a": 63.6, "b": 0.9091, "c": 362535.2, "d": 1.25, "e": 8.06}))
     assert rendered == f"63,6\u00a0% 64\u00a0% 90,9\u00a0% 362{NB}535 1,3 +8,1"
+
+
+def test_chart_values_are_rounded_half_up_too():
+    assert (rounded(63.65), rounded(2.675, 2), rounded(None), rounded(float("nan"))) == (
+        63.7,
+        2.68,
+        0.0,
+        0.0,
+    )
+    assert round(63.65, 1) == 63.6  # what Python's own rounding would have drawn

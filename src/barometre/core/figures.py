@@ -37,6 +37,12 @@ def round_half_up(value: float, decimals: int = 0) -> Decimal:
     return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
 
 
+def rounded(value: float | None, decimals: int = 1) -> float:
+    """A value for a chart or a machine-readable cell, rounded half up; 0 when missing
+    (charts draw a missing value as 0 and their table says why)."""
+    return 0.0 if _missing(value) else float(round_half_up(value, decimals))
+
+
 def format_number(value: float | None, decimals: int = 0) -> str:
     """French writing: ``1234567.25`` → ``1 234 567,3`` (one decimal)."""
     if _missing(value):
