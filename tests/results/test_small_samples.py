@@ -47,6 +47,15 @@ def test_public_pages_and_documents_say_the_sample_is_insufficient(
         page = client.get(reverse(name, args=[computed.edition_id])).content.decode()
         assert f"effectif insuffisant (n = {n})" in page, name
         assert "effectif faible" not in page, name
+    # A channel's mean over the two structures of this edition is not published either.
+    synthesis = client.get(reverse("results:synthesis", args=[computed.edition_id])).content
+    labels = {c.id: c.label for c in computed.grid.parsed().channels}
+    for channel, stats in computed.benchmarks["(national)"]["channels"].items():
+        row = (
+            f'<th scope="row">{labels[channel]}</th><td class="n">{stats["n"]}</td>'
+            f'<td class="n">effectif insuffisant (n = {stats["n"]})</td>'
+        )
+        assert row in synthesis.decode(), channel
     result = StructureResult.objects.filter(result_set=computed).select_related("structure").first()
     pdf = client_for(personas["operator"]).get(
         reverse("results:report_pdf", args=[computed.edition_id, result.structure_id])

@@ -40,6 +40,12 @@ class Compared:
             return None
         return self.score - self.category
 
+    @property
+    def national_mean(self) -> Figure:
+        """In the synthesis, ``score`` is the mean over the ``audits`` structures audited
+        on this channel (stage, determinant)."""
+        return result_figures.category_mean({"structures": self.audits or 0, "mean": self.score})
+
 
 @dataclass
 class Neighbour:
@@ -280,6 +286,11 @@ class NationalSynthesis:
     def published_categories(self) -> list[CategoryLine]:
         """The categories whose mean is drawn: enough structures (§7)."""
         return [c for c in self.categories if not c.small]
+
+    @property
+    def published_channels(self) -> list[Compared]:
+        """The channels whose mean is drawn: audited in enough structures (§7)."""
+        return [c for c in self.channels if not c.national_mean.small]
 
     @property
     def certified_mean(self) -> Figure:

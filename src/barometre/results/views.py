@@ -204,8 +204,8 @@ def synthesis(request, pk: int):
     charts = {
         "categories": _web_bars([c.category for c in s.published_categories],
                                 [c.mean for c in s.published_categories], "Score moyen"),
-        "channels": _web_bars([c.label for c in s.channels], [c.score for c in s.channels],
-                              "Score moyen"),
+        "channels": _web_bars([c.label for c in s.published_channels],
+                              [c.score for c in s.published_channels], "Score moyen"),
         "histogram": _web_bars([f"{lo}–{lo + 9 if lo < 90 else 100}" for lo in tens],
                                s.histogram, "Structures", horizontal=False),
     }  # fmt: skip
