@@ -7,6 +7,7 @@ Everything public is re-exported here; the rest of the platform imports only fro
 from barometre.engine.answers import PreparedAnswers, prepare_answers
 from barometre.engine.calendars import DayUnit, add_days, days_between, holidays_for, is_off
 from barometre.engine.errors import EngineError, InputProblem, InputRejected
+from barometre.engine.explain import CriterionLine, Explained, explain_audit
 from barometre.engine.grid import (
     ChannelSpec,
     Criterion,
@@ -59,11 +60,13 @@ __all__ = [
     "Z90",
     "ChannelSpec",
     "Criterion",
+    "CriterionLine",
     "DayUnit",
     "EditionResults",
     "Engagements",
     "EngineError",
     "Estimate",
+    "Explained",
     "FunnelLimits",
     "Grid",
     "InputProblem",
@@ -80,6 +83,7 @@ __all__ = [
     "compare_editions",
     "days_between",
     "department_label",
+    "explain_audit",
     "funnel_limits",
     "funnel_sigma",
     "holidays_for",
