@@ -28,6 +28,12 @@ def test_internal_pages_show_a_small_sample_with_a_warning(computed, client_for,
     n = figure["denominator"]
     assert f"{figure['numerator']} / {n} " in page  # a rate shows k / n
     assert f"effectif faible (n = {n})" in page
+    # A mean shows what it averaged, never its sum over its n ("1893 / 704").
+    for mean in (f for f in computed.key_figures if f["unit"] != "%"):
+        total = format_number(mean["numerator"], 0)
+        assert f"{total} / {mean['denominator']}" not in page
+    rings = next(f for f in computed.key_figures if f["id"] == "phone_mean_rings")
+    assert f"{rings['denominator']} appels décrochés" in page
     result = StructureResult.objects.filter(result_set=computed).first()
     assert result.audits < 5
     dashboard = operator.get(
