@@ -187,6 +187,11 @@ def check_synthesis(result_set, own, figures, client):
     )
     assert s.local_authorities == sum(r["kind"] in LOCAL for r in own.values())
     assert (s.mean.value, s.mean.n) == (pytest.approx(statistics.fmean(scores)), len(own))
+    half = 1.959964 * statistics.stdev(scores) / math.sqrt(len(scores))
+    assert (s.mean.low, s.mean.high) == (
+        pytest.approx(statistics.fmean(scores) - half, abs=1e-4),
+        pytest.approx(statistics.fmean(scores) + half, abs=1e-4),
+    )
     certified = [r["score"] for r in own.values() if r["certified"]]
     others = [r["score"] for r in own.values() if not r["certified"]]
     assert (s.certified_mean.n, s.not_certified_mean.n) == (len(certified), len(others))
@@ -273,6 +278,10 @@ def check_open_data(result_set, own, figures):
     scores = [r["score"] for r in own.values()]
     assert _number(national["valeur"]) == pytest.approx(statistics.fmean(scores), abs=0.005)
     assert int(national["effectif"]) == len(own)
+    half = 1.959964 * statistics.stdev(scores) / math.sqrt(len(scores))
+    assert _number(national["ic95_bas"]) == pytest.approx(
+        statistics.fmean(scores) - half, abs=0.005
+    )
     certified = [r["score"] for r in own.values() if r["certified"]]
     labelled = rows[("national", "score_moyen_labellisees")]
     assert int(labelled["effectif"]) == len(certified)

@@ -130,7 +130,12 @@ OPEN_DATA_FIELDS = [
     ("indicateur", "string", "Identifiant stable de l'indicateur"),
     ("libelle", "string", "Libellé de l'indicateur"),
     ("valeur", "number", "Valeur (part entre 0 et 1, score sur 100 ou moyenne)"),
-    ("ic95_bas", "number", "Borne basse de l'intervalle de confiance à 95 % (vide si sans objet)"),
+    (
+        "ic95_bas",
+        "number",
+        "Borne basse de l'intervalle de confiance à 95 % (chiffres clés et "
+        "scores moyens ; vide sinon)",
+    ),
     ("ic95_haut", "number", "Borne haute de l'intervalle de confiance à 95 % (vide si sans objet)"),
     (
         "effectif",
@@ -176,6 +181,7 @@ def open_data_rows(result_set: ResultSet) -> list[dict]:
     structures than the minimum is left out: its aggregates would all but name them."""
     edition = result_set.edition
     base = {"edition": edition.name, "annee": edition.year, "version": result_set.version}
+    intervals = figures.mean_intervals(result_set.structures.values_list("category", "score"))
     rows = []
     for stats in result_set.categories:
         scope = "national" if stats["category"] == "(national)" else stats["category"]
@@ -183,7 +189,8 @@ def open_data_rows(result_set: ResultSet) -> list[dict]:
             continue
         for key, code, label in _STATS:
             if stats.get(key) is not None:
-                figure = figures.category_mean(stats, key)
+                interval = intervals.get(stats["category"]) if key == "mean" else None
+                figure = figures.category_mean(stats, key, interval=interval)
                 rows.append(_open_row(base, scope, code, label, figure, 2))
     for figure in figures.key_figures(result_set):
         rows.append(

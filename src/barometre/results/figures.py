@@ -13,7 +13,17 @@ import math
 from dataclasses import dataclass
 
 from barometre.core.figures import Figure, minimum
-from barometre.engine import KEY_FIGURES, Z90, FunnelLimits, funnel_limits, funnel_sigma
+from barometre.engine import (
+    KEY_FIGURES,
+    Z90,
+    Estimate,
+    FunnelLimits,
+    funnel_limits,
+    funnel_sigma,
+    mean_interval,
+)
+
+NATIONAL = "(national)"
 
 SPECS = {spec.id: spec for spec in KEY_FIGURES}
 
@@ -62,9 +72,10 @@ def certified_counts(stats: dict) -> tuple[int, int]:
     return certified, int(stats.get("structures") or 0) - certified
 
 
-def category_mean(stats: dict, key: str = "mean") -> Figure:
+def category_mean(stats: dict, key: str = "mean", interval: Estimate | None = None) -> Figure:
     """A mean over structures from a ``ResultSet.categories`` row: ``mean``, ``median``,
-    ``q3``, ``mean_certified`` or ``mean_not_certified``, with the structures it counts."""
+    ``q3``, ``mean_certified`` or ``mean_not_certified``, with the structures it counts
+    and, for a mean, its 95 % interval when given (see ``mean_intervals``)."""
     certified, others = certified_counts(stats)
     n = {"mean_certified": certified, "mean_not_certified": others}.get(
         key, int(stats.get("structures") or 0)
@@ -74,8 +85,21 @@ def category_mean(stats: dict, key: str = "mean") -> Figure:
         value=stats.get(key),
         n=n,
         n_unit="structures",
+        low=interval.low if interval else None,
+        high=interval.high if interval else None,
         minimum=minimum("category_mean"),
     )
+
+
+def mean_intervals(rows) -> dict[str, Estimate]:
+    """95 % intervals of the mean score of each category and of France (key
+    ``"(national)"``), from (category, score) pairs of every structure."""
+    scores: dict[str, list[float]] = {NATIONAL: []}
+    for category, score in rows:
+        if score is not None:
+            scores[NATIONAL].append(score)
+            scores.setdefault(category or "", []).append(score)
+    return {category: mean_interval(values) for category, values in scores.items()}
 
 
 ZONES = {

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from barometre.core.figures import Figure
+from barometre.engine import Estimate
 from barometre.results import figures as result_figures
 from barometre.results.figures import Funnel
 from barometre.results.models import ResultSet, StructureResult
@@ -97,13 +98,21 @@ class StructureReport:
     def score(self) -> Figure:
         return result_figures.structure_score(self.result)
 
+    intervals: dict = field(default_factory=dict)  # category → 95 % interval of its mean
+
     @property
     def category_mean(self) -> Figure | None:
-        return result_figures.category_mean(self.category_stats) if self.category_stats else None
+        if not self.category_stats:
+            return None
+        interval = self.intervals.get(self.result.category or "")
+        return result_figures.category_mean(self.category_stats, interval=interval)
 
     @property
     def national_mean(self) -> Figure | None:
-        return result_figures.category_mean(self.national_stats) if self.national_stats else None
+        if not self.national_stats:
+            return None
+        interval = self.intervals.get(NATIONAL)
+        return result_figures.category_mean(self.national_stats, interval=interval)
 
     @property
     def structure(self):
@@ -197,8 +206,10 @@ def structure_report(result: StructureResult) -> StructureReport:
     if details.get("evolution"):
         evolution = {**result_set.evolution, **details["evolution"]}
     stats = {row["category"]: row for row in result_set.categories}
-    everyone = StructureResult.objects.filter(result_set=result_set).values_list(
-        "pk", "score", "score_low", "score_high", "audits"
+    everyone = list(
+        StructureResult.objects.filter(result_set=result_set).values_list(
+            "pk", "score", "score_low", "score_high", "audits", "category"
+        )
     )
     national_mean = (stats.get(NATIONAL) or {}).get("mean")
     return StructureReport(
@@ -217,7 +228,8 @@ def structure_report(result: StructureResult) -> StructureReport:
         observations=[dict(o, channel=channel_labels.get(o["channel"], o["channel"]))
                       for o in details.get("observations", [])],
         key_figures=result_figures.key_figures(result_set),
-        funnel=result_figures.funnel(everyone, national_mean, own_pk=result.pk),
+        funnel=result_figures.funnel([r[:5] for r in everyone], national_mean, own_pk=result.pk),
+        intervals=result_figures.mean_intervals((r[5], r[1]) for r in everyone),
     )  # fmt: skip
 
 
@@ -240,10 +252,12 @@ class CategoryLine:
     change: float | None  # mean change on shared criteria, structures present in both
     compared: int  # structures in both editions
     histogram: list[int]
+    interval: Estimate | None = None  # of the mean, from the structures' scores
 
     @property
     def mean_figure(self) -> Figure:
-        return result_figures.category_mean({"structures": self.structures, "mean": self.mean})
+        stats = {"structures": self.structures, "mean": self.mean}
+        return result_figures.category_mean(stats, interval=self.interval)
 
     @property
     def small(self) -> bool:
@@ -273,6 +287,7 @@ class NationalSynthesis:
     histogram: list[int]
     evolution: dict
     funnel: Funnel | None = None
+    intervals: dict = field(default_factory=dict)  # category → 95 % interval of its mean
 
     @property
     def edition(self):
@@ -280,7 +295,7 @@ class NationalSynthesis:
 
     @property
     def mean(self) -> Figure:
-        return result_figures.category_mean(self.national)
+        return result_figures.category_mean(self.national, interval=self.intervals.get(NATIONAL))
 
     @property
     def published_categories(self) -> list[CategoryLine]:
@@ -338,12 +353,14 @@ def national_synthesis(result_set: ResultSet, *, public: bool = True) -> Nationa
             changes[category].append(float(change))
     stats = {row["category"]: row for row in result_set.categories}
     national_row = stats.get(NATIONAL, {})
+    intervals = result_figures.mean_intervals((row[0], row[4]) for row in kinds)
     categories = [
         CategoryLine(
             category=name, structures=int(row.get("structures") or 0), mean=row.get("mean"),
             median=row.get("median"), q1=row.get("q1"), q3=row.get("q3"),
             change=(sum(changes[name]) / len(changes[name])) if changes[name] else None,
             compared=len(changes[name]), histogram=_histogram(row),
+            interval=intervals.get(name),
         )
         for name, row in stats.items()
         if name != NATIONAL
@@ -377,4 +394,5 @@ def national_synthesis(result_set: ResultSet, *, public: bool = True) -> Nationa
         palmares=palmares(result_set, public=public) if not result_set.edition.owner_id else [],
         histogram=_histogram(national_row), evolution=evolution,
         funnel=result_figures.funnel([row[3:] for row in kinds], national_row.get("mean")),
+        intervals=intervals,
     )  # fmt: skip
