@@ -32,14 +32,15 @@ def parse_parameter(text: str) -> dict[str, list[str]]:
     return out
 
 
-def _register(indicator: Indicator, year: int) -> float | None:
+def _register(indicator: Indicator, year: int) -> tuple[float | None, int | None, int | None]:
+    """The on-time rate (with its k / n) or the mean delay (with its n) of the register."""
     params = parse_parameter(indicator.parameter)
     channels = params.get("channels") or params.get("value")
     kinds = params.get("kinds")  # by default register.ON_TIME_KINDS, as everywhere
     (figures,) = register.figures(indicator.structure, [year], kinds=kinds, channels=channels)
     if indicator.source == SOURCE.REGISTER_ON_TIME:
-        return figures.on_time_rate
-    return figures.mean_delay
+        return figures.on_time_rate, figures.answered, figures.on_time
+    return figures.mean_delay, figures.answered, None
 
 
 def _survey(indicator: Indicator, year: int) -> tuple[float | None, int | None]:
@@ -88,21 +89,29 @@ def value_for(indicator: Indicator, year: int, entered: list | None = None) -> f
 
 def sampled_value(
     indicator: Indicator, year: int, entered: list | None = None
-) -> tuple[float | None, int | None]:
-    """The year's value and, when it is estimated from a sample (survey answers,
-    audits), the size of that sample; None for the register, which counts every entry,
-    and for entered values."""
+) -> tuple[float | None, int | None, int | None]:
+    """The year's value, the number of observations it was computed from (survey answers,
+    audits, register answers; None for entered values) and a rate's numerator."""
     source = indicator.source
     if source in (SOURCE.REGISTER_ON_TIME, SOURCE.REGISTER_DELAY):
-        return _register(indicator, year), None
+        return _register(indicator, year)
     if source == SOURCE.SURVEY:
-        return _survey(indicator, year)
+        return (*_survey(indicator, year), None)
     if source == SOURCE.MYSTERY_CALLS:
-        return _mystery(indicator, year, national=False)
+        return (*_mystery(indicator, year, national=False), None)
     if source == SOURCE.BAROMETER:
-        return _mystery(indicator, year, national=True)
+        return (*_mystery(indicator, year, national=True), None)
     entered = entered if entered is not None else list(indicator.values.all())
-    return _entered(indicator, year, entered), None
+    return _entered(indicator, year, entered), None, None
+
+
+def _minimum(indicator: Indicator) -> int:
+    """The register counts every entry: it is not a sample and has no minimum."""
+    if indicator.source == SOURCE.SURVEY:
+        return minimum("rate")
+    if indicator.source in (SOURCE.MYSTERY_CALLS, SOURCE.BAROMETER):
+        return minimum("structure_score")
+    return 0
 
 
 def met(indicator: Indicator, value: float | None, target: float | None) -> bool | None:
@@ -118,8 +127,9 @@ class Cell:
     value: float | None
     target: float | None
     met: bool | None
-    n: int | None = None  # the sample behind an estimated value (survey answers, audits)
-    minimum: int = 0
+    n: int | None = None  # observations behind the value (survey answers, audits, replies)
+    minimum: int = 0  # below it the value is a small sample (0: never, as for the register)
+    numerator: int | None = None  # a rate's k, shown as k / n
 
     @property
     def small(self) -> bool:
@@ -166,11 +176,11 @@ def dashboard(structure, years: list[int], target_year: int) -> list[Row]:
     for indicator in indicators:
         targets = {t.year: t.value for t in indicator.targets.all()}
         entered = list(indicator.values.all())
-        least = minimum("rate" if indicator.source == SOURCE.SURVEY else "structure_score")
+        least = _minimum(indicator)
         cells = []
         for year in years:
-            value, n = sampled_value(indicator, year, entered)
+            value, n, k = sampled_value(indicator, year, entered)
             target = targets.get(year)
-            cells.append(Cell(value, target, met(indicator, value, target), n, least))
+            cells.append(Cell(value, target, met(indicator, value, target), n, least, k))
         rows.append(Row(indicator, cells, targets.get(target_year)))
     return rows
