@@ -153,3 +153,46 @@ def test_revoking_another_users_token_answers_404_and_changes_nothing(
         assert response.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_published_key_figures_state_their_sample_and_hide_small_ones(
+    api_client, operator, edition
+):
+    from barometre.results.samples import fabricate_result_set
+
+    result_set = fabricate_result_set(edition, 6, by=operator)
+    result_set.key_figures = [
+        {
+            "id": "phone_mean_rings",
+            "label": "Sonneries",
+            "unit": "sonneries",
+            "value": 2.69,
+            "low": 2.57,
+            "high": 2.81,
+            "numerator": 1893.0,
+            "denominator": 704,
+        },
+        {
+            "id": "email_answered",
+            "label": "Courriels",
+            "unit": "%",
+            "value": 1.0,
+            "low": 0.34,
+            "high": 1.0,
+            "numerator": 2,
+            "denominator": 2,
+        },
+    ]
+    result_set.save()
+    response = api_client(operator).get(f"/api/v1/results/editions/{edition.pk}")
+    figures = {f["id"]: f for f in response.json()["key_figures"]}
+    rings = figures["phone_mean_rings"]
+    assert (rings["kind"], rings["value"], rings["denominator"], rings["counted"]) == (
+        "mean",
+        2.69,
+        704,
+        "appels décrochés",
+    )
+    few = figures["email_answered"]
+    assert (few["kind"], few["value"], few["numerator"], few["denominator"]) == ("rate", None, 2, 2)
+    assert few["insufficient"] is True and rings["insufficient"] is False

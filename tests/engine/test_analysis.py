@@ -94,3 +94,15 @@ def test_category_statistics_and_certified_comparison():
     assert national["q1"] <= national["median"] <= national["q3"]
     assert sum(national[f"from_{lo}"] for lo in range(0, 100, 10)) == 300
     assert national["mean_certified"] > national["mean_not_certified"]
+
+
+def test_reply_delays_count_only_the_messages_that_were_answered():
+    """An e-mail marked "not replied" whose delay was typed anyway is not a reply within
+    10 days: the figure is over replies (docs/scoring.md §5)."""
+    rows = audit("E1", "email", {"email.replied": "oui", "email.reply_delay": "1"}, structure="S1")
+    rows += audit("E2", "email", {"email.replied": "non", "email.reply_delay": "1"}, structure="S2")
+    result = score_edition(shipped_grid(), answers(rows), options=QUICK, strict=False)
+    figures = {spec.id: est for spec, est in result.key_figures}
+    within = figures["email_within_10_days"]
+    assert (within.numerator, within.denominator) == (1, 1)
+    assert (figures["email_answered"].numerator, figures["email_answered"].denominator) == (1, 2)

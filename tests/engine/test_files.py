@@ -87,3 +87,27 @@ def test_an_invalid_grid_is_reported_with_its_path(tmp_path, capsys):
     grid.write_text("id: g\ntitle: G\nchannels: []\nstages: []\ndeterminants: []\ncriteria: 3\n")
     assert main([str(grid), str(write(tmp_path, ROWS)), "--out", str(tmp_path / "o.xlsx")]) == 2
     assert "criteria (ligne 6)" in capsys.readouterr().err
+
+
+def test_score_counts_reply_delays_over_replies_and_states_each_figures_n(tmp_path):
+    """The issue's case: an e-mail marked "not replied" with a delay of 1 is not a reply
+    within 10 working days (1/1, not 2/2)."""
+    rows = [
+        *ROWS,
+        "=Mairie d'Orléans;Villes;45;email;A3;E2;email.replied;non;;",
+        "=Mairie d'Orléans;Villes;45;email;A3;E2;email.reply_delay;1;;",
+    ]
+    out = tmp_path / "resultats.xlsx"
+    main(["barometre-2025", str(write(tmp_path, rows)), "--out", str(out), "--resamples", "20"])
+    sheet = sheets(out)["Chiffres clés"]
+    header = sheet[0]
+    figures = {row[0]: dict(zip(header, row, strict=True)) for row in sheet[1:]}
+    within = figures["Courriels répondus en 10 jours ouvrés au plus (parmi les courriels répondus)"]
+    assert (within["Numérateur (taux)"], within["Effectif (n)"]) == (1, 1)
+    assert within["Effectif compté en"] == "courriels répondus"
+    rings = figures["Nombre moyen de sonneries des appels aboutis"]
+    assert (rings["Nature"], rings["Numérateur (taux)"], rings["Effectif (n)"]) == (
+        "moyenne",
+        "",
+        1,
+    )

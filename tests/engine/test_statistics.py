@@ -1,9 +1,18 @@
 import math
 
 import numpy as np
+import polars as pl
 import pytest
 
-from barometre.engine import RankingOptions, cohen_kappa, mean_interval, score_edition, wilson
+from barometre.engine import (
+    RankingOptions,
+    cohen_kappa,
+    funnel_limits,
+    funnel_sigma,
+    mean_interval,
+    score_edition,
+    wilson,
+)
 from barometre.engine.stats import bootstrap_structure_scores
 
 from .helpers import answers, audit, small_grid
@@ -88,3 +97,64 @@ def test_structures_below_coverage_are_listed_but_not_ranked():
     result = score_edition(small_grid(), answers(rows), options=RankingOptions(resamples=20))
     row = result.rankings.row(0, named=True)
     assert row["eligible"] is False and row["rank"] is None
+
+
+@pytest.mark.parametrize(
+    ("n", "low95", "high95", "low998", "high998"),
+    [
+        # Target 70, sigma 20: half-widths 1.959964 × 20/√n and 3.090232 × 20/√n.
+        (4, 50.40036, 89.59964, 39.09768, 100.90232),
+        (16, 60.20018, 79.79982, 54.54884, 85.45116),
+        (100, 66.08007, 73.91993, 63.81954, 76.18046),
+    ],
+)
+def test_funnel_limits_match_hand_computed_values(n, low95, high95, low998, high998):
+    limits = funnel_limits(70.0, 20.0, n)
+    assert (limits.low95, limits.high95, limits.low998, limits.high998) == (
+        pytest.approx(low95, abs=1e-4),
+        pytest.approx(high95, abs=1e-4),
+        pytest.approx(low998, abs=1e-4),
+        pytest.approx(high998, abs=1e-4),
+    )
+    assert limits.zone(70) == "inside" and limits.zone(high998 + 0.01) == "above998"
+    assert limits.zone((low95 + low998) / 2) == "below95"
+
+
+def test_funnel_sigma_pools_the_units_standard_errors():
+    # 4 audits with a standard error of 5 and 16 with 2.5 both say sigma² = 100.
+    assert funnel_sigma([5.0, 2.5, math.nan], [4, 16, 3]) == pytest.approx(10.0)
+    assert math.isnan(funnel_sigma([], []))
+    with pytest.raises(ValueError, match="au moins une observation"):
+        funnel_limits(70.0, 20.0, 0)
+
+
+def test_kappa_is_also_given_on_the_pairs_where_the_criterion_applies():
+    pairs = [
+        ("oui", "oui"),
+        ("non", "non"),
+        ("na", "na"),
+        ("oui", "na"),
+        ("oui", "non"),
+        ("non", "non"),
+    ]
+    rows = []
+    for i, (first, second) in enumerate(pairs):
+        rows += audit(
+            f"A{i}", "phone", {"phone.answered": "oui", "phone.ivr": first}, structure=f"S{i}"
+        )
+        rows += audit(
+            f"A{i}-bis",
+            "phone",
+            {"phone.answered": "oui", "phone.ivr": second},
+            structure=f"S{i}",
+            double_of=f"A{i}",
+            auditor="E2",
+        )
+    result = score_edition(small_grid(), answers(rows), options=RankingOptions(resamples=10))
+    ivr = result.agreement.filter(pl.col("criterion") == "phone.ivr").row(0, named=True)
+    # "Sans objet" as a category, 6 pairs: observed 4/6, chance (3·1 + 2·3 + 1·2)/36 = 11/36,
+    # kappa = (24 − 11)/(36 − 11) = 0.52. The 4 pairs where it applies: observed 3/4,
+    # chance (2·1 + 2·3)/16 = 0.5, kappa 0.5.
+    assert (ivr["pairs"], ivr["kappa"]) == (6, pytest.approx(0.52))
+    assert (ivr["pairs_applicable"], ivr["agreement_applicable"]) == (4, 0.75)
+    assert ivr["kappa_applicable"] == pytest.approx(0.5)

@@ -141,6 +141,9 @@ def test_dashboard_page_and_xlsx_export(seed_004, client_for, manager_a, structu
                           "Résultats 2021", "Résultats 2022"]  # fmt: skip
     lines = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert lines["Nombre de connexions par mois sur les réseaux sociaux"][6] == 681201
+    # Counts are integers, percents and days carry one decimal, rounded half up.
+    assert lines["Taux de réponse aux suggestions et réclamations dans le délai"][6] == 81.8
+    assert lines["Délai moyen de réponse"][6] == 3.5  # 78 / 22 = 3.545…
 
 
 @time_machine.travel(NOW, tick=False)
@@ -225,3 +228,52 @@ def test_transparency_page_shows_only_what_is_published(seed_004, client, struct
     assert "Courtoisie des agents" in page
     ImprovementProfile.objects.filter(structure=structure_a).update(publish_transparency=False)
     assert client.get(url).status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_transparency_page_does_not_publish_a_rate_from_two_answers(
+    seed_004, client, structure_a, questionnaire, settings
+):
+    surveys.submit(questionnaire, {"overall": 2, "courtesy": 10}, answered_on=D(2022, 12, 1))
+    url = reverse("public:transparency", args=[structure_a.identifier])
+    page = client.get(url).content.decode()
+    # 2022: two answers to each question, under the 30 a published rate needs.
+    assert page.count("effectif insuffisant (n = 2)") == 2  # overall and courtesy
+    assert "50,0\xa0%" not in page and "réponses</span>" not in page
+    settings.BAROMETRE_MIN_RATE_ANSWERS = 2
+    page = client.get(url).content.decode()
+    assert "50,0\xa0%" in page and "1 / 2 réponses" in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_review_gives_one_value_per_figure_and_counts_as_integers(
+    seed_004, client_for, manager_a, structure_a
+):
+    # An information request answered late counts in the register's counts but not in the
+    # on-time rate of complaints and suggestions, here or in the dashboard.
+    _feedback(structure_a, manager_a, D(2022, 9, 1), D(2022, 11, 30), kind="information")
+    IndicatorValue.objects.create(indicator=Indicator.objects.get(code="reseaux"), year=2022,
+                                  period="2022-03", value=681201.6)  # fmt: skip
+    page = (
+        client_for(manager_a)
+        .get(reverse("improvement:review", args=[structure_a.pk, 2022]))
+        .content.decode()
+    )
+    # 18 of the 22 answered complaints and suggestions, in both tables.
+    assert page.count("81,8\xa0% (18 / 22)") == 2 and page.count("81,8\xa0%") == 2
+    assert "82\xa0%" not in page
+    # The mean of the months entered, a count: an integer with a thousands separator.
+    assert "681\u202f201" in page and "681201," not in page
+    # One answer to the overall question: internal page, the value with a warning.
+    assert "effectif faible (n = 1)" in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_review_pdf_does_not_print_a_rate_from_one_answer(
+    seed_004, client_for, manager_a, structure_a, tmp_path
+):
+    pdf = client_for(manager_a).get(reverse("improvement:review_pdf", args=[structure_a.pk, 2022]))
+    text = " ".join(pdf_text(tmp_path, pdf.content).split())
+    # One answer in 2022 to the overall question: the document states why it gives no rate.
+    assert "insuffisant (n = 1)" in text and "1 / 1 réponses" not in text
+    assert "81,8 % (18 / 22)" in text  # the register is counted whole: no minimum

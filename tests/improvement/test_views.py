@@ -39,7 +39,7 @@ def test_register_from_entry_to_answer(client_for, manager_a, agent_a, structure
     listing = agent.get(reverse("improvement:entries", args=[structure_a.pk]) + "?status=answered")
     assert entry.reference in listing.content.decode()
     figures = agent.get(reverse("improvement:figures", args=[structure_a.pk])).content.decode()
-    assert "100 % (1 / 1)" in figures
+    assert "100,0\xa0% (1 / 1)" in figures
 
 
 def test_a_viewer_reads_but_cannot_write(client_for, viewer_a, structure_a):
@@ -79,7 +79,7 @@ def test_surveys_from_template_to_poster(client_for, manager_a, agent_a, structu
     assert SurveyResponse.objects.get().source == "paper"
     results = agent.get(reverse("improvement:questionnaire", args=[questionnaire.pk])
                         + "?du=2026-01-01&au=2026-12-31").content.decode()  # fmt: skip
-    assert "100,0 %" in results
+    assert "100,0\xa0%" in results and "effectif faible (n = 1)" in results
 
 
 def structure_a_questionnaire(structure):

@@ -49,3 +49,86 @@ def test_open_data_is_public_only_once_published(client, operator, computed):
     assert "Villes de plus de 50 000" not in text and "Services de l" not in text
     numbers = [f for f in schema["fields"] if f["type"] == "number"]
     assert numbers and all(f["decimalChar"] == "," for f in numbers)
+
+
+RINGS = {
+    "id": "phone_mean_rings",
+    "label": "Nombre moyen de sonneries des appels aboutis",
+    "unit": "sonneries",
+    "value": 2.6889,
+    "low": 2.57,
+    "high": 2.81,
+    "numerator": 1893.0,
+    "denominator": 704,
+}
+FEW = {
+    "id": "email_answered",
+    "label": "Courriels ayant reçu une réponse",
+    "unit": "%",
+    "value": 1.0,
+    "low": 0.34,
+    "high": 1.0,
+    "numerator": 2,
+    "denominator": 2,
+}
+
+
+def _csv_rows(content: bytes) -> dict[tuple[str, str], dict]:
+    lines = content.decode("utf-8-sig").splitlines()
+    header = lines[0].split(";")
+    rows = [dict(zip(header, line.split(";"), strict=True)) for line in lines[1:]]
+    return {(row["perimetre"], row["indicateur"]): row for row in rows}
+
+
+def test_open_data_counts_what_each_value_was_computed_from(fabricate):
+    from barometre.results.exports import open_data_csv
+
+    result_set = fabricate(12)  # 12 structures, 3 of them certified, in each scope
+    result_set.key_figures = [RINGS, FEW]
+    result_set.save()
+    rows = _csv_rows(open_data_csv(result_set))
+    national = rows[("national", "score_moyen")]
+    assert (national["valeur"], national["effectif"], national["diffusion"]) == ("62,0", "12", "")
+    # The certified mean is over the 3 certified structures, not the 12 participants,
+    # and 3 is under the minimum of 5: not published.
+    certified = rows[("national", "score_moyen_labellisees")]
+    assert (certified["valeur"], certified["effectif"]) == ("", "3")
+    assert certified["diffusion"] == "effectif insuffisant (n = 3)"
+    others = rows[("national", "score_moyen_non_labellisees")]
+    assert (others["valeur"], others["effectif"]) == ("60,0", "9")
+    # A mean of rings counts the answered calls it averaged; 2 e-mails are too few.
+    assert rows[("national", "phone_mean_rings")]["effectif"] == "704"
+    few = rows[("national", "email_answered")]
+    assert (few["valeur"], few["ic95_bas"], few["effectif"]) == ("", "", "2")
+    assert few["diffusion"] == "effectif insuffisant (n = 2)"
+
+
+def test_the_workbook_does_not_export_small_samples_as_values(fabricate, settings):
+    from barometre.results.exports import export_results
+
+    result_set = fabricate(6)
+    result_set.key_figures = [RINGS, FEW]
+    result_set.save()
+    result_set.structures.filter(pk=result_set.structures.order_by("pk").first().pk).update(
+        audits=3
+    )
+    book = CalamineWorkbook.from_filelike(io.BytesIO(export_results(result_set)))
+    structures = book.get_sheet_by_name("Structures").to_python()
+    header = structures[0]
+    small = [row for row in structures[1:] if row[header.index("audits")] == 3]
+    assert small[0][header.index("score_sur_100")] == "effectif insuffisant (n = 3)"
+    figures = book.get_sheet_by_name("Chiffres clés").to_python()
+    header = figures[0]
+    assert header[:3] == ["indicateur", "nature", "valeur"]
+    by_label = {row[0]: dict(zip(header, row, strict=True)) for row in figures[1:]}
+    rings = by_label[RINGS["label"]]
+    assert (rings["nature"], rings["effectif"], rings["effectif_compte"]) == (
+        "moyenne",
+        704,
+        "appels décrochés",
+    )
+    assert by_label[FEW["label"]]["valeur"] == "effectif insuffisant (n = 2)"
+    settings.BAROMETRE_MIN_RATE_ANSWERS = 2
+    book = CalamineWorkbook.from_filelike(io.BytesIO(export_results(result_set)))
+    figures = book.get_sheet_by_name("Chiffres clés").to_python()
+    assert [row[2] for row in figures[1:] if row[0] == FEW["label"]] == [1.0]

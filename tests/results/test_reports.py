@@ -91,7 +91,7 @@ def test_reports_zip_has_one_pdf_per_structure(computed):
     assert all(archive.read(name).startswith(b"%PDF") for name in archive.namelist())
 
 
-def test_national_synthesis_states_the_figures_of_an_edition(fabricate, tmp_path):
+def test_national_synthesis_states_the_figures_of_an_edition(fabricate, tmp_path, settings):
     result_set = fabricate(12)
     synthesis = national_synthesis(result_set)
     assert synthesis.participants == 12 and synthesis.local_authorities == 12
@@ -102,8 +102,14 @@ def test_national_synthesis_states_the_figures_of_an_edition(fabricate, tmp_path
     assert synthesis.visit is not None and synthesis.visit.score == 60.0
     text = pdf_text(tmp_path, synthesis_pdf(synthesis))
     for expected in ("Synthèse nationale", "Score global", "62,0 / 100", "Quartile supérieur",
-                     "70,0 / 100", "+10,0 points", "Accueil physique", "Communes A"):  # fmt: skip
+                     "Accueil physique", "Communes A"):  # fmt: skip
         assert expected in text, expected
+    # 3 certified structures: fewer than the 5 a mean over structures is published from.
+    words = " ".join(text.split())
+    assert "insuffisant (n = 3)" in words and "70,0 / 100" not in words
+    settings.BAROMETRE_MIN_CATEGORY_STRUCTURES = 3
+    text = pdf_text(tmp_path, synthesis_pdf(synthesis))
+    assert "70,0 / 100" in text and "+10,0 points" in text
 
 
 @pytest.mark.parametrize("builder", ["structure", "synthesis"])
@@ -158,3 +164,24 @@ def test_evolution_is_measured_on_the_criteria_both_editions_share(
     synthesis = national_synthesis(result_set)
     assert synthesis.change == pytest.approx(report.evolution["change"])
     assert synthesis.participants_change == pytest.approx(-50.0)
+
+
+def test_the_funnel_places_each_structure_against_limits_around_the_national_mean(fabricate):
+    from barometre.results.charts import funnel as funnel_chart
+
+    result_set = fabricate(12)  # every structure: 14 audits, a 90 % interval of ± 4 points
+    target = next(c["mean"] for c in result_set.categories if c["category"] == "(national)")
+    own = result_set.structures.order_by("score").first()
+    report = structure_report(_result(result_set, own.structure.identifier))
+    funnel = report.funnel
+    # se = 8 / (2 × 1.6449) = 2.4318 for each structure, so sigma = 2.4318 × √14 = 9.099.
+    assert funnel.sigma == pytest.approx(8 / (2 * 1.6448536) * 14**0.5, rel=1e-6)
+    (row,) = funnel.rows
+    assert (row["audits"], row["structures"]) == (14, 12)
+    assert row["limits"].high95 == pytest.approx(target + 1.959964 * 8 / (2 * 1.6448536), abs=1e-4)
+    scores = list(result_set.structures.values_list("score", flat=True))
+    assert row["above"] == sum(s > row["limits"].high95 for s in scores)
+    assert funnel.own.score == own.score and funnel.own_limits.n == 14
+    svg = str(funnel_chart(funnel))
+    assert svg.count("<circle") == 12 + 1  # the structures and the legend's own marker
+    assert svg.count("<polyline") == 4 and "votre structure" in svg

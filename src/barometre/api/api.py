@@ -38,6 +38,7 @@ from barometre.improvement.models import (
     FeedbackEntry,
     FeedbackKind,
 )
+from barometre.results import figures as result_figures
 from barometre.results.access import get_structure_result
 from barometre.results.models import ResultSet
 from barometre.structures.models import StructureKind
@@ -427,12 +428,33 @@ def put_answers(request, audit_id: Id, payload: AnswersIn):
 class KeyFigure(Schema):
     id: str
     label: str
+    kind: Literal["rate", "mean"] = Field(description="taux (k / n) ou moyenne (de n valeurs)")
     unit: str
-    value: float | None
+    value: float | None = Field(description="vide quand l'effectif est insuffisant")
     low: float | None
     high: float | None
-    numerator: float | None
-    denominator: int | None
+    numerator: float | None = Field(description="numérateur d'un taux")
+    denominator: int | None = Field(description="effectif : observations comptées")
+    counted: str = Field(description="ce que compte l'effectif : appels, structures…")
+    insufficient: bool = Field(description="effectif sous le minimum de publication")
+
+
+def _key_figure(figure) -> dict:
+    """A key figure as the API publishes it (docs/scoring.md §7)."""
+    small = figure.small
+    return {
+        "id": figure.id,
+        "label": figure.label,
+        "kind": figure.kind,
+        "unit": figure.unit or "%",
+        "value": None if small else figure.value,
+        "low": None if small else figure.low,
+        "high": None if small else figure.high,
+        "numerator": figure.numerator,
+        "denominator": figure.n,
+        "counted": figure.n_unit,
+        "insufficient": small,
+    }
 
 
 class PublishedResults(Schema):
@@ -476,7 +498,8 @@ def published_results(request, edition_id: Id):
         raise Http404("Aucun résultat publié pour cette édition.")
     return {"edition_id": edition_id, "edition": found.edition.name, "version": found.version,
             "published_at": found.published_at, "participants": found.structures.count(),
-            "key_figures": found.key_figures, "categories": found.categories}  # fmt: skip
+            "key_figures": [_key_figure(f) for f in result_figures.key_figures(found)],
+            "categories": found.categories}  # fmt: skip
 
 
 @results_router.get("/editions/{int:edition_id}/structures/{int:structure_id}",

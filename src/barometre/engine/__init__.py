@@ -33,7 +33,16 @@ from barometre.engine.results import (
     restrict_grid,
     score_edition,
 )
-from barometre.engine.stats import Estimate, cohen_kappa, mean_interval, wilson
+from barometre.engine.stats import (
+    Z90,
+    Estimate,
+    FunnelLimits,
+    cohen_kappa,
+    funnel_limits,
+    funnel_sigma,
+    mean_interval,
+    wilson,
+)
 from barometre.engine.territory import (
     ALSACE_MOSELLE,
     DEPARTMENTS,
@@ -48,6 +57,7 @@ __all__ = [
     "DEPARTMENTS",
     "KEY_FIGURES",
     "OVERSEAS",
+    "Z90",
     "ChannelSpec",
     "Criterion",
     "CriterionLine",
@@ -57,6 +67,7 @@ __all__ = [
     "EngineError",
     "Estimate",
     "Explained",
+    "FunnelLimits",
     "Grid",
     "InputProblem",
     "InputRejected",
@@ -73,6 +84,8 @@ __all__ = [
     "days_between",
     "department_label",
     "explain_audit",
+    "funnel_limits",
+    "funnel_sigma",
     "holidays_for",
     "is_off",
     "load_grid",

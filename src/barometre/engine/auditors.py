@@ -67,15 +67,30 @@ def auditor_effects(
     return effects
 
 
+NOT_APPLICABLE_ANSWER = "sans objet"
+
+
 def agreement(
     grid: Grid, prepared_answers: pl.DataFrame, audits_meta: pl.DataFrame
 ) -> pl.DataFrame:
-    """Cohen's kappa per criterion between original audits and their double coding."""
+    """Cohen's kappa per criterion between original audits and their double coding.
+
+    "Sans objet" is one of the categories of ``kappa`` (two coders who both find a
+    criterion not applicable agree; one who does and one who does not disagree).
+    ``kappa_applicable`` is the same statistic on the pairs where neither coder answered
+    "sans objet" (``pairs_applicable``): the agreement on the answer itself."""
     pairs = audits_meta.filter(pl.col("double_of").is_not_null()).select(
         pl.col("audit").alias("second"), pl.col("double_of").alias("first")
     )
-    schema = {"criterion": pl.String, "pairs": pl.Int64, "agreement": pl.Float64,
-              "kappa": pl.Float64}  # fmt: skip
+    schema = {
+        "criterion": pl.String,
+        "pairs": pl.Int64,
+        "agreement": pl.Float64,
+        "kappa": pl.Float64,
+        "pairs_applicable": pl.Int64,
+        "agreement_applicable": pl.Float64,
+        "kappa_applicable": pl.Float64,
+    }
     if pairs.height == 0:
         return pl.DataFrame(schema=schema)
 
@@ -92,7 +107,7 @@ def agreement(
         "audit",
         "criterion",
         pl.when(pl.col("na"))
-        .then(pl.lit("sans objet"))
+        .then(pl.lit(NOT_APPLICABLE_ANSWER))
         .otherwise(pl.coalesce(pl.col("code"), pl.col("banded").round(2).cast(pl.String)))
         .alias("answer"),
     )
@@ -108,6 +123,25 @@ def agreement(
     )
     rows = []
     for (criterion,), part in joined.group_by("criterion", maintain_order=True):
-        kappa, observed, n = cohen_kappa(part["answer"].to_list(), part["answer_second"].to_list())
-        rows.append({"criterion": criterion, "pairs": n, "agreement": observed, "kappa": kappa})
+        first, second = part["answer"].to_list(), part["answer_second"].to_list()
+        kappa, observed, n = cohen_kappa(first, second)
+        applicable = [
+            (a, b)
+            for a, b in zip(first, second, strict=True)
+            if NOT_APPLICABLE_ANSWER not in (a, b)
+        ]
+        kappa_a, observed_a, n_a = cohen_kappa(
+            [a for a, _ in applicable], [b for _, b in applicable]
+        )
+        rows.append(
+            {
+                "criterion": criterion,
+                "pairs": n,
+                "agreement": observed,
+                "kappa": kappa,
+                "pairs_applicable": n_a,
+                "agreement_applicable": observed_a,
+                "kappa_applicable": kappa_a,
+            }
+        )
     return pl.DataFrame(rows, schema=schema).sort("criterion")

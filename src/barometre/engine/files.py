@@ -235,11 +235,14 @@ def write_results(results: EditionResults, path: str | Path, problems: list[Inpu
         [
             {
                 "label": spec.label,
+                "kind": "taux" if spec.is_rate else "moyenne",
                 "value": est.value,
                 "low": est.low,
                 "high": est.high,
-                "numerator": est.numerator,
+                # A rate is k / n; a mean shows only the n values it averaged.
+                "numerator": est.numerator if spec.is_rate else None,
                 "denominator": est.denominator,
+                "counted": spec.n_unit,
                 "unit": spec.unit,
             }
             for spec, est in results.key_figures
@@ -251,11 +254,13 @@ def write_results(results: EditionResults, path: str | Path, problems: list[Inpu
         figures,
         {
             "label": "Chiffre clé",
+            "kind": "Nature",
             "value": "Valeur",
             "low": "IC 95 % bas",
             "high": "IC 95 % haut",
-            "numerator": "Numérateur",
-            "denominator": "Dénominateur",
+            "numerator": "Numérateur (taux)",
+            "denominator": "Effectif (n)",
+            "counted": "Effectif compté en",
             "unit": "Unité",
         },
     )
@@ -314,7 +319,10 @@ def write_results(results: EditionResults, path: str | Path, problems: list[Inpu
             "criterion": "Critère",
             "pairs": "Doubles codages",
             "agreement": "Accord observé",
-            "kappa": "Kappa de Cohen",
+            "kappa": "Kappa de Cohen (sans objet compris)",
+            "pairs_applicable": "Doubles codages applicables",
+            "agreement_applicable": "Accord observé (applicables)",
+            "kappa_applicable": "Kappa de Cohen (paires applicables)",
         },
     )
     problem_rows = pl.DataFrame(

@@ -13,6 +13,7 @@ import numpy as np
 
 Z95 = 1.959963984540054
 Z90 = 1.6448536269514722
+Z998 = 3.090232306167813  # two-sided 99.8 %: the funnel plot's outer limits
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,56 @@ def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> tuple[float, flo
     if expected >= 1.0:
         return (math.nan, observed, n)
     return ((observed - expected) / (1 - expected), observed, n)
+
+
+@dataclass(frozen=True)
+class FunnelLimits:
+    """Control limits of a funnel plot at one sample size ``n``."""
+
+    n: int
+    low95: float
+    high95: float
+    low998: float
+    high998: float
+
+    def zone(self, value: float) -> str:
+        """Where a value lies: ``above998``, ``above95``, ``inside``, ``below95``,
+        ``below998``."""
+        if value > self.high998:
+            return "above998"
+        if value > self.high95:
+            return "above95"
+        if value < self.low998:
+            return "below998"
+        if value < self.low95:
+            return "below95"
+        return "inside"
+
+
+def funnel_limits(target: float, sigma: float, n: float) -> FunnelLimits:
+    """Spiegelhalter's funnel-plot limits for a mean of ``n`` observations whose standard
+    deviation is ``sigma``: target ± z·sigma/√n, with z for 95 % and 99.8 % (two-sided)."""
+    if n <= 0:
+        raise ValueError(f"n={n} : une limite de contrôle demande au moins une observation")
+    if not sigma >= 0:
+        raise ValueError(f"sigma={sigma} : un écart-type est positif")
+    half = sigma / math.sqrt(n)
+    return FunnelLimits(
+        n, target - Z95 * half, target + Z95 * half, target - Z998 * half, target + Z998 * half
+    )
+
+
+def funnel_sigma(standard_errors: Sequence[float], sizes: Sequence[int]) -> float:
+    """The standard deviation of one observation that the funnel's limits use, from the
+    units' own standard errors: each unit of ``n`` observations with standard error ``se``
+    gives σ² ≈ n·se², and the units are pooled (root mean square). Units without a
+    finite standard error or with ``n`` ≤ 0 are left out; NaN when none remains."""
+    pooled = [
+        n * se * se
+        for se, n in zip(standard_errors, sizes, strict=True)
+        if n > 0 and se is not None and math.isfinite(se)
+    ]
+    return math.sqrt(sum(pooled) / len(pooled)) if pooled else math.nan
 
 
 def quartiles(values: np.ndarray) -> tuple[float, float, float]:

@@ -12,6 +12,7 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
+from barometre.core.figures import insufficient, minimum, round_half_up
 from barometre.improvement import register, surveys
 from barometre.improvement.models import Indicator, Questionnaire
 from barometre.results.models import ResultSet, StructureResult
@@ -31,27 +32,31 @@ def parse_parameter(text: str) -> dict[str, list[str]]:
     return out
 
 
-def _register(indicator: Indicator, year: int) -> float | None:
+def _register(indicator: Indicator, year: int) -> tuple[float | None, int | None, int | None]:
+    """The on-time rate (with its k / n) or the mean delay (with its n) of the register."""
     params = parse_parameter(indicator.parameter)
     channels = params.get("channels") or params.get("value")
-    kinds = params.get("kinds") or ["complaint", "suggestion"]
+    kinds = params.get("kinds")  # by default register.ON_TIME_KINDS, as everywhere
     (figures,) = register.figures(indicator.structure, [year], kinds=kinds, channels=channels)
     if indicator.source == SOURCE.REGISTER_ON_TIME:
-        return figures.on_time_rate
-    return figures.mean_delay
+        return figures.on_time_rate, figures.answered, figures.on_time
+    return figures.mean_delay, figures.answered, None
 
 
-def _survey(indicator: Indicator, year: int) -> float | None:
+def _survey(indicator: Indicator, year: int) -> tuple[float | None, int | None]:
+    """The item's % of satisfied users and the number of answers it was computed from."""
     code = indicator.parameter.strip()
     questionnaire = (Questionnaire.objects.filter(structure=indicator.structure, items__code=code)
                      .order_by("-created_at").first())  # fmt: skip
     if questionnaire is None:
-        return None
+        return None, None
     rows = surveys.results(questionnaire, dt.date(year, 1, 1), dt.date(year, 12, 31))
-    return next((r.percent for r in rows if r.item.code == code), None)
+    found = next((r for r in rows if r.item.code == code), None)
+    return (found.percent, found.answers) if found else (None, None)
 
 
-def _mystery(indicator: Indicator, year: int, *, national: bool) -> float | None:
+def _mystery(indicator: Indicator, year: int, *, national: bool) -> tuple[float | None, int | None]:
+    """The structure's score (or one stage's) and the number of audits behind it."""
     result_sets = ResultSet.objects.filter(status=ResultSet.Status.READY, edition__year=year)
     if national:
         result_sets = result_sets.filter(edition__owner__isnull=True, published_at__isnull=False)
@@ -63,11 +68,11 @@ def _mystery(indicator: Indicator, year: int, *, national: bool) -> float | None
         .first()
     )
     if result is None:
-        return None
+        return None, None
     stage = indicator.parameter.strip()
     if stage and not national:
-        return result.details.get("stages", {}).get(stage)
-    return result.score
+        return result.details.get("stages", {}).get(stage), result.audits
+    return result.score, result.audits
 
 
 def _entered(indicator: Indicator, year: int, values: list) -> float | None:
@@ -79,18 +84,34 @@ def _entered(indicator: Indicator, year: int, values: list) -> float | None:
 
 
 def value_for(indicator: Indicator, year: int, entered: list | None = None) -> float | None:
+    return sampled_value(indicator, year, entered)[0]
+
+
+def sampled_value(
+    indicator: Indicator, year: int, entered: list | None = None
+) -> tuple[float | None, int | None, int | None]:
+    """The year's value, the number of observations it was computed from (survey answers,
+    audits, register answers; None for entered values) and a rate's numerator."""
     source = indicator.source
     if source in (SOURCE.REGISTER_ON_TIME, SOURCE.REGISTER_DELAY):
         return _register(indicator, year)
     if source == SOURCE.SURVEY:
-        return _survey(indicator, year)
+        return (*_survey(indicator, year), None)
     if source == SOURCE.MYSTERY_CALLS:
-        return _mystery(indicator, year, national=False)
+        return (*_mystery(indicator, year, national=False), None)
     if source == SOURCE.BAROMETER:
-        return _mystery(indicator, year, national=True)
-    return _entered(
-        indicator, year, entered if entered is not None else list(indicator.values.all())
-    )
+        return (*_mystery(indicator, year, national=True), None)
+    entered = entered if entered is not None else list(indicator.values.all())
+    return _entered(indicator, year, entered), None, None
+
+
+def _minimum(indicator: Indicator) -> int:
+    """The register counts every entry: it is not a sample and has no minimum."""
+    if indicator.source == SOURCE.SURVEY:
+        return minimum("rate")
+    if indicator.source in (SOURCE.MYSTERY_CALLS, SOURCE.BAROMETER):
+        return minimum("structure_score")
+    return 0
 
 
 def met(indicator: Indicator, value: float | None, target: float | None) -> bool | None:
@@ -106,6 +127,29 @@ class Cell:
     value: float | None
     target: float | None
     met: bool | None
+    n: int | None = None  # observations behind the value (survey answers, audits, replies)
+    minimum: int = 0  # below it the value is a small sample (0: never, as for the register)
+    numerator: int | None = None  # a rate's k, shown as k / n
+
+    @property
+    def small(self) -> bool:
+        """Estimated from fewer observations than the minimum (docs/scoring.md §7)."""
+        return self.n is not None and self.value is not None and self.n < self.minimum
+
+    @property
+    def insufficient(self) -> str:
+        return insufficient(self.n)
+
+    def exported(self, unit: str) -> float | int | str | None:
+        """The cell in an export: a count as an integer, a percent or days with one
+        decimal (rounded half up), or why a small sample is not given."""
+        if self.value is None:
+            return None
+        if self.small:
+            return self.insufficient
+        if unit == Indicator.Unit.COUNT:
+            return int(round_half_up(self.value, 0))
+        return float(round_half_up(self.value, 1))
 
 
 @dataclass
@@ -132,9 +176,11 @@ def dashboard(structure, years: list[int], target_year: int) -> list[Row]:
     for indicator in indicators:
         targets = {t.year: t.value for t in indicator.targets.all()}
         entered = list(indicator.values.all())
+        least = _minimum(indicator)
         cells = []
         for year in years:
-            value = value_for(indicator, year, entered)
-            cells.append(Cell(value, targets.get(year), met(indicator, value, targets.get(year))))
+            value, n, k = sampled_value(indicator, year, entered)
+            target = targets.get(year)
+            cells.append(Cell(value, target, met(indicator, value, target), n, least, k))
         rows.append(Row(indicator, cells, targets.get(target_year)))
     return rows

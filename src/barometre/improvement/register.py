@@ -188,6 +188,10 @@ def due_within(structure_ids, today: dt.date, department_of=None):
             entries.filter(answer_due__gte=today, answer_due__lte=horizon))  # fmt: skip
 
 
+# What "answers within the deadline" and "mean delay" count, on every page.
+ON_TIME_KINDS = (FeedbackKind.COMPLAINT, FeedbackKind.SUGGESTION)
+
+
 @dataclass
 class YearFigures:
     year: int
@@ -215,8 +219,13 @@ class YearFigures:
 def figures(structure: Structure, years: list[int], *, kinds=None,
             channels=None) -> list[YearFigures]:  # fmt: skip
     """Per year of reception: counts per kind, answers within the deadline and mean delay
-    in working days (entries that expect an answer and got one), optionally restricted to
-    some kinds and channels."""
+    in working days, optionally restricted to some kinds and channels.
+
+    The deadline figures have one definition wherever they are shown (register, quality
+    dashboard, annual review): complaints and suggestions (``ON_TIME_KINDS``, unless
+    ``kinds`` says otherwise) that expected an answer and got one. They count the whole
+    register, not a sample: no minimum applies, and they are shown with k / n."""
+    timed = set(kinds or ON_TIME_KINDS)
     entries = FeedbackEntry.objects.filter(structure=structure, received_on__year__in=years)
     if kinds:
         entries = entries.filter(kind__in=kinds)
@@ -227,7 +236,7 @@ def figures(structure: Structure, years: list[int], *, kinds=None,
     for received, kind, answered, due in rows:
         year = out[received.year]
         year.counts[kind] += 1
-        if answered and due:
+        if answered and due and kind in timed:
             year.answered += 1
             year.on_time += answered <= due
             year.delays.append(working_days_taken(received, answered, structure.department))

@@ -16,6 +16,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from barometre.campaigns.lifecycle import Refused
+from barometre.core.figures import Figure, minimum
 from barometre.core.uploads import sqlite_write_refusal
 from barometre.engine import (
     Estimate,
@@ -287,6 +288,22 @@ class ItemResult:
     @property
     def met(self) -> bool | None:
         return None if self.percent is None else self.percent >= self.target
+
+    @property
+    def figure(self) -> Figure:
+        """The % of satisfied users as a rate: k / n answers, Wilson interval, and the
+        minimum sample below which it is not published (docs/scoring.md §7)."""
+        estimate = self.satisfied_rate if self.answers else None
+        return Figure(
+            kind="rate",
+            value=estimate.value if estimate else None,
+            n=self.answers,
+            n_unit="réponses",
+            numerator=self.satisfied,
+            low=estimate.low if estimate else None,
+            high=estimate.high if estimate else None,
+            minimum=minimum("rate"),
+        )
 
 
 def results(questionnaire: Questionnaire, start: dt.date, end: dt.date) -> list[ItemResult]:

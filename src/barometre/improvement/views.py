@@ -438,7 +438,10 @@ def dashboard_xlsx(rows, years, year) -> bytes:
         Column("Indicateur", lambda r: r.indicator.label),
         Column("Engagement", lambda r: r.indicator.engagement),
         Column("Unité", lambda r: r.indicator.get_unit_display()),
-        *[Column(f"Résultats {y}", lambda r, i=i: r.cells[i].value) for i, y in enumerate(years)],
+        *[
+            Column(f"Résultats {y}", lambda r, i=i: r.cells[i].exported(r.indicator.unit))
+            for i, y in enumerate(years)
+        ],
         Column("Sens", lambda r: r.indicator.get_direction_display()),
         Column(f"Cible {year}", lambda r: r.target),
         Column(f"Cible {years[-1]} atteinte", lambda r: r.cells[-1].met),

@@ -12,8 +12,10 @@ from __future__ import annotations
 import math
 from html import escape
 
-from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
+
+from barometre.core.figures import format_number
+from barometre.engine import funnel_limits
 
 # DSFR colours: blue France, its lighter tint, a neutral grey; red for markers.
 PALETTE = ["#000091", "#8585f6", "#929292"]
@@ -26,7 +28,8 @@ def _missing(value: float | None) -> bool:
 
 
 def _fmt(value: float) -> str:
-    return number_format(value, 0)
+    # Rounded half up like every figure (63.6 → 64), never truncated.
+    return format_number(value, 0)
 
 
 def bars(labels: list[str], series: dict[str, list[float | None]], *, maximum: float = 100,
@@ -100,6 +103,95 @@ def histogram(counts: list[int], *, marker: float | None = None,
         parts.append(f'<line x1="{x:.1f}" y1="{top - 26}" x2="{x:.1f}" y2="{top + plot_h}" '
                      f'stroke="{MARKER}" stroke-width="1.5"/>'
                      f'<text x="{x + 4:.1f}" y="{top - 18}" fill="{MARKER}">'
-                     f'{escape(marker_label)} {number_format(marker, 1)}</text>')  # fmt: skip
+                     f'{escape(marker_label)} {format_number(marker, 1)}</text>')  # fmt: skip
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308
+
+
+def funnel(data, *, title: str = "") -> SafeString:
+    """A funnel plot (``results.figures.Funnel``): each structure's score against its
+    number of audits, the national mean, and the 95 % (dashed) and 99.8 % (solid) limits.
+    The structure whose report it is, if any, is the larger red dot."""
+    width, height, left, right, top, bottom = 640, 290, 46, 14, 28, 34
+    plot_w, plot_h = width - left - right, height - top - bottom
+    sizes = [p.audits for p in data.points]
+    # From one audit, so that the limits draw their funnel even when every structure has
+    # about the same number of audits.
+    lo_n, hi_n = 1, max(sizes) + 1
+
+    def x(n: float) -> float:
+        return left + plot_w * (n - lo_n) / (hi_n - lo_n)
+
+    def y(score: float) -> float:
+        return top + plot_h * (1 - max(0.0, min(score, 100.0)) / 100)
+
+    label = title or "Entonnoir : score selon le nombre d'audits"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} '
+        f'{height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{escape(label)}" {FONT} font-size="10">'
+    ]
+    for tick in range(0, 101, 20):
+        parts.append(
+            f'<line x1="{left}" y1="{y(tick):.1f}" x2="{width - right}" y2="{y(tick):.1f}" '
+            f'stroke="#dddddd" stroke-width="0.6"/><text x="{left - 6}" y="{y(tick) + 3:.1f}" '
+            f'text-anchor="end" fill="#666666">{tick}</text>'
+        )
+    step = max(1, (hi_n - lo_n) // 8)
+    for n in range(lo_n, hi_n + 1, step):
+        parts.append(
+            f'<text x="{x(n):.1f}" y="{height - bottom + 14}" text-anchor="middle" '
+            f'fill="#666666">{n}</text>'
+        )
+    parts.append(
+        f'<text x="{left + plot_w / 2:.1f}" y="{height - 4}" text-anchor="middle" '
+        f'fill="#666666">Nombre d\'audits</text>'
+    )
+    steps = [lo_n + (hi_n - lo_n) * i / 60 for i in range(61)]
+    curves = [
+        ("low95", "4 3", 1),
+        ("high95", "4 3", 1),
+        ("low998", "", 1.2),
+        ("high998", "", 1.2),
+    ]
+    for name, dash, stroke in curves:
+        points = " ".join(
+            f"{x(n):.1f},{y(getattr(funnel_limits(data.target, data.sigma, n), name)):.1f}"
+            for n in steps
+        )
+        dashes = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(
+            f'<polyline points="{points}" fill="none" stroke="{PALETTE[2]}" '
+            f'stroke-width="{stroke}"{dashes}/>'
+        )
+    parts.append(
+        f'<line x1="{left}" y1="{y(data.target):.1f}" x2="{width - right}" '
+        f'y2="{y(data.target):.1f}" stroke="{PALETTE[0]}" stroke-width="1.2"/>'
+    )
+    for i, point in enumerate(sorted(data.points, key=lambda p: p.own)):
+        colour, radius = (MARKER, 5) if point.own else (PALETTE[1], 2.5)
+        # A small fixed spread, so that structures with as many audits do not hide each other.
+        spread = 0 if point.own else (i * 37 % 11 - 5) * 0.8
+        parts.append(
+            f'<circle cx="{x(point.audits) + spread:.1f}" cy="{y(point.score):.1f}" r="{radius}" '
+            f'fill="{colour}" fill-opacity="{1 if point.own else 0.6}"/>'
+        )
+    legend = [
+        (f"moyenne nationale {format_number(data.target, 1)}", PALETTE[0], ""),
+        ("limites à 95 %", PALETTE[2], "4 3"),
+        ("limites à 99,8 %", PALETTE[2], ""),
+    ]
+    if data.own:
+        parts.append(
+            f'<circle cx="{left + 3 * 160 + 6}" cy="10" r="4" fill="{MARKER}"/>'
+            f'<text x="{left + 3 * 160 + 14}" y="13">votre structure</text>'
+        )
+    for k, (text, colour, dash) in enumerate(legend):
+        lx = left + k * 160
+        dashes = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(
+            f'<line x1="{lx}" y1="10" x2="{lx + 22}" y2="10" stroke="{colour}" '
+            f'stroke-width="1.2"{dashes}/><text x="{lx + 26}" y="13">{escape(text)}</text>'
+        )
+    parts.append("</svg>")
+    return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)

@@ -9,6 +9,8 @@ import json
 import zipfile
 
 from barometre.core.exporting import Column, write_csv, write_xlsx_sheets
+from barometre.core.figures import minimum, round_half_up
+from barometre.results import figures
 from barometre.results.models import ResultSet
 
 
@@ -26,15 +28,43 @@ def _long(result_set: ResultSet, part: str, label: str) -> list[dict]:
     return rows
 
 
+def _structure_row(r) -> dict:
+    # A score over fewer audits than the minimum is not exported as if it were large.
+    score = figures.structure_score(r)
+    return {
+        "identifiant": r.structure.identifier,
+        "structure": r.structure.name,
+        "categorie": r.category,
+        "score": score.exported(r.score),
+        "bas": score.exported(r.score_low),
+        "haut": score.exported(r.score_high),
+        "audits": r.audits,
+        "couverture": r.coverage,
+        "rang": r.rank,
+        "rang_bas": r.rank_low,
+        "rang_haut": r.rank_high,
+        "p_premier": r.p_first,
+        "indiscernable": r.tied_with_leader,
+        "eligible": r.eligible,
+    }
+
+
+def _figure_row(f) -> dict:
+    return {
+        "label": f.label,
+        "kind": {"rate": "taux", "mean": "moyenne"}[f.kind],
+        "value": f.exported(f.value),
+        "low": None if f.small else f.low,
+        "high": None if f.small else f.high,
+        "numerator": f.numerator,
+        "n": f.n,
+        "n_unit": f.n_unit,
+        "unit": f.unit or "part (0 à 1)",
+    }
+
+
 def tables(result_set: ResultSet) -> list[tuple[str, list[Column], list[dict]]]:
-    structures = [
-        {"identifiant": r.structure.identifier, "structure": r.structure.name,
-         "categorie": r.category, "score": r.score, "bas": r.score_low, "haut": r.score_high,
-         "audits": r.audits, "couverture": r.coverage, "rang": r.rank, "rang_bas": r.rank_low,
-         "rang_haut": r.rank_high, "p_premier": r.p_first,
-         "indiscernable": r.tied_with_leader, "eligible": r.eligible}
-        for r in result_set.structures.select_related("structure")
-    ]  # fmt: skip
+    structures = [_structure_row(r) for r in result_set.structures.select_related("structure")]
     structure_cols = [_col(h, k) for h, k in [
         ("identifiant", "identifiant"), ("structure", "structure"), ("categorie", "categorie"),
         ("score_sur_100", "score"), ("intervalle_90_bas", "bas"), ("intervalle_90_haut", "haut"),
@@ -49,10 +79,20 @@ def tables(result_set: ResultSet) -> list[tuple[str, list[Column], list[dict]]]:
         return [_col("identifiant", "identifiant"), _col("structure", "structure"),
                 _col(label, label), _col("score_sur_100", "score")]  # fmt: skip
 
-    figures_cols = [_col(h, k) for h, k in [
-        ("indicateur", "label"), ("valeur", "value"), ("ic95_bas", "low"), ("ic95_haut", "high"),
-        ("numerateur", "numerator"), ("denominateur", "denominator"),
-        ("unite", "unit")]]  # fmt: skip
+    figures_cols = [
+        _col(h, k)
+        for h, k in [
+            ("indicateur", "label"),
+            ("nature", "kind"),
+            ("valeur", "value"),
+            ("ic95_bas", "low"),
+            ("ic95_haut", "high"),
+            ("numerateur", "numerator"),
+            ("effectif", "n"),
+            ("effectif_compte", "n_unit"),
+            ("unite", "unit"),
+        ]
+    ]
     criteria = _long(result_set, "criteria", "critere")
     return [
         ("Structures", structure_cols, structures),
@@ -64,7 +104,7 @@ def tables(result_set: ResultSet) -> list[tuple[str, list[Column], list[dict]]]:
             _long(result_set, "determinants", "determinant"),
         ),
         ("Critères", [*long_cols("critere")[:3], _col("points_0_a_1", "score")], criteria),
-        ("Chiffres clés", figures_cols, result_set.key_figures),
+        ("Chiffres clés", figures_cols, [_figure_row(f) for f in figures.key_figures(result_set)]),
         ("Palmarès", structure_cols, ranking),
     ]
 
@@ -90,9 +130,24 @@ OPEN_DATA_FIELDS = [
     ("indicateur", "string", "Identifiant stable de l'indicateur"),
     ("libelle", "string", "Libellé de l'indicateur"),
     ("valeur", "number", "Valeur (part entre 0 et 1, score sur 100 ou moyenne)"),
-    ("ic95_bas", "number", "Borne basse de l'intervalle de confiance à 95 % (vide si sans objet)"),
+    (
+        "ic95_bas",
+        "number",
+        "Borne basse de l'intervalle de confiance à 95 % (chiffres clés et "
+        "scores moyens ; vide sinon)",
+    ),
     ("ic95_haut", "number", "Borne haute de l'intervalle de confiance à 95 % (vide si sans objet)"),
-    ("effectif", "integer", "Nombre d'observations sur lequel porte la valeur"),
+    (
+        "effectif",
+        "integer",
+        "Nombre d'observations sur lequel porte la valeur (appels, courriels, structures…)",
+    ),
+    (
+        "diffusion",
+        "string",
+        "Vide si la valeur est publiée ; « effectif insuffisant (n = …) » "
+        "quand l'effectif est sous le minimum de publication (valeur et intervalle vides)",
+    ),
 ]
 _STATS = [("mean", "score_moyen", "Score moyen sur 100"), ("median", "score_median",
           "Score médian sur 100"), ("q3", "seuil_quart_superieur",
@@ -101,28 +156,48 @@ _STATS = [("mean", "score_moyen", "Score moyen sur 100"), ("median", "score_medi
           "score_moyen_non_labellisees", "Score moyen des structures non labellisées")]  # fmt: skip
 
 
-# A category aggregate over fewer structures would all but name them (disclosure control).
-MIN_STRUCTURES_PER_CATEGORY = 5
+def _published(value, decimals: int):
+    return None if value is None else float(round_half_up(value, decimals))
+
+
+def _open_row(base: dict, scope: str, code: str, label: str, figure, decimals: int) -> dict:
+    small = figure.small
+    return {
+        **base,
+        "perimetre": scope,
+        "indicateur": code,
+        "libelle": label,
+        "valeur": None if small else _published(figure.value, decimals),
+        "ic95_bas": None if small else _published(figure.low, decimals),
+        "ic95_haut": None if small else _published(figure.high, decimals),
+        "effectif": figure.n,
+        "diffusion": figure.public if small else "",
+    }
 
 
 def open_data_rows(result_set: ResultSet) -> list[dict]:
+    """Each value with the number of observations it was computed from: the certified mean
+    counts the certified structures, a rate its denominator. A category with fewer
+    structures than the minimum is left out: its aggregates would all but name them."""
     edition = result_set.edition
     base = {"edition": edition.name, "annee": edition.year, "version": result_set.version}
+    intervals = figures.mean_intervals(result_set.structures.values_list("category", "score"))
     rows = []
     for stats in result_set.categories:
         scope = "national" if stats["category"] == "(national)" else stats["category"]
-        if scope != "national" and stats["structures"] < MIN_STRUCTURES_PER_CATEGORY:
+        if scope != "national" and stats["structures"] < minimum("category_mean"):
             continue
         for key, code, label in _STATS:
             if stats.get(key) is not None:
-                rows.append({**base, "perimetre": scope, "indicateur": code, "libelle": label,
-                             "valeur": round(stats[key], 2), "ic95_bas": None, "ic95_haut": None,
-                             "effectif": stats["structures"]})  # fmt: skip
-    for figure in result_set.key_figures:
-        rows.append({**base, "perimetre": "national", "indicateur": figure["id"],
-                     "libelle": figure["label"], "valeur": figure["value"],
-                     "ic95_bas": figure["low"], "ic95_haut": figure["high"],
-                     "effectif": figure["denominator"]})  # fmt: skip
+                interval = intervals.get(stats["category"]) if key == "mean" else None
+                figure = figures.category_mean(stats, key, interval=interval)
+                rows.append(_open_row(base, scope, code, label, figure, 2))
+    for figure in figures.key_figures(result_set):
+        rows.append(
+            _open_row(
+                base, "national", figure.id, figure.label, figure, 4 if figure.kind == "rate" else 2
+            )
+        )
     return rows
 
 

@@ -47,11 +47,11 @@ def structure_pdf(report: StructureReport) -> bytes:
 def synthesis_pdf(synthesis: NationalSynthesis) -> bytes:
     q3 = synthesis.national.get("q3")
     figures = {
-        "categories": charts.bars([c.category for c in synthesis.categories],
-                                  {"Score moyen": [c.mean for c in synthesis.categories]},
+        "categories": charts.bars([c.category for c in synthesis.published_categories],
+                                  {"Score moyen": [c.mean for c in synthesis.published_categories]},
                                   title="Score moyen par catégorie"),
-        "channels": charts.bars([c.label for c in synthesis.channels],
-                                {"Score moyen": [c.score for c in synthesis.channels]},
+        "channels": charts.bars([c.label for c in synthesis.published_channels],
+                                {"Score moyen": [c.score for c in synthesis.published_channels]},
                                 title="Score moyen par canal"),
         "histogram": charts.histogram(synthesis.histogram, marker=q3,
                                       marker_label="quartile supérieur dès"),

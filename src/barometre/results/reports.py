@@ -8,6 +8,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from barometre.core.figures import Figure
+from barometre.engine import Estimate
+from barometre.results import figures as result_figures
+from barometre.results.figures import Funnel
 from barometre.results.models import ResultSet, StructureResult
 from barometre.results.palmares import CategoryPalmares, palmares
 from barometre.structures.models import StructureKind
@@ -36,6 +40,12 @@ class Compared:
         if self.score is None or self.category is None:
             return None
         return self.score - self.category
+
+    @property
+    def national_mean(self) -> Figure:
+        """In the synthesis, ``score`` is the mean over the ``audits`` structures audited
+        on this channel (stage, determinant)."""
+        return result_figures.category_mean({"structures": self.audits or 0, "mean": self.score})
 
 
 @dataclass
@@ -81,7 +91,28 @@ class StructureReport:
     recommendations: list[Gap]
     evolution: dict | None  # {"previous", "current", "change", "edition", "year", …}
     observations: list[dict]
-    key_figures: list[dict] = field(default_factory=list)
+    key_figures: list[Figure] = field(default_factory=list)
+    funnel: Funnel | None = None
+
+    @property
+    def score(self) -> Figure:
+        return result_figures.structure_score(self.result)
+
+    intervals: dict = field(default_factory=dict)  # category → 95 % interval of its mean
+
+    @property
+    def category_mean(self) -> Figure | None:
+        if not self.category_stats:
+            return None
+        interval = self.intervals.get(self.result.category or "")
+        return result_figures.category_mean(self.category_stats, interval=interval)
+
+    @property
+    def national_mean(self) -> Figure | None:
+        if not self.national_stats:
+            return None
+        interval = self.intervals.get(NATIONAL)
+        return result_figures.category_mean(self.national_stats, interval=interval)
 
     @property
     def structure(self):
@@ -175,6 +206,12 @@ def structure_report(result: StructureResult) -> StructureReport:
     if details.get("evolution"):
         evolution = {**result_set.evolution, **details["evolution"]}
     stats = {row["category"]: row for row in result_set.categories}
+    everyone = list(
+        StructureResult.objects.filter(result_set=result_set).values_list(
+            "pk", "score", "score_low", "score_high", "audits", "category"
+        )
+    )
+    national_mean = (stats.get(NATIONAL) or {}).get("mean")
     return StructureReport(
         result_set=result_set, result=result,
         category_stats=stats.get(result.category), national_stats=stats.get(NATIONAL),
@@ -190,7 +227,9 @@ def structure_report(result: StructureResult) -> StructureReport:
         evolution=evolution,
         observations=[dict(o, channel=channel_labels.get(o["channel"], o["channel"]))
                       for o in details.get("observations", [])],
-        key_figures=result_set.key_figures,
+        key_figures=result_figures.key_figures(result_set),
+        funnel=result_figures.funnel([r[:5] for r in everyone], national_mean, own_pk=result.pk),
+        intervals=result_figures.mean_intervals((r[5], r[1]) for r in everyone),
     )  # fmt: skip
 
 
@@ -213,6 +252,16 @@ class CategoryLine:
     change: float | None  # mean change on shared criteria, structures present in both
     compared: int  # structures in both editions
     histogram: list[int]
+    interval: Estimate | None = None  # of the mean, from the structures' scores
+
+    @property
+    def mean_figure(self) -> Figure:
+        stats = {"structures": self.structures, "mean": self.mean}
+        return result_figures.category_mean(stats, interval=self.interval)
+
+    @property
+    def small(self) -> bool:
+        return self.mean_figure.small
 
 
 @dataclass
@@ -231,16 +280,40 @@ class NationalSynthesis:
     channels: list[Compared]
     determinants: list[Compared]
     stages: list[Compared]
-    key_figures: list[dict]
+    key_figures: list[Figure]
     visit: Compared | None
-    visit_figures: list[dict]
+    visit_figures: list[Figure]
     palmares: list[CategoryPalmares]
     histogram: list[int]
     evolution: dict
+    funnel: Funnel | None = None
+    intervals: dict = field(default_factory=dict)  # category → 95 % interval of its mean
 
     @property
     def edition(self):
         return self.result_set.edition
+
+    @property
+    def mean(self) -> Figure:
+        return result_figures.category_mean(self.national, interval=self.intervals.get(NATIONAL))
+
+    @property
+    def published_categories(self) -> list[CategoryLine]:
+        """The categories whose mean is drawn: enough structures (§7)."""
+        return [c for c in self.categories if not c.small]
+
+    @property
+    def published_channels(self) -> list[Compared]:
+        """The channels whose mean is drawn: audited in enough structures (§7)."""
+        return [c for c in self.channels if not c.national_mean.small]
+
+    @property
+    def certified_mean(self) -> Figure:
+        return result_figures.category_mean(self.national, "mean_certified")
+
+    @property
+    def not_certified_mean(self) -> Figure:
+        return result_figures.category_mean(self.national, "mean_not_certified")
 
     @property
     def local_share(self) -> float:
@@ -270,21 +343,24 @@ def national_synthesis(result_set: ResultSet, *, public: bool = True) -> Nationa
     grid = result_set.grid.parsed()
     kinds = list(
         StructureResult.objects.filter(result_set=result_set)
-        .values_list("category", "structure__kind", "details__evolution__change")
+        .values_list("category", "structure__kind", "details__evolution__change", "pk", "score",
+                     "score_low", "score_high", "audits")
     )  # fmt: skip
-    local = sum(1 for _, kind, _ in kinds if kind in LOCAL_AUTHORITIES)
+    local = sum(1 for _, kind, *_ in kinds if kind in LOCAL_AUTHORITIES)
     changes = defaultdict(list)
-    for category, _, change in kinds:
+    for category, _, change, *_ in kinds:
         if change is not None:
             changes[category].append(float(change))
     stats = {row["category"]: row for row in result_set.categories}
     national_row = stats.get(NATIONAL, {})
+    intervals = result_figures.mean_intervals((row[0], row[4]) for row in kinds)
     categories = [
         CategoryLine(
             category=name, structures=int(row.get("structures") or 0), mean=row.get("mean"),
             median=row.get("median"), q1=row.get("q1"), q3=row.get("q3"),
             change=(sum(changes[name]) / len(changes[name])) if changes[name] else None,
             compared=len(changes[name]), histogram=_histogram(row),
+            interval=intervals.get(name),
         )
         for name, row in stats.items()
         if name != NATIONAL
@@ -301,8 +377,7 @@ def national_synthesis(result_set: ResultSet, *, public: bool = True) -> Nationa
 
     channels = compared(grid.channels, "channels")
     visit = next((c for c in channels if c.id == "visit"), None)
-    # Key figure ids start with their channel: phone_first_attempt, visit_mean_score…
-    figures = [dict(f, channel=f["id"].split("_")[0]) for f in result_set.key_figures]
+    figures = result_figures.key_figures(result_set)
     evolution = result_set.evolution or {}
     return NationalSynthesis(
         result_set=result_set, participants=len(kinds), local_authorities=local,
@@ -314,7 +389,10 @@ def national_synthesis(result_set: ResultSet, *, public: bool = True) -> Nationa
         categories=categories, channels=channels,
         determinants=compared(grid.determinants, "determinants"),
         stages=compared(grid.stages, "stages"), key_figures=figures, visit=visit,
-        visit_figures=[f for f in figures if f["channel"] == "visit"],
+        # Key figure ids start with their channel: phone_first_attempt, visit_mean_score…
+        visit_figures=[f for f in figures if f.id.startswith("visit_")],
         palmares=palmares(result_set, public=public) if not result_set.edition.owner_id else [],
         histogram=_histogram(national_row), evolution=evolution,
+        funnel=result_figures.funnel([row[3:] for row in kinds], national_row.get("mean")),
+        intervals=intervals,
     )  # fmt: skip

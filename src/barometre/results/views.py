@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from barometre.campaigns.access import get_edition_for_runner
 from barometre.campaigns.lifecycle import Refused
 from barometre.core.downloads import download
+from barometre.core.figures import rounded
 from barometre.results.access import get_structure_result, get_synthesis_result_set
 from barometre.results.batches import request_batch
 from barometre.results.computing import (
@@ -176,9 +177,9 @@ def _json(values) -> str:
 def _chart(rows, own: bool = True) -> dict:
     """Attributes of a DSFR chart (x, y, name) comparing the structure, its category and
     France; missing values are drawn as 0 and the table says "non audité"."""
-    series = ([[round(r.score or 0, 1) for r in rows]] if own else []) + [
-        [round(r.category or 0, 1) for r in rows],
-        [round(r.national or 0, 1) for r in rows],
+    series = ([[rounded(r.score) for r in rows]] if own else []) + [
+        [rounded(r.category) for r in rows],
+        [rounded(r.national) for r in rows],
     ]
     names = (["Votre structure"] if own else []) + ["Moyenne de la catégorie", "Moyenne nationale"]
     return {"x": _json([[r.label for r in rows]]), "y": _json(series), "name": _json(names)}
@@ -223,7 +224,7 @@ def _web_bars(labels: list[str], values: list, name: str, horizontal: bool = Tru
     """A DSFR bar chart element (its table is next to it in the page)."""
     return format_html(
         '<div aria-hidden="true"><bar-chart x="{}" y="{}" name="{}"{}></bar-chart></div>',
-        _json([labels]), _json([[round(v or 0, 1) for v in values]]), _json([name]),
+        _json([labels]), _json([[rounded(v) for v in values]]), _json([name]),
         mark_safe(' horizontal="true" x-min="0" x-max="100"') if horizontal else "",
     )  # fmt: skip
 
@@ -234,10 +235,10 @@ def synthesis(request, pk: int):
     s = national_synthesis(result_set)
     tens = range(0, 100, 10)
     charts = {
-        "categories": _web_bars([c.category for c in s.categories],
-                                [c.mean for c in s.categories], "Score moyen"),
-        "channels": _web_bars([c.label for c in s.channels], [c.score for c in s.channels],
-                              "Score moyen"),
+        "categories": _web_bars([c.category for c in s.published_categories],
+                                [c.mean for c in s.published_categories], "Score moyen"),
+        "channels": _web_bars([c.label for c in s.published_channels],
+                              [c.score for c in s.published_channels], "Score moyen"),
         "histogram": _web_bars([f"{lo}–{lo + 9 if lo < 90 else 100}" for lo in tens],
                                s.histogram, "Structures", horizontal=False),
     }  # fmt: skip

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('structures', '0002_label_follow_up_on'),
+        ('structures', '0003_import_heartbeat'),
     ]
 
     operations = [

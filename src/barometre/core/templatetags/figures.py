@@ -1,0 +1,42 @@
+"""Template filters writing numbers by the one rule of ``core.figures``:
+``{{ value|percent }}`` (a value in percent), ``{{ share|share }}`` (a share 0–1),
+``{{ n|count }}``, ``{{ d|days }}``, ``{{ s|score }}``; an optional argument gives the
+decimals (``{{ value|percent:0 }}`` in a headline)."""
+
+from django import template
+
+from barometre.core import figures
+
+register = template.Library()
+
+
+@register.filter
+def percent(value, decimals=1):
+    return figures.format_percent(value, int(decimals))
+
+
+@register.filter
+def share(value, decimals=1):
+    return figures.format_share(value, int(decimals))
+
+
+@register.filter
+def count(value):
+    return figures.format_count(value)
+
+
+@register.filter
+def days(value):
+    return figures.format_days(value)
+
+
+@register.filter
+def score(value, decimals=1):
+    return figures.format_number(value, int(decimals))
+
+
+@register.filter
+def signed(value, decimals=1):
+    """A change: ``+1,5`` or ``-0,3``."""
+    text = figures.format_number(value, int(decimals))
+    return text if text.startswith("-") or text == figures.MISSING else f"+{text}"

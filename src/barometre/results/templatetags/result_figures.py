@@ -1,0 +1,25 @@
+"""Figures of the results for the templates, so that every page reads them through
+``results.figures`` (one definition per kind of figure) without each view converting
+them: ``{{ result_set|key_figures }}``, ``{{ result|structure_score }}``,
+``{{ funnel|funnel_chart }}``."""
+
+from django import template
+
+from barometre.results import charts, figures
+
+register = template.Library()
+
+
+@register.filter
+def key_figures(result_set):
+    return figures.key_figures(result_set)
+
+
+@register.filter
+def structure_score(result):
+    return figures.structure_score(result)
+
+
+@register.filter
+def funnel_chart(funnel, title=""):
+    return charts.funnel(funnel, title=title) if funnel else ""
