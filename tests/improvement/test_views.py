@@ -101,6 +101,7 @@ def test_root_cause_action_link_and_deadline_rules(client_for, manager_a, struct
                                      received_on=__import__("datetime").date(2026, 4, 1),
                                      subject="s", description="d")  # fmt: skip
     assert entry.answer_due.isoformat() == "2026-04-07"  # 3 working days, Easter Monday off
+    assert "suivent le calendrier du Loiret (45)." in manager.get(rules).text
     action = Action.objects.create(structure=structure_a, year=2026, axis="Accueil",
                                    title="Second guichet")  # fmt: skip
     url = reverse("improvement:entry", args=[entry.pk])

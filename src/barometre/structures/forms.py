@@ -52,8 +52,17 @@ class StructureForm(DsfrModelForm):
 
     class Meta:
         model = Structure
-        fields = ["name", "identifier", "kind", "population", "department", "city", "postal_code",
-                  "parent"]  # fmt: skip
+        fields = [
+            "name",
+            "name_in_sentence",
+            "identifier",
+            "kind",
+            "population",
+            "department",
+            "city",
+            "postal_code",
+            "parent",
+        ]
 
     def __init__(self, *args, parent_choices=None, **kwargs):
         super().__init__(*args, **kwargs)

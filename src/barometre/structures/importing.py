@@ -34,11 +34,14 @@ from barometre.structures.columns import (
 )
 from barometre.structures.identifiers import identifier_problem, normalize_identifier
 from barometre.structures.models import (
+    ONE_PER_DEPARTMENT,
     Channel,
     ContactPoint,
     Label,
     Structure,
     StructureKind,
+    duplicate_reason,
+    folded_name,
 )
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -149,6 +152,7 @@ def plan_import(content: bytes, filename: str = "", *, max_bytes: int) -> Import
     _plan_rows(table, plan)
     if not plan.problems:
         _check_parents(plan)
+        _check_duplicates(plan)
     if not plan.problems:
         _decide_actions(plan)
     return plan
@@ -178,6 +182,9 @@ def _plan_rows(table: Table, plan: ImportPlan) -> None:
             problem("nom", "le nom est obligatoire")
         elif len(name) > 200:
             problem("nom", f"{len(name)} caractères, 200 au plus")
+        in_sentence = cell_text(values.get("nom_dans_une_phrase"))
+        if len(in_sentence) > 210:
+            problem("nom_dans_une_phrase", f"{len(in_sentence)} caractères, 210 au plus")
         kind = _KIND_LOOKUP.get(_fold(cell_text(values["type"])))
         if not kind:
             accepted = ", ".join(StructureKind.values)
@@ -251,6 +258,9 @@ def _plan_rows(table: Table, plan: ImportPlan) -> None:
                 identifier=identifier,
                 fields={
                     "name": name,
+                    **(
+                        {"name_in_sentence": in_sentence} if "nom_dans_une_phrase" in values else {}
+                    ),
                     "kind": kind,
                     "department": department,
                     "population": population,
@@ -297,6 +307,44 @@ def _check_parents(plan: ImportPlan) -> None:
                 break
             chain.add(current)
             current = in_file[current].parent_identifier
+
+
+def _territory_keys(kind: str, department: str, name: str) -> list[tuple]:
+    """What two structures must not share: the same kind and name (ignoring spelling) in a
+    département, or, for a council or a region, the same kind in a département."""
+    keys: list[tuple] = [(kind, department, folded_name(name))]
+    if kind in ONE_PER_DEPARTMENT:
+        keys.append((kind, department))
+    return keys
+
+
+def _check_duplicates(plan: ImportPlan) -> None:
+    """Refuse a second structure for the same territory, within the file or against the
+    registry (a structure of the same identifier is the one being updated)."""
+    registry: dict[tuple, Structure] = {}
+    kinds = {item.fields["kind"] for item in plan.items}
+    for structure in Structure.objects.filter(kind__in=kinds).only(
+        "identifier", "name", "kind", "department"
+    ):
+        for key in _territory_keys(structure.kind, structure.department, structure.name):
+            registry.setdefault(key, structure)
+    in_file: dict[tuple, PlannedStructure] = {}
+    for item in plan.items:
+        fields = item.fields
+        for key in _territory_keys(fields["kind"], fields["department"], fields["name"]):
+            earlier = in_file.setdefault(key, item)
+            existing = registry.get(key)
+            if earlier is not item:
+                reason = (
+                    f"même structure que la ligne {earlier.row} (même type et même "
+                    f"{'nom' if len(key) == 3 else 'département'})"
+                )
+            elif existing is not None and existing.identifier != item.identifier:
+                reason = duplicate_reason(existing)
+            else:
+                continue
+            plan.problems.append(Problem(item.row, "nom", str(fields["name"]), reason))
+            break
 
 
 def _decide_actions(plan: ImportPlan) -> None:
