@@ -115,3 +115,32 @@ def test_root_cause_action_link_and_deadline_rules(client_for, manager_a, struct
     assert "modifiée par quelqu" in response.content.decode()
     entry.refresh_from_db()
     assert entry.service == "Titres"
+
+
+@pytest.mark.parametrize(
+    ("status", "progress", "message"),
+    [
+        ("done", "0", "Une action réalisée est avancée à 100 %."),
+        ("in_progress", "100", "Avancée à 100 % : l&#x27;action est « Réalisée »."),
+    ],
+)
+def test_an_action_status_must_agree_with_its_progress(
+    client_for, manager_a, structure_a, status, progress, message
+):
+    from barometre.improvement.models import Action
+
+    response = client_for(manager_a).post(
+        reverse("improvement:action_create", args=[structure_a.pk]),
+        {
+            "year": "2025",
+            "axis": "Accueil",
+            "title": "Second guichet",
+            "status": status,
+            "progress": progress,
+            "origin": "other",
+            "done_on": "2025-06-30",
+        },
+    )
+    assert response.status_code == 200
+    assert message in response.text
+    assert not Action.objects.exists()
