@@ -14,11 +14,12 @@ from barometre.campaigns.models import AuditTask, Edition
 from barometre.improvement import annual
 from barometre.results.models import ResultSet
 from barometre.structures.models import Structure
+from tests.pdf import layout_problems, pdf_text
 
 pytestmark = pytest.mark.django_db
 
 
-def test_the_demo_builds_once_and_holds_everything_a_newcomer_explores(client):
+def test_the_demo_builds_once_and_holds_everything_a_newcomer_explores(client, tmp_path):
     """One build (about 40 s on SQLite) checked from every side; a second run changes
     nothing."""
     first, second = io.StringIO(), io.StringIO()
@@ -31,7 +32,7 @@ def test_the_demo_builds_once_and_holds_everything_a_newcomer_explores(client):
     check_registry_auditors_and_logins(demo)
     check_published_editions()
     check_fieldwork_edition()
-    check_annual_review(client)
+    check_annual_review(client, tmp_path)
     check_a_newcomer_can_believe_it()
 
 
@@ -86,7 +87,7 @@ def check_fieldwork_edition():
     assert not edition.tasks.filter(auditor__isnull=True).exists()
 
 
-def check_annual_review(client):
+def check_annual_review(client, tmp_path):
     prefecture = Structure.objects.get(name="Préfecture du Loiret")
     edition = Edition.objects.filter(owner=prefecture).order_by("-year").first()
     year = edition.year
@@ -103,6 +104,12 @@ def check_annual_review(client):
     assert page.status_code == 200 and f"Bilan qualité {year}" in page.content.decode()
     entries = client.get(reverse("improvement:entries", args=[prefecture.pk])).content.decode()
     assert "en retard" in entries
+    # The review's PDF: every table on its page, and the internal mystery calls (the
+    # préfecture alone with its grid) explain why they list no strengths.
+    pdf = client.get(reverse("improvement:review_pdf", args=[prefecture.pk, year])).content
+    assert layout_problems(tmp_path, pdf, name="demo-bilan-qualite") == []
+    text = " ".join(pdf_text(tmp_path, pdf).split())
+    assert "Points forts" not in text and "n'a audité que la vôtre" in text
 
 
 def check_a_newcomer_can_believe_it():

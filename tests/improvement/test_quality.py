@@ -23,7 +23,7 @@ from barometre.improvement.models import (
     Training,
 )
 from barometre.structures.models import Label
-from tests.pdf import pdf_text
+from tests.pdf import layout_problems, pdf_text
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -165,6 +165,8 @@ def test_annual_review_in_the_shape_of_seed_004(seed_004, client_for, manager_a,
                      "Échéances", "Questions et réponses", "M. Robin (APF)",
                      "réflexion sera menée"):  # fmt: skip
         assert expected in text, expected
+    # Every table fits (the quality dashboard on a landscape page).
+    assert layout_problems(tmp_path, pdf, name="bilan-qualite") == []
 
 
 @time_machine.travel(NOW, tick=False)

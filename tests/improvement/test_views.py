@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from barometre.improvement.models import FeedbackEntry, SurveyResponse
-from tests.pdf import pdf_text
+from tests.pdf import layout_problems, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +144,27 @@ def test_an_action_status_must_agree_with_its_progress(
     assert response.status_code == 200
     assert message in response.text
     assert not Action.objects.exists()
+
+
+def test_the_poster_fits_its_page_with_a_long_name_and_address(
+    client_for, manager_a, structure_a, tmp_path, settings
+):
+    from barometre.improvement import surveys
+    from barometre.improvement.models import CollectionPoint
+
+    settings.BAROMETRE_SITE_URL = "https://barometre-experience-usager.example.gouv.fr"
+    structure_a.name = (
+        "Direction départementale de l'emploi, du travail, des solidarités et de la "
+        "protection des populations du Loiret"
+    )
+    structure_a.save()
+    point = CollectionPoint.objects.create(
+        structure=structure_a,
+        label="Accueil du public",
+        questionnaire=surveys.create_from_template(structure_a),
+    )
+    pdf = client_for(manager_a).get(reverse("improvement:point_qr", args=[point.pk, "pdf"]))
+    assert layout_problems(tmp_path, pdf.content, name="affiche") == []
+    text = pdf_text(tmp_path, pdf.content)
+    assert "l'emploi, du travail" in text
+    assert text.count("\f") == 1  # one page: the address stays under its code
