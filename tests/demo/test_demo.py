@@ -109,7 +109,7 @@ def check_annual_review(client, tmp_path):
     pdf = client.get(reverse("improvement:review_pdf", args=[prefecture.pk, year])).content
     assert layout_problems(tmp_path, pdf, name="demo-bilan-qualite") == []
     text = " ".join(pdf_text(tmp_path, pdf).split())
-    assert "Points forts" not in text and "n'a audité que la vôtre" in text
+    assert "• —" not in text and "cette campagne n'a audité que la vôtre" in text
 
 
 def check_a_newcomer_can_believe_it():
