@@ -163,6 +163,8 @@ def test_the_registry_refuses_a_second_prefecture_under_another_spelling(
 
 def test_a_manager_sets_the_name_used_in_sentences(client_for, manager_a, structure_a):
     assert structure_a.to_name == "à la Préfecture du Loiret"
+    detail = client_for(manager_a).get(reverse("structures:detail", args=[structure_a.pk]))
+    assert "« transmis à la Préfecture du Loiret » <span" in detail.text
     response = client_for(manager_a).post(
         reverse("structures:edit", args=[structure_a.pk]),
         {
@@ -180,4 +182,6 @@ def test_a_manager_sets_the_name_used_in_sentences(client_for, manager_a, struct
     assert response.status_code == 302
     structure_a.refresh_from_db()
     assert structure_a.to_name == "aux services de la Préfecture du Loiret"
+    detail = client_for(manager_a).get(reverse("structures:detail", args=[structure_a.pk]))
+    assert "« transmis aux services de la Préfecture du Loiret »" in detail.text
     assert structure_a.of_name == "des services de la Préfecture du Loiret"
