@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from barometre.engine import after, department_in_sentence, elides, sentence_name
 
@@ -108,3 +110,14 @@ def test_departement_names_in_a_sentence(code, expected):
 def test_an_unknown_preposition_is_refused():
     with pytest.raises(ValueError, match="préposition"):
         after("pour", "Metz")  # type: ignore[arg-type]
+
+
+@given(st.text(alphabet=st.characters(categories=["L"], include_characters=" -'"), min_size=1))
+def test_the_name_itself_is_never_altered(name):
+    name = " ".join(name.split())
+    assume(name)
+    in_sentence = sentence_name(name)
+    assert in_sentence.endswith(name)
+    tail = name.split(" ", 1)[-1]  # "Le Mans" after "de" is "du Mans"
+    assert after("de", in_sentence).endswith(tail)
+    assert after("à", in_sentence).endswith(tail)

@@ -41,6 +41,11 @@ MUTE_H: Final = (
     "humanit",
 )
 
+_MUTE_H_PLAIN: Final = tuple(
+    "".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c))
+    for w in MUTE_H
+)
+
 # The article of a name, from its first word (lower case, without accents). Words not
 # listed (proper names, acronyms such as "SICOVAL", "France Services") take none.
 ARTICLES: Final[dict[str, str]] = {
@@ -90,15 +95,12 @@ def _plain(word: str) -> str:
 def elides(word: str) -> bool:
     """Whether "de", "le", "la" lose their vowel before ``word``: a vowel, a mute h, or a
     "y" before a consonant ("d'Yssingeaux" but "de Yaoundé")."""
-    lower = word.lower()
     plain = _plain(word)
     if not plain:
         return False
     if plain[0] == "y":
         return len(plain) > 1 and plain[1] not in VOWELS
-    if plain[0] in VOWELS:
-        return True
-    return lower.startswith(MUTE_H) or plain.startswith(tuple(_plain(w) for w in MUTE_H))
+    return plain[0] in VOWELS or plain.startswith(_MUTE_H_PLAIN)
 
 
 def with_article(article: str, name: str) -> str:
