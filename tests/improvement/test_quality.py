@@ -227,3 +227,23 @@ def test_transparency_page_shows_only_what_is_published(seed_004, client, struct
     assert "Courtoisie des agents" in page
     ImprovementProfile.objects.filter(structure=structure_a).update(publish_transparency=False)
     assert client.get(url).status_code == 404
+
+
+@time_machine.travel(NOW, tick=False)
+def test_an_empty_review_says_why_each_section_is_empty(
+    client_for, manager_b, structure_b, tmp_path
+):
+    pdf = client_for(manager_b).get(reverse("improvement:review_pdf", args=[structure_b.pk, 2022]))
+    assert layout_problems(tmp_path, pdf.content, name="bilan-qualite-vide") == []
+    text = " ".join(pdf_text(tmp_path, pdf.content).split())
+    for sentence in (
+        "Aucune enquête de satisfaction.",
+        "Pas de campagne d'appels mystères calculée pour 2022.",
+        "Aucune formation enregistrée en 2021 ni en 2022.",
+        "Plan non encore établi.",
+        "Aucune question consignée.",
+        "Aucun indicateur suivi",
+    ):
+        assert sentence in text, sentence
+    assert "• —" not in text
+    assert text.count("Page 1 / ") == 0 and "Page 2 / 2" in text  # no landscape page
