@@ -14,13 +14,7 @@ from django.db import transaction
 from barometre.accounts.models import Membership, Role, User
 from barometre.demo.places import PHONE_PREFIX, REGIONS, TOWNS
 from barometre.engine import after, department_in_sentence
-from barometre.structures.models import (
-    ONE_PER_DEPARTMENT,
-    ContactPoint,
-    Label,
-    Structure,
-    folded_name,
-)
+from barometre.structures.models import ContactPoint, Label, Structure, territory_keys
 
 DEMO_PASSWORD = "Barometre-demo-2025"  # noqa: S105 - printed to the demo user on purpose
 
@@ -121,12 +115,12 @@ def national_registry() -> list[tuple]:
     taken = {
         key
         for name, _, kind, _, department, _ in STRUCTURES
-        for key in _keys(name, kind, department)
+        for key in territory_keys(kind, department, name)
     }
     rows = []
 
     def add(name, kind, population, department, city):
-        keys = _keys(name, kind, department)
+        keys = set(territory_keys(kind, department, name))
         if not taken & keys:
             taken.update(keys)
             rows.append((name, None, kind, population, department, city))
@@ -177,14 +171,6 @@ def national_registry() -> list[tuple]:
     for code in codes[2::6]:
         add(f"Préfecture {_of(department_in_sentence(code))}", "state", None, code, TOWNS[code][0])
     return rows
-
-
-def _keys(name: str, kind: str, department: str) -> set[tuple]:
-    """What two demo structures must not share (see ``Structure.objects.same_as``)."""
-    keys = {(kind, department, folded_name(name))}
-    if kind in ONE_PER_DEPARTMENT:
-        keys.add((kind, department))
-    return keys
 
 
 def phone_number(name: str, department: str) -> str:

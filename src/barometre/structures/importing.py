@@ -34,14 +34,13 @@ from barometre.structures.columns import (
 )
 from barometre.structures.identifiers import identifier_problem, normalize_identifier
 from barometre.structures.models import (
-    ONE_PER_DEPARTMENT,
     Channel,
     ContactPoint,
     Label,
     Structure,
     StructureKind,
     duplicate_reason,
-    folded_name,
+    territory_keys,
 )
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -309,15 +308,6 @@ def _check_parents(plan: ImportPlan) -> None:
             current = in_file[current].parent_identifier
 
 
-def _territory_keys(kind: str, department: str, name: str) -> list[tuple]:
-    """What two structures must not share: the same kind and name (ignoring spelling) in a
-    département, or, for a council or a region, the same kind in a département."""
-    keys: list[tuple] = [(kind, department, folded_name(name))]
-    if kind in ONE_PER_DEPARTMENT:
-        keys.append((kind, department))
-    return keys
-
-
 def _check_duplicates(plan: ImportPlan) -> None:
     """Refuse a second structure for the same territory, within the file or against the
     registry (a structure of the same identifier is the one being updated)."""
@@ -326,12 +316,12 @@ def _check_duplicates(plan: ImportPlan) -> None:
     for structure in Structure.objects.filter(kind__in=kinds).only(
         "identifier", "name", "kind", "department"
     ):
-        for key in _territory_keys(structure.kind, structure.department, structure.name):
+        for key in territory_keys(structure.kind, structure.department, structure.name):
             registry.setdefault(key, structure)
     in_file: dict[tuple, PlannedStructure] = {}
     for item in plan.items:
         fields = item.fields
-        for key in _territory_keys(fields["kind"], fields["department"], fields["name"]):
+        for key in territory_keys(fields["kind"], fields["department"], fields["name"]):
             earlier = in_file.setdefault(key, item)
             existing = registry.get(key)
             if earlier is not item:

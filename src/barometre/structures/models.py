@@ -70,6 +70,13 @@ def folded_name(name: str) -> str:
     return " ".join(_NAME_NOISE.sub(" ", text).split())
 
 
+def territory_keys(kind: str, department: str, name: str) -> tuple[tuple, ...]:
+    """What two structures must not share: the same kind and name (ignoring spelling) in
+    a département, then, for a council or a region, the same kind in a département."""
+    by_name = (kind, department, folded_name(name))
+    return (by_name, (kind, department)) if kind in ONE_PER_DEPARTMENT else (by_name,)
+
+
 class StructureQuerySet(models.QuerySet):
     def search(self, text: str) -> "StructureQuerySet":
         text = text.strip()
