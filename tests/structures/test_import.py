@@ -245,3 +245,15 @@ def test_the_database_holds_one_council_per_departement():
             kind="department",
             department="53",
         )
+
+
+def test_two_councils_for_one_departement_in_a_file_are_refused_whatever_their_names():
+    rows = [
+        ["22410001700017", "Département de la Mayenne", "department", "53"],
+        ["22410001700025", "Conseil départemental 53", "department", "53"],
+    ]
+    _, problems = run(csv_bytes(rows, HEADER[:4]))
+    assert problems == [
+        "Ligne 3, colonne « nom » (valeur « Conseil départemental 53 ») : même structure que "
+        "la ligne 2 (même type et même département)"
+    ]
