@@ -43,7 +43,7 @@ def test_a_manager_runs_twenty_mystery_calls_in_november(
     assert set(tasks.values_list("auditor__username", flat=True)) == {
         "collegue-dmi", "collegue-ber", "collegue-com"}  # fmt: skip
     assert auditor.pk not in tasks.values_list("auditor", flat=True)  # national auditors stay out
-    client.post(reverse("campaigns:edition_advance", args=[edition.pk]))
+    client.post(reverse("campaigns:edition_phase", args=[edition.pk]), {"action": "advance"})
     edition.refresh_from_db()
     assert edition.status == "fieldwork"
     # Another structure's manager sees nothing of it.

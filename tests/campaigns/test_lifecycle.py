@@ -103,20 +103,25 @@ def test_the_full_lifecycle_with_refusals_and_a_log(edition, operator, structure
     with pytest.raises(Refused, match="ne peut plus être retirée"):
         lifecycle.withdraw(edition.enrolments.first(), by=operator)
 
-    lifecycle.advance(edition, by=operator)  # validation
     AuditTask.objects.filter(pk=tasks.first().pk).update(status="submitted")
+    with pytest.raises(Refused, match="8 audit\\(s\\) ne sont pas réalisés"):
+        lifecycle.advance(edition, by=operator)
+    lifecycle.advance(edition, by=operator, close_not_done=True)  # validation
+    assert tasks.filter(status="not_done").count() == 8
     with pytest.raises(Refused, match="1 audit\\(s\\) attendent encore leur validation"):
         lifecycle.advance(edition, by=operator)
     AuditTask.objects.filter(status="submitted").update(status="validated")
-    lifecycle.advance(edition, by=operator)
     edition = lifecycle.advance(edition, by=operator)
-    assert edition.status == "published"
-    log = list(edition.transitions.values_list("source", "target", "by__username"))
-    assert log == [("draft", "enrolment", "olivia"), ("enrolment", "fieldwork", "olivia"),
-                   ("fieldwork", "validation", "olivia"), ("validation", "results", "olivia"),
-                   ("results", "published", "olivia")]  # fmt: skip
-    with pytest.raises(Refused, match="déjà publiée"):
+    assert edition.status == "results"
+    with pytest.raises(Refused, match="la publication se décide sur la page des résultats"):
         lifecycle.advance(edition, by=operator)
+    log = list(edition.transitions.values_list("source", "target", "by__username", "reason"))
+    assert log == [
+        ("draft", "enrolment", "olivia", ""),
+        ("enrolment", "fieldwork", "olivia", ""),
+        ("fieldwork", "validation", "olivia", "8 audit(s) clôturé(s) comme non réalisé(s)"),
+        ("validation", "results", "olivia", ""),
+    ]
 
 
 def test_unassignable_audits_keep_their_reason(edition, operator, structure_a):

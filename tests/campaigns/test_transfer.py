@@ -4,7 +4,7 @@ import zoneinfo
 import pytest
 
 from barometre.campaigns import lifecycle
-from barometre.campaigns.models import Answer, AuditTask
+from barometre.campaigns.models import Answer, AuditTask, Edition
 from barometre.campaigns.transfer import (
     answers_frame,
     apply_audit_import,
@@ -56,6 +56,9 @@ def filled(edition, operator, structure_a, structure_b):
     _fill(edition, structure_b, "phone", PHONE | {"phone.rings": "2"}, 2)
     _fill(edition, structure_b, "email", EMAIL, 2, sent=dt.datetime(2025, 5, 16, 9, tzinfo=PARIS),
           replied=dt.datetime(2025, 5, 21, 11, tzinfo=PARIS))  # fmt: skip
+    # Every audit validated: the edition has reached its results phase.
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.RESULTS)
+    edition.refresh_from_db()
     return edition
 
 

@@ -61,10 +61,14 @@ def test_the_operator_advances_an_edition_from_its_page(client_for, edition, ope
     client = client_for(operator)
     page = client.get(reverse("campaigns:edition", args=[edition.pk]))
     assert "Brouillon" in page.text
-    client.post(reverse("campaigns:edition_advance", args=[edition.pk]))
-    refused = client.post(reverse("campaigns:edition_advance", args=[edition.pk]), follow=True)
+    phase = reverse("campaigns:edition_phase", args=[edition.pk])
+    review = client.get(phase)
+    assert "Passer en phase « Inscriptions »" in review.text
+    client.post(phase, {"action": "advance"})
+    refused = client.post(phase, {"action": "advance"}, follow=True)
     assert "Aucune structure inscrite." in refused.text
-    assert "Brouillon → Inscriptions par olivia" in refused.text
+    page = client.get(reverse("campaigns:edition", args=[edition.pk]))
+    assert "Brouillon → Inscriptions par olivia" in page.text
 
 
 def test_concurrent_edits_of_an_audit_give_the_second_writer_a_conflict(phone_task, auditor):

@@ -74,6 +74,9 @@ def test_the_results_page_computes_shows_intervals_and_publishes(client_for, fil
     assert "Calcul de la version 1 lancé." in page.text
     assert "Ville de Metz" in page.text and "Intervalle 90 %" in page.text
     assert "Appels aboutis dès le premier appel" in page.text
+    review = client.get(reverse("results:publish", args=[filled.pk, 1]))
+    assert "Ce qui devient public" in review.text and "Confirmer la publication" in review.text
+    assert ResultSet.objects.get().published_at is None  # reviewing publishes nothing
     client.post(reverse("results:publish", args=[filled.pk, 1]))
     assert ResultSet.objects.get().published_at is not None
     assert "publiée le" in client.get(reverse("results:edition", args=[filled.pk])).text

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from barometre.campaigns import lifecycle
 from barometre.campaigns.lifecycle import Refused
-from barometre.campaigns.models import Answer, AuditTask
+from barometre.campaigns.models import Answer, AuditTask, Edition
 from barometre.results.computing import publish, request_computation
 from barometre.results.palmares import confirm_laureate, palmares
 from barometre.structures.models import ContactPoint, Structure
@@ -46,6 +46,8 @@ def ranked(edition, operator):
                 )  # fmt: skip
                 Answer.objects.bulk_create(Answer(task=task, criterion=c, value=v)
                                            for c, v in answers.items())  # fmt: skip
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.RESULTS)
+    edition.refresh_from_db()
     result_set = request_computation(edition, by=operator)
     result_set.refresh_from_db()
     return result_set
@@ -89,4 +91,6 @@ def test_the_public_palmares_shows_only_published_editions_and_consenting_struct
         reverse("results:laureate", args=[ranked.edition_id, ranked.version]),
         {"category": category.category, "structure": category.proposed.structure_id,
          "jury_note": "Nouvelle note"}, follow=True)  # fmt: skip
-    assert "Lauréat confirmé" in confirm.text
+    # A published palmarès changes only through a corrected version.
+    assert "son palmarès et les notes du jury ne changent plus" in confirm.text
+    assert "Nouvelle note" not in client.get(url).text

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from barometre.campaigns.models import Answer
+from barometre.campaigns.models import Answer, Edition
 from barometre.results.computing import publish, request_computation
 from barometre.results.models import StructureResult
 from barometre.results.pdf import reports_zip, structure_pdf, synthesis_pdf
@@ -166,6 +166,8 @@ def test_evolution_is_measured_on_the_criteria_both_editions_share(
     _fill(later, structure_b, "phone", PHONE | {"phone.agent_name": "oui",
                                                 "phone.answer_quality": "complete"}, 2)  # fmt: skip
     _fill(later, structure_b, "email", EMAIL, 2)
+    Edition.objects.filter(pk=later.pk).update(status=Edition.Status.RESULTS)
+    later.refresh_from_db()
     result_set = request_computation(later, by=operator)
     result_set.refresh_from_db()
     assert result_set.evolution["edition"] == "Baromètre 2025"

@@ -85,6 +85,11 @@ MATRIX = {
     ),
     "results:synthesis": ({"pk": "EDITION"}, {p: HIDDEN for p in ALL}),
     "results:synthesis_pdf": ({"pk": "EDITION"}, {p: HIDDEN for p in ALL}),
+    # No result version in this fixture: the publication page is 404 to its runners too.
+    "results:publish": (
+        {"pk": "EDITION", "version": 1},
+        expect(default=DENIED, operator=HIDDEN, manager_a=HIDDEN, manager_b=HIDDEN),
+    ),
     "results:download_reports": (
         {"pk": "EDITION", "version": 1, "batch": 1},
         expect(default=DENIED, operator=HIDDEN, manager_a=HIDDEN, manager_b=HIDDEN),
@@ -140,6 +145,14 @@ MATRIX = {
         {"pk": "EDITION"},
         expect(default=DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
     ),
+    "campaigns:edition_phase": (
+        {"pk": "EDITION"},
+        expect(default=DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
+    ),
+    "campaigns:edition_audits": (
+        {"pk": "EDITION"},
+        expect(default=DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
+    ),
     "campaigns:audit_import": (
         {"pk": "EDITION"},
         expect(default=DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
@@ -154,12 +167,12 @@ MATRIX = {
 }
 # POST-only or handled by other libraries, with their own tests.
 NOT_GET = {"logout", "structures:import_confirm", "oidc_authentication_init",
-           "oidc_authentication_callback", "campaigns:decide", "campaigns:edition_advance",
+           "oidc_authentication_callback", "campaigns:decide",
            "campaigns:edition_plan", "campaigns:task_sending", "campaigns:task_reply",
            "campaigns:evidence_upload", "campaigns:evidence_download",
            "campaigns:task_staffing", "campaigns:enrolment_action",
            "campaigns:internal_create", "campaigns:edition_double_coding",
-           "campaigns:audit_import_preview", "results:compute", "results:publish",
+           "campaigns:audit_import_preview", "results:compute",
            "results:export", "results:laureate", "results:request_reports",
            "improvement:questionnaire_create", "improvement:invitations"}  # fmt: skip
 
@@ -275,15 +288,23 @@ def test_an_auditor_never_sees_another_auditors_task(client_for, personas, struc
 def test_campaign_actions_are_post_only_and_operator_only(client_for, personas, structure_a, db):
     task = _task(structure_a, personas["auditor"])
     manager = client_for(personas["manager_a"])
-    for name, pk in [("campaigns:decide", task.pk), ("campaigns:edition_advance", task.edition_id),
-                     ("campaigns:edition_plan", task.edition_id)]:  # fmt: skip
-        assert manager.post(reverse(name, args=[pk])).status_code == 404
+    for name, pk in [
+        ("campaigns:decide", task.pk),
+        ("campaigns:edition_phase", task.edition_id),
+        ("campaigns:edition_plan", task.edition_id),
+        ("campaigns:edition_audits", task.edition_id),
+    ]:
+        assert manager.post(reverse(name, args=[pk]), {"action": "advance"}).status_code == 404
     agent = client_for(personas["agent_a"])
     assert agent.post(reverse("campaigns:decide", args=[task.pk])).status_code == 403
+    assert agent.post(reverse("campaigns:edition_phase", args=[task.edition_id])).status_code == 403
     operator = client_for(personas["operator"])
     assert (
-        operator.get(reverse("campaigns:edition_advance", args=[task.edition_id])).status_code
-        == 405
+        operator.get(reverse("campaigns:edition_plan", args=[task.edition_id])).status_code == 405
+    )
+    # The phase page only reviews on GET: nothing moves without a confirmed POST.
+    assert (
+        operator.get(reverse("campaigns:edition_phase", args=[task.edition_id])).status_code == 200
     )
     task.edition.refresh_from_db()
     assert task.edition.status == "fieldwork"

@@ -91,3 +91,72 @@ class AuditForm(DsfrForm):
                 text = text.replace(".", ",")
                 out[name] = f"{text} %" if name in ratios else text
         return out
+
+
+class PhaseChangeForm(DsfrForm):
+    """The operator's explicit choices for a phase change that needs one."""
+
+    reason = forms.CharField(
+        label="Raison du démarrage anticipé",
+        help_text="Obligatoire pour commencer le terrain avant l'ouverture de sa fenêtre ; "
+        "elle est conservée dans le journal des phases.",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    close_not_done = forms.BooleanField(
+        label="Clôturer les audits non réalisés",
+        help_text="Ils sortent des listes des enquêteurs et comptent comme couverture "
+        "manquante ; les envois sans réponse sont clôturés « sans réponse ».",
+        required=False,
+    )
+
+    def __init__(self, *args, review, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not review.early:
+            del self.fields["reason"]
+        if not (review.not_started or review.awaiting):
+            del self.fields["close_not_done"]
+
+
+class ExtendFieldworkForm(DsfrForm):
+    ends = forms.DateField(
+        label="Nouvelle fin du terrain", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ends"].help_text = (
+            f"Actuellement le {edition.fieldwork_ends:%d/%m/%Y} ; les audits restent à leurs "
+            "enquêteurs."
+        )
+
+
+class SendingForm(DsfrForm):
+    sent_at = forms.DateTimeField(
+        label="Envoyé le", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    text = forms.CharField(
+        label="Texte envoyé", widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000
+    )
+
+
+class ReplyForm(DsfrForm):
+    replied_at = forms.DateTimeField(
+        label="Réponse reçue le", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    text = forms.CharField(
+        label="Texte de la réponse",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=20_000,
+    )
+
+
+class EvidenceForm(DsfrForm):
+    file = forms.FileField(
+        label="Pièce justificative",
+        required=False,
+        help_text="Capture d'écran, PDF, scan de courrier ou enregistrement audio (20 Mo au "
+        "plus). Vos réponses sont enregistrées en même temps.",
+    )

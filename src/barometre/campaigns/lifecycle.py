@@ -4,8 +4,12 @@ state machine draft → enrolment → fieldwork → validation → results → p
 Every function checks its preconditions and raises :class:`Refused` with the reasons in
 French; nothing is written when it refuses."""
 
+import datetime as dt
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count, F
 from django.utils import timezone
 
 from barometre.campaigns.models import (
@@ -21,7 +25,7 @@ from barometre.campaigns.models import (
 )
 from barometre.engine import EngineError
 from barometre.engine.planning import Auditor, StructureToAudit, assign, generate_tasks
-from barometre.structures.models import Structure
+from barometre.structures.models import Channel, Structure
 
 S = Edition.Status
 NEXT = {
@@ -32,7 +36,6 @@ NEXT = {
     S.RESULTS: S.PUBLISHED,
 }
 OPEN_FOR_ENROLMENT = {S.DRAFT, S.ENROLMENT}
-PENDING_VALIDATION = {AuditTask.Status.SUBMITTED}
 
 
 class Refused(Exception):
@@ -191,7 +194,111 @@ def plan_fieldwork(edition: Edition, *, by) -> list[AuditTask]:
     return [t for t in created if t.auditor_id is None]
 
 
-def _preconditions(edition: Edition, target: str) -> list[str]:
+# Audits still in an auditor's hands: closing the fieldwork decides what becomes of them.
+NOT_STARTED = (AuditTask.Status.PLANNED, AuditTask.Status.ASSIGNED)
+AWAITING = (AuditTask.Status.AWAITING_REPLY,)
+# Audits that the validation has still to settle before results can be computed for good.
+UNSETTLED = (AuditTask.Status.SUBMITTED, AuditTask.Status.RETURNED)
+# Audits that count towards a structure's coverage, done or on their way to be.
+REALISED = (AuditTask.Status.SUBMITTED, AuditTask.Status.RETURNED, AuditTask.Status.VALIDATED)
+
+EFFECTS = {
+    S.ENROLMENT: [
+        "Les responsables qualité des structures peuvent candidater ; l'opérateur inscrit "
+        "des structures et planifie les audits."
+    ],
+    S.FIELDWORK: [
+        "La grille est figée : une modification créera une nouvelle version.",
+        "Les enquêteurs voient leurs audits et peuvent les réaliser.",
+        "Les inscriptions et le planning ne changent plus.",
+    ],
+    S.VALIDATION: [
+        "Les enquêteurs ne réalisent plus d'audits (sauf ceux renvoyés pour correction).",
+        "Les audits non réalisés sortent des listes des enquêteurs et comptent comme couverture "
+        "manquante dans les résultats et les rapports, jamais comme un zéro.",
+        "Les courriels, courriers et messages encore sans réponse sont clôturés « sans réponse » "
+        "et passent en validation.",
+    ],
+    S.RESULTS: [
+        "Les résultats se calculent pour de bon : seule une version calculée dans cette phase, "
+        "après la dernière validation, peut être publiée.",
+    ],
+}
+
+
+@dataclass
+class PhaseReview:
+    """What moving an edition to its next phase would do and what stands in the way:
+    shown on the confirmation page, and checked again by ``advance``."""
+
+    edition: Edition
+    target: str | None
+    effects: list[str]
+    refusals: list[str]
+    by_status: list[tuple[str, int]]
+    by_channel: list[tuple[str, list[int]]]  # channel label, count per status of by_status
+    uncovered: list[tuple[Structure, list[str]]]  # structures and their channels without audit
+    not_started: int = 0
+    awaiting: int = 0
+    early: bool = False  # fieldwork would start before its window opens
+
+    @property
+    def target_label(self) -> str:
+        return S(self.target).label if self.target else ""
+
+
+def _status_counts(edition: Edition):
+    rows = (
+        edition.tasks.filter(double_of__isnull=True)
+        .values_list("channel", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[tuple[str, str], int] = {(c, st): n for c, st, n in rows}
+    statuses = [
+        (code, label)
+        for code, label in AuditTask.Status.choices
+        if any(st == code for _, st in counts)
+    ]
+    by_status = [
+        (label, sum(n for (_, st), n in counts.items() if st == code)) for code, label in statuses
+    ]
+    channels = dict(Channel.choices)
+    by_channel = [
+        (channels.get(ch, ch), [counts.get((ch, code), 0) for code, _ in statuses])
+        for ch in sorted({c for c, _ in counts}, key=list(channels).index)
+    ]
+    return by_status, by_channel
+
+
+def uncovered_structures(edition: Edition, *, after_closing: bool = False):
+    """Enrolled structures with channels that have no realised audit (or, before the
+    fieldwork closes, none realised or still to do), with those channels' labels."""
+    counted = REALISED if after_closing else (*REALISED, *NOT_STARTED, *AWAITING)
+    covered = set(
+        edition.tasks.filter(status__in=counted, double_of__isnull=True).values_list(
+            "structure_id", "channel"
+        )
+    )
+    labels = dict(Channel.choices)
+    out = []
+    enrolments = edition.enrolments.filter(status=Enrolment.Status.ENROLLED).select_related(
+        "structure"
+    )
+    for enrolment in enrolments.order_by("structure__name"):
+        missing = [
+            labels.get(c, c)
+            for c in enrolment.channels
+            if (enrolment.structure_id, c) not in covered
+        ]
+        if missing:
+            out.append((enrolment.structure, missing))
+    return out
+
+
+def _preconditions(
+    edition: Edition, target: str, *, reason: str = "", close_not_done: bool = False
+) -> list[str]:
     reasons = []
     if target == S.ENROLMENT:
         try:
@@ -219,29 +326,131 @@ def _preconditions(edition: Edition, target: str) -> list[str]:
         unassigned = edition.tasks.filter(auditor__isnull=True).count()
         if unassigned:
             reasons.append(f"{unassigned} audit(s) sans enquêteur")
-    elif target in (S.RESULTS, S.PUBLISHED):
-        pending = edition.tasks.filter(status__in=PENDING_VALIDATION).count()
+        today = timezone.localdate()
+        if today < edition.fieldwork_starts and not reason.strip():
+            reasons.append(
+                f"le terrain ne s'ouvre que le {edition.fieldwork_starts:%d/%m/%Y} : pour le "
+                "commencer plus tôt, confirmez un démarrage anticipé en indiquant sa raison"
+            )
+    elif target == S.VALIDATION:
+        left = edition.tasks.filter(status__in=(*NOT_STARTED, *AWAITING)).count()
+        if left and not close_not_done:
+            reasons.append(
+                f"{left} audit(s) ne sont pas réalisés : prolongez le terrain ou clôturez-les "
+                "comme non réalisés"
+            )
+    elif target == S.RESULTS:
+        pending = edition.tasks.filter(status=AuditTask.Status.SUBMITTED).count()
         if pending:
             reasons.append(f"{pending} audit(s) attendent encore leur validation")
+        returned = edition.tasks.filter(status=AuditTask.Status.RETURNED).count()
+        if returned:
+            reasons.append(f"{returned} audit(s) renvoyé(s) attendent la correction de l'enquêteur")
+    elif target == S.PUBLISHED:
+        reasons.append(
+            "la publication se décide sur la page des résultats, en choisissant la version "
+            "calculée à publier"
+        )
     return reasons
 
 
+def review_phase_change(edition: Edition) -> PhaseReview:
+    """Read-only: what the next phase change would do, what is outstanding, and whether
+    it would be refused as things stand (an early start or a closure with audits not done
+    still needs the operator's explicit choice)."""
+    target = NEXT.get(edition.status)
+    by_status, by_channel = _status_counts(edition)
+    review = PhaseReview(
+        edition=edition,
+        target=target,
+        effects=EFFECTS.get(target, []),
+        refusals=_preconditions(edition, target) if target else ["l'édition est déjà publiée"],
+        by_status=by_status,
+        by_channel=by_channel,
+        uncovered=uncovered_structures(edition, after_closing=target == S.VALIDATION),
+    )
+    if target == S.VALIDATION:
+        review.not_started = edition.tasks.filter(status__in=NOT_STARTED).count()
+        review.awaiting = edition.tasks.filter(status__in=AWAITING).count()
+    review.early = target == S.FIELDWORK and timezone.localdate() < edition.fieldwork_starts
+    return review
+
+
 @transaction.atomic
-def advance(edition: Edition, *, by) -> Edition:
-    """Move the edition to its next phase, or refuse with the reasons."""
+def advance(edition: Edition, *, by, reason: str = "", close_not_done: bool = False) -> Edition:
+    """Move the edition to its next phase, or refuse with the reasons; nothing is written
+    when it refuses. ``reason`` confirms an early start of the fieldwork; ``close_not_done``
+    confirms that closing the fieldwork closes the audits not done (``not_done``) and
+    those still waiting for a reply (no reply)."""
     _require_runner(edition, by)
     edition = Edition.objects.select_for_update().get(pk=edition.pk)
     target = NEXT.get(edition.status)
     if target is None:
         raise Refused(["l'édition est déjà publiée"])
-    reasons = _preconditions(edition, target)
+    reasons = _preconditions(edition, target, reason=reason, close_not_done=close_not_done)
     if reasons:
         raise Refused(reasons)
+    note = ""
+    if target == S.FIELDWORK and timezone.localdate() < edition.fieldwork_starts:
+        note = (
+            f"démarrage anticipé (terrain prévu à partir du "
+            f"{edition.fieldwork_starts:%d/%m/%Y}) : {reason.strip()}"
+        )
     if target == S.FIELDWORK and edition.grid.frozen_at is None:
         GridVersion.objects.filter(pk=edition.grid_id).update(frozen_at=timezone.now())
-    EditionTransition.objects.create(edition=edition, source=edition.status, target=target, by=by)
+    if target == S.VALIDATION:
+        note = _close_fieldwork(edition, by)
+    EditionTransition.objects.create(
+        edition=edition, source=edition.status, target=target, by=by, reason=note
+    )
     edition.status = target
     edition.save(update_fields=["status"])
+    return edition
+
+
+def _close_fieldwork(edition: Edition, by) -> str:
+    """Audits never started become ``not_done`` (out of the auditors' lists, never
+    scored); those waiting for a reply close as "no reply". Returns what was done."""
+    from barometre.campaigns.workflow import close_unanswered
+
+    not_done = edition.tasks.filter(status__in=NOT_STARTED).update(
+        status=AuditTask.Status.NOT_DONE, version=F("version") + 1
+    )
+    unanswered = close_unanswered(edition, force=True)
+    parts = []
+    if not_done:
+        parts.append(f"{not_done} audit(s) clôturé(s) comme non réalisé(s)")
+    if unanswered:
+        parts.append(f"{unanswered} envoi(s) clôturé(s) sans réponse")
+    return " ; ".join(parts)
+
+
+@transaction.atomic
+def extend_fieldwork(edition: Edition, ends: dt.date, *, by) -> Edition:
+    """Push back the end of the fieldwork window (logged); the audits stay with their
+    auditors."""
+    _require_runner(edition, by)
+    edition = Edition.objects.select_for_update().get(pk=edition.pk)
+    reasons = []
+    if edition.status != S.FIELDWORK:
+        reasons.append(
+            f"l'édition est en phase « {edition.get_status_display()} » : seul un "
+            "terrain en cours se prolonge"
+        )
+    if ends <= edition.fieldwork_ends:
+        reasons.append(
+            f"la nouvelle fin du terrain doit suivre l'actuelle ({edition.fieldwork_ends:%d/%m/%Y})"
+        )
+    if ends < timezone.localdate():
+        reasons.append("la nouvelle fin du terrain est déjà passée")
+    if reasons:
+        raise Refused(reasons)
+    note = f"terrain prolongé du {edition.fieldwork_ends:%d/%m/%Y} au {ends:%d/%m/%Y}"
+    edition.fieldwork_ends = ends
+    edition.save(update_fields=["fieldwork_ends"])
+    EditionTransition.objects.create(
+        edition=edition, source=edition.status, target=edition.status, by=by, reason=note
+    )
     return edition
 
 
@@ -318,6 +527,23 @@ def reassign(task: AuditTask, auditor, *, by) -> None:
     task.planning_problem = ""
     task.version += 1
     task.save(update_fields=["auditor", "status", "planning_problem", "version"])
+
+
+@transaction.atomic
+def reassign_many(tasks: list[AuditTask], auditor, *, by) -> int:
+    """Give several audits to one auditor, each checked by the planner's rules against
+    the edition as it stands with the earlier ones of the batch: all or none."""
+    reasons = []
+    for task in tasks:
+        try:
+            with transaction.atomic():
+                reassign(task, auditor, by=by)
+        except Refused as exc:
+            reasons += [f"{task} : {r}" for r in exc.reasons]
+    if reasons:
+        transaction.set_rollback(True)
+        raise Refused(reasons)
+    return len(tasks)
 
 
 @transaction.atomic

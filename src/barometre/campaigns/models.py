@@ -84,11 +84,16 @@ class EditionTransition(models.Model):
     target = models.CharField(max_length=12, choices=Edition.Status.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
+    # Why the operator decided it (an early start, a closure with audits not done, an
+    # extension of the fieldwork window), in their words and the platform's.
+    reason = models.TextField("motif", blank=True)
 
     class Meta:
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
+        if self.source == self.target:
+            return f"{self.get_source_display()} : {self.reason}"
         return f"{self.get_source_display()} → {self.get_target_display()}"
 
 
@@ -206,6 +211,7 @@ class AuditTask(models.Model):
         RETURNED = "returned", "Renvoyé à l'enquêteur"
         VALIDATED = "validated", "Validé"
         REJECTED = "rejected", "Rejeté"
+        NOT_DONE = "not_done", "Non réalisé"
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="tasks")
     structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="+")
@@ -282,6 +288,15 @@ class Answer(models.Model):
 class TaskEvent(models.Model):
     """History of an audit after submission: who changed what, when, before and after."""
 
+    LABELS = {
+        "submit": "soumis pour validation",
+        "validate": "validé",
+        "return": "renvoyé à l'enquêteur",
+        "reject": "rejeté",
+        "edit": "réponses modifiées après soumission",
+        "no_reply": "clôturé sans réponse",
+    }
+
     task = models.ForeignKey(AuditTask, on_delete=models.CASCADE, related_name="events")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
@@ -294,7 +309,11 @@ class TaskEvent(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{self.action} ({self.at:%d/%m/%Y %H:%M})"
+        return f"{self.label} ({self.at:%d/%m/%Y %H:%M})"
+
+    @property
+    def label(self) -> str:
+        return self.LABELS.get(self.action, self.action)
 
 
 DEFAULT_CATEGORIES = [

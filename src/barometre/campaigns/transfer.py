@@ -27,24 +27,29 @@ def _naive(moment: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
-def answer_rows(edition: Edition, statuses=DEFAULT_STATUSES) -> list[dict]:
+def answer_rows(edition: Edition, statuses=DEFAULT_STATUSES, *, task_ids=None) -> list[dict]:
     grid = edition.grid.parsed()
     computed_delays = {
         ch: [c.id for c in grid.criteria if c.channel == ch and c.measure.type == MeasureType.DELAY]
         for ch in grid.channel_ids
     }
-    enrolments = {e.structure_id: e for e in edition.enrolments.select_related("structure")}
-    certified = set(
-        edition.enrolments.filter(structure__labels__isnull=False).values_list(
-            "structure_id", flat=True
-        )
-    )
+    tasks = AuditTask.objects.filter(edition=edition)
+    if task_ids is not None:
+        tasks = tasks.filter(pk__in=task_ids)
+    else:
+        tasks = tasks.filter(status__in=statuses)
     tasks = (
-        AuditTask.objects.filter(edition=edition, status__in=statuses)
-        .select_related("structure", "auditor", "double_of")
+        tasks.select_related("structure", "auditor", "double_of")
         .prefetch_related("answers")
         .order_by("pk")
     )
+    enrolments = edition.enrolments.all()
+    if task_ids is not None:  # one audit on the validation desk: its structure only
+        enrolments = enrolments.filter(structure__in=tasks.values("structure_id"))
+    certified = set(
+        enrolments.filter(structure__labels__isnull=False).values_list("structure_id", flat=True)
+    )
+    enrolments = {e.structure_id: e for e in enrolments}
     rows = []
     for task in tasks:
         enrolment = enrolments.get(task.structure_id)
@@ -79,10 +84,11 @@ COLUMNS = [Column(name, lambda row, name=name: row[name]) for name in (
     "envoye_le", "repondu_le", "certifiee", "double_de")]  # fmt: skip
 
 
-def answers_frame(edition: Edition, statuses=DEFAULT_STATUSES) -> pl.DataFrame:
-    """The edition's audits as the engine's input table (the file columns renamed to the
-    engine's, empty cells as nulls, as ``read_answers`` gives them from a file)."""
-    rows = answer_rows(edition, statuses)
+def answers_frame(edition: Edition, statuses=DEFAULT_STATUSES, *, task_ids=None) -> pl.DataFrame:
+    """The edition's audits (or only ``task_ids``) as the engine's input table (the file
+    columns renamed to the engine's, empty cells as nulls, as ``read_answers`` gives them
+    from a file)."""
+    rows = answer_rows(edition, statuses, task_ids=task_ids)
     data = {
         engine: [(row[column] if row[column] != "" else None) for row in rows]
         for column, engine in ANSWER_COLUMNS.items()

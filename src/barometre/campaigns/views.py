@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -14,26 +14,23 @@ from django.views.decorators.http import require_POST
 from barometre.accounts import journal
 from barometre.accounts.access import get_structure_for_editing, require_operator
 from barometre.accounts.models import User
-from barometre.campaigns import lifecycle, workflow
+from barometre.campaigns import lifecycle
 from barometre.campaigns.access import (
     get_edition_for_runner,
     get_task_for_user,
     require_auditor,
     runnable_editions,
 )
-from barometre.campaigns.forms import AuditForm
 from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import (
     AuditImport,
     AuditTask,
     Edition,
-    Evidence,
     GridVersion,
     Scenario,
 )
 from barometre.campaigns.transfer import apply_audit_import, export_audits, plan_audit_import
 from barometre.core.downloads import download
-from barometre.core.errors import Conflict
 from barometre.core.forms import DsfrForm, DsfrModelForm
 from barometre.engine import InputRejected
 from barometre.engine.grid import DATA_DIR
@@ -74,162 +71,6 @@ def my_tasks(request):
     return render(request, "campaigns/my_tasks.html", {"groups": groups, **crumbs("Mes audits")})
 
 
-class SendingForm(DsfrForm):
-    sent_at = forms.DateTimeField(
-        label="Envoyé le", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    text = forms.CharField(
-        label="Texte envoyé", widget=forms.Textarea(attrs={"rows": 5}), max_length=10_000
-    )
-
-
-class ReplyForm(DsfrForm):
-    replied_at = forms.DateTimeField(
-        label="Réponse reçue le", widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    text = forms.CharField(
-        label="Texte de la réponse",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        max_length=20_000,
-    )
-
-
-def _input_errors(form) -> bool:
-    """Errors other than a missing answer (which a draft may leave)."""
-    return any(message != "Réponse obligatoire."
-               for errors in form.errors.values() for message in errors)  # fmt: skip
-
-
-def task_detail(request, pk: int):
-    task = get_task_for_user(request.user, pk)
-    grid = task.edition.grid.parsed()
-    stored = dict(task.answers.values_list("criterion", "value"))
-    initial = {
-        k: ("na" if v == "sans objet" else v.replace(" %", "").replace(",", "."))
-        for k, v in stored.items()
-    }
-    form = AuditForm(request.POST or None, grid=grid, channel=task.channel, initial=initial)
-    if request.method == "POST":
-        action = request.POST.get("action", "save")
-        valid = form.is_valid()
-        if valid or action == "save":
-            try:
-                # A draft keeps every valid answer, even when others are still missing.
-                seen = request.POST.get("version", "")
-                version = int(seen) if seen.isdigit() else None
-                workflow.save_answers(task, form.answers(), by=request.user, version=version)
-                if action == "submit":
-                    found = workflow.submit(task, by=request.user)
-                    note = f" Points à vérifier : {', '.join(found)}." if found else ""
-                    messages.success(request, "Audit soumis pour validation." + note)
-                    return redirect(
-                        "campaigns:my_tasks" if request.user.is_auditor else "campaigns:validation"
-                    )
-                if valid or not _input_errors(form):
-                    messages.success(request, "Réponses enregistrées.")
-                    return redirect("campaigns:task", pk=task.pk)
-                messages.warning(request, "Les réponses valides sont enregistrées ; corrigez les "
-                                          "champs signalés.")  # fmt: skip
-            except Refused as exc:
-                messages.error(request, f"Impossible : {exc}.")
-            except Conflict as exc:
-                messages.error(request, str(exc))
-                task.refresh_from_db()
-        else:
-            messages.error(request, "Impossible : complétez les réponses obligatoires avant de "
-                                    "soumettre.")  # fmt: skip
-    context = {
-        "task": task,
-        "form": form,
-        "contacts": task.structure.contact_points.filter(channel=task.channel),
-        "cycle": task.channel in workflow.CYCLE_CHANNELS,
-        "sending_form": SendingForm(prefix="sending"),
-        "reply_form": ReplyForm(prefix="reply"),
-        "sent_text": stored.get("_sent_text", ""),
-        "reply_text": stored.get("_reply_text", ""),
-        "editable": task.status in workflow.EDITABLE,
-        "events": task.events.select_related("by"),
-        "evidence": task.evidence.all(),
-        "can_run": lifecycle.can_run(request.user, task.edition),
-        "auditors": User.objects.filter(auditor_profile__isnull=False).order_by("username")
-        if lifecycle.can_run(request.user, task.edition)
-        else [],
-        "evidence_form": EvidenceForm(),
-        **crumbs(str(task), FIELDWORK),
-    }
-    return render(request, "campaigns/task.html", context)
-
-
-@require_POST
-def task_cycle(request, pk: int, step: str):
-    task = get_task_for_user(request.user, pk)
-    form = (SendingForm if step == "envoi" else ReplyForm)(
-        request.POST, prefix=("sending" if step == "envoi" else "reply")
-    )
-    if not form.is_valid():
-        messages.error(
-            request,
-            "Date ou texte invalide : "
-            + "; ".join(e for errors in form.errors.values() for e in errors),
-        )
-        return redirect("campaigns:task", pk=task.pk)
-    try:
-        if step == "envoi":
-            workflow.record_sending(
-                task,
-                sent_at=form.cleaned_data["sent_at"],
-                text=form.cleaned_data["text"],
-                by=request.user,
-            )
-            messages.success(request, "Envoi enregistré : l'audit attend la réponse.")
-        else:
-            workflow.record_reply(
-                task,
-                replied_at=form.cleaned_data["replied_at"],
-                text=form.cleaned_data["text"],
-                by=request.user,
-            )
-            messages.success(request, "Réponse enregistrée : complétez la grille.")
-    except Refused as exc:
-        messages.error(request, f"Impossible : {exc}.")
-    return redirect("campaigns:task", pk=task.pk)
-
-
-def validation_queue(request):
-    editions = runnable_editions(request.user)
-    tasks = (
-        AuditTask.objects.filter(status=T.SUBMITTED, edition__in=editions)
-        .select_related("structure", "auditor", "edition__grid")
-        .prefetch_related("answers")[:200]
-    )
-    rows = [(task, workflow.anomalies(task)) for task in tasks]
-    return render(request, "campaigns/validation.html", {"rows": rows, **crumbs("Validation")})
-
-
-@require_POST
-def decide(request, pk: int):
-    task = get_task_for_user(request.user, pk)
-    if not lifecycle.can_run(request.user, task.edition):
-        raise PermissionDenied("Seuls ceux qui conduisent l'édition valident ses audits.")
-    comment = request.POST.get("comment", "")
-    actions = {
-        "validate": lambda: workflow.validate(task, by=request.user),
-        "return": lambda: workflow.return_to_auditor(task, by=request.user, comment=comment),
-        "reject": lambda: workflow.reject(task, by=request.user, reason=comment),
-    }
-    action = actions.get(request.POST.get("decision", ""))
-    if action is None:
-        messages.error(request, "Décision inconnue.")
-    else:
-        try:
-            action()
-            messages.success(request, f"Audit « {task} » : décision enregistrée.")
-        except Refused as exc:
-            messages.error(request, f"Impossible : {exc}.")
-    return redirect("campaigns:validation")
-
-
 def edition_list(request):
     editions = runnable_editions(request.user).annotate(
         enrolled=Count("enrolments", filter=Q(enrolments__status="enrolled"), distinct=True),
@@ -244,6 +85,9 @@ def edition_detail(request, pk: int):
     context = {
         "edition": edition,
         "next_status": lifecycle.NEXT.get(edition.status),
+        "next_label": Edition.Status(lifecycle.NEXT[edition.status]).label
+        if edition.status in lifecycle.NEXT
+        else "",
         "status_labels": dict(Edition.Status.choices),
         "task_counts": [(label, by_status.get(code, 0)) for code, label in T.choices],
         "unassigned": edition.tasks.filter(auditor__isnull=True).select_related("structure")[:100],
@@ -257,18 +101,12 @@ def edition_detail(request, pk: int):
 
 
 @require_POST
-def edition_action(request, pk: int, action: str):
+def edition_plan(request, pk: int):
     edition = get_edition_for_runner(request.user, pk)
     try:
-        if action == "avancer":
-            edition = lifecycle.advance(edition, by=request.user)
-            messages.success(
-                request, f"L'édition passe en phase « {edition.get_status_display()} »."
-            )
-        else:
-            left = lifecycle.plan_fieldwork(edition, by=request.user)
-            total = edition.tasks.count()
-            messages.success(request, f"{total} audits planifiés, {len(left)} sans enquêteur.")
+        left = lifecycle.plan_fieldwork(edition, by=request.user)
+        total = edition.tasks.count()
+        messages.success(request, f"{total} audits planifiés, {len(left)} sans enquêteur.")
     except Refused as exc:
         for reason in exc.reasons:
             messages.error(request, reason[0].upper() + reason[1:] + ".")
@@ -282,40 +120,6 @@ def edition_export(request, pk: int):
     journal.record(journal.Kind.PERSONAL_EXPORT, f"Audits de {edition}", actor=request.user,
                    edition=edition.pk, format=fmt)  # fmt: skip
     return download(export_audits(edition, fmt), f"audits-{edition.year}-{edition.pk}.{fmt}")
-
-
-class EvidenceForm(DsfrForm):
-    file = forms.FileField(
-        label="Pièce justificative",
-        help_text="Capture d'écran, PDF, scan de courrier ou enregistrement audio (20 Mo au plus).",
-    )
-
-
-@require_POST
-def evidence_upload(request, pk: int):
-    task = get_task_for_user(request.user, pk)
-    form = EvidenceForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, "Choisissez un fichier à joindre.")
-    else:
-        try:
-            workflow.add_evidence(task, form.cleaned_data["file"], by=request.user)
-            messages.success(request, "Pièce justificative ajoutée.")
-        except Refused as exc:
-            messages.error(request, f"Fichier refusé : {exc}")
-    return redirect("campaigns:task", pk=task.pk)
-
-
-def evidence_download(request, pk: int, evidence_pk: int):
-    task = get_task_for_user(request.user, pk)
-    try:
-        evidence = task.evidence.get(pk=evidence_pk)
-    except Evidence.DoesNotExist:
-        raise Http404("Pièce introuvable.") from None
-    return FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
-        content_type=evidence.mime,
-    )  # fmt: skip
 
 
 @require_POST

@@ -198,11 +198,14 @@ def reject(task: AuditTask, *, by, reason: str) -> None:
     _decide(task, by, T.REJECTED, "reject", reason)
 
 
-def close_unanswered(edition: Edition, *, now: dt.datetime | None = None) -> int:
-    """After the fieldwork window, tasks still waiting for a reply close as "no reply":
-    the answers that the reply would have given score 0 (the engine's prerequisites)."""
+def close_unanswered(
+    edition: Edition, *, now: dt.datetime | None = None, force: bool = False
+) -> int:
+    """After the fieldwork window (or when the operator closes it: ``force``), tasks still
+    waiting for a reply close as "no reply": the answers that the reply would have given
+    score 0 (the engine's prerequisites)."""
     now = now or timezone.now()
-    if timezone.localtime(now).date() <= edition.fieldwork_ends:
+    if not force and timezone.localtime(now).date() <= edition.fieldwork_ends:
         return 0
     ids = list(
         AuditTask.objects.filter(edition=edition, status=T.AWAITING_REPLY).values_list(
@@ -248,3 +251,12 @@ def add_evidence(task: AuditTask, uploaded, *, by) -> Evidence:
         task=task, file=uploaded, original_name=uploaded.name[:255], mime=detected.mime,
         size=uploaded.size, uploaded_by=by,
     )  # fmt: skip
+
+
+def remove_evidence(task: AuditTask, evidence: Evidence, *, by) -> None:
+    """Take a piece of evidence off an audit still in the auditor's hands."""
+    _check_editable(task, by)
+    if evidence.task_id != task.pk:
+        raise Refused(["cette pièce appartient à un autre audit"])
+    evidence.file.delete(save=False)
+    evidence.delete()

@@ -1,6 +1,7 @@
 """The whole demo in one call, step by step with its timings: the registry and one login
 per role, forty auditors, the national editions N-1 and N (published, with palmarès), the
-demo préfecture's Services Publics+ history and an edition in fieldwork from this week.
+demo préfecture's Services Publics+ history and an edition in fieldwork for two weeks,
+with audits to validate.
 
 Deterministic and idempotent: a second run finds everything in place and changes nothing."""
 
@@ -74,7 +75,12 @@ def build_demo(say: Callable[[str], None] = lambda text: None) -> DemoSummary:
     summary.reviewed_year = step("Services Publics+ : trois ans d'historique de la préfecture",
                                  load_improvement_history, prefecture, manager)  # fmt: skip
     hand_written = Structure.objects.filter(name__in=[row[0] for row in STRUCTURES])
-    summary.fieldwork = step("Édition en phase terrain à partir de cette semaine",
-                             load_demo_fieldwork, operator, list(hand_written),
-                             year=latest + 1)  # fmt: skip
+    summary.fieldwork = step(
+        "Édition en phase terrain depuis deux semaines",
+        load_demo_fieldwork,
+        operator,
+        list(hand_written),
+        year=latest + 1,
+        weeks_done=2,
+    )
     return summary

@@ -77,17 +77,21 @@ def load_auditors() -> int:
 
 
 @transaction.atomic
-def load_demo_fieldwork(operator: User, structures=None, *, year: int | None = None) -> Edition:
-    """An edition in fieldwork from this week's Monday, with ``structures`` (by default
-    all) enrolled and planned, so that auditors have audits today and this week. ``year``
-    defaults to next year's (the next national edition, whose fieldwork has begun)."""
+def load_demo_fieldwork(
+    operator: User, structures=None, *, year: int | None = None, weeks_done: int = 0
+) -> Edition:
+    """An edition in fieldwork from this week's Monday (or ``weeks_done`` weeks earlier,
+    with the audits of those weeks done: most submitted for validation, a few late), with
+    ``structures`` (by default all) enrolled and planned, so that auditors have audits
+    today and this week. ``year`` defaults to next year's (the next national edition,
+    whose fieldwork has begun)."""
     grid = grid_2025()
     load_scenarios()
     load_auditors()
-    # The fieldwork runs from this week's Monday for twelve weeks, so that "today" and
-    # "this week" have audits whenever the demo is started.
+    # The fieldwork runs for twelve weeks from this week's Monday (less the weeks already
+    # done), so that "today" and "this week" have audits whenever the demo is started.
     today = timezone.localdate()
-    monday = today - dt.timedelta(days=today.weekday())
+    monday = today - dt.timedelta(days=today.weekday(), weeks=weeks_done)
     year = year or monday.year + 1
     name = f"Baromètre {year} (terrain en cours)"
     edition = Edition.objects.filter(name=name).first()
@@ -96,7 +100,8 @@ def load_demo_fieldwork(operator: User, structures=None, *, year: int | None = N
             year=year, name=name, grid=grid,
             enrolment_opens=monday - dt.timedelta(days=120),
             enrolment_closes=monday - dt.timedelta(days=7),
-            fieldwork_starts=monday, fieldwork_ends=monday + dt.timedelta(weeks=12, days=-3),
+            fieldwork_starts=monday,
+            fieldwork_ends=monday + dt.timedelta(weeks=12 + weeks_done, days=-3),
             by=operator,
         )  # fmt: skip
         lifecycle.advance(edition, by=operator)
@@ -104,4 +109,75 @@ def load_demo_fieldwork(operator: User, structures=None, *, year: int | None = N
             lifecycle.enrol(edition, structure, by=operator, publish_results=True)
         lifecycle.plan_fieldwork(edition, by=operator)
         edition = lifecycle.advance(edition, by=operator)
+        if weeks_done:
+            _submit_past_audits(edition)
     return edition
+
+
+SENT = "Bonjour,\nJe souhaite renouveler ma carte d'identité. Dois-je prendre rendez-vous ?"
+REPLIES = {
+    "carte-identite": "Madame,\nLe renouvellement se fait sur rendez-vous, après une prédemande "
+    "en ligne. Le point numérique de l'accueil peut vous aider.\nLe service des titres",
+    "reclamation-delai": "Monsieur,\nNous vous prions de nous excuser pour ce délai. Votre "
+    "dossier est en cours d'instruction ; une réponse vous sera apportée sous dix jours. "
+    "Si elle ne vous convenait pas, vous pourrez saisir le médiateur.\nLe chef du service",
+    "accessibilite": "Bonjour,\nNos locaux sont accessibles par l'entrée latérale, où deux "
+    "places de stationnement sont réservées. Un agent peut vous recevoir au rez-de-chaussée "
+    "sur rendez-vous.\nL'accueil",
+}
+
+
+def _submit_past_audits(edition: Edition) -> None:
+    """Two audits in three of those planned before now are answered and submitted, as
+    auditors do during the first weeks (the demo's validation queue); the others are late.
+    A message whose reply has not come by today leaves its audit waiting for it."""
+    from barometre.campaigns.models import Answer, AuditTask, TaskEvent
+    from barometre.campaigns.workflow import CYCLE_CHANNELS
+    from barometre.demo.national import simulate_fieldwork
+
+    now = timezone.now()
+    past = list(
+        edition.tasks.filter(scheduled_at__lt=now)
+        .exclude(auditor__username="enqueteur")
+        .order_by("scheduled_at", "pk")
+    )
+    done = [t for i, t in enumerate(past) if i % 3 != 2]
+    quality = {t.structure_id: 0.55 + 0.1 * (t.structure_id % 4) for t in done}
+    simulate_fieldwork(
+        edition, quality, seed=edition.year, tasks=done, status=AuditTask.Status.SUBMITTED
+    )
+    # Before the fieldwork closes, a message without a reply yet is still awaited.
+    waiting = [
+        t.pk
+        for t in done
+        if t.channel in CYCLE_CHANNELS and (t.replied_at is None or t.replied_at > now)
+    ]
+    edition.tasks.filter(pk__in=waiting).update(
+        status=AuditTask.Status.AWAITING_REPLY, replied_at=None, no_reply=False
+    )
+    Answer.objects.filter(task_id__in=waiting).delete()
+    texts = []
+    for task in done:
+        if task.channel in CYCLE_CHANNELS:
+            sent = task.scenario.message_template if task.scenario else ""
+            texts.append(Answer(task=task, criterion="_sent_text", value=sent or SENT))
+            if task.replied_at and task.pk not in waiting:
+                reply = REPLIES.get(
+                    task.scenario.code if task.scenario else "", REPLIES["carte-identite"]
+                )
+                texts.append(Answer(task=task, criterion="_reply_text", value=reply))
+    Answer.objects.bulk_create(texts)
+    submitted = [task for task in done if task.pk not in waiting]
+    events = TaskEvent.objects.bulk_create(
+        TaskEvent(
+            task=task,
+            by_id=task.auditor_id,
+            action="submit",
+            before={"status": "assigned"},
+            after={"status": "submitted"},
+        )
+        for task in submitted
+    )
+    for event, task in zip(events, submitted, strict=True):  # submitted when done
+        event.at = (task.replied_at or task.scheduled_at) + dt.timedelta(minutes=45)
+    TaskEvent.objects.bulk_update(events, ["at"])

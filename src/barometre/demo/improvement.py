@@ -210,7 +210,7 @@ def _internal_campaign(structure, manager, year):
     edition = lifecycle.advance(edition, by=manager)
     quality = {structure.pk: 0.62 + 0.08 * (year % 2)}
     simulate_fieldwork(edition, quality, seed=year)
-    edition = lifecycle.advance(edition, by=manager)
+    edition = lifecycle.advance(edition, by=manager, close_not_done=True)
     edition = lifecycle.advance(edition, by=manager)
     result_set = ResultSet.objects.create(edition=edition, version=1, grid=edition.grid,
                                           requested_by=manager)  # fmt: skip

@@ -90,13 +90,20 @@ def structure_quality(structures: list[Structure], seed: int) -> dict[int, float
     }
 
 
-def simulate_fieldwork(edition: Edition, quality: dict[int, float], *, seed: int,
-                       shift: float = 0.0) -> int:  # fmt: skip
-    """Answer, date and validate every planned audit of ``edition``. Returns the number of
-    answers written."""
+def simulate_fieldwork(
+    edition: Edition,
+    quality: dict[int, float],
+    *,
+    seed: int,
+    shift: float = 0.0,
+    tasks: list[AuditTask] | None = None,
+    status: str = AuditTask.Status.VALIDATED,
+) -> int:
+    """Answer, date and validate every planned audit of ``edition`` (or answer ``tasks``
+    and give them ``status``). Returns the number of answers written."""
     grid = edition.grid.parsed()
     rng = np.random.default_rng(seed)
-    tasks = list(edition.tasks.order_by("pk"))
+    tasks = list(edition.tasks.order_by("pk")) if tasks is None else tasks
     auditors = sorted({t.auditor_id for t in tasks if t.auditor_id})
     bias = dict(zip(auditors, rng.normal(0, 0.04, size=len(auditors)), strict=True))
     tz = timezone.get_current_timezone()
@@ -132,7 +139,7 @@ def simulate_fieldwork(edition: Edition, quality: dict[int, float], *, seed: int
         if task.channel in CYCLE_CHANNELS and task.sent_at is None:
             task.sent_at = task.scheduled_at
         task.no_reply = task.channel in CYCLE_CHANNELS and task.replied_at is None
-        task.status = AuditTask.Status.VALIDATED
+        task.status = status
     AuditTask.objects.bulk_update(tasks, ["sent_at", "replied_at", "no_reply", "status"],
                                   batch_size=500)  # fmt: skip
     Answer.objects.bulk_create(answers, batch_size=2000)
@@ -172,7 +179,7 @@ def national_edition(year: int, structures: list[Structure], quality: dict[int, 
                      by: User, shift: float, published_on: dt.date) -> ResultSet:  # fmt: skip
     """A national edition of ``year`` from creation to a published palmarès."""
     edition = fieldwork_done(year, structures, quality, by=by, shift=shift)
-    edition = lifecycle.advance(edition, by=by)  # validation
+    edition = lifecycle.advance(edition, by=by, close_not_done=True)  # validation
     edition = lifecycle.advance(edition, by=by)  # results
     result_set = ResultSet.objects.create(edition=edition, version=1, grid=edition.grid,
                                           requested_by=by)  # fmt: skip
@@ -181,8 +188,7 @@ def national_edition(year: int, structures: list[Structure], quality: dict[int, 
         if category.proposed is not None:
             confirm_laureate(result_set, category.category, category.proposed.structure_id,
                              JURY_NOTES[i % len(JURY_NOTES)], by=by)  # fmt: skip
-    result_set = publish(result_set, by=by)
-    lifecycle.advance(edition, by=by)  # published
+    result_set = publish(result_set, by=by)  # the edition moves to its published phase
     moment = timezone.make_aware(dt.datetime.combine(published_on, dt.time(10)))
     ResultSet.objects.filter(pk=result_set.pk).update(published_at=moment)
     return result_set

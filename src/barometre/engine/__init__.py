@@ -7,6 +7,7 @@ Everything public is re-exported here; the rest of the platform imports only fro
 from barometre.engine.answers import PreparedAnswers, prepare_answers
 from barometre.engine.calendars import DayUnit, add_days, days_between, holidays_for, is_off
 from barometre.engine.errors import EngineError, InputProblem, InputRejected
+from barometre.engine.explain import CriterionLine, Explained, explain_audit
 from barometre.engine.french import after, elides, sentence_name
 from barometre.engine.grid import (
     ChannelSpec,
@@ -51,11 +52,13 @@ __all__ = [
     "OVERSEAS",
     "ChannelSpec",
     "Criterion",
+    "CriterionLine",
     "DayUnit",
     "EditionResults",
     "Engagements",
     "EngineError",
     "Estimate",
+    "Explained",
     "Grid",
     "InputProblem",
     "InputRejected",
@@ -74,6 +77,7 @@ __all__ = [
     "department_in_sentence",
     "department_label",
     "elides",
+    "explain_audit",
     "holidays_for",
     "is_off",
     "load_grid",

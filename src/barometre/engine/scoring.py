@@ -55,6 +55,101 @@ def criterion_points(criterion: Criterion, raw: np.ndarray) -> np.ndarray:
     return out
 
 
+@dataclass
+class ChannelMatrix:
+    """Points of one channel's audits (rows) on its criteria (columns, in prerequisite
+    order): NaN where a criterion does not apply. ``missing`` marks unanswered criteria
+    (scored 0, or not applicable where the grid allows it), ``prerequisite_failed`` those
+    scored 0 because a prerequisite failed, ``knocked_out`` the failed knock-out criteria
+    whose cap applies, and ``cap`` each audit's channel cap."""
+
+    points: np.ndarray
+    applicable: np.ndarray
+    missing: np.ndarray
+    prerequisite_failed: np.ndarray
+    knocked_out: np.ndarray
+    cap: np.ndarray
+
+
+def channel_matrix(
+    criteria: list[Criterion], audit_ids: pl.Series, answers: pl.DataFrame
+) -> ChannelMatrix:
+    """The scoring rules of the module docstring applied to ``answers`` (prepared rows of
+    these audits on this channel)."""
+    audit_index = pl.DataFrame({"audit": audit_ids, "_a": np.arange(len(audit_ids))})
+    crit_index = pl.DataFrame(
+        {"criterion": [c.id for c in criteria], "_k": np.arange(len(criteria))}
+    )
+    part = answers.join(audit_index, on="audit").join(crit_index, on="criterion")
+    n_a, n_k = len(audit_ids), len(criteria)
+    points = np.full((n_a, n_k), np.nan)
+    state = np.zeros((n_a, n_k), dtype=np.int8)  # 0 missing, 1 answered, 2 not applicable
+    a = part["_a"].to_numpy()
+    k = part["_k"].to_numpy()
+    na = part["na"].to_numpy()
+    raw = part["raw"].fill_null(np.nan).to_numpy()
+    points[a, k] = raw
+    for j, criterion in enumerate(criteria):
+        points[:, j] = criterion_points(criterion, points[:, j])
+    state[a, k] = np.where(na, 2, np.where(np.isnan(points[a, k]), 0, 1))
+
+    position = {c.id: j for j, c in enumerate(criteria)}
+    missing_all = np.zeros((n_a, n_k), dtype=bool)
+    failed_all = np.zeros((n_a, n_k), dtype=bool)
+    for j, criterion in enumerate(criteria):
+        if criterion.prerequisites:
+            failed = np.zeros(n_a, dtype=bool)
+            for pre in criterion.prerequisites:
+                failed |= (state[:, position[pre]] == 1) & (points[:, position[pre]] == 0)
+            # A failed prerequisite scores 0 whatever was (or was not) answered.
+            points[failed, j] = 0.0
+            state[failed, j] = 1
+            failed_all[:, j] = failed
+        missing = state[:, j] == 0
+        missing_all[:, j] = missing
+        if missing.any():
+            if criterion.not_applicable:
+                state[missing, j] = 2
+            else:
+                points[missing, j] = 0.0
+                state[missing, j] = 1
+    applicable = state == 1
+    points[~applicable] = np.nan
+
+    cap = np.full(n_a, 100.0)
+    knocked = np.zeros((n_a, n_k), dtype=bool)
+    for j, criterion in enumerate(criteria):
+        if criterion.knock_out:
+            fired = applicable[:, j] & (points[:, j] == 0)
+            knocked[:, j] = fired
+            cap[fired] = np.minimum(cap[fired], criterion.knock_out.cap)
+    return ChannelMatrix(points, applicable, missing_all, failed_all, knocked, cap)
+
+
+def dimension_scores(grid: Grid, criteria: list[Criterion], m: ChannelMatrix) -> dict:
+    """Per audit: the channel score before its cap (``channel_raw``), the ``cap``, and one
+    score per stage (``stage:<id>``) and determinant (``det:<id>``), NaN where none of its
+    criteria applies."""
+    weights = np.array([c.weight for c in criteria])
+    weighted = np.where(m.applicable, m.points * weights, 0.0)
+    applicable_weights = np.where(m.applicable, weights, 0.0)
+    n_a = m.points.shape[0]
+
+    def score(mask):
+        total = applicable_weights[:, mask].sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(total > 0, 100.0 * weighted[:, mask].sum(axis=1) / total, np.nan)
+
+    columns = {"channel_raw": score(np.ones(len(criteria), dtype=bool)), "cap": m.cap}
+    for stage in grid.stages:
+        mask = np.array([c.stage == stage.id for c in criteria])
+        columns[f"stage:{stage.id}"] = score(mask) if mask.any() else np.full(n_a, np.nan)
+    for det in grid.determinants:
+        mask = np.array([c.determinant == det.id for c in criteria])
+        columns[f"det:{det.id}"] = score(mask) if mask.any() else np.full(n_a, np.nan)
+    return columns
+
+
 def score_audits(grid: Grid, prepared: PreparedAnswers) -> AuditScores:
     audits_meta = prepared.audits.filter(pl.col("double_of").is_null())
     answers = prepared.answers.join(audits_meta.select("audit"), on="audit", how="semi")
@@ -71,80 +166,21 @@ def score_audits(grid: Grid, prepared: PreparedAnswers) -> AuditScores:
             continue
         audit_ids = meta["audit"]
         audit_structure = meta.join(structure_codes, on="structure", how="left")["_s"].to_numpy()
-        audit_index = pl.DataFrame({"audit": audit_ids, "_a": np.arange(len(audit_ids))})
-        crit_index = pl.DataFrame(
-            {"criterion": [c.id for c in criteria], "_k": np.arange(len(criteria))}
-        )
-        part = (
-            answers.filter(pl.col("channel") == channel)
-            .join(audit_index, on="audit")
-            .join(crit_index, on="criterion")
-        )
-        n_a, n_k = len(audit_ids), len(criteria)
-        points = np.full((n_a, n_k), np.nan)
-        state = np.zeros((n_a, n_k), dtype=np.int8)  # 0 missing, 1 answered, 2 not applicable
-        a = part["_a"].to_numpy()
-        k = part["_k"].to_numpy()
-        na = part["na"].to_numpy()
-        raw = part["raw"].fill_null(np.nan).to_numpy()
-        points[a, k] = raw
+        m = channel_matrix(criteria, audit_ids, answers.filter(pl.col("channel") == channel))
         for j, criterion in enumerate(criteria):
-            points[:, j] = criterion_points(criterion, points[:, j])
-        state[a, k] = np.where(na, 2, np.where(np.isnan(points[a, k]), 0, 1))
-
-        position = {c.id: j for j, c in enumerate(criteria)}
-        for j, criterion in enumerate(criteria):
-            if criterion.prerequisites:
-                failed = np.zeros(n_a, dtype=bool)
-                for pre in criterion.prerequisites:
-                    failed |= (state[:, position[pre]] == 1) & (points[:, position[pre]] == 0)
-                # A failed prerequisite scores 0 whatever was (or was not) answered.
-                points[failed, j] = 0.0
-                state[failed, j] = 1
-            missing = state[:, j] == 0
-            if missing.any():
-                if criterion.not_applicable:
-                    state[missing, j] = 2
-                else:
-                    points[missing, j] = 0.0
-                    state[missing, j] = 1
-                for audit in audit_ids.filter(pl.Series(missing)).head(20):
-                    warnings.append(
-                        InputProblem(None, "criterion", criterion.id,
-                                     f"réponse manquante pour l'audit {audit}"
-                                     + (" : comptée sans objet" if criterion.not_applicable
-                                        else " : notée 0"))
-                    )  # fmt: skip
-        applicable = state == 1
-        points[~applicable] = np.nan
-        weights = np.array([c.weight for c in criteria])
-
-        cap = np.full(n_a, 100.0)
-        for j, criterion in enumerate(criteria):
-            if criterion.knock_out:
-                fired = applicable[:, j] & (points[:, j] == 0)
-                cap[fired] = np.minimum(cap[fired], criterion.knock_out.cap)
-
-        weighted = np.where(applicable, points * weights, 0.0)
-        applicable_weights = np.where(applicable, weights, 0.0)
-
-        def score(mask, earned=weighted, possible=applicable_weights):
-            total = possible[:, mask].sum(axis=1)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                return np.where(total > 0, 100.0 * earned[:, mask].sum(axis=1) / total, np.nan)
-
-        all_columns = np.ones(n_k, dtype=bool)
-        columns = {
-            "audit": audit_ids,
-            "channel_raw": score(all_columns),
-            "cap": cap,
-        }
-        for stage in grid.stages:
-            mask = np.array([c.stage == stage.id for c in criteria])
-            columns[f"stage:{stage.id}"] = score(mask) if mask.any() else np.full(n_a, np.nan)
-        for det in grid.determinants:
-            mask = np.array([c.determinant == det.id for c in criteria])
-            columns[f"det:{det.id}"] = score(mask) if mask.any() else np.full(n_a, np.nan)
+            missing = m.missing[:, j]
+            for audit in audit_ids.filter(pl.Series(missing)).head(20):
+                warnings.append(
+                    InputProblem(
+                        None,
+                        "criterion",
+                        criterion.id,
+                        f"réponse manquante pour l'audit {audit}"
+                        + (" : comptée sans objet" if criterion.not_applicable else " : notée 0"),
+                    )
+                )
+        points, applicable = m.points, m.applicable
+        columns = {"audit": audit_ids, **dimension_scores(grid, criteria, m)}
         frames.append(pl.DataFrame(columns))
         for j, criterion in enumerate(criteria):
             used = applicable[:, j]

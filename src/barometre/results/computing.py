@@ -6,6 +6,7 @@ structures whose score or rank moved. The write is one transaction: a worker kil
 the middle leaves the previous results as they were."""
 
 import math
+from dataclasses import dataclass, field
 
 import polars as pl
 from django.db import transaction
@@ -13,20 +14,25 @@ from django.utils import timezone
 
 from barometre.accounts import journal
 from barometre.campaigns.lifecycle import Refused, can_run
-from barometre.campaigns.models import Answer, AuditTask, Edition
+from barometre.campaigns.models import Answer, AuditTask, Edition, EditionTransition
 from barometre.campaigns.transfer import answers_frame
 from barometre.engine import (
     EditionResults,
     EngineError,
     MeasureType,
+    RankingOptions,
     compare_editions,
     mask_personal_data,
     score_edition,
 )
-from barometre.results.models import ResultSet, StructureResult, stale
+from barometre.results.models import Laureate, ResultSet, StructureResult, stale
 from barometre.structures.models import Structure
 
 MOVE_THRESHOLD = 0.05  # points; smaller differences are rounding noise
+E = Edition.Status
+COMPUTABLE = (E.FIELDWORK, E.VALIDATION, E.RESULTS, E.PUBLISHED)
+# Before the results phase a computation is an operators-only preview.
+PREVIEW_PHASES = (E.FIELDWORK, E.VALIDATION)
 OBSERVATIONS_PER_STRUCTURE = 40
 
 
@@ -42,6 +48,13 @@ def request_computation(edition: Edition, *, by) -> ResultSet:
 
     if not can_run(by, edition):
         raise Refused(["seuls ceux qui conduisent l'édition calculent ses résultats"])
+    if edition.status not in COMPUTABLE:
+        raise Refused(
+            [
+                f"l'édition est en phase « {edition.get_status_display()} » : les "
+                "résultats se calculent à partir du terrain"
+            ]
+        )
     if not edition.tasks.filter(status=AuditTask.Status.VALIDATED).exists():
         raise Refused(["aucun audit validé : rien à calculer"])
     with transaction.atomic():
@@ -70,7 +83,7 @@ def _step(result_set: ResultSet, text: str, status: str = ResultSet.Status.COMPU
 
 
 def compute(result_set: ResultSet) -> ResultSet:
-    edition = result_set.edition
+    edition = Edition.objects.select_related("grid").get(pk=result_set.edition_id)
     _step(result_set, "Lecture des audits validés")
     frame = answers_frame(edition)
     _step(result_set, f"Calcul des scores ({frame.height} réponses)")
@@ -143,10 +156,44 @@ def compute(result_set: ResultSet) -> ResultSet:
         locked.evolution = {k: v for k, v in evolution.items() if k != "rows"}
         locked.grid = edition.grid
         locked.changes = _changes(locked)
+        locked.preview = edition.status in PREVIEW_PHASES
         locked.status, locked.step, locked.error = ResultSet.Status.READY, "", ""
         locked.computed_at = timezone.now()
         locked.save()
+        _carry_laureates(locked)
     return locked
+
+
+def _carry_laureates(result_set: ResultSet) -> None:
+    """A correction starts from the palmarès of the last published version: its laureates
+    (still ranked in their category) and jury notes, which the operator may change before
+    publishing the correction."""
+    if result_set.laureates.exists():
+        return
+    published = last_published(result_set.edition, exclude=result_set)
+    if published is None:
+        return
+    ranked = set(
+        result_set.structures.filter(eligible=True).values_list("category", "structure_id")
+    )
+    Laureate.objects.bulk_create(
+        Laureate(
+            result_set=result_set,
+            category=lt.category,
+            structure_id=lt.structure_id,
+            jury_note=lt.jury_note,
+            confirmed_by_id=lt.confirmed_by_id,
+        )
+        for lt in published.laureates.all()
+        if (lt.category, lt.structure_id) in ranked
+    )
+
+
+def last_published(edition: Edition, *, exclude: ResultSet | None = None) -> ResultSet | None:
+    found = ResultSet.objects.filter(edition=edition, published_at__isnull=False)
+    if exclude is not None:
+        found = found.exclude(pk=exclude.pk)
+    return found.order_by("-version").first()
 
 
 def _benchmarks(results: EditionResults) -> dict:
@@ -253,14 +300,136 @@ def _changes(result_set: ResultSet) -> list[dict]:
     return moved
 
 
-def publish(result_set: ResultSet, *, by) -> ResultSet:
-    if not can_run(by, result_set.edition):
-        raise Refused(["seuls ceux qui conduisent l'édition publient ses résultats"])
+@dataclass
+class PublicationReview:
+    """What publishing a result version makes public and to whom, the coverage rules it
+    passes, and why it would be refused: the confirmation page, checked again by
+    ``publish``."""
+
+    result_set: ResultSet
+    refusals: list[str]
+    correction_of: ResultSet | None  # the published version this one corrects
+    structures: int = 0  # structures with results, which their managers will see
+    ranked: int = 0
+    unranked: list[StructureResult] = field(default_factory=list)
+    publishable: int = 0  # structures that accepted publication in the palmarès
+    laureates: int = 0
+    categories: int = 0
+    validated: int = 0
+    not_done: int = 0
+    rules: list[str] = field(default_factory=list)
+
+
+def _refusals(result_set: ResultSet, edition: Edition) -> list[str]:
+    reasons = []
     if result_set.status != ResultSet.Status.READY:
-        raise Refused(["seuls des résultats calculés se publient"])
-    if ResultSet.objects.filter(pk=result_set.pk, published_at__isnull=True).update(
-        published_at=timezone.now()
+        reasons.append("seuls des résultats calculés se publient")
+        return reasons
+    if edition.status not in (E.RESULTS, E.PUBLISHED):
+        reasons.append(
+            f"l'édition est en phase « {edition.get_status_display()} » : les "
+            "résultats ne se publient qu'en phase « Résultats »"
+        )
+    if result_set.preview:
+        reasons.append(
+            f"la version {result_set.version} est un aperçu calculé avant la phase « Résultats » "
+            ": recalculez les résultats pour obtenir une version publiable"
+        )
+    validated = set(
+        edition.tasks.filter(status=AuditTask.Status.VALIDATED).values_list("pk", flat=True)
+    )
+    if validated != set(result_set.audit_ids):
+        reasons.append(
+            f"la version {result_set.version} a été calculée avant la dernière validation "
+            f"d'audit ({len(result_set.audit_ids)} audits pris en compte, {len(validated)} "
+            "validés aujourd'hui) : recalculez-la avant de publier"
+        )
+    newer = edition.result_sets.filter(version__gt=result_set.version).exists()
+    if newer:
+        reasons.append(f"une version plus récente que la {result_set.version} existe")
+    return reasons
+
+
+def review_publication(result_set: ResultSet) -> PublicationReview:
+    edition = result_set.edition
+    review = PublicationReview(
+        result_set=result_set,
+        refusals=_refusals(result_set, edition),
+        correction_of=last_published(edition, exclude=result_set),
+    )
+    results = list(result_set.structures.select_related("structure").order_by("structure__name"))
+    review.structures = len(results)
+    review.ranked = sum(1 for r in results if r.eligible)
+    review.unranked = [r for r in results if not r.eligible]
+    allowed = set(
+        edition.enrolments.filter(publish_results=True).values_list("structure_id", flat=True)
+    )
+    review.publishable = sum(1 for r in results if r.eligible and r.structure_id in allowed)
+    review.laureates = result_set.laureates.count()
+    review.categories = len({r.category for r in results if r.eligible})
+    review.validated = len(result_set.audit_ids)
+    review.not_done = edition.tasks.filter(status=AuditTask.Status.NOT_DONE).count()
+    options = RankingOptions()
+    review.rules = [
+        f"Une structure est classée quand au moins {options.min_channels} canaux ont été "
+        f"audités et qu'au moins {round(options.min_coverage * 100)} % des audits prévus ont "
+        "été réalisés et validés ; les autres reçoivent leurs résultats sans rang.",
+        "Les audits non réalisés comptent comme couverture manquante, jamais comme un zéro.",
+        "Le palmarès public ne montre que les structures qui ont accepté la publication ; "
+        "les autres n'apparaissent que dans les moyennes.",
+    ]
+    if (
+        review.correction_of is None
+        and review.laureates < review.categories
+        and not (edition.owner_id)
     ):
-        journal.record(journal.Kind.RESULTS_PUBLISHED, result_set, actor=by,
-                       edition=result_set.edition_id, version=result_set.version)  # fmt: skip
-    return ResultSet.objects.get(pk=result_set.pk)
+        review.rules.append(
+            f"{review.categories - review.laureates} catégorie(s) sans lauréat confirmé : "
+            "le palmarès les montrera sans lauréat."
+        )
+    return review
+
+
+def publish(result_set: ResultSet, *, by, erratum: str = "") -> ResultSet:
+    """Publish a result version computed in the results phase after the last validation:
+    the edition moves to its published phase. A later version of a published edition is
+    published as a correction, with its erratum note; earlier versions stay in the
+    history. Refused, with nothing written, otherwise."""
+    edition = result_set.edition
+    if not can_run(by, edition):
+        raise Refused(["seuls ceux qui conduisent l'édition publient ses résultats"])
+    with transaction.atomic():
+        edition = Edition.objects.select_for_update().get(pk=edition.pk)
+        locked = ResultSet.objects.select_for_update().get(pk=result_set.pk)
+        if locked.published_at is not None:
+            return locked  # a double click publishes once
+        reasons = _refusals(locked, edition)
+        correction_of = last_published(edition, exclude=locked)
+        if correction_of is not None and not erratum.strip():
+            reasons.append(
+                f"la version {correction_of.version} est déjà publiée : la version corrigée "
+                "doit porter une note d'erratum qui dit ce qui a changé"
+            )
+        if reasons:
+            raise Refused(reasons)
+        locked.published_at = timezone.now()
+        locked.erratum = erratum.strip() if correction_of is not None else ""
+        locked.save(update_fields=["published_at", "erratum"])
+        if edition.status == E.RESULTS:
+            EditionTransition.objects.create(
+                edition=edition,
+                source=edition.status,
+                target=E.PUBLISHED,
+                by=by,
+                reason=f"version {locked.version} publiée",
+            )
+            Edition.objects.filter(pk=edition.pk).update(status=E.PUBLISHED)
+        journal.record(
+            journal.Kind.RESULTS_PUBLISHED,
+            locked,
+            actor=by,
+            edition=edition.pk,
+            version=locked.version,
+            correction=correction_of is not None,
+        )
+    return ResultSet.objects.select_related("edition").get(pk=result_set.pk)

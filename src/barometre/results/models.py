@@ -37,6 +37,12 @@ class ResultSet(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     computed_at = models.DateTimeField("calculé le", null=True, blank=True)
     published_at = models.DateTimeField("publié le", null=True, blank=True)
+    # Computed before the edition reached its results phase: shown to those who run the
+    # edition, never publishable.
+    preview = models.BooleanField("aperçu", default=False)
+    # Published in place of an earlier published version: what was corrected, shown on
+    # the public pages.
+    erratum = models.TextField("note d'erratum", blank=True)
     error = models.TextField(blank=True)
     # Last sign of life of the worker computing it: a computation silent for longer than
     # STALE_AFTER was killed and may be requested again.

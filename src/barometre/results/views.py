@@ -6,6 +6,7 @@ from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -15,7 +16,12 @@ from barometre.campaigns.lifecycle import Refused
 from barometre.core.downloads import download
 from barometre.results.access import get_structure_result, get_synthesis_result_set
 from barometre.results.batches import request_batch
-from barometre.results.computing import publish, request_computation
+from barometre.results.computing import (
+    COMPUTABLE,
+    publish,
+    request_computation,
+    review_publication,
+)
 from barometre.results.exports import export_results, open_data_csv, table_schema
 from barometre.results.models import ReportBatch, ResultSet
 from barometre.results.palmares import confirm_laureate, palmares
@@ -39,6 +45,7 @@ def edition_results(request, pk: int):
         "edition": edition, "result_sets": result_sets, "latest": latest, "ranking": ranking,
         "palmares": categories, "batch": batch, "batch_busy": batch_busy,
         "busy": (latest is not None and latest.status in ("queued", "computing")) or batch_busy,
+        "computable": edition.status in COMPUTABLE,
         "breadcrumb_data": {"links": [{"url": f"/terrain/editions/{edition.pk}/",
                                        "title": edition.name}], "current": "Résultats"},
     })  # fmt: skip
@@ -64,15 +71,39 @@ def compute(request, pk: int):
     return redirect("results:edition", pk=edition.pk)
 
 
-@require_POST
 def publish_version(request, pk: int, version: int):
+    """The publication as a reviewed decision: what becomes public and to whom, the
+    coverage rules the version passes, then the operator's confirmation."""
     edition, result_set = _version(request, pk, version)
-    try:
-        publish(result_set, by=request.user)
-        messages.success(request, f"Version {version} publiée : elle ne changera plus.")
-    except Refused as exc:
-        messages.error(request, f"Impossible : {exc}.")
-    return redirect("results:edition", pk=edition.pk)
+    if result_set.published_at is not None:
+        messages.info(request, f"La version {version} est déjà publiée.")
+        return redirect("results:edition", pk=edition.pk)
+    erratum = request.POST.get("erratum", "")
+    if request.method == "POST":
+        try:
+            publish(result_set, by=request.user, erratum=erratum)
+            kind = "corrigée " if result_set.version > 1 and erratum.strip() else ""
+            messages.success(request, f"Version {kind}{version} publiée : elle ne changera plus.")
+            return redirect("results:edition", pk=edition.pk)
+        except Refused as exc:
+            for reason in exc.reasons:
+                messages.error(request, reason[0].upper() + reason[1:] + ".")
+    return render(
+        request,
+        "results/publish.html",
+        {
+            "edition": edition,
+            "review": review_publication(result_set),
+            "erratum": erratum,
+            "breadcrumb_data": {
+                "links": [
+                    {"url": reverse("campaigns:edition", args=[edition.pk]), "title": edition.name},
+                    {"url": reverse("results:edition", args=[edition.pk]), "title": "Résultats"},
+                ],
+                "current": f"Publier la version {version}",
+            },
+        },
+    )
 
 
 def export(request, pk: int, version: int):

@@ -30,8 +30,12 @@ class Command(BaseCommand):
             f"{len(summary.editions)} éditions publiées ({total:.0f} s)."
         )
         if summary.fieldwork:
-            self.stdout.write(f"Édition « {summary.fieldwork} » en phase terrain : "
-                              f"{summary.fieldwork.tasks.count()} audits planifiés.")  # fmt: skip
+            tasks = summary.fieldwork.tasks
+            submitted = tasks.filter(status="submitted").count()
+            self.stdout.write(
+                f"Édition « {summary.fieldwork} » en phase terrain : {tasks.count()} audits "
+                f"planifiés, dont {submitted} soumis et à valider."
+            )
         self.stdout.write(f"\nComptes de démonstration (mot de passe : {DEMO_PASSWORD})")
         for username, role in summary.logins:
             self.stdout.write(f"  {username:<20} {role}")

@@ -1,0 +1,246 @@
+"""One audit's page: the auditor fills the grid (answers, sending and reply, evidence)
+without ever losing what was typed; the validator reads the whole audit and decides, then
+moves on to the next one of the queue."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from barometre.accounts.models import User
+from barometre.campaigns import lifecycle, workflow
+from barometre.campaigns.access import get_task_for_user, runnable_editions
+from barometre.campaigns.desk import INLINE_KINDS, next_in_queue, review_audit
+from barometre.campaigns.forms import AuditForm, EvidenceForm, ReplyForm, SendingForm
+from barometre.campaigns.lifecycle import Refused
+from barometre.campaigns.models import AuditTask, Evidence
+from barometre.core.errors import Conflict
+
+T = AuditTask.Status
+FIELDWORK = {"url": "/terrain/", "title": "Terrain"}
+VALIDATION = {"url": "/terrain/validation/", "title": "Validation"}
+DRAFT_ACTIONS = ("save", "attach", "remove")
+
+
+def _input_errors(form) -> bool:
+    """Errors other than a missing answer (which a draft may leave)."""
+    return any(
+        message != "Réponse obligatoire." for errors in form.errors.values() for message in errors
+    )
+
+
+def _initial(task: AuditTask) -> dict:
+    stored = dict(task.answers.values_list("criterion", "value"))
+    return {
+        k: ("na" if v == "sans objet" else v.replace(" %", "").replace(",", "."))
+        for k, v in stored.items()
+        if not k.startswith("_")
+    }
+
+
+def _evidence_action(request, task: AuditTask, action: str) -> None:
+    """After the draft is saved: attach the chosen file, or remove a piece."""
+    if action == "attach":
+        evidence_form = EvidenceForm(request.POST, request.FILES)
+        uploaded = request.FILES.get("file")
+        if uploaded is None or not evidence_form.is_valid():
+            messages.error(request, "Choisissez un fichier à joindre.")
+            return
+        try:
+            workflow.add_evidence(task, uploaded, by=request.user)
+            messages.success(request, "Pièce justificative ajoutée.")
+        except Refused as exc:
+            messages.error(request, f"Fichier refusé : {exc}")
+    elif action == "remove":
+        evidence = task.evidence.filter(pk=request.POST.get("remove") or 0).first()
+        if evidence is None:
+            raise Http404("Pièce introuvable.")
+        try:
+            workflow.remove_evidence(task, evidence, by=request.user)
+            messages.success(request, f"Pièce « {evidence.original_name} » retirée.")
+        except Refused as exc:
+            messages.error(request, f"Impossible : {exc}.")
+
+
+def task_detail(request, pk: int):
+    task = get_task_for_user(request.user, pk)
+    grid = task.edition.grid.parsed()
+    form = AuditForm(request.POST or None, grid=grid, channel=task.channel, initial=_initial(task))
+    if request.method == "POST":
+        # "Retirer" buttons carry the piece to remove as their value.
+        action = "remove" if "remove" in request.POST else request.POST.get("action", "save")
+        valid = form.is_valid()
+        if valid or action in DRAFT_ACTIONS:
+            try:
+                # A draft keeps every valid answer, even when others are still missing.
+                seen = request.POST.get("version", "")
+                version = int(seen) if seen.isdigit() else None
+                workflow.save_answers(task, form.answers(), by=request.user, version=version)
+                if action == "submit":
+                    found = workflow.submit(task, by=request.user)
+                    note = f" Points à vérifier : {', '.join(found)}." if found else ""
+                    messages.success(request, "Audit soumis pour validation." + note)
+                    return redirect(
+                        "campaigns:my_tasks" if request.user.is_auditor else "campaigns:validation"
+                    )
+                if action in ("attach", "remove"):
+                    _evidence_action(request, task, action)
+                    if _input_errors(form):
+                        messages.warning(
+                            request,
+                            "Les réponses valides sont enregistrées ; "
+                            "corrigez les champs signalés.",
+                        )
+                    return redirect(reverse("campaigns:task", args=[task.pk]) + "#pieces")
+                if valid or not _input_errors(form):
+                    messages.success(request, "Réponses enregistrées.")
+                    return redirect("campaigns:task", pk=task.pk)
+                messages.warning(
+                    request,
+                    "Les réponses valides sont enregistrées ; corrigez les champs signalés.",
+                )
+            except Refused as exc:
+                messages.error(request, f"Impossible : {exc}.")
+            except Conflict as exc:
+                messages.error(request, str(exc))
+                task.refresh_from_db()
+        else:
+            messages.error(
+                request, "Impossible : complétez les réponses obligatoires avant de soumettre."
+            )
+    runner = lifecycle.can_run(request.user, task.edition)
+    editable = task.status in workflow.EDITABLE and task.auditor_id == request.user.pk
+    # Those who run the edition read the whole audit; the auditor reads it once submitted.
+    review = review_audit(task, with_anomalies=runner and task.status == T.SUBMITTED)
+    context = {
+        "task": task,
+        "form": form,
+        "review": review,
+        "runner": runner,
+        "contacts": task.structure.contact_points.filter(channel=task.channel),
+        "cycle": task.channel in workflow.CYCLE_CHANNELS,
+        "sending_form": SendingForm(prefix="sending"),
+        "reply_form": ReplyForm(prefix="reply"),
+        "editable": editable,
+        "decidable": runner and task.status == T.SUBMITTED,
+        "auditors": User.objects.filter(auditor_profile__isnull=False).order_by("username")
+        if runner
+        else [],
+        "evidence_form": EvidenceForm(),
+        "breadcrumb_data": {
+            "links": [FIELDWORK, *([VALIDATION] if runner else [])],
+            "current": str(task),
+        },
+    }
+    return render(request, "campaigns/task.html", context)
+
+
+@require_POST
+def task_cycle(request, pk: int, step: str):
+    task = get_task_for_user(request.user, pk)
+    form = (SendingForm if step == "envoi" else ReplyForm)(
+        request.POST, prefix=("sending" if step == "envoi" else "reply")
+    )
+    if not form.is_valid():
+        messages.error(
+            request,
+            "Date ou texte invalide : "
+            + "; ".join(e for errors in form.errors.values() for e in errors),
+        )
+        return redirect("campaigns:task", pk=task.pk)
+    try:
+        if step == "envoi":
+            workflow.record_sending(
+                task,
+                sent_at=form.cleaned_data["sent_at"],
+                text=form.cleaned_data["text"],
+                by=request.user,
+            )
+            messages.success(request, "Envoi enregistré : l'audit attend la réponse.")
+        else:
+            workflow.record_reply(
+                task,
+                replied_at=form.cleaned_data["replied_at"],
+                text=form.cleaned_data["text"],
+                by=request.user,
+            )
+            messages.success(request, "Réponse enregistrée : complétez la grille.")
+    except Refused as exc:
+        messages.error(request, f"Impossible : {exc}.")
+    return redirect("campaigns:task", pk=task.pk)
+
+
+def validation_queue(request):
+    editions = runnable_editions(request.user)
+    tasks = (
+        AuditTask.objects.filter(status=T.SUBMITTED, edition__in=editions)
+        .select_related("structure", "auditor", "edition__grid")
+        .prefetch_related("answers")[:200]
+    )
+    rows = [(task, workflow.anomalies(task)) for task in tasks]
+    return render(
+        request,
+        "campaigns/validation.html",
+        {
+            "rows": rows,
+            "breadcrumb_data": {"links": [FIELDWORK], "current": "Validation"},
+        },
+    )
+
+
+@require_POST
+def decide(request, pk: int):
+    task = get_task_for_user(request.user, pk)
+    if not lifecycle.can_run(request.user, task.edition):
+        raise PermissionDenied("Seuls ceux qui conduisent l'édition valident ses audits.")
+    comment = request.POST.get("comment", "")
+    actions = {
+        "validate": lambda: workflow.validate(task, by=request.user),
+        "return": lambda: workflow.return_to_auditor(task, by=request.user, comment=comment),
+        "reject": lambda: workflow.reject(task, by=request.user, reason=comment),
+    }
+    action = actions.get(request.POST.get("decision", ""))
+    if action is None:
+        messages.error(request, "Décision inconnue.")
+    else:
+        try:
+            action()
+            messages.success(request, f"Audit « {task} » : décision enregistrée.")
+        except Refused as exc:
+            messages.error(request, f"Impossible : {exc}.")
+            if request.POST.get("from") == "desk":
+                return redirect("campaigns:task", pk=task.pk)
+    if request.POST.get("from") == "desk":
+        following = next_in_queue(task, runnable_editions(request.user))
+        if following is not None:
+            return redirect("campaigns:task", pk=following)
+    return redirect("campaigns:validation")
+
+
+@require_POST
+def evidence_upload(request, pk: int):
+    """A file sent on its own (the grid's "Joindre" button posts to the audit page, which
+    saves the typed answers first)."""
+    task = get_task_for_user(request.user, pk)
+    _evidence_action(request, task, "attach")
+    return redirect(reverse("campaigns:task", args=[task.pk]) + "#pieces")
+
+
+def evidence_download(request, pk: int, evidence_pk: int):
+    """A piece of evidence; ``?voir=1`` shows images, recordings and PDFs in the page."""
+    task = get_task_for_user(request.user, pk)
+    try:
+        evidence = task.evidence.get(pk=evidence_pk)
+    except Evidence.DoesNotExist:
+        raise Http404("Pièce introuvable.") from None
+    inline = request.GET.get("voir") == "1" and (
+        evidence.mime in INLINE_KINDS or evidence.mime.split("/")[0] in INLINE_KINDS
+    )
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=not inline,
+        filename=evidence.original_name,
+        content_type=evidence.mime,
+    )
