@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from mozilla_django_oidc import views as oidc_views
 
+from barometre.accounts.oidc import only_when_enabled
 from barometre.web import views as web_views
 
 admin.site.site_header = f"{settings.OPERATOR['name']} — administration"
@@ -20,12 +21,12 @@ urlpatterns = [
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "oidc/authenticate/",
-        login_not_required(oidc_views.OIDCAuthenticationRequestView.as_view()),
+        login_not_required(only_when_enabled(oidc_views.OIDCAuthenticationRequestView.as_view())),
         name="oidc_authentication_init",
     ),
     path(
         "oidc/callback/",
-        login_not_required(oidc_views.OIDCAuthenticationCallbackView.as_view()),
+        login_not_required(only_when_enabled(oidc_views.OIDCAuthenticationCallbackView.as_view())),
         name="oidc_authentication_callback",
     ),
     path("structures/", include("barometre.structures.urls")),

@@ -35,3 +35,62 @@ def test_a_structure_role_needs_a_structure(manager_a):
 
     with pytest.raises(ValidationError, match="Ce rôle s'exerce pour une structure"):
         Membership(user=manager_a, role=Role.AGENT).full_clean()
+
+
+def _fail_five_times(client, **meta):
+    for _ in range(5):
+        response = client.post(reverse("login"), {"username": "magali", "password": "faux"}, **meta)
+    assert response.status_code == 429
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_failures_from_one_client_do_not_lock_out_another(
+    client, manager_a, settings
+):
+    settings.BAROMETRE_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    _fail_five_times(client, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
+    response = client.post(
+        reverse("login"),
+        {"username": "magali", "password": "pw-magali"},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(manager_a.pk)
+
+
+@pytest.mark.django_db
+def test_behind_a_proxy_a_forged_forwarded_address_does_not_escape_the_lockout(
+    client, manager_a, settings
+):
+    settings.BAROMETRE_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    _fail_five_times(client, HTTP_X_FORWARDED_FOR="203.0.113.5", **proxy)
+    # The client sends its own X-Forwarded-For; the proxy appends the real address.
+    response = client.post(
+        reverse("login"),
+        {"username": "magali", "password": "pw-magali"},
+        HTTP_X_FORWARDED_FOR="198.51.100.7, 203.0.113.5",
+        **proxy,
+    )
+    assert response.status_code == 429
+
+
+@pytest.mark.django_db
+def test_without_a_proxy_the_forwarded_header_is_ignored(client, manager_a, settings):
+    settings.BAROMETRE_PROXY_COUNT = 0
+    _fail_five_times(client, REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    response = client.post(
+        reverse("login"),
+        {"username": "magali", "password": "pw-magali"},
+        REMOTE_ADDR="203.0.113.5",
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+    )
+    assert response.status_code == 429
+    response = client.post(
+        reverse("login"),
+        {"username": "magali", "password": "pw-magali"},
+        REMOTE_ADDR="198.51.100.7",
+    )
+    assert response.status_code == 302

@@ -52,3 +52,10 @@ def test_the_login_page_offers_the_provider_only_when_enabled(client, settings):
     assert "Se connecter avec ProConnect" not in client.get(reverse("login")).text
     settings.OIDC_ENABLED = True
     assert "Se connecter avec ProConnect" in client.get(reverse("login")).text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["oidc_authentication_init", "oidc_authentication_callback"])
+def test_the_provider_pages_answer_404_while_oidc_is_off(client, settings, name):
+    settings.OIDC_ENABLED = False
+    assert client.get(reverse(name)).status_code == 404

@@ -141,3 +141,15 @@ def test_the_openapi_document_declares_bounds_and_errors(client):
                 continue
             assert "401" in operation["responses"], (method, path)
     assert client.get("/api/v1/docs").status_code == 200
+
+
+def test_revoking_another_users_token_answers_404_and_changes_nothing(
+    client_for, manager_a, manager_b
+):
+    token, _ = ApiToken.issue(manager_b, "outil", "read")
+    client = client_for(manager_a)
+    for value in (token.pk, "pas-un-nombre", ""):
+        response = client.post("/api/jetons/", {"op": "revoke", "token": value})
+        assert response.status_code == 404
+    token.refresh_from_db()
+    assert token.revoked_at is None

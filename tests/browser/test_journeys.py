@@ -16,6 +16,7 @@ from barometre.demo.data import load_demo_data
 from barometre.demo.fieldwork import load_auditors, load_demo_fieldwork, load_scenarios
 from barometre.demo.improvement import load_improvement_history
 from barometre.demo.national import fieldwork_done, national_edition, structure_quality
+from barometre.engine import DayUnit, days_between
 from barometre.improvement import surveys
 from barometre.improvement.models import CollectionPoint, FeedbackEntry
 from barometre.results.models import Laureate, ResultSet
@@ -24,6 +25,11 @@ from tests.browser.conftest import fill_audit_grid
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PREFECTURE = "Préfecture du Loiret"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+    b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+    b"\x00\x00\x00\x00IEND\xaeB`\x82"
+)
 
 
 @pytest.fixture
@@ -52,8 +58,9 @@ def test_1_operator_creates_an_edition_enrols_and_plans(browser, registry):
     page.click("main button[type=submit]")
     page.get_by_text("créée en brouillon").wait_for()
     assert page.locator("h1").inner_text() == "Baromètre d'essai"
-    page.get_by_role("button", name="Passer en phase suivante").click()
-    page.get_by_text("Inscriptions", exact=True).first.wait_for()
+    page.get_by_role("link", name="Passer en phase « Inscriptions »…").click()
+    page.get_by_role("button", name="Confirmer le passage en phase « Inscriptions »").click()
+    page.get_by_text("L'édition passe en phase « Inscriptions ».").wait_for()
     for name in (PREFECTURE, "Ville de Metz", "Ville de Strasbourg"):
         structure = Structure.objects.get(name=name)
         page.select_option("select[name=structure]", str(structure.pk))
@@ -67,11 +74,27 @@ def test_1_operator_creates_an_edition_enrols_and_plans(browser, registry):
     edition = Edition.objects.get(name="Baromètre d'essai")
     assert planned == edition.tasks.count() >= 25
     assert not edition.tasks.filter(auditor__isnull=True).exists()
-    page.get_by_role("button", name="Passer en phase suivante").click()
-    page.get_by_text("Terrain", exact=True).first.wait_for()
-    browser.shot("3-planning")
+    # The fieldwork window opens in 30 days: starting now is refused, then confirmed as
+    # an early start with its reason, which the phase log keeps.
+    page.get_by_role("link", name="Passer en phase « Terrain »…").click()
+    page.get_by_text("Ce qui empêche le changement de phase").wait_for()
+    page.get_by_role("button", name="Confirmer le passage en phase « Terrain »").click()
+    page.get_by_text("pour le commencer plus tôt, confirmez un démarrage anticipé").first.wait_for()
+    edition.refresh_from_db()
+    assert edition.status == "enrolment"
+    browser.shot("3-demarrage-refuse")
+    page.fill("textarea[name=reason]", "Enquêteurs formés plus tôt que prévu")
+    page.get_by_role("button", name="Confirmer le passage en phase « Terrain »").click()
+    page.get_by_text("L'édition passe en phase « Terrain ».").wait_for()
+    assert page.get_by_text("démarrage anticipé").first.is_visible()
+    browser.shot("4-terrain")
     edition.refresh_from_db()
     assert edition.status == "fieldwork"
+    assert "Enquêteurs formés plus tôt que prévu" in edition.transitions.last().reason
+    # The planning page lists every audit; the export has them all.
+    browser.goto(f"/terrain/editions/{edition.pk}/audits/")
+    page.get_by_text(f"{planned} audits").first.wait_for()
+    browser.shot("5-planning")
     assert browser.errors == []
 
 
@@ -112,7 +135,18 @@ def test_2_3_auditor_completes_two_audits_and_the_validator_decides(browser, reg
     page.fill("textarea[name='reply-text']", "Madame, voici les pièces à fournir…")
     page.get_by_role("button", name="Enregistrer la réponse").click()
     page.get_by_text("Réponse reçue le").wait_for()
-    fill_audit_grid(page)
+    fill_audit_grid(page, "Réponse polie, pièces listées.")
+    # Attaching the scan of the reply keeps every answer typed so far.
+    checked = page.locator("input[type=radio]:checked").count()
+    page.set_input_files("input[name=file]", files=[{
+        "name": "reponse.png", "mimeType": "image/png", "buffer": PNG}])  # fmt: skip
+    page.get_by_role("button", name="Joindre la pièce").click()
+    page.get_by_text("Pièce justificative ajoutée.").wait_for()
+    assert page.locator("input[type=radio]:checked").count() == checked > 5
+    assert page.locator("textarea[name='email.observations']").input_value() == (
+        "Réponse polie, pièces listées."
+    )
+    browser.shot("3-piece-jointe")
     page.get_by_role("button", name="Soumettre pour validation").click()
     page.get_by_text("Audit soumis pour validation.").wait_for()
     browser.shot("3-courriel-soumis")
@@ -127,8 +161,17 @@ def test_2_3_auditor_completes_two_audits_and_the_validator_decides(browser, reg
     section.locator("input[name=comment]").fill("Précisez le nombre de sonneries.")
     section.get_by_role("button", name="Renvoyer à l'enquêteur").click()
     page.get_by_text("1 audit soumis.").wait_for()
-    section = page.locator("section", has=page.locator(f'a[href="/terrain/audits/{email.pk}/"]'))
-    section.get_by_role("button", name="Valider").click()
+    # The e-mail audit on the desk: answers, points, both texts, the delay, the evidence.
+    page.get_by_role("link", name="Ouvrir le premier audit et valider à la suite").click()
+    page.get_by_text("Réponses et points, critère par critère").wait_for()
+    delay = days_between(timezone.localdate(email.sent_at), timezone.localdate(email.replied_at),
+                         "45", DayUnit.WORKING)  # fmt: skip
+    assert page.get_by_text(f"Délai : {delay} jour").is_visible()
+    assert page.get_by_text("Madame, voici les pièces à fournir…").is_visible()
+    assert page.get_by_text("Réponse polie, pièces listées.").is_visible()
+    assert page.locator("img.barometre-evidence").evaluate("i => i.naturalWidth") == 1
+    browser.shot("4-bureau-de-validation")
+    page.get_by_role("button", name="Valider et passer au suivant").click()
     page.get_by_text("Aucun audit en attente de validation.").wait_for()
     browser.shot("4-validation")
     assert AuditTask.objects.get(pk=phone.pk).status == "returned"
@@ -140,15 +183,66 @@ def test_2_3_auditor_completes_two_audits_and_the_validator_decides(browser, reg
     assert browser.errors == []
 
 
+def test_3_operator_closes_the_fieldwork_with_audits_not_done(browser, registry):
+    operator = registry["operateur"]
+    prefecture = Structure.objects.get(name=PREFECTURE)
+    edition = load_demo_fieldwork(operator, [prefecture])
+    mine = edition.tasks.filter(channel="phone").order_by("sequence").first()
+    AuditTask.objects.filter(pk=mine.pk).update(auditor=registry["enqueteur"])
+    page = browser.login("enqueteur")
+    browser.goto("/terrain/")
+    assert page.locator(f'a[href="/terrain/audits/{mine.pk}/"]').count() >= 1
+    # The operator reviews the closure: what is outstanding, by status and channel.
+    page = browser.login("operateur")
+    browser.goto(f"/terrain/editions/{edition.pk}/")
+    page.get_by_role("link", name="Passer en phase « Validation »…").click()
+    left = edition.tasks.count()
+    page.get_by_text(f"{left} audit(s) ne sont pas réalisés").first.wait_for()
+    assert page.get_by_text("Audits par canal et par statut").is_visible()
+    assert page.get_by_text("Structures sans couverture complète (1)").is_visible()
+    browser.shot("1-revue-cloture")
+    page.get_by_role("button", name="Confirmer le passage en phase « Validation »").click()
+    page.get_by_text("prolongez le terrain ou clôturez-les comme non réalisés").first.wait_for()
+    assert Edition.objects.get(pk=edition.pk).status == "fieldwork"
+    page.locator("label[for=id_close_not_done]").click()
+    page.get_by_role("button", name="Confirmer le passage en phase « Validation »").click()
+    page.get_by_text("L'édition passe en phase « Validation ».").wait_for()
+    assert page.get_by_text(f"{left} audit(s) clôturé(s) comme non réalisé(s)").is_visible()
+    browser.shot("2-terrain-clos")
+    assert edition.tasks.filter(status="not_done").count() == left
+    # The closed audits leave the auditor's list.
+    page = browser.login("enqueteur")
+    browser.goto("/terrain/")
+    assert page.locator(f'a[href="/terrain/audits/{mine.pk}/"]').count() == 0
+    browser.shot("3-liste-enqueteur")
+    assert browser.errors == []
+
+
 def test_4_operator_computes_publishes_and_confirms_a_laureate(browser, registry):
     structures = list(Structure.objects.order_by("pk"))
     edition = fieldwork_done(2025, structures, structure_quality(structures, seed=1),
                              by=registry["operateur"], name="Baromètre 2025")  # fmt: skip
     page = browser.login("operateur")
+    # In fieldwork, results are an operators-only preview that can never be published.
+    browser.goto(f"/resultats/editions/{edition.pk}/")
+    page.get_by_role("button", name="Calculer un aperçu").click()
+    page.get_by_text("aperçu, non publiable").wait_for()
+    assert page.get_by_role("link", name="Publier…").count() == 0
+    browser.goto(f"/resultats/editions/{edition.pk}/versions/1/publier/")
+    page.get_by_text("Cette version ne peut pas être publiée").wait_for()
+    assert page.get_by_text("les résultats ne se publient qu'en phase « Résultats »").is_visible()
+    assert page.get_by_role("button", name="Confirmer la publication").count() == 0
+    browser.shot("1-apercu-refuse")
+    # Fieldwork closed (every audit done), validation over: the results phase.
+    for phase in ("Validation", "Résultats"):
+        browser.goto(f"/terrain/editions/{edition.pk}/")
+        page.get_by_role("link", name=f"Passer en phase « {phase} »…").click()
+        page.get_by_role("button", name=f"Confirmer le passage en phase « {phase} »").click()
+        page.get_by_text(f"L'édition passe en phase « {phase} ».").wait_for()
     browser.goto(f"/resultats/editions/{edition.pk}/")
     page.get_by_role("button", name="Calculer les résultats").click()
-    page.get_by_role("button", name="Publier").wait_for()
-    browser.shot("1-calcul")
+    page.get_by_role("link", name="Publier…").wait_for()
+    browser.shot("2-calcul")
     section = page.locator("section", has=page.get_by_role("heading", name="Départements"))
     proposed = section.get_by_text("Proposé par le classement").inner_text()
     section.locator("textarea[name=jury_note]").fill("Des réponses écrites rapides.")
@@ -156,19 +250,48 @@ def test_4_operator_computes_publishes_and_confirms_a_laureate(browser, registry
     page.get_by_text("Lauréat confirmé").first.wait_for()
     laureate = Laureate.objects.get(category="Départements")
     assert laureate.structure.name in proposed
-    page.get_by_role("button", name="Publier").click()
+    # A decision taken after the computation makes the version stale: refused.
+    late = edition.tasks.filter(status="validated").first()
+    AuditTask.objects.filter(pk=late.pk).update(status="rejected")
+    page.get_by_role("link", name="Publier…").click()
+    page.get_by_text("calculée avant la dernière validation d'audit").wait_for()
+    browser.shot("3-version-perimee")
+    page.get_by_role("link", name="Retour aux résultats").click()
+    page.get_by_role("button", name="Calculer les résultats").click()
+    page.get_by_role("link", name="Publier…").click()
+    page.get_by_text("Ce qui devient public").wait_for()
+    assert page.get_by_text("Le palmarès public : 1 lauréat confirmé").is_visible()
+    browser.shot("4-revue-publication")
+    page.get_by_role("button", name="Confirmer la publication").click()
     page.get_by_text("publiée le").first.wait_for()
-    browser.shot("2-publication")
+    browser.shot("5-publication")
     assert ResultSet.objects.get(edition=edition).published_at is not None
+    edition.refresh_from_db()
+    assert edition.status == "published"
     # Anyone can now read the palmarès and the national synthesis.
     browser.context.clear_cookies()
     browser.goto(f"/resultats/palmares/{edition.pk}/")
     assert page.get_by_text(laureate.structure.name).first.is_visible()
     assert page.get_by_text("Des réponses écrites rapides.").is_visible()
-    browser.shot("3-palmares-public")
+    browser.shot("6-palmares-public")
     browser.goto(f"/resultats/synthese/{edition.pk}/")
     page.wait_for_selector("bar-chart canvas")
-    browser.shot("4-synthese")
+    browser.shot("7-synthese")
+    # A correction: a new version, published with its erratum; the first stays listed.
+    page = browser.login("operateur")
+    browser.goto(f"/resultats/editions/{edition.pk}/")
+    page.get_by_role("button", name="Calculer une version corrigée").click()
+    page.get_by_role("link", name="Publier…").click()
+    page.get_by_text("Publier la version corrigée 2").wait_for()
+    page.fill("textarea[name=erratum]", "Un audit rejeté après coup ne compte plus.")
+    page.get_by_role("button", name="Confirmer la publication").click()
+    page.get_by_text("version corrigée : Un audit rejeté après coup ne compte plus.").wait_for()
+    browser.shot("8-correction")
+    browser.context.clear_cookies()
+    browser.goto(f"/resultats/synthese/{edition.pk}/")
+    page.get_by_text("Version corrigée le").wait_for()
+    assert page.get_by_text("Un audit rejeté après coup ne compte plus.").is_visible()
+    browser.shot("9-synthese-corrigee")
     assert browser.errors == []
 
 

@@ -85,3 +85,71 @@ def test_an_internal_campaign_enrols_only_its_structure(manager_a, structure_a, 
     )  # fmt: skip
     with pytest.raises(lifecycle.Refused, match="mais seulement 3 jours ouvrés sur le terrain"):
         lifecycle.plan_fieldwork(too_short, by=manager_a)
+
+
+@pytest.fixture
+def internal(manager_a, structure_a):
+    return lifecycle.create_internal_campaign(
+        structure_a,
+        name="Interne",
+        starts=dt.date(2022, 11, 2),
+        ends=dt.date(2022, 11, 30),
+        calls=20,
+        by=manager_a,
+    )
+
+
+def test_a_manager_is_offered_only_their_structure_and_its_services(
+    client_for, manager_a, structure_a, structure_b, internal
+):
+    from barometre.structures.models import Structure
+
+    service = Structure.objects.create(
+        name="Service des titres",
+        identifier="13000548700025",
+        kind="state",
+        department="45",
+        parent=structure_a,
+    )
+    page = client_for(manager_a).get(reverse("campaigns:edition", args=[internal.pk])).text
+    assert structure_a.name in page and service.name in page
+    assert structure_b.name not in page
+    response = client_for(manager_a).post(
+        reverse("campaigns:enrolment_action", args=[internal.pk]),
+        {"action": "enrol", "structure": structure_b.pk},
+        follow=True,
+    )
+    assert "choisissez une structure" in response.text
+    assert not internal.enrolments.filter(structure=structure_b).exists()
+
+
+def test_an_enrolment_file_does_not_tell_whether_another_structure_exists(
+    client_for, manager_a, structure_b, internal
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = client_for(manager_a)
+    messages = []
+    for identifier in (structure_b.identifier, "75056"):  # Metz exists, Paris does not
+        content = f"identifiant\r\n{identifier}\r\n".encode()
+        response = client.post(
+            reverse("campaigns:enrolment_action", args=[internal.pk]),
+            {"action": "import", "file": SimpleUploadedFile("liste.csv", content)},
+            follow=True,
+        )
+        (message,) = [str(m) for m in response.context["messages"]]
+        messages.append(message.replace(identifier, "…"))
+    assert messages[0] == messages[1]
+    assert "ni celle de la campagne ni un service qui lui est rattaché" in messages[0]
+    assert not internal.enrolments.filter(structure=structure_b).exists()
+
+
+def test_the_editions_page_offers_a_manager_the_internal_campaign_form(
+    client_for, manager_a, agent_a, operator
+):
+    page = client_for(manager_a).get(reverse("campaigns:editions")).text
+    assert "Nouvelle campagne d'appels mystères interne" in page
+    assert f'action="{reverse("campaigns:internal_create")}"' in page
+    assert 'name="calls"' in page and "Préfecture du Loiret" in page
+    operator_page = client_for(operator).get(reverse("campaigns:editions")).text
+    assert "Nouvelle campagne d'appels mystères interne" not in operator_page

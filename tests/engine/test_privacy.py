@@ -17,6 +17,10 @@ from barometre.engine import mask_personal_data
         ("reçu par Mme Le Goff à l'accueil", "reçu par Mme [nom masqué] à l'accueil"),
         ("Monsieur Jean Martin a répondu", "Monsieur [nom masqué] a répondu"),
         ("M. Dupont, très aimable", "M. [nom masqué], très aimable"),
+        ("j'habite 12 rue des Lilas à Metz", "j'habite [adresse masquée] à Metz"),
+        ("au 3 bis, avenue de la Gare Saint-Charles.", "au [adresse masquée]."),
+        ("8 Place Jean Moulin, 57000 Metz", "[adresse masquée], 57000 Metz"),
+        ("25 places de parking, 2 routes barrées", "25 places de parking, 2 routes barrées"),
         # What is not personal stays: dates, amounts, opening hours, postcodes.
         ("ouvert de 8 h 30 à 12 h, le 12/05/2025, 57000 Metz, 25 €",
          "ouvert de 8 h 30 à 12 h, le 12/05/2025, 57000 Metz, 25 €"),

@@ -130,3 +130,42 @@ def test_the_public_pages_name_the_structure_with_its_article(client, point, mai
         },
     )
     assert "La Préfecture du Loiret a bien reçu votre message" in mailoutbox[0].body
+
+
+def _complaint(client, point, number, **overrides):
+    data = {
+        "kind": "complaint",
+        "subject": "Votre dossier est suspendu : régularisez sur https://piege.example",
+        "description": "Cliquez sur https://piege.example/payer",
+        "contact_email": "cible@example.fr",
+        "submission_key": f"cle-relais-{number}",
+        **overrides,
+    }
+    return client.post(reverse("public:feedback", args=[point.token]), data)
+
+
+def test_the_acknowledgement_echoes_nothing_the_sender_typed(client, point, mailoutbox):
+    assert _complaint(client, point, 1).status_code == 302
+    entry = FeedbackEntry.objects.get()
+    (message,) = mailoutbox
+    assert "piege.example" not in message.subject + message.body
+    assert "suspendu" not in message.subject + message.body
+    assert entry.reference in message.subject and entry.reference in message.body
+    assert point.structure.name in message.body
+    assert entry.answer_due is not None and str(entry.answer_due.year) in message.body
+
+
+def test_acknowledgements_to_one_address_are_limited(client, point, mailoutbox, settings):
+    settings.BAROMETRE_ACKNOWLEDGEMENTS_PER_ADDRESS = 2
+    for number in range(4):
+        assert _complaint(client, point, number).status_code == 302
+    assert _complaint(client, point, 9, contact_email="Autre@Example.fr").status_code == 302
+    # Every entry is recorded; the targeted address got two messages, another one its own.
+    assert FeedbackEntry.objects.count() == 5
+    assert [m.to for m in mailoutbox] == [["cible@example.fr"]] * 2 + [["Autre@Example.fr"]]
+    # The address counts whatever its case.
+    _complaint(client, point, 10, contact_email="CIBLE@example.fr")
+    assert len(mailoutbox) == 3
+    settings.BAROMETRE_ACKNOWLEDGEMENTS_PER_ADDRESS = 0  # none at all
+    _complaint(client, point, 11, contact_email="nouveau@example.fr")
+    assert len(mailoutbox) == 3 and FeedbackEntry.objects.count() == 7

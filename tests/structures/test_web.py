@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from barometre.accounts.models import Membership, Role
 from barometre.structures.models import Structure, StructureImport
 
 from .files import csv_bytes, xlsx_bytes
@@ -135,6 +136,76 @@ def test_export_downloads_the_filtered_list(client_for, operator, structure_a, s
     if fmt == "csv":
         text = response.content.decode("utf-8-sig")
         assert "Ville de Metz" in text and "Préfecture" not in text
+
+
+def test_a_manager_cannot_rewrite_the_registry_keys(
+    client_for, manager_a, structure_a, structure_b
+):
+    child = Structure.objects.create(
+        name="Sous-préfecture de Montargis",
+        identifier="13000548700025",
+        kind="state",
+        department="45",
+        parent=structure_a,
+    )
+    Membership.objects.create(user=manager_a, role=Role.MANAGER, structure=child)
+    client = client_for(manager_a)
+    url = reverse("structures:edit", args=[structure_a.pk])
+    form = client.get(url).text
+    assert 'name="identifier"' not in form and 'name="kind"' not in form
+    assert "tenues par les opérateurs" in form and "13000548700017" in form
+    contact = structure_a.contact_points.get()
+    response = client.post(
+        url,
+        {
+            "name": "Préfecture du Loiret",
+            "city": "Orléans",
+            "postal_code": "45000",
+            "identifier": "45234",
+            "kind": "commune",
+            "department": "57",
+            "population": "999999",
+            "parent": child.pk,
+            "contacts-TOTAL_FORMS": "1",
+            "contacts-INITIAL_FORMS": "1",
+            "contacts-0-id": contact.pk,
+            "contacts-0-channel": "phone",
+            "contacts-0-value": "02 38 81 40 00",
+            "contacts-0-label": "du lundi au vendredi, 9 h à 16 h",
+            "labels-TOTAL_FORMS": "0",
+            "labels-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    structure_a.refresh_from_db()
+    assert (structure_a.identifier, structure_a.kind, structure_a.department) == (
+        "13000548700017",
+        "state",
+        "45",
+    )
+    assert structure_a.population is None and structure_a.parent is None
+    assert structure_a.postal_code == "45000"
+    assert structure_a.contact_points.get().label == "du lundi au vendredi, 9 h à 16 h"
+
+
+def test_an_operator_corrects_the_registry_keys(client_for, operator, structure_a):
+    response = client_for(operator).post(
+        reverse("structures:edit", args=[structure_a.pk]),
+        {
+            "name": "Préfecture du Loiret",
+            "identifier": "13000548700017",
+            "kind": "state",
+            "department": "45",
+            "population": "680000",
+            "contacts-TOTAL_FORMS": "0",
+            "contacts-INITIAL_FORMS": "0",
+            "labels-TOTAL_FORMS": "0",
+            "labels-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    structure_a.refresh_from_db()
+    assert structure_a.population == 680000
 
 
 def test_the_registry_refuses_a_second_prefecture_under_another_spelling(

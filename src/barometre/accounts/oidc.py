@@ -4,13 +4,28 @@ Accounts are matched by e-mail address. Roles are granted in the platform, never
 provider, so by default only people already registered can log in this way.
 """
 
+import functools
+
+from django.conf import settings
+from django.http import Http404
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+
+def only_when_enabled(view):
+    """The provider's pages answer 404 while OpenID Connect is off (checked on each
+    request, like the backend below, so that the setting alone decides)."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not settings.OIDC_ENABLED:
+            raise Http404("La connexion par un fournisseur d'identité n'est pas activée.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 class RoleAwareOIDCBackend(OIDCAuthenticationBackend):
     def authenticate(self, request, **kwargs):
-        from django.conf import settings
-
         if not settings.OIDC_ENABLED:
             return None
         return super().authenticate(request, **kwargs)

@@ -18,6 +18,8 @@ from ninja import Field, NinjaAPI, Path, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import HttpBearer, SessionAuth
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
 from barometre.accounts.access import require_registry_access, visible_structures
 from barometre.api.models import ApiToken
@@ -30,6 +32,7 @@ from barometre.engine import prepare_answers
 from barometre.improvement import dashboard, register, surveys
 from barometre.improvement.access import WRITE as TEAM_WRITE
 from barometre.improvement.access import get_structure as get_improvement_structure
+from barometre.improvement.access import sees_personal_data
 from barometre.improvement.models import (
     FeedbackChannel,
     FeedbackEntry,
@@ -172,6 +175,17 @@ def invalid(message: str, details: list[tuple[str, str]]) -> Status:
                         "details": [{"field": f, "message": m} for f, m in details]})  # fmt: skip
 
 
+def _no_null_character(value: str) -> str:
+    # PostgreSQL cannot store NUL in text: refused here, as the web forms refuse it.
+    if "\x00" in value:
+        raise PydanticCustomError("null_character", "caractère nul (\\x00) interdit")
+    return value
+
+
+# Every text taken from a request: path, query or body.
+NoNull = AfterValidator(_no_null_character)
+
+
 def require_write(request) -> None:
     if isinstance(request.auth, ApiToken) and not request.auth.can_write:
         raise PermissionDenied("Ce jeton n'a que le droit de lecture.")
@@ -206,9 +220,9 @@ class StructureOut(Schema):
 
 
 class StructureFilter(Schema):
-    q: Annotated[str, Field(max_length=100)] = ""
+    q: Annotated[str, Field(max_length=100), NoNull] = ""
     kind: StructureKind | None = None
-    department: Annotated[str, Field(max_length=3)] = ""
+    department: Annotated[str, Field(max_length=3), NoNull] = ""
 
 
 structures_router = Router(tags=["Structures"])
@@ -327,7 +341,10 @@ class AuditDetail(AuditOut):
 
 class AnswersIn(Schema):
     version: Annotated[int, Field(ge=1, description="La version lue : un écart donne 409.")]
-    answers: dict[Annotated[str, Field(max_length=80)], Annotated[str, Field(max_length=5000)]]
+    answers: dict[
+        Annotated[str, Field(max_length=80), NoNull],
+        Annotated[str, Field(max_length=5000), NoNull],
+    ]
     submit: bool = False
 
 
@@ -486,14 +503,21 @@ class FeedbackOut(Schema):
     service: str
     version: int
 
+    @staticmethod
+    def resolve_subject(obj, context) -> str:
+        # As on the register's pages: masked for whoever does not handle the entry.
+        if sees_personal_data(context["request"].user, obj):
+            return obj.subject
+        return register.masked(obj).subject
+
 
 class FeedbackIn(Schema):
     kind: FeedbackKind
     channel: FeedbackChannel
     received_on: dt.date
-    subject: Annotated[str, Field(min_length=1, max_length=200)]
-    description: Annotated[str, Field(min_length=1, max_length=5000)]
-    service: Annotated[str, Field(max_length=120)] = ""
+    subject: Annotated[str, Field(min_length=1, max_length=200), NoNull]
+    description: Annotated[str, Field(min_length=1, max_length=5000), NoNull]
+    service: Annotated[str, Field(max_length=120), NoNull] = ""
 
 
 class IndicatorOut(Schema):
@@ -528,6 +552,8 @@ def create_feedback(request, structure_id: Id, payload: FeedbackIn):
     if payload.received_on > timezone.localdate():
         return invalid("Données invalides.", [("received_on", "la date de réception ne peut "
                                                "pas être dans le futur")])  # fmt: skip
+    if payload.received_on < register.EARLIEST_RECEIVED:
+        return invalid("Données invalides.", [("received_on", register.TOO_EARLY)])
     entry, _ = register.create_entry(structure, by=request.user, **payload.dict())
     return Status(201, entry)
 
@@ -559,10 +585,11 @@ class SurveyAnswersIn(Schema):
             max_length=64,
             description="Clé unique par envoi : un renvoi avec la même clé n'enregistre rien.",
         ),
+        NoNull,
     ]
-    answers: dict[Annotated[str, Field(max_length=40)],
-                  Annotated[int, Field(ge=1, le=10)] | None]  # fmt: skip
-    comment: Annotated[str, Field(max_length=2000)] = ""
+    answers: dict[Annotated[str, Field(max_length=40), NoNull],
+                  Annotated[int, Field(ge=1, le=10, strict=True)] | None]  # fmt: skip
+    comment: Annotated[str, Field(max_length=2000), NoNull] = ""
 
 
 class Stored(Schema):
@@ -576,7 +603,9 @@ public_router = Router(tags=["Public"], auth=None)
 @public_router.post("/points/{token}/answers",
                     response={201: Stored, 200: Stored, 404: Error, 409: Error, 422: Error,
                               429: Error})  # fmt: skip
-def submit_survey(request, token: Annotated[str, Field(max_length=16)], payload: SurveyAnswersIn):
+def submit_survey(
+    request, token: Annotated[str, Field(max_length=16), NoNull], payload: SurveyAnswersIn
+):
     """A citizen's answers to the survey of a collection point (no authentication; the
     same limits as the public page)."""
     target, allowed = surveys.receive(request, token)

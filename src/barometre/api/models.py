@@ -49,7 +49,8 @@ class ApiToken(models.Model):
     @classmethod
     def from_key(cls, key: str) -> "ApiToken | None":
         parts = key.split("_", 2)
-        if len(parts) != 3 or parts[0] != PREFIX:
+        # A NUL character would reach PostgreSQL, which answers it with an error.
+        if len(parts) != 3 or parts[0] != PREFIX or "\x00" in key:
             return None
         token = (
             cls.objects.select_related("user")

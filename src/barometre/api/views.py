@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from barometre.accounts import journal
@@ -15,17 +16,24 @@ class TokenForm(DsfrForm):
                               widget=forms.RadioSelect, initial=ApiToken.Scope.READ)  # fmt: skip
 
 
+def _token_id(value: str | None) -> int:
+    try:
+        return int(value or "")
+    except ValueError:
+        raise Http404("Jeton introuvable.") from None
+
+
 def tokens(request):
     """The user's API tokens: create one (its key is shown once), revoke one."""
     form = TokenForm(request.POST if request.POST.get("op") == "create" else None)
     key = None
     if request.method == "POST":
         if request.POST.get("op") == "revoke":
-            revoked = ApiToken.objects.filter(user=request.user, pk=request.POST.get("token"),
-                                              revoked_at__isnull=True).first()  # fmt: skip
-            if revoked:
-                ApiToken.objects.filter(pk=revoked.pk).update(revoked_at=timezone.now())
-                journal.record(journal.Kind.TOKEN_REVOKED, revoked, actor=request.user)
+            # Only the user's own tokens: any other answers 404 and nothing happens.
+            mine = ApiToken.objects.filter(user=request.user)
+            token = get_object_or_404(mine, pk=_token_id(request.POST.get("token")))
+            if mine.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now()):
+                journal.record(journal.Kind.TOKEN_REVOKED, token, actor=request.user)
             messages.success(request, "Jeton révoqué : il ne donne plus accès à rien.")
             return redirect("api_tokens")
         if form.is_valid():

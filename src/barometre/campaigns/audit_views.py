@@ -31,15 +31,6 @@ def _input_errors(form) -> bool:
     )
 
 
-def _initial(task: AuditTask) -> dict:
-    stored = dict(task.answers.values_list("criterion", "value"))
-    return {
-        k: ("na" if v == "sans objet" else v.replace(" %", "").replace(",", "."))
-        for k, v in stored.items()
-        if not k.startswith("_")
-    }
-
-
 def _evidence_action(request, task: AuditTask, action: str) -> None:
     """After the draft is saved: attach the chosen file, or remove a piece."""
     if action == "attach":
@@ -67,7 +58,8 @@ def _evidence_action(request, task: AuditTask, action: str) -> None:
 def task_detail(request, pk: int):
     task = get_task_for_user(request.user, pk)
     grid = task.edition.grid.parsed()
-    form = AuditForm(request.POST or None, grid=grid, channel=task.channel, initial=_initial(task))
+    form = AuditForm(request.POST or None, grid=grid, channel=task.channel)
+    form.initial_from(dict(task.answers.values_list("criterion", "value")))
     if request.method == "POST":
         # "Retirer" buttons carry the piece to remove as their value.
         action = "remove" if "remove" in request.POST else request.POST.get("action", "save")

@@ -3,10 +3,11 @@
 from django import forms
 from dsfr.utils import dsfr_input_class_attr
 
+from barometre.campaigns import codec
 from barometre.core.forms import DsfrForm
 from barometre.engine import Criterion, Grid, MeasureType
 
-NOT_APPLICABLE = ("na", "Sans objet")
+NOT_APPLICABLE = (codec.FORM_NOT_APPLICABLE, "Sans objet")
 YES_NO = [("oui", "Oui"), ("non", "Non")]
 DAY_UNITS = {"working_days": "jours ouvrés", "business_days": "jours ouvrables",
              "calendar_days": "jours"}  # fmt: skip
@@ -75,22 +76,29 @@ class AuditForm(DsfrForm):
         return data
 
     def answers(self) -> dict[str, str]:
+        """The valid answers as stored (``codec.encode``); blanks are left out."""
+        by_id = {c.id: c for c in self.criteria}
         out = {}
-        ratios = {c.id for c in self.criteria if c.measure.type == MeasureType.RATIO}
         for name, value in self.cleaned_data.items():
             if name.endswith(NA_SUFFIX):
                 if value:
-                    out[name.removesuffix(NA_SUFFIX)] = "sans objet"
+                    out[name.removesuffix(NA_SUFFIX)] = codec.NOT_APPLICABLE
                 continue
             if value in (None, ""):
                 continue
-            text = str(value)
-            if text == "na":
-                out[name] = "sans objet"
-            else:
-                text = text.replace(".", ",")
-                out[name] = f"{text} %" if name in ratios else text
+            out[name] = codec.encode(by_id[name], value)
         return out
+
+    def initial_from(self, stored: dict[str, str]) -> None:
+        """Show stored answers (``codec.decode``), a numeric "sans objet" as its box."""
+        for criterion in self.criteria:
+            if criterion.id not in stored or criterion.id not in self.fields:
+                continue
+            value = codec.decode(criterion, stored[criterion.id])
+            if value == codec.FORM_NOT_APPLICABLE and criterion.id + NA_SUFFIX in self.fields:
+                self.initial[criterion.id + NA_SUFFIX] = True
+            else:
+                self.initial[criterion.id] = value
 
 
 class PhaseChangeForm(DsfrForm):

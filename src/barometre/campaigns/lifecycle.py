@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from barometre.campaigns.models import (
@@ -90,6 +90,15 @@ def category_for(edition: Edition, structure: Structure) -> str:
         if rule.matches(structure):
             return rule.name
     return ""
+
+
+def enrollable_structures(edition: Edition):
+    """Every structure for a national edition; for an internal campaign, its structure and
+    the services attached to it (what ``enrol`` accepts), so that its managers are shown
+    nothing else of the registry."""
+    if edition.owner_id:
+        return Structure.objects.filter(Q(pk=edition.owner_id) | Q(parent_id=edition.owner_id))
+    return Structure.objects.all()
 
 
 @transaction.atomic
@@ -675,13 +684,19 @@ def enrol_from_file(edition: Edition, content: bytes, filename: str, *, by) -> l
     if "identifiant" not in table.columns:
         return ["Colonne obligatoire absente : « identifiant »."]
     problems = [str(p) for p in table.problems]
+    candidates = enrollable_structures(edition)
+    absent = "structure absente du registre"
+    if edition.owner_id:
+        absent = "structure inconnue, ni celle de la campagne ni un service qui lui est rattaché"
     wanted = []
     for row, values in table.rows:
         identifier = normalize_identifier(cell_text(values.get("identifiant")))
-        structure = Structure.objects.filter(identifier=identifier).first()
+        # Looked up among the structures this edition may enrol only: an internal
+        # campaign's file must not tell whether another structure exists.
+        structure = candidates.filter(identifier=identifier).first()
         if structure is None:
             problems.append(f"Ligne {row}, colonne « identifiant » (valeur « {identifier} ») : "
-                            "structure absente du registre")  # fmt: skip
+                            f"{absent}")  # fmt: skip
             continue
         publish = cell_text(values.get("publication")).lower()
         if publish not in ("", "oui", "non"):

@@ -76,7 +76,11 @@ def edition_list(request):
         enrolled=Count("enrolments", filter=Q(enrolments__status="enrolled"), distinct=True),
         planned=Count("tasks", distinct=True),
     )
-    return render(request, "campaigns/editions.html", {"editions": editions, **crumbs("Éditions")})
+    # A structure's managers create its internal campaigns from this page.
+    managed = Structure.objects.filter(pk__in=request.user.structure_ids("manager"))
+    form = InternalCampaignForm(structures=managed) if managed else None
+    context = {"editions": editions, "form": form, **crumbs("Éditions")}
+    return render(request, "campaigns/editions.html", context)
 
 
 def edition_detail(request, pk: int):
@@ -150,7 +154,8 @@ class EnrolForm(DsfrForm):
     def __init__(self, *args, edition: Edition, **kwargs):
         super().__init__(*args, **kwargs)
         enrolled = edition.enrolments.filter(status="enrolled").values("structure_id")
-        self.fields["structure"].queryset = Structure.objects.exclude(pk__in=enrolled)
+        candidates = lifecycle.enrollable_structures(edition)
+        self.fields["structure"].queryset = candidates.exclude(pk__in=enrolled)
 
 
 @require_POST

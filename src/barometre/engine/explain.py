@@ -15,9 +15,9 @@ from barometre.engine.grid import Criterion, Grid, MeasureType
 from barometre.engine.scoring import channel_matrix, dimension_scores
 
 DAY_UNITS = {
-    "working_days": "jours ouvrés",
-    "business_days": "jours ouvrables",
-    "calendar_days": "jours",
+    "working_days": ("jour ouvré", "jours ouvrés"),
+    "business_days": ("jour ouvrable", "jours ouvrables"),
+    "calendar_days": ("jour", "jours"),
 }
 UNITS = {"seconds": "s", "minutes": "min"}
 
@@ -66,7 +66,8 @@ def _answer_text(criterion: Criterion, value: str | None, raw: float | None) -> 
     if value is not None and value.strip().lower() == "sans objet":
         return "sans objet"
     if measure.type == MeasureType.DELAY and raw is not None:
-        return f"{_number(raw)} {DAY_UNITS.get(measure.day_unit.value, 'jours')}"
+        one, many = DAY_UNITS[measure.day_unit.value]
+        return f"{_number(raw)} {one if abs(raw) < 2 else many}"
     if value is None or value == "":
         return "—"
     if measure.type == MeasureType.YES_NO:

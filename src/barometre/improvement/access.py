@@ -25,6 +25,15 @@ def can_manage(user, structure_id: int) -> bool:
     return structure_id in user.structure_ids(Role.MANAGER)
 
 
+def sees_personal_data(user, entry: FeedbackEntry) -> bool:
+    """Who handles an entry sees the user's contact details and its texts as written: the
+    structure's managers and the person it is assigned to. The rest of the team reads it
+    masked (``register.masked``); see the guide, « Données personnelles »."""
+    return can_manage(user, entry.structure_id) or (
+        entry.assigned_to_id is not None and entry.assigned_to_id == user.pk
+    )
+
+
 def _check(user, structure_id: int, need: tuple) -> None:
     if structure_id not in user.structure_ids(*READ):
         raise Http404("Introuvable.")

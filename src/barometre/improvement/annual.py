@@ -8,6 +8,7 @@ deadlines, questions and answers."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -15,15 +16,17 @@ from dateutil.relativedelta import relativedelta
 from django.db import transaction
 from django.utils import timezone
 
-from barometre.engine import sp_engagements
+from barometre.engine import mask_personal_data, sp_engagements
 from barometre.improvement import dashboard, register, surveys
 from barometre.improvement.models import (
     Action,
+    Decision,
     ImprovementProfile,
     Meeting,
     Questionnaire,
     SelfAssessment,
     SelfAssessmentAnswer,
+    Statement,
     Training,
 )
 from barometre.results.models import ResultSet, StructureResult
@@ -125,8 +128,9 @@ def upcoming_deadlines(structure: Structure, today: dt.date, *, days: int = 365)
     ]
     overdue, soon = register.due_within([structure.pk], today)
     for entry in [*overdue, *soon]:
-        out.append(Deadline(entry.answer_due, f"Réponse à {entry.reference} — {entry.subject}",
-                            "feedback"))  # fmt: skip
+        # The reference only: the subject is the user's text, and this list goes into the
+        # annual review given to the users' committee.
+        out.append(Deadline(entry.answer_due, f"Réponse à la fiche {entry.reference}", "feedback"))
     return sorted(out, key=lambda d: d.on)
 
 
@@ -170,6 +174,18 @@ class AnnualReview:
     decisions: list = field(default_factory=list)
 
 
+def masked_minutes(item: Statement | Decision) -> Statement | Decision:
+    """A statement or a decision of the minutes with names, e-mail addresses, phone numbers
+    and street addresses masked in its text (a copy for display): the review is handed to
+    the users' committee and may be published. The speakers are the committee's members,
+    named as on its page."""
+    shown = copy.copy(item)
+    shown.text = mask_personal_data(item.text)
+    if isinstance(item, Statement):
+        shown.answer = mask_personal_data(item.answer)
+    return shown
+
+
 def annual_review(structure: Structure, year: int) -> AnnualReview:
     profile = ImprovementProfile.objects.filter(structure=structure).first()
     meeting = (Meeting.objects.filter(structure=structure, reviewed_year=year)
@@ -196,6 +212,7 @@ def annual_review(structure: Structure, year: int) -> AnnualReview:
     training_years = [year - 1, year]
     trainings, totals = training_table(structure, training_years)
     review_day = meeting.held_on if meeting else dt.date(year + 1, 1, 15)
+    statements = [masked_minutes(s) for s in meeting.statements.all()] if meeting else []
     return AnnualReview(
         structure=structure, year=year, meeting=meeting,
         approach=profile.approach if profile else "", questionnaire=questionnaire,
@@ -209,7 +226,7 @@ def annual_review(structure: Structure, year: int) -> AnnualReview:
         plan=list(Action.objects.filter(structure=structure, year=year + 1)),
         done=list(Action.objects.filter(structure=structure, year=year, status="done")),
         deadlines=upcoming_deadlines(structure, review_day),
-        questions=[s for s in meeting.statements.all() if s.question] if meeting else [],
-        statements=list(meeting.statements.all()) if meeting else [],
-        decisions=list(meeting.decisions.all()) if meeting else [],
+        questions=[s for s in statements if s.question],
+        statements=statements,
+        decisions=[masked_minutes(d) for d in meeting.decisions.all()] if meeting else [],
     )  # fmt: skip

@@ -25,6 +25,7 @@ from barometre.improvement.models import (
     Training,
 )
 from barometre.improvement.public import HONEYPOT
+from barometre.improvement.register import EARLIEST_RECEIVED
 from barometre.improvement.surveys import scale_values
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -49,6 +50,10 @@ class EntryForm(DsfrModelForm):
         value = self.cleaned_data["received_on"]
         if value > timezone.localdate():
             raise forms.ValidationError("La date de réception ne peut pas être dans le futur.")
+        if value < EARLIEST_RECEIVED:
+            raise forms.ValidationError(
+                "La date de réception ne peut pas être antérieure au 01/01/2000."
+            )
         return value
 
 
@@ -190,6 +195,12 @@ class RegisterFilterForm(DsfrForm):
     channel = forms.ChoiceField(label="Canal", required=False,
                                 choices=[("", "Tous"), *FeedbackChannel.choices])  # fmt: skip
     q = forms.CharField(label="Recherche", required=False, max_length=100)
+
+
+class CommentSearchForm(DsfrForm):
+    # A form rather than the raw parameter: it refuses what the database cannot search
+    # (a NUL character is a 500 on PostgreSQL).
+    q = forms.CharField(label="Rechercher dans les commentaires", required=False, max_length=100)
 
 
 class ImportForm(DsfrForm):

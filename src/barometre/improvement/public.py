@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from barometre.core.network import client_address
 from barometre.improvement.models import PublicSubmission
 
 HONEYPOT = "site_web"  # hidden from people by CSS, filled in by naive robots
@@ -21,31 +22,27 @@ def new_submission_key() -> str:
     return secrets.token_urlsafe(24)
 
 
-def _address(request) -> str:
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    hops = getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0)
-    if hops and forwarded:
-        parts = [p.strip() for p in forwarded.split(",")]
-        if len(parts) >= hops:
-            return parts[-hops]
-    return request.META.get("REMOTE_ADDR", "")
-
-
 def digest(request) -> str:
     day = timezone.localdate().isoformat()
     key = f"{settings.SECRET_KEY}|{day}".encode()
-    return hmac.new(key, _address(request).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, client_address(request).encode(), hashlib.sha256).hexdigest()
 
 
-def _recording(request, limit: int | None, minutes: int) -> tuple[str, list]:
-    """The statement that records one submission from this address unless it already
+def recipient_digest(email: str) -> str:
+    """A keyed hash of an e-mail address the platform writes to. Not daily: the limit on
+    acknowledgements counts over a whole day."""
+    key = f"{settings.SECRET_KEY}|recipient".encode()
+    return hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()
+
+
+def _recording(key: str, limit: int | None, minutes: int) -> tuple[str, list]:
+    """The statement that records one submission under this digest unless it already
     made ``limit`` in the last ``minutes``: it inserts one row when allowed, none when not.
     Check and record are one statement. (Two requests at the very same moment may still
     both take the last place: each statement counts what was committed when it started. A
     rate limit can afford that.)"""
     limit = limit or settings.BAROMETRE_PUBLIC_RATE_LIMIT
     now = timezone.now()
-    key = digest(request)
     table = connection.ops.quote_name(PublicSubmission._meta.db_table)
     at = connection.ops.adapt_datetimefield_value  # stored as the ORM stores it
     return (
@@ -64,7 +61,19 @@ def _forget_now_and_then() -> None:
 def allow(request, *, limit: int | None = None, minutes: int = 10) -> bool:
     """Record one submission from this address; False when it already made ``limit``
     submissions in the last ``minutes``."""
-    sql, params = _recording(request, limit, minutes)
+    return _allow(digest(request), limit, minutes)
+
+
+def allow_acknowledgement(email: str) -> bool:
+    """Record one acknowledgement to this address; False when it already got
+    ``BAROMETRE_ACKNOWLEDGEMENTS_PER_ADDRESS`` in the last 24 hours, so that the public
+    form cannot make the platform write to anyone at will. 0 sends none."""
+    limit = settings.BAROMETRE_ACKNOWLEDGEMENTS_PER_ADDRESS
+    return limit > 0 and _allow(recipient_digest(email), limit, 24 * 60)
+
+
+def _allow(key: str, limit: int | None, minutes: int) -> bool:
+    sql, params = _recording(key, limit, minutes)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         allowed = cursor.rowcount == 1
@@ -85,7 +94,7 @@ def allow_and_select(request, select: str, params: list, *, limit: int | None = 
             cursor.execute(select, params)
             rows = cursor.fetchall()
         return (allowed if rows else None), rows
-    sql, recording = _recording(request, limit, minutes)
+    sql, recording = _recording(digest(request), limit, minutes)
     with connection.cursor() as cursor:
         cursor.execute(
             f"WITH recorded AS ({sql} RETURNING 1) "  # noqa: S608 - fixed SQL of this module and of the caller

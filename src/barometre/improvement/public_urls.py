@@ -1,13 +1,30 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from barometre.improvement import public_views
+
+
+class TokenConverter:
+    """A link's token or a structure's identifier: letters, digits, ``-`` and ``_`` only
+    (what ``secrets.token_urlsafe`` gives). Anything else answers 404 before a query: a
+    NUL character would otherwise reach PostgreSQL, which refuses it with an error."""
+
+    regex = "[A-Za-z0-9_-]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(TokenConverter, "token")
 
 app_name = "public"
 
 urlpatterns = [
-    path("transparence/<str:identifier>/", public_views.transparency, name="transparency"),
-    path("invitation/<str:token>/", public_views.invitation, name="invitation"),
-    path("<str:token>/", public_views.point, name="point"),
-    path("<str:token>/reclamation/", public_views.feedback, name="feedback"),
-    path("<str:token>/merci/", public_views.thanks, name="thanks"),
+    path("transparence/<token:identifier>/", public_views.transparency, name="transparency"),
+    path("invitation/<token:token>/", public_views.invitation, name="invitation"),
+    path("<token:token>/", public_views.point, name="point"),
+    path("<token:token>/reclamation/", public_views.feedback, name="feedback"),
+    path("<token:token>/merci/", public_views.thanks, name="thanks"),
 ]

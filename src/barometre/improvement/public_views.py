@@ -16,7 +16,12 @@ from barometre.improvement.models import (
     ImprovementProfile,
     SurveyInvitation,
 )
-from barometre.improvement.public import HONEYPOT, allow, new_submission_key
+from barometre.improvement.public import (
+    HONEYPOT,
+    allow,
+    allow_acknowledgement,
+    new_submission_key,
+)
 from barometre.improvement.tasks import send_acknowledgement
 
 TOO_MANY = ("Trop d'envois depuis votre connexion en peu de temps. Merci de réessayer dans "
@@ -109,7 +114,9 @@ def feedback(request, token: str):
                 description=data["description"], contact_email=data["contact_email"],
                 service=point.label, submission_key=data["submission_key"],
             )  # fmt: skip
-            if created and entry.contact_email:
+            # Limited per recipient too: the form must not let anyone make the platform
+            # write to any address at will (the reference is on the next page anyway).
+            if created and entry.contact_email and allow_acknowledgement(entry.contact_email):
                 send_acknowledgement.enqueue(entry.pk)
             request.session["feedback_reference"] = entry.reference
             request.session["feedback_due"] = (

@@ -6,6 +6,7 @@ what changed, and loses nothing (the form is shown again with their text)."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import statistics
 from collections import Counter
@@ -22,7 +23,8 @@ from django.utils.text import capfirst
 from barometre.accounts.models import Membership, Role
 from barometre.campaigns.lifecycle import Refused
 from barometre.core.errors import Conflict
-from barometre.engine import DayUnit, add_days
+from barometre.engine import DayUnit, add_days, mask_personal_data
+from barometre.engine.privacy import EMAIL_MASK, NAME_MASK
 from barometre.improvement.deadlines import deadline_for, due_dates, working_days_taken
 from barometre.improvement.models import FeedbackEntry, FeedbackEvent, FeedbackKind
 from barometre.structures.models import Structure
@@ -42,9 +44,17 @@ def _reference(structure: Structure, year: int) -> str:
     return f"{prefix}{number:04d}"
 
 
+# No register goes back further: an earlier date is a typing error (0001-01-01 would
+# otherwise be stored, with deadlines computed in a calendar of the year 1).
+EARLIEST_RECEIVED = dt.date(2000, 1, 1)
+TOO_EARLY = "la date de réception ne peut pas être antérieure au 01/01/2000"
+
+
 def _check_dates(received: dt.date, today: dt.date) -> None:
     if received > today:
         raise Refused(["la date de réception ne peut pas être dans le futur"])
+    if received < EARLIEST_RECEIVED:
+        raise Refused([TOO_EARLY])
 
 
 def create_entry(structure: Structure, *, kind: str, channel: str, received_on: dt.date,
@@ -79,6 +89,24 @@ def create_entry(structure: Structure, *, kind: str, channel: str, received_on: 
                 if existing:
                     return existing, False
     raise Refused(["impossible d'attribuer une référence, réessayez"])
+
+
+def masked(entry: FeedbackEntry) -> FeedbackEntry:
+    """The entry as read by someone who does not handle it (docs/guide, « Données
+    personnelles »): no contact details, and its texts with e-mail addresses, phone numbers,
+    street addresses and names masked. A copy for display only: saving it is refused."""
+    shown = copy.copy(entry)
+    shown.contact_name = NAME_MASK if entry.contact_name else ""
+    shown.contact_email = EMAIL_MASK if entry.contact_email else ""
+    shown.subject = mask_personal_data(entry.subject)
+    shown.description = mask_personal_data(entry.description)
+    shown.answer = mask_personal_data(entry.answer)
+    shown.save = _not_saved
+    return shown
+
+
+def _not_saved(*args, **kwargs):
+    raise RuntimeError("copie masquée d'une fiche : elle ne s'enregistre pas")
 
 
 TRANSITIONS = {
@@ -208,12 +236,14 @@ def figures(structure: Structure, years: list[int], *, kinds=None,
 
 
 def acknowledgement_email(entry: FeedbackEntry) -> None:
-    """To the user who wrote through the public form: reference and expected answer date."""
+    """To the user who wrote through the public form: the reference, the structure and the
+    expected answer date, and nothing the sender typed (whoever fills the public form in
+    chooses the recipient: echoing the subject would relay their message)."""
     if not entry.contact_email:
         return
     lines = [
         "Bonjour,", "",
-        f"{capfirst(entry.structure.in_sentence)} a bien reçu votre message « {entry.subject} », "
+        f"{capfirst(entry.structure.in_sentence)} a bien reçu votre message, "
         f"enregistré sous la référence {entry.reference}.",
     ]  # fmt: skip
     if entry.answer_due:

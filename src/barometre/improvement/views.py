@@ -28,9 +28,11 @@ from barometre.improvement.access import (
     get_questionnaire,
     get_structure,
     improvement_structures,
+    sees_personal_data,
 )
 from barometre.improvement.forms import (
     ActionForm,
+    CommentSearchForm,
     DeadlineRuleFormSet,
     DecisionFormSet,
     EntryEditForm,
@@ -134,10 +136,9 @@ def entry_list(request, pk: int):
         if data["channel"]:
             entries = entries.filter(channel=data["channel"])
         if data["q"]:
-            entries = entries.filter(Q(subject__icontains=data["q"]) |
-                                     Q(reference__icontains=data["q"]) |
-                                     Q(description__icontains=data["q"]))  # fmt: skip
+            entries = entries.filter(_search(request.user, structure, data["q"]))
     page = Paginator(entries.order_by("-received_on", "-id"), 25).get_page(request.GET.get("page"))
+    page.object_list = [_shown(request.user, e) for e in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "improvement/entry_list.html", {
@@ -145,6 +146,19 @@ def entry_list(request, pk: int):
         "querystring": query.urlencode(), "due": due, "can_write": can_write(request.user, pk),
         **_crumbs(structure, "Réclamations et suggestions"),
     })  # fmt: skip
+
+
+def _shown(user, entry: FeedbackEntry) -> FeedbackEntry:
+    return entry if sees_personal_data(user, entry) else register.masked(entry)
+
+
+def _search(user, structure, text: str) -> Q:
+    """The texts are searched only where the reader sees them as written: otherwise a
+    search for a name would tell which masked entry holds it."""
+    words = Q(subject__icontains=text) | Q(description__icontains=text)
+    if not can_manage(user, structure.pk):
+        words &= Q(assigned_to=user)
+    return Q(reference__icontains=text) | words
 
 
 def _staff(structure):
@@ -175,6 +189,7 @@ def entry_create(request, pk: int):
 
 def entry_detail(request, pk: int):
     entry = get_entry(request.user, pk)
+    personal_data = sees_personal_data(request.user, entry)
     writable = can_write(request.user, entry.structure_id)
     edit_form = EntryEditForm(
         request.POST if request.POST.get("action") == "edit" else None, instance=entry,
@@ -216,12 +231,13 @@ def entry_detail(request, pk: int):
                if entry.status in sources]  # fmt: skip
     events = [(ev, register.ACTION_LABELS.get(ev.action, ev.action))
               for ev in entry.events.select_related("by")]  # fmt: skip
+    shown = entry if personal_data else register.masked(entry)
     return render(request, "improvement/entry_detail.html", {
-        "entry": entry, "structure": entry.structure, "actions": actions, "form": form,
+        "entry": shown, "structure": entry.structure, "actions": actions, "form": form,
         "writable": writable, "events": events, "today": timezone.localdate(),
-        "edit_form": edit_form,
+        "edit_form": edit_form, "personal_data": personal_data,
         # On a conflict the answer typed is shown again, not lost.
-        "typed_answer": request.POST.get("answer", entry.answer),
+        "typed_answer": request.POST.get("answer", shown.answer),
         **_crumbs(entry.structure, entry.reference,
                   {"url": f"/amelioration/{entry.structure_id}/registre/", "title": "Registre"}),
     })  # fmt: skip
@@ -287,13 +303,14 @@ def questionnaire_results(request, pk: int):
     start, end = _period(request)
     year = timezone.localdate().year
     years = [year - 2, year - 1, year]
-    query = request.GET.get("q", "").strip()[:100]
+    search = CommentSearchForm(request.GET or None)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
     return render(request, "improvement/questionnaire.html", {
         "questionnaire": questionnaire, "structure": questionnaire.structure,
         "start": start, "end": end, "results": surveys.results(questionnaire, start, end),
         "years": years, "table": surveys.yearly_table(questionnaire, years),
         "total": questionnaire.responses.filter(answered_on__range=(start, end)).count(),
-        "query": query, "themes": surveys.themes(questionnaire, start, end),
+        "query": query, "search": search, "themes": surveys.themes(questionnaire, start, end),
         "comments": surveys.search_comments(questionnaire, query) if query else
         questionnaire.responses.exclude(comment="").order_by("-answered_on", "-id")[:20],
         "can_write": can_write(request.user, questionnaire.structure_id),
@@ -614,8 +631,15 @@ def meeting_detail(request, pk: int, meeting_pk: int):
             decision.save()
             messages.success(request, "Décision inscrite au plan d'amélioration.")
         return redirect("improvement:meeting", pk=pk, meeting_pk=meeting_pk)
+    managing = can_manage(request.user, pk)
+    # The minutes as written for managers; masked for the rest of the team, as the register.
+    minutes = [meeting.statements.all(), meeting.decisions.select_related("action")]
+    statements, decisions = (
+        [item if managing else annual.masked_minutes(item) for item in items] for items in minutes
+    )
     return render(request, "improvement/meeting.html", {
-        "structure": structure, "meeting": meeting, "can_manage": can_manage(request.user, pk),
+        "structure": structure, "meeting": meeting, "can_manage": managing,
+        "statements": statements, "decisions": decisions,
         **_crumbs(structure, str(meeting), {"url": f"/amelioration/{pk}/comite/",
                                             "title": "Comité des usagers"}),
     })  # fmt: skip

@@ -136,13 +136,18 @@ NINJA_PAGINATION_MAX_LIMIT = 100
 # (command anonymise_old_data, to run daily); figures and deadlines are kept.
 BAROMETRE_RETENTION_DAYS = env_int("BAROMETRE_RETENTION_DAYS", 3 * 365)
 BAROMETRE_PUBLIC_RATE_LIMIT = env_int("BAROMETRE_PUBLIC_RATE_LIMIT", 60)
+# Acknowledgements of the public feedback form sent to one e-mail address in 24 hours.
+BAROMETRE_ACKNOWLEDGEMENTS_PER_ADDRESS = env_int("BAROMETRE_ACKNOWLEDGEMENTS_PER_ADDRESS", 3)
 AXES_FAILURE_LIMIT = env_int("BAROMETRE_LOGIN_MAX_FAILURES", 5)
 AXES_COOLOFF_TIME = env_int("BAROMETRE_LOGIN_LOCKOUT_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("BAROMETRE_PROXY_COUNT", 0)
+# Reverse proxies in front of the server: the client's address is the right-most one they
+# did not add to X-Forwarded-For. Login throttling and the public rate limit read it alike.
+BAROMETRE_PROXY_COUNT = env_int("BAROMETRE_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "barometre.core.network.client_address"
 
 # OpenID Connect (ProConnect or any compliant provider); disabled unless configured.
 OIDC_ENABLED = env_bool("BAROMETRE_OIDC_ENABLED", False)

@@ -80,6 +80,16 @@ class StructureForm(DsfrModelForm):
         return value
 
 
+class ManagedStructureForm(DsfrModelForm):
+    """What a structure's managers edit themselves: how it is named and where it is. Its
+    registry keys (identifier, type, département, population) and its attachment, which
+    decides who sees it, belong to the operators."""
+
+    class Meta:
+        model = Structure
+        fields = ["name", "name_in_sentence", "city", "postal_code"]
+
+
 ContactPointFormSet = forms.inlineformset_factory(
     Structure,
     ContactPoint,

@@ -21,6 +21,7 @@ from barometre.structures.forms import (
     ExportForm,
     ImportUploadForm,
     LabelFormSet,
+    ManagedStructureForm,
     StructureFilterForm,
     StructureForm,
 )
@@ -74,11 +75,14 @@ def structure_detail(request, pk: int):
 
 
 def _edit(request, structure, template_title):
-    form = StructureForm(
-        request.POST or None,
-        instance=structure,
-        parent_choices=visible_structures(request.user),
-    )
+    if request.user.is_operator:
+        form = StructureForm(
+            request.POST or None,
+            instance=structure,
+            parent_choices=visible_structures(request.user),
+        )
+    else:
+        form = ManagedStructureForm(request.POST or None, instance=structure)
     contacts = ContactPointFormSet(request.POST or None, instance=structure, prefix="contacts")
     labels = LabelFormSet(request.POST or None, instance=structure, prefix="labels")
     if request.method == "POST" and form.is_valid() and contacts.is_valid() and labels.is_valid():
@@ -97,6 +101,7 @@ def _edit(request, structure, template_title):
             "contacts": contacts,
             "labels": labels,
             "structure": structure,
+            "registry_keys": not request.user.is_operator,
             "title": template_title,
             **crumbs(template_title, REGISTRY),
         },

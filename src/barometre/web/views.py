@@ -89,7 +89,8 @@ def journal(request):
 
 GUIDE_PAGES = {"": "README.md", "operateur": "operateur.md", "enqueteur": "enqueteur.md",
                "responsable-qualite": "responsable-qualite.md", "agent": "agent.md",
-               "methodologie": "methodologie.md"}  # fmt: skip
+               "methodologie": "methodologie.md",
+               "donnees-personnelles": "donnees-personnelles.md"}  # fmt: skip
 _GUIDE_LINK = re.compile(r'href="(?:\./)?([a-z-]+)\.md"')
 
 
