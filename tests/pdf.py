@@ -1,6 +1,21 @@
 """Reading the PDFs the platform produces, with poppler's tools (Debian poppler-utils)."""
 
+import re
 import subprocess
+from pathlib import Path
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "var" / "test-artifacts" / "pdf"
+
+# The side margins of every page (core/pdf_base.html): nothing is printed in them, so a
+# word there was pushed out of its column (a table wider than the page, a chart label
+# drawn left of its chart). 16 mm, less half a point for rounding.
+SIDE_MARGIN = 16 / 25.4 * 72 - 0.5
+
+_PAGE = re.compile(r'<page width="([\d.]+)" height="([\d.]+)"')
+_WORD = re.compile(
+    r'<word xMin="([-\d.]+)" yMin="([-\d.]+)" xMax="([-\d.]+)" yMax="([-\d.]+)">(.*)</word>'
+)
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
 
 def pdf_text(tmp_path, content: bytes) -> str:
@@ -9,3 +24,35 @@ def pdf_text(tmp_path, content: bytes) -> str:
     path.write_bytes(content)
     return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
                           capture_output=True, text=True).stdout  # fmt: skip
+
+
+def layout_problems(tmp_path, content: bytes, *, name: str = "doc") -> list[str]:
+    """Every word printed outside its page or in the side margins, and every HTML entity
+    left in the text ("l&#x27;expérience"), as readable lines; empty when the PDF is
+    clean. The pages are also rendered to ``var/test-artifacts/pdf/<name>-N.png`` to be
+    looked at."""
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(content)
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    problems, page, number = [], (0.0, 0.0), 0
+    for line in boxes.splitlines():
+        if found := _PAGE.search(line):
+            page, number = (float(found[1]), float(found[2])), number + 1
+        elif found := _WORD.search(line):
+            x0, y0, x1, y1 = (float(v) for v in found.groups()[:4])
+            if x0 < SIDE_MARGIN or x1 > page[0] - SIDE_MARGIN or y0 < 0 or y1 > page[1]:
+                problems.append(
+                    f"page {number} : « {found[5]} » en ({x0:.0f}, {y0:.0f}) "
+                    f"sur une page de {page[0]:.0f} × {page[1]:.0f}"
+                )
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    problems += [f"entité HTML dans le texte : {e}" for e in sorted(set(_ENTITY.findall(text)))]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob(f"{name}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", "50", "-png", str(path), str(ARTIFACTS / name)], check=True)
+    return problems

@@ -1,5 +1,5 @@
 """The seven journeys of a newcomer's first hour, in a real browser against a live server.
-Each starts from the demo registry (30 structures, one login per role, 40 auditors) and
+Each starts from the demo registry (31 structures, one login per role, 40 auditors) and
 what the previous journey would have left, asserts what the user sees and saves
 screenshots to var/test-artifacts/."""
 

@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 def test_a_manager_applies_and_the_operator_accepts(client_for, edition, operator, manager_a,
                                                     manager_b, structure_a):  # fmt: skip
     apply_url = reverse("campaigns:apply", args=[structure_a.pk])
-    assert "Aucune édition n'est ouverte" in client_for(manager_a).get(apply_url).text
+    first = client_for(manager_a).get(apply_url).text
+    assert "Aucune édition n'est ouverte" in first
+    assert "<h1>Candidature de la Préfecture du Loiret</h1>" in first
     lifecycle.advance(edition, by=operator)  # enrolment opens
     page = client_for(manager_a).post(apply_url, {"edition": edition.pk, "publish_results": "on"},
                                       follow=True)  # fmt: skip

@@ -116,6 +116,22 @@ def test_a_single_use_link_accepts_one_answer(client, client_for, manager_a, que
     assert "de 1 à 1 000 liens" in refused.content.decode()
 
 
+def test_the_public_pages_name_the_structure_with_its_article(client, point, mailoutbox):
+    page = client.get(reverse("public:feedback", args=[point.token])).content.decode()
+    assert "Votre message est transmis à la Préfecture du Loiret." in page
+    client.post(
+        reverse("public:feedback", args=[point.token]),
+        {
+            "kind": "complaint",
+            "subject": "Attente",
+            "description": "Au guichet.",
+            "contact_email": "usager@example.fr",
+            "submission_key": "cle-article",
+        },
+    )
+    assert "La Préfecture du Loiret a bien reçu votre message" in mailoutbox[0].body
+
+
 def _complaint(client, point, number, **overrides):
     data = {
         "kind": "complaint",

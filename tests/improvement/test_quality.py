@@ -23,7 +23,7 @@ from barometre.improvement.models import (
     Training,
 )
 from barometre.structures.models import Label
-from tests.pdf import pdf_text
+from tests.pdf import layout_problems, pdf_text
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -168,6 +168,8 @@ def test_annual_review_in_the_shape_of_seed_004(seed_004, client_for, manager_a,
                      "Échéances", "Questions et réponses", "M. Robin (APF)",
                      "réflexion sera menée"):  # fmt: skip
         assert expected in text, expected
+    # Every table fits (the quality dashboard on a landscape page).
+    assert layout_problems(tmp_path, pdf, name="bilan-qualite") == []
 
 
 @time_machine.travel(NOW, tick=False)
@@ -277,3 +279,22 @@ def test_the_review_pdf_does_not_print_a_rate_from_one_answer(
     # One answer in 2022 to the overall question: the document states why it gives no rate.
     assert "insuffisant (n = 1)" in text and "1 / 1 réponses" not in text
     assert "81,8 % (18 / 22)" in text  # the register is counted whole: no minimum
+
+
+def test_an_empty_review_says_why_each_section_is_empty(
+    client_for, manager_b, structure_b, tmp_path
+):
+    pdf = client_for(manager_b).get(reverse("improvement:review_pdf", args=[structure_b.pk, 2022]))
+    assert layout_problems(tmp_path, pdf.content, name="bilan-qualite-vide") == []
+    text = " ".join(pdf_text(tmp_path, pdf.content).split())
+    for sentence in (
+        "Aucune enquête de satisfaction.",
+        "Pas de campagne d'appels mystères calculée pour 2022.",
+        "Aucune formation enregistrée en 2021 ni en 2022.",
+        "Plan non encore établi.",
+        "Aucune question consignée.",
+        "Aucun indicateur suivi",
+    ):
+        assert sentence in text, sentence
+    assert "• —" not in text
+    assert text.count("Page 1 / ") == 0 and "Page 2 / 2" in text  # no landscape page

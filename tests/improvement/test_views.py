@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from barometre.improvement.models import FeedbackEntry, SurveyResponse
-from tests.pdf import pdf_text
+from tests.pdf import layout_problems, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +101,7 @@ def test_root_cause_action_link_and_deadline_rules(client_for, manager_a, struct
                                      received_on=__import__("datetime").date(2026, 4, 1),
                                      subject="s", description="d")  # fmt: skip
     assert entry.answer_due.isoformat() == "2026-04-07"  # 3 working days, Easter Monday off
+    assert "suivent le calendrier du Loiret (45)." in manager.get(rules).text
     action = Action.objects.create(structure=structure_a, year=2026, axis="Accueil",
                                    title="Second guichet")  # fmt: skip
     url = reverse("improvement:entry", args=[entry.pk])
@@ -114,3 +115,56 @@ def test_root_cause_action_link_and_deadline_rules(client_for, manager_a, struct
     assert "modifiée par quelqu" in response.content.decode()
     entry.refresh_from_db()
     assert entry.service == "Titres"
+
+
+@pytest.mark.parametrize(
+    ("status", "progress", "message"),
+    [
+        ("done", "0", "Une action réalisée est avancée à 100 %."),
+        ("in_progress", "100", "Avancée à 100 % : l&#x27;action est « Réalisée »."),
+    ],
+)
+def test_an_action_status_must_agree_with_its_progress(
+    client_for, manager_a, structure_a, status, progress, message
+):
+    from barometre.improvement.models import Action
+
+    response = client_for(manager_a).post(
+        reverse("improvement:action_create", args=[structure_a.pk]),
+        {
+            "year": "2025",
+            "axis": "Accueil",
+            "title": "Second guichet",
+            "status": status,
+            "progress": progress,
+            "origin": "other",
+            "done_on": "2025-06-30",
+        },
+    )
+    assert response.status_code == 200
+    assert message in response.text
+    assert not Action.objects.exists()
+
+
+def test_the_poster_fits_its_page_with_a_long_name_and_address(
+    client_for, manager_a, structure_a, tmp_path, settings
+):
+    from barometre.improvement import surveys
+    from barometre.improvement.models import CollectionPoint
+
+    settings.BAROMETRE_SITE_URL = "https://barometre-experience-usager.example.gouv.fr"
+    structure_a.name = (
+        "Direction départementale de l'emploi, du travail, des solidarités et de la "
+        "protection des populations du Loiret"
+    )
+    structure_a.save()
+    point = CollectionPoint.objects.create(
+        structure=structure_a,
+        label="Accueil du public",
+        questionnaire=surveys.create_from_template(structure_a),
+    )
+    pdf = client_for(manager_a).get(reverse("improvement:point_qr", args=[point.pk, "pdf"]))
+    assert layout_problems(tmp_path, pdf.content, name="affiche") == []
+    text = pdf_text(tmp_path, pdf.content)
+    assert "l'emploi, du travail" in text
+    assert text.count("\f") == 1  # one page: the address stays under its code

@@ -11,7 +11,7 @@ from barometre.results.computing import publish, request_computation
 from barometre.results.models import StructureResult
 from barometre.results.pdf import reports_zip, structure_pdf, synthesis_pdf
 from barometre.results.reports import national_synthesis, structure_report
-from tests.pdf import pdf_text
+from tests.pdf import layout_problems, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +77,30 @@ def test_the_pdf_report_is_a4_french_and_names_only_its_structure(computed, tmp_
     fonts = subprocess.run(["pdffonts", str(tmp_path / "doc.pdf")], capture_output=True,
                            text=True, check=True).stdout  # fmt: skip
     assert "Marianne" in fonts and " yes yes " in fonts  # embedded, subset
+
+
+def test_the_report_and_the_synthesis_fit_their_pages_and_print_no_entity(computed, tmp_path):
+    """An apostrophe in the edition's name reaches every footer as an apostrophe, not as
+    "&#x27;"; no table or chart label runs into the margins."""
+    from barometre.campaigns.models import Edition
+
+    Edition.objects.filter(pk=computed.edition_id).update(
+        name="Baromètre de l'expérience usager 2025"
+    )
+    report = structure_pdf(structure_report(_result(computed, "57463")))
+    assert layout_problems(tmp_path, report, name="rapport-structure") == []
+    assert pdf_text(tmp_path, report).count("Baromètre de l'expérience usager 2025") >= 5
+    computed.refresh_from_db()
+    long = "Développement économique, aménagement et tourisme"  # a trophy category
+    computed.categories = [
+        {**row, "category": long} if row["category"] != "(national)" else row
+        for row in computed.categories
+    ]
+    synthesis = synthesis_pdf(national_synthesis(computed))
+    assert layout_problems(tmp_path, synthesis, name="synthese-nationale") == []
+    text = pdf_text(tmp_path, synthesis)
+    assert "Baromètre de l'expérience usager 2025 — synthèse nationale" in text
+    assert "Développement" in text and "aménagement et tourisme" in text
 
 
 def test_reports_zip_has_one_pdf_per_structure(computed):

@@ -57,3 +57,12 @@ def test_an_export_reimports_unchanged(fmt, hostile_structure):
     assert Structure.objects.count() == before
     hostile_structure.refresh_from_db()
     assert hostile_structure.name == HOSTILE[0]
+
+
+def test_the_name_in_a_sentence_goes_out_and_back_unchanged(structure_a):
+    structure_a.name_in_sentence = "les services de la Préfecture du Loiret"
+    structure_a.save()
+    exported = export_structures(Structure.objects.all(), "csv")
+    assert _csv_rows(exported)[0]["nom_dans_une_phrase"] == structure_a.name_in_sentence
+    plan = plan_import(exported, "export.csv", max_bytes=10**6)
+    assert plan.problems == [] and [item.action for item in plan.items] == ["unchanged"]

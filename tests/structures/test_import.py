@@ -177,3 +177,85 @@ def test_a_failure_in_the_middle_of_the_write_leaves_nothing(monkeypatch):
         apply_import(plan, progress=explode)
     assert calls == [1, 2]
     assert Structure.objects.count() == 0
+
+
+def test_a_second_council_for_the_same_departement_is_refused_with_row_and_reason():
+    Structure.objects.create(
+        name="Département de Loir-et-Cher",
+        identifier="22410001700017",
+        kind="department",
+        department="41",
+    )
+    rows = [["22410001700025", "Département – Loir-et-Cher", "department", "41"]]
+    plan, problems = run(csv_bytes(rows, HEADER[:4]))
+    assert problems == [
+        "Ligne 2, colonne « nom » (valeur « Département – Loir-et-Cher ») : une structure de type "
+        "« Département » existe déjà pour ce territoire sous le nom « Département de "
+        "Loir-et-Cher » (identifiant 22410001700017)"
+    ]
+    with pytest.raises(ImportRefused):
+        apply_import(plan)
+
+
+def test_the_same_structure_twice_in_a_file_is_refused_on_its_second_row():
+    rows = [
+        ["13000548700017", "Préfecture du Loiret", "state", "45"],
+        ["13000548700025", "Prefecture - Loiret", "state", "45"],
+    ]
+    _, problems = run(csv_bytes(rows, HEADER[:4]))
+    assert len(problems) == 1
+    assert problems[0].startswith("Ligne 3, colonne « nom »")
+    assert "même structure que la ligne 2 (même type et même nom)" in problems[0]
+
+
+def test_reimporting_a_council_under_its_own_identifier_is_an_update_not_a_duplicate():
+    rows = [["22410001700017", "Département de Loir-et-Cher", "department", "41"]]
+    apply_import(run(csv_bytes(rows, HEADER[:4]))[0])
+    rows[0][1] = "Conseil départemental de Loir-et-Cher"
+    plan, problems = run(csv_bytes(rows, HEADER[:4]))
+    assert problems == []
+    assert apply_import(plan)["update"] == 1
+
+
+def test_the_name_in_a_sentence_is_imported_and_otherwise_derived():
+    header = [*HEADER[:4], "nom_dans_une_phrase"]
+    rows = [
+        ["45234", "Mairie d'Orléans", "commune", "45", "la Mairie d'Orléans"],
+        ["13000548700017", "Préfecture du Loiret", "state", "45", ""],
+    ]
+    apply_import(run(csv_bytes(rows, header))[0])
+    assert Structure.objects.get(identifier="45234").to_name == "à la Mairie d'Orléans"
+    prefecture = Structure.objects.get(identifier="13000548700017")
+    assert prefecture.name_in_sentence == ""
+    assert prefecture.to_name == "à la Préfecture du Loiret"
+    assert prefecture.of_name == "de la Préfecture du Loiret"
+
+
+def test_the_database_holds_one_council_per_departement():
+    from django.db import IntegrityError, transaction
+
+    Structure.objects.create(
+        name="Département de la Mayenne",
+        identifier="22410001700017",
+        kind="department",
+        department="53",
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Structure.objects.create(
+            name="Conseil départemental 53",
+            identifier="22410001700025",
+            kind="department",
+            department="53",
+        )
+
+
+def test_two_councils_for_one_departement_in_a_file_are_refused_whatever_their_names():
+    rows = [
+        ["22410001700017", "Département de la Mayenne", "department", "53"],
+        ["22410001700025", "Conseil départemental 53", "department", "53"],
+    ]
+    _, problems = run(csv_bytes(rows, HEADER[:4]))
+    assert problems == [
+        "Ligne 3, colonne « nom » (valeur « Conseil départemental 53 ») : même structure que "
+        "la ligne 2 (même type et même département)"
+    ]

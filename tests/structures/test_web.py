@@ -206,3 +206,53 @@ def test_an_operator_corrects_the_registry_keys(client_for, operator, structure_
     assert response.status_code == 302
     structure_a.refresh_from_db()
     assert structure_a.population == 680000
+
+
+def test_the_registry_refuses_a_second_prefecture_under_another_spelling(
+    client_for, operator, structure_a
+):
+    response = client_for(operator).post(
+        reverse("structures:create"),
+        {
+            "name": "Préfecture – Loiret",
+            "identifier": "22410001700025",
+            "kind": "state",
+            "department": "45",
+            "contacts-TOTAL_FORMS": "0",
+            "contacts-INITIAL_FORMS": "0",
+            "labels-TOTAL_FORMS": "0",
+            "labels-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    assert (
+        "Une structure de type « Service de l&#x27;État (préfecture…) » existe déjà pour ce "
+        "territoire sous le nom « Préfecture du Loiret »" in response.text
+    )
+    assert Structure.objects.count() == 1
+
+
+def test_a_manager_sets_the_name_used_in_sentences(client_for, manager_a, structure_a):
+    assert structure_a.to_name == "à la Préfecture du Loiret"
+    detail = client_for(manager_a).get(reverse("structures:detail", args=[structure_a.pk]))
+    assert "« transmis à la Préfecture du Loiret » <span" in detail.text
+    response = client_for(manager_a).post(
+        reverse("structures:edit", args=[structure_a.pk]),
+        {
+            "name": "Préfecture du Loiret",
+            "name_in_sentence": "les services de la Préfecture du Loiret",
+            "identifier": structure_a.identifier,
+            "kind": "state",
+            "department": "45",
+            "contacts-TOTAL_FORMS": "0",
+            "contacts-INITIAL_FORMS": "0",
+            "labels-TOTAL_FORMS": "0",
+            "labels-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    structure_a.refresh_from_db()
+    assert structure_a.to_name == "aux services de la Préfecture du Loiret"
+    detail = client_for(manager_a).get(reverse("structures:detail", args=[structure_a.pk]))
+    assert "« transmis aux services de la Préfecture du Loiret »" in detail.text
+    assert structure_a.of_name == "des services de la Préfecture du Loiret"

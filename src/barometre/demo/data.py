@@ -12,9 +12,9 @@ import unicodedata
 from django.db import transaction
 
 from barometre.accounts.models import Membership, Role, User
-from barometre.demo.places import REGIONS, TOWNS
-from barometre.engine.territory import DEPARTMENTS
-from barometre.structures.models import ContactPoint, Label, Structure
+from barometre.demo.places import PHONE_PREFIX, REGIONS, TOWNS
+from barometre.engine import after, department_in_sentence
+from barometre.structures.models import ContactPoint, Label, Structure, territory_keys
 
 DEMO_PASSWORD = "Barometre-demo-2025"  # noqa: S105 - printed to the demo user on purpose
 
@@ -43,6 +43,7 @@ STRUCTURES = [
     ("Département de la Haute-Garonne", None, "department", 1_435_000, "31", "Toulouse"),
     ("Région Grand Est", None, "region", 5_560_000, "67", "Strasbourg"),
     ("Région Hauts-de-France", None, "region", 5_980_000, "59", "Lille"),
+    ("Région Occitanie", None, "region", 6_050_000, "31", "Toulouse"),
     ("Ville de Strasbourg", "67482", "commune", 291_000, "67", "Strasbourg"),
     ("Ville de Villeurbanne", "69266", "commune", 156_000, "69", "Villeurbanne"),
     ("Ville de Metz", "57463", "commune", 121_000, "57", "Metz"),
@@ -77,7 +78,7 @@ PARENTS = {
     "Sous-préfecture de Montargis": "Préfecture du Loiret",
     "Sous-préfecture de Pithiviers": "Préfecture du Loiret",
     "Médiathèque de Guérande": "Ville de Guérande",
-    "Maison de ma Région de Montauban": "Région Hauts-de-France",
+    "Maison de ma Région de Montauban": "Région Occitanie",
 }
 
 LABELS = {
@@ -101,45 +102,83 @@ USERS = [
 ]
 
 
+def _of(place: str) -> str:
+    return after("de", place)
+
+
 def national_registry() -> list[tuple]:
     """About 290 more structures over every trophy category and département, in the
-    proportions of the national barometer (half of them communes), deterministic."""
+    proportions of the national barometer (half of them communes), deterministic. None
+    duplicates another: not the same kind and name in a département, nor a second council
+    or region for a département (the registry would refuse it)."""
     rng = random.Random(2025)
-    taken = {name for name, *_ in STRUCTURES}
+    taken = {
+        key
+        for name, _, kind, _, department, _ in STRUCTURES
+        for key in territory_keys(kind, department, name)
+    }
     rows = []
 
     def add(name, kind, population, department, city):
-        if name not in taken:
-            taken.add(name)
+        keys = set(territory_keys(kind, department, name))
+        if not taken & keys:
+            taken.update(keys)
             rows.append((name, None, kind, population, department, city))
 
     codes = list(TOWNS)
     for code in codes:  # every chef-lieu: a city of 20,000 to 300,000 inhabitants
-        add(f"Ville de {TOWNS[code][0]}", "commune", int(rng.lognormvariate(11, 0.8)) + 20_000,
-            code, TOWNS[code][0])  # fmt: skip
+        add(
+            f"Ville {_of(TOWNS[code][0])}",
+            "commune",
+            int(rng.lognormvariate(11, 0.8)) + 20_000,
+            code,
+            TOWNS[code][0],
+        )
     for code in codes[::2]:  # a second town in one département out of two: smaller
-        add(f"Ville de {TOWNS[code][1]}", "commune", int(rng.lognormvariate(9.6, 0.9)) + 2_000,
-            code, TOWNS[code][1])  # fmt: skip
+        add(
+            f"Ville {_of(TOWNS[code][1])}",
+            "commune",
+            int(rng.lognormvariate(9.6, 0.9)) + 2_000,
+            code,
+            TOWNS[code][1],
+        )
     for code in codes[1::4]:
-        add(f"Département – {DEPARTMENTS[code]}", "department",
-            int(rng.lognormvariate(13, 0.6)), code, TOWNS[code][0])  # fmt: skip
+        add(
+            f"Département {_of(department_in_sentence(code))}",
+            "department",
+            int(rng.lognormvariate(13, 0.6)),
+            code,
+            TOWNS[code][0],
+        )
     for name, seat, code in REGIONS:
         add(name, "region", int(rng.lognormvariate(15, 0.4)), code, seat)
     for code in codes[3::2][:40]:
-        add(f"Communauté d'agglomération de {TOWNS[code][1]}", "intercommunality",
-            int(rng.lognormvariate(11.5, 0.5)), code, TOWNS[code][1])  # fmt: skip
+        add(
+            f"Communauté d'agglomération {_of(TOWNS[code][1])}",
+            "intercommunality",
+            int(rng.lognormvariate(11.5, 0.5)),
+            code,
+            TOWNS[code][1],
+        )
     for code in codes[2::3][:30]:
-        add(f"France Services de {TOWNS[code][1]}", "france_services", None, code,
-            TOWNS[code][1])  # fmt: skip
+        add(f"France Services {_of(TOWNS[code][1])}", "france_services", None, code, TOWNS[code][1])
     for code in codes[::5]:
-        add(f"CCAS de {TOWNS[code][0]}", "social", None, code, TOWNS[code][0])
+        add(f"CCAS {_of(TOWNS[code][0])}", "social", None, code, TOWNS[code][0])
     for code in codes[4::20]:
-        add(f"Centre hospitalier de {TOWNS[code][1]}", "hospital", None, code, TOWNS[code][1])
+        add(f"Centre hospitalier {_of(TOWNS[code][1])}", "hospital", None, code, TOWNS[code][1])
     for code in codes[1::9]:
-        add(f"Office de tourisme de {TOWNS[code][1]}", "economic", None, code, TOWNS[code][1])
+        add(f"Office de tourisme {_of(TOWNS[code][1])}", "economic", None, code, TOWNS[code][1])
     for code in codes[2::6]:
-        add(f"Préfecture – {DEPARTMENTS[code]}", "state", None, code, TOWNS[code][0])
+        add(f"Préfecture {_of(department_in_sentence(code))}", "state", None, code, TOWNS[code][0])
     return rows
+
+
+def phone_number(name: str, department: str) -> str:
+    """A fictitious number in the numbering zone of the département, stable per name."""
+    digits = int(hashlib.sha256(name.encode()).hexdigest(), 16)
+    prefix = PHONE_PREFIX.get(department, "09")
+    pairs = [f"{10 + (digits >> (8 * i)) % 90:02d}" for i in range(4 - prefix.count(" "))]
+    return " ".join([prefix, *pairs])
 
 
 def _certify(rng: random.Random) -> None:
@@ -185,7 +224,7 @@ def load_demo_data(*, national: bool = True) -> list[tuple[str, str]]:
         by_name[name] = structure
         slug = _slug(city)
         contacts = [
-            ("phone", f"02 38 {len(name) % 90 + 10:02d} {len(city) % 90 + 10:02d} 00"),
+            ("phone", phone_number(name, department)),
             ("email", f"accueil@{slug}.example.fr"),
             ("mail", f"Accueil, 1 place de la Mairie, {city}"),
             ("website", f"https://www.{slug}.example.fr"),

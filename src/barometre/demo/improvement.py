@@ -51,6 +51,34 @@ COMMENTS = [
     "Rendez-vous rapide, merci.", "Difficile de joindre le standard par téléphone.",
     "Explications claires sur les pièces à fournir.", "Accueil chaleureux.",
 ]  # fmt: skip
+# Entries per kind and year, oldest first: complaints fall as the actions take effect while
+# suggestions grow with the public form, as in a real register.
+REGISTER_MIX = [
+    {"complaint": 23, "suggestion": 4, "thanks": 2, "information": 5},
+    {"complaint": 17, "suggestion": 6, "thanks": 4, "information": 3},
+    {"complaint": 12, "suggestion": 9, "thanks": 3, "information": 6},
+]
+# "Vous avez dit, nous avons fait": one published action a year, oldest first.
+YOU_SAID = [
+    (
+        "Accueil téléphonique",
+        "Renforcer l'équipe du standard aux heures d'affluence",
+        "Vous avez dit : le standard est difficile à joindre. Nous avons renforcé l'équipe aux "
+        "heures d'affluence.",
+    ),
+    (
+        "Accueil physique",
+        "Ouvrir un second guichet des titres le lundi et le mardi matin",
+        "Vous avez dit : l'attente au guichet des titres est trop longue. Nous avons ouvert un "
+        "second guichet le lundi et le mardi matin.",
+    ),
+    (
+        "Information",
+        "Joindre la liste des pièces à la confirmation de rendez-vous",
+        "Vous avez dit : on ne sait pas quelles pièces apporter. Nous envoyons la liste avec la "
+        "confirmation de chaque rendez-vous.",
+    ),
+]
 TRAININGS = [
     ("accueil physique et téléphonique", (6, 12, 20)),
     ("gestion des conflits", (4, 8, 10)),
@@ -117,10 +145,9 @@ def _surveys(questionnaire, years, rng):
 
 
 def _register(structure, manager, years, today, rng):
-    mix = [("complaint", 18), ("suggestion", 4), ("thanks", 2), ("information", 3)]
     channels = ["email", "letter", "phone", "counter", "web_form"]
-    for year in years:
-        for kind, count in mix:
+    for year, mix in zip(years, REGISTER_MIX, strict=True):
+        for kind, count in mix.items():
             for i in range(count):
                 received = dt.date(year, 1 + (i * 5) % 12, 2 + (i * 3) % 25)
                 entry, _ = register.create_entry(
@@ -233,13 +260,21 @@ def _plan_and_committee(structure, manager, years, rng):
                                  ("Mme N'Diaye", "Usagère, conseil citoyen")]]  # fmt: skip
     owner = manager.get_full_name()
     for year in years:
-        Action.objects.create(structure=structure, year=year, axis="Accueil téléphonique",
-                              title=f"Former l'équipe du standard ({year})", owner=owner,
-                              status="done", progress=100, done_on=dt.date(year, 6, 30),
-                              due_on=dt.date(year, 6, 30), origin="audit",
-                              publish=True, public_summary="Vous avez dit : le standard est "
-                              "difficile à joindre. Nous avons renforcé l'équipe aux heures "
-                              "d'affluence.")  # fmt: skip
+        axis, title, said = YOU_SAID[years.index(year)]
+        Action.objects.create(
+            structure=structure,
+            year=year,
+            axis=axis,
+            title=title,
+            owner=owner,
+            status="done",
+            progress=100,
+            done_on=dt.date(year, 6, 30),
+            due_on=dt.date(year, 6, 30),
+            origin="audit",
+            publish=True,
+            public_summary=said,
+        )
         Action.objects.create(structure=structure, year=year, axis="Accueil physique",
                               title=f"Afficher le temps d'attente au guichet ({year})",
                               owner=owner, status="done", progress=100,
@@ -261,14 +296,15 @@ def _plan_and_committee(structure, manager, years, rng):
         Statement.objects.create(meeting=meeting, speaker="Mme Durand (UFC-Que Choisir)",
                                  position=2, text="Les délais de réponse aux courriels se sont "
                                                   "nettement améliorés.")  # fmt: skip
+        current = year + 1 >= timezone.localdate().year
         decision = Decision.objects.create(meeting=meeting,
                                            text=f"Étudier un accès prioritaire au standard "
                                                 f"({year + 1})")  # fmt: skip
         action = Action.objects.create(
             structure=structure, year=year + 1, axis="Accueil téléphonique",
             title=decision.text, owner=owner, origin="committee",
-            status="in_progress" if year + 1 >= timezone.localdate().year else "done",
-            done_on=None if year + 1 >= timezone.localdate().year else dt.date(year + 1, 11, 30),
+            status="in_progress" if current else "done", progress=40 if current else 100,
+            done_on=None if current else dt.date(year + 1, 11, 30),
             due_on=dt.date(year + 1, 12, 15),
         )  # fmt: skip
         Decision.objects.filter(pk=decision.pk).update(action=action)

@@ -64,3 +64,16 @@ REGIONS: list[tuple[str, str, str]] = [
     ("Région Sud", "Marseille", "13"),
     ("Région Guadeloupe", "Basse-Terre", "971"),
 ]
+
+# Telephone numbering zones (ARCEP): 01 Île-de-France, 02 North-West, 03 North-East,
+# 04 South-East, 05 South-West; overseas départements have their own prefixes.
+_ZONES = {
+    "01": "75 77 78 91 92 93 94 95",
+    "02": "14 18 22 27 28 29 35 36 37 41 44 45 49 50 53 56 61 72 76 85",
+    "03": "02 08 10 21 25 39 51 52 54 55 57 58 59 60 62 67 68 70 71 80 88 89 90",
+    "04": "01 03 04 05 06 07 11 13 15 26 2A 2B 30 34 38 42 43 48 63 66 69 73 74 83 84",
+    "05": "09 12 16 17 19 23 24 31 32 33 40 46 47 64 65 79 81 82 86 87",
+}
+PHONE_PREFIX: dict[str, str] = {
+    code: zone for zone, codes in _ZONES.items() for code in codes.split()
+} | {"971": "05 90", "972": "05 96", "973": "05 94", "974": "02 62", "976": "02 69"}

@@ -8,6 +8,7 @@ from barometre.engine.answers import PreparedAnswers, prepare_answers
 from barometre.engine.calendars import DayUnit, add_days, days_between, holidays_for, is_off
 from barometre.engine.errors import EngineError, InputProblem, InputRejected
 from barometre.engine.explain import CriterionLine, Explained, explain_audit
+from barometre.engine.french import after, elides, sentence_name
 from barometre.engine.grid import (
     ChannelSpec,
     Criterion,
@@ -47,6 +48,7 @@ from barometre.engine.territory import (
     ALSACE_MOSELLE,
     DEPARTMENTS,
     OVERSEAS,
+    department_in_sentence,
     department_label,
     normalize_department,
 )
@@ -78,11 +80,14 @@ __all__ = [
     "SurveyTemplate",
     "Theme",
     "add_days",
+    "after",
     "cohen_kappa",
     "comment_themes",
     "compare_editions",
     "days_between",
+    "department_in_sentence",
     "department_label",
+    "elides",
     "explain_audit",
     "funnel_limits",
     "funnel_sigma",
@@ -97,6 +102,7 @@ __all__ = [
     "prepare_answers",
     "restrict_grid",
     "score_edition",
+    "sentence_name",
     "shipped_grid",
     "sp_engagements",
     "sp_survey_template",

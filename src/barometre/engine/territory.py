@@ -46,3 +46,55 @@ def normalize_department(raw: str) -> str | None:
 
 def department_label(code: str) -> str:
     return f"{DEPARTMENTS[code]} ({code})" if code in DEPARTMENTS else code
+
+
+# The article of each département's name (official usage: "le Loiret", "la Mayenne",
+# "l'Ain", "les Landes"); names joined by "-et-" and a few others take none ("de
+# Loir-et-Cher", "de Vaucluse", "de Paris").
+_MASCULINE: Final = frozenset(
+    [
+        "14",
+        "15",
+        "18",
+        "25",
+        "29",
+        "30",
+        "32",
+        "39",
+        "45",
+        "46",
+        "56",
+        "59",
+        "62",
+        "63",
+        "67",
+        "68",
+        "69",
+        "81",
+        "83",
+        "90",
+        "94",
+        "95",
+    ]
+)
+_PLURAL: Final = frozenset(
+    ["04", "05", "06", "08", "13", "22", "40", "64", "65", "66", "78", "79", "88", "92"]
+)
+_NO_ARTICLE: Final = frozenset(
+    ["28", "35", "37", "41", "47", "49", "54", "71", "75", "77", "82", "84", "974", "976"]
+)
+
+
+def department_in_sentence(code: str) -> str:
+    """A département's name as it stands in a sentence: "le Loiret", "la Mayenne",
+    "l'Ain", "les Landes", "Loir-et-Cher"; the code itself when unknown."""
+    name = DEPARTMENTS.get(code)
+    if name is None:
+        return code
+    if code in _NO_ARTICLE:
+        return name
+    if code in _PLURAL:
+        return f"les {name}"
+    if name[0] in "AEIOUYÉÈ" or code == "34":  # l'Hérault: a mute h
+        return f"l'{name}"
+    return f"{'le' if code in _MASCULINE else 'la'} {name}"

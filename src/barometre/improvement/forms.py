@@ -306,6 +306,11 @@ class PlanActionForm(DsfrModelForm):
             self.add_error("public_summary", "Un résumé public est nécessaire pour publier.")
         if data.get("status") == Action.Status.DONE and not data.get("done_on"):
             self.add_error("done_on", "Indiquez la date de réalisation.")
+        status, progress = data.get("status"), data.get("progress")
+        if status == Action.Status.DONE and progress is not None and progress < 100:
+            self.add_error("progress", "Une action réalisée est avancée à 100 %.")
+        if status in (Action.Status.PLANNED, Action.Status.IN_PROGRESS) and progress == 100:
+            self.add_error("status", "Avancée à 100 % : l'action est « Réalisée ».")
         return data
 
 

@@ -550,7 +550,7 @@ class ImprovementProfile(models.Model):
         verbose_name = "profil qualité"
 
     def __str__(self) -> str:
-        return f"Profil qualité de {self.structure}"
+        return f"Profil qualité {self.structure.of_name}"
 
 
 class SurveyInvitation(models.Model):

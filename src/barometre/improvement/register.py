@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 
 from barometre.accounts.models import Membership, Role
 from barometre.campaigns.lifecycle import Refused
@@ -251,7 +252,7 @@ def acknowledgement_email(entry: FeedbackEntry) -> None:
         return
     lines = [
         "Bonjour,", "",
-        f"{entry.structure.name} a bien reçu votre message, "
+        f"{capfirst(entry.structure.in_sentence)} a bien reçu votre message, "
         f"enregistré sous la référence {entry.reference}.",
     ]  # fmt: skip
     if entry.answer_due:

@@ -10,6 +10,7 @@ document. The web pages use the vendored DSFR charts instead."""
 from __future__ import annotations
 
 import math
+import textwrap
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
@@ -32,47 +33,86 @@ def _fmt(value: float) -> str:
     return format_number(value, 0)
 
 
-def bars(labels: list[str], series: dict[str, list[float | None]], *, maximum: float = 100,
-         title: str = "") -> SafeString:  # fmt: skip
+# Marianne at the charts' 10 px: about 5.5 px a character on average; wrapping at this
+# estimate keeps a label inside its column (a label is never cut: it takes more lines).
+CHAR_WIDTH = 5.8
+LINE_HEIGHT = 11
+
+
+def wrap_label(label: str, width_px: float) -> list[str]:
+    """``label`` on as many lines as it needs to fit ``width_px`` (long words are split)."""
+    columns = max(8, int(width_px / CHAR_WIDTH))
+    return textwrap.wrap(label, columns, break_on_hyphens=False) or [""]
+
+
+def bars(
+    labels: list[str],
+    series: dict[str, list[float | None]],
+    *,
+    maximum: float = 100,
+    title: str = "",
+) -> SafeString:
     """Horizontal grouped bars on a 0–maximum scale, one group per label, a legend above
-    when there are several series. Missing values are marked "non audité"."""
-    width, label_w, right = 640, 190, 40
+    when there are several series. Missing values are marked "non audité". A long label
+    wraps onto several lines and its group grows to hold them."""
+    width, label_w, right = 640, 200, 40
     plot_w = width - label_w - right
     bar_h, gap = 11, 9
-    group_h = bar_h * len(series) + gap
+    wrapped = [wrap_label(label, label_w - 8) for label in labels]
+    heights = [max(bar_h * len(series), LINE_HEIGHT * len(lines)) + gap for lines in wrapped]
     top = 22 if len(series) > 1 else 6
-    height = top + group_h * len(labels) + 22
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} '
-             f'{height}" width="{width}" height="{height}" role="img" '
-             f'aria-label="{escape(title)}" {FONT} font-size="10">']  # fmt: skip
+    height = top + sum(heights) + 22
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} '
+        f'{height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{escape(title)}" {FONT} font-size="10">'
+    ]
     for k, name in enumerate(series if len(series) > 1 else []):
         x = label_w + k * 150
-        parts.append(f'<rect x="{x}" y="4" width="10" height="10" fill="{PALETTE[k % 3]}"/>'
-                     f'<text x="{x + 14}" y="13">{escape(name)}</text>')  # fmt: skip
+        parts.append(
+            f'<rect x="{x}" y="4" width="10" height="10" fill="{PALETTE[k % 3]}"/>'
+            f'<text x="{x + 14}" y="13">{escape(name)}</text>'
+        )
     for tick in range(0, int(maximum) + 1, int(maximum) // 5 or 1):
         x = label_w + plot_w * tick / maximum
-        parts.append(f'<line x1="{x:.1f}" y1="{top - 2}" x2="{x:.1f}" '
-                     f'y2="{height - 18}" stroke="#dddddd" stroke-width="0.6"/>'
-                     f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle" '
-                     f'fill="#666666">{tick}</text>')  # fmt: skip
-    for i, label in enumerate(labels):
-        y0 = top + i * group_h
-        parts.append(f'<text x="{label_w - 6}" y="{y0 + group_h / 2 + 1:.1f}" '
-                     f'text-anchor="end">{escape(label[:38])}</text>')  # fmt: skip
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top - 2}" x2="{x:.1f}" '
+            f'y2="{height - 18}" stroke="#dddddd" stroke-width="0.6"/>'
+            f'<text x="{x:.1f}" y="{height - 6}" text-anchor="middle" '
+            f'fill="#666666">{tick}</text>'
+        )
+    y0 = top
+    for i, lines in enumerate(wrapped):
+        group_h = heights[i]
+        first = y0 + (group_h - gap) / 2 - LINE_HEIGHT * (len(lines) - 1) / 2 + 3.5
+        parts.append(f'<text x="{label_w - 6}" y="{first:.1f}" text-anchor="end">')
+        parts.extend(
+            f'<tspan x="{label_w - 6}" dy="{0 if n == 0 else LINE_HEIGHT}">{escape(line)}</tspan>'
+            for n, line in enumerate(lines)
+        )
+        parts.append("</text>")
+        bars_top = y0 + (group_h - gap - bar_h * len(series)) / 2
         for k, values in enumerate(series.values()):
             value = values[i]
-            y = y0 + k * bar_h
+            y = bars_top + k * bar_h
             if _missing(value):
                 if k == 0:
-                    parts.append(f'<text x="{label_w + 3}" y="{y + bar_h - 2}" '
-                                 f'fill="#666666" font-size="9">non audité</text>')  # fmt: skip
+                    parts.append(
+                        f'<text x="{label_w + 3}" y="{y + bar_h - 2:.1f}" '
+                        f'fill="#666666" font-size="9">non audité</text>'
+                    )
                 continue
             w = plot_w * max(0.0, min(value, maximum)) / maximum
-            parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h - 1}" '
-                         f'fill="{PALETTE[k % 3]}"/>')  # fmt: skip
+            parts.append(
+                f'<rect x="{label_w}" y="{y:.1f}" width="{w:.1f}" height="{bar_h - 1}" '
+                f'fill="{PALETTE[k % 3]}"/>'
+            )
             if k == 0:
-                parts.append(f'<text x="{label_w + w + 3:.1f}" y="{y + bar_h - 2}" '
-                             f'font-size="9">{_fmt(value)}</text>')  # fmt: skip
+                parts.append(
+                    f'<text x="{label_w + w + 3:.1f}" y="{y + bar_h - 2:.1f}" '
+                    f'font-size="9">{_fmt(value)}</text>'
+                )
+        y0 += group_h
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
 
@@ -100,10 +140,15 @@ def histogram(counts: list[int], *, marker: float | None = None,
                      )  # fmt: skip
     if not _missing(marker):
         x = left + plot_w * marker / 100
-        parts.append(f'<line x1="{x:.1f}" y1="{top - 26}" x2="{x:.1f}" y2="{top + plot_h}" '
-                     f'stroke="{MARKER}" stroke-width="1.5"/>'
-                     f'<text x="{x + 4:.1f}" y="{top - 18}" fill="{MARKER}">'
-                     f'{escape(marker_label)} {format_number(marker, 1)}</text>')  # fmt: skip
+        text = f"{marker_label} {format_number(marker, 1)}"
+        # Right of the line, or left of it when the text would run past the chart's edge.
+        fits_right = x + 4 + CHAR_WIDTH * len(text) <= width
+        anchor = f'x="{x + 4:.1f}"' if fits_right else f'x="{x - 4:.1f}" text-anchor="end"'
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top - 26}" x2="{x:.1f}" y2="{top + plot_h}" '
+            f'stroke="{MARKER}" stroke-width="1.5"/>'
+            f'<text {anchor} y="{top - 18}" fill="{MARKER}">{escape(text)}</text>'
+        )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308
 

@@ -26,6 +26,6 @@ LABEL_COLUMNS = {
     "label_iso9001": LabelKind.ISO9001,
 }
 
-OPTIONAL = ("population", "commune", "code_postal", "rattachement")
+OPTIONAL = ("nom_dans_une_phrase", "population", "commune", "code_postal", "rattachement")
 ALL_COLUMNS = REQUIRED + OPTIONAL + tuple(CONTACT_COLUMNS) + tuple(LABEL_COLUMNS)
 MULTI_VALUE_SEPARATOR = "|"

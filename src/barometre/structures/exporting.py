@@ -24,6 +24,7 @@ def _label(kind):
 COLUMNS = [
     Column("identifiant", lambda s: s.identifier),
     Column("nom", lambda s: s.name),
+    Column("nom_dans_une_phrase", lambda s: s.name_in_sentence),
     Column("type", lambda s: s.kind),
     Column("departement", lambda s: s.department),
     Column("population", lambda s: s.population),

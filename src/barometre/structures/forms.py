@@ -54,6 +54,7 @@ class StructureForm(DsfrModelForm):
         model = Structure
         fields = [
             "name",
+            "name_in_sentence",
             "identifier",
             "kind",
             "population",
@@ -87,7 +88,7 @@ class ManagedStructureForm(DsfrModelForm):
 
     class Meta:
         model = Structure
-        fields = ["name", "city", "postal_code", "logo"]
+        fields = ["name", "name_in_sentence", "city", "postal_code", "logo"]
 
 
 ContactPointFormSet = forms.inlineformset_factory(

@@ -44,6 +44,8 @@ from barometre.structures.models import (
     Structure,
     StructureImport,
     StructureKind,
+    duplicate_reason,
+    territory_keys,
 )
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -163,6 +165,7 @@ def plan_import(
     _plan_rows(table, plan)
     if not plan.problems:
         _check_parents(plan)
+        _check_duplicates(plan)
     if not plan.problems:
         _decide_actions(plan)
         _check_sqlite_write_size(plan)
@@ -199,6 +202,9 @@ def _plan_rows(table: Table, plan: ImportPlan) -> None:
             problem("nom", "le nom est obligatoire")
         elif len(name) > 200:
             problem("nom", f"{len(name)} caractères, 200 au plus")
+        in_sentence = cell_text(values.get("nom_dans_une_phrase"))
+        if len(in_sentence) > 210:
+            problem("nom_dans_une_phrase", f"{len(in_sentence)} caractères, 210 au plus")
         kind = _KIND_LOOKUP.get(_fold(cell_text(values["type"])))
         if not kind:
             accepted = ", ".join(StructureKind.values)
@@ -272,6 +278,9 @@ def _plan_rows(table: Table, plan: ImportPlan) -> None:
                 identifier=identifier,
                 fields={
                     "name": name,
+                    **(
+                        {"name_in_sentence": in_sentence} if "nom_dans_une_phrase" in values else {}
+                    ),
                     "kind": kind,
                     "department": department,
                     "population": population,
@@ -318,6 +327,35 @@ def _check_parents(plan: ImportPlan) -> None:
                 break
             chain.add(current)
             current = in_file[current].parent_identifier
+
+
+def _check_duplicates(plan: ImportPlan) -> None:
+    """Refuse a second structure for the same territory, within the file or against the
+    registry (a structure of the same identifier is the one being updated)."""
+    registry: dict[tuple, Structure] = {}
+    kinds = {item.fields["kind"] for item in plan.items}
+    for structure in Structure.objects.filter(kind__in=kinds).only(
+        "identifier", "name", "kind", "department"
+    ):
+        for key in territory_keys(structure.kind, structure.department, structure.name):
+            registry.setdefault(key, structure)
+    in_file: dict[tuple, PlannedStructure] = {}
+    for item in plan.items:
+        fields = item.fields
+        for key in territory_keys(fields["kind"], fields["department"], fields["name"]):
+            earlier = in_file.setdefault(key, item)
+            existing = registry.get(key)
+            if earlier is not item:
+                reason = (
+                    f"même structure que la ligne {earlier.row} (même type et même "
+                    f"{'nom' if len(key) == 3 else 'département'})"
+                )
+            elif existing is not None and existing.identifier != item.identifier:
+                reason = duplicate_reason(existing)
+            else:
+                continue
+            plan.problems.append(Problem(item.row, "nom", str(fields["name"]), reason))
+            break
 
 
 def _decide_actions(plan: ImportPlan) -> None:

@@ -1,4 +1,6 @@
 import datetime
+import re
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,7 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from barometre.core.background import stale
-from barometre.engine import DEPARTMENTS, department_label
+from barometre.engine import (
+    DEPARTMENTS,
+    after,
+    department_in_sentence,
+    department_label,
+    sentence_name,
+)
 from barometre.structures.identifiers import identifier_kind, identifier_problem
 from barometre.structures.logos import logo_path, validate_logo
 
@@ -50,6 +58,28 @@ class LabelKind(models.TextChoices):
 
 DEPARTMENT_CHOICES = [(code, department_label(code)) for code in DEPARTMENTS]
 
+# Kinds of which a département holds one at most: its council, and the region whose
+# seat it is. A second one is a duplicate entered under another spelling.
+ONE_PER_DEPARTMENT = (StructureKind.DEPARTMENT, StructureKind.REGION)
+
+# Words left out when comparing names: "Département – Loir-et-Cher" and "Département de
+# Loir-et-Cher" are the same structure.
+_NAME_NOISE = re.compile(r"\b(?:de|du|des|d|la|le|les|l)\b")
+
+
+def folded_name(name: str) -> str:
+    """A name reduced for comparison: no accents, case, punctuation or articles."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"[^a-z0-9]+", " ", text)
+    return " ".join(_NAME_NOISE.sub(" ", text).split())
+
+
+def territory_keys(kind: str, department: str, name: str) -> tuple[tuple, ...]:
+    """What two structures must not share: the same kind and name (ignoring spelling) in
+    a département, then, for a council or a region, the same kind in a département."""
+    by_name = (kind, department, folded_name(name))
+    return (by_name, (kind, department)) if kind in ONE_PER_DEPARTMENT else (by_name,)
+
 
 class StructureQuerySet(models.QuerySet):
     def search(self, text: str) -> "StructureQuerySet":
@@ -63,9 +93,34 @@ class StructureQuerySet(models.QuerySet):
     def certified(self) -> "StructureQuerySet":
         return self.filter(labels__isnull=False).distinct()
 
+    def same_as(
+        self, *, name: str, kind: str, department: str, identifier: str
+    ) -> "Structure | None":
+        """Another structure that this one would duplicate: the same kind with the same
+        name (ignoring spelling), or a second council or region for the same
+        département. The structure of the same identifier is this one, not another."""
+        others = self.filter(kind=kind).exclude(identifier=identifier)
+        if kind in ONE_PER_DEPARTMENT:
+            same_territory = others.filter(department=department).first()
+            if same_territory:
+                return same_territory
+        target = folded_name(name)
+        for other in others.filter(department=department).only("pk", "name"):
+            if folded_name(other.name) == target:
+                return other
+        return None
+
 
 class Structure(models.Model):
     name = models.CharField("nom", max_length=200)
+    name_in_sentence = models.CharField(
+        "nom dans une phrase",
+        max_length=210,
+        blank=True,
+        help_text="Avec son article, tel qu'il s'écrit après « transmis à » ou « résultats de » "
+        "sans la préposition : « la Préfecture du Loiret », « le CCAS d'Orléans ». "
+        "Vide : déduit du nom.",
+    )
     identifier = models.CharField(
         "identifiant officiel",
         max_length=14,
@@ -103,6 +158,14 @@ class Structure(models.Model):
     class Meta:
         ordering = ["name", "id"]
         verbose_name = "structure"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "department"],
+                condition=Q(kind__in=ONE_PER_DEPARTMENT),
+                name="one_council_or_region_per_department",
+                violation_error_message="Ce département a déjà une structure de ce type.",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -114,15 +177,52 @@ class Structure(models.Model):
     def identifier_kind(self) -> str:
         return identifier_kind(self.identifier)
 
+    @property
+    def in_sentence(self) -> str:
+        """The name as it stands in a sentence: "la Préfecture du Loiret"."""
+        return self.name_in_sentence or sentence_name(self.name)
+
+    @property
+    def of_name(self) -> str:
+        """The name after "de": "de la Préfecture du Loiret", "du CCAS d'Orléans"."""
+        return after("de", self.in_sentence)
+
+    @property
+    def of_department(self) -> str:
+        """Its département after "de": "du Loiret", "de la Mayenne", "de Loir-et-Cher"."""
+        return after("de", department_in_sentence(self.department))
+
+    @property
+    def to_name(self) -> str:
+        """The name after "à": "à la Préfecture du Loiret", "au CCAS d'Orléans"."""
+        return after("à", self.in_sentence)
+
     def clean(self) -> None:
         problem = identifier_problem(self.identifier or "")
         if problem:
             raise ValidationError({"identifier": problem[0].upper() + problem[1:] + "."})
+        if self.name and self.kind and self.department:
+            other = Structure.objects.exclude(pk=self.pk).same_as(
+                name=self.name,
+                kind=self.kind,
+                department=self.department,
+                identifier=self.identifier or "",
+            )
+            if other:
+                reason = duplicate_reason(other)
+                raise ValidationError({"name": reason[0].upper() + reason[1:] + "."})
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": "Une structure ne peut pas se rattacher à elle-même."})
 
     def contact_points_for(self, channel: str) -> list["ContactPoint"]:
         return [c for c in self.contact_points.all() if c.channel == channel]
+
+
+def duplicate_reason(other: Structure) -> str:
+    return (
+        f"une structure de type « {other.get_kind_display()} » existe déjà pour ce territoire "
+        f"sous le nom « {other.name} » (identifiant {other.identifier})"
+    )
 
 
 class ContactPoint(models.Model):
