@@ -153,3 +153,19 @@ def test_the_editions_page_offers_a_manager_the_internal_campaign_form(
     assert 'name="calls"' in page and "Préfecture du Loiret" in page
     operator_page = client_for(operator).get(reverse("campaigns:editions")).text
     assert "Nouvelle campagne d'appels mystères interne" not in operator_page
+
+
+def test_the_manager_sets_the_target_of_satisfactory_calls(client_for, manager_a, structure_a):
+    client = client_for(manager_a)
+    form = {
+        "structure": structure_a.pk,
+        "name": "Appels 2023",
+        "starts": "2023-11-02",
+        "ends": "2023-11-30",
+        "calls": "20",
+    }
+    client.post(reverse("campaigns:internal_create"), {**form, "target": "90"})
+    assert Edition.objects.get(owner=structure_a).grid.parsed().satisfaction.target == 90
+    Edition.objects.all().delete()
+    client.post(reverse("campaigns:internal_create"), form)
+    assert Edition.objects.get(owner=structure_a).grid.parsed().satisfaction.target == 85

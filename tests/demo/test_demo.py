@@ -104,12 +104,14 @@ def check_annual_review(client, tmp_path):
     assert page.status_code == 200 and f"Bilan qualité {year}" in page.content.decode()
     entries = client.get(reverse("improvement:entries", args=[prefecture.pk])).content.decode()
     assert "en retard" in entries
-    # The review's PDF: every table on its page, and the internal mystery calls (the
-    # préfecture alone with its grid) explain why they list no strengths.
+    # The review's PDF: every table on its page, and the internal mystery calls as seed
+    # 004 shows them: satisfactory calls per stage against the target, strengths and
+    # improvement points with their rates.
     pdf = client.get(reverse("improvement:review_pdf", args=[prefecture.pk, year])).content
     assert layout_problems(tmp_path, pdf, name="demo-bilan-qualite") == []
     text = " ".join(pdf_text(tmp_path, pdf).split())
-    assert "• —" not in text and "cette campagne n'a audité que la vôtre" in text
+    assert "• —" not in text and "Taux d'appels satisfaisants par étape" in text
+    assert review.mystery.stages and (review.mystery.strengths or review.mystery.improvements)
 
 
 def check_a_newcomer_can_believe_it():

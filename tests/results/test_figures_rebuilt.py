@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from barometre.accounts.models import User
+from barometre.campaigns.desk import review_audit
 from barometre.campaigns.models import Answer, AuditTask, Enrolment
 from barometre.core.figures import format_count, format_percent, format_share
 from barometre.demo.build import DEMO_STRUCTURE
@@ -383,7 +384,17 @@ def check_annual_review(client):
     internal = AuditTask.objects.filter(
         edition__owner=prefecture, edition__year=year, status="validated", double_of__isnull=True
     )
-    assert review.mystery.score.n == internal.count()
+    # Internal mystery calls: per stage, the calls whose stage score (read on the
+    # validator's desk, audit by audit) reaches the grid's threshold, out of the calls
+    # where the stage applies.
+    assert review.mystery.result.audits == internal.count()
+    per_stage = {}
+    for task in internal.select_related("edition__grid", "structure"):
+        for label, stage_score in review_audit(task, with_anomalies=False).explained.stages:
+            counts = per_stage.setdefault(label, [0, 0])
+            counts[0] += stage_score >= review.mystery.threshold
+            counts[1] += 1
+    assert {s.label: [s.figure.numerator, s.figure.n] for s in review.mystery.stages} == per_stage
     social = Indicator.objects.get(structure=prefecture, code="reseaux")
     entered = [v.value for v in social.values.filter(year=year)]
     whole = [v.value for v in social.values.filter(year=year, period=str(year))]

@@ -633,9 +633,11 @@ INTERNAL_GRID = "appels-mysteres-2025"
 
 @transaction.atomic
 def create_internal_campaign(structure: Structure, *, name: str, starts, ends, calls: int,
-                             by) -> Edition:  # fmt: skip
+                             by, target: float | None = None) -> Edition:  # fmt: skip
     """A structure's own mystery-call campaign on the shipped internal grid, with the
-    number of calls it chooses; the structure is enrolled and the edition opened."""
+    number of calls it chooses and, if given, its target (% of satisfactory calls at each
+    stage; the grid's default otherwise); the structure is enrolled and the edition
+    opened."""
     import yaml
 
     from barometre.engine.grid import DATA_DIR
@@ -649,6 +651,9 @@ def create_internal_campaign(structure: Structure, *, name: str, starts, ends, c
     yaml_text = text.replace(planned, f"planned_audits: {calls}", 1).replace(
         f"id: {INTERNAL_GRID}", f"id: {grid_id}", 1
     )
+    if target is not None:
+        shipped = f"target: {data['satisfaction']['target']}}}"
+        yaml_text = yaml_text.replace(shipped, f"target: {target:g}}}", 1)
     if grid is None:
         latest = GridVersion.objects.filter(grid_id=grid_id).order_by("-version").first()
         grid = GridVersion.objects.create(

@@ -248,6 +248,14 @@ class InternalCampaignForm(DsfrForm):
     starts = forms.DateField(label="Début", widget=forms.DateInput(attrs={"type": "date"}))
     ends = forms.DateField(label="Fin", widget=forms.DateInput(attrs={"type": "date"}))
     calls = forms.IntegerField(label="Nombre d'appels", min_value=1, max_value=50, initial=20)
+    target = forms.IntegerField(
+        label="Cible : part d'appels satisfaisants à chaque étape (%)",
+        min_value=1,
+        max_value=100,
+        initial=85,
+        required=False,
+        help_text="85 % si vous la laissez vide.",
+    )
 
     def __init__(self, *args, structures, **kwargs):
         super().__init__(*args, **kwargs)
@@ -279,6 +287,7 @@ def internal_campaign_create(request):
             starts=data["starts"],
             ends=data["ends"],
             calls=data["calls"],
+            target=data["target"],
             by=request.user,
         )
     except Refused as exc:

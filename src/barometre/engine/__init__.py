@@ -14,6 +14,7 @@ from barometre.engine.grid import (
     Criterion,
     Grid,
     MeasureType,
+    Satisfaction,
     load_grid,
     parse_grid,
     shipped_grid,
@@ -34,6 +35,7 @@ from barometre.engine.results import (
     restrict_grid,
     score_edition,
 )
+from barometre.engine.satisfaction import stage_satisfaction
 from barometre.engine.stats import (
     Z90,
     Estimate,
@@ -77,6 +79,7 @@ __all__ = [
     "MeasureType",
     "PreparedAnswers",
     "RankingOptions",
+    "Satisfaction",
     "SurveyTemplate",
     "Theme",
     "add_days",
@@ -106,5 +109,6 @@ __all__ = [
     "shipped_grid",
     "sp_engagements",
     "sp_survey_template",
+    "stage_satisfaction",
     "wilson",
 ]

@@ -157,6 +157,16 @@ class Criterion(_Model):
         return self
 
 
+class Satisfaction(_Model):
+    """When a call (an audit) is *satisfactory* at a stage, and the share of satisfactory
+    calls a structure aims at: a call is satisfactory at a stage when its score on that
+    stage reaches ``threshold`` out of 100. Used by internal campaigns, which report per
+    stage the rate of satisfactory calls against ``target`` (docs/scoring.md §9)."""
+
+    threshold: Annotated[float, Field(gt=0, le=100)] = 75.0
+    target: Annotated[float, Field(gt=0, le=100)] = 85.0
+
+
 class Grid(_Model):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]*$")]
     version: Annotated[int, Field(ge=1)] = 1
@@ -165,6 +175,7 @@ class Grid(_Model):
     stages: list[Labelled]
     determinants: list[Labelled]
     criteria: list[Criterion]
+    satisfaction: Satisfaction = Satisfaction()
 
     @model_validator(mode="after")
     def _check_references(self) -> Grid:

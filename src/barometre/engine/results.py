@@ -14,6 +14,7 @@ from barometre.engine.errors import InputProblem, InputRejected
 from barometre.engine.grid import Grid
 from barometre.engine.keyfigures import KeyFigureSpec, key_figures
 from barometre.engine.ranking import RankingOptions, rank
+from barometre.engine.satisfaction import stage_satisfaction
 from barometre.engine.scoring import aggregate_structures, score_audits
 from barometre.engine.stats import Estimate
 
@@ -33,6 +34,7 @@ class EditionResults:
     key_figures: list[tuple[KeyFigureSpec, Estimate]]
     auditors: pl.DataFrame
     agreement: pl.DataFrame
+    satisfaction: pl.DataFrame = field(default_factory=pl.DataFrame)
     warnings: list[InputProblem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
@@ -148,6 +150,7 @@ def score_edition(
         key_figures=figures,
         auditors=effects,
         agreement=kappa,
+        satisfaction=stage_satisfaction(grid, scored.audits),
         warnings=prepared.problems + scored.warnings,
         timings=timings,
     )

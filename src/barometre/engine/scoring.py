@@ -22,12 +22,16 @@ from barometre.engine.answers import PreparedAnswers
 from barometre.engine.errors import InputProblem
 from barometre.engine.grid import NUMERIC_MEASURES, Criterion, Grid
 
+# A criterion is *met* by an audit that earns all its points (floating-point tolerance).
+FULL_POINTS = 1.0 - 1e-9
+
 
 @dataclass
 class AuditScores:
     """One row per scored audit: channel score, knock-out cap, and one column per stage
     (``stage:<id>``) and determinant (``det:<id>``); ``criteria`` has one row per
-    (structure, criterion): mean points over the structure's audits where it applied."""
+    (structure, criterion): mean points over the structure's audits where it applied
+    (``audits``), and ``met``, how many of them earned the criterion's full points."""
 
     audits: pl.DataFrame
     criteria: pl.DataFrame
@@ -186,6 +190,8 @@ def score_audits(grid: Grid, prepared: PreparedAnswers) -> AuditScores:
             used = applicable[:, j]
             counts = np.bincount(audit_structure[used], minlength=n_s)
             sums = np.bincount(audit_structure[used], weights=points[used, j], minlength=n_s)
+            full = (points[used, j] >= FULL_POINTS).astype(float)
+            met = np.bincount(audit_structure[used], weights=full, minlength=n_s)
             present = np.flatnonzero(counts)
             criteria_frames.append(
                 pl.DataFrame(
@@ -194,6 +200,7 @@ def score_audits(grid: Grid, prepared: PreparedAnswers) -> AuditScores:
                         "criterion": criterion.id,
                         "points": sums[present] / counts[present],
                         "audits": counts[present],
+                        "met": met[present].astype(np.int64),
                     }
                 )
             )
@@ -203,7 +210,7 @@ def score_audits(grid: Grid, prepared: PreparedAnswers) -> AuditScores:
     criteria_means = (
         pl.concat(criteria_frames)
         .join(structure_codes, on="_s")
-        .select("structure", "criterion", "points", "audits")
+        .select("structure", "criterion", "points", "audits", "met")
         .sort("structure", "criterion")
     )
     scores = pl.concat(frames, how="diagonal_relaxed").with_columns(

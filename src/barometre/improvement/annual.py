@@ -29,8 +29,8 @@ from barometre.improvement.models import (
     Statement,
     Training,
 )
+from barometre.results.internal import InternalReport, internal_report
 from barometre.results.models import ResultSet, StructureResult
-from barometre.results.reports import StructureReport, structure_report
 from barometre.structures.models import Label, Structure
 
 LABEL_VALIDITY = relativedelta(years=3)
@@ -159,7 +159,7 @@ class AnnualReview:
     satisfaction: list[dict]
     overall: surveys.ItemResult | None
     questionnaires_count: int
-    mystery: StructureReport | None
+    mystery: InternalReport | None
     feedback: list[register.YearFigures]
     dashboard_years: list[int]
     dashboard: list[dashboard.Row]
@@ -218,7 +218,7 @@ def annual_review(structure: Structure, year: int) -> AnnualReview:
         approach=profile.approach if profile else "", questionnaire=questionnaire,
         satisfaction_years=sat_years, satisfaction=satisfaction, overall=overall,
         questionnaires_count=count,
-        mystery=structure_report(internal) if internal else None,
+        mystery=internal_report(internal) if internal else None,
         feedback=register.figures(structure, [year - 1, year]),
         dashboard_years=dash_years,
         dashboard=dashboard.dashboard(structure, dash_years, year + 1),

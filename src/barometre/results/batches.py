@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from barometre.campaigns.lifecycle import Refused, can_run
 from barometre.core.background import stale
+from barometre.results.internal import internal_report
 from barometre.results.models import ReportBatch, ResultSet, StructureResult
 from barometre.results.pdf import write_reports_zip
 from barometre.results.reports import structure_report
@@ -53,8 +54,10 @@ def build(batch: ReportBatch) -> ReportBatch:
 
     result_set = batch.result_set
     with tempfile.TemporaryFile() as handle:
-        count = write_reports_zip(handle, (structure_report(r) for r in results.iterator()),
-                                  progress)  # fmt: skip
+        internal = result_set.edition.owner_id is not None
+        build_report = internal_report if internal else structure_report
+        reports = (build_report(r) for r in results.iterator())
+        count = write_reports_zip(handle, reports, progress)
         handle.seek(0)
         batch.refresh_from_db()
         name = f"rapports-{result_set.edition.year}-v{result_set.version}.zip"

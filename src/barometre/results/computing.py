@@ -110,6 +110,8 @@ def compute(result_set: ResultSet) -> ResultSet:
         detail[row["structure"]]["criteria"][row["criterion"]] = _clean(row["points"])
     for row in results.channels.iter_rows(named=True):
         detail[row["structure"]].setdefault("channel_audits", {})[row["channel"]] = row["audits"]
+    if edition.owner_id:
+        _internal_details(results, detail)
     for identifier, notes in _observations(edition).items():
         if identifier in detail:
             detail[identifier]["observations"] = notes
@@ -163,6 +165,24 @@ def compute(result_set: ResultSet) -> ResultSet:
         locked.save()
         _carry_laureates(locked)
     return locked
+
+
+def _internal_details(results: EditionResults, detail: dict) -> None:
+    """What an internal campaign reports (results.internal): per stage its satisfactory
+    calls out of the calls where the stage applied, per criterion the audits that met it
+    out of those where it applied."""
+    for row in results.satisfaction.iter_rows(named=True):
+        if row["structure"] in detail:
+            detail[row["structure"]].setdefault("satisfaction", {})[row["stage"]] = [
+                row["satisfied"],
+                row["calls"],
+            ]
+    for row in results.criteria.iter_rows(named=True):
+        if row["structure"] in detail:
+            detail[row["structure"]].setdefault("criteria_met", {})[row["criterion"]] = [
+                row["met"],
+                row["audits"],
+            ]
 
 
 def _carry_laureates(result_set: ResultSet) -> None:

@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from barometre.core.pdf import render_pdf
 from barometre.results import charts
+from barometre.results.internal import InternalReport
 from barometre.results.reports import NationalSynthesis, StructureReport
 
 
@@ -44,6 +45,17 @@ def structure_pdf(report: StructureReport) -> bytes:
     return render_pdf("results/pdf/structure.html", {"report": report, "charts": figures})
 
 
+def internal_pdf(report: InternalReport) -> bytes:
+    """The report of an internal campaign: the structure's calls against its target."""
+    return render_pdf("results/pdf/internal.html", {"report": report})
+
+
+def report_pdf(report: StructureReport | InternalReport) -> bytes:
+    if isinstance(report, InternalReport):
+        return internal_pdf(report)
+    return structure_pdf(report)
+
+
 def synthesis_pdf(synthesis: NationalSynthesis) -> bytes:
     q3 = synthesis.national.get("q3")
     figures = {
@@ -61,7 +73,7 @@ def synthesis_pdf(synthesis: NationalSynthesis) -> bytes:
     )
 
 
-def report_filename(report: StructureReport) -> str:
+def report_filename(report: StructureReport | InternalReport) -> str:
     return (f"rapport-{report.edition.year}-{slugify(report.structure.name)[:60]}-"
             f"{report.structure.identifier}.pdf")  # fmt: skip
 
@@ -73,7 +85,7 @@ def write_reports_zip(target: BinaryIO, reports: Iterable[StructureReport],
     done = 0
     with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed
         for done, report in enumerate(reports, start=1):
-            archive.writestr(report_filename(report), structure_pdf(report))
+            archive.writestr(report_filename(report), report_pdf(report))
             if progress:
                 progress(done)
     return done

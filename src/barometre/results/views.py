@@ -24,9 +24,10 @@ from barometre.results.computing import (
     review_publication,
 )
 from barometre.results.exports import export_results, open_data_csv, table_schema
+from barometre.results.internal import internal_report
 from barometre.results.models import ReportBatch, ResultSet
 from barometre.results.palmares import confirm_laureate, palmares
-from barometre.results.pdf import report_filename, structure_pdf, synthesis_pdf
+from barometre.results.pdf import report_filename, report_pdf, synthesis_pdf
 from barometre.results.reports import national_synthesis, structure_report
 
 
@@ -199,12 +200,7 @@ def structure_dashboard(request, pk: int, structure_pk: int):
     main = cache.get(key)
     if main is None:
         full = get_structure_result(request.user, pk, structure_pk)
-        report = structure_report(full)
-        main = render_to_string("results/dashboard_main.html", {
-            "report": report, "r": full, "edition": report.edition,
-            "charts": {"channels": _chart(report.channels), "stages": _chart(report.stages),
-                       "determinants": _chart(report.determinants)},
-        })  # fmt: skip
+        main = _dashboard_body(full)
         cache.set(key, main, DASHBOARD_CACHE_SECONDS)
     edition = result_set.edition
     crumbs = [{"url": f"/structures/{structure_pk}/", "title": result.structure.name}]
@@ -215,9 +211,26 @@ def structure_dashboard(request, pk: int, structure_pk: int):
     })  # fmt: skip
 
 
+def _dashboard_body(full) -> str:
+    """An internal campaign is read against its target only; a national edition's
+    structure against its category and France."""
+    if full.result_set.edition.owner_id:
+        return render_to_string("results/internal_main.html", {"report": internal_report(full)})
+    report = structure_report(full)
+    charts = {
+        "channels": _chart(report.channels),
+        "stages": _chart(report.stages),
+        "determinants": _chart(report.determinants),
+    }
+    context = {"report": report, "r": full, "edition": report.edition, "charts": charts}
+    return render_to_string("results/dashboard_main.html", context)
+
+
 def structure_report_pdf(request, pk: int, structure_pk: int):
-    report = structure_report(get_structure_result(request.user, pk, structure_pk))
-    return download(structure_pdf(report), report_filename(report))
+    full = get_structure_result(request.user, pk, structure_pk)
+    internal = full.result_set.edition.owner_id is not None
+    report = internal_report(full) if internal else structure_report(full)
+    return download(report_pdf(report), report_filename(report))
 
 
 def _web_bars(labels: list[str], values: list, name: str, horizontal: bool = True) -> str:
