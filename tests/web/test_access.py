@@ -83,6 +83,17 @@ MATRIX = {
         {"pk": "EDITION", "structure_pk": "A"},
         expect(default=HIDDEN, agent_a=DENIED, viewer_a=DENIED),
     ),
+    # A distinction's certificate and press kit: for the structure's managers once the
+    # edition is published (none here); with a published palmarès, see
+    # tests/results/test_awards.py.
+    "results:certificate": (
+        {"pk": "EDITION", "structure_pk": "A"},
+        expect(default=HIDDEN, agent_a=DENIED, viewer_a=DENIED),
+    ),
+    "results:press_kit": (
+        {"pk": "EDITION", "structure_pk": "A"},
+        expect(default=HIDDEN, agent_a=DENIED, viewer_a=DENIED),
+    ),
     "results:synthesis": ({"pk": "EDITION"}, {p: HIDDEN for p in ALL}),
     "results:synthesis_pdf": ({"pk": "EDITION"}, {p: HIDDEN for p in ALL}),
     # No result version in this fixture: the publication page is 404 to its runners too.

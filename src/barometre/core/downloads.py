@@ -8,6 +8,7 @@ CONTENT_TYPES = {
     "zip": "application/zip",
     "json": "application/json; charset=utf-8",
     "pdf": "application/pdf",
+    "txt": "text/plain; charset=utf-8",
 }
 
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from barometre.campaigns.lifecycle import Refused, can_run
 from barometre.campaigns.models import Enrolment
+from barometre.results.awards import Award, category_awards
 from barometre.results.models import Laureate, ResultSet, StructureResult
 
 
@@ -15,6 +16,7 @@ class CategoryPalmares:
     proposed: StructureResult | None
     laureate: Laureate | None = None
     tied: list[StructureResult] = field(default_factory=list)  # cannot be told apart
+    awards: list[Award] = field(default_factory=list)  # laureate, 2nd, 3rd, mentions
 
 
 def _publishable(result_set: ResultSet) -> set[int]:
@@ -35,10 +37,12 @@ def palmares(result_set: ResultSet, *, public: bool = False) -> list[CategoryPal
     by_category: dict[str, list[StructureResult]] = {}
     for result in results.order_by("category", "rank"):
         by_category.setdefault(result.category, []).append(result)
+    grid = result_set.grid.parsed() if laureates else None
     out = []
     for category, ranking in by_category.items():
         proposed = next((r for r in ranking if r.structure_id in allowed), None)
         laureate = laureates.get(category)
+        awards = category_awards(ranking, laureate, allowed, grid)
         chosen = laureate.structure_id if laureate else None
         reference = next((r for r in ranking if r.structure_id == chosen), proposed)
         tied = [r for r in ranking if reference and r is not reference
@@ -48,8 +52,22 @@ def palmares(result_set: ResultSet, *, public: bool = False) -> list[CategoryPal
             tied = [r for r in tied if r.structure_id in allowed]
             if laureate and laureate.structure_id not in allowed:
                 laureate = None
-        out.append(CategoryPalmares(category, ranking, proposed, laureate, tied))
+        if public and laureate is None:
+            awards = []
+        out.append(CategoryPalmares(category, ranking, proposed, laureate, tied, awards))
     return out
+
+
+def award_for(result: StructureResult) -> Award | None:
+    """The distinction of a structure in a published national edition, if it has one."""
+    result_set = result.result_set
+    if result_set.published_at is None or result_set.edition.owner_id:
+        return None
+    for category in palmares(result_set, public=True):
+        for award in category.awards:
+            if award.result.structure_id == result.structure_id:
+                return award
+    return None
 
 
 def confirm_laureate(result_set: ResultSet, category: str, structure_id: int, jury_note: str,

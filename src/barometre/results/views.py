@@ -16,6 +16,7 @@ from barometre.campaigns.lifecycle import Refused
 from barometre.core.downloads import download
 from barometre.core.figures import rounded
 from barometre.results.access import get_structure_result, get_synthesis_result_set
+from barometre.results.awards import award_filename, certificate_pdf, press_kit
 from barometre.results.batches import request_batch
 from barometre.results.computing import (
     COMPUTABLE,
@@ -26,7 +27,7 @@ from barometre.results.computing import (
 from barometre.results.exports import export_results, open_data_csv, table_schema
 from barometre.results.internal import internal_report
 from barometre.results.models import ReportBatch, ResultSet
-from barometre.results.palmares import confirm_laureate, palmares
+from barometre.results.palmares import award_for, confirm_laureate, palmares
 from barometre.results.pdf import report_filename, report_pdf, synthesis_pdf
 from barometre.results.reports import national_synthesis, structure_report
 
@@ -196,7 +197,9 @@ def structure_dashboard(request, pk: int, structure_pk: int):
     result = get_structure_result(request.user, pk, structure_pk, page_only=True)
     result_set = result.result_set
     computed = result_set.computed_at or result_set.requested_at
-    key = f"dashboard:{result_set.pk}:{result.pk}:{computed.timestamp()}"
+    # Publishing changes what the body shows (the distinction and its documents).
+    published = int(result_set.published_at is not None)
+    key = f"dashboard:{result_set.pk}:{result.pk}:{computed.timestamp()}:{published}"
     main = cache.get(key)
     if main is None:
         full = get_structure_result(request.user, pk, structure_pk)
@@ -222,7 +225,13 @@ def _dashboard_body(full) -> str:
         "stages": _chart(report.stages),
         "determinants": _chart(report.determinants),
     }
-    context = {"report": report, "r": full, "edition": report.edition, "charts": charts}
+    context = {
+        "report": report,
+        "r": full,
+        "edition": report.edition,
+        "charts": charts,
+        "award": award_for(full),
+    }
     return render_to_string("results/dashboard_main.html", context)
 
 
@@ -285,3 +294,24 @@ def download_reports(request, pk: int, version: int, batch: int):
         raise Http404("Archive introuvable.")
     return FileResponse(found.file.open("rb"), as_attachment=True,
                         filename=f"rapports-{edition.year}-v{version}.zip")  # fmt: skip
+
+
+def _award(request, pk: int, structure_pk: int):
+    """The distinction of a structure in a published national edition, for its managers
+    (and the operators), or 404."""
+    award = award_for(get_structure_result(request.user, pk, structure_pk))
+    if award is None:
+        raise Http404("Aucune distinction publiée pour cette structure dans cette édition.")
+    return award
+
+
+def award_certificate(request, pk: int, structure_pk: int):
+    award = _award(request, pk, structure_pk)
+    return download(certificate_pdf(award), award_filename(award, "diplome", "pdf"))
+
+
+def award_press_kit(request, pk: int, structure_pk: int):
+    award = _award(request, pk, structure_pk)
+    url = request.build_absolute_uri(reverse("guide_page", args=["methodologie"]))
+    text = press_kit(award, methodology_url=url)
+    return download(text.encode("utf-8"), award_filename(award, "kit-presse", "txt"))

@@ -1,0 +1,177 @@
+"""The distinctions of a palmarès, in the words of seed 000 ("distingué parmi les
+lauréats… Deuxième de sa catégorie avec la belle moyenne de 77/100… téléphone (80/100),
+mail (78/100)…"), and what a distinguished structure receives: a certificate and a press
+kit with its figures.
+
+Once the jury has confirmed a category's laureate, that category distinguishes:
+
+- the **laureate** (« Lauréat »), the structure the jury confirmed;
+- the structures ranked **2nd and 3rd** of the category (« 2e de sa catégorie »,
+  « 3e de sa catégorie »), if they are not the laureate;
+- a **mention** (« Mention du jury ») for every other ranked structure that cannot be
+  told apart from the laureate (its score interval reaches the laureate's).
+
+Only structures that accepted the publication of their results are distinguished. Each
+distinction carries the global score and the channel scores, each with its number of
+audits: the award is decided on the global score, the channel scores describe it
+(docs/scoring.md §7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+
+from barometre.core.figures import format_number
+from barometre.core.pdf import render_pdf
+from barometre.results.models import Laureate, StructureResult
+
+PODIUM = (2, 3)
+PODIUM_WORDS = {2: "Deuxième", 3: "Troisième"}
+
+
+def ordinal(rank: int) -> str:
+    return "1er" if rank == 1 else f"{rank}e"
+
+
+@dataclass(frozen=True)
+class ChannelScore:
+    id: str
+    label: str
+    score: float
+    audits: int
+
+    @property
+    def out_of_100(self) -> str:
+        """As seed 000 prints it: "80/100"."""
+        return f"{format_number(self.score, 0)}/100"
+
+
+@dataclass
+class Award:
+    kind: str  # "laureate", "podium" or "mention"
+    result: StructureResult
+    channels: list[ChannelScore]
+    ranked: int  # structures ranked in the category
+    jury_note: str = ""
+
+    @property
+    def title(self) -> str:
+        if self.kind == "laureate":
+            return "Lauréat"
+        if self.kind == "podium":
+            return f"{ordinal(self.result.rank)} de sa catégorie"
+        return "Mention du jury"
+
+    @property
+    def category(self) -> str:
+        return self.result.category
+
+    @property
+    def structure(self):
+        return self.result.structure
+
+    @property
+    def global_score(self) -> str:
+        """As seed 000 prints it: "77/100"."""
+        return f"{format_number(self.result.score, 0)}/100"
+
+    @property
+    def press_sentence(self) -> str:
+        """The sentence of seed 000's press release, with this structure's figures."""
+        if self.kind == "laureate":
+            opening = "Lauréat de sa catégorie"
+        elif self.kind == "podium":
+            opening = f"{PODIUM_WORDS[self.result.rank]} de sa catégorie"
+        else:
+            opening = "Mention du jury"
+        name = self.structure.in_sentence
+        return (
+            f"{opening} avec une moyenne de {self.global_score}, {name} se distingue par la "
+            "qualité de sa prise en charge des usagers, quel que soit le support de contact – "
+            f"{self.channels_sentence}."
+        )
+
+    @property
+    def channels_sentence(self) -> str:
+        """ "téléphone (80/100), courriel (78/100) et réseaux sociaux (85/100)"."""
+        parts = [f"{c.label.lower()} ({c.out_of_100})" for c in self.channels]
+        if len(parts) < 2:
+            return "".join(parts)
+        return ", ".join(parts[:-1]) + " et " + parts[-1]
+
+
+def channel_scores(result: StructureResult, grid) -> list[ChannelScore]:
+    scores = result.details.get("channels", {})
+    audits = result.details.get("channel_audits", {})
+    return [
+        ChannelScore(c.id, c.label, scores[c.id], int(audits.get(c.id) or 0))
+        for c in grid.channels
+        if scores.get(c.id) is not None
+    ]
+
+
+def category_awards(
+    ranking: list[StructureResult],
+    laureate: Laureate | None,
+    publishable: set[int],
+    grid,
+) -> list[Award]:
+    """The distinctions of one category, in the order they are announced. ``ranking`` is
+    the category's full eligible ranking (rank order)."""
+    if laureate is None:
+        return []
+    reference = next((r for r in ranking if r.structure_id == laureate.structure_id), None)
+    if reference is None:
+        return []
+    ranked = len(ranking)
+
+    def award(kind: str, result: StructureResult, note: str = "") -> Award:
+        return Award(kind, result, channel_scores(result, grid), ranked, note)
+
+    awards = [award("laureate", reference, laureate.jury_note)]
+    for result in ranking:
+        if result is reference or result.structure_id not in publishable:
+            continue
+        if result.rank in PODIUM:
+            awards.append(award("podium", result))
+        elif result.score_high >= reference.score_low:
+            awards.append(award("mention", result))
+    return awards
+
+
+def _context(award: Award) -> dict:
+    result_set = award.result.result_set
+    return {
+        "award": award,
+        "result_set": result_set,
+        "edition": result_set.edition,
+        "operator_name": settings.OPERATOR["name"],
+    }
+
+
+def certificate_pdf(award: Award) -> bytes:
+    """One page: the distinction, the category, the edition and the scores."""
+    return render_pdf("results/pdf/certificate.html", _context(award))
+
+
+def press_kit(award: Award, *, methodology_url: str) -> str:
+    """The figures a press release needs, as seed 000 uses them, and a ready sentence."""
+    participants = award.result.result_set.structures.count()
+    return render_to_string(
+        "results/press_kit.txt",
+        {
+            **_context(award),
+            "participants": participants,
+            "sentence": award.press_sentence,
+            "methodology_url": methodology_url,
+        },
+    )
+
+
+def award_filename(award: Award, kind: str, extension: str) -> str:
+    edition = award.result.result_set.edition
+    name = slugify(award.structure.name)[:60]
+    return f"{kind}-{edition.year}-{name}-{award.structure.identifier}.{extension}"
