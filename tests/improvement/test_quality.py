@@ -292,7 +292,7 @@ def test_an_empty_review_says_why_each_section_is_empty(
         "Pas de campagne d'appels mystères calculée pour 2022.",
         "Aucune formation enregistrée en 2021 ni en 2022.",
         "Plan non encore établi.",
-        "Aucune question consignée.",
+        "Aucune intervention consignée.",
         "Aucun indicateur suivi",
     ):
         assert sentence in text, sentence

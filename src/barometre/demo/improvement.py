@@ -288,14 +288,15 @@ def _plan_and_committee(structure, manager, years, rng):
         )  # fmt: skip
         meeting.attendees.add(*members)
         Statement.objects.create(meeting=meeting, speaker="M. Robin (APF France handicap)",
-                                 question=True, position=1,
+                                 speaker_role="association", question=True, position=1,
                                  text="Proposer en premier choix du serveur vocal un accès "
                                       "direct à un agent.",
                                  answer="Idée intéressante : une réflexion sera menée avec le "
                                         "prestataire de téléphonie.")  # fmt: skip
         Statement.objects.create(meeting=meeting, speaker="Mme Durand (UFC-Que Choisir)",
-                                 position=2, text="Les délais de réponse aux courriels se sont "
-                                                  "nettement améliorés.")  # fmt: skip
+                                 speaker_role="association", position=2,
+                                 text="Les délais de réponse aux courriels se sont "
+                                      "nettement améliorés.")  # fmt: skip
         current = year + 1 >= timezone.localdate().year
         decision = Decision.objects.create(meeting=meeting,
                                            text=f"Étudier un accès prioritaire au standard "

@@ -174,6 +174,15 @@ class AnnualReview:
     decisions: list = field(default_factory=list)
 
 
+def number_statements(formset) -> None:
+    """Number the saved interventions of a minutes formset in the order of its rows
+    (rows removed or left empty take no number)."""
+    kept = [f.instance for f in formset.forms if f.instance.pk is not None]
+    for position, statement in enumerate(kept, start=1):
+        statement.position = position
+    Statement.objects.bulk_update(kept, ["position"])
+
+
 def masked_minutes(item: Statement | Decision) -> Statement | Decision:
     """A statement or a decision of the minutes with names, e-mail addresses, phone numbers
     and street addresses masked in its text (a copy for display): the review is handed to

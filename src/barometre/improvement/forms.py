@@ -339,11 +339,17 @@ class MeetingForm(DsfrModelForm):
 
 
 class StatementForm(DsfrModelForm):
+    """One intervention; its place in the minutes is its row's (``number_rows``)."""
+
     class Meta:
         model = Statement
-        fields = ["position", "speaker", "text", "question", "answer"]
+        fields = ["speaker", "speaker_role", "text", "question", "answer"]
         widgets = {"text": forms.Textarea(attrs={"rows": 2}),
                    "answer": forms.Textarea(attrs={"rows": 2})}  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["speaker_role"].required = True
 
 
 class DecisionForm(DsfrModelForm):
@@ -352,10 +358,21 @@ class DecisionForm(DsfrModelForm):
         fields = ["text"]
 
 
-StatementFormSet = forms.inlineformset_factory(Meeting, Statement, form=StatementForm, extra=2,
+# The minutes page adds and removes rows (improvement/meeting_form.html); no upper bound
+# beyond Django's default safety limit of 1,000 rows.
+StatementFormSet = forms.inlineformset_factory(Meeting, Statement, form=StatementForm, extra=1,
                                               can_delete=True)  # fmt: skip
 DecisionFormSet = forms.inlineformset_factory(Meeting, Decision, form=DecisionForm, extra=1,
                                              can_delete=True)  # fmt: skip
+
+
+def with_one_more_row(data, prefix: str):
+    """The posted data of a formset with one more (empty) row: the page's "add a row"
+    button without JavaScript, keeping every typed text."""
+    data = data.copy()
+    key = f"{prefix}-TOTAL_FORMS"
+    data[key] = str(int(data.get(key) or 0) + 1)
+    return data
 
 
 class ProfileForm(DsfrModelForm):

@@ -497,11 +497,27 @@ class Meeting(models.Model):
         return [line.strip() for line in self.agenda.splitlines() if line.strip()]
 
 
+class SpeakerRole(models.TextChoices):
+    """In what capacity someone speaks at the users' committee (seed 004: the secretary
+    general, associations, a chamber of commerce, mayors, the quality officer)."""
+
+    CHAIR = "chair", "Présidence de séance"
+    AGENT = "agent", "Agent de la structure"
+    ASSOCIATION = "association", "Association"
+    ELECTED = "elected", "Élu"
+    PARTNER = "partner", "Partenaire (service de l'État, chambre consulaire…)"
+    USER = "user", "Usager"
+    OTHER = "other", "Autre"
+
+
 class Statement(models.Model):
     """Minutes: who said what, in order; a question can carry its answer."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="statements")
     speaker = models.CharField("intervenant", max_length=160)
+    speaker_role = models.CharField(
+        "qualité de l'intervenant", max_length=20, choices=SpeakerRole, blank=True
+    )
     text = models.TextField("propos")
     question = models.BooleanField("question posée au comité", default=False)
     answer = models.TextField("réponse apportée", blank=True)

@@ -54,6 +54,7 @@ from barometre.improvement.forms import (
     TargetFormSet,
     TrainingForm,
     ValueFormSet,
+    with_one_more_row,
 )
 from barometre.improvement.models import (
     Action,
@@ -595,25 +596,55 @@ def committee(request, pk: int):
     })  # fmt: skip
 
 
+MINUTES_ROWS = (
+    ("statements", "Compte rendu : les interventions, dans l'ordre", StatementFormSet),
+    ("decisions", "Décisions", DecisionFormSet),
+)
+ROW_NAMES = {
+    "statements": ("Intervention", "Ajouter une intervention"),
+    "decisions": ("Décision", "Ajouter une décision"),
+}
+
+
 def meeting_edit(request, pk: int, meeting_pk: int | None = None):
+    """The meeting and its whole minutes in one page: any number of interventions and
+    decisions. Rows are added in the page (meeting_form.js) or, without JavaScript, by an
+    "add" button that posts the form back with one more row, keeping what was typed."""
     structure = get_structure(request.user, pk, MANAGE)
     instance = _own(Meeting, structure, meeting_pk, "Réunion introuvable.")
-    form = MeetingForm(request.POST or None, instance=instance, structure=structure)
-    formsets = [("Compte rendu : qui a dit quoi", StatementFormSet(request.POST or None,
-                                                                   instance=instance,
-                                                                   prefix="statements")),
-                ("Décisions", DecisionFormSet(request.POST or None, instance=instance,
-                                              prefix="decisions"))]  # fmt: skip
-    if request.method == "POST" and _valid(form, formsets):
+    data = request.POST if request.method == "POST" else None
+    adding = data.get("add") if data is not None else None
+    if adding in {prefix for prefix, _, _ in MINUTES_ROWS}:
+        data = with_one_more_row(data, adding)
+    form = MeetingForm(data, instance=instance, structure=structure)
+    formsets = [
+        (heading, formset(data, instance=instance, prefix=prefix))
+        for prefix, heading, formset in MINUTES_ROWS
+    ]
+    if data is not None and not adding and _valid(form, formsets):
         with transaction.atomic():
             meeting = form.save()
             for _, formset in formsets:
                 formset.instance = meeting
                 formset.save()
+            annual.number_statements(formsets[0][1])
         messages.success(request, "Réunion enregistrée.")
         return redirect("improvement:meeting", pk=structure.pk, meeting_pk=meeting.pk)
-    return _form_page(request, structure, "Réunion du comité des usagers", form, formsets,
-                      back=f"/amelioration/{pk}/comite/")  # fmt: skip
+    title = "Réunion du comité des usagers"
+    errors = bool(form.errors) or any(f.total_error_count() for _, f in formsets)
+    context = {
+        "structure": structure,
+        "title": title,
+        "form": form,
+        "formsets": formsets,
+        "sections": [
+            (heading, formset, *ROW_NAMES[formset.prefix]) for heading, formset in formsets
+        ],
+        "back": reverse("improvement:committee", args=[pk]),
+        "errors": errors and not adding,
+        **_crumbs(structure, title),
+    }
+    return render(request, "improvement/meeting_form.html", context)
 
 
 def meeting_detail(request, pk: int, meeting_pk: int):
