@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from barometre.accounts.models import User
 from barometre.campaigns.models import AuditTask, Edition
+from barometre.engine import sp_indicator_catalogue
 from barometre.improvement import annual
 from barometre.results.models import ResultSet
 from barometre.structures.models import Structure
@@ -99,6 +100,13 @@ def check_annual_review(client, tmp_path):
     assert sum(f.total for f in review.feedback) >= 50
     assert review.training_totals[1] > 0 and review.plan and review.done
     assert any(row.cells[-1].value is not None for row in review.dashboard)
+    # Seed 004's dashboard: every indicator of the catalogue, with values over three years
+    # (the internal mystery calls began the second year).
+    rows = {row.indicator.code: row for row in review.dashboard}
+    assert {i.code for i in sp_indicator_catalogue().indicators} <= set(rows)
+    for code, row in rows.items():
+        filled = [cell.value is not None for cell in row.cells]
+        assert sum(filled) >= (2 if row.indicator.source == "mystery_calls" else 3), code
     client.force_login(User.objects.get(username="qualite"))
     page = client.get(reverse("improvement:review", args=[prefecture.pk, year]))
     assert page.status_code == 200 and f"Bilan qualité {year}" in page.content.decode()

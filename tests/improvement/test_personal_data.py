@@ -182,6 +182,7 @@ def test_the_matrix_covers_every_register_survey_and_export_view():
         "improvement:point_qr",
         "improvement:deadline_rules",
         "improvement:indicator_create",
+        "improvement:indicator_catalogue",
         "improvement:indicator",
         "improvement:plan",
         "improvement:action_create",

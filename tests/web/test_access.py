@@ -125,6 +125,7 @@ MATRIX = {
     "improvement:deadline_rules": ({"pk": "A"}, expect(default=HIDDEN, **A_MANAGERS)),
     "improvement:dashboard": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
     "improvement:indicator_create": ({"pk": "A"}, expect(default=HIDDEN, **A_MANAGERS)),
+    "improvement:indicator_catalogue": ({"pk": "A"}, expect(default=HIDDEN, **A_MANAGERS)),
     "improvement:indicator": (
         {"pk": "A", "indicator_pk": "INDICATOR"},
         expect(default=HIDDEN, **A_MANAGERS),

@@ -17,8 +17,8 @@ from django.utils import timezone
 from barometre.accounts.models import Membership, Role, User
 from barometre.campaigns import lifecycle
 from barometre.demo.national import simulate_fieldwork
-from barometre.engine import add_days
-from barometre.improvement import annual, register, surveys
+from barometre.engine import add_days, sp_indicator_catalogue
+from barometre.improvement import annual, catalogue, register, surveys
 from barometre.improvement.models import (
     Action,
     CollectionPoint,
@@ -113,6 +113,7 @@ def load_improvement_history(structure: Structure, manager: User, *, seed: int =
     _trainings(structure, years)
     internal = [_internal_campaign(structure, manager, year) for year in years[1:]]
     _indicators(structure, years, internal, rng)
+    _catalogue_indicators(structure, years, rng)
     _plan_and_committee(structure, manager, years, rng)
     ImprovementProfile.objects.update_or_create(
         structure=structure,
@@ -236,7 +237,7 @@ def _indicators(structure, years, internal, rng):
                       position=3), 85)  # fmt: skip
     targets(indicator("standard", "Appels mystères : accueil au standard",
                       theme="Accueil téléphonique", engagement="E 2", source="mystery_calls",
-                      parameter="switchboard", position=4), 70)  # fmt: skip
+                      parameter="switchboard", position=4), 85)  # fmt: skip
     social = indicator("reseaux", "Nombre de connexions par mois sur les réseaux sociaux",
                        theme="Information", unit="count", engagement="E 19.1",
                        periodicity="month", position=5)  # fmt: skip
@@ -249,6 +250,54 @@ def _indicators(structure, years, internal, rng):
                 value=int(base * (0.8 + 0.4 * rng.random())),
             )  # fmt: skip
     targets(social, int(base * 1.1))
+
+
+# Seed 004's results of 2019, 2020 and 2021, read as the demo's three years: the entered
+# indicators of the Services Publics+ catalogue that the demo's other data cannot compute.
+SEED_004_RESULTS = {
+    "maj-site": (100, 100, 97.4),
+    "maj-svi": (100, 100, 100),
+    "appels-aboutis": (87, 84, 86),
+    "connexions-site": (11, 15, 10),
+    "delai-cni": (24, 14, 19),
+    "delai-civ": (5, 5, 4),
+    "delai-permis": (16.5, 19, 28.5),
+    "point-numerique": (42, 35, 26),
+    "collectivites-courriers": (50, 100, 100),
+    "collectivites-courriels": (100, 100, 98),
+    "rdv-4-jours": (77, 100, 96),
+    "rdv-10-jours": (75, 100, 97),
+}
+
+
+def _catalogue_indicators(structure, years, rng):
+    """Every indicator of the catalogue, as seed 004's dashboard tracks them: those the
+    demo computes (register, survey, internal calls) and the others entered per period."""
+    created = catalogue.adopt(
+        structure, [i.code for i in sp_indicator_catalogue().indicators], year=years[-1] + 1
+    )
+    for indicator in created:
+        for target in indicator.targets.all():  # the same target the three years before
+            IndicatorTarget.objects.bulk_create(
+                IndicatorTarget(indicator=indicator, year=year, value=target.value)
+                for year in years
+            )
+        values = SEED_004_RESULTS.get(indicator.code)
+        if values is None:
+            continue
+        for year, value in zip(years, values, strict=True):
+            if indicator.periodicity == Indicator.Periodicity.QUARTER:
+                for quarter in range(1, 5):
+                    IndicatorValue.objects.create(
+                        indicator=indicator,
+                        period=f"{year}-T{quarter}",
+                        year=year,
+                        value=round(value * (0.85 + 0.3 * rng.random()), 1),
+                    )
+            else:
+                IndicatorValue.objects.create(
+                    indicator=indicator, period=str(year), year=year, value=value
+                )
 
 
 def _plan_and_committee(structure, manager, years, rng):

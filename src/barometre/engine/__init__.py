@@ -22,9 +22,12 @@ from barometre.engine.grid import (
 from barometre.engine.keyfigures import KEY_FIGURES, KeyFigureSpec
 from barometre.engine.privacy import mask_personal_data
 from barometre.engine.programme import (
+    CatalogueIndicator,
     Engagements,
+    IndicatorCatalogue,
     SurveyTemplate,
     sp_engagements,
+    sp_indicator_catalogue,
     sp_survey_template,
 )
 from barometre.engine.ranking import RankingOptions
@@ -62,6 +65,7 @@ __all__ = [
     "KEY_FIGURES",
     "OVERSEAS",
     "Z90",
+    "CatalogueIndicator",
     "ChannelSpec",
     "Criterion",
     "CriterionLine",
@@ -73,6 +77,7 @@ __all__ = [
     "Explained",
     "FunnelLimits",
     "Grid",
+    "IndicatorCatalogue",
     "InputProblem",
     "InputRejected",
     "KeyFigureSpec",
@@ -108,6 +113,7 @@ __all__ = [
     "sentence_name",
     "shipped_grid",
     "sp_engagements",
+    "sp_indicator_catalogue",
     "sp_survey_template",
     "stage_satisfaction",
     "wilson",

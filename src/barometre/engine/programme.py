@@ -1,10 +1,11 @@
 """Services Publics+ reference data shipped with the engine: the engagements with their
-maturity scale, and the satisfaction-survey template."""
+maturity scale, the satisfaction-survey template and the catalogue of quality
+indicators (seed 004's quality dashboard)."""
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -70,6 +71,50 @@ class SurveyTemplate(_Model):
         return self
 
 
+class CatalogueIndicator(_Model):
+    """One indicator a structure may track: its code, the engagement it measures
+    ("E 3.1"), its unit and direction, its default target (none when the reference
+    dashboard sets none) and where its values come from."""
+
+    code: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
+    label: Annotated[str, Field(min_length=1, max_length=200)]
+    theme: str = ""
+    engagement: Annotated[str, Field(max_length=20)] = ""
+    unit: Literal["percent", "days", "count"]
+    direction: Literal["ge", "le"]
+    target: float | None = None
+    source: Literal[
+        "entered", "register_on_time", "register_delay", "survey", "mystery_calls", "barometer"
+    ] = "entered"
+    parameter: Annotated[str, Field(max_length=80)] = ""
+    periodicity: Literal["year", "quarter", "month"] = "year"
+
+    @model_validator(mode="after")
+    def _check(self) -> CatalogueIndicator:
+        if self.source in ("survey", "mystery_calls") and not self.parameter:
+            raise ValueError(f"{self.code} : la source « {self.source} » demande un paramètre")
+        if self.unit == "percent" and self.target is not None and not 0 <= self.target <= 100:
+            raise ValueError(f"{self.code} : cible hors de 0 à 100 %")
+        return self
+
+
+class IndicatorCatalogue(_Model):
+    id: str
+    version: int
+    indicators: list[CatalogueIndicator]
+
+    @model_validator(mode="after")
+    def _unique(self) -> IndicatorCatalogue:
+        codes = [i.code for i in self.indicators]
+        doubles = sorted({c for c in codes if codes.count(c) > 1})
+        if doubles:
+            raise ValueError(f"codes en double : {', '.join(doubles)}")
+        return self
+
+    def get(self, code: str) -> CatalogueIndicator | None:
+        return next((i for i in self.indicators if i.code == code), None)
+
+
 def _load(name: str, model):
     path = DATA_DIR / name
     try:
@@ -91,3 +136,8 @@ def sp_survey_template() -> SurveyTemplate:
     if unknown:
         raise EngineError(f"engagement inconnu pour : {', '.join(unknown)}", path="sp-survey.yaml")
     return template
+
+
+@lru_cache(maxsize=1)
+def sp_indicator_catalogue() -> IndicatorCatalogue:
+    return _load("sp-indicateurs.yaml", IndicatorCatalogue)

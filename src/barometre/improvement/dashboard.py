@@ -55,8 +55,12 @@ def _survey(indicator: Indicator, year: int) -> tuple[float | None, int | None]:
     return (found.percent, found.answers) if found else (None, None)
 
 
-def _mystery(indicator: Indicator, year: int, *, national: bool) -> tuple[float | None, int | None]:
-    """The structure's score (or one stage's) and the number of audits behind it."""
+def _mystery(
+    indicator: Indicator, year: int, *, national: bool
+) -> tuple[float | None, int | None, int | None]:
+    """Internal mystery calls: with a stage, the % of satisfactory calls at that stage
+    (docs/scoring.md §9) with its k / n calls; otherwise, and for the national barometer,
+    the structure's global score and the number of audits behind it."""
     result_sets = ResultSet.objects.filter(status=ResultSet.Status.READY, edition__year=year)
     if national:
         result_sets = result_sets.filter(edition__owner__isnull=True, published_at__isnull=False)
@@ -68,11 +72,14 @@ def _mystery(indicator: Indicator, year: int, *, national: bool) -> tuple[float 
         .first()
     )
     if result is None:
-        return None, None
+        return None, None, None
     stage = indicator.parameter.strip()
     if stage and not national:
-        return result.details.get("stages", {}).get(stage), result.audits
-    return result.score, result.audits
+        satisfied, calls = result.details.get("satisfaction", {}).get(stage) or (None, None)
+        if not calls:
+            return None, None, None
+        return 100.0 * satisfied / calls, calls, satisfied
+    return result.score, result.audits, None
 
 
 def _entered(indicator: Indicator, year: int, values: list) -> float | None:
@@ -98,9 +105,9 @@ def sampled_value(
     if source == SOURCE.SURVEY:
         return (*_survey(indicator, year), None)
     if source == SOURCE.MYSTERY_CALLS:
-        return (*_mystery(indicator, year, national=False), None)
+        return _mystery(indicator, year, national=False)
     if source == SOURCE.BAROMETER:
-        return (*_mystery(indicator, year, national=True), None)
+        return _mystery(indicator, year, national=True)
     entered = entered if entered is not None else list(indicator.values.all())
     return _entered(indicator, year, entered), None, None
 
@@ -109,6 +116,8 @@ def _minimum(indicator: Indicator) -> int:
     """The register counts every entry: it is not a sample and has no minimum."""
     if indicator.source == SOURCE.SURVEY:
         return minimum("rate")
+    if indicator.source == SOURCE.MYSTERY_CALLS and indicator.parameter.strip():
+        return minimum("rate")  # satisfactory calls out of the calls of the stage
     if indicator.source in (SOURCE.MYSTERY_CALLS, SOURCE.BAROMETER):
         return minimum("structure_score")
     return 0

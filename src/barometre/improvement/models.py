@@ -285,7 +285,7 @@ class Indicator(models.Model):
         REGISTER_ON_TIME = "register_on_time", "Registre : taux de réponse dans le délai"
         REGISTER_DELAY = "register_delay", "Registre : délai moyen de réponse (jours ouvrés)"
         SURVEY = "survey", "Enquête : taux de satisfaits d'une question"
-        MYSTERY_CALLS = "mystery_calls", "Appels mystères internes : score d'une étape"
+        MYSTERY_CALLS = "mystery_calls", "Appels mystères internes : satisfaction d'une étape"
         BAROMETER = "barometer", "Baromètre national : score global"
 
     class Periodicity(models.TextChoices):

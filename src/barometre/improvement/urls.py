@@ -22,6 +22,7 @@ urlpatterns = [
     path("points/<int:pk>/qr.<str:fmt>", views.point_qr, name="point_qr"),
     path("<int:pk>/tableau-de-bord/", views.quality_dashboard, name="dashboard"),
     path("<int:pk>/indicateurs/nouveau/", views.indicator_edit, name="indicator_create"),
+    path("<int:pk>/indicateurs/catalogue/", views.indicator_catalogue, name="indicator_catalogue"),
     path("<int:pk>/indicateurs/<int:indicator_pk>/", views.indicator_edit, name="indicator"),
     path("<int:pk>/plan/", views.plan, name="plan"),
     path("<int:pk>/plan/nouvelle/", views.action_edit, name="action_create"),

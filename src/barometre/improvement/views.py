@@ -19,7 +19,7 @@ from barometre.core.exporting import Column, write_csv, write_xlsx
 from barometre.core.pdf import render_pdf
 from barometre.core.uploads import import_limits
 from barometre.engine import sp_engagements
-from barometre.improvement import annual, dashboard, posters, register, surveys
+from barometre.improvement import annual, catalogue, dashboard, posters, register, surveys
 from barometre.improvement.access import (
     WRITE,
     can_manage,
@@ -449,6 +449,27 @@ def dashboard_xlsx(rows, years, year) -> bytes:
         Column("Tendance", lambda r: r.trend),
     ]
     return write_xlsx(columns, rows, "Tableau de bord")
+
+
+def indicator_catalogue(request, pk: int):
+    """The Services Publics+ catalogue: the managers tick the indicators to track."""
+    structure = get_structure(request.user, pk, MANAGE)
+    if request.method == "POST":
+        year = timezone.localdate().year
+        created = catalogue.adopt(structure, request.POST.getlist("code"), year=year)
+        if created:
+            messages.success(request, f"{len(created)} indicateur(s) ajouté(s) au tableau de bord.")
+        else:
+            messages.info(request, "Aucun indicateur ajouté : cochez ceux à suivre.")
+        return redirect("improvement:dashboard", pk=pk)
+    title = "Catalogue des indicateurs Services Publics+"
+    context = {
+        "structure": structure,
+        "title": title,
+        "rows": catalogue.catalogue_rows(structure),
+        **_crumbs(structure, title),
+    }
+    return render(request, "improvement/indicator_catalogue.html", context)
 
 
 def indicator_edit(request, pk: int, indicator_pk: int | None = None):
