@@ -183,6 +183,7 @@ def test_the_matrix_covers_every_register_survey_and_export_view():
         "improvement:deadline_rules",
         "improvement:indicator_create",
         "improvement:indicator_catalogue",
+        "improvement:mailing_create",
         "improvement:indicator",
         "improvement:plan",
         "improvement:action_create",

@@ -121,6 +121,7 @@ MATRIX = {
     ),
     "improvement:paper_entry": ({"pk": "QUESTIONNAIRE"}, expect(default=HIDDEN, **A_WRITERS)),
     "improvement:survey_import": ({"pk": "QUESTIONNAIRE"}, expect(default=HIDDEN, **A_MANAGERS)),
+    "improvement:mailing_create": ({"pk": "QUESTIONNAIRE"}, expect(default=HIDDEN, **A_MANAGERS)),
     "improvement:point_qr": ({"pk": "POINT", "fmt": "svg"}, expect(default=HIDDEN, **A_TEAM)),
     "improvement:deadline_rules": ({"pk": "A"}, expect(default=HIDDEN, **A_MANAGERS)),
     "improvement:dashboard": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
@@ -155,6 +156,8 @@ MATRIX = {
     "public:feedback": ({"token": "TOKEN"}, {p: OK for p in ALL}),
     "public:thanks": ({"token": "TOKEN"}, {p: OK for p in ALL}),
     "public:invitation": ({"token": "INVITATION"}, {p: OK for p in ALL}),
+    # Only an e-mailed invitation has an unsubscribe page (see tests/improvement/test_mailings.py).
+    "public:unsubscribe": ({"token": "INVITATION"}, {p: HIDDEN for p in ALL}),
     "results:edition": (
         {"pk": "EDITION"},
         expect(default=DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
@@ -188,7 +191,8 @@ NOT_GET = {"logout", "structures:import_confirm", "oidc_authentication_init",
            "campaigns:internal_create", "campaigns:edition_double_coding",
            "campaigns:audit_import_preview", "results:compute",
            "results:export", "results:laureate", "results:request_reports",
-           "improvement:questionnaire_create", "improvement:invitations"}  # fmt: skip
+           "improvement:questionnaire_create", "improvement:invitations",
+           "improvement:mailing_remind", "improvement:mailing_close"}  # fmt: skip
 
 
 def _names(resolver, prefix=""):

@@ -6,7 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from barometre.accounts.models import Role
-from barometre.improvement.models import CollectionPoint, FeedbackEntry, Questionnaire
+from barometre.improvement.models import (
+    CollectionPoint,
+    FeedbackEntry,
+    Questionnaire,
+    SurveyMailing,
+)
 from barometre.structures.models import Structure
 
 READ = (Role.MANAGER, Role.AGENT, Role.VIEWER)
@@ -70,3 +75,11 @@ def get_point(user, pk: int, need: tuple = READ) -> CollectionPoint:
         raise Http404("Point de collecte introuvable.")
     _check(user, point.structure_id, need)
     return point
+
+
+def get_mailing(user, pk: int, need: tuple = READ) -> SurveyMailing:
+    mailing = SurveyMailing.objects.select_related("questionnaire__structure").filter(pk=pk).first()
+    if mailing is None:
+        raise Http404("Envoi introuvable.")
+    _check(user, mailing.questionnaire.structure_id, need)
+    return mailing

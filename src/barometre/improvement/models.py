@@ -569,15 +569,63 @@ class ImprovementProfile(models.Model):
         return f"Profil qualité {self.structure.of_name}"
 
 
+class SurveyMailing(models.Model):
+    """Invitations to a questionnaire sent by e-mail from a list of addresses (seed 004:
+    "3 réponses sur 40 enquêtes mails"): one single-use link each, at most one reminder;
+    when it closes, the addresses are deleted and only the counts remain."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="mailings"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closes_on = models.DateField("clôture de l'enquête")
+    invited = models.PositiveIntegerField("invitations envoyées", default=0)
+    reminded_at = models.DateTimeField("relance envoyée le", null=True, blank=True)
+    closed_at = models.DateTimeField("close le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "envoi d'invitations par courriel"
+        ordering = ["questionnaire", "-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire} : {self.invited} invitations du {self.created_at:%d/%m/%Y}"
+
+
+class SurveyOptOut(models.Model):
+    """An address that asked for no more invitations from this structure, kept as a keyed
+    digest only (``mailings.digest``): the address itself is deleted with its mailing."""
+
+    structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "digest"], name="one_opt_out_per_address")
+        ]
+
+    def __str__(self) -> str:
+        return f"désinscription {self.digest[:8]}…"
+
+
 class SurveyInvitation(models.Model):
     """A single-use link to a questionnaire (sent after a visit, for instance): it
-    accepts one set of answers, then says it has been used."""
+    accepts one set of answers, then says it has been used. Sent by e-mail, it belongs to
+    a mailing and holds its address until the mailing closes."""
 
     questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE,
                                       related_name="invitations")  # fmt: skip
     token = models.CharField(max_length=32, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)
+    mailing = models.ForeignKey(
+        SurveyMailing, on_delete=models.CASCADE, null=True, blank=True, related_name="invitations"
+    )
+    email = models.EmailField("courriel", blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "lien à usage unique"

@@ -25,6 +25,7 @@ urlpatterns = [
     path("transparence/<token:identifier>/", public_views.transparency, name="transparency"),
     path("logo/<token:identifier>/", public_views.logo, name="logo"),
     path("invitation/<token:token>/", public_views.invitation, name="invitation"),
+    path("invitation/<token:token>/desinscription/", public_views.unsubscribe, name="unsubscribe"),
     path("<token:token>/", public_views.point, name="point"),
     path("<token:token>/reclamation/", public_views.feedback, name="feedback"),
     path("<token:token>/merci/", public_views.thanks, name="thanks"),

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from barometre.campaigns.lifecycle import Refused
-from barometre.improvement import dashboard, register, surveys
+from barometre.improvement import dashboard, mailings, register, surveys
 from barometre.improvement.forms import PublicFeedbackForm, SurveyForm
 from barometre.improvement.models import (
     Action,
@@ -84,14 +84,41 @@ def _survey(request, questionnaire, *, point=None, invitation=None):
 
 @login_not_required
 def invitation(request, token: str):
-    found = (SurveyInvitation.objects.select_related("questionnaire__structure")
+    found = (SurveyInvitation.objects.select_related("questionnaire__structure", "mailing")
              .filter(token=token, questionnaire__active=True).first())  # fmt: skip
     if found is None:
         raise Http404("Ce lien n'est pas ou plus valable.")
+    if found.mailing is not None and found.mailing.closed_at is not None:
+        context = {"structure": found.questionnaire.structure, "closed": True}
+        return render(request, "improvement/public_used.html", context, status=410)
     if found.used_at is not None:
         return render(request, "improvement/public_used.html",
                       {"structure": found.questionnaire.structure}, status=410)  # fmt: skip
     return _survey(request, found.questionnaire, invitation=found)
+
+
+@login_not_required
+def unsubscribe(request, token: str):
+    """From an e-mailed invitation: confirmed by a button (a mail client that opens links
+    in advance must not unsubscribe anyone)."""
+    found = (
+        SurveyInvitation.objects.select_related("questionnaire__structure")
+        .filter(token=token, mailing__isnull=False)
+        .first()
+    )
+    if found is None:
+        raise Http404("Ce lien n'est pas ou plus valable.")
+    if request.method == "POST":
+        mailings.unsubscribe(found)
+    found.refresh_from_db(fields=["unsubscribed_at"])
+    return render(
+        request,
+        "improvement/public_unsubscribe.html",
+        {
+            "structure": found.questionnaire.structure,
+            "done": found.unsubscribed_at is not None,
+        },
+    )
 
 
 @login_not_required

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from barometre.improvement import views
+from barometre.improvement import mailing_views, views
 
 app_name = "improvement"
 
@@ -19,6 +19,9 @@ urlpatterns = [
     path("enquetes/<int:pk>/saisie/", views.paper_entry, name="paper_entry"),
     path("enquetes/<int:pk>/import/", views.survey_import, name="survey_import"),
     path("enquetes/<int:pk>/liens-uniques/", views.invitations, name="invitations"),
+    path("enquetes/<int:pk>/courriels/", mailing_views.mailing_create, name="mailing_create"),
+    path("envois/<int:pk>/relance/", mailing_views.mailing_remind, name="mailing_remind"),
+    path("envois/<int:pk>/cloture/", mailing_views.mailing_close, name="mailing_close"),
     path("points/<int:pk>/qr.<str:fmt>", views.point_qr, name="point_qr"),
     path("<int:pk>/tableau-de-bord/", views.quality_dashboard, name="dashboard"),
     path("<int:pk>/indicateurs/nouveau/", views.indicator_edit, name="indicator_create"),

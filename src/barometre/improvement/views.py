@@ -19,7 +19,15 @@ from barometre.core.exporting import Column, write_csv, write_xlsx
 from barometre.core.pdf import render_pdf
 from barometre.core.uploads import import_limits
 from barometre.engine import sp_engagements
-from barometre.improvement import annual, catalogue, dashboard, posters, register, surveys
+from barometre.improvement import (
+    annual,
+    catalogue,
+    dashboard,
+    mailings,
+    posters,
+    register,
+    surveys,
+)
 from barometre.improvement.access import (
     WRITE,
     can_manage,
@@ -317,6 +325,7 @@ def questionnaire_results(request, pk: int):
         questionnaire.responses.exclude(comment="").order_by("-answered_on", "-id")[:20],
         "can_write": can_write(request.user, questionnaire.structure_id),
         "can_manage": can_manage(request.user, questionnaire.structure_id),
+        "mailings": [(m, mailings.response_rate(m)) for m in questionnaire.mailings.all()],
         **_crumbs(questionnaire.structure, questionnaire.title),
     })  # fmt: skip
 

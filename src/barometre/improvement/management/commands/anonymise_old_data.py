@@ -1,13 +1,16 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from barometre.improvement.mailings import close_due
 from barometre.improvement.retention import anonymise, cutoff
 
 
 class Command(BaseCommand):
     help = (
         "Anonymise les réclamations et suggestions et efface les commentaires d'enquête plus "
-        "anciens que BAROMETRE_RETENTION_DAYS (RGPD). À lancer chaque jour."
+        "anciens que BAROMETRE_RETENTION_DAYS (RGPD), et clôt les envois d'invitations par "
+        "courriel dont la date de clôture est passée (leurs adresses sont effacées). À lancer "
+        "chaque jour."
     )
 
     def add_arguments(self, parser):
@@ -22,3 +25,5 @@ class Command(BaseCommand):
             f"{counts['feedback']} fiche(s) {verb}, {counts['comments']} commentaire(s) "
             f"{'seraient effacés' if dry_run else 'effacés'}."
         )
+        if not dry_run:
+            self.stdout.write(f"{close_due()} envoi(s) d'invitations clos, adresses effacées.")

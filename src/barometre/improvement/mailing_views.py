@@ -1,0 +1,66 @@
+"""Pages of the surveys sent by e-mail (``mailings``): the managers upload the list,
+send the one reminder and close the mailing; the response rate is on the
+questionnaire's results page."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from barometre.campaigns.lifecycle import Refused
+from barometre.improvement import mailings
+from barometre.improvement.access import get_mailing, get_questionnaire
+from barometre.improvement.forms import MailingForm
+from barometre.improvement.views import MANAGE, _crumbs
+
+
+def mailing_create(request, pk: int):
+    questionnaire = get_questionnaire(request.user, pk, MANAGE)
+    form = MailingForm(request.POST or None, request.FILES or None)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        mailing, problems, skipped = mailings.send_mailing(
+            questionnaire,
+            upload.read(),
+            upload.name,
+            closes_on=form.cleaned_data["closes_on"],
+            by=request.user,
+        )
+        if mailing is not None:
+            text = f"{mailing.invited} invitation(s) envoyée(s) par courriel."
+            if skipped:
+                text += f" {skipped} adresse(s) désinscrite(s) laissée(s) de côté."
+            messages.success(request, text)
+            return redirect("improvement:questionnaire", pk=pk)
+    title = "Inviter par courriel"
+    return render(
+        request,
+        "improvement/mailing_form.html",
+        {
+            "structure": questionnaire.structure,
+            "questionnaire": questionnaire,
+            "form": form,
+            "problems": problems,
+            "title": title,
+            **_crumbs(questionnaire.structure, title),
+        },
+    )
+
+
+@require_POST
+def mailing_remind(request, pk: int):
+    mailing = get_mailing(request.user, pk, MANAGE)
+    try:
+        count = mailings.send_reminder(mailing)
+        messages.success(request, f"Relance envoyée à {count} personne(s).")
+    except Refused as exc:
+        messages.error(request, f"Impossible : {exc}.")
+    return redirect("improvement:questionnaire", pk=mailing.questionnaire_id)
+
+
+@require_POST
+def mailing_close(request, pk: int):
+    mailing = get_mailing(request.user, pk, MANAGE)
+    deleted = mailings.close(mailing)
+    messages.success(request, f"Enquête close : {deleted} adresse(s) effacée(s).")
+    return redirect("improvement:questionnaire", pk=mailing.questionnaire_id)
