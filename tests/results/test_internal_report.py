@@ -202,3 +202,19 @@ def test_another_structure_sees_nothing(client_for, manager_b, november_2022):
     for name in ("results:dashboard", "results:report_pdf"):
         url = reverse(name, args=[edition.pk, november_2022.structure_id])
         assert client_for(manager_b).get(url).status_code == 404
+
+
+def test_the_campaign_results_page_shows_the_rates_not_a_ranking(
+    client_for, manager_a, november_2022
+):
+    edition = november_2022.result_set.edition
+    page = client_for(manager_a).get(reverse("results:edition", args=[edition.pk])).text
+    assert "Taux d'appels satisfaisants (version 1)" in page
+    assert "18 / 20 appels" in page and "20 appels</h3>" in page
+    for leftover in (
+        "Chiffres clés",
+        "Classement par catégorie",
+        "couverture insuffisante",
+        "Synthèse nationale",
+    ):
+        assert leftover not in page, leftover

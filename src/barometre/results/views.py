@@ -42,11 +42,13 @@ def edition_results(request, pk: int):
         else []
     )
     categories = palmares(latest) if ranking and not edition.owner_id else []
+    # An internal campaign is read against its target: no key figures, ranking or coverage.
+    internal = [internal_report(r) for r in ranking] if edition.owner_id else []
     batch = latest.batches.first() if latest else None
     batch_busy = batch is not None and batch.status in ("queued", "running")
     return render(request, "results/edition.html", {
         "edition": edition, "result_sets": result_sets, "latest": latest, "ranking": ranking,
-        "palmares": categories, "batch": batch, "batch_busy": batch_busy,
+        "palmares": categories, "internal": internal, "batch": batch, "batch_busy": batch_busy,
         "busy": (latest is not None and latest.status in ("queued", "computing")) or batch_busy,
         "computable": edition.status in COMPUTABLE,
         "breadcrumb_data": {"links": [{"url": f"/terrain/editions/{edition.pk}/",
