@@ -138,6 +138,7 @@ def test_the_page_shows_only_what_an_internal_campaign_has(client_for, manager_a
         "Chiffres clés",
         "Baromètre national",
         "structures classées",
+        "non publiée",
     ):
         assert leftover not in page, leftover
 
