@@ -1,11 +1,14 @@
 """A committee meeting with fifteen interventions entered in one page (seed 004), rows
-added and one removed in the browser without losing anything typed."""
+added and one removed in the browser without losing anything typed; the other pages of
+issue 19 (indicator catalogue, invitations by e-mail) checked with axe-core."""
 
 import pytest
 
 from barometre.accounts.models import Membership, Role, User
 from barometre.demo.data import DEMO_PASSWORD
+from barometre.improvement import surveys
 from barometre.improvement.models import Meeting
+from tests.browser.conftest import check_accessibility
 from tests.improvement.test_minutes import SEED_004
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,6 +56,7 @@ def test_fifteen_interventions_in_one_page(browser, quality_manager, structure_a
             decisions.click()
         page.fill(f'[name="decisions-{index}-text"]', text)
     browser.shot("1-quinze-interventions")
+    assert check_accessibility(page) == []
     page.get_by_role("button", name="Enregistrer").click()
     page.get_by_text("Réunion enregistrée.").wait_for()
 
@@ -68,4 +72,11 @@ def test_fifteen_interventions_in_one_page(browser, quality_manager, structure_a
     first, last = (review.index(SEED_004[i][2]) for i in (0, 14))
     assert first < last and "(élu) : L'allocation" in review
     browser.shot("2-bilan")
+    questionnaire = surveys.create_from_template(structure_a)
+    for path in (
+        f"/amelioration/{structure_a.pk}/indicateurs/catalogue/",
+        f"/amelioration/enquetes/{questionnaire.pk}/courriels/",
+    ):
+        browser.goto(path)
+        assert check_accessibility(page) == [], path
     assert browser.errors == []
