@@ -12,7 +12,6 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from python_calamine import CalamineWorkbook
 
@@ -325,18 +324,6 @@ def parse_int(value: object) -> int | None:
     if not re.fullmatch(r"-?\d+", text):
         raise ValueError("nombre entier attendu")
     return int(text)
-
-
-def parse_decimal(value: object) -> Decimal | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return Decimal(str(value))
-    text = re.sub(r"[\s\u202f]", "", cell_text(value)).replace(",", ".")
-    if not text:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise ValueError("nombre attendu (virgule décimale acceptée)") from None
 
 
 def parse_date(value: object) -> dt.date | None:

@@ -4,7 +4,7 @@ from values entered per period, against its yearly target.
 
 A year's value of an entered indicator is the value entered for the year itself, or else
 the mean of the months or quarters entered that year (a monthly count is read as "per
-month", like seed 004's social-network connections)."""
+month", like a préfecture's monthly social-network connections)."""
 
 from __future__ import annotations
 

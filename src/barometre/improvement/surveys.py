@@ -3,7 +3,7 @@ the public page, paper and files, and the results per item against the target.
 
 An item's rate counts only the users it concerns: a conditional item (the digital help
 desk, disability…) is computed over those who answered yes to its filter question, as
-the préfecture of seed 004 computed its digital-desk satisfaction."""
+a préfecture reports its digital help desk's satisfaction."""
 
 from __future__ import annotations
 
@@ -254,10 +254,6 @@ class ItemResult:
         return wilson(self.satisfied, self.answers)
 
     @property
-    def very_satisfied_rate(self) -> Estimate:
-        return wilson(self.very_satisfied, self.answers)
-
-    @property
     def percent(self) -> float | None:
         return 100.0 * self.satisfied / self.answers if self.answers else None
 
@@ -268,7 +264,7 @@ class ItemResult:
     @property
     def very_among_satisfied(self) -> float | None:
         """ "97,3 % dont 72,2 % très satisfaits": the very satisfied as a share of the
-        satisfied, as seed 004 states it."""
+        satisfied, as Services Publics+ reports state it."""
         return 100.0 * self.very_satisfied / self.satisfied if self.satisfied else None
 
     @property

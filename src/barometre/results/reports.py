@@ -127,10 +127,6 @@ def _overlap(a_low, a_high, b_low, b_high) -> bool:
     return a_low <= b_high and b_low <= a_high
 
 
-def _percent(value: float | None) -> float | None:
-    return None if value is None else 100.0 * value
-
-
 def _compare(items, own: dict, category: dict, national: dict, audits: dict | None = None):
     return [
         Compared(
@@ -230,14 +226,6 @@ def structure_report(result: StructureResult) -> StructureReport:
         key_figures=result_figures.key_figures(result_set),
         funnel=result_figures.funnel([r[:5] for r in everyone], national_mean, own_pk=result.pk),
         intervals=result_figures.mean_intervals((r[5], r[1]) for r in everyone),
-    )  # fmt: skip
-
-
-def latest_published(edition_id: int) -> ResultSet | None:
-    return (
-        ResultSet.objects.filter(edition_id=edition_id, status=ResultSet.Status.READY,
-                                 published_at__isnull=False)
-        .select_related("edition__grid", "grid").order_by("-version").first()
     )  # fmt: skip
 
 
