@@ -5,8 +5,8 @@ from django.core.exceptions import PermissionDenied
 
 from barometre.accounts.models import Membership, Role, User
 from barometre.campaigns import lifecycle
-from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import AuditorProfile, AuditTask, Edition, GridVersion, Scenario
+from barometre.core.errors import Refused
 from barometre.structures.models import ContactPoint, Structure
 
 pytestmark = pytest.mark.django_db

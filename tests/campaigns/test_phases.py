@@ -10,8 +10,8 @@ import time_machine
 from django.urls import reverse
 
 from barometre.campaigns import lifecycle, workflow
-from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import Answer, AuditTask, Edition, EditionTransition
+from barometre.core.errors import Refused
 from barometre.structures.models import ContactPoint
 from tests.campaigns.test_transfer import filled  # noqa: F401
 

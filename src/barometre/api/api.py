@@ -25,9 +25,8 @@ from barometre.accounts.access import require_registry_access, visible_structure
 from barometre.api.models import ApiToken
 from barometre.campaigns import workflow
 from barometre.campaigns.access import get_task_for_user, runnable_editions
-from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import AuditTask, Edition
-from barometre.core.errors import Conflict
+from barometre.core.errors import Conflict, Refused
 from barometre.engine import prepare_answers
 from barometre.improvement import dashboard, register, surveys
 from barometre.improvement.access import WRITE as TEAM_WRITE

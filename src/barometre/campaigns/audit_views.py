@@ -14,9 +14,8 @@ from barometre.campaigns import lifecycle, workflow
 from barometre.campaigns.access import get_task_for_user, runnable_editions
 from barometre.campaigns.desk import INLINE_KINDS, next_in_queue, review_audit
 from barometre.campaigns.forms import AuditForm, EvidenceForm, ReplyForm, SendingForm
-from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import AuditTask, Evidence
-from barometre.core.errors import Conflict
+from barometre.core.errors import Conflict, Refused
 
 T = AuditTask.Status
 FIELDWORK = {"url": "/terrain/", "title": "Terrain"}

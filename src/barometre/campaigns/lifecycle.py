@@ -23,6 +23,7 @@ from barometre.campaigns.models import (
     GridVersion,
     Scenario,
 )
+from barometre.core.errors import Refused
 from barometre.engine import EngineError
 from barometre.engine.planning import Auditor, StructureToAudit, assign, generate_tasks
 from barometre.structures.models import Channel, Structure
@@ -36,12 +37,6 @@ NEXT = {
     S.RESULTS: S.PUBLISHED,
 }
 OPEN_FOR_ENROLMENT = {S.DRAFT, S.ENROLMENT}
-
-
-class Refused(Exception):
-    def __init__(self, reasons: list[str]):
-        self.reasons = reasons
-        super().__init__(" ; ".join(reasons))
 
 
 def can_run(user, edition: Edition) -> bool:

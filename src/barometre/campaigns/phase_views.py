@@ -9,7 +9,7 @@ from django.urls import reverse
 from barometre.campaigns import lifecycle
 from barometre.campaigns.access import get_edition_for_runner
 from barometre.campaigns.forms import ExtendFieldworkForm, PhaseChangeForm
-from barometre.campaigns.lifecycle import Refused
+from barometre.core.errors import Refused
 
 
 def _refusal_messages(request, exc: Refused) -> None:

@@ -9,7 +9,6 @@ from django.urls import reverse
 from barometre.accounts.models import User
 from barometre.campaigns import lifecycle
 from barometre.campaigns.access import get_edition_for_runner
-from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.planning import (
     AuditFilterForm,
     edition_tasks,
@@ -17,6 +16,7 @@ from barometre.campaigns.planning import (
     week_label,
 )
 from barometre.core.downloads import download
+from barometre.core.errors import Refused
 
 PAGE_SIZE = 100
 MAX_BULK = 200

@@ -20,7 +20,6 @@ from barometre.campaigns.access import (
     require_auditor,
     runnable_editions,
 )
-from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import (
     AuditImport,
     AuditTask,
@@ -30,6 +29,7 @@ from barometre.campaigns.models import (
 )
 from barometre.campaigns.transfer import apply_audit_import, export_audits, plan_audit_import
 from barometre.core.downloads import download
+from barometre.core.errors import Refused
 from barometre.core.forms import DsfrForm, DsfrModelForm
 from barometre.core.uploads import UploadRefused, check_import_file
 from barometre.engine import InputRejected

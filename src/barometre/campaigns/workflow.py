@@ -10,9 +10,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import Answer, AuditTask, Edition, Evidence, TaskEvent
-from barometre.core.errors import Conflict
+from barometre.core.errors import Conflict, Refused
 from barometre.core.uploads import UploadRefused, check_upload
 
 T = AuditTask.Status

@@ -6,7 +6,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from barometre.campaigns.lifecycle import Refused
+from barometre.core.errors import Refused
 from barometre.improvement import dashboard, register, surveys
 from barometre.improvement.forms import PublicFeedbackForm, SurveyForm
 from barometre.improvement.models import (

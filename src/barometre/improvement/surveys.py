@@ -15,7 +15,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from barometre.campaigns.lifecycle import Refused
+from barometre.core.errors import Refused
 from barometre.core.figures import Figure, minimum
 from barometre.core.uploads import sqlite_write_refusal
 from barometre.engine import (

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from barometre.accounts.models import User
-from barometre.campaigns.lifecycle import Refused
 from barometre.core.downloads import download
+from barometre.core.errors import Conflict, Refused
 from barometre.core.exporting import Column, write_csv, write_xlsx
 from barometre.core.pdf import render_pdf
 from barometre.core.uploads import import_limits
@@ -205,7 +205,7 @@ def entry_detail(request, pk: int):
             version = data.pop("version")
             try:
                 register.edit(entry, by=request.user, version=version, **data)
-            except register.Conflict as exc:
+            except Conflict as exc:
                 messages.error(request, str(exc))
             else:
                 messages.success(request, "Fiche mise à jour.")
@@ -220,7 +220,7 @@ def entry_detail(request, pk: int):
                 register.transition(entry, data["action"], by=request.user,
                                     version=data["version"], on=data["on"],
                                     answer=data["answer"] or "")  # fmt: skip
-            except register.Conflict as exc:
+            except Conflict as exc:
                 messages.error(request, str(exc))
                 entry.refresh_from_db()
             except (Refused, KeyError) as exc:

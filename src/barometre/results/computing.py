@@ -13,10 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from barometre.accounts import journal
-from barometre.campaigns.lifecycle import Refused, can_run
+from barometre.campaigns.lifecycle import can_run
 from barometre.campaigns.models import Answer, AuditTask, Edition, EditionTransition
 from barometre.campaigns.transfer import answers_frame
 from barometre.core.background import stale
+from barometre.core.errors import Refused
 from barometre.engine import (
     EditionResults,
     EngineError,

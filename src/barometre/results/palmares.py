@@ -3,8 +3,9 @@ the public may see of a published edition."""
 
 from dataclasses import dataclass, field
 
-from barometre.campaigns.lifecycle import Refused, can_run
+from barometre.campaigns.lifecycle import can_run
 from barometre.campaigns.models import Enrolment
+from barometre.core.errors import Refused
 from barometre.results.models import Laureate, ResultSet, StructureResult
 
 

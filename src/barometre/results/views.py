@@ -12,8 +12,8 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from barometre.campaigns.access import get_edition_for_runner
-from barometre.campaigns.lifecycle import Refused
 from barometre.core.downloads import download
+from barometre.core.errors import Refused
 from barometre.core.figures import rounded
 from barometre.results.access import get_structure_result, get_synthesis_result_set
 from barometre.results.batches import request_batch
