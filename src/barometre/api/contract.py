@@ -51,6 +51,13 @@ def named_enum(name: str, choices: type[models.TextChoices], what: str) -> type[
     enum = StrEnum(name, {choice.name: choice.value for choice in choices})
     labels = ", ".join(f"`{choice.value}` ({choice.label})" for choice in choices)
     enum.__doc__ = f"{what} : {labels}."
+    names = [choice.name for choice in choices]
+
+    def json_schema(cls, core_schema, handler):
+        # A generator's names for values that are not identifiers ("1-10"): ours.
+        return handler(core_schema) | {"x-enum-varnames": names}
+
+    enum.__get_pydantic_json_schema__ = classmethod(json_schema)
     return enum
 
 
