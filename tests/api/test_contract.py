@@ -3,6 +3,7 @@ per enumeration, stable ASCII names, every error status declared with the error 
 no orphan schema; and the errors outside the operations answer in the same format."""
 
 import json
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -30,6 +31,7 @@ OPERATION_IDS = {
     "submit_survey_answers",
 }
 ERROR = {"$ref": "#/components/schemas/Error"}
+API_DOC = Path(__file__).parents[2] / "docs" / "api.md"
 
 
 @pytest.fixture(scope="module")
@@ -180,3 +182,14 @@ def test_an_open_points_questionnaire_is_public(client, structure_a):
     Questionnaire.objects.filter(pk=questionnaire.pk).update(active=False)
     assert client.get(url).status_code == 404
     assert client.get("/api/v1/public/points/inconnu").json()["code"] == "not_found"
+
+
+def test_the_api_documentation_lists_every_operation_and_error_code(document):
+    text = API_DOC.read_text()
+    for method, path, operation in _operations(document):
+        row = (
+            f"| `{operation['operationId']}` | {method.upper()} `{path.removeprefix('/api/v1')}` |"
+        )
+        assert row in text, row
+    for code in ("bad_request", "validation_error", "method_not_allowed", "server_error"):
+        assert f"`{code}`" in text and f"`{code}`" in document["info"]["description"]
