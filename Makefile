@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint format venv venv-dev serve worker bench-engine bench-reports bench-load clean
+.PHONY: demo test test-fast lint format venv venv-dev serve worker bench-engine bench-reports bench-load clean
 
 venv:
 	@scripts/bootstrap.sh --no-dev --inexact
@@ -23,6 +23,11 @@ demo: venv
 test: venv-dev
 	@scripts/system-deps.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+## make test-fast: the developer's loop: parallel, test databases kept, no browser tests
+## (add PYTEST_ARGS=--lf to rerun only what failed last time)
+test-fast: venv-dev
+	$(BIN)/pytest -n auto --reuse-db -m "not browser" $(PYTEST_ARGS)
 
 lint: venv-dev
 	$(BIN)/ruff format --check src tests benchmarks
