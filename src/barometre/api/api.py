@@ -14,32 +14,30 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import AfterValidator
-from pydantic_core import PydanticCustomError
 
 from barometre.accounts.access import require_registry_access, visible_structures
 from barometre.api.contract import ContractApi, errors, named_enum
+from barometre.api.inputs import MAX_ID, Id, NoNull, Pagination, invalid
 from barometre.api.models import ApiToken
+from barometre.api.public import public_router
 from barometre.campaigns import workflow
 from barometre.campaigns.access import get_task_for_user, runnable_editions
 from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import AuditTask, Edition, Enrolment
 from barometre.core.errors import Conflict
 from barometre.engine import prepare_answers
-from barometre.improvement import dashboard, register, surveys
+from barometre.improvement import dashboard, register
 from barometre.improvement.access import WRITE as TEAM_WRITE
 from barometre.improvement.access import get_structure as get_improvement_structure
 from barometre.improvement.access import sees_personal_data
 from barometre.improvement.models import (
-    CollectionPoint,
     FeedbackChannel,
     FeedbackEntry,
     FeedbackKind,
-    Questionnaire,
 )
 from barometre.results import access as result_access
 from barometre.results import figures as result_figures
@@ -201,40 +199,9 @@ def _http(request, exc: HttpError):
     return _error(request, exc.status_code, known.code, message)
 
 
-def invalid(message: str, details: list[tuple[str, str]]) -> Status:
-    """A 422 in the API's error format, for checks made in the operation itself."""
-    return Status(422, {"code": "validation_error", "message": message,
-                        "details": [{"field": f, "message": m} for f, m in details]})  # fmt: skip
-
-
-def _no_null_character(value: str) -> str:
-    # PostgreSQL cannot store NUL in text: refused here, as the web forms refuse it.
-    if "\x00" in value:
-        raise PydanticCustomError("null_character", "caractère nul (\\x00) interdit")
-    return value
-
-
-# Every text taken from a request: path, query or body.
-NoNull = AfterValidator(_no_null_character)
-
-
 def require_write(request) -> None:
     if isinstance(request.auth, ApiToken) and not request.auth.can_write:
         raise PermissionDenied("Ce jeton n'a que le droit de lecture.")
-
-
-# Identifiers: positive 32-bit integers (a larger one overflows SQLite; found by schemathesis).
-MAX_ID = 2_147_483_647
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-MAX_OFFSET = 1_000_000  # beyond, SQLite overflows its integers (found by schemathesis)
-
-
-class Pagination(LimitOffsetPagination):
-    """limit 1–100 and offset 0–1,000,000, both declared in the schema."""
-
-    class Input(Schema):
-        limit: Annotated[int, Field(ge=1, le=100)] = 50
-        offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0
 
 
 # ---------------------------------------------------------------- structures
@@ -539,8 +506,10 @@ def get_national_results(request, edition_id: Id):
             "categories": found.categories}  # fmt: skip
 
 
-@results_router.get("/editions/{int:edition_id}/structures/{int:structure_id}",
-                    response={200: StructureResultOut, **errors()})  # fmt: skip
+@results_router.get(
+    "/editions/{int:edition_id}/structures/{int:structure_id}",
+    response={200: StructureResultOut, **errors()},
+)
 def get_structure_result(request, edition_id: Id, structure_id: Id):
     result = result_access.get_structure_result(request.user, edition_id, structure_id)
     details = result.details
@@ -607,8 +576,9 @@ class IndicatorOut(Schema):
 improvement_router = Router(tags=["improvement"])
 
 
-@improvement_router.get("/structures/{int:structure_id}/feedback",
-                        response={200: list[FeedbackOut], **errors()})  # fmt: skip
+@improvement_router.get(
+    "/structures/{int:structure_id}/feedback", response={200: list[FeedbackOut], **errors()}
+)
 @paginate(Pagination)
 def list_feedback(request, structure_id: Id, status: FeedbackStatus | None = None):
     structure = get_improvement_structure(request.user, structure_id)
@@ -616,8 +586,9 @@ def list_feedback(request, structure_id: Id, status: FeedbackStatus | None = Non
     return entries.filter(status=status) if status else entries
 
 
-@improvement_router.post("/structures/{int:structure_id}/feedback",
-                         response={201: FeedbackOut, **errors(409, body=True)})  # fmt: skip
+@improvement_router.post(
+    "/structures/{int:structure_id}/feedback", response={201: FeedbackOut, **errors(409, body=True)}
+)
 def create_feedback(request, structure_id: Id, payload: FeedbackIn):
     require_write(request)
     structure = get_improvement_structure(request.user, structure_id, TEAM_WRITE)
@@ -630,8 +601,9 @@ def create_feedback(request, structure_id: Id, payload: FeedbackIn):
     return Status(201, entry)
 
 
-@improvement_router.get("/structures/{int:structure_id}/indicators",
-                        response={200: list[IndicatorOut], **errors()})  # fmt: skip
+@improvement_router.get(
+    "/structures/{int:structure_id}/indicators", response={200: list[IndicatorOut], **errors()}
+)
 def list_indicators(request, structure_id: Id,
                     year: Annotated[int | None, Field(ge=2000, le=2100)] = None):  # fmt: skip
     structure = get_improvement_structure(request.user, structure_id)
@@ -644,107 +616,6 @@ def list_indicators(request, structure_id: Id,
              "values": {y: c.value for y, c in zip(years, r.cells, strict=True)},
              "targets": {t.year: t.value for t in r.indicator.targets.all()}}
             for r in rows]  # fmt: skip
-
-
-# ---------------------------------------------------------------- public survey answers
-
-
-class SurveyAnswersIn(Schema):
-    submission_key: Annotated[
-        str,
-        Field(
-            min_length=8,
-            max_length=64,
-            description="Clé unique par envoi : un renvoi avec la même clé n'enregistre rien.",
-        ),
-        NoNull,
-    ]
-    answers: dict[Annotated[str, Field(max_length=40), NoNull],
-                  Annotated[int, Field(ge=1, le=10, strict=True)] | None]  # fmt: skip
-    comment: Annotated[str, Field(max_length=2000), NoNull] = ""
-
-
-class Stored(Schema):
-    stored: bool
-    duplicate: bool
-
-
-SurveyScale = named_enum("SurveyScale", Questionnaire.ScaleKind, "Échelle d'un questionnaire")
-PointToken = Annotated[str, Field(max_length=16), NoNull]
-
-
-class ScaleValue(Schema):
-    value: int
-    label: str
-
-
-class SurveyItemOut(Schema):
-    code: str = Field(description="clé de l'item dans les réponses envoyées")
-    label: str
-    condition: str = Field(
-        description="question filtre posée d'abord (vide : aucune) ; l'item ne se pose "
-        "qu'aux usagers qui y répondent oui, les autres envoient null pour cet item"
-    )
-    engagement: str = Field(description="engagement Services Publics+ mesuré (vide : aucun)")
-
-
-class QuestionnaireOut(Schema):
-    structure: str
-    point: str
-    title: str
-    scale: SurveyScale
-    values: list[ScaleValue] = Field(description="notes admises, dans l'ordre de l'échelle")
-    items: list[SurveyItemOut]
-    comment_label: str = Field(description="question libre (vide : pas de commentaire)")
-
-
-public_router = Router(tags=["public"], auth=None)
-
-
-@public_router.get("/points/{token}", response={200: QuestionnaireOut, **errors(public=True)})
-def get_point_questionnaire(request, token: PointToken):
-    """The questionnaire of an open collection point, as its public page shows it: what
-    a kiosk or another site needs to send answers."""
-    point = (
-        CollectionPoint.objects.select_related("structure", "questionnaire")
-        .filter(token=token, active=True, questionnaire__active=True)
-        .first()
-    )
-    if point is None:
-        raise Http404("Aucune enquête ouverte à cette adresse.")
-    questionnaire = point.questionnaire
-    return {
-        "structure": point.structure.name,
-        "point": point.label,
-        "title": questionnaire.title,
-        "scale": questionnaire.scale,
-        "values": [
-            {"value": v, "label": label} for v, label in surveys.scale_values(questionnaire)
-        ],
-        "items": list(questionnaire.items.all()),
-        "comment_label": questionnaire.comment_label,
-    }
-
-
-@public_router.post("/points/{token}/answers",
-                    response={201: Stored, 200: Stored,
-                              **errors(409, 429, public=True, body=True)})  # fmt: skip
-def submit_survey_answers(request, token: PointToken, payload: SurveyAnswersIn):
-    """A citizen's answers to the survey of a collection point (no authentication; the
-    same limits as the public page)."""
-    target, allowed = surveys.receive(request, token)
-    if target is None:
-        raise Http404("Aucune enquête ouverte à cette adresse.")
-    if not allowed:
-        return Status(429, {"code": "rate_limited", "details": [],
-                            "message": "Trop d'envois depuis cette adresse : réessayez dans "
-                                       "quelques minutes."})  # fmt: skip
-    try:
-        _, created = surveys.submit(target, payload.answers, comment=payload.comment,
-                                    submission_key=payload.submission_key)  # fmt: skip
-    except Refused as exc:
-        return invalid("Réponses invalides.", [("answers", m) for m in exc.reasons])
-    return Status(201 if created else 200, {"stored": True, "duplicate": not created})
 
 
 api.add_router("/structures", structures_router)
