@@ -571,7 +571,8 @@ def request_double_coding(task: AuditTask, *, by, auditor=None) -> AuditTask:
                 edition=task.edition, structure=task.structure, channel=task.channel,
                 sequence=task.sequence, scheduled_at=task.scheduled_at, scenario=task.scenario,
                 auditor=candidate, status=AuditTask.Status.ASSIGNED, double_of=task,
-                sent_at=task.sent_at, replied_at=task.replied_at,
+                sent_at=task.sent_at, replied_at=task.replied_at, sent_text=task.sent_text,
+                reply_text=task.reply_text,
             )  # fmt: skip
         reasons += [f"{candidate} {p}" for p in problems]
     raise Refused(reasons or ["aucun enquêteur disponible pour un double codage"])
