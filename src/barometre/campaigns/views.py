@@ -30,8 +30,7 @@ from barometre.campaigns.models import (
 from barometre.campaigns.transfer import apply_audit_import, export_audits, plan_audit_import
 from barometre.core.downloads import download
 from barometre.core.errors import Refused
-from barometre.core.forms import DsfrForm, DsfrModelForm
-from barometre.core.uploads import UploadRefused, check_import_file
+from barometre.core.forms import DsfrForm, DsfrModelForm, ImportFileField
 from barometre.engine import InputRejected
 from barometre.engine.grid import DATA_DIR
 from barometre.structures.models import Structure
@@ -432,16 +431,8 @@ def edition_double_coding(request, pk: int):
 
 
 class AuditFileForm(DsfrForm):
-    file = forms.FileField(label="Fichier d'audits (format long, XLSX ou CSV)")
-
-    def clean_file(self):
-        # Measured before it is stored: the preview reads the stored file on every display.
-        uploaded = self.cleaned_data["file"]
-        try:
-            check_import_file(uploaded)
-        except UploadRefused as exc:
-            raise forms.ValidationError(str(exc)) from None
-        return uploaded
+    # Measured before it is stored: the preview reads the stored file on every display.
+    file = ImportFileField(label="Fichier d'audits (format long, XLSX ou CSV)")
 
 
 def audit_import(request, pk: int):

@@ -1,7 +1,6 @@
 from django import forms
 
-from barometre.core.forms import DsfrForm, DsfrModelForm
-from barometre.core.uploads import UploadRefused, check_import_file
+from barometre.core.forms import DsfrForm, DsfrModelForm, ImportFileField
 from barometre.structures.identifiers import identifier_problem, normalize_identifier
 from barometre.structures.models import (
     DEPARTMENT_CHOICES,
@@ -114,19 +113,11 @@ LabelFormSet = forms.inlineformset_factory(
 
 
 class ImportUploadForm(DsfrForm):
-    file = forms.FileField(
+    file = ImportFileField(
         label="Fichier des structures",
         help_text="XLSX ou CSV (séparateur ; ou ,, UTF-8 ou Windows-1252). "
         "Colonnes obligatoires : identifiant, nom, type, departement.",
     )
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        try:
-            check_import_file(uploaded)
-        except UploadRefused as exc:
-            raise forms.ValidationError(str(exc)) from None
-        return uploaded
 
 
 class ExportForm(DsfrForm):
