@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from barometre.accounts import journal
@@ -111,6 +112,9 @@ def compute(result_set: ResultSet) -> ResultSet:
         detail[row["structure"]]["criteria"][row["criterion"]] = _clean(row["points"])
     for row in results.channels.iter_rows(named=True):
         detail[row["structure"]].setdefault("channel_audits", {})[row["channel"]] = row["audits"]
+    for identifier, by_channel in _not_done(edition).items():
+        if identifier in detail:
+            detail[identifier]["not_done"] = by_channel
     for identifier, notes in _observations(edition).items():
         if identifier in detail:
             detail[identifier]["observations"] = notes
@@ -216,6 +220,22 @@ def _benchmarks(results: EditionResults) -> dict:
                 row[key]: {"mean": _clean(row["mean"]), "n": row["n"]}
                 for row in means.iter_rows(named=True)
             }
+    return out
+
+
+def _not_done(edition: Edition) -> dict[str, dict[str, int]]:
+    """Audits closed as not done, per structure and channel: they count as missing
+    coverage (the report says so), never as a zero."""
+    rows = (
+        AuditTask.objects.filter(edition=edition, status=AuditTask.Status.NOT_DONE,
+                                 double_of__isnull=True)
+        .values_list("structure__identifier", "channel")
+        .annotate(n=Count("id"))
+        .order_by()
+    )  # fmt: skip
+    out: dict[str, dict[str, int]] = {}
+    for identifier, channel, n in rows:
+        out.setdefault(identifier, {})[channel] = n
     return out
 
 

@@ -98,6 +98,11 @@ class StructureReport:
     def score(self) -> Figure:
         return result_figures.structure_score(self.result)
 
+    @property
+    def not_done(self) -> int:
+        """Audits closed as not done when the fieldwork closed: missing coverage."""
+        return sum((self.result.details or {}).get("not_done", {}).values())
+
     intervals: dict = field(default_factory=dict)  # category → 95 % interval of its mean
 
     @property
