@@ -35,15 +35,13 @@ from barometre.campaigns.models import (
 from barometre.campaigns.transfer import apply_audit_import, export_audits, plan_audit_import
 from barometre.core.downloads import download
 from barometre.core.errors import Refused
+from barometre.core.navigation import crumbs, link
 from barometre.engine import InputRejected
 from barometre.structures.models import Structure
 
 T = AuditTask.Status
-FIELDWORK = {"url": "/terrain/", "title": "Terrain"}
-
-
-def crumbs(current: str, *links) -> dict:
-    return {"breadcrumb_data": {"links": list(links), "current": current}}
+FIELDWORK = link("Terrain", "campaigns:my_tasks")
+EDITIONS = link("Éditions", "campaigns:editions")
 
 
 def my_tasks(request):
@@ -101,7 +99,7 @@ def edition_detail(request, pk: int):
         "enrol_form": EnrolForm(edition=edition),
         "open_for_enrolment": edition.status in lifecycle.OPEN_FOR_ENROLMENT,
         "transitions": edition.transitions.select_related("by"),
-        **crumbs(edition.name, {"url": "/terrain/editions/", "title": "Éditions"}),
+        **crumbs(edition.name, EDITIONS),
     }
     return render(request, "campaigns/edition.html", context)
 
@@ -225,7 +223,7 @@ def apply_for_edition(request, structure_pk: int):
             "rows": rows,
             **crumbs(
                 "Candidature au baromètre",
-                {"url": structure.get_absolute_url(), "title": structure.name},
+                link(structure.name, "structures:detail", structure.pk),
             ),
         },
     )
@@ -284,7 +282,7 @@ def edition_create(request):
         "campaigns/edition_form.html",
         {
             "form": form,
-            **crumbs("Nouvelle édition", {"url": "/terrain/editions/", "title": "Éditions"}),
+            **crumbs("Nouvelle édition", EDITIONS),
         },
     )
 
@@ -315,7 +313,7 @@ def scenario_edit(request, pk: int | None = None):
         {
             "form": form,
             "title": title,
-            **crumbs(title, {"url": "/terrain/scenarios/", "title": "Scénarios"}),
+            **crumbs(title, link("Scénarios", "campaigns:scenarios")),
         },
     )
 
@@ -356,7 +354,7 @@ def audit_import(request, pk: int):
             "form": form,
             **crumbs(
                 "Importer des audits",
-                {"url": f"/terrain/editions/{edition.pk}/", "title": edition.name},
+                link(edition.name, "campaigns:edition", edition.pk),
             ),
         },
     )
@@ -396,7 +394,7 @@ def audit_import_preview(request, pk: int, import_pk: int):
             "plan": plan,
             **crumbs(
                 "Vérification de l'import",
-                {"url": f"/terrain/editions/{edition.pk}/", "title": edition.name},
+                link(edition.name, "campaigns:edition", edition.pk),
             ),
         },
     )

@@ -59,7 +59,7 @@ def _mystery(indicator: Indicator, year: int, *, national: bool) -> tuple[float 
     """The structure's score (or one stage's) and the number of audits behind it."""
     result_sets = ResultSet.objects.filter(status=ResultSet.Status.READY, edition__year=year)
     if national:
-        result_sets = result_sets.filter(edition__owner__isnull=True, published_at__isnull=False)
+        result_sets = result_sets.published_national()
     else:
         result_sets = result_sets.filter(edition__owner=indicator.structure)
     result = (

@@ -196,7 +196,7 @@ def _carry_laureates(result_set: ResultSet) -> None:
 
 
 def last_published(edition: Edition, *, exclude: ResultSet | None = None) -> ResultSet | None:
-    found = ResultSet.objects.filter(edition=edition, published_at__isnull=False)
+    found = ResultSet.objects.published().filter(edition=edition)
     if exclude is not None:
         found = found.exclude(pk=exclude.pk)
     return found.order_by("-version").first()
@@ -263,8 +263,8 @@ def _observations(edition: Edition) -> dict[str, list[dict]]:
 def previous_result_set(edition: Edition) -> ResultSet | None:
     """The latest published results of an earlier edition run by the same owner."""
     return (
-        ResultSet.objects.filter(edition__owner_id=edition.owner_id, edition__year__lt=edition.year,
-                                 status=ResultSet.Status.READY, published_at__isnull=False)
+        ResultSet.objects.published()
+        .filter(edition__owner_id=edition.owner_id, edition__year__lt=edition.year)
         .select_related("edition__grid", "grid")
         .order_by("-edition__year", "-version")
         .first()
@@ -301,7 +301,8 @@ def _evolution(edition: Edition, frame: pl.DataFrame) -> dict:
 def _changes(result_set: ResultSet) -> list[dict]:
     """What moved since the last published version (scores and ranks)."""
     published = (
-        ResultSet.objects.filter(edition=result_set.edition, published_at__isnull=False)
+        ResultSet.objects.published()
+        .filter(edition=result_set.edition)
         .exclude(pk=result_set.pk)
         .first()
     )

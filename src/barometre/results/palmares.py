@@ -59,7 +59,7 @@ def confirm_laureate(result_set: ResultSet, category: str, structure_id: int, ju
         raise Refused(["seuls les opérateurs d'un baromètre national désignent les lauréats"])
     if result_set.status != ResultSet.Status.READY:
         raise Refused(["les résultats ne sont pas calculés"])
-    if ResultSet.objects.filter(pk=result_set.pk, published_at__isnull=False).exists():
+    if ResultSet.objects.published().filter(pk=result_set.pk).exists():
         raise Refused(
             [
                 f"la version {result_set.version} est publiée : son palmarès et les notes "

@@ -6,7 +6,6 @@ from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -15,6 +14,7 @@ from barometre.campaigns.access import get_edition_for_runner
 from barometre.core.downloads import download
 from barometre.core.errors import Refused
 from barometre.core.figures import rounded
+from barometre.core.navigation import crumbs, link
 from barometre.results.access import get_structure_result, get_synthesis_result_set
 from barometre.results.batches import request_batch
 from barometre.results.computing import (
@@ -47,8 +47,7 @@ def edition_results(request, pk: int):
         "palmares": categories, "batch": batch, "batch_busy": batch_busy,
         "busy": (latest is not None and latest.status in ("queued", "computing")) or batch_busy,
         "computable": edition.status in COMPUTABLE,
-        "breadcrumb_data": {"links": [{"url": f"/terrain/editions/{edition.pk}/",
-                                       "title": edition.name}], "current": "Résultats"},
+        **crumbs("Résultats", link(edition.name, "campaigns:edition", edition.pk)),
     })  # fmt: skip
 
 
@@ -96,13 +95,11 @@ def publish_version(request, pk: int, version: int):
             "edition": edition,
             "review": review_publication(result_set),
             "erratum": erratum,
-            "breadcrumb_data": {
-                "links": [
-                    {"url": reverse("campaigns:edition", args=[edition.pk]), "title": edition.name},
-                    {"url": reverse("results:edition", args=[edition.pk]), "title": "Résultats"},
-                ],
-                "current": f"Publier la version {version}",
-            },
+            **crumbs(
+                f"Publier la version {version}",
+                link(edition.name, "campaigns:edition", edition.pk),
+                link("Résultats", "results:edition", edition.pk),
+            ),
         },
     )
 
@@ -207,11 +204,11 @@ def structure_dashboard(request, pk: int, structure_pk: int):
         })  # fmt: skip
         cache.set(key, main, DASHBOARD_CACHE_SECONDS)
     edition = result_set.edition
-    crumbs = [{"url": f"/structures/{structure_pk}/", "title": result.structure.name}]
     return render(request, "results/dashboard.html", {
         "r": result, "edition": edition, "main": mark_safe(main),  # noqa: S308 (our template)
         "published": result_set.published_at is not None, "version": result_set.version,
-        "breadcrumb_data": {"links": crumbs, "current": f"Résultats {edition.year}"},
+        **crumbs(f"Résultats {edition.year}",
+                 link(result.structure.name, "structures:detail", structure_pk)),
     })  # fmt: skip
 
 

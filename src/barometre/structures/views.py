@@ -15,6 +15,7 @@ from barometre.accounts.access import (
 )
 from barometre.core.background import STALE_AFTER
 from barometre.core.downloads import download
+from barometre.core.navigation import crumbs, link
 from barometre.core.uploads import import_limits
 from barometre.structures.exporting import export_structures
 from barometre.structures.forms import (
@@ -30,12 +31,11 @@ from barometre.structures.importing import plan_import, request_import
 from barometre.structures.models import Structure, StructureImport
 
 PAGE_SIZE = 25
-REGISTRY = {"url": "/structures/", "title": "Structures"}
+REGISTRY = link("Structures", "structures:list")
 
 
-def crumbs(current: str, *links: dict) -> dict:
-    return {"breadcrumb_data": {"links": list(links), "current": current},
-            "active_nav": "structures"}  # fmt: skip
+def structure_crumbs(current: str, *links: dict) -> dict:
+    return crumbs(current, *links, nav="structures")
 
 
 def structure_list(request):
@@ -53,7 +53,7 @@ def structure_list(request):
             "page_obj": page,
             "querystring": query.urlencode(),
             "export_form": ExportForm(),
-            **crumbs("Structures"),
+            **structure_crumbs("Structures"),
         },
     )
 
@@ -69,7 +69,7 @@ def structure_detail(request, pk: int):
             "labels": structure.labels.all(),
             "children": visible_structures(request.user).filter(parent=structure),
             "can_edit": can_edit_structure(request.user, structure),
-            **crumbs(structure.name, REGISTRY),
+            **structure_crumbs(structure.name, REGISTRY),
         },
     )
 
@@ -104,7 +104,7 @@ def _edit(request, structure, template_title):
             "structure": structure,
             "registry_keys": not request.user.is_operator,
             "title": template_title,
-            **crumbs(template_title, REGISTRY),
+            **structure_crumbs(template_title, REGISTRY),
         },
     )
 
@@ -138,7 +138,9 @@ def import_upload(request):
         )
         return redirect("structures:import_preview", pk=batch.pk)
     return render(
-        request, "structures/import_upload.html", {"form": form, **crumbs("Import", REGISTRY)}
+        request,
+        "structures/import_upload.html",
+        {"form": form, **structure_crumbs("Import", REGISTRY)},
     )
 
 
@@ -152,7 +154,11 @@ def import_preview(request, pk: int):
     if batch.status != StructureImport.Status.PREVIEWED:
         return redirect("structures:import_status", pk=batch.pk)
     plan = plan_import(bytes(batch.content), batch.file_name, **import_limits())
-    context = {"batch": batch, "plan": plan, **crumbs("Vérification de l'import", REGISTRY)}
+    context = {
+        "batch": batch,
+        "plan": plan,
+        **structure_crumbs("Vérification de l'import", REGISTRY),
+    }
     return render(request, "structures/import_preview.html", context)
 
 
@@ -168,6 +174,6 @@ def import_status(request, pk: int):
     context = {
         "batch": batch,
         "stale_minutes": int(STALE_AFTER.total_seconds() // 60),
-        **crumbs("Suivi de l'import", REGISTRY),
+        **structure_crumbs("Suivi de l'import", REGISTRY),
     }
     return render(request, "structures/import_status.html", context)
