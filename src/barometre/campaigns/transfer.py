@@ -157,10 +157,10 @@ def plan_audit_import(edition: Edition, content: bytes, filename: str) -> AuditI
                                               "audit d'origine introuvable"))  # fmt: skip
     answers = sum(len(audit["answers"]) for audit in plan.audits.values())
     if refusal := sqlite_write_refusal(answers, "réponses d'audit"):
-        plan.problems.append(InputProblem(None, "fichier", "", refusal))
+        plan.problems.append(InputProblem(None, None, "", refusal))
     plan.problems.sort(key=lambda p: (p.row or 0, p.column))
     if not plan.audits and not plan.problems:
-        plan.problems.append(InputProblem(None, "fichier", "", "aucun audit dans le fichier"))
+        plan.problems.append(InputProblem(None, None, "", "aucun audit dans le fichier"))
     return plan
 
 

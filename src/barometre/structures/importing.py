@@ -17,11 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from barometre.core.uploads import sqlite_write_refusal
-from barometre.engine import normalize_department
+from barometre.engine import InputProblem, normalize_department
 from barometre.engine.tables import (
     DEFAULT_MAX_CELLS,
     DEFAULT_MAX_ROWS,
-    Problem,
     Table,
     TableError,
     cell_text,
@@ -90,7 +89,7 @@ class PlannedStructure:
 @dataclass
 class ImportPlan:
     items: list[PlannedStructure] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
     file_format: str = ""
 
     @property
@@ -114,7 +113,7 @@ class ImportPlan:
 
 
 class ImportRefused(Exception):
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[InputProblem]):
         super().__init__(f"{len(problems)} problème(s) : rien n'a été enregistré.")
         self.problems = problems
 
@@ -132,13 +131,13 @@ def plan_import(
             content, filename, max_bytes=max_bytes, max_rows=max_rows, max_cells=max_cells
         )
     except TableError as exc:
-        return ImportPlan(problems=[Problem(None, None, "", str(exc))])
+        return ImportPlan(problems=[InputProblem(None, None, "", str(exc))])
     plan = ImportPlan(problems=list(table.problems), file_format=table.format)
     missing = [c for c in REQUIRED if c not in table.columns]
     if missing:
         names = ", ".join(f"« {c} »" for c in missing)
         plan.problems.append(
-            Problem(
+            InputProblem(
                 None,
                 None,
                 "",
@@ -150,7 +149,7 @@ def plan_import(
     unknown = [c for c in table.columns if c not in ALL_COLUMNS]
     if unknown:
         plan.problems.append(
-            Problem(
+            InputProblem(
                 None,
                 None,
                 "",
@@ -160,7 +159,9 @@ def plan_import(
         )
         return plan
     if not table.rows and not plan.problems:
-        plan.problems.append(Problem(None, None, "", "Le fichier n'a aucune ligne de données."))
+        plan.problems.append(
+            InputProblem(None, None, "", "Le fichier n'a aucune ligne de données.")
+        )
         return plan
     _plan_rows(table, plan)
     if not plan.problems:
@@ -175,7 +176,7 @@ def plan_import(
 def _check_sqlite_write_size(plan: ImportPlan) -> None:
     writes = plan.count_create + plan.count_update  # unchanged rows are not written
     if refusal := sqlite_write_refusal(writes, "structures (créées ou modifiées)"):
-        plan.problems.append(Problem(None, None, "", refusal))
+        plan.problems.append(InputProblem(None, None, "", refusal))
 
 
 def _plan_rows(table: Table, plan: ImportPlan) -> None:
@@ -185,7 +186,7 @@ def _plan_rows(table: Table, plan: ImportPlan) -> None:
     for row, values in table.rows:
 
         def problem(column: str, message: str, *, row=row, values=values) -> None:
-            plan.problems.append(Problem(row, column, cell_text(values.get(column)), message))
+            plan.problems.append(InputProblem(row, column, cell_text(values.get(column)), message))
 
         for column, value in values.items():
             if isinstance(value, str) and _CONTROL.search(value):
@@ -304,7 +305,7 @@ def _check_parents(plan: ImportPlan) -> None:
         parent = item.parent_identifier
         if parent and parent not in in_file and parent not in existing:
             plan.problems.append(
-                Problem(
+                InputProblem(
                     item.row,
                     "rattachement",
                     parent,
@@ -317,7 +318,7 @@ def _check_parents(plan: ImportPlan) -> None:
         while current in in_file:
             if current in chain:
                 plan.problems.append(
-                    Problem(
+                    InputProblem(
                         item.row,
                         "rattachement",
                         item.parent_identifier or "",
@@ -354,7 +355,7 @@ def _check_duplicates(plan: ImportPlan) -> None:
                 reason = duplicate_reason(existing)
             else:
                 continue
-            plan.problems.append(Problem(item.row, "nom", str(fields["name"]), reason))
+            plan.problems.append(InputProblem(item.row, "nom", str(fields["name"]), reason))
             break
 
 
