@@ -79,6 +79,8 @@ class PlannedStructure:
     contacts: dict[str, list[str]]  # channel → values, only for columns present
     labels: dict[str, dt.date | None]  # kind → date, only for columns present
     action: str = "create"  # create, update or unchanged
+    contact_labels: dict[tuple[str, str], str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # rules applied (Annuaire import)
 
     @property
     def action_label(self) -> str:
@@ -430,7 +432,9 @@ def apply_import(plan: ImportPlan, progress: ProgressCallback | None = None) -> 
                         setattr(structure, name, value)
                     structure.updated_at = now
                     updated.append(structure)
-            Structure.objects.bulk_update(updated, [*_FIELDS, "updated_at"])
+            if updated:
+                names = sorted({name for item in chunk for name in item.fields})
+                Structure.objects.bulk_update(updated, [*names, "updated_at"])
             done += len(chunk)
             if progress:
                 progress(done, total)
@@ -439,9 +443,6 @@ def apply_import(plan: ImportPlan, progress: ProgressCallback | None = None) -> 
         _write_labels(changed, written)
         _write_parents(changed, written, now)
     return {action: plan.count(action) for action in ("create", "update", "unchanged")}
-
-
-_FIELDS = ["name", "kind", "department", "population", "city", "postal_code"]
 
 
 def _write_contacts(items: list[PlannedStructure], written: dict[str, Structure]) -> None:
@@ -462,7 +463,12 @@ def _write_contacts(items: list[PlannedStructure], written: dict[str, Structure]
             have = current.get((structure_id, channel), {})
             removed += [pk for value, pk in have.items() if value not in values]
             added += [
-                ContactPoint(structure_id=structure_id, channel=channel, value=value)
+                ContactPoint(
+                    structure_id=structure_id,
+                    channel=channel,
+                    value=value,
+                    label=item.contact_labels.get((channel, value), ""),
+                )
                 for value in dict.fromkeys(values)
                 if value not in have
             ]
