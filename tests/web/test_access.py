@@ -44,6 +44,7 @@ MATRIX = {
     "structures:export": ({}, expect(default=DENIED, **REGISTRY_READERS)),
     "structures:create": ({}, expect(default=DENIED, operator=OK)),
     "structures:import": ({}, expect(default=DENIED, operator=OK)),
+    "structures:import_annuaire": ({}, expect(default=DENIED, operator=OK)),
     "structures:detail": ({"pk": "A"}, expect(default=DENIED, **A_READERS)),
     "structures:edit": (
         {"pk": "A"},

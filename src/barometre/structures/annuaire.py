@@ -37,8 +37,14 @@ from barometre.structures.importing import (
     _check_sqlite_write_size,
     _chunks,
     _decide_actions,
+    plan_import,
 )
-from barometre.structures.models import Structure, StructureKind, territory_keys
+from barometre.structures.models import (
+    Structure,
+    StructureImport,
+    StructureKind,
+    territory_keys,
+)
 
 KIND_OF_TYPE = {
     "mairie": StructureKind.COMMUNE,
@@ -126,6 +132,13 @@ def plan_annuaire(
         _decide_actions(plan)
         _check_sqlite_write_size(plan)
     return plan
+
+
+def plan_batch(batch: StructureImport, limits: dict[str, int]) -> ImportPlan:
+    """The dry run of an uploaded import, whichever its source."""
+    if batch.source == StructureImport.Source.ANNUAIRE:
+        return plan_annuaire(bytes(batch.content), batch.file_name, **batch.options, **limits)
+    return plan_import(bytes(batch.content), batch.file_name, **limits)
 
 
 def _keep_parents(plan: AnnuairePlan) -> None:

@@ -202,6 +202,15 @@ class Structure(models.Model):
         }
 
     @property
+    def hours_by_day(self) -> list[tuple[str, str]]:
+        """The opening hours as they are read: ("Lundi", "08:30–12:00, 13:30–17:30")."""
+        days = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")
+        return [
+            (days[day], ", ".join(f"{start}–{end}" for start, end in slots))
+            for day, slots in sorted(self.weekly_hours.items())
+        ]
+
+    @property
     def identifier_kind(self) -> str:
         return identifier_kind(self.identifier)
 
