@@ -73,6 +73,17 @@ class Command(BaseCommand):
         console.print("Import enregistré.")
 
 
+# Rows of each table of the report shown in a terminal.
+SHOWN = 50
+
+
+def _more(console: Console, count: int) -> None:
+    if count > SHOWN:
+        console.print(
+            f"… et {count - SHOWN} autre(s) : le rapport complet est sur la page d'import."
+        )
+
+
 def _report(console: Console, plan) -> None:
     if plan.problems:
         table = Table(title=f"{len(plan.problems)} problème(s) : rien n'a été enregistré")
@@ -92,14 +103,16 @@ def _report(console: Console, plan) -> None:
         table = Table(title="Fiches écartées")
         for header in ("Fiche", "Nom", "Raison"):
             table.add_column(header)
-        for s in plan.skipped:
+        for s in plan.skipped[:SHOWN]:
             table.add_row(str(s.number), s.name, s.reason)
         console.print(table)
+        _more(console, len(plan.skipped))
     if plan.with_notes:
         table = Table(title="Règles appliquées")
         for header in ("Fiche", "Nom", "Règle"):
             table.add_column(header)
-        for item in plan.with_notes:
+        for item in plan.with_notes[:SHOWN]:
             table.add_row(str(item.row), str(item.fields["name"]), "\n".join(item.notes))
         console.print(table)
+        _more(console, len(plan.with_notes))
     console.print(f"Source : {plan.attribution}")
