@@ -137,6 +137,8 @@ MATRIX = {
     "improvement:profile": ({"pk": "A"}, expect(default=HIDDEN, **A_MANAGERS)),
     # Published by the manager's choice only: this fixture publishes nothing.
     "public:transparency": ({"identifier": "SIRET"}, {p: HIDDEN for p in ALL}),
+    "public:sp_results": ({"identifier": "SIRET"}, {p: HIDDEN for p in ALL}),
+    "public:sp_results_schema": ({"identifier": "SIRET"}, {p: HIDDEN for p in ALL}),
     # A structure's logo, public: this fixture's structure has none.
     "public:logo": ({"identifier": "SIRET"}, {p: HIDDEN for p in ALL}),
     # The public pages of a collection point: everyone, logged in or not.

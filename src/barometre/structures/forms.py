@@ -65,6 +65,7 @@ class StructureForm(DsfrModelForm):
             "postal_code",
             "parent",
             "logo",
+            "sp_code",
         ]
 
     def __init__(self, *args, parent_choices=None, **kwargs):
@@ -90,7 +91,7 @@ class ManagedStructureForm(DsfrModelForm):
 
     class Meta:
         model = Structure
-        fields = ["name", "name_in_sentence", "city", "postal_code", "logo"]
+        fields = ["name", "name_in_sentence", "city", "postal_code", "logo", "sp_code"]
 
 
 ContactPointFormSet = forms.inlineformset_factory(

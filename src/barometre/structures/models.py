@@ -4,7 +4,7 @@ import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -149,6 +149,16 @@ class Structure(models.Model):
         validators=[validate_logo],
         help_text="Facultatif. PNG, JPEG ou WebP de 200 Ko au plus, affiché sur les pages "
         "publiques de la structure (enquête, réclamation, transparence).",
+    )
+    sp_code = models.CharField(
+        "code Services Publics+",
+        max_length=30,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9_.-]+$", "Lettres, chiffres, « - », « _ » ou « . ».")
+        ],
+        help_text="L'identifiant de la structure sur la plateforme Services Publics+, repris "
+        "dans l'export de ses indicateurs au format de la plateforme.",
     )
     # Set by the import from the Annuaire de l'administration (structures/annuaire.py):
     # its record's stable id, which a re-import updates, its opening hours and the date
