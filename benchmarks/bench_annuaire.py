@@ -42,19 +42,28 @@ def record(n: int, departments: list[str]) -> dict:
     nested = {
         "pivot": [{"type_service_local": kind, "code_insee_commune": [insee]}],
         "adresse": [
-            {"type_adresse": "Adresse", "numero_voie": f"{n} rue de la Mairie",
-             "code_postal": insee, "nom_commune": f"Commune {insee}"}
+            {
+                "type_adresse": "Adresse",
+                "numero_voie": f"{n} rue de la Mairie",
+                "code_postal": insee,
+                "nom_commune": f"Commune {insee}",
+            }
         ],
         "telephone": [{"valeur": f"02 38 {n % 100:02d} {n // 100 % 100:02d} 00"}],
         "adresse_courriel": [f"accueil{n}@example.fr"],
         "site_internet": [{"libelle": "", "valeur": f"https://www.commune-{n}.example.fr"}],
         "plage_ouverture": [
-            {"nom_jour_debut": DAYS[0], "nom_jour_fin": DAYS[n % 5],
-             "valeur_heure_debut_1": "09:00:00", "valeur_heure_fin_1": "12:00:00",
-             "valeur_heure_debut_2": "14:00:00", "valeur_heure_fin_2": "17:00:00"}
+            {
+                "nom_jour_debut": DAYS[0],
+                "nom_jour_fin": DAYS[n % 5],
+                "valeur_heure_debut_1": "09:00:00",
+                "valeur_heure_fin_1": "12:00:00",
+                "valeur_heure_debut_2": "14:00:00",
+                "valeur_heure_fin_2": "17:00:00",
+            }
         ],
         "affectation_personne": [{"personne": {"nom": f"Personne {n}"}}],
-    }  # fmt: skip
+    }
     return {
         "id": f"00000000-0000-4000-8000-{n:012d}",
         "nom": f"{kind.replace('_', ' ').title()} - {insee} n° {n}",
@@ -67,12 +76,15 @@ def record(n: int, departments: list[str]) -> dict:
 
 
 def setup(data_dir: str, database_url: str | None) -> None:
-    os.environ.update({
-        "BAROMETRE_DEBUG": "true", "BAROMETRE_DATA_DIR": data_dir,
-        "DATABASE_URL": database_url or f"sqlite:///{data_dir}/bench.sqlite3",
-        "DJANGO_SETTINGS_MODULE": "barometre.settings.main",
-        "BAROMETRE_IMPORT_MAX_BYTES": str(200 * 1024 * 1024),
-    })  # fmt: skip
+    os.environ.update(
+        {
+            "BAROMETRE_DEBUG": "true",
+            "BAROMETRE_DATA_DIR": data_dir,
+            "DATABASE_URL": database_url or f"sqlite:///{data_dir}/bench.sqlite3",
+            "DJANGO_SETTINGS_MODULE": "barometre.settings.main",
+            "BAROMETRE_IMPORT_MAX_BYTES": str(200 * 1024 * 1024),
+        }
+    )
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     import django
     from django.core.management import call_command

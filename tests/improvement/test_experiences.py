@@ -12,16 +12,44 @@ from barometre.improvement.models import FeedbackEntry
 
 pytestmark = pytest.mark.django_db
 MAX = 1024 * 1024
-HEADER = ["id_experience", "etat_experience", "ecrit_le", "date_de_publication", "titre",
-          "description", "intitule_structure_1", "reponse_structure_1",
-          "date_de_reponse_structure_1", "ressenti"]  # fmt: skip
+HEADER = [
+    "id_experience",
+    "etat_experience",
+    "ecrit_le",
+    "date_de_publication",
+    "titre",
+    "description",
+    "intitule_structure_1",
+    "reponse_structure_1",
+    "date_de_reponse_structure_1",
+    "ressenti",
+]
 ROWS = [
-    ["48213", "Publiée", "2025-03-02T10:12:00+01:00", "2025-03-04", "Accueil très aimable",
-     "On m'a aidé à remplir mon dossier.", "Préfecture du Loiret - accueil", "", "", "Positif"],
-    ["48214", "Répondue", "05/03/2025", "07/03/2025", "Attente trop longue",
-     "Deux heures d'attente au guichet.", "Préfecture du Loiret", "Nous renforçons l'accueil.",
-     "10/03/2025", "négatif"],
-]  # fmt: skip
+    [
+        "48213",
+        "Publiée",
+        "2025-03-02T10:12:00+01:00",
+        "2025-03-04",
+        "Accueil très aimable",
+        "On m'a aidé à remplir mon dossier.",
+        "Préfecture du Loiret - accueil",
+        "",
+        "",
+        "Positif",
+    ],
+    [
+        "48214",
+        "Répondue",
+        "05/03/2025",
+        "07/03/2025",
+        "Attente trop longue",
+        "Deux heures d'attente au guichet.",
+        "Préfecture du Loiret",
+        "Nous renforçons l'accueil.",
+        "10/03/2025",
+        "négatif",
+    ],
+]
 
 
 def csv_bytes(rows=ROWS, header=HEADER) -> bytes:
@@ -39,8 +67,11 @@ def test_experiences_enter_the_register_once(structure_a):
     entries = {e.subject: e for e in FeedbackEntry.objects.filter(structure=structure_a)}
     kind = entries["Accueil très aimable"]
     assert (kind.kind, kind.channel, kind.feeling, kind.status) == (
-        "experience", "web_form", "positive", "received"
-    )  # fmt: skip
+        "experience",
+        "web_form",
+        "positive",
+        "received",
+    )
     assert kind.service == "Préfecture du Loiret - accueil"
     assert str(kind.received_on) == "2025-03-02"
     answered = entries["Attente trop longue"]
@@ -53,7 +84,7 @@ def test_experiences_enter_the_register_once(structure_a):
 
 def test_an_experience_answered_since_gets_its_answer(structure_a):
     apply_experiences(plan(structure_a), structure_a)
-    rows = [ROWS[0][:7] + ["Merci pour votre retour.", "06/03/2025", "Positif"], ROWS[1]]
+    rows = [[*ROWS[0][:7], "Merci pour votre retour.", "06/03/2025", "Positif"], ROWS[1]]
     checked = plan(structure_a, csv_bytes(rows))
     assert apply_experiences(checked, structure_a) == {"create": 0, "answer": 1, "unchanged": 1}
     entry = FeedbackEntry.objects.get(subject="Accueil très aimable")
@@ -62,10 +93,11 @@ def test_an_experience_answered_since_gets_its_answer(structure_a):
 
 
 def test_one_bad_row_refuses_the_file(structure_a):
-    rows = [ROWS[0], ROWS[1][:2] + ["32/13/2025"] + ROWS[1][3:9] + ["furieux"]]
+    rows = [ROWS[0], [*ROWS[1][:2], "32/13/2025", *ROWS[1][3:9], "furieux"]]
     checked = plan(structure_a, csv_bytes(rows))
     assert [str(p) for p in checked.problems] == [
-        "Ligne 3, colonne « ecrit_le » (valeur « 32/13/2025 ») : date attendue au format jj/mm/aaaa",
+        "Ligne 3, colonne « ecrit_le » (valeur « 32/13/2025 ») : date attendue au format "
+        "jj/mm/aaaa",
         "Ligne 3, colonne « ressenti » (valeur « furieux ») : ressenti attendu : négatif, neutre "
         "ou positif",
     ]
@@ -81,8 +113,14 @@ def test_the_command_is_a_dry_run_without_commit(tmp_path, structure_a):
     call_command("import_experiences", str(path), "--structure", structure_a.identifier, stdout=out)
     assert "2 expérience(s) pour Préfecture du Loiret : 2 nouvelle(s)" in out.getvalue()
     assert not FeedbackEntry.objects.exists()
-    call_command("import_experiences", str(path), "--structure", structure_a.identifier,
-                 "--commit", stdout=out)  # fmt: skip
+    call_command(
+        "import_experiences",
+        str(path),
+        "--structure",
+        structure_a.identifier,
+        "--commit",
+        stdout=out,
+    )
     assert FeedbackEntry.objects.filter(kind="experience").count() == 2
     with pytest.raises(CommandError, match="Aucune structure"):
         call_command("import_experiences", str(path), "--structure", "99999", stdout=out)

@@ -21,13 +21,18 @@ def publishing(structure_a, structure_b):
     ImprovementProfile.objects.create(structure=structure_a, publish_transparency=True)
     ImprovementProfile.objects.create(structure=structure_b, publish_transparency=True)
     year = timezone.localdate().year
-    rate = Indicator.objects.create(structure=structure_a, code="appels-decroches",
-                                    label="=Appels décrochés", public=True)  # fmt: skip
+    rate = Indicator.objects.create(
+        structure=structure_a, code="appels-decroches", label="=Appels décrochés", public=True
+    )
     IndicatorValue.objects.create(indicator=rate, period=str(year - 1), year=year - 1, value=81.25)
     IndicatorValue.objects.create(indicator=rate, period=str(year), year=year, value=87.5)
-    delay = Indicator.objects.create(structure=structure_a, code="delai-courriel",
-                                     label="Délai de réponse aux courriels", unit="days",
-                                     public=True)  # fmt: skip
+    delay = Indicator.objects.create(
+        structure=structure_a,
+        code="delai-courriel",
+        label="Délai de réponse aux courriels",
+        unit="days",
+        public=True,
+    )
     IndicatorValue.objects.create(indicator=delay, period=str(year - 1), year=year - 1, value=4)
     secret = Indicator.objects.create(structure=structure_a, code="interne", label="Interne")
     IndicatorValue.objects.create(indicator=secret, period=str(year), year=year, value=1)

@@ -25,8 +25,9 @@ pytestmark = pytest.mark.django_db
 
 
 def plan(content: bytes | None = None, **filters):
-    return plan_annuaire(api_bytes() if content is None else content, "annuaire.json",
-                         max_bytes=MAX, **filters)  # fmt: skip
+    return plan_annuaire(
+        api_bytes() if content is None else content, "annuaire.json", max_bytes=MAX, **filters
+    )
 
 
 def imported(content: bytes | None = None, **filters):
@@ -62,8 +63,13 @@ def test_commit_builds_structures_with_contacts_and_hours():
     phone = orleans.contact_points.get(channel="phone")
     assert (phone.value, phone.label) == ("02 38 79 22 22", "Standard")
     assert {c.channel for c in orleans.contact_points.all()} == {
-        "phone", "email", "website", "social", "visit", "mail"
-    }  # fmt: skip
+        "phone",
+        "email",
+        "website",
+        "social",
+        "visit",
+        "mail",
+    }
     saint_martin = Structure.objects.get(annuaire_id=SAINT_MARTIN_ID)
     assert (saint_martin.identifier, saint_martin.kind) == ("97801", "commune")
     assert saint_martin.department == "978"
@@ -180,9 +186,12 @@ def test_one_bad_record_refuses_the_whole_file():
 
 def test_a_same_name_in_the_registry_refuses_the_file():
     Structure.objects.create(
-        name="Mairie - Orleans", identifier="45235", kind="commune", department="45",
+        name="Mairie - Orleans",
+        identifier="45235",
+        kind="commune",
+        department="45",
         annuaire_id="11111111-1111-1111-1111-111111111111",
-    )  # fmt: skip
+    )
     checked = plan()
     assert any("existe déjà pour ce territoire" in str(p) for p in checked.problems)
 

@@ -176,17 +176,33 @@ def apply_experiences(plan: ExperiencePlan, structure: Structure, *, by=None) ->
             if item.action == "create":
                 answered = {}
                 if item.answer:  # an answer acknowledges receipt
-                    answered = {"status": FeedbackEntry.Status.ANSWERED,
-                                "acknowledged_on": item.answered_on}  # fmt: skip
+                    answered = {
+                        "status": FeedbackEntry.Status.ANSWERED,
+                        "acknowledged_on": item.answered_on,
+                    }
                 create_entry(
-                    structure, kind=FeedbackKind.EXPERIENCE, channel=FeedbackChannel.WEB_FORM,
-                    received_on=item.received_on, subject=item.subject,
-                    description=item.description, by=by, submission_key=item.key,
-                    service=item.service, feeling=item.feeling, answer=item.answer,
-                    answered_on=item.answered_on, **answered,
-                )  # fmt: skip
+                    structure,
+                    kind=FeedbackKind.EXPERIENCE,
+                    channel=FeedbackChannel.WEB_FORM,
+                    received_on=item.received_on,
+                    subject=item.subject,
+                    description=item.description,
+                    by=by,
+                    submission_key=item.key,
+                    service=item.service,
+                    feeling=item.feeling,
+                    answer=item.answer,
+                    answered_on=item.answered_on,
+                    **answered,
+                )
             elif item.action == "answer":
                 entry = FeedbackEntry.objects.get(structure=structure, submission_key=item.key)
-                transition(entry, "answer", by=by, version=entry.version, on=item.answered_on,
-                           answer=item.answer)  # fmt: skip
+                transition(
+                    entry,
+                    "answer",
+                    by=by,
+                    version=entry.version,
+                    on=item.answered_on,
+                    answer=item.answer,
+                )
     return {action: plan.count(action) for action in ("create", "answer", "unchanged")}

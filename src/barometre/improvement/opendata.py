@@ -26,22 +26,46 @@ FREQUENCIES = ["Mensuelle", "Trimestrielle", "Annuelle"]
 
 # (name, type, French description, constraints): the columns of the SP+ results export.
 SP_RESULTS_FIELDS = [
-    ("code_sp_structure", "string", "Code de la structure sur la plateforme Services Publics+",
-     {"required": True}),
+    (
+        "code_sp_structure",
+        "string",
+        "Code de la structure sur la plateforme Services Publics+",
+        {"required": True},
+    ),
     ("intitule_de_la_structure", "string", "Nom de la structure", {"required": True}),
     ("typologie", "string", "Type de structure", {"required": True}),
-    ("code_sp_de_l_indicateur", "string", "Code stable de l'indicateur dans la structure",
-     {"required": True}),
-    ("titre_original_de_l_indicateur", "string", "Intitulé de l'indicateur tel que publié",
-     {"required": True}),
-    ("valeur", "number", "Valeur de la dernière année publiable (point décimal)",
-     {"required": True}),
+    (
+        "code_sp_de_l_indicateur",
+        "string",
+        "Code stable de l'indicateur dans la structure",
+        {"required": True},
+    ),
+    (
+        "titre_original_de_l_indicateur",
+        "string",
+        "Intitulé de l'indicateur tel que publié",
+        {"required": True},
+    ),
+    (
+        "valeur",
+        "number",
+        "Valeur de la dernière année publiable (point décimal)",
+        {"required": True},
+    ),
     ("unite", "string", "Unité de la valeur", {"required": True, "enum": list(UNITS.values())}),
-    ("frequence", "string", "Période que couvre la valeur",
-     {"required": True, "enum": FREQUENCIES}),
-    ("date_de_mise_a_jour", "date", "Date de mise à jour de la valeur (AAAA-MM-JJ)",
-     {"required": True}),
-]  # fmt: skip
+    (
+        "frequence",
+        "string",
+        "Période que couvre la valeur",
+        {"required": True, "enum": FREQUENCIES},
+    ),
+    (
+        "date_de_mise_a_jour",
+        "date",
+        "Date de mise à jour de la valeur (AAAA-MM-JJ)",
+        {"required": True},
+    ),
+]
 
 
 def sp_results_rows(structure: Structure) -> list[dict]:
@@ -53,23 +77,26 @@ def sp_results_rows(structure: Structure) -> list[dict]:
         if not indicator.public:
             continue
         published = [
-            (y, cell) for y, cell in zip(years, row.cells, strict=True)
+            (y, cell)
+            for y, cell in zip(years, row.cells, strict=True)
             if cell.value is not None and not cell.small
-        ]  # fmt: skip
+        ]
         if not published:
             continue
         last_year, cell = published[-1]
-        rows.append({
-            "code_sp_structure": structure.sp_code,
-            "intitule_de_la_structure": structure.name,
-            "typologie": structure.get_kind_display(),
-            "code_sp_de_l_indicateur": indicator.code,
-            "titre_original_de_l_indicateur": indicator.label,
-            "valeur": cell.exported(indicator.unit),
-            "unite": UNITS[indicator.unit],
-            "frequence": "Annuelle",
-            "date_de_mise_a_jour": _updated(indicator, last_year).isoformat(),
-        })  # fmt: skip
+        rows.append(
+            {
+                "code_sp_structure": structure.sp_code,
+                "intitule_de_la_structure": structure.name,
+                "typologie": structure.get_kind_display(),
+                "code_sp_de_l_indicateur": indicator.code,
+                "titre_original_de_l_indicateur": indicator.label,
+                "valeur": cell.exported(indicator.unit),
+                "unite": UNITS[indicator.unit],
+                "frequence": "Annuelle",
+                "date_de_mise_a_jour": _updated(indicator, last_year).isoformat(),
+            }
+        )
     return rows
 
 

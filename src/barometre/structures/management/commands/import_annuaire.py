@@ -43,16 +43,21 @@ class Command(BaseCommand):
                 raise CommandError(f"Département inconnu : {departement} (ex. 45, 2A, 974, 988)")
         types = [t.strip() for t in type.split(",") if t.strip()]
         content = path.read_bytes()
-        plan = plan_annuaire(content, path.name, types=types, department=department,
-                             **import_limits())  # fmt: skip
+        plan = plan_annuaire(
+            content, path.name, types=types, department=department, **import_limits()
+        )
         _report(console, plan)
         if plan.problems:
             raise CommandError("Le fichier contient des erreurs : rien n'a été enregistré.")
         if not commit:
             console.print("Vérification seulement : relancez avec --commit pour enregistrer.")
             return
-        columns = (TextColumn("Enregistrement"), BarColumn(), MofNCompleteColumn(),
-                   TimeRemainingColumn())  # fmt: skip
+        columns = (
+            TextColumn("Enregistrement"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+        )
         with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
             bar = progress.add_task("import", total=len(plan.items))
             counts = apply_import(
