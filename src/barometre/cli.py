@@ -9,6 +9,7 @@ COMMANDS = {
     "score": "calcule une édition sur fichiers (grille + réponses), sans base de données",
     "import-structures": "vérifie (et avec --commit, enregistre) un fichier de structures",
     "import-annuaire": "vérifie (et avec --commit, enregistre) des fiches de l'Annuaire (JSON)",
+    "import-populations": "met à jour les populations des communes depuis un fichier INSEE",
     "import-experiences": "vérifie (et avec --commit, enregistre) des expériences SP+",
     "export-structures": "exporte le registre des structures en XLSX ou CSV",
     "export-audits": "exporte les audits validés d'une édition (format long, XLSX ou CSV)",
