@@ -124,3 +124,30 @@ def test_the_command_is_a_dry_run_without_commit(tmp_path, structure_a):
     assert FeedbackEntry.objects.filter(kind="experience").count() == 2
     with pytest.raises(CommandError, match="Aucune structure"):
         call_command("import_experiences", str(path), "--structure", "99999", stdout=out)
+
+
+def test_the_register_page_checks_then_imports(client_for, manager_a, structure_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client = client_for(manager_a)
+    url = reverse("improvement:experiences_import", args=[structure_a.pk])
+    assert url in client.get(reverse("improvement:entries", args=[structure_a.pk])).text
+    checked = client.post(url, {"file": SimpleUploadedFile("experiences.csv", csv_bytes())})
+    assert "2 expériences : 2 nouvelles" in checked.text
+    assert not FeedbackEntry.objects.exists()
+    upload = SimpleUploadedFile("experiences.csv", csv_bytes())
+    done = client.post(url, {"file": upload, "commit": "on"})
+    assert done.url == reverse("improvement:entries", args=[structure_a.pk])
+    assert FeedbackEntry.objects.filter(structure=structure_a, kind="experience").count() == 2
+
+
+def test_a_manager_of_another_structure_cannot_import(client_for, manager_b, structure_a):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    url = reverse("improvement:experiences_import", args=[structure_a.pk])
+    upload = SimpleUploadedFile("experiences.csv", csv_bytes())
+    response = client_for(manager_b).post(url, {"file": upload, "commit": "on"})
+    assert response.status_code == 404
+    assert not FeedbackEntry.objects.exists()

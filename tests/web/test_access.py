@@ -102,6 +102,7 @@ MATRIX = {
     "improvement:entries": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
     "improvement:figures": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
     "improvement:entry_create": ({"pk": "A"}, expect(default=HIDDEN, **A_WRITERS)),
+    "improvement:experiences_import": ({"pk": "A"}, expect(default=HIDDEN, **A_MANAGERS)),
     "improvement:entry": ({"pk": "ENTRY"}, expect(default=HIDDEN, **A_TEAM)),
     "improvement:point_create": ({"pk": "A"}, expect(default=HIDDEN, **A_MANAGERS)),
     "improvement:questionnaire": ({"pk": "QUESTIONNAIRE"}, expect(default=HIDDEN, **A_TEAM)),

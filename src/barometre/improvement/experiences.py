@@ -56,6 +56,18 @@ class ExperiencePlan:
     def count(self, action: str) -> int:
         return sum(1 for item in self.items if item.action == action)
 
+    @property
+    def count_create(self) -> int:
+        return self.count("create")
+
+    @property
+    def count_answer(self) -> int:
+        return self.count("answer")
+
+    @property
+    def count_unchanged(self) -> int:
+        return self.count("unchanged")
+
 
 def _date(value: object) -> dt.date | None:
     """« 03/05/2024 », « 2024-05-03 » or an ISO date-time (« 2024-05-03T10:12:00+00:00 »)."""
