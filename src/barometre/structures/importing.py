@@ -229,6 +229,9 @@ def _plan_rows(table: Table, plan: ImportPlan) -> None:
         )
         if postal_code and not re.fullmatch(r"\d{5}", postal_code):
             problem("code_postal", "code postal à 5 chiffres attendu")
+        sp_code = cell_text(values.get("code_sp"))
+        if sp_code and not re.fullmatch(r"[A-Za-z0-9_.-]{1,30}", sp_code):
+            problem("code_sp", "code Services Publics+ : 30 lettres, chiffres, - _ ou . au plus")
         parent = normalize_identifier(cell_text(values.get("rattachement"))) or None
         if parent and parent == identifier:
             problem("rattachement", "une structure ne peut pas se rattacher à elle-même")
@@ -288,6 +291,7 @@ def _plan_rows(table: Table, plan: ImportPlan) -> None:
                     "population": population,
                     "city": cell_text(values.get("commune"))[:120],
                     "postal_code": postal_code,
+                    **({"sp_code": sp_code} if "code_sp" in values else {}),
                 },
                 parent_identifier=parent,
                 contacts=contacts,
