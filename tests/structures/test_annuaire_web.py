@@ -16,6 +16,8 @@ def _upload(client, content: bytes, **fields):
 
 def test_the_registry_page_imports_the_annuaire_in_two_steps(client_for, operator):
     client = client_for(operator)
+    registry = client.get(reverse("structures:list")).text
+    assert reverse("structures:import_annuaire") in registry
     response = _upload(client, api_bytes(), types="mairie, prefecture", department="45")
     batch = StructureImport.objects.get()
     assert (batch.source, batch.options) == (
