@@ -32,11 +32,11 @@ from barometre.structures.identifiers import identifier_problem
 from barometre.structures.importing import (
     ImportPlan,
     PlannedStructure,
-    _by_identifier,
-    _check_duplicates,
-    _check_sqlite_write_size,
-    _chunks,
-    _decide_actions,
+    by_identifier,
+    check_duplicates,
+    check_sqlite_write_size,
+    chunks,
+    decide_actions,
     plan_import,
 )
 from barometre.structures.models import (
@@ -126,11 +126,11 @@ def plan_annuaire(
             Problem(None, None, "", "aucune fiche à importer avec ces critères (voir le rapport)")
         )
     if not plan.problems:
-        _check_duplicates(plan)
+        check_duplicates(plan)
     if not plan.problems:
         _keep_parents(plan)
-        _decide_actions(plan)
-        _check_sqlite_write_size(plan)
+        decide_actions(plan)
+        check_sqlite_write_size(plan)
     return plan
 
 
@@ -144,7 +144,7 @@ def plan_batch(batch: StructureImport, limits: dict[str, int]) -> ImportPlan:
 def _keep_parents(plan: AnnuairePlan) -> None:
     """The Annuaire says nothing of attachments: a structure keeps its parent."""
     parents: dict[str, str] = {}
-    for chunk in _chunks([item.identifier for item in plan.items]):
+    for chunk in chunks([item.identifier for item in plan.items]):
         rows = Structure.objects.filter(identifier__in=chunk, parent__isnull=False)
         parents |= dict(rows.values_list("identifier", "parent__identifier"))
     for item in plan.items:
@@ -153,14 +153,14 @@ def _keep_parents(plan: AnnuairePlan) -> None:
 
 def _existing(records: list[AnnuaireRecord]) -> tuple[dict, dict]:
     by_record: dict[str, Structure] = {}
-    for chunk in _chunks([r.id for r in records]):
+    for chunk in chunks([r.id for r in records]):
         by_record |= {s.annuaire_id: s for s in Structure.objects.filter(annuaire_id__in=chunk)}
     keys = {r.siret for r in records if r.siret} | {r.insee for r in records if r.insee}
-    return by_record, _by_identifier(sorted(keys))
+    return by_record, by_identifier(sorted(keys))
 
 
 def _plan_records(plan: AnnuairePlan, records: list[AnnuaireRecord], wanted: set[str]) -> None:
-    by_record, by_identifier = _existing(records)
+    by_record, by_code = _existing(records)
     seen: dict[object, AnnuaireRecord] = {}
     for record in records:
 
@@ -176,9 +176,9 @@ def _plan_records(plan: AnnuairePlan, records: list[AnnuaireRecord], wanted: set
             continue
         service_type = choose_type(record.service_types, wanted) if wanted else record.service_type
         kind = KIND_OF_TYPE.get(service_type, StructureKind.OTHER)
-        identifier, adopted = _identity(record, by_record, by_identifier, notes)
-        if isinstance(adopted, str):
-            skip(adopted)
+        identifier, refusal = _identity(record, by_record, by_code, notes)
+        if refusal:
+            skip(refusal)
             continue
         if identifier in seen:
             skip(
@@ -206,7 +206,7 @@ def _plan_records(plan: AnnuairePlan, records: list[AnnuaireRecord], wanted: set
         plan.items.append(_planned(record, identifier, kind, notes))
 
 
-def _identity(record, by_record, by_identifier, notes):
+def _identity(record, by_record, by_code, notes):
     """(identifier, None) for the structure the record is or becomes, or (None, reason)
     when it cannot be imported."""
     known = by_record.get(record.id)
@@ -225,7 +225,7 @@ def _identity(record, by_record, by_identifier, notes):
     if record.siret and identifier_problem(record.siret) is None:
         candidates.append(record.siret)
     for candidate in candidates:
-        existing = by_identifier.get(candidate)
+        existing = by_code.get(candidate)
         if existing is None:
             continue
         if existing.annuaire_id and existing.annuaire_id != record.id:

@@ -167,14 +167,14 @@ def plan_import(
     _plan_rows(table, plan)
     if not plan.problems:
         _check_parents(plan)
-        _check_duplicates(plan)
+        check_duplicates(plan)
     if not plan.problems:
-        _decide_actions(plan)
-        _check_sqlite_write_size(plan)
+        decide_actions(plan)
+        check_sqlite_write_size(plan)
     return plan
 
 
-def _check_sqlite_write_size(plan: ImportPlan) -> None:
+def check_sqlite_write_size(plan: ImportPlan) -> None:
     writes = plan.count_create + plan.count_update  # unchanged rows are not written
     if refusal := sqlite_write_refusal(writes, "structures (créées ou modifiées)"):
         plan.problems.append(Problem(None, None, "", refusal))
@@ -335,7 +335,7 @@ def _check_parents(plan: ImportPlan) -> None:
             current = in_file[current].parent_identifier
 
 
-def _check_duplicates(plan: ImportPlan) -> None:
+def check_duplicates(plan: ImportPlan) -> None:
     """Refuse a second structure for the same territory, within the file or against the
     registry (a structure of the same identifier is the one being updated)."""
     registry: dict[tuple, Structure] = {}
@@ -364,7 +364,7 @@ def _check_duplicates(plan: ImportPlan) -> None:
             break
 
 
-def _decide_actions(plan: ImportPlan) -> None:
+def decide_actions(plan: ImportPlan) -> None:
     existing = {
         s.identifier: s
         for s in Structure.objects.filter(identifier__in=[i.identifier for i in plan.items])
@@ -394,14 +394,14 @@ ProgressCallback = Callable[[int, int], None]
 BATCH = 500
 
 
-def _chunks(values: list):
+def chunks(values: list):
     for start in range(0, len(values), BATCH):
         yield values[start : start + BATCH]
 
 
-def _by_identifier(identifiers: list[str]) -> dict[str, Structure]:
+def by_identifier(identifiers: list[str]) -> dict[str, Structure]:
     found: dict[str, Structure] = {}
-    for chunk in _chunks(identifiers):
+    for chunk in chunks(identifiers):
         found |= {s.identifier: s for s in Structure.objects.filter(identifier__in=chunk)}
     return found
 
@@ -419,9 +419,9 @@ def apply_import(plan: ImportPlan, progress: ProgressCallback | None = None) -> 
     changed = [item for item in plan.items if item.action != "unchanged"]
     now = timezone.now()
     with transaction.atomic():
-        existing = _by_identifier([item.identifier for item in changed])
+        existing = by_identifier([item.identifier for item in changed])
         done = total - len(changed)
-        for chunk in _chunks(changed):
+        for chunk in chunks(changed):
             created = [
                 Structure(identifier=item.identifier, **item.fields)
                 for item in chunk
@@ -442,7 +442,7 @@ def apply_import(plan: ImportPlan, progress: ProgressCallback | None = None) -> 
             done += len(chunk)
             if progress:
                 progress(done, total)
-        written = _by_identifier([item.identifier for item in changed])
+        written = by_identifier([item.identifier for item in changed])
         _write_contacts(changed, written)
         _write_labels(changed, written)
         _write_parents(changed, written, now)
@@ -453,7 +453,7 @@ def _write_contacts(items: list[PlannedStructure], written: dict[str, Structure]
     """A channel present in the file gets exactly the file's contact points."""
     current: dict[tuple[int, str], dict[str, int]] = {}
     ids = [written[item.identifier].pk for item in items if item.contacts]
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         rows = ContactPoint.objects.filter(structure_id__in=chunk)
         for pk, structure_id, channel, value in rows.values_list(
             "pk", "structure_id", "channel", "value"
@@ -476,7 +476,7 @@ def _write_contacts(items: list[PlannedStructure], written: dict[str, Structure]
                 for value in dict.fromkeys(values)
                 if value not in have
             ]
-    for chunk in _chunks(removed):
+    for chunk in chunks(removed):
         ContactPoint.objects.filter(pk__in=chunk).delete()
     ContactPoint.objects.bulk_create(added, batch_size=BATCH)
 
@@ -485,7 +485,7 @@ def _write_labels(items: list[PlannedStructure], written: dict[str, Structure]) 
     """A label column present in the file sets the date obtained, or removes the label."""
     current: dict[tuple[int, str], Label] = {}
     ids = [written[item.identifier].pk for item in items if item.labels]
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         for label in Label.objects.filter(structure_id__in=chunk):
             current[(label.structure_id, label.kind)] = label
     removed: list[int] = []
@@ -503,7 +503,7 @@ def _write_labels(items: list[PlannedStructure], written: dict[str, Structure]) 
             elif label.obtained_on != obtained:
                 label.obtained_on = obtained
                 changed.append(label)
-    for chunk in _chunks(removed):
+    for chunk in chunks(removed):
         Label.objects.filter(pk__in=chunk).delete()
     Label.objects.bulk_create(added, batch_size=BATCH)
     Label.objects.bulk_update(changed, ["obtained_on"], batch_size=BATCH)
@@ -511,7 +511,7 @@ def _write_labels(items: list[PlannedStructure], written: dict[str, Structure]) 
 
 def _write_parents(items: list[PlannedStructure], written: dict[str, Structure], now) -> None:
     parents = {item.parent_identifier for item in items if item.parent_identifier}
-    known = written | _by_identifier(sorted(parents - set(written)))
+    known = written | by_identifier(sorted(parents - set(written)))
     moved = []
     for item in items:
         structure = known[item.identifier]
