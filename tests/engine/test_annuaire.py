@@ -108,3 +108,8 @@ def test_limits_of_size_and_records():
         read_annuaire(api_bytes(), max_bytes=100)
     with pytest.raises(TableError, match="9 fiches, 5 au plus"):
         read_annuaire(api_bytes(), max_bytes=LIMIT, max_records=5)
+
+
+def test_an_iso_modification_date_is_read_in_paris_time():
+    record = by_id(api_bytes())[SAINT_MARTIN_ID]  # 2025-04-01T09:00:00+00:00
+    assert record.modified == dt.datetime(2025, 4, 1, 11, 0)

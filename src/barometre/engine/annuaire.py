@@ -21,10 +21,12 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from barometre.engine.tables import DEFAULT_MAX_ROWS, Problem, TableError, size_label
 from barometre.engine.territory import department_of_commune
 
+PARIS = ZoneInfo("Europe/Paris")
 ATTRIBUTION = "Service-Public.gouv.fr / DILA"
 LICENCE = "Licence Ouverte 2.0"
 
@@ -224,12 +226,18 @@ def _record(number: int, raw: dict, problems: list[Problem]) -> AnnuaireRecord |
 
 
 def _modified(raw: dict) -> dt.datetime | None:
+    """When the record was last modified, in Paris time (the DILA's ``date_modification``
+    is written in it; ``date_modification_datetime`` carries its offset)."""
     iso = _text(raw.get("date_modification_datetime"))
     if iso:
         try:
-            return dt.datetime.fromisoformat(iso).replace(tzinfo=None)
+            moment = dt.datetime.fromisoformat(iso)
         except ValueError:
-            pass
+            moment = None
+        if moment is not None and moment.tzinfo is not None:
+            return moment.astimezone(PARIS).replace(tzinfo=None)
+        if moment is not None:
+            return moment
     try:
         return dt.datetime.strptime(_text(raw.get("date_modification")), "%d/%m/%Y %H:%M:%S")
     except ValueError:
