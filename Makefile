@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-fast lint format venv venv-dev serve worker bench-engine bench-reports bench-load clean
+.PHONY: demo test test-fast lint format venv venv-dev serve worker bench-engine bench-reports bench-load bench-annuaire clean
 
 venv:
 	@scripts/bootstrap.sh --no-dev --inexact
@@ -55,6 +55,10 @@ bench-engine: venv-dev
 ## make bench-reports: one PDF report, then the ZIP of 300 reports
 bench-reports: venv-dev
 	$(BIN)/python benchmarks/bench_reports.py
+
+## make bench-annuaire: import of 5,000 generated Annuaire records (dry run, write, re-import)
+bench-annuaire: venv-dev
+	$(BIN)/python benchmarks/bench_annuaire.py
 
 ## make bench-load: gunicorn on PostgreSQL (127.0.0.1), 16 clients (wrk), surveys and dashboard
 bench-load: venv-dev

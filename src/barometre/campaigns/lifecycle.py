@@ -25,7 +25,13 @@ from barometre.campaigns.models import (
 )
 from barometre.core.errors import Refused
 from barometre.engine import EngineError
-from barometre.engine.planning import Auditor, StructureToAudit, assign, generate_tasks
+from barometre.engine.planning import (
+    Auditor,
+    StructureToAudit,
+    assign,
+    generate_tasks,
+    weekly_hours,
+)
 from barometre.structures.models import Channel, Structure
 
 S = Edition.Status
@@ -160,6 +166,7 @@ def plan_fieldwork(edition: Edition, *, by) -> list[AuditTask]:
             planned={
                 c: grid.channel(c).planned_audits for c in e.channels if c in grid.channel_ids
             },
+            weekly_hours=weekly_hours(e.structure.opening_hours),
         )
         for e in enrolments
     ]

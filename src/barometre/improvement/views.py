@@ -31,6 +31,7 @@ from barometre.improvement.access import (
     improvement_structures,
     sees_personal_data,
 )
+from barometre.improvement.experiences import apply_experiences, plan_experiences
 from barometre.improvement.forms import (
     ActionForm,
     CommentSearchForm,
@@ -38,6 +39,7 @@ from barometre.improvement.forms import (
     DecisionFormSet,
     EntryEditForm,
     EntryForm,
+    ExperiencesImportForm,
     ImportForm,
     IndicatorForm,
     ItemFormSet,
@@ -145,6 +147,7 @@ def entry_list(request, pk: int):
     return render(request, "improvement/entry_list.html", {
         "structure": structure, "filters": filters, "page_obj": page, "today": today,
         "querystring": query.urlencode(), "due": due, "can_write": can_write(request.user, pk),
+        "can_manage": can_manage(request.user, pk),
         **_crumbs(structure, "Réclamations et suggestions"),
     })  # fmt: skip
 
@@ -360,6 +363,32 @@ def survey_import(request, pk: int):
         "structure": questionnaire.structure, "codes": questionnaire.items.all(),
         **_crumbs(questionnaire.structure, "Importer des questionnaires"),
     })  # fmt: skip
+
+
+def experiences_import(request, pk: int):
+    """The experiences users shared on Services Publics+, into the register: checked
+    first, written all or nothing when the manager asks for it."""
+    structure = get_structure(request.user, pk, MANAGE)
+    form = ExperiencesImportForm(request.POST or None, request.FILES or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        plan = plan_experiences(upload.read(), upload.name, structure, **import_limits())
+        if plan.ok and form.cleaned_data["commit"]:
+            counts = apply_experiences(plan, structure, by=request.user)
+            messages.success(
+                request,
+                f"{counts['create']} expérience(s) ajoutée(s) au registre, "
+                f"{counts['answer']} complétée(s) par leur réponse.",
+            )
+            return redirect("improvement:entries", pk=structure.pk)
+    context = {
+        "structure": structure,
+        "form": form,
+        "plan": plan,
+        **_crumbs(structure, "Importer des expériences Services Publics+"),
+    }
+    return render(request, "improvement/experiences_import.html", context)
 
 
 def point_create(request, pk: int):

@@ -17,8 +17,10 @@ from barometre.core.background import STALE_AFTER
 from barometre.core.downloads import download
 from barometre.core.navigation import crumbs, link
 from barometre.core.uploads import import_limits
+from barometre.structures.annuaire import plan_batch
 from barometre.structures.exporting import export_structures
 from barometre.structures.forms import (
+    AnnuaireUploadForm,
     ContactPointFormSet,
     ExportForm,
     ImportUploadForm,
@@ -27,7 +29,7 @@ from barometre.structures.forms import (
     StructureFilterForm,
     StructureForm,
 )
-from barometre.structures.importing import plan_import, request_import
+from barometre.structures.importing import request_import
 from barometre.structures.models import Structure, StructureImport
 
 PAGE_SIZE = 25
@@ -144,6 +146,23 @@ def import_upload(request):
     )
 
 
+def import_annuaire(request):
+    require_operator(request.user)
+    form = AnnuaireUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        uploaded, data = form.cleaned_data["file"], form.cleaned_data
+        batch = StructureImport.objects.create(
+            file_name=uploaded.name[:255],
+            content=uploaded.read(),
+            uploaded_by=request.user,
+            source=StructureImport.Source.ANNUAIRE,
+            options={"types": data["types"], "department": data["department"] or None},
+        )
+        return redirect("structures:import_preview", pk=batch.pk)
+    context = {"form": form, **crumbs("Import depuis l'Annuaire", REGISTRY)}
+    return render(request, "structures/import_annuaire.html", context)
+
+
 def _get_import(request, pk: int) -> StructureImport:
     require_operator(request.user)
     return get_object_or_404(StructureImport, pk=pk)
@@ -153,7 +172,7 @@ def import_preview(request, pk: int):
     batch = _get_import(request, pk)
     if batch.status != StructureImport.Status.PREVIEWED:
         return redirect("structures:import_status", pk=batch.pk)
-    plan = plan_import(bytes(batch.content), batch.file_name, **import_limits())
+    plan = plan_batch(batch, import_limits())
     context = {
         "batch": batch,
         "plan": plan,
