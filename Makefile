@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint format venv venv-dev serve worker bench-engine bench-reports bench-load clean
+.PHONY: demo test test-fast lint format venv venv-dev serve worker bench-engine bench-reports bench-load bench-annuaire clean
 
 venv:
 	@scripts/bootstrap.sh --no-dev --inexact
@@ -24,9 +24,15 @@ test: venv-dev
 	@scripts/system-deps.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+## make test-fast: the developer's loop: parallel, test databases kept, no browser tests
+## (add PYTEST_ARGS=--lf to rerun only what failed last time)
+test-fast: venv-dev
+	$(BIN)/pytest -n auto --reuse-db -m "not browser" $(PYTEST_ARGS)
+
 lint: venv-dev
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/djlint src --lint
 	BAROMETRE_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: venv-dev
@@ -49,6 +55,10 @@ bench-engine: venv-dev
 ## make bench-reports: one PDF report, then the ZIP of 300 reports
 bench-reports: venv-dev
 	$(BIN)/python benchmarks/bench_reports.py
+
+## make bench-annuaire: import of 5,000 generated Annuaire records (dry run, write, re-import)
+bench-annuaire: venv-dev
+	$(BIN)/python benchmarks/bench_annuaire.py
 
 ## make bench-load: gunicorn on PostgreSQL (127.0.0.1), 16 clients (wrk), surveys and dashboard
 bench-load: venv-dev

@@ -98,3 +98,13 @@ def _empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+def pytest_collection_modifyitems(items):
+    """Tests that drive Chromium carry the ``browser`` marker, so that a developer can
+    leave them out locally (``make test-fast``); CI runs everything."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()) or "chromium" in getattr(
+            item, "fixturenames", ()
+        ):
+            item.add_marker(pytest.mark.browser)

@@ -19,6 +19,11 @@ def expect(default, **overrides):
     return {p: UNAUTH if p == "anonymous" else overrides.get(p, default) for p in ALL}
 
 
+def public(default):
+    """A public operation: anonymous callers are answered as everyone else."""
+    return dict.fromkeys(ALL, default)
+
+
 REGISTRY = {"operator": OK, "manager_a": OK, "manager_b": OK, "agent_a": OK, "viewer_a": OK}
 A_TEAM = {"manager_a": OK, "agent_a": OK, "viewer_a": OK}
 
@@ -45,8 +50,8 @@ MATRIX = {
         {"audit_id": "TASK"},
         expect(DENIED, operator=OK, auditor=OK, manager_a=HIDDEN, manager_b=HIDDEN),
     ),
-    # Nothing published in this fixture.
-    ("get", "/api/v1/results/editions/{edition_id}"): ({"edition_id": "EDITION"}, expect(HIDDEN)),
+    # Public, as the edition's public page; nothing published in this fixture.
+    ("get", "/api/v1/results/editions/{edition_id}"): ({"edition_id": "EDITION"}, public(HIDDEN)),
     ("get", "/api/v1/results/editions/{edition_id}/structures/{structure_id}"): (
         {"edition_id": "EDITION", "structure_id": "A"},
         expect(HIDDEN, agent_a=DENIED, viewer_a=DENIED),
@@ -59,6 +64,7 @@ MATRIX = {
         {"structure_id": "A"},
         expect(HIDDEN, **A_TEAM),
     ),
+    ("get", "/api/v1/public/points/{token}"): ({"token": "POINT"}, public(OK)),
 }
 # Writes, tested in test_api.py and below (anonymous 401, read-only token 403).
 WRITES = {("put", "/api/v1/audits/{audit_id}/answers"),
@@ -78,7 +84,16 @@ def test_every_api_operation_is_declared():
 
 @pytest.fixture
 def ids(structure_a, phone_task):
-    return {"A": structure_a.pk, "TASK": phone_task.pk, "EDITION": phone_task.edition_id}
+    questionnaire = surveys.create_from_template(structure_a)
+    point = CollectionPoint.objects.create(
+        structure=structure_a, label="Accueil", questionnaire=questionnaire
+    )
+    return {
+        "A": structure_a.pk,
+        "TASK": phone_task.pk,
+        "EDITION": phone_task.edition_id,
+        "POINT": point.token,
+    }
 
 
 @pytest.mark.parametrize(("operation", "persona"),

@@ -7,7 +7,11 @@ import schemathesis
 from hypothesis import HealthCheck, given
 from hypothesis import settings as settings_
 from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 from barometre.api.models import ApiToken
 from barometre.improvement import surveys
@@ -37,9 +41,14 @@ def test_api_has_no_server_error_and_follows_its_schema(live_server, api_key, se
         @settings_(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                    suppress_health_check=list(HealthCheck))  # fmt: skip
         def check(case):
-            checks = [not_a_server_error, response_schema_conformance]
+            checks = [
+                not_a_server_error,
+                status_code_conformance,
+                content_type_conformance,
+                response_schema_conformance,
+            ]
             case.call_and_validate(headers=headers, checks=checks)
 
         check()
         tested.append(operation.label)
-    assert len(tested) >= 14, tested
+    assert len(tested) >= 15, tested

@@ -136,12 +136,18 @@ def test_2_3_auditor_completes_two_audits_and_the_validator_decides(browser, reg
     page.get_by_role("button", name="Enregistrer la réponse").click()
     page.get_by_text("Réponse reçue le").wait_for()
     fill_audit_grid(page, "Réponse polie, pièces listées.")
+    # Leaving now would lose the typed answers: the page asks the browser to warn.
+    leaving = "() => { const e = new Event('beforeunload', {cancelable: true}); "
+    leaving += "window.dispatchEvent(e); return e.defaultPrevented; }"
+    assert page.evaluate(leaving) is True
     # Attaching the scan of the reply keeps every answer typed so far.
     checked = page.locator("input[type=radio]:checked").count()
-    page.set_input_files("input[name=file]", files=[{
-        "name": "reponse.png", "mimeType": "image/png", "buffer": PNG}])  # fmt: skip
+    page.set_input_files(
+        "input[name=file]", files=[{"name": "reponse.png", "mimeType": "image/png", "buffer": PNG}]
+    )
     page.get_by_role("button", name="Joindre la pièce").click()
     page.get_by_text("Pièce justificative ajoutée.").wait_for()
+    assert page.evaluate(leaving) is False  # saved: nothing to warn about
     assert page.locator("input[type=radio]:checked").count() == checked > 5
     assert page.locator("textarea[name='email.observations']").input_value() == (
         "Réponse polie, pièces listées."
@@ -164,8 +170,8 @@ def test_2_3_auditor_completes_two_audits_and_the_validator_decides(browser, reg
     # The e-mail audit on the desk: answers, points, both texts, the delay, the evidence.
     page.get_by_role("link", name="Ouvrir le premier audit et valider à la suite").click()
     page.get_by_text("Réponses et points, critère par critère").wait_for()
-    delay = days_between(timezone.localdate(email.sent_at), timezone.localdate(email.replied_at),
-                         "45", DayUnit.WORKING)  # fmt: skip
+    sent_on, replied_on = timezone.localdate(email.sent_at), timezone.localdate(email.replied_at)
+    delay = days_between(sent_on, replied_on, "45", DayUnit.WORKING)
     assert page.get_by_text(f"Délai : {delay} jour").is_visible()
     assert page.get_by_text("Madame, voici les pièces à fournir…").is_visible()
     assert page.get_by_text("Réponse polie, pièces listées.").is_visible()

@@ -2,8 +2,8 @@ import pytest
 
 from barometre.accounts.models import Membership, Role, User
 from barometre.campaigns import lifecycle
-from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import AuditorProfile, AuditTask, Edition
+from barometre.core.errors import Refused
 
 pytestmark = pytest.mark.django_db
 

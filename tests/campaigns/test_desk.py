@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from barometre.campaigns import lifecycle, workflow
 from barometre.campaigns.desk import next_in_queue, review_audit
-from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import AuditTask, Evidence
+from barometre.core.errors import Refused
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 pytestmark = pytest.mark.django_db

@@ -7,6 +7,7 @@ from barometre.accounts.models import Membership, Role, User
 from barometre.campaigns import lifecycle, workflow
 from barometre.campaigns.models import Answer, AuditorProfile, AuditTask, Edition
 from barometre.campaigns.transfer import answers_frame
+from barometre.core.errors import Refused
 from barometre.engine import RankingOptions, score_edition
 
 pytestmark = pytest.mark.django_db
@@ -77,13 +78,13 @@ def test_an_internal_campaign_enrols_only_its_structure(manager_a, structure_a, 
         structure_a, name="Interne", starts=dt.date(2022, 11, 2), ends=dt.date(2022, 11, 30),
         calls=20, by=manager_a,
     )  # fmt: skip
-    with pytest.raises(lifecycle.Refused, match="n'inscrit que sa structure"):
+    with pytest.raises(Refused, match="n'inscrit que sa structure"):
         lifecycle.enrol(edition, structure_b, by=manager_a)
     too_short = lifecycle.create_internal_campaign(
         structure_a, name="Trop court", starts=dt.date(2022, 11, 2), ends=dt.date(2022, 11, 4),
         calls=20, by=manager_a,
     )  # fmt: skip
-    with pytest.raises(lifecycle.Refused, match="mais seulement 3 jours ouvrés sur le terrain"):
+    with pytest.raises(Refused, match="mais seulement 3 jours ouvrés sur le terrain"):
         lifecycle.plan_fieldwork(too_short, by=manager_a)
 
 

@@ -2,11 +2,12 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from barometre.accounts.models import Membership, Role, User
 from barometre.campaigns import lifecycle
-from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import AuditorProfile, AuditTask, Edition, GridVersion, Scenario
+from barometre.core.errors import Refused
 from barometre.structures.models import ContactPoint, Structure
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +146,19 @@ def test_a_frozen_grid_is_revised_as_a_new_version(grid):
     assert (revised.grid_id, revised.version) == ("barometre-2025", 2)
     with pytest.raises(Refused, match="weight"):
         lifecycle.revise_grid(grid, grid.yaml.replace("weight: 2", "weight: -1", 1))
+
+
+def test_planning_uses_the_opening_hours_from_the_annuaire(edition, operator, structure_a):
+    structure_a.opening_hours = {"1": [["08:30", "12:00"]], "3": [["14:00", "16:30"]]}
+    structure_a.save()
+    _with_contacts(structure_a, ["visit"])
+    lifecycle.enrol(edition, structure_a, by=operator)
+    lifecycle.plan_fieldwork(edition, by=operator)
+    tasks = AuditTask.objects.filter(edition=edition, channel__in=["visit", "phone"])
+    assert tasks.count() == 5
+    opening = {1: (dt.time(8, 30), dt.time(12)), 3: (dt.time(14), dt.time(16, 30))}
+    for task in tasks:
+        local = timezone.localtime(task.scheduled_at)
+        assert local.weekday() in opening
+        start, end = opening[local.weekday()]
+        assert start <= local.time() < end

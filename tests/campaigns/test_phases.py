@@ -10,8 +10,8 @@ import time_machine
 from django.urls import reverse
 
 from barometre.campaigns import lifecycle, workflow
-from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import Answer, AuditTask, Edition, EditionTransition
+from barometre.core.errors import Refused
 from barometre.structures.models import ContactPoint
 from tests.campaigns.test_transfer import filled  # noqa: F401
 
@@ -118,7 +118,7 @@ def test_closing_fieldwork_lists_the_audits_not_done_then_closes_them(
     assert not Answer.objects.filter(task__status="not_done").exists()
 
 
-def test_closed_audits_count_as_missing_coverage_not_as_zero(filled, operator):  # noqa: F811
+def test_closed_audits_count_as_missing_coverage_not_as_zero(filled, operator, client_for):  # noqa: F811
     from barometre.results.computing import request_computation
 
     metz_phone = AuditTask.objects.filter(
@@ -136,6 +136,13 @@ def test_closed_audits_count_as_missing_coverage_not_as_zero(filled, operator): 
     assert after.audits == before.audits - 1
     assert after.coverage < before.coverage
     assert after.details["channels"]["phone"] == pytest.approx(before.details["channels"]["phone"])
+    assert after.details["not_done"] == {"phone": 1} and "not_done" not in before.details
+    from barometre.results.reports import structure_report
+
+    assert structure_report(after).not_done == 1
+    url = reverse("results:dashboard", args=[filled.pk, after.structure_id])
+    page = client_for(operator).get(url).text
+    assert "1 audit non réalisé : couverture manquante, pas un zéro." in page
 
 
 @time_machine.travel(dt.datetime(2025, 7, 20, 10, tzinfo=PARIS), tick=False)

@@ -172,7 +172,7 @@ def test_on_sqlite_an_audit_import_writes_a_bounded_number_of_answers(
         assert plan.problems == []
         return
     assert [str(p) for p in plan.problems] == [
-        f"fichier : Le fichier écrirait {sum(len(a['answers']) for a in plan.audits.values())} "
+        f"Le fichier écrirait {sum(len(a['answers']) for a in plan.audits.values())} "
         "réponses d'audit d'un coup ; sur une base SQLite, un import en écrit au plus 3, pour "
         "ne pas bloquer les autres enregistrements de la plateforme pendant l'écriture. "
         "Découpez le fichier."

@@ -5,8 +5,8 @@ import pytest
 import time_machine
 
 from barometre.campaigns import workflow
-from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import AuditTask
+from barometre.core.errors import Refused
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 pytestmark = pytest.mark.django_db

@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from barometre.engine import DEPARTMENTS, DayUnit, EngineError, add_days, days_between, is_off
+from barometre.engine.calendars import calendar_key, holidays_for
 
 D = dt.date
 CASES = [
@@ -54,3 +55,24 @@ def test_adding_then_counting_gives_back_the_same_number(start, n, dept, unit):
     end = add_days(start, n, dept, unit)
     assert days_between(start, end, dept, unit) == n
     assert n == 0 or not is_off(end, dept, unit)
+
+
+@pytest.mark.parametrize(
+    ("collectivity", "own_holiday"),
+    [
+        ("975", dt.date(2026, 7, 14)),  # no own holiday: the national ones
+        ("977", dt.date(2026, 10, 9)),  # Saint-Barthélemy: abolition of slavery
+        ("978", dt.date(2026, 5, 28)),  # Saint-Martin: abolition of slavery
+        ("986", dt.date(2026, 7, 29)),  # Wallis-et-Futuna: territory day
+        ("987", dt.date(2026, 3, 5)),  # Polynésie: arrival of the Gospel
+        ("988", dt.date(2026, 9, 24)),  # Nouvelle-Calédonie: citizenship day
+    ],
+)
+def test_overseas_collectivities_have_their_own_calendar(collectivity, own_holiday):
+    assert calendar_key(collectivity) == collectivity
+    assert own_holiday in holidays_for(collectivity, 2026)
+
+
+def test_a_collectivity_holiday_is_not_a_working_day_there_only():
+    assert is_off(dt.date(2026, 9, 24), "988")
+    assert not is_off(dt.date(2026, 9, 24), "75")

@@ -142,7 +142,7 @@ def test_the_answers_reader_of_barometre_score_refuses_a_far_cell_too():
         return []
 
     (problem,) = in_child(read)
-    assert problem.startswith("fichier : La feuille lue s'étend jusqu'à la cellule XFD1048576")
+    assert problem.startswith("La feuille lue s'étend jusqu'à la cellule XFD1048576")
     assert "au-delà de la limite de 30 000 000 cellules par import" in problem
 
 

@@ -121,3 +121,16 @@ def test_the_name_itself_is_never_altered(name):
     tail = name.split(" ", 1)[-1]  # "Le Mans" after "de" is "du Mans"
     assert after("de", in_sentence).endswith(tail)
     assert after("à", in_sentence).endswith(tail)
+
+
+def test_overseas_collectivities_are_territories_of_their_insee_codes():
+    from barometre.engine import department_in_sentence, department_of_commune, normalize_department
+
+    assert normalize_department("988") == "988"
+    assert department_of_commune("98818") == "988"
+    assert department_of_commune("97502") == "975"
+    assert department_of_commune("2A004") == "2A"
+    assert department_of_commune("45234") == "45"
+    assert department_of_commune("98099") is None  # Monaco's code is no territory here
+    assert department_in_sentence("988") == "la Nouvelle-Calédonie"
+    assert department_in_sentence("977") == "Saint-Barthélemy"

@@ -142,3 +142,30 @@ def test_too_short_a_window_is_refused():
     s = StructureToAudit("S1", "45", "", "commune", {"phone": 3})
     with pytest.raises(EngineError, match="3 audits phone prévus pour S1 mais seulement 2"):
         generate_tasks([s], dt.date(2025, 5, 5), dt.date(2025, 5, 13))
+
+
+def test_visits_and_calls_fall_within_the_weekly_opening_hours():
+    from barometre.engine.planning import weekly_hours
+
+    # Open Tuesday morning and Thursday afternoon only (as the Annuaire gives it).
+    hours = weekly_hours({"1": [["08:30", "12:00"]], "3": [["14:00", "17:30"]], "5": []})
+    structure = StructureToAudit(
+        "S", "45", planned={"visit": 4, "phone": 4, "email": 4}, weekly_hours=hours
+    )
+    tasks = generate_tasks([structure], START, END, seed=3)
+    for task in tasks:
+        day, at = task.scheduled.weekday(), task.scheduled.time()
+        if task.channel == "email":
+            continue  # not tied to the office's hours
+        assert day in (1, 3)
+        start, end = hours[day][0]
+        assert start <= at < end
+
+
+def test_a_structure_open_too_rarely_for_its_audits_is_refused_with_the_reason():
+    from barometre.engine.planning import weekly_hours
+
+    hours = weekly_hours({"0": [["09:00", "12:00"]]})
+    structure = StructureToAudit("S", "45", planned={"visit": 3}, weekly_hours=hours)
+    with pytest.raises(EngineError, match="semaines ouvrées d'ouverture"):
+        generate_tasks([structure], dt.date(2025, 5, 5), dt.date(2025, 5, 16))

@@ -179,6 +179,8 @@ def test_the_matrix_covers_every_register_survey_and_export_view():
         "improvement:questionnaire_edit",
         "improvement:paper_entry",
         "improvement:survey_import",
+        # Managers only (who see the register's personal data); it echoes their own file.
+        "improvement:experiences_import",
         "improvement:point_qr",
         "improvement:deadline_rules",
         "improvement:indicator_create",

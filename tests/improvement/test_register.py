@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from barometre.campaigns.lifecycle import Refused
+from barometre.core.errors import Conflict, Refused
 from barometre.improvement import register
 from barometre.improvement.models import FeedbackEntry
 
@@ -66,7 +66,7 @@ def test_the_second_of_two_concurrent_writers_gets_a_conflict(structure_a, manag
     entry = _entry(structure_a)
     seen_by_agent = FeedbackEntry.objects.get(pk=entry.pk)
     register.transition(entry, "acknowledge", by=manager_a, version=entry.version)
-    with pytest.raises(register.Conflict, match="modifiée par quelqu'un d'autre"):
+    with pytest.raises(Conflict, match="modifiée par quelqu'un d'autre"):
         register.transition(seen_by_agent, "answer", by=agent_a,
                             version=seen_by_agent.version, answer="Texte de l'agent")  # fmt: skip
     entry.refresh_from_db()

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.db import connection, connections
 
-from barometre.campaigns.lifecycle import Refused
+from barometre.core.errors import Refused
 from barometre.improvement import surveys
 from barometre.improvement.models import (
     CollectionPoint,

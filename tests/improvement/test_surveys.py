@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 import time_machine
 
-from barometre.campaigns.lifecycle import Refused
+from barometre.core.errors import Refused
 from barometre.improvement import surveys
 from barometre.improvement.models import SurveyResponse
 

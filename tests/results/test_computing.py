@@ -2,8 +2,8 @@
 
 import pytest
 
-from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import Answer, AuditTask
+from barometre.core.errors import Refused
 from barometre.results.computing import publish, request_computation
 from barometre.results.models import ResultSet
 

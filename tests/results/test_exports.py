@@ -132,3 +132,17 @@ def test_the_workbook_does_not_export_small_samples_as_values(fabricate, setting
     book = CalamineWorkbook.from_filelike(io.BytesIO(export_results(result_set)))
     figures = book.get_sheet_by_name("Chiffres clés").to_python()
     assert [row[2] for row in figures[1:] if row[0] == FEW["label"]] == [1.0]
+
+
+def test_the_open_data_file_is_valid_against_its_table_schema(fabricate):
+    from barometre.results.exports import open_data_csv, table_schema
+    from tests.opendata import table_errors
+
+    result_set = fabricate(12)
+    result_set.key_figures = [RINGS, FEW]
+    result_set.save()
+    content = open_data_csv(result_set)
+    assert table_errors(content, table_schema()) == []
+    # The check has teeth: a value that is not a number is caught.
+    broken = content.replace(b"62,0", b"soixante", 1)
+    assert any("soixante" in error for error in table_errors(broken, table_schema()))

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from barometre.campaigns import lifecycle
-from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import Answer, AuditTask, Edition
+from barometre.core.errors import Refused
 from barometre.results.computing import publish, request_computation
 from barometre.results.palmares import confirm_laureate, palmares
 from barometre.structures.models import ContactPoint, Structure

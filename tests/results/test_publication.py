@@ -4,8 +4,8 @@ is refused, a published edition is corrected by a new version with an erratum.""
 import pytest
 from django.urls import reverse
 
-from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import AuditTask, Edition
+from barometre.core.errors import Refused
 from barometre.results.computing import publish, request_computation, review_publication
 from barometre.results.models import Laureate, ResultSet
 from barometre.results.palmares import confirm_laureate

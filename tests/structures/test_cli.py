@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from barometre.cli import main
-from barometre.structures.models import Structure
+from barometre.structures.models import Structure, StructureImport
 
 from .files import csv_bytes
 
@@ -52,3 +52,36 @@ def test_console_script_prints_a_french_help(capsys):
 def test_console_script_maps_hyphenated_commands(tmp_path, structure_a):
     main(["barometre", "export-structures", str(tmp_path / "r.csv")])
     assert "Préfecture du Loiret" in (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+
+
+def test_import_annuaire_is_a_dry_run_then_commits_once(tmp_path):
+    from .annuaire_files import api_bytes
+
+    path = tmp_path / "annuaire-45.json"
+    path.write_bytes(api_bytes())
+    out = io.StringIO()
+    call_command("import_annuaire", str(path), "--departement", "45", stdout=out)
+    report = out.getvalue()
+    assert "4 fiche(s) à importer : 4 création(s)" in report
+    assert "pas de SIRET" in report  # the CAF, left out
+    assert "http conservé" in report  # a rule applied
+    assert "Service-Public.gouv.fr / DILA" in report
+    assert Structure.objects.count() == 0
+    for _ in range(2):
+        call_command("import_annuaire", str(path), "--type", "mairie,ccas", "--commit", stdout=out)
+    assert Structure.objects.count() == 4  # Orléans, its CCAS, Saint-Martin and Nouméa
+    batch = StructureImport.objects.get(source="annuaire", result__create=4)
+    assert batch.attribution.startswith("Service-Public.gouv.fr / DILA")
+    assert batch.options == {"types": ["mairie", "ccas"], "department": None}
+
+
+def test_import_annuaire_refuses_an_unknown_department(tmp_path):
+    path = tmp_path / "annuaire.json"
+    path.write_bytes(b"[]")
+    with pytest.raises(CommandError, match="Département inconnu : 99"):
+        call_command("import_annuaire", str(path), "--departement", "99")
+
+
+def test_the_console_script_knows_import_annuaire(capsys):
+    main(["barometre"])
+    assert "import-annuaire" in capsys.readouterr().out

@@ -66,3 +66,12 @@ def test_the_name_in_a_sentence_goes_out_and_back_unchanged(structure_a):
     assert _csv_rows(exported)[0]["nom_dans_une_phrase"] == structure_a.name_in_sentence
     plan = plan_import(exported, "export.csv", max_bytes=10**6)
     assert plan.problems == [] and [item.action for item in plan.items] == ["unchanged"]
+
+
+def test_the_sp_code_goes_out_and_back_unchanged(structure_a):
+    structure_a.sp_code = "PREF-45"
+    structure_a.save()
+    exported = export_structures(Structure.objects.all(), "csv")
+    assert _csv_rows(exported)[0]["code_sp"] == "PREF-45"
+    plan = plan_import(exported, "export.csv", max_bytes=10**6)
+    assert plan.problems == [] and [item.action for item in plan.items] == ["unchanged"]

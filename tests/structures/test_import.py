@@ -259,3 +259,21 @@ def test_two_councils_for_one_departement_in_a_file_are_refused_whatever_their_n
         "Ligne 3, colonne « nom » (valeur « Conseil départemental 53 ») : même structure que "
         "la ligne 2 (même type et même département)"
     ]
+
+
+def test_the_sp_code_is_imported_updated_and_checked():
+    header = [*HEADER[:4], "code_sp", "nom_dans_une_phrase"]
+    rows = [["45234", "Mairie d'Orléans", "commune", "45", "MAIRIE-45234", "la Mairie"]]
+    apply_import(run(csv_bytes(rows, header))[0])
+    assert Structure.objects.get(identifier="45234").sp_code == "MAIRIE-45234"
+    rows[0][4:] = ["MAIRIE-2", "la Mairie d'Orléans"]
+    apply_import(run(csv_bytes(rows, header))[0])
+    mairie = Structure.objects.get(identifier="45234")
+    # Both optional columns are written on an update, not only on a creation.
+    assert (mairie.sp_code, mairie.name_in_sentence) == ("MAIRIE-2", "la Mairie d'Orléans")
+    rows[0][4] = "code sp avec espaces"
+    _, problems = run(csv_bytes(rows, header))
+    assert problems == [
+        "Ligne 2, colonne « code_sp » (valeur « code sp avec espaces ») : code Services "
+        "Publics+ : 30 lettres, chiffres, - _ ou . au plus"
+    ]

@@ -44,6 +44,7 @@ MATRIX = {
     "structures:export": ({}, expect(default=DENIED, **REGISTRY_READERS)),
     "structures:create": ({}, expect(default=DENIED, operator=OK)),
     "structures:import": ({}, expect(default=DENIED, operator=OK)),
+    "structures:import_annuaire": ({}, expect(default=DENIED, operator=OK)),
     "structures:detail": ({"pk": "A"}, expect(default=DENIED, **A_READERS)),
     "structures:edit": (
         {"pk": "A"},
@@ -112,6 +113,7 @@ MATRIX = {
     "improvement:entries": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
     "improvement:figures": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
     "improvement:entry_create": ({"pk": "A"}, expect(default=HIDDEN, **A_WRITERS)),
+    "improvement:experiences_import": ({"pk": "A"}, expect(default=HIDDEN, **A_MANAGERS)),
     "improvement:entry": ({"pk": "ENTRY"}, expect(default=HIDDEN, **A_TEAM)),
     "improvement:point_create": ({"pk": "A"}, expect(default=HIDDEN, **A_MANAGERS)),
     "improvement:questionnaire": ({"pk": "QUESTIONNAIRE"}, expect(default=HIDDEN, **A_TEAM)),
@@ -149,6 +151,8 @@ MATRIX = {
     "improvement:profile": ({"pk": "A"}, expect(default=HIDDEN, **A_MANAGERS)),
     # Published by the manager's choice only: this fixture publishes nothing.
     "public:transparency": ({"identifier": "SIRET"}, {p: HIDDEN for p in ALL}),
+    "public:sp_results": ({"identifier": "SIRET"}, {p: HIDDEN for p in ALL}),
+    "public:sp_results_schema": ({"identifier": "SIRET"}, {p: HIDDEN for p in ALL}),
     # A structure's logo, public: this fixture's structure has none.
     "public:logo": ({"identifier": "SIRET"}, {p: HIDDEN for p in ALL}),
     # The public pages of a collection point: everyone, logged in or not.

@@ -14,22 +14,22 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Path, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.security import HttpBearer, SessionAuth
-from pydantic import AfterValidator
-from pydantic_core import PydanticCustomError
 
 from barometre.accounts.access import require_registry_access, visible_structures
+from barometre.api.contract import ContractApi, errors, named_enum
+from barometre.api.inputs import MAX_ID, Id, NoNull, Pagination, invalid
 from barometre.api.models import ApiToken
+from barometre.api.public import public_router
 from barometre.campaigns import workflow
 from barometre.campaigns.access import get_task_for_user, runnable_editions
-from barometre.campaigns.lifecycle import Refused
-from barometre.campaigns.models import AuditTask, Edition
-from barometre.core.errors import Conflict
+from barometre.campaigns.models import AuditTask, Edition, Enrolment
+from barometre.core.errors import Conflict, Refused
 from barometre.engine import prepare_answers
-from barometre.improvement import dashboard, register, surveys
+from barometre.improvement import dashboard, register
 from barometre.improvement.access import WRITE as TEAM_WRITE
 from barometre.improvement.access import get_structure as get_improvement_structure
 from barometre.improvement.access import sees_personal_data
@@ -38,10 +38,11 @@ from barometre.improvement.models import (
     FeedbackEntry,
     FeedbackKind,
 )
+from barometre.results import access as result_access
 from barometre.results import figures as result_figures
-from barometre.results.access import get_structure_result
 from barometre.results.models import ResultSet
-from barometre.structures.models import StructureKind
+from barometre.structures.models import Channel, StructureKind
+from barometre.web.errors import ERRORS as HTTP_ERRORS
 
 
 class TokenAuth(HttpBearer):
@@ -77,29 +78,40 @@ hors de votre périmètre répond 404.
 
 **Erreurs** : toujours `{"code": "…", "message": "…", "details": [{"field": "…",
 "message": "…"}]}` ; codes `unauthenticated` (401), `forbidden` (403), `not_found` (404),
-`conflict` et `refused` (409), `validation_error` (422), `rate_limited` (429), ainsi que
-`bad_request` (400), `method_not_allowed` (405) et `server_error` (500).
+`conflict` et `refused` (409), `validation_error` (422), `rate_limited` (429),
+`bad_request` (400 : corps JSON illisible), `method_not_allowed` (405) et `server_error`
+(500). Chaque opération déclare les statuts qu'elle peut rendre.
 
-**Pagination** : `limit` (1 à 100) et `offset` ; la réponse donne `items` et `count`."""
+**Pagination** : `limit` (1 à 100) et `offset` ; la réponse donne `items` et `count`.
 
-api = NinjaAPI(
-    title="Baromètre — API", version="1", urls_namespace="api",
-    description=DESCRIPTION, auth=[TokenAuth(), Session()],
-)  # fmt: skip
+**Version** : les changements compatibles (opération, champ de réponse ou valeur
+d'énumération en plus) restent en v1 ; les autres ouvrent une v2 (docs/api.md)."""
+
+TAGS = [
+    {"name": "structures", "description": "Registre des structures"},
+    {"name": "editions", "description": "Éditions du baromètre et inscriptions"},
+    {"name": "audits", "description": "Audits mystère : lecture et saisie des réponses"},
+    {"name": "results", "description": "Résultats publiés et résultats d'une structure"},
+    {"name": "improvement", "description": "Amélioration continue (Services Publics+)"},
+    {
+        "name": "public",
+        "description": "Sans authentification : questionnaires des points de "
+        "collecte et réponses des usagers",
+    },
+]
+
+# The title gives a generated client its name (barometre-api-client): ASCII, no dash.
+api = ContractApi(
+    title="Barometre API",
+    version="1",
+    urls_namespace="api",
+    description=DESCRIPTION,
+    auth=[TokenAuth(), Session()],
+    openapi_extra={"tags": TAGS},
+)
 
 
 # ---------------------------------------------------------------- errors
-
-
-class ErrorDetail(Schema):
-    field: str
-    message: str
-
-
-class Error(Schema):
-    code: str
-    message: str
-    details: list[ErrorDetail] = []
 
 
 def _error(request, status: int, code: str, message: str, details=()):
@@ -175,46 +187,20 @@ def _conflict(request, exc):
     return _error(request, 409, "conflict", str(exc))
 
 
+MALFORMED = "Corps de la requête illisible : un objet JSON valide est attendu."
+
+
 @api.exception_handler(HttpError)
 def _http(request, exc: HttpError):
-    return _error(request, exc.status_code, "error", str(exc))
-
-
-def invalid(message: str, details: list[tuple[str, str]]) -> Status:
-    """A 422 in the API's error format, for checks made in the operation itself."""
-    return Status(422, {"code": "validation_error", "message": message,
-                        "details": [{"field": f, "message": m} for f, m in details]})  # fmt: skip
-
-
-def _no_null_character(value: str) -> str:
-    # PostgreSQL cannot store NUL in text: refused here, as the web forms refuse it.
-    if "\x00" in value:
-        raise PydanticCustomError("null_character", "caractère nul (\\x00) interdit")
-    return value
-
-
-# Every text taken from a request: path, query or body.
-NoNull = AfterValidator(_no_null_character)
+    # django-ninja raises it in English, mainly for a body that is not JSON (400).
+    known = HTTP_ERRORS.get(exc.status_code, HTTP_ERRORS[400])
+    message = MALFORMED if exc.status_code == 400 else known.lead
+    return _error(request, exc.status_code, known.code, message)
 
 
 def require_write(request) -> None:
     if isinstance(request.auth, ApiToken) and not request.auth.can_write:
         raise PermissionDenied("Ce jeton n'a que le droit de lecture.")
-
-
-ERRORS = {401: Error, 403: Error, 404: Error}
-# Identifiers: positive 32-bit integers (a larger one overflows SQLite; found by schemathesis).
-MAX_ID = 2_147_483_647
-Id = Annotated[int, Path(ge=1, le=MAX_ID)]
-MAX_OFFSET = 1_000_000  # beyond, SQLite overflows its integers (found by schemathesis)
-
-
-class Pagination(LimitOffsetPagination):
-    """limit 1–100 and offset 0–1,000,000, both declared in the schema."""
-
-    class Input(Schema):
-        limit: Annotated[int, Field(ge=1, le=100)] = 50
-        offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0
 
 
 # ---------------------------------------------------------------- structures
@@ -236,10 +222,10 @@ class StructureFilter(Schema):
     department: Annotated[str, Field(max_length=3), NoNull] = ""
 
 
-structures_router = Router(tags=["Structures"])
+structures_router = Router(tags=["structures"])
 
 
-@structures_router.get("", response={200: list[StructureOut], **ERRORS})
+@structures_router.get("", response={200: list[StructureOut], **errors()})
 @paginate(Pagination)
 def list_structures(request, filters: Query[StructureFilter]):
     require_registry_access(request.user)
@@ -251,7 +237,7 @@ def list_structures(request, filters: Query[StructureFilter]):
     return items
 
 
-@structures_router.get("/{int:structure_id}", response={200: StructureOut, **ERRORS})
+@structures_router.get("/{int:structure_id}", response={200: StructureOut, **errors()})
 def get_structure(request, structure_id: Id):
     require_registry_access(request.user)
     found = visible_structures(request.user).filter(pk=structure_id).first()
@@ -262,12 +248,16 @@ def get_structure(request, structure_id: Id):
 
 # ---------------------------------------------------------------- editions
 
+EditionPhase = named_enum("EditionPhase", Edition.Status, "Phase d'une édition")
+AuditChannel = named_enum("AuditChannel", Channel, "Canal d'audit")
+EnrolmentStatus = named_enum("EnrolmentStatus", Enrolment.Status, "État d'une inscription")
+
 
 class EditionOut(Schema):
     id: int
     year: int
     name: str
-    status: Edition.Status
+    status: EditionPhase
     grid: str
     enrolment_opens: dt.date
     enrolment_closes: dt.date
@@ -283,9 +273,9 @@ class EditionOut(Schema):
 class EnrolmentOut(Schema):
     structure_id: int
     structure: str
-    status: str
+    status: EnrolmentStatus
     category: str
-    channels: list[str]
+    channels: list[AuditChannel]
     publish_results: bool
 
     @staticmethod
@@ -293,10 +283,10 @@ class EnrolmentOut(Schema):
         return obj.structure.name
 
 
-editions_router = Router(tags=["Éditions"])
+editions_router = Router(tags=["editions"])
 
 
-@editions_router.get("", response={200: list[EditionOut], **ERRORS})
+@editions_router.get("", response={200: list[EditionOut], **errors()})
 @paginate(Pagination)
 def list_editions(request, year: Annotated[int | None, Field(ge=2000, le=2100)] = None):
     editions = runnable_editions(request.user).select_related("grid").order_by("-year", "pk")
@@ -310,12 +300,12 @@ def _edition(request, edition_id: Id) -> Edition:
     return found
 
 
-@editions_router.get("/{int:edition_id}", response={200: EditionOut, **ERRORS})
+@editions_router.get("/{int:edition_id}", response={200: EditionOut, **errors()})
 def get_edition(request, edition_id: Id):
     return _edition(request, edition_id)
 
 
-@editions_router.get("/{int:edition_id}/enrolments", response={200: list[EnrolmentOut], **ERRORS})
+@editions_router.get("/{int:edition_id}/enrolments", response={200: list[EnrolmentOut], **errors()})
 @paginate(Pagination)
 def list_enrolments(request, edition_id: Id):
     return _edition(request, edition_id).enrolments.select_related("structure").order_by("pk")
@@ -323,16 +313,18 @@ def list_enrolments(request, edition_id: Id):
 
 # ---------------------------------------------------------------- audits
 
+AuditStatus = named_enum("AuditStatus", AuditTask.Status, "État d'un audit")
+
 
 class AuditOut(Schema):
     id: int
     edition_id: int
     structure_id: int
     structure: str
-    channel: str
+    channel: AuditChannel
     sequence: int
     scheduled_at: dt.datetime
-    status: AuditTask.Status
+    status: AuditStatus
     sent_at: dt.datetime | None
     replied_at: dt.datetime | None
     version: int
@@ -363,13 +355,16 @@ class Submitted(AuditDetail):
     anomalies: list[str] = []
 
 
-audits_router = Router(tags=["Audits"])
+audits_router = Router(tags=["audits"])
 
 
-@audits_router.get("", response={200: list[AuditOut], **ERRORS})
+@audits_router.get("", response={200: list[AuditOut], **errors()})
 @paginate(Pagination)
-def list_audits(request, status: AuditTask.Status | None = None,
-                edition_id: Annotated[int | None, Field(ge=1, le=MAX_ID)] = None):  # fmt: skip
+def list_audits(
+    request,
+    status: AuditStatus | None = None,
+    edition_id: Annotated[int | None, Field(ge=1, le=MAX_ID)] = None,
+):
     """The caller's audits (operators: all of them)."""
     tasks = AuditTask.objects.select_related("structure").order_by("scheduled_at", "pk")
     if not request.user.is_operator:
@@ -384,13 +379,12 @@ def list_audits(request, status: AuditTask.Status | None = None,
     return tasks
 
 
-@audits_router.get("/{int:audit_id}", response={200: AuditDetail, **ERRORS})
+@audits_router.get("/{int:audit_id}", response={200: AuditDetail, **errors()})
 def get_audit(request, audit_id: Id):
     return get_task_for_user(request.user, audit_id)
 
 
-@audits_router.put("/{int:audit_id}/answers",
-                   response={200: Submitted, 409: Error, 422: Error, **ERRORS})  # fmt: skip
+@audits_router.put("/{int:audit_id}/answers", response={200: Submitted, **errors(409, body=True)})
 def put_answers(request, audit_id: Id, payload: AnswersIn):
     """Replace an audit's answers (values as in the long format of docs/formats.md:
     ``oui``, ``non``, ``sans objet``, numbers, level codes), and submit it if asked."""
@@ -485,15 +479,24 @@ class StructureResultOut(Schema):
     determinants: dict[str, float | None]
 
 
-results_router = Router(tags=["Résultats"])
+results_router = Router(tags=["results"])
 
 
-@results_router.get("/editions/{int:edition_id}", response={200: PublishedResults, **ERRORS})
-def published_results(request, edition_id: Id):
-    """National aggregates of a published edition (no structure named)."""
-    found = (ResultSet.objects.filter(edition_id=edition_id, edition__owner__isnull=True,
-                                      published_at__isnull=False, status="ready")
-             .select_related("edition").order_by("-version").first())  # fmt: skip
+@results_router.get(
+    "/editions/{int:edition_id}",
+    response={200: PublishedResults, **errors(public=True)},
+    auth=None,
+)
+def get_national_results(request, edition_id: Id):
+    """National aggregates of a published edition (no structure named): public, as the
+    edition's public page and open data."""
+    found = (
+        ResultSet.objects.published_national()
+        .filter(edition_id=edition_id)
+        .select_related("edition")
+        .order_by("-version")
+        .first()
+    )
     if found is None:
         raise Http404("Aucun résultat publié pour cette édition.")
     return {"edition_id": edition_id, "edition": found.edition.name, "version": found.version,
@@ -502,10 +505,12 @@ def published_results(request, edition_id: Id):
             "categories": found.categories}  # fmt: skip
 
 
-@results_router.get("/editions/{int:edition_id}/structures/{int:structure_id}",
-                    response={200: StructureResultOut, **ERRORS})  # fmt: skip
-def structure_result(request, edition_id: Id, structure_id: Id):
-    result = get_structure_result(request.user, edition_id, structure_id)
+@results_router.get(
+    "/editions/{int:edition_id}/structures/{int:structure_id}",
+    response={200: StructureResultOut, **errors()},
+)
+def get_structure_result(request, edition_id: Id, structure_id: Id):
+    result = result_access.get_structure_result(request.user, edition_id, structure_id)
     details = result.details
     return {"edition_id": edition_id, "structure_id": structure_id,
             "version": result.result_set.version,
@@ -520,6 +525,8 @@ def structure_result(request, edition_id: Id, structure_id: Id):
 
 # ---------------------------------------------------------------- continuous improvement
 
+FeedbackStatus = named_enum("FeedbackStatus", FeedbackEntry.Status, "État d'une réclamation")
+
 
 class FeedbackOut(Schema):
     id: int
@@ -528,7 +535,7 @@ class FeedbackOut(Schema):
     channel: FeedbackChannel
     received_on: dt.date
     subject: str
-    status: FeedbackEntry.Status
+    status: FeedbackStatus
     acknowledge_due: dt.date | None
     answer_due: dt.date | None
     acknowledged_on: dt.date | None
@@ -565,20 +572,22 @@ class IndicatorOut(Schema):
     targets: dict[int, float]
 
 
-improvement_router = Router(tags=["Amélioration continue"])
+improvement_router = Router(tags=["improvement"])
 
 
-@improvement_router.get("/structures/{int:structure_id}/feedback",
-                        response={200: list[FeedbackOut], **ERRORS})  # fmt: skip
+@improvement_router.get(
+    "/structures/{int:structure_id}/feedback", response={200: list[FeedbackOut], **errors()}
+)
 @paginate(Pagination)
-def list_feedback(request, structure_id: Id, status: FeedbackEntry.Status | None = None):
+def list_feedback(request, structure_id: Id, status: FeedbackStatus | None = None):
     structure = get_improvement_structure(request.user, structure_id)
     entries = FeedbackEntry.objects.filter(structure=structure).order_by("-received_on", "-pk")
     return entries.filter(status=status) if status else entries
 
 
-@improvement_router.post("/structures/{int:structure_id}/feedback",
-                         response={201: FeedbackOut, 409: Error, 422: Error, **ERRORS})  # fmt: skip
+@improvement_router.post(
+    "/structures/{int:structure_id}/feedback", response={201: FeedbackOut, **errors(409, body=True)}
+)
 def create_feedback(request, structure_id: Id, payload: FeedbackIn):
     require_write(request)
     structure = get_improvement_structure(request.user, structure_id, TEAM_WRITE)
@@ -591,8 +600,9 @@ def create_feedback(request, structure_id: Id, payload: FeedbackIn):
     return Status(201, entry)
 
 
-@improvement_router.get("/structures/{int:structure_id}/indicators",
-                        response={200: list[IndicatorOut], **ERRORS})  # fmt: skip
+@improvement_router.get(
+    "/structures/{int:structure_id}/indicators", response={200: list[IndicatorOut], **errors()}
+)
 def list_indicators(request, structure_id: Id,
                     year: Annotated[int | None, Field(ge=2000, le=2100)] = None):  # fmt: skip
     structure = get_improvement_structure(request.user, structure_id)
@@ -605,55 +615,6 @@ def list_indicators(request, structure_id: Id,
              "values": {y: c.value for y, c in zip(years, r.cells, strict=True)},
              "targets": {t.year: t.value for t in r.indicator.targets.all()}}
             for r in rows]  # fmt: skip
-
-
-# ---------------------------------------------------------------- public survey answers
-
-
-class SurveyAnswersIn(Schema):
-    submission_key: Annotated[
-        str,
-        Field(
-            min_length=8,
-            max_length=64,
-            description="Clé unique par envoi : un renvoi avec la même clé n'enregistre rien.",
-        ),
-        NoNull,
-    ]
-    answers: dict[Annotated[str, Field(max_length=40), NoNull],
-                  Annotated[int, Field(ge=1, le=10, strict=True)] | None]  # fmt: skip
-    comment: Annotated[str, Field(max_length=2000), NoNull] = ""
-
-
-class Stored(Schema):
-    stored: bool
-    duplicate: bool
-
-
-public_router = Router(tags=["Public"], auth=None)
-
-
-@public_router.post("/points/{token}/answers",
-                    response={201: Stored, 200: Stored, 404: Error, 409: Error, 422: Error,
-                              429: Error})  # fmt: skip
-def submit_survey(
-    request, token: Annotated[str, Field(max_length=16), NoNull], payload: SurveyAnswersIn
-):
-    """A citizen's answers to the survey of a collection point (no authentication; the
-    same limits as the public page)."""
-    target, allowed = surveys.receive(request, token)
-    if target is None:
-        raise Http404("Aucune enquête ouverte à cette adresse.")
-    if not allowed:
-        return Status(429, {"code": "rate_limited", "details": [],
-                            "message": "Trop d'envois depuis cette adresse : réessayez dans "
-                                       "quelques minutes."})  # fmt: skip
-    try:
-        _, created = surveys.submit(target, payload.answers, comment=payload.comment,
-                                    submission_key=payload.submission_key)  # fmt: skip
-    except Refused as exc:
-        return invalid("Réponses invalides.", [("answers", m) for m in exc.reasons])
-    return Status(201 if created else 200, {"stored": True, "duplicate": not created})
 
 
 api.add_router("/structures", structures_router)

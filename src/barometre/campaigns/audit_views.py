@@ -14,13 +14,13 @@ from barometre.campaigns import lifecycle, workflow
 from barometre.campaigns.access import get_task_for_user, runnable_editions
 from barometre.campaigns.desk import INLINE_KINDS, next_in_queue, review_audit
 from barometre.campaigns.forms import AuditForm, EvidenceForm, ReplyForm, SendingForm
-from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import AuditTask, Evidence
-from barometre.core.errors import Conflict
+from barometre.core.errors import Conflict, Refused
+from barometre.core.navigation import crumbs, link
 
 T = AuditTask.Status
-FIELDWORK = {"url": "/terrain/", "title": "Terrain"}
-VALIDATION = {"url": "/terrain/validation/", "title": "Validation"}
+FIELDWORK = link("Terrain", "campaigns:my_tasks")
+VALIDATION = link("Validation", "campaigns:validation")
 DRAFT_ACTIONS = ("save", "attach", "remove")
 
 
@@ -121,10 +121,7 @@ def task_detail(request, pk: int):
         if runner
         else [],
         "evidence_form": EvidenceForm(),
-        "breadcrumb_data": {
-            "links": [FIELDWORK, *([VALIDATION] if runner else [])],
-            "current": str(task),
-        },
+        **crumbs(str(task), FIELDWORK, *([VALIDATION] if runner else [])),
     }
     return render(request, "campaigns/task.html", context)
 

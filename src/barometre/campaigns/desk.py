@@ -38,11 +38,6 @@ class AuditReview:
 
 
 def review_audit(task: AuditTask, *, with_anomalies: bool = True) -> AuditReview:
-    texts = dict(
-        task.answers.filter(criterion__in=("_sent_text", "_reply_text")).values_list(
-            "criterion", "value"
-        )
-    )
     explained, problems = None, []
     frame = answers_frame(task.edition, task_ids=[task.pk])
     if frame.height:
@@ -64,8 +59,8 @@ def review_audit(task: AuditTask, *, with_anomalies: bool = True) -> AuditReview
     return AuditReview(
         task=task,
         explained=explained,
-        sent_text=texts.get("_sent_text", ""),
-        reply_text=texts.get("_reply_text", ""),
+        sent_text=task.sent_text,
+        reply_text=task.reply_text,
         delay_days=delay,
         evidence=[(e, evidence_kind(e)) for e in task.evidence.all()],
         anomalies=anomalies(task) if with_anomalies else [],

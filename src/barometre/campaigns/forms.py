@@ -1,11 +1,16 @@
-"""The audit form of a channel, generated from the edition's grid."""
+"""The forms of campaigns: the audit form of a channel (generated from the edition's grid),
+the phase and planning decisions, editions, enrolment, internal campaigns, scenarios and
+the audits file."""
 
 from django import forms
 from dsfr.utils import dsfr_input_class_attr
 
-from barometre.campaigns import codec
-from barometre.core.forms import DsfrForm
+from barometre.campaigns import codec, lifecycle
+from barometre.campaigns.models import AuditTask, Edition, GridVersion, Scenario
+from barometre.core.forms import DsfrForm, DsfrModelForm, ImportFileField
 from barometre.engine import Criterion, Grid, MeasureType
+from barometre.engine.grid import DATA_DIR
+from barometre.structures.models import Structure
 
 NOT_APPLICABLE = (codec.FORM_NOT_APPLICABLE, "Sans objet")
 YES_NO = [("oui", "Oui"), ("non", "Non")]
@@ -168,3 +173,114 @@ class EvidenceForm(DsfrForm):
         help_text="Capture d'écran, PDF, scan de courrier ou enregistrement audio (20 Mo au "
         "plus). Vos réponses sont enregistrées en même temps.",
     )
+
+
+class EnrolForm(DsfrForm):
+    structure = forms.ModelChoiceField(label="Structure", queryset=Structure.objects.none())
+    publish_results = forms.BooleanField(label="Résultats publiables", required=False)
+
+    def __init__(self, *args, edition: Edition, **kwargs):
+        super().__init__(*args, **kwargs)
+        enrolled = edition.enrolments.filter(status="enrolled").values("structure_id")
+        candidates = lifecycle.enrollable_structures(edition)
+        self.fields["structure"].queryset = candidates.exclude(pk__in=enrolled)
+
+
+class InternalCampaignForm(DsfrForm):
+    structure = forms.ModelChoiceField(label="Structure", queryset=Structure.objects.none())
+    name = forms.CharField(
+        label="Nom de la campagne", max_length=200, initial="Appels mystères internes"
+    )
+    starts = forms.DateField(label="Début", widget=forms.DateInput(attrs={"type": "date"}))
+    ends = forms.DateField(label="Fin", widget=forms.DateInput(attrs={"type": "date"}))
+    calls = forms.IntegerField(label="Nombre d'appels", min_value=1, max_value=50, initial=20)
+    target = forms.IntegerField(
+        label="Cible : part d'appels satisfaisants à chaque étape (%)",
+        min_value=1,
+        max_value=100,
+        initial=85,
+        required=False,
+        help_text="85 % si vous la laissez vide.",
+    )
+
+    def __init__(self, *args, structures, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["structure"].queryset = structures
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts") and data.get("ends") and data["ends"] < data["starts"]:
+            self.add_error("ends", "La fin doit suivre le début.")
+        return data
+
+
+SHIPPED_GRIDS = ["barometre-2025"]
+
+
+class EditionForm(DsfrForm):
+    name = forms.CharField(label="Nom", max_length=200)
+    year = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
+    grid = forms.ChoiceField(label="Grille")
+    enrolment_opens = forms.DateField(
+        label="Ouverture des inscriptions", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    enrolment_closes = forms.DateField(
+        label="Clôture des inscriptions", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    fieldwork_starts = forms.DateField(
+        label="Début du terrain", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    fieldwork_ends = forms.DateField(
+        label="Fin du terrain", widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        national = GridVersion.objects.exclude(grid_id__startswith=lifecycle.INTERNAL_GRID)
+        stored = [(f"v{g.pk}", str(g)) for g in national]
+        shipped = [(f"s:{g}", f"{g} (fournie)") for g in SHIPPED_GRIDS]
+        self.fields["grid"].choices = stored + shipped
+
+    def grid_version(self) -> GridVersion:
+        value = self.cleaned_data["grid"]
+        if value.startswith("s:"):
+            grid_id = value[2:]
+            existing = GridVersion.objects.filter(grid_id=grid_id).order_by("-version").first()
+            if existing:
+                return existing
+            text = (DATA_DIR / f"{grid_id}.yaml").read_text(encoding="utf-8")
+            return GridVersion.objects.create(grid_id=grid_id, version=1, yaml=text)
+        return GridVersion.objects.get(pk=int(value[1:]))
+
+
+class ScenarioForm(DsfrModelForm):
+    channels = forms.MultipleChoiceField(
+        label="Canaux",
+        choices=AuditTask._meta.get_field("channel").choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    structure_kinds = forms.MultipleChoiceField(
+        label="Types de structure (aucun coché : tous)",
+        required=False,
+        choices=Structure._meta.get_field("kind").choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Scenario
+        fields = [
+            "code",
+            "title",
+            "persona",
+            "channels",
+            "script",
+            "message_template",
+            "expected_answer",
+            "structure_kinds",
+            "active",
+        ]
+
+
+class AuditFileForm(DsfrForm):
+    # Measured before it is stored: the preview reads the stored file on every display.
+    file = ImportFileField(label="Fichier d'audits (format long, XLSX ou CSV)")

@@ -23,8 +23,15 @@ from barometre.campaigns.models import (
     GridVersion,
     Scenario,
 )
+from barometre.core.errors import Refused
 from barometre.engine import EngineError
-from barometre.engine.planning import Auditor, StructureToAudit, assign, generate_tasks
+from barometre.engine.planning import (
+    Auditor,
+    StructureToAudit,
+    assign,
+    generate_tasks,
+    weekly_hours,
+)
 from barometre.structures.models import Channel, Structure
 
 S = Edition.Status
@@ -36,12 +43,6 @@ NEXT = {
     S.RESULTS: S.PUBLISHED,
 }
 OPEN_FOR_ENROLMENT = {S.DRAFT, S.ENROLMENT}
-
-
-class Refused(Exception):
-    def __init__(self, reasons: list[str]):
-        self.reasons = reasons
-        super().__init__(" ; ".join(reasons))
 
 
 def can_run(user, edition: Edition) -> bool:
@@ -165,6 +166,7 @@ def plan_fieldwork(edition: Edition, *, by) -> list[AuditTask]:
             planned={
                 c: grid.channel(c).planned_audits for c in e.channels if c in grid.channel_ids
             },
+            weekly_hours=weekly_hours(e.structure.opening_hours),
         )
         for e in enrolments
     ]
@@ -576,7 +578,8 @@ def request_double_coding(task: AuditTask, *, by, auditor=None) -> AuditTask:
                 edition=task.edition, structure=task.structure, channel=task.channel,
                 sequence=task.sequence, scheduled_at=task.scheduled_at, scenario=task.scenario,
                 auditor=candidate, status=AuditTask.Status.ASSIGNED, double_of=task,
-                sent_at=task.sent_at, replied_at=task.replied_at,
+                sent_at=task.sent_at, replied_at=task.replied_at, sent_text=task.sent_text,
+                reply_text=task.reply_text,
             )  # fmt: skip
         reasons += [f"{candidate} {p}" for p in problems]
     raise Refused(reasons or ["aucun enquêteur disponible pour un double codage"])

@@ -228,6 +228,8 @@ class AuditTask(models.Model):
     planning_problem = models.CharField("raison de non-attribution", max_length=300, blank=True)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
     replied_at = models.DateTimeField("réponse reçue le", null=True, blank=True)
+    sent_text = models.TextField("texte envoyé", blank=True)
+    reply_text = models.TextField("texte de la réponse", blank=True)
     no_reply = models.BooleanField("sans réponse", default=False)
     double_of = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="double_codings"

@@ -4,12 +4,12 @@ start, or choosing to close the audits not done) or extends the fieldwork window
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from barometre.campaigns import lifecycle
 from barometre.campaigns.access import get_edition_for_runner
 from barometre.campaigns.forms import ExtendFieldworkForm, PhaseChangeForm
-from barometre.campaigns.lifecycle import Refused
+from barometre.core.errors import Refused
+from barometre.core.navigation import crumbs, link
 
 
 def _refusal_messages(request, exc: Refused) -> None:
@@ -61,12 +61,10 @@ def edition_phase(request, pk: int):
             "review": review,
             "form": form,
             "extend_form": extend_form,
-            "breadcrumb_data": {
-                "links": [
-                    {"url": reverse("campaigns:editions"), "title": "Éditions"},
-                    {"url": reverse("campaigns:edition", args=[edition.pk]), "title": edition.name},
-                ],
-                "current": "Changement de phase",
-            },
+            **crumbs(
+                "Changement de phase",
+                link("Éditions", "campaigns:editions"),
+                link(edition.name, "campaigns:edition", edition.pk),
+            ),
         },
     )

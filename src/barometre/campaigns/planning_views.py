@@ -4,12 +4,10 @@ planner's rules, and the spreadsheet export."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 
 from barometre.accounts.models import User
 from barometre.campaigns import lifecycle
 from barometre.campaigns.access import get_edition_for_runner
-from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.planning import (
     AuditFilterForm,
     edition_tasks,
@@ -17,6 +15,8 @@ from barometre.campaigns.planning import (
     week_label,
 )
 from barometre.core.downloads import download
+from barometre.core.errors import Refused
+from barometre.core.navigation import crumbs, link
 
 PAGE_SIZE = 100
 MAX_BULK = 200
@@ -65,12 +65,10 @@ def edition_audits(request, pk: int):
             "querystring": query.urlencode(),
             "auditors": auditors.distinct().order_by("username"),
             "reassignable": edition.status in ("draft", "enrolment", "fieldwork"),
-            "breadcrumb_data": {
-                "links": [
-                    {"url": reverse("campaigns:editions"), "title": "Éditions"},
-                    {"url": reverse("campaigns:edition", args=[edition.pk]), "title": edition.name},
-                ],
-                "current": "Planning des audits",
-            },
+            **crumbs(
+                "Planning des audits",
+                link("Éditions", "campaigns:editions"),
+                link(edition.name, "campaigns:edition", edition.pk),
+            ),
         },
     )

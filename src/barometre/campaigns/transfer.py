@@ -65,9 +65,7 @@ def answer_rows(edition: Edition, statuses=DEFAULT_STATUSES, *, task_ids=None) -
             "double_de": (task.double_of.external_id or f"T{task.double_of_id}")
             if task.double_of_id else "",
         }  # fmt: skip
-        stored = {
-            a.criterion: a.value for a in task.answers.all() if not a.criterion.startswith("_")
-        }
+        stored = {a.criterion: a.value for a in task.answers.all()}
         for criterion, value in sorted(stored.items()):
             rows.append({**base, "critere": criterion, "valeur": value,
                          "envoye_le": None, "repondu_le": None})  # fmt: skip
@@ -159,10 +157,10 @@ def plan_audit_import(edition: Edition, content: bytes, filename: str) -> AuditI
                                               "audit d'origine introuvable"))  # fmt: skip
     answers = sum(len(audit["answers"]) for audit in plan.audits.values())
     if refusal := sqlite_write_refusal(answers, "réponses d'audit"):
-        plan.problems.append(InputProblem(None, "fichier", "", refusal))
+        plan.problems.append(InputProblem(None, None, "", refusal))
     plan.problems.sort(key=lambda p: (p.row or 0, p.column))
     if not plan.audits and not plan.problems:
-        plan.problems.append(InputProblem(None, "fichier", "", "aucun audit dans le fichier"))
+        plan.problems.append(InputProblem(None, None, "", "aucun audit dans le fichier"))
     return plan
 
 
@@ -217,7 +215,7 @@ def apply_audit_import(edition: Edition, plan: AuditImportPlan, *, by) -> dict[s
             task.save()
             counts["updated"] += 1
         originals[external] = task
-        task.answers.exclude(criterion__startswith="_").delete()
+        task.answers.all().delete()
         Answer.objects.bulk_create(
             Answer(task=task, criterion=c, value=v) for c, v in audit["answers"].items()
         )

@@ -1,6 +1,5 @@
 import datetime as dt
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -20,28 +19,29 @@ from barometre.campaigns.access import (
     require_auditor,
     runnable_editions,
 )
-from barometre.campaigns.lifecycle import Refused
+from barometre.campaigns.forms import (
+    AuditFileForm,
+    EditionForm,
+    EnrolForm,
+    InternalCampaignForm,
+    ScenarioForm,
+)
 from barometre.campaigns.models import (
     AuditImport,
     AuditTask,
     Edition,
-    GridVersion,
     Scenario,
 )
 from barometre.campaigns.transfer import apply_audit_import, export_audits, plan_audit_import
 from barometre.core.downloads import download
-from barometre.core.forms import DsfrForm, DsfrModelForm
-from barometre.core.uploads import UploadRefused, check_import_file
+from barometre.core.errors import Refused
+from barometre.core.navigation import crumbs, link
 from barometre.engine import InputRejected
-from barometre.engine.grid import DATA_DIR
 from barometre.structures.models import Structure
 
 T = AuditTask.Status
-FIELDWORK = {"url": "/terrain/", "title": "Terrain"}
-
-
-def crumbs(current: str, *links) -> dict:
-    return {"breadcrumb_data": {"links": list(links), "current": current}}
+FIELDWORK = link("Terrain", "campaigns:my_tasks")
+EDITIONS = link("Éditions", "campaigns:editions")
 
 
 def my_tasks(request):
@@ -99,7 +99,7 @@ def edition_detail(request, pk: int):
         "enrol_form": EnrolForm(edition=edition),
         "open_for_enrolment": edition.status in lifecycle.OPEN_FOR_ENROLMENT,
         "transitions": edition.transitions.select_related("by"),
-        **crumbs(edition.name, {"url": "/terrain/editions/", "title": "Éditions"}),
+        **crumbs(edition.name, EDITIONS),
     }
     return render(request, "campaigns/edition.html", context)
 
@@ -145,17 +145,6 @@ def task_staffing(request, pk: int):
     except Refused as exc:
         messages.error(request, f"Impossible : {exc}.")
     return redirect("campaigns:task", pk=task.pk)
-
-
-class EnrolForm(DsfrForm):
-    structure = forms.ModelChoiceField(label="Structure", queryset=Structure.objects.none())
-    publish_results = forms.BooleanField(label="Résultats publiables", required=False)
-
-    def __init__(self, *args, edition: Edition, **kwargs):
-        super().__init__(*args, **kwargs)
-        enrolled = edition.enrolments.filter(status="enrolled").values("structure_id")
-        candidates = lifecycle.enrollable_structures(edition)
-        self.fields["structure"].queryset = candidates.exclude(pk__in=enrolled)
 
 
 @require_POST
@@ -234,38 +223,10 @@ def apply_for_edition(request, structure_pk: int):
             "rows": rows,
             **crumbs(
                 "Candidature au baromètre",
-                {"url": structure.get_absolute_url(), "title": structure.name},
+                link(structure.name, "structures:detail", structure.pk),
             ),
         },
     )
-
-
-class InternalCampaignForm(DsfrForm):
-    structure = forms.ModelChoiceField(label="Structure", queryset=Structure.objects.none())
-    name = forms.CharField(
-        label="Nom de la campagne", max_length=200, initial="Appels mystères internes"
-    )
-    starts = forms.DateField(label="Début", widget=forms.DateInput(attrs={"type": "date"}))
-    ends = forms.DateField(label="Fin", widget=forms.DateInput(attrs={"type": "date"}))
-    calls = forms.IntegerField(label="Nombre d'appels", min_value=1, max_value=50, initial=20)
-    target = forms.IntegerField(
-        label="Cible : part d'appels satisfaisants à chaque étape (%)",
-        min_value=1,
-        max_value=100,
-        initial=85,
-        required=False,
-        help_text="85 % si vous la laissez vide.",
-    )
-
-    def __init__(self, *args, structures, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["structure"].queryset = structures
-
-    def clean(self):
-        data = super().clean()
-        if data.get("starts") and data.get("ends") and data["ends"] < data["starts"]:
-            self.add_error("ends", "La fin doit suivre le début.")
-        return data
 
 
 @require_POST
@@ -297,45 +258,6 @@ def internal_campaign_create(request):
     return redirect("campaigns:edition", pk=edition.pk)
 
 
-SHIPPED_GRIDS = ["barometre-2025"]
-
-
-class EditionForm(DsfrForm):
-    name = forms.CharField(label="Nom", max_length=200)
-    year = forms.IntegerField(label="Année", min_value=2000, max_value=2100)
-    grid = forms.ChoiceField(label="Grille")
-    enrolment_opens = forms.DateField(
-        label="Ouverture des inscriptions", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    enrolment_closes = forms.DateField(
-        label="Clôture des inscriptions", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    fieldwork_starts = forms.DateField(
-        label="Début du terrain", widget=forms.DateInput(attrs={"type": "date"})
-    )
-    fieldwork_ends = forms.DateField(
-        label="Fin du terrain", widget=forms.DateInput(attrs={"type": "date"})
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        national = GridVersion.objects.exclude(grid_id__startswith=lifecycle.INTERNAL_GRID)
-        stored = [(f"v{g.pk}", str(g)) for g in national]
-        shipped = [(f"s:{g}", f"{g} (fournie)") for g in SHIPPED_GRIDS]
-        self.fields["grid"].choices = stored + shipped
-
-    def grid_version(self) -> GridVersion:
-        value = self.cleaned_data["grid"]
-        if value.startswith("s:"):
-            grid_id = value[2:]
-            existing = GridVersion.objects.filter(grid_id=grid_id).order_by("-version").first()
-            if existing:
-                return existing
-            text = (DATA_DIR / f"{grid_id}.yaml").read_text(encoding="utf-8")
-            return GridVersion.objects.create(grid_id=grid_id, version=1, yaml=text)
-        return GridVersion.objects.get(pk=int(value[1:]))
-
-
 def edition_create(request):
     require_operator(request.user)
     form = EditionForm(request.POST or None)
@@ -361,37 +283,9 @@ def edition_create(request):
         "campaigns/edition_form.html",
         {
             "form": form,
-            **crumbs("Nouvelle édition", {"url": "/terrain/editions/", "title": "Éditions"}),
+            **crumbs("Nouvelle édition", EDITIONS),
         },
     )
-
-
-class ScenarioForm(DsfrModelForm):
-    channels = forms.MultipleChoiceField(
-        label="Canaux",
-        choices=AuditTask._meta.get_field("channel").choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    structure_kinds = forms.MultipleChoiceField(
-        label="Types de structure (aucun coché : tous)",
-        required=False,
-        choices=Structure._meta.get_field("kind").choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    class Meta:
-        model = Scenario
-        fields = [
-            "code",
-            "title",
-            "persona",
-            "channels",
-            "script",
-            "message_template",
-            "expected_answer",
-            "structure_kinds",
-            "active",
-        ]
 
 
 def scenario_list(request):
@@ -420,7 +314,7 @@ def scenario_edit(request, pk: int | None = None):
         {
             "form": form,
             "title": title,
-            **crumbs(title, {"url": "/terrain/scenarios/", "title": "Scénarios"}),
+            **crumbs(title, link("Scénarios", "campaigns:scenarios")),
         },
     )
 
@@ -438,19 +332,6 @@ def edition_double_coding(request, pk: int):
         created = lifecycle.request_double_coding_sample(edition, share, by=request.user)
         messages.success(request, f"{created} double(s) codage(s) demandé(s).")
     return redirect("campaigns:edition", pk=edition.pk)
-
-
-class AuditFileForm(DsfrForm):
-    file = forms.FileField(label="Fichier d'audits (format long, XLSX ou CSV)")
-
-    def clean_file(self):
-        # Measured before it is stored: the preview reads the stored file on every display.
-        uploaded = self.cleaned_data["file"]
-        try:
-            check_import_file(uploaded)
-        except UploadRefused as exc:
-            raise forms.ValidationError(str(exc)) from None
-        return uploaded
 
 
 def audit_import(request, pk: int):
@@ -474,7 +355,7 @@ def audit_import(request, pk: int):
             "form": form,
             **crumbs(
                 "Importer des audits",
-                {"url": f"/terrain/editions/{edition.pk}/", "title": edition.name},
+                link(edition.name, "campaigns:edition", edition.pk),
             ),
         },
     )
@@ -514,7 +395,7 @@ def audit_import_preview(request, pk: int, import_pk: int):
             "plan": plan,
             **crumbs(
                 "Vérification de l'import",
-                {"url": f"/terrain/editions/{edition.pk}/", "title": edition.name},
+                link(edition.name, "campaigns:edition", edition.pk),
             ),
         },
     )

@@ -10,9 +10,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from barometre.campaigns.lifecycle import Refused
 from barometre.campaigns.models import Answer, AuditTask, Edition, Evidence, TaskEvent
-from barometre.core.errors import Conflict
+from barometre.core.errors import Conflict, Refused
 from barometre.core.uploads import UploadRefused, check_upload
 
 T = AuditTask.Status
@@ -44,9 +43,9 @@ def record_sending(task: AuditTask, *, sent_at: dt.datetime, text: str, by) -> N
     if sent_at > timezone.now():
         raise Refused(["la date d'envoi est dans le futur"])
     task.sent_at = sent_at
+    task.sent_text = text
     task.status = T.AWAITING_REPLY
-    task.save(update_fields=["sent_at", "status"])
-    Answer.objects.update_or_create(task=task, criterion="_sent_text", defaults={"value": text})
+    task.save(update_fields=["sent_at", "sent_text", "status"])
 
 
 @transaction.atomic
@@ -62,10 +61,10 @@ def record_reply(task: AuditTask, *, replied_at: dt.datetime, text: str, by) -> 
     if replied_at > timezone.now():
         raise Refused(["la date de réponse est dans le futur"])
     task.replied_at = replied_at
+    task.reply_text = text
     task.no_reply = False
     task.status = T.ASSIGNED
-    task.save(update_fields=["replied_at", "no_reply", "status"])
-    Answer.objects.update_or_create(task=task, criterion="_reply_text", defaults={"value": text})
+    task.save(update_fields=["replied_at", "reply_text", "no_reply", "status"])
 
 
 def save_answers(task: AuditTask, answers: dict[str, str], *, by,
@@ -80,15 +79,13 @@ def save_answers(task: AuditTask, answers: dict[str, str], *, by,
             ):
                 raise Conflict()
             task.version = version + 1
-        before = dict(
-            task.answers.exclude(criterion__startswith="_").values_list("criterion", "value")
-        )
+        before = dict(task.answers.values_list("criterion", "value"))
         if task.status == T.RETURNED and before != answers:
             # After a submission every change is kept: who, when, before and after.
             changed = {k for k in before.keys() | answers.keys() if before.get(k) != answers.get(k)}
             _event(task, by, "edit", {k: before.get(k) for k in sorted(changed)},
                    {k: answers.get(k) for k in sorted(changed)})  # fmt: skip
-        task.answers.exclude(criterion__startswith="_").delete()
+        task.answers.all().delete()
         Answer.objects.bulk_create(
             Answer(task=task, criterion=c, value=v) for c, v in answers.items()
         )
@@ -135,7 +132,7 @@ def anomalies(task: AuditTask, now: dt.datetime | None = None) -> list[str]:
     if task.replied_at and not task.evidence.exists():
         if task.channel == "mail":
             found.append("scan du courrier de réponse manquant")
-        elif not values.get("_reply_text", "").strip():
+        elif not task.reply_text.strip():
             found.append("réponse reçue sans texte ni pièce justificative")
     if task.auditor_id:
         recent = AuditTask.objects.filter(

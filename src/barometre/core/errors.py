@@ -1,4 +1,15 @@
-"""Errors shared by the domain apps."""
+"""The domain's errors, shared by every app: a refusal with its reasons in French, and a
+conflict between two writers. Row-level problems of an input file are the engine's
+``InputProblem``."""
+
+
+class Refused(Exception):
+    """A write refused for reasons the user can act on; nothing was written. Each reason is
+    a French clause ("l'édition est déjà publiée"); pages capitalise and punctuate them."""
+
+    def __init__(self, reasons: list[str]):
+        self.reasons = reasons
+        super().__init__(" ; ".join(reasons))
 
 
 class Conflict(Exception):

@@ -4,6 +4,8 @@ from django import forms
 from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
+from barometre.core.uploads import UploadRefused, check_import_file
+
 
 class DsfrFormMixin:
     template_name = "dsfr/form_snippet.html"
@@ -27,3 +29,17 @@ class DsfrForm(DsfrFormMixin, forms.Form):
 
 class DsfrModelForm(DsfrFormMixin, forms.ModelForm):
     pass
+
+
+class ImportFileField(forms.FileField):
+    """A spreadsheet to import, measured before it is stored (``check_import_file``): a
+    workbook too large to read safely is refused here, with the reason in French."""
+
+    def clean(self, data, initial=None):
+        uploaded = super().clean(data, initial)
+        if uploaded:
+            try:
+                check_import_file(uploaded)
+            except UploadRefused as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return uploaded

@@ -156,17 +156,14 @@ def _submit_past_audits(edition: Edition) -> None:
         status=AuditTask.Status.AWAITING_REPLY, replied_at=None, no_reply=False
     )
     Answer.objects.filter(task_id__in=waiting).delete()
-    texts = []
     for task in done:
         if task.channel in CYCLE_CHANNELS:
             sent = task.scenario.message_template if task.scenario else ""
-            texts.append(Answer(task=task, criterion="_sent_text", value=sent or SENT))
+            task.sent_text = sent or SENT
             if task.replied_at and task.pk not in waiting:
-                reply = REPLIES.get(
-                    task.scenario.code if task.scenario else "", REPLIES["carte-identite"]
-                )
-                texts.append(Answer(task=task, criterion="_reply_text", value=reply))
-    Answer.objects.bulk_create(texts)
+                code = task.scenario.code if task.scenario else ""
+                task.reply_text = REPLIES.get(code, REPLIES["carte-identite"])
+    AuditTask.objects.bulk_update(done, ["sent_text", "reply_text"])
     submitted = [task for task in done if task.pk not in waiting]
     events = TaskEvent.objects.bulk_create(
         TaskEvent(

@@ -1,6 +1,6 @@
 """Three years of Services Publics+ for the demo préfecture, entered through the same
 functions as the pages (register, surveys, internal campaigns): enough for its quality
-dashboard, its satisfaction history and the annual review of seed 004's shape.
+dashboard, its satisfaction history and the annual review a users' committee is presented.
 
 Years are relative to the run: the last complete year (N-1) is reviewed by the committee
 held in January of this year, with N-2 and N-3 as history; this year's register has open

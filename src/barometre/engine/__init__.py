@@ -51,19 +51,24 @@ from barometre.engine.stats import (
 )
 from barometre.engine.territory import (
     ALSACE_MOSELLE,
+    COLLECTIVITIES,
     DEPARTMENTS,
     OVERSEAS,
+    TERRITORIES,
     department_in_sentence,
     department_label,
+    department_of_commune,
     normalize_department,
 )
 from barometre.engine.themes import Theme, comment_themes
 
 __all__ = [
     "ALSACE_MOSELLE",
+    "COLLECTIVITIES",
     "DEPARTMENTS",
     "KEY_FIGURES",
     "OVERSEAS",
+    "TERRITORIES",
     "Z90",
     "CatalogueIndicator",
     "ChannelSpec",
@@ -95,6 +100,7 @@ __all__ = [
     "days_between",
     "department_in_sentence",
     "department_label",
+    "department_of_commune",
     "elides",
     "explain_audit",
     "funnel_limits",

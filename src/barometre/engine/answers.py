@@ -15,7 +15,7 @@ import polars as pl
 from barometre.engine.calendars import DayUnit, days_between_many
 from barometre.engine.errors import InputProblem
 from barometre.engine.grid import NUMERIC_MEASURES, Grid, MeasureType
-from barometre.engine.territory import DEPARTMENTS
+from barometre.engine.territory import TERRITORIES
 
 YES = ["oui", "yes", "o", "y", "1", "vrai", "true", "x"]
 NO = ["non", "no", "n", "0", "faux", "false"]
@@ -99,7 +99,7 @@ def prepare_answers(grid: Grid, frame: pl.DataFrame) -> PreparedAnswers:
         problems += _problems_from(empty, column, "valeur obligatoire manquante")
     bad_dept = frame.filter(
         pl.col("department").is_not_null()
-        & ~pl.col("department").is_in(list(DEPARTMENTS))
+        & ~pl.col("department").is_in(list(TERRITORIES))
         & (pl.col("department") != "")
     )
     problems += _problems_from(
@@ -278,7 +278,7 @@ def _compute_delays(
                 "département manquant : il décide du calendrier des jours ouvrés",
             )
         )
-    rows = rows.filter(pl.col("department").is_in(list(DEPARTMENTS)))
+    rows = rows.filter(pl.col("department").is_in(list(TERRITORIES)))
     index_parts, value_parts = [], []
     for (department, unit), part in rows.group_by(["department", "day_unit"]):
         starts = part["sent_at"].dt.date().to_numpy().astype("datetime64[D]")

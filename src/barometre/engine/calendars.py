@@ -7,7 +7,9 @@ n-th such day after ``start``, so ``days_between(d, add_days(d, n)) == n``.
 
 Working days (jours ouvrés) are Monday to Friday, business days (jours ouvrables) Monday
 to Saturday, both minus public holidays: the 11 national ones, plus Good Friday and
-26 December in Moselle, Bas-Rhin and Haut-Rhin, plus each overseas département's own.
+26 December in Moselle, Bas-Rhin and Haut-Rhin, plus each overseas département's and
+collectivity's own (the ``holidays`` package names the collectivities by their ISO codes:
+see ``_HOLIDAY_SUBDIVISIONS``).
 """
 
 import datetime as dt
@@ -18,7 +20,7 @@ import holidays
 import numpy as np
 
 from barometre.engine.errors import EngineError
-from barometre.engine.territory import ALSACE_MOSELLE, DEPARTMENTS, OVERSEAS
+from barometre.engine.territory import ALSACE_MOSELLE, OVERSEAS, TERRITORIES
 
 
 class DayUnit(StrEnum):
@@ -32,7 +34,7 @@ _WEEKMASKS = {DayUnit.WORKING: "1111100", DayUnit.BUSINESS: "1111110", DayUnit.C
 
 def calendar_key(department: str) -> str:
     """Départements sharing a holiday calendar share a key: "FR", "6AE" or the overseas code."""
-    if department not in DEPARTMENTS:
+    if department not in TERRITORIES:
         raise EngineError(f"département inconnu : {department!r}", path="departement")
     if department in ALSACE_MOSELLE:
         return "6AE"
@@ -41,9 +43,20 @@ def calendar_key(department: str) -> str:
     return "FR"
 
 
+# The overseas collectivities' calendars, under their ISO 3166 codes in ``holidays``.
+_HOLIDAY_SUBDIVISIONS = {
+    "975": "PM",
+    "977": "BL",
+    "978": "MF",
+    "986": "WF",
+    "987": "PF",
+    "988": "NC",
+}
+
+
 @lru_cache(maxsize=512)
 def _holidays(key: str, year: int) -> frozenset[dt.date]:
-    subdiv = None if key == "FR" else key
+    subdiv = None if key == "FR" else _HOLIDAY_SUBDIVISIONS.get(key, key)
     return frozenset(holidays.France(subdiv=subdiv, years=year).keys())
 
 

@@ -24,17 +24,24 @@ class TableError(Exception):
 
 @dataclass(frozen=True)
 class InputProblem:
-    """One problem in an input table: its row (spreadsheet numbering), column, value, reason."""
+    """One problem in an input table: its row (spreadsheet numbering) and column when it
+    has them, the value, and the reason; every importer reports its problems with it."""
 
     row: int | None
-    column: str
+    column: str | None
     value: str
     message: str
 
     def __str__(self) -> str:
-        where = f"Ligne {self.row}, colonne « {self.column} »" if self.row else self.column
+        where = []
+        if self.row is not None:
+            where.append(f"ligne {self.row}")
+        if self.column:
+            where.append(f"colonne « {self.column} »")
+        prefix = ", ".join(where)
+        prefix = prefix[:1].upper() + prefix[1:]
         shown = f" (valeur « {self.value} »)" if self.value else ""
-        return f"{where}{shown} : {self.message}"
+        return f"{prefix}{shown} : {self.message}" if prefix else self.message
 
 
 class InputRejected(EngineError):

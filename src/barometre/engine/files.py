@@ -82,7 +82,7 @@ def read_answers(
             content, filename, max_bytes=max_bytes, max_rows=max_rows, max_cells=max_cells
         )
     except TableError as exc:
-        raise InputRejected([InputProblem(None, "fichier", "", str(exc))]) from None
+        raise InputRejected([InputProblem(None, None, "", str(exc))]) from None
     names = {c: ANSWER_COLUMNS.get(c) or ALIASES.get(c) for c in table.columns}
     problems = [InputProblem(p.row, p.column or "", p.value, p.message) for p in table.problems]
     missing = [c for c in REQUIRED if ANSWER_COLUMNS[c] not in names.values()]
@@ -126,7 +126,7 @@ def read_answers(
     if problems:
         raise InputRejected(problems)
     if not rows:
-        raise InputRejected([InputProblem(None, "fichier", "", "le fichier n'a aucune ligne")])
+        raise InputRejected([InputProblem(None, None, "", "le fichier n'a aucune ligne")])
     schema = {engine: pl.String for engine in ANSWER_COLUMNS.values()}
     schema |= {
         "sent_at": pl.Datetime("us"),

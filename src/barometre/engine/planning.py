@@ -6,10 +6,14 @@ reviews) can be made from anywhere.
 
 ``generate_tasks`` spreads each structure's planned audits over the fieldwork window:
 on working days of the structure's calendar, within its opening hours, and never two on
-the same channel in the same week. ``assign`` gives each task to an auditor who covers
-the structure's département, is not tied to it (declared conflict or same commune of
-residence), has not audited it already in the edition, and has capacity left that week;
-among those, the least loaded. Tasks nobody can take are returned with the reason.
+the same channel in the same week. When the structure's weekly hours are known (from the
+Annuaire de l'administration), its visits and calls fall on the days it opens, within
+that day's hours; otherwise, and for the other channels, ``opening_hours`` every day.
+
+``assign`` gives each task to an auditor who covers the structure's département, is not
+tied to it (declared conflict or same commune of residence), has not audited it already
+in the edition, and has capacity left that week; among those, the least loaded. Tasks
+nobody can take are returned with the reason.
 ``assignment_problems`` checks one hand-made assignment against the same rules.
 """
 
@@ -24,7 +28,10 @@ from barometre.engine.calendars import is_off
 from barometre.engine.errors import EngineError
 
 ON_SITE_CHANNELS = frozenset({"visit"})
+# Channels that reach the office itself, so only while it is open.
+HOURS_CHANNELS = frozenset({"visit", "phone"})
 DEFAULT_HOURS = ((dt.time(9, 0), dt.time(12, 0)), (dt.time(14, 0), dt.time(17, 0)))
+Slots = tuple[tuple[dt.time, dt.time], ...]
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,29 @@ class StructureToAudit:
     kind: str = ""
     # Channel → number of audits planned there (only channels where it has a presence).
     planned: dict[str, int] = field(default_factory=dict)
-    opening_hours: tuple[tuple[dt.time, dt.time], ...] = DEFAULT_HOURS
+    opening_hours: Slots = DEFAULT_HOURS
+    # Weekday (0 = Monday) → that day's slots; empty when unknown.
+    weekly_hours: dict[int, Slots] = field(default_factory=dict)
+
+    def slots(self, channel: str, day: dt.date) -> Slots:
+        if self.weekly_hours and channel in HOURS_CHANNELS:
+            return self.weekly_hours.get(day.weekday(), ())
+        return self.opening_hours
+
+
+def weekly_hours(hours: dict) -> dict[int, Slots]:
+    """Stored opening hours ({"0": [["08:30", "12:00"], …]}) as the planner's slots,
+    leaving out slots too short to place an audit in."""
+    result: dict[int, Slots] = {}
+    for day, slots in hours.items():
+        parsed = tuple(
+            (dt.time.fromisoformat(start), dt.time.fromisoformat(end))
+            for start, end in slots
+            if dt.time.fromisoformat(end) > dt.time.fromisoformat(start)
+        )
+        if parsed:
+            result[int(day)] = parsed
+    return result
 
 
 @dataclass(frozen=True)
@@ -100,15 +129,18 @@ def generate_tasks(
     weeks = _weeks(start, end)
     tasks: list[Task] = []
     for structure in structures:
-        open_weeks = [[d for d in week if not is_off(d, structure.department)] for week in weeks]
-        open_weeks = [w for w in open_weeks if w]
-        if spread == "day":
-            open_weeks = [[day] for week in open_weeks for day in week]
+        working = [[d for d in week if not is_off(d, structure.department)] for week in weeks]
         for channel, planned in structure.planned.items():
             if planned <= 0:
                 continue
+            open_weeks = [[d for d in week if structure.slots(channel, d)] for week in working]
+            open_weeks = [w for w in open_weeks if w]
+            if spread == "day":
+                open_weeks = [[day] for week in open_weeks for day in week]
             if planned > len(open_weeks):
                 unit = "jours ouvrés" if spread == "day" else "semaines ouvrées"
+                if structure.weekly_hours and channel in HOURS_CHANNELS:
+                    unit += " d'ouverture"
                 raise EngineError(
                     f"{planned} audits {channel} prévus pour {structure.id} mais seulement "
                     f"{len(open_weeks)} {unit} sur le terrain",
@@ -122,9 +154,8 @@ def generate_tasks(
             for k in range(planned):
                 week = open_weeks[int(offset + k * step) % len(open_weeks)]
                 day = week[_stable(seed, structure.id, channel, k, "day") % len(week)]
-                slot = structure.opening_hours[
-                    _stable(seed, structure.id, channel, k, "slot") % len(structure.opening_hours)
-                ]
+                slots = structure.slots(channel, day)
+                slot = slots[_stable(seed, structure.id, channel, k, "slot") % len(slots)]
                 minutes = (slot[1].hour * 60 + slot[1].minute) - (
                     slot[0].hour * 60 + slot[0].minute
                 )

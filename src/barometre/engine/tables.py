@@ -2,7 +2,7 @@
 
 XLSX/XLS/ODS through python-calamine; CSV in UTF-8 (with or without BOM) or CP1252,
 separated by ``;``, ``,`` or tabs. File-level problems raise :class:`TableError` with a
-French message; row-level problems are collected as :class:`Problem` so that an import
+French message; row-level problems are collected as :class:`InputProblem` so that an import
 can report all of them at once and write nothing.
 """
 
@@ -12,11 +12,10 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from python_calamine import CalamineWorkbook
 
-from barometre.engine.errors import TableError
+from barometre.engine.errors import InputProblem, TableError
 from barometre.engine.extent import check_workbook_extent
 
 _SIGNATURES = {
@@ -37,29 +36,11 @@ MAX_CELL_CHARS = 32_767
 _OLE = b"\xd0\xcf\x11\xe0"
 
 
-@dataclass(frozen=True)
-class Problem:
-    row: int | None
-    column: str | None
-    value: str
-    message: str
-
-    def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"ligne {self.row}")
-        if self.column:
-            where.append(f"colonne « {self.column} »")
-        prefix = ", ".join(where)
-        shown = f" (valeur « {self.value} »)" if self.value else ""
-        return f"{prefix.capitalize()}{shown} : {self.message}" if prefix else self.message
-
-
 @dataclass
 class Table:
     columns: list[str]
     rows: list[tuple[int, dict[str, object]]]
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
     format: str = "csv"
 
 
@@ -235,11 +216,11 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _long_cell(row: int, raw: list[object], columns: list[str]) -> Problem | None:
+def _long_cell(row: int, raw: list[object], columns: list[str]) -> InputProblem | None:
     for index, value in enumerate(raw):
         if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
             column = columns[index] if index < len(columns) else f"n° {index + 1}"
-            return Problem(
+            return InputProblem(
                 row,
                 column,
                 "",
@@ -279,7 +260,7 @@ def _build_table(raw_rows: list[list[object]], fmt: str) -> Table:
         extra = [v for v in raw[len(columns) :] if not _blank(v)]
         if extra:
             table.problems.append(
-                Problem(
+                InputProblem(
                     offset,
                     None,
                     "",
@@ -325,18 +306,6 @@ def parse_int(value: object) -> int | None:
     if not re.fullmatch(r"-?\d+", text):
         raise ValueError("nombre entier attendu")
     return int(text)
-
-
-def parse_decimal(value: object) -> Decimal | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return Decimal(str(value))
-    text = re.sub(r"[\s\u202f]", "", cell_text(value)).replace(",", ".")
-    if not text:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        raise ValueError("nombre attendu (virgule décimale acceptée)") from None
 
 
 def parse_date(value: object) -> dt.date | None:

@@ -30,22 +30,48 @@ DEPARTMENTS: Final[dict[str, str]] = {
     "976": "Mayotte",
 }  # fmt: skip
 
+# The overseas collectivities (not départements), whose INSEE codes start with these three
+# digits: the Annuaire de l'administration lists their offices too.
+COLLECTIVITIES: Final[dict[str, str]] = {
+    "975": "Saint-Pierre-et-Miquelon",
+    "977": "Saint-Barthélemy",
+    "978": "Saint-Martin",
+    "986": "Wallis-et-Futuna",
+    "987": "Polynésie française",
+    "988": "Nouvelle-Calédonie",
+}
+# Every territory a structure may belong to: the départements, then the collectivities.
+TERRITORIES: Final[dict[str, str]] = DEPARTMENTS | COLLECTIVITIES
+
 ALSACE_MOSELLE: Final[frozenset[str]] = frozenset({"57", "67", "68"})
-OVERSEAS: Final[frozenset[str]] = frozenset({"971", "972", "973", "974", "976"})
+OVERSEAS: Final[frozenset[str]] = frozenset({"971", "972", "973", "974", "976"}) | frozenset(
+    COLLECTIVITIES
+)
 
 
 def normalize_department(raw: str) -> str | None:
-    """Return the canonical code for a typed département ("1", "01", "2a", "974"), or None."""
+    """Return the canonical code for a typed département ("1", "01", "2a", "974") or
+    overseas collectivity ("988"), or None."""
     code = str(raw).strip().upper()
     if code.endswith(".0"):  # a spreadsheet turned "45" into 45.0
         code = code[:-2]
     if code.isdigit() and len(code) == 1:
         code = "0" + code
-    return code if code in DEPARTMENTS else None
+    return code if code in TERRITORIES else None
+
+
+def department_of_commune(insee: str) -> str | None:
+    """The département or collectivity of an INSEE commune code: "45234" → "45",
+    "2A004" → "2A", "97411" → "974", "98818" → "988"; None when unknown."""
+    code = str(insee).strip().upper()
+    if len(code) != 5:
+        return None
+    department = code[:3] if code[:2] in ("97", "98") else code[:2]
+    return department if department in TERRITORIES else None
 
 
 def department_label(code: str) -> str:
-    return f"{DEPARTMENTS[code]} ({code})" if code in DEPARTMENTS else code
+    return f"{TERRITORIES[code]} ({code})" if code in TERRITORIES else code
 
 
 # The article of each département's name (official usage: "le Loiret", "la Mayenne",
@@ -82,13 +108,13 @@ _PLURAL: Final = frozenset(
 )
 _NO_ARTICLE: Final = frozenset(
     ["28", "35", "37", "41", "47", "49", "54", "71", "75", "77", "82", "84", "974", "976"]
-)
+) | frozenset(["975", "977", "978", "986"])
 
 
 def department_in_sentence(code: str) -> str:
     """A département's name as it stands in a sentence: "le Loiret", "la Mayenne",
     "l'Ain", "les Landes", "Loir-et-Cher"; the code itself when unknown."""
-    name = DEPARTMENTS.get(code)
+    name = TERRITORIES.get(code)
     if name is None:
         return code
     if code in _NO_ARTICLE:

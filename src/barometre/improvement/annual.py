@@ -1,7 +1,7 @@
 """Self-assessment, upcoming deadlines and the annual quality review.
 
-The annual review is built from the platform's data in the shape of seed 004 (a
-préfecture's users' committee): agenda, quality approach, satisfaction with history and
+The annual review is built from the platform's data in the shape a préfecture's users'
+committee presents it each year: agenda, quality approach, satisfaction with history and
 targets, internal mystery calls by stage with strengths and improvement points, feedback
 counts and response rates, the quality dashboard, trainings, next year's plan, upcoming
 deadlines, questions and answers."""

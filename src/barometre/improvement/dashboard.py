@@ -4,7 +4,7 @@ from values entered per period, against its yearly target.
 
 A year's value of an entered indicator is the value entered for the year itself, or else
 the mean of the months or quarters entered that year (a monthly count is read as "per
-month", like seed 004's social-network connections)."""
+month", like a préfecture's monthly social-network connections)."""
 
 from __future__ import annotations
 
@@ -63,7 +63,7 @@ def _mystery(
     the structure's global score and the number of audits behind it."""
     result_sets = ResultSet.objects.filter(status=ResultSet.Status.READY, edition__year=year)
     if national:
-        result_sets = result_sets.filter(edition__owner__isnull=True, published_at__isnull=False)
+        result_sets = result_sets.published_national()
     else:
         result_sets = result_sets.filter(edition__owner=indicator.structure)
     result = (

@@ -1,7 +1,7 @@
 """Deadlines of the feedback register, in the structure's calendar (its département
 decides the public holidays: Alsace-Moselle and overseas départements have their own).
 
-Services Publics+ defaults, as a préfecture's users' committee stated them (seed 004):
+Services Publics+ defaults, as a préfecture's users' committee states them:
 an answer within 5 working days to an e-mail, 10 to a letter or a suggestion-box note;
 an acknowledgement within one week for electronic channels, two for postal ones.
 A structure can set its own per channel and kind (DeadlineRule). Thanks need no answer."""
@@ -28,7 +28,8 @@ DEFAULTS = {
     C.LETTER: Deadline(14, 10), C.BOX: Deadline(14, 10),
     C.PHONE: Deadline(None, 5), C.COUNTER: Deadline(None, 5),
 }  # fmt: skip
-# Local authorities' requests (seed 004, E 36.1): 15 working days by letter, 5 by e-mail.
+# Local authorities' requests (a préfecture's engagement): 15 working days by letter, 5 by
+# e-mail.
 AUTHORITY = {C.LETTER: Deadline(14, 15), C.BOX: Deadline(14, 15)}
 
 

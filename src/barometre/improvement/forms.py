@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from barometre.core.forms import DsfrForm, DsfrModelForm
+from barometre.core.uploads import UploadRefused, check_import_file
 from barometre.improvement.models import (
     Action,
     CollectionPoint,
@@ -245,6 +246,27 @@ class ImportForm(DsfrForm):
     file = forms.FileField(label="Fichier XLSX, ODS ou CSV",
                            help_text="Une ligne par questionnaire : date, puis une colonne par "
                                      "code de question, puis « commentaire ».")  # fmt: skip
+
+
+class ExperiencesImportForm(DsfrForm):
+    file = forms.FileField(
+        label="Export des expériences Services Publics+ (CSV ou XLSX)",
+        help_text="Colonnes id_experience, ecrit_le, titre, description ; facultatives : "
+        "intitule_structure_1, reponse_structure_1, date_de_reponse_structure_1, ressenti.",
+    )
+    commit = forms.BooleanField(
+        label="Enregistrer au registre",
+        required=False,
+        help_text="Décoché : le fichier est seulement vérifié et le rapport affiché.",
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        try:
+            check_import_file(uploaded)
+        except UploadRefused as exc:
+            raise forms.ValidationError(str(exc)) from None
+        return uploaded
 
 
 # ---------------------------------------------------------------- dashboard, plan, committee

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from barometre.campaigns.lifecycle import Refused
+from barometre.core.errors import Refused
 from barometre.improvement import mailings
 from barometre.improvement.access import get_mailing, get_questionnaire
 from barometre.improvement.forms import MailingForm

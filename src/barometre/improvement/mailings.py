@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
 
-from barometre.campaigns.lifecycle import Refused
+from barometre.core.errors import Refused
 from barometre.core.figures import Figure, minimum
 from barometre.engine import wilson
 from barometre.improvement.models import (

@@ -17,6 +17,15 @@ class FeedbackKind(models.TextChoices):
     THANKS = "thanks", "Remerciement"
     INFORMATION = "information", "Demande d'information"
     AUTHORITY = "authority", "Demande d'une collectivité"
+    EXPERIENCE = "experience", "Expérience partagée"
+
+
+class Feeling(models.TextChoices):
+    """How users said they felt, in the experiences they share on Services Publics+."""
+
+    NEGATIVE = "negative", "Négatif"
+    NEUTRAL = "neutral", "Neutre"
+    POSITIVE = "positive", "Positif"
 
 
 class FeedbackChannel(models.TextChoices):
@@ -79,6 +88,9 @@ class FeedbackEntry(models.Model):
     answered_on = models.DateField("répondue le", null=True, blank=True)
     answer = models.TextField("réponse", blank=True, max_length=10000)
     root_cause = models.CharField("cause", max_length=80, blank=True)
+    feeling = models.CharField(
+        "ressenti de l'usager", max_length=8, choices=Feeling.choices, blank=True
+    )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+", verbose_name="personne en charge",

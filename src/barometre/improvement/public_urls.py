@@ -23,6 +23,16 @@ app_name = "public"
 
 urlpatterns = [
     path("transparence/<token:identifier>/", public_views.transparency, name="transparency"),
+    path(
+        "transparence/<token:identifier>/resultats-sp.csv",
+        public_views.sp_results,
+        name="sp_results",
+    ),
+    path(
+        "transparence/<token:identifier>/resultats-sp.schema.json",
+        public_views.sp_results_schema_view,
+        name="sp_results_schema",
+    ),
     path("logo/<token:identifier>/", public_views.logo, name="logo"),
     path("invitation/<token:token>/", public_views.invitation, name="invitation"),
     path("invitation/<token:token>/desinscription/", public_views.unsubscribe, name="unsubscribe"),

@@ -6,7 +6,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from barometre.campaigns.lifecycle import Refused
+from barometre.core.downloads import download
+from barometre.core.errors import Refused
 from barometre.improvement import dashboard, mailings, register, surveys
 from barometre.improvement.forms import PublicFeedbackForm, SurveyForm
 from barometre.improvement.models import (
@@ -16,6 +17,7 @@ from barometre.improvement.models import (
     ImprovementProfile,
     SurveyInvitation,
 )
+from barometre.improvement.opendata import sp_results_csv, sp_results_schema
 from barometre.improvement.public import (
     HONEYPOT,
     allow,
@@ -192,6 +194,33 @@ def transparency(request, identifier: str):
         "structure": structure, "profile": profile, "rows": rows, "years": years, "year": year,
         "survey": survey, "actions": actions,
     })  # fmt: skip
+
+
+def _publishing_sp_results(identifier: str) -> Structure:
+    """A structure that publishes its transparency page and has its SP+ code, else 404."""
+    profile = (
+        ImprovementProfile.objects.select_related("structure")
+        .publishing_transparency()
+        .filter(structure__identifier=identifier)
+        .exclude(structure__sp_code="")
+        .first()
+    )
+    if profile is None:
+        raise Http404("Pas de résultats publiés au format Services Publics+ pour cette structure.")
+    return profile.structure
+
+
+@login_not_required
+def sp_results(request, identifier: str):
+    """The published indicators in the shape of the SP+ results export."""
+    structure = _publishing_sp_results(identifier)
+    return download(sp_results_csv(structure), f"resultats-sp-{structure.sp_code}.csv")
+
+
+@login_not_required
+def sp_results_schema_view(request, identifier: str):
+    _publishing_sp_results(identifier)
+    return HttpResponse(sp_results_schema(), content_type="application/json; charset=utf-8")
 
 
 @login_not_required

@@ -21,8 +21,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 
 from barometre.accounts.models import Membership, Role
-from barometre.campaigns.lifecycle import Refused
-from barometre.core.errors import Conflict
+from barometre.core.errors import Conflict, Refused
 from barometre.engine import DayUnit, add_days, mask_personal_data
 from barometre.engine.privacy import EMAIL_MASK, NAME_MASK
 from barometre.improvement.deadlines import deadline_for, due_dates, working_days_taken
@@ -31,9 +30,6 @@ from barometre.structures.models import Structure
 
 S = FeedbackEntry.Status
 SOON_WORKING_DAYS = 2
-
-
-Conflict = Conflict  # re-exported: callers catch ``register.Conflict``
 
 
 def _reference(structure: Structure, year: int) -> str:

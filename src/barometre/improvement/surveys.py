@@ -3,7 +3,7 @@ the public page, paper and files, and the results per item against the target.
 
 An item's rate counts only the users it concerns: a conditional item (the digital help
 desk, disability…) is computed over those who answered yes to its filter question, as
-the préfecture of seed 004 computed its digital-desk satisfaction."""
+a préfecture reports its digital help desk's satisfaction."""
 
 from __future__ import annotations
 
@@ -15,11 +15,12 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from barometre.campaigns.lifecycle import Refused
+from barometre.core.errors import Refused
 from barometre.core.figures import Figure, minimum
 from barometre.core.uploads import sqlite_write_refusal
 from barometre.engine import (
     Estimate,
+    InputProblem,
     comment_themes,
     mask_personal_data,
     sp_survey_template,
@@ -28,7 +29,6 @@ from barometre.engine import (
 from barometre.engine.tables import (
     DEFAULT_MAX_CELLS,
     DEFAULT_MAX_ROWS,
-    Problem,
     TableError,
     cell_text,
     parse_date,
@@ -254,10 +254,6 @@ class ItemResult:
         return wilson(self.satisfied, self.answers)
 
     @property
-    def very_satisfied_rate(self) -> Estimate:
-        return wilson(self.very_satisfied, self.answers)
-
-    @property
     def percent(self) -> float | None:
         return 100.0 * self.satisfied / self.answers if self.answers else None
 
@@ -268,7 +264,7 @@ class ItemResult:
     @property
     def very_among_satisfied(self) -> float | None:
         """ "97,3 % dont 72,2 % très satisfaits": the very satisfied as a share of the
-        satisfied, as seed 004 states it."""
+        satisfied, as Services Publics+ reports state it."""
         return 100.0 * self.very_satisfied / self.satisfied if self.satisfied else None
 
     @property
@@ -378,15 +374,18 @@ def import_responses(
             content, filename, max_bytes=max_bytes, max_rows=max_rows, max_cells=max_cells
         )
     except TableError as exc:
-        return 0, [Problem(None, None, "", str(exc))]
+        return 0, [InputProblem(None, None, "", str(exc))]
     problems = list(table.problems)
     items = {item.code.lower(): item for item in questionnaire.items.all()}
     columns = set(table.columns)
     if "date" not in columns:
-        problems.append(Problem(None, "date", "", "colonne obligatoire absente"))
+        problems.append(InputProblem(None, "date", "", "colonne obligatoire absente"))
     unknown = columns - set(items) - {"date", "commentaire"}
-    problems += [Problem(None, c, "", "colonne inconnue : ni « date », ni « commentaire », ni un "
-                         "code de question du questionnaire") for c in sorted(unknown)]  # fmt: skip
+    unknown_reason = (
+        "colonne inconnue : ni « date », ni « commentaire », ni un code de question du "
+        "questionnaire"
+    )
+    problems += [InputProblem(None, c, "", unknown_reason) for c in sorted(unknown)]
     if problems:
         return 0, problems
     allowed = {v for v, _ in scale_values(questionnaire)}
@@ -396,13 +395,13 @@ def import_responses(
         try:
             day = parse_date(row.get("date"))
         except ValueError as exc:
-            problems.append(Problem(number, "date", cell_text(row.get("date")), str(exc)))
+            problems.append(InputProblem(number, "date", cell_text(row.get("date")), str(exc)))
             continue
         if day is None:
-            problems.append(Problem(number, "date", "", "date obligatoire"))
+            problems.append(InputProblem(number, "date", "", "date obligatoire"))
             continue
         if day > today:
-            problems.append(Problem(number, "date", cell_text(row.get("date")),
+            problems.append(InputProblem(number, "date", cell_text(row.get("date")),
                                     "date dans le futur"))  # fmt: skip
         values = {}
         for code in items:
@@ -417,17 +416,17 @@ def import_responses(
                 value = None
             if value is None or value not in allowed:
                 expected = f"note entière de {min(allowed)} à {max(allowed)} attendue"
-                problems.append(Problem(number, code, cell_text(raw),
+                problems.append(InputProblem(number, code, cell_text(raw),
                                         f"{expected}, ou vide si non concerné"))  # fmt: skip
                 continue
             values[items[code].code] = value
         comment = cell_text(row.get("commentaire"))
         if len(comment) > COMMENT_MAX:
-            problems.append(Problem(number, "commentaire", comment[:30] + "…",
+            problems.append(InputProblem(number, "commentaire", comment[:30] + "…",
                                     f"{COMMENT_MAX} caractères au plus"))  # fmt: skip
         planned.append((day, values, comment))
     if not problems and (refusal := sqlite_write_refusal(len(planned), "questionnaires")):
-        problems.append(Problem(None, None, "", refusal))
+        problems.append(InputProblem(None, None, "", refusal))
     if problems:
         return 0, problems
     target = target_of(questionnaire)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/registre/nouvelle/", views.entry_create, name="entry_create"),
     path("<int:pk>/registre/bilan/", views.register_figures, name="figures"),
     path("<int:pk>/registre/delais/", views.deadline_rules, name="deadline_rules"),
+    path("<int:pk>/registre/experiences/", views.experiences_import, name="experiences_import"),
     path("registre/<int:pk>/", views.entry_detail, name="entry"),
     path("<int:pk>/enquetes/nouvelle/", views.questionnaire_create, name="questionnaire_create"),
     path("<int:pk>/points/nouveau/", views.point_create, name="point_create"),

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from barometre.accounts.models import User
-from barometre.campaigns.lifecycle import Refused
 from barometre.core.downloads import download
+from barometre.core.errors import Conflict, Refused
 from barometre.core.exporting import Column, write_csv, write_xlsx
 from barometre.core.pdf import render_pdf
 from barometre.core.uploads import import_limits
@@ -39,6 +39,7 @@ from barometre.improvement.access import (
     improvement_structures,
     sees_personal_data,
 )
+from barometre.improvement.experiences import apply_experiences, plan_experiences
 from barometre.improvement.forms import (
     ActionForm,
     CommentSearchForm,
@@ -46,6 +47,7 @@ from barometre.improvement.forms import (
     DecisionFormSet,
     EntryEditForm,
     EntryForm,
+    ExperiencesImportForm,
     ImportForm,
     IndicatorForm,
     ItemFormSet,
@@ -154,6 +156,7 @@ def entry_list(request, pk: int):
     return render(request, "improvement/entry_list.html", {
         "structure": structure, "filters": filters, "page_obj": page, "today": today,
         "querystring": query.urlencode(), "due": due, "can_write": can_write(request.user, pk),
+        "can_manage": can_manage(request.user, pk),
         **_crumbs(structure, "Réclamations et suggestions"),
     })  # fmt: skip
 
@@ -214,7 +217,7 @@ def entry_detail(request, pk: int):
             version = data.pop("version")
             try:
                 register.edit(entry, by=request.user, version=version, **data)
-            except register.Conflict as exc:
+            except Conflict as exc:
                 messages.error(request, str(exc))
             else:
                 messages.success(request, "Fiche mise à jour.")
@@ -229,7 +232,7 @@ def entry_detail(request, pk: int):
                 register.transition(entry, data["action"], by=request.user,
                                     version=data["version"], on=data["on"],
                                     answer=data["answer"] or "")  # fmt: skip
-            except register.Conflict as exc:
+            except Conflict as exc:
                 messages.error(request, str(exc))
                 entry.refresh_from_db()
             except (Refused, KeyError) as exc:
@@ -370,6 +373,32 @@ def survey_import(request, pk: int):
         "structure": questionnaire.structure, "codes": questionnaire.items.all(),
         **_crumbs(questionnaire.structure, "Importer des questionnaires"),
     })  # fmt: skip
+
+
+def experiences_import(request, pk: int):
+    """The experiences users shared on Services Publics+, into the register: checked
+    first, written all or nothing when the manager asks for it."""
+    structure = get_structure(request.user, pk, MANAGE)
+    form = ExperiencesImportForm(request.POST or None, request.FILES or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        plan = plan_experiences(upload.read(), upload.name, structure, **import_limits())
+        if plan.ok and form.cleaned_data["commit"]:
+            counts = apply_experiences(plan, structure, by=request.user)
+            messages.success(
+                request,
+                f"{counts['create']} expérience(s) ajoutée(s) au registre, "
+                f"{counts['answer']} complétée(s) par leur réponse.",
+            )
+            return redirect("improvement:entries", pk=structure.pk)
+    context = {
+        "structure": structure,
+        "form": form,
+        "plan": plan,
+        **_crumbs(structure, "Importer des expériences Services Publics+"),
+    }
+    return render(request, "improvement/experiences_import.html", context)
 
 
 def point_create(request, pk: int):

@@ -82,7 +82,7 @@ def get_synthesis_result_set(user, pk: int) -> ResultSet:
     if not (user.is_authenticated and can_run(user, edition)):
         if edition.owner_id is not None:
             raise Http404("Synthèse introuvable.")
-        results = results.filter(published_at__isnull=False)
+        results = results.published()
     result_set = results.select_related("edition", "grid").order_by("-version").first()
     if result_set is None:
         raise Http404("Aucun résultat publié pour cette édition.")

@@ -8,8 +8,9 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 
-from barometre.campaigns.lifecycle import Refused, can_run
+from barometre.campaigns.lifecycle import can_run
 from barometre.core.background import stale
+from barometre.core.errors import Refused
 from barometre.results.internal import internal_report
 from barometre.results.models import ReportBatch, ResultSet, StructureResult
 from barometre.results.pdf import write_reports_zip

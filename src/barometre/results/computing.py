@@ -10,13 +10,15 @@ from dataclasses import dataclass, field
 
 import polars as pl
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from barometre.accounts import journal
-from barometre.campaigns.lifecycle import Refused, can_run
+from barometre.campaigns.lifecycle import can_run
 from barometre.campaigns.models import Answer, AuditTask, Edition, EditionTransition
 from barometre.campaigns.transfer import answers_frame
 from barometre.core.background import stale
+from barometre.core.errors import Refused
 from barometre.engine import (
     EditionResults,
     EngineError,
@@ -112,6 +114,9 @@ def compute(result_set: ResultSet) -> ResultSet:
         detail[row["structure"]].setdefault("channel_audits", {})[row["channel"]] = row["audits"]
     if edition.owner_id:
         _internal_details(results, detail)
+    for identifier, by_channel in _not_done(edition).items():
+        if identifier in detail:
+            detail[identifier]["not_done"] = by_channel
     for identifier, notes in _observations(edition).items():
         if identifier in detail:
             detail[identifier]["observations"] = notes
@@ -211,7 +216,7 @@ def _carry_laureates(result_set: ResultSet) -> None:
 
 
 def last_published(edition: Edition, *, exclude: ResultSet | None = None) -> ResultSet | None:
-    found = ResultSet.objects.filter(edition=edition, published_at__isnull=False)
+    found = ResultSet.objects.published().filter(edition=edition)
     if exclude is not None:
         found = found.exclude(pk=exclude.pk)
     return found.order_by("-version").first()
@@ -235,6 +240,22 @@ def _benchmarks(results: EditionResults) -> dict:
                 row[key]: {"mean": _clean(row["mean"]), "n": row["n"]}
                 for row in means.iter_rows(named=True)
             }
+    return out
+
+
+def _not_done(edition: Edition) -> dict[str, dict[str, int]]:
+    """Audits closed as not done, per structure and channel: they count as missing
+    coverage (the report says so), never as a zero."""
+    rows = (
+        AuditTask.objects.filter(edition=edition, status=AuditTask.Status.NOT_DONE,
+                                 double_of__isnull=True)
+        .values_list("structure__identifier", "channel")
+        .annotate(n=Count("id"))
+        .order_by()
+    )  # fmt: skip
+    out: dict[str, dict[str, int]] = {}
+    for identifier, channel, n in rows:
+        out.setdefault(identifier, {})[channel] = n
     return out
 
 
@@ -262,8 +283,8 @@ def _observations(edition: Edition) -> dict[str, list[dict]]:
 def previous_result_set(edition: Edition) -> ResultSet | None:
     """The latest published results of an earlier edition run by the same owner."""
     return (
-        ResultSet.objects.filter(edition__owner_id=edition.owner_id, edition__year__lt=edition.year,
-                                 status=ResultSet.Status.READY, published_at__isnull=False)
+        ResultSet.objects.published()
+        .filter(edition__owner_id=edition.owner_id, edition__year__lt=edition.year)
         .select_related("edition__grid", "grid")
         .order_by("-edition__year", "-version")
         .first()
@@ -300,7 +321,8 @@ def _evolution(edition: Edition, frame: pl.DataFrame) -> dict:
 def _changes(result_set: ResultSet) -> list[dict]:
     """What moved since the last published version (scores and ranks)."""
     published = (
-        ResultSet.objects.filter(edition=result_set.edition, published_at__isnull=False)
+        ResultSet.objects.published()
+        .filter(edition=result_set.edition)
         .exclude(pk=result_set.pk)
         .first()
     )

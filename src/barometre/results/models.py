@@ -9,12 +9,14 @@ from barometre.structures.models import Structure
 
 
 class ResultSetQuerySet(models.QuerySet):
+    def published(self) -> "ResultSetQuerySet":
+        """Computed and published versions (a published version never changes)."""
+        return self.filter(published_at__isnull=False, status=ResultSet.Status.READY)
+
     def published_national(self) -> "ResultSetQuerySet":
         """Published results of national editions (not a structure's internal campaign):
         what anyone may read."""
-        return self.filter(
-            edition__owner__isnull=True, published_at__isnull=False, status=ResultSet.Status.READY
-        )
+        return self.published().filter(edition__owner__isnull=True)
 
 
 class ResultSet(models.Model):

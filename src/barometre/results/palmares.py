@@ -3,8 +3,9 @@ the public may see of a published edition."""
 
 from dataclasses import dataclass, field
 
-from barometre.campaigns.lifecycle import Refused, can_run
+from barometre.campaigns.lifecycle import can_run
 from barometre.campaigns.models import Enrolment
+from barometre.core.errors import Refused
 from barometre.results.awards import Award, category_awards
 from barometre.results.models import Laureate, ResultSet, StructureResult
 
@@ -76,7 +77,7 @@ def confirm_laureate(result_set: ResultSet, category: str, structure_id: int, ju
         raise Refused(["seuls les opérateurs d'un baromètre national désignent les lauréats"])
     if result_set.status != ResultSet.Status.READY:
         raise Refused(["les résultats ne sont pas calculés"])
-    if ResultSet.objects.filter(pk=result_set.pk, published_at__isnull=False).exists():
+    if ResultSet.objects.published().filter(pk=result_set.pk).exists():
         raise Refused(
             [
                 f"la version {result_set.version} est publiée : son palmarès et les notes "

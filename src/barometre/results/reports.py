@@ -98,6 +98,11 @@ class StructureReport:
     def score(self) -> Figure:
         return result_figures.structure_score(self.result)
 
+    @property
+    def not_done(self) -> int:
+        """Audits closed as not done when the fieldwork closed: missing coverage."""
+        return sum((self.result.details or {}).get("not_done", {}).values())
+
     intervals: dict = field(default_factory=dict)  # category → 95 % interval of its mean
 
     @property
@@ -125,10 +130,6 @@ class StructureReport:
 
 def _overlap(a_low, a_high, b_low, b_high) -> bool:
     return a_low <= b_high and b_low <= a_high
-
-
-def _percent(value: float | None) -> float | None:
-    return None if value is None else 100.0 * value
 
 
 def _compare(items, own: dict, category: dict, national: dict, audits: dict | None = None):
@@ -230,14 +231,6 @@ def structure_report(result: StructureResult) -> StructureReport:
         key_figures=result_figures.key_figures(result_set),
         funnel=result_figures.funnel([r[:5] for r in everyone], national_mean, own_pk=result.pk),
         intervals=result_figures.mean_intervals((r[5], r[1]) for r in everyone),
-    )  # fmt: skip
-
-
-def latest_published(edition_id: int) -> ResultSet | None:
-    return (
-        ResultSet.objects.filter(edition_id=edition_id, status=ResultSet.Status.READY,
-                                 published_at__isnull=False)
-        .select_related("edition__grid", "grid").order_by("-version").first()
     )  # fmt: skip
 
 

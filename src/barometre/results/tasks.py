@@ -1,6 +1,6 @@
 from django.tasks import task
 
-from barometre.campaigns.lifecycle import Refused
+from barometre.core.errors import Refused
 from barometre.results.models import ResultSet
 
 

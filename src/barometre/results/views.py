@@ -12,9 +12,10 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from barometre.campaigns.access import get_edition_for_runner
-from barometre.campaigns.lifecycle import Refused
 from barometre.core.downloads import download
+from barometre.core.errors import Refused
 from barometre.core.figures import rounded
+from barometre.core.navigation import crumbs, link
 from barometre.results.access import get_structure_result, get_synthesis_result_set
 from barometre.results.awards import award_filename, certificate_pdf, press_kit
 from barometre.results.batches import request_batch
@@ -51,8 +52,7 @@ def edition_results(request, pk: int):
         "palmares": categories, "internal": internal, "batch": batch, "batch_busy": batch_busy,
         "busy": (latest is not None and latest.status in ("queued", "computing")) or batch_busy,
         "computable": edition.status in COMPUTABLE,
-        "breadcrumb_data": {"links": [{"url": f"/terrain/editions/{edition.pk}/",
-                                       "title": edition.name}], "current": "Résultats"},
+        **crumbs("Résultats", link(edition.name, "campaigns:edition", edition.pk)),
     })  # fmt: skip
 
 
@@ -100,13 +100,11 @@ def publish_version(request, pk: int, version: int):
             "edition": edition,
             "review": review_publication(result_set),
             "erratum": erratum,
-            "breadcrumb_data": {
-                "links": [
-                    {"url": reverse("campaigns:edition", args=[edition.pk]), "title": edition.name},
-                    {"url": reverse("results:edition", args=[edition.pk]), "title": "Résultats"},
-                ],
-                "current": f"Publier la version {version}",
-            },
+            **crumbs(
+                f"Publier la version {version}",
+                link(edition.name, "campaigns:edition", edition.pk),
+                link("Résultats", "results:edition", edition.pk),
+            ),
         },
     )
 
@@ -208,11 +206,11 @@ def structure_dashboard(request, pk: int, structure_pk: int):
         main = _dashboard_body(full)
         cache.set(key, main, DASHBOARD_CACHE_SECONDS)
     edition = result_set.edition
-    crumbs = [{"url": f"/structures/{structure_pk}/", "title": result.structure.name}]
     return render(request, "results/dashboard.html", {
         "r": result, "edition": edition, "main": mark_safe(main),  # noqa: S308 (our template)
         "published": result_set.published_at is not None, "version": result_set.version,
-        "breadcrumb_data": {"links": crumbs, "current": f"Résultats {edition.year}"},
+        **crumbs(f"Résultats {edition.year}",
+                 link(result.structure.name, "structures:detail", structure_pk)),
     })  # fmt: skip
 
 

@@ -27,5 +27,6 @@ LABEL_COLUMNS = {
 }
 
 OPTIONAL = ("nom_dans_une_phrase", "population", "commune", "code_postal", "rattachement")
+OPTIONAL += ("code_sp",)
 ALL_COLUMNS = REQUIRED + OPTIONAL + tuple(CONTACT_COLUMNS) + tuple(LABEL_COLUMNS)
 MULTI_VALUE_SEPARATOR = "|"

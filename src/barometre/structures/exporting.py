@@ -31,6 +31,7 @@ COLUMNS = [
     Column("commune", lambda s: s.city),
     Column("code_postal", lambda s: s.postal_code),
     Column("rattachement", lambda s: s.parent.identifier if s.parent else ""),
+    Column("code_sp", lambda s: s.sp_code),
     *(Column(name, _contacts(channel)) for name, channel in CONTACT_COLUMNS.items()),
     *(Column(name, _label(kind)) for name, kind in LABEL_COLUMNS.items()),
 ]

@@ -1,7 +1,8 @@
 from django import forms
+from django.conf import settings
 
-from barometre.core.forms import DsfrForm, DsfrModelForm
-from barometre.core.uploads import UploadRefused, check_import_file
+from barometre.core.forms import DsfrForm, DsfrModelForm, ImportFileField
+from barometre.engine.tables import size_label
 from barometre.structures.identifiers import identifier_problem, normalize_identifier
 from barometre.structures.models import (
     DEPARTMENT_CHOICES,
@@ -63,6 +64,7 @@ class StructureForm(DsfrModelForm):
             "postal_code",
             "parent",
             "logo",
+            "sp_code",
         ]
 
     def __init__(self, *args, parent_choices=None, **kwargs):
@@ -88,7 +90,7 @@ class ManagedStructureForm(DsfrModelForm):
 
     class Meta:
         model = Structure
-        fields = ["name", "name_in_sentence", "city", "postal_code", "logo"]
+        fields = ["name", "name_in_sentence", "city", "postal_code", "logo", "sp_code"]
 
 
 ContactPointFormSet = forms.inlineformset_factory(
@@ -114,19 +116,47 @@ LabelFormSet = forms.inlineformset_factory(
 
 
 class ImportUploadForm(DsfrForm):
-    file = forms.FileField(
+    file = ImportFileField(
         label="Fichier des structures",
         help_text="XLSX ou CSV (séparateur ; ou ,, UTF-8 ou Windows-1252). "
         "Colonnes obligatoires : identifiant, nom, type, departement.",
     )
 
+
+class AnnuaireUploadForm(DsfrForm):
+    file = forms.FileField(
+        label="Fichier JSON de l'Annuaire de l'administration",
+        help_text="Réponse de l'API (/records ou /exports/json) ou fichier complet de "
+        "data.gouv.fr. Voir le guide : « Construire le registre d'un département ».",
+    )
+    types = forms.CharField(
+        label="Types de guichet",
+        required=False,
+        help_text="Facultatif, séparés par des virgules, tels que l'Annuaire les nomme : "
+        "mairie, prefecture, france_services, ccas, caf, cpam, cg, cr…",
+    )
+    department = forms.ChoiceField(
+        label="Département ou collectivité",
+        required=False,
+        choices=[("", "Tous ceux du fichier"), *DEPARTMENT_CHOICES],
+    )
+
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        try:
-            check_import_file(uploaded)
-        except UploadRefused as exc:
-            raise forms.ValidationError(str(exc)) from None
+        if uploaded.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                f"Le fichier dépasse la limite de {size_label(settings.IMPORT_MAX_BYTES)} "
+                f"(il pèse {size_label(uploaded.size)}) : téléchargez les fiches d'un seul "
+                "département."
+            )
+        head = uploaded.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+        uploaded.seek(0)
+        if not head.startswith((b"[", b"{")):
+            raise forms.ValidationError("Ce n'est pas un fichier JSON de l'Annuaire.")
         return uploaded
+
+    def clean_types(self):
+        return [t.strip() for t in self.cleaned_data["types"].split(",") if t.strip()]
 
 
 class ExportForm(DsfrForm):

@@ -17,11 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from barometre.core.uploads import sqlite_write_refusal
-from barometre.engine import normalize_department
+from barometre.engine import InputProblem, normalize_department
 from barometre.engine.tables import (
     DEFAULT_MAX_CELLS,
     DEFAULT_MAX_ROWS,
-    Problem,
     Table,
     TableError,
     cell_text,
@@ -79,6 +78,8 @@ class PlannedStructure:
     contacts: dict[str, list[str]]  # channel → values, only for columns present
     labels: dict[str, dt.date | None]  # kind → date, only for columns present
     action: str = "create"  # create, update or unchanged
+    contact_labels: dict[tuple[str, str], str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # rules applied (Annuaire import)
 
     @property
     def action_label(self) -> str:
@@ -90,7 +91,7 @@ class PlannedStructure:
 @dataclass
 class ImportPlan:
     items: list[PlannedStructure] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
     file_format: str = ""
 
     @property
@@ -114,7 +115,7 @@ class ImportPlan:
 
 
 class ImportRefused(Exception):
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[InputProblem]):
         super().__init__(f"{len(problems)} problème(s) : rien n'a été enregistré.")
         self.problems = problems
 
@@ -132,13 +133,13 @@ def plan_import(
             content, filename, max_bytes=max_bytes, max_rows=max_rows, max_cells=max_cells
         )
     except TableError as exc:
-        return ImportPlan(problems=[Problem(None, None, "", str(exc))])
+        return ImportPlan(problems=[InputProblem(None, None, "", str(exc))])
     plan = ImportPlan(problems=list(table.problems), file_format=table.format)
     missing = [c for c in REQUIRED if c not in table.columns]
     if missing:
         names = ", ".join(f"« {c} »" for c in missing)
         plan.problems.append(
-            Problem(
+            InputProblem(
                 None,
                 None,
                 "",
@@ -150,7 +151,7 @@ def plan_import(
     unknown = [c for c in table.columns if c not in ALL_COLUMNS]
     if unknown:
         plan.problems.append(
-            Problem(
+            InputProblem(
                 None,
                 None,
                 "",
@@ -160,22 +161,24 @@ def plan_import(
         )
         return plan
     if not table.rows and not plan.problems:
-        plan.problems.append(Problem(None, None, "", "Le fichier n'a aucune ligne de données."))
+        plan.problems.append(
+            InputProblem(None, None, "", "Le fichier n'a aucune ligne de données.")
+        )
         return plan
     _plan_rows(table, plan)
     if not plan.problems:
         _check_parents(plan)
-        _check_duplicates(plan)
+        check_duplicates(plan)
     if not plan.problems:
-        _decide_actions(plan)
-        _check_sqlite_write_size(plan)
+        decide_actions(plan)
+        check_sqlite_write_size(plan)
     return plan
 
 
-def _check_sqlite_write_size(plan: ImportPlan) -> None:
+def check_sqlite_write_size(plan: ImportPlan) -> None:
     writes = plan.count_create + plan.count_update  # unchanged rows are not written
     if refusal := sqlite_write_refusal(writes, "structures (créées ou modifiées)"):
-        plan.problems.append(Problem(None, None, "", refusal))
+        plan.problems.append(InputProblem(None, None, "", refusal))
 
 
 def _plan_rows(table: Table, plan: ImportPlan) -> None:
@@ -185,7 +188,7 @@ def _plan_rows(table: Table, plan: ImportPlan) -> None:
     for row, values in table.rows:
 
         def problem(column: str, message: str, *, row=row, values=values) -> None:
-            plan.problems.append(Problem(row, column, cell_text(values.get(column)), message))
+            plan.problems.append(InputProblem(row, column, cell_text(values.get(column)), message))
 
         for column, value in values.items():
             if isinstance(value, str) and _CONTROL.search(value):
@@ -227,6 +230,9 @@ def _plan_rows(table: Table, plan: ImportPlan) -> None:
         )
         if postal_code and not re.fullmatch(r"\d{5}", postal_code):
             problem("code_postal", "code postal à 5 chiffres attendu")
+        sp_code = cell_text(values.get("code_sp"))
+        if sp_code and not re.fullmatch(r"[A-Za-z0-9_.-]{1,30}", sp_code):
+            problem("code_sp", "code Services Publics+ : 30 lettres, chiffres, - _ ou . au plus")
         parent = normalize_identifier(cell_text(values.get("rattachement"))) or None
         if parent and parent == identifier:
             problem("rattachement", "une structure ne peut pas se rattacher à elle-même")
@@ -286,6 +292,7 @@ def _plan_rows(table: Table, plan: ImportPlan) -> None:
                     "population": population,
                     "city": cell_text(values.get("commune"))[:120],
                     "postal_code": postal_code,
+                    **({"sp_code": sp_code} if "code_sp" in values else {}),
                 },
                 parent_identifier=parent,
                 contacts=contacts,
@@ -304,7 +311,7 @@ def _check_parents(plan: ImportPlan) -> None:
         parent = item.parent_identifier
         if parent and parent not in in_file and parent not in existing:
             plan.problems.append(
-                Problem(
+                InputProblem(
                     item.row,
                     "rattachement",
                     parent,
@@ -317,7 +324,7 @@ def _check_parents(plan: ImportPlan) -> None:
         while current in in_file:
             if current in chain:
                 plan.problems.append(
-                    Problem(
+                    InputProblem(
                         item.row,
                         "rattachement",
                         item.parent_identifier or "",
@@ -329,7 +336,7 @@ def _check_parents(plan: ImportPlan) -> None:
             current = in_file[current].parent_identifier
 
 
-def _check_duplicates(plan: ImportPlan) -> None:
+def check_duplicates(plan: ImportPlan) -> None:
     """Refuse a second structure for the same territory, within the file or against the
     registry (a structure of the same identifier is the one being updated)."""
     registry: dict[tuple, Structure] = {}
@@ -354,11 +361,11 @@ def _check_duplicates(plan: ImportPlan) -> None:
                 reason = duplicate_reason(existing)
             else:
                 continue
-            plan.problems.append(Problem(item.row, "nom", str(fields["name"]), reason))
+            plan.problems.append(InputProblem(item.row, "nom", str(fields["name"]), reason))
             break
 
 
-def _decide_actions(plan: ImportPlan) -> None:
+def decide_actions(plan: ImportPlan) -> None:
     existing = {
         s.identifier: s
         for s in Structure.objects.filter(identifier__in=[i.identifier for i in plan.items])
@@ -388,14 +395,14 @@ ProgressCallback = Callable[[int, int], None]
 BATCH = 500
 
 
-def _chunks(values: list):
+def chunks(values: list):
     for start in range(0, len(values), BATCH):
         yield values[start : start + BATCH]
 
 
-def _by_identifier(identifiers: list[str]) -> dict[str, Structure]:
+def by_identifier(identifiers: list[str]) -> dict[str, Structure]:
     found: dict[str, Structure] = {}
-    for chunk in _chunks(identifiers):
+    for chunk in chunks(identifiers):
         found |= {s.identifier: s for s in Structure.objects.filter(identifier__in=chunk)}
     return found
 
@@ -413,9 +420,9 @@ def apply_import(plan: ImportPlan, progress: ProgressCallback | None = None) -> 
     changed = [item for item in plan.items if item.action != "unchanged"]
     now = timezone.now()
     with transaction.atomic():
-        existing = _by_identifier([item.identifier for item in changed])
+        existing = by_identifier([item.identifier for item in changed])
         done = total - len(changed)
-        for chunk in _chunks(changed):
+        for chunk in chunks(changed):
             created = [
                 Structure(identifier=item.identifier, **item.fields)
                 for item in chunk
@@ -430,25 +437,24 @@ def apply_import(plan: ImportPlan, progress: ProgressCallback | None = None) -> 
                         setattr(structure, name, value)
                     structure.updated_at = now
                     updated.append(structure)
-            Structure.objects.bulk_update(updated, [*_FIELDS, "updated_at"])
+            if updated:
+                names = sorted({name for item in chunk for name in item.fields})
+                Structure.objects.bulk_update(updated, [*names, "updated_at"])
             done += len(chunk)
             if progress:
                 progress(done, total)
-        written = _by_identifier([item.identifier for item in changed])
+        written = by_identifier([item.identifier for item in changed])
         _write_contacts(changed, written)
         _write_labels(changed, written)
         _write_parents(changed, written, now)
     return {action: plan.count(action) for action in ("create", "update", "unchanged")}
 
 
-_FIELDS = ["name", "kind", "department", "population", "city", "postal_code"]
-
-
 def _write_contacts(items: list[PlannedStructure], written: dict[str, Structure]) -> None:
     """A channel present in the file gets exactly the file's contact points."""
     current: dict[tuple[int, str], dict[str, int]] = {}
     ids = [written[item.identifier].pk for item in items if item.contacts]
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         rows = ContactPoint.objects.filter(structure_id__in=chunk)
         for pk, structure_id, channel, value in rows.values_list(
             "pk", "structure_id", "channel", "value"
@@ -462,11 +468,16 @@ def _write_contacts(items: list[PlannedStructure], written: dict[str, Structure]
             have = current.get((structure_id, channel), {})
             removed += [pk for value, pk in have.items() if value not in values]
             added += [
-                ContactPoint(structure_id=structure_id, channel=channel, value=value)
+                ContactPoint(
+                    structure_id=structure_id,
+                    channel=channel,
+                    value=value,
+                    label=item.contact_labels.get((channel, value), ""),
+                )
                 for value in dict.fromkeys(values)
                 if value not in have
             ]
-    for chunk in _chunks(removed):
+    for chunk in chunks(removed):
         ContactPoint.objects.filter(pk__in=chunk).delete()
     ContactPoint.objects.bulk_create(added, batch_size=BATCH)
 
@@ -475,7 +486,7 @@ def _write_labels(items: list[PlannedStructure], written: dict[str, Structure]) 
     """A label column present in the file sets the date obtained, or removes the label."""
     current: dict[tuple[int, str], Label] = {}
     ids = [written[item.identifier].pk for item in items if item.labels]
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         for label in Label.objects.filter(structure_id__in=chunk):
             current[(label.structure_id, label.kind)] = label
     removed: list[int] = []
@@ -493,7 +504,7 @@ def _write_labels(items: list[PlannedStructure], written: dict[str, Structure]) 
             elif label.obtained_on != obtained:
                 label.obtained_on = obtained
                 changed.append(label)
-    for chunk in _chunks(removed):
+    for chunk in chunks(removed):
         Label.objects.filter(pk__in=chunk).delete()
     Label.objects.bulk_create(added, batch_size=BATCH)
     Label.objects.bulk_update(changed, ["obtained_on"], batch_size=BATCH)
@@ -501,7 +512,7 @@ def _write_labels(items: list[PlannedStructure], written: dict[str, Structure]) 
 
 def _write_parents(items: list[PlannedStructure], written: dict[str, Structure], now) -> None:
     parents = {item.parent_identifier for item in items if item.parent_identifier}
-    known = written | _by_identifier(sorted(parents - set(written)))
+    known = written | by_identifier(sorted(parents - set(written)))
     moved = []
     for item in items:
         structure = known[item.identifier]

@@ -4,7 +4,7 @@ import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from barometre.core.background import stale
 from barometre.engine import (
-    DEPARTMENTS,
+    TERRITORIES,
     after,
     department_in_sentence,
     department_label,
@@ -56,7 +56,7 @@ class LabelKind(models.TextChoices):
     ISO9001 = "iso9001", "ISO 9001"
 
 
-DEPARTMENT_CHOICES = [(code, department_label(code)) for code in DEPARTMENTS]
+DEPARTMENT_CHOICES = [(code, department_label(code)) for code in TERRITORIES]
 
 # Kinds of which a département holds one at most: its council, and the region whose
 # seat it is. A second one is a duplicate entered under another spelling.
@@ -150,6 +150,37 @@ class Structure(models.Model):
         help_text="Facultatif. PNG, JPEG ou WebP de 200 Ko au plus, affiché sur les pages "
         "publiques de la structure (enquête, réclamation, transparence).",
     )
+    sp_code = models.CharField(
+        "code Services Publics+",
+        max_length=30,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9_.-]+$", "Lettres, chiffres, « - », « _ » ou « . ».")
+        ],
+        help_text="L'identifiant de la structure sur la plateforme Services Publics+, repris "
+        "dans l'export de ses indicateurs au format de la plateforme.",
+    )
+    # Set by the import from the Annuaire de l'administration (structures/annuaire.py):
+    # its record's stable id, which a re-import updates, its opening hours and the date
+    # the record was last modified at the DILA.
+    annuaire_id = models.CharField(
+        "identifiant dans l'Annuaire de l'administration",
+        max_length=36,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    opening_hours = models.JSONField(
+        "horaires d'ouverture",
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Jour de la semaine (0 = lundi) → plages [début, fin] au format HH:MM.",
+    )
+    annuaire_modified = models.DateTimeField(
+        "fiche de l'Annuaire modifiée le", null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -172,6 +203,22 @@ class Structure(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("structures:detail", args=[self.pk])
+
+    @property
+    def weekly_hours(self) -> dict[int, list[tuple[str, str]]]:
+        """The opening hours by weekday (0 = Monday), empty when unknown."""
+        return {
+            int(day): [tuple(slot) for slot in slots] for day, slots in self.opening_hours.items()
+        }
+
+    @property
+    def hours_by_day(self) -> list[tuple[str, str]]:
+        """The opening hours as they are read: ("Lundi", "08:30–12:00, 13:30–17:30")."""
+        days = ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche")
+        return [
+            (days[day], ", ".join(f"{start}–{end}" for start, end in slots))
+            for day, slots in sorted(self.weekly_hours.items())
+        ]
 
     @property
     def identifier_kind(self) -> str:
@@ -305,8 +352,17 @@ class StructureImport(models.Model):
         DONE = "done", "Terminé"
         FAILED = "failed", "Échec"
 
+    class Source(models.TextChoices):
+        TABLE = "table", "Fichier de structures (XLSX, CSV)"
+        ANNUAIRE = "annuaire", "Annuaire de l'administration (JSON)"
+
     file_name = models.CharField("fichier", max_length=255)
     content = models.BinaryField()
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.TABLE)
+    # The Annuaire import's filters: {"types": [...], "department": "45"}.
+    options = models.JSONField(default=dict, blank=True)
+    # What the licence of the source asks to cite (the Annuaire's Licence Ouverte 2.0).
+    attribution = models.CharField("attribution", max_length=300, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

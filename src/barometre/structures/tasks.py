@@ -2,7 +2,8 @@ from django.tasks import task
 from django.utils import timezone
 
 from barometre.core.uploads import import_limits
-from barometre.structures.importing import ImportRefused, apply_import, plan_import
+from barometre.structures.annuaire import plan_batch
+from barometre.structures.importing import ImportRefused, apply_import
 from barometre.structures.models import StructureImport
 
 
@@ -11,7 +12,7 @@ def apply_structure_import(import_id: int) -> dict[str, int]:
     """Write a previewed import. The write is atomic: a failure leaves the registry as it
     was and the import marked failed, so it can be confirmed again."""
     batch = StructureImport.objects.get(pk=import_id)
-    plan = plan_import(bytes(batch.content), batch.file_name, **import_limits())
+    plan = plan_batch(batch, import_limits())
     StructureImport.objects.filter(pk=batch.pk).update(
         status=StructureImport.Status.RUNNING,
         progress_total=len(plan.items),
@@ -29,6 +30,7 @@ def apply_structure_import(import_id: int) -> dict[str, int]:
     StructureImport.objects.filter(pk=batch.pk).update(
         status=StructureImport.Status.DONE,
         result=counts,
+        attribution=getattr(plan, "attribution", ""),
         progress_done=len(plan.items),
         finished_at=timezone.now(),
     )

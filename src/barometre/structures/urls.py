@@ -9,6 +9,7 @@ urlpatterns = [
     path("nouvelle/", views.structure_create, name="create"),
     path("export/", views.structure_export, name="export"),
     path("import/", views.import_upload, name="import"),
+    path("import/annuaire/", views.import_annuaire, name="import_annuaire"),
     path("import/<int:pk>/", views.import_preview, name="import_preview"),
     path("import/<int:pk>/confirmer/", views.import_confirm, name="import_confirm"),
     path("import/<int:pk>/suivi/", views.import_status, name="import_status"),

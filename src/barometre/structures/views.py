@@ -15,9 +15,12 @@ from barometre.accounts.access import (
 )
 from barometre.core.background import STALE_AFTER
 from barometre.core.downloads import download
+from barometre.core.navigation import crumbs, link
 from barometre.core.uploads import import_limits
+from barometre.structures.annuaire import plan_batch
 from barometre.structures.exporting import export_structures
 from barometre.structures.forms import (
+    AnnuaireUploadForm,
     ContactPointFormSet,
     ExportForm,
     ImportUploadForm,
@@ -26,16 +29,15 @@ from barometre.structures.forms import (
     StructureFilterForm,
     StructureForm,
 )
-from barometre.structures.importing import plan_import, request_import
+from barometre.structures.importing import request_import
 from barometre.structures.models import Structure, StructureImport
 
 PAGE_SIZE = 25
-REGISTRY = {"url": "/structures/", "title": "Structures"}
+REGISTRY = link("Structures", "structures:list")
 
 
-def crumbs(current: str, *links: dict) -> dict:
-    return {"breadcrumb_data": {"links": list(links), "current": current},
-            "active_nav": "structures"}  # fmt: skip
+def structure_crumbs(current: str, *links: dict) -> dict:
+    return crumbs(current, *links, nav="structures")
 
 
 def structure_list(request):
@@ -53,7 +55,7 @@ def structure_list(request):
             "page_obj": page,
             "querystring": query.urlencode(),
             "export_form": ExportForm(),
-            **crumbs("Structures"),
+            **structure_crumbs("Structures"),
         },
     )
 
@@ -69,7 +71,7 @@ def structure_detail(request, pk: int):
             "labels": structure.labels.all(),
             "children": visible_structures(request.user).filter(parent=structure),
             "can_edit": can_edit_structure(request.user, structure),
-            **crumbs(structure.name, REGISTRY),
+            **structure_crumbs(structure.name, REGISTRY),
         },
     )
 
@@ -104,7 +106,7 @@ def _edit(request, structure, template_title):
             "structure": structure,
             "registry_keys": not request.user.is_operator,
             "title": template_title,
-            **crumbs(template_title, REGISTRY),
+            **structure_crumbs(template_title, REGISTRY),
         },
     )
 
@@ -138,8 +140,27 @@ def import_upload(request):
         )
         return redirect("structures:import_preview", pk=batch.pk)
     return render(
-        request, "structures/import_upload.html", {"form": form, **crumbs("Import", REGISTRY)}
+        request,
+        "structures/import_upload.html",
+        {"form": form, **structure_crumbs("Import", REGISTRY)},
     )
+
+
+def import_annuaire(request):
+    require_operator(request.user)
+    form = AnnuaireUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        uploaded, data = form.cleaned_data["file"], form.cleaned_data
+        batch = StructureImport.objects.create(
+            file_name=uploaded.name[:255],
+            content=uploaded.read(),
+            uploaded_by=request.user,
+            source=StructureImport.Source.ANNUAIRE,
+            options={"types": data["types"], "department": data["department"] or None},
+        )
+        return redirect("structures:import_preview", pk=batch.pk)
+    context = {"form": form, **crumbs("Import depuis l'Annuaire", REGISTRY)}
+    return render(request, "structures/import_annuaire.html", context)
 
 
 def _get_import(request, pk: int) -> StructureImport:
@@ -151,8 +172,12 @@ def import_preview(request, pk: int):
     batch = _get_import(request, pk)
     if batch.status != StructureImport.Status.PREVIEWED:
         return redirect("structures:import_status", pk=batch.pk)
-    plan = plan_import(bytes(batch.content), batch.file_name, **import_limits())
-    context = {"batch": batch, "plan": plan, **crumbs("Vérification de l'import", REGISTRY)}
+    plan = plan_batch(batch, import_limits())
+    context = {
+        "batch": batch,
+        "plan": plan,
+        **structure_crumbs("Vérification de l'import", REGISTRY),
+    }
     return render(request, "structures/import_preview.html", context)
 
 
@@ -168,6 +193,6 @@ def import_status(request, pk: int):
     context = {
         "batch": batch,
         "stale_minutes": int(STALE_AFTER.total_seconds() // 60),
-        **crumbs("Suivi de l'import", REGISTRY),
+        **structure_crumbs("Suivi de l'import", REGISTRY),
     }
     return render(request, "structures/import_status.html", context)

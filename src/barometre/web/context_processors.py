@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.urls import reverse
 
 from barometre.accounts.access import require_registry_access
 
@@ -9,28 +10,30 @@ SKIPLINKS = [
 ]
 
 
+def _item(name: str, label: str, key: str) -> dict[str, str]:
+    return {"url": reverse(name), "label": label, "key": key}
+
+
 def _navigation(user) -> list[dict[str, str]]:
     if not user.is_authenticated:
         return []
-    items = [{"url": "/", "label": "Accueil", "key": "home"}]
+    items = [_item("home", "Accueil", "home")]
     try:
         require_registry_access(user)
-        items.append({"url": "/structures/", "label": "Structures", "key": "structures"})
+        items.append(_item("structures:list", "Structures", "structures"))
     except Exception:  # noqa: S110 - no registry access: no menu entry
         pass
     if user.structure_ids("manager", "agent", "viewer"):
-        items.append({"url": "/amelioration/", "label": "Amélioration continue",
-                      "key": "improvement"})  # fmt: skip
+        items.append(_item("improvement:index", "Amélioration continue", "improvement"))
     if user.is_auditor:
-        items.append({"url": "/terrain/", "label": "Mes audits", "key": "my_tasks"})
+        items.append(_item("campaigns:my_tasks", "Mes audits", "my_tasks"))
     if not user.is_operator and user.structure_ids("manager"):
-        items.append({"url": "/terrain/editions/", "label": "Campagnes internes",
-                      "key": "editions"})  # fmt: skip
+        items.append(_item("campaigns:editions", "Campagnes internes", "editions"))
     if user.is_operator:
-        items.append({"url": "/terrain/editions/", "label": "Éditions", "key": "editions"})
-        items.append({"url": "/terrain/validation/", "label": "Validation", "key": "validation"})
-        items.append({"url": "/journal/", "label": "Journal", "key": "journal"})
-        items.append({"url": "/admin/", "label": "Administration", "key": "admin"})
+        items.append(_item("campaigns:editions", "Éditions", "editions"))
+        items.append(_item("campaigns:validation", "Validation", "validation"))
+        items.append(_item("journal", "Journal", "journal"))
+        items.append(_item("admin:index", "Administration", "admin"))
     return items
 
 

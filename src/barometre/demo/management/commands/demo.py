@@ -2,7 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.urls import reverse
 
-from barometre.campaigns.lifecycle import Refused
+from barometre.core.errors import Refused
 from barometre.demo.build import DEMO_STRUCTURE, build_demo
 from barometre.demo.data import DEMO_PASSWORD
 from barometre.structures.models import Structure

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('improvement', '0005_statement_speaker_role'),
+        ('improvement', '0006_statement_speaker_role'),
     ]
 
     operations = [

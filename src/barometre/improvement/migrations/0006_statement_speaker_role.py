@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('improvement', '0004_anonymised_on'),
+        ('improvement', '0005_shared_experiences'),
     ]
 
     operations = [

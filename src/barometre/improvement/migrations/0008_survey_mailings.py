@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('improvement', '0006_mystery_calls_satisfaction'),
+        ('improvement', '0007_mystery_calls_satisfaction'),
         ('structures', '0005_structure_name_in_sentence_one_council_per_department'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

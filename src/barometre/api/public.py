@@ -1,0 +1,120 @@
+"""Operations without authentication: the questionnaire of an open collection point and
+a citizen's answers to it, with the same limits as the public page."""
+
+from typing import Annotated
+
+from django.http import Http404
+from ninja import Field, Router, Schema, Status
+
+from barometre.api.contract import errors, named_enum
+from barometre.api.inputs import NoNull, invalid
+from barometre.core.errors import Refused
+from barometre.improvement import surveys
+from barometre.improvement.models import CollectionPoint, Questionnaire
+
+
+class SurveyAnswersIn(Schema):
+    submission_key: Annotated[
+        str,
+        Field(
+            min_length=8,
+            max_length=64,
+            description="Clé unique par envoi : un renvoi avec la même clé n'enregistre rien.",
+        ),
+        NoNull,
+    ]
+    answers: dict[
+        Annotated[str, Field(max_length=40), NoNull],
+        Annotated[int, Field(ge=1, le=10, strict=True)] | None,
+    ]
+    comment: Annotated[str, Field(max_length=2000), NoNull] = ""
+
+
+class Stored(Schema):
+    stored: bool
+    duplicate: bool
+
+
+SurveyScale = named_enum("SurveyScale", Questionnaire.ScaleKind, "Échelle d'un questionnaire")
+PointToken = Annotated[str, Field(max_length=16), NoNull]
+
+
+class ScaleValue(Schema):
+    value: int
+    label: str
+
+
+class SurveyItemOut(Schema):
+    code: str = Field(description="clé de l'item dans les réponses envoyées")
+    label: str
+    condition: str = Field(
+        description="question filtre posée d'abord (vide : aucune) ; l'item ne se pose "
+        "qu'aux usagers qui y répondent oui, les autres envoient null pour cet item"
+    )
+    engagement: str = Field(description="engagement Services Publics+ mesuré (vide : aucun)")
+
+
+class QuestionnaireOut(Schema):
+    structure: str
+    point: str
+    title: str
+    scale: SurveyScale
+    values: list[ScaleValue] = Field(description="notes admises, dans l'ordre de l'échelle")
+    items: list[SurveyItemOut]
+    comment_label: str = Field(description="question libre (vide : pas de commentaire)")
+
+
+public_router = Router(tags=["public"], auth=None)
+
+
+@public_router.get("/points/{token}", response={200: QuestionnaireOut, **errors(public=True)})
+def get_point_questionnaire(request, token: PointToken):
+    """The questionnaire of an open collection point, as its public page shows it: what
+    a kiosk or another site needs to send answers."""
+    point = (
+        CollectionPoint.objects.select_related("structure", "questionnaire")
+        .filter(token=token, active=True, questionnaire__active=True)
+        .first()
+    )
+    if point is None:
+        raise Http404("Aucune enquête ouverte à cette adresse.")
+    questionnaire = point.questionnaire
+    return {
+        "structure": point.structure.name,
+        "point": point.label,
+        "title": questionnaire.title,
+        "scale": questionnaire.scale,
+        "values": [
+            {"value": v, "label": label} for v, label in surveys.scale_values(questionnaire)
+        ],
+        "items": list(questionnaire.items.all()),
+        "comment_label": questionnaire.comment_label,
+    }
+
+
+@public_router.post(
+    "/points/{token}/answers",
+    response={201: Stored, 200: Stored, **errors(409, 429, public=True, body=True)},
+)
+def submit_survey_answers(request, token: PointToken, payload: SurveyAnswersIn):
+    """A citizen's answers to the survey of a collection point (no authentication; the
+    same limits as the public page)."""
+    target, allowed = surveys.receive(request, token)
+    if target is None:
+        raise Http404("Aucune enquête ouverte à cette adresse.")
+    if not allowed:
+        return Status(
+            429,
+            {
+                "code": "rate_limited",
+                "details": [],
+                "message": "Trop d'envois depuis cette adresse : réessayez dans quelques minutes.",
+            },
+        )
+    try:
+        _, created = surveys.submit(
+            target, payload.answers, comment=payload.comment, submission_key=payload.submission_key
+        )
+    except Refused as exc:
+        return invalid("Réponses invalides.", [("answers", m) for m in exc.reasons])
+    return Status(201 if created else 200, {"stored": True, "duplicate": not created})

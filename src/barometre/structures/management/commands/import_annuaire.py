@@ -1,0 +1,123 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from barometre.core.uploads import import_limits
+from barometre.engine import normalize_department
+from barometre.structures.annuaire import plan_annuaire
+from barometre.structures.importing import apply_import
+from barometre.structures.models import StructureImport
+
+
+class Command(BaseCommand):
+    help = (
+        "Vérifie un fichier JSON de l'Annuaire de l'administration (API ou fichier complet) "
+        "et affiche le rapport ; avec --commit, enregistre tout ou rien."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Chemin du fichier JSON de l'Annuaire")
+        parser.add_argument(
+            "--type",
+            default="",
+            help="Types de guichet à garder, séparés par des virgules (mairie,prefecture,ccas…)",
+        )
+        parser.add_argument("--departement", default="", help="Un seul département (45, 2A, 988…)")
+        parser.add_argument(
+            "--commit", action="store_true", help="Enregistrer (par défaut : simple vérification)"
+        )
+
+    def handle(self, *args, file, type, departement, commit, **options):
+        console = Console(file=self.stdout._out, highlight=False, width=120)
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"Fichier introuvable : {path}")
+        department = None
+        if departement:
+            department = normalize_department(departement)
+            if department is None:
+                raise CommandError(f"Département inconnu : {departement} (ex. 45, 2A, 974, 988)")
+        types = [t.strip() for t in type.split(",") if t.strip()]
+        content = path.read_bytes()
+        plan = plan_annuaire(
+            content, path.name, types=types, department=department, **import_limits()
+        )
+        _report(console, plan)
+        if plan.problems:
+            raise CommandError("Le fichier contient des erreurs : rien n'a été enregistré.")
+        if not commit:
+            console.print("Vérification seulement : relancez avec --commit pour enregistrer.")
+            return
+        columns = (
+            TextColumn("Enregistrement"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+        )
+        with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
+            bar = progress.add_task("import", total=len(plan.items))
+            counts = apply_import(
+                plan, progress=lambda done, total: progress.update(bar, completed=done)
+            )
+        StructureImport.objects.create(
+            file_name=path.name[:255],
+            content=b"",  # the file stays where it is; the import keeps its attribution
+            source=StructureImport.Source.ANNUAIRE,
+            options={"types": types, "department": department},
+            attribution=plan.attribution,
+            status=StructureImport.Status.DONE,
+            result=counts,
+            progress_done=len(plan.items),
+            progress_total=len(plan.items),
+            finished_at=timezone.now(),
+        )
+        console.print("Import enregistré.")
+
+
+# Rows of each table of the report shown in a terminal.
+SHOWN = 50
+
+
+def _more(console: Console, count: int) -> None:
+    if count > SHOWN:
+        console.print(
+            f"… et {count - SHOWN} autre(s) : le rapport complet est sur la page d'import."
+        )
+
+
+def _report(console: Console, plan) -> None:
+    if plan.problems:
+        table = Table(title=f"{len(plan.problems)} problème(s) : rien n'a été enregistré")
+        for header in ("Fiche", "Champ", "Valeur", "Raison"):
+            table.add_column(header)
+        for p in plan.problems:
+            row = str(p.row) if p.row is not None else "—"
+            table.add_row(row, p.column or "—", p.value, p.message)
+        console.print(table)
+        return
+    console.print(
+        f"{len(plan.items)} fiche(s) à importer : {plan.count_create} création(s), "
+        f"{plan.count_update} mise(s) à jour, {plan.count_unchanged} inchangée(s) ; "
+        f"{len(plan.skipped)} écartée(s), {plan.filtered_out} hors des critères."
+    )
+    if plan.skipped:
+        table = Table(title="Fiches écartées")
+        for header in ("Fiche", "Nom", "Raison"):
+            table.add_column(header)
+        for s in plan.skipped[:SHOWN]:
+            table.add_row(str(s.number), s.name, s.reason)
+        console.print(table)
+        _more(console, len(plan.skipped))
+    if plan.with_notes:
+        table = Table(title="Règles appliquées")
+        for header in ("Fiche", "Nom", "Règle"):
+            table.add_column(header)
+        for item in plan.with_notes[:SHOWN]:
+            table.add_row(str(item.row), str(item.fields["name"]), "\n".join(item.notes))
+        console.print(table)
+        _more(console, len(plan.with_notes))
+    console.print(f"Source : {plan.attribution}")
