@@ -4,7 +4,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +26,7 @@ from barometre.campaigns.models import (
     AuditImport,
     AuditTask,
     Edition,
+    Enrolment,
     GridVersion,
     Scenario,
 )
@@ -71,10 +73,18 @@ def my_tasks(request):
     return render(request, "campaigns/my_tasks.html", {"groups": groups, **crumbs("Mes audits")})
 
 
+def _count(related) -> Subquery:
+    """The number of ``related`` rows of the outer edition, as a subquery."""
+    rows = related.filter(edition=OuterRef("pk")).order_by().values("edition")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+
 def edition_list(request):
+    # One subquery per count: two joined counts multiplied enrolments by audits (337 ×
+    # 3,500 rows per national edition, 2.7 s on the demo).
     editions = runnable_editions(request.user).annotate(
-        enrolled=Count("enrolments", filter=Q(enrolments__status="enrolled"), distinct=True),
-        planned=Count("tasks", distinct=True),
+        enrolled=_count(Enrolment.objects.filter(status="enrolled")),
+        planned=_count(AuditTask.objects.all()),
     )
     # A structure's managers create its internal campaigns from this page.
     managed = Structure.objects.filter(pk__in=request.user.structure_ids("manager"))
