@@ -189,7 +189,6 @@ def main() -> None:
     args = parser.parse_args()
     setup(args.database, args.reuse)
     from django.db import connection
-
     from tests.web.test_access import MATRIX
 
     connection.force_debug_cursor = False
@@ -214,7 +213,7 @@ def main() -> None:
 def report(rows: list[dict], refused: list[str], baseline: dict) -> None:
     base = baseline["median"]
     print(f"\nRéférence /sante/ : médiane {1000 * base:.1f} ms, p95 "
-          f"{1000 * baseline['p95']:.1f} ms (machine partagée : comparer les rapports)")  # fmt: skip
+          f"{1000 * baseline['p95']:.1f} ms (machine partagée : voir les rapports)")  # fmt: skip
     rows.sort(key=lambda r: r["p95"], reverse=True)
     print(f"\n{len(rows)} pages × personas mesurées ; les 20 plus lentes d'abord (p95 à chaud)\n")
     header = (f"{'page':34} {'persona':10} {'froid':>8} {'médiane':>8} {'p95':>8} "
