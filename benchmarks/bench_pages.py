@@ -21,6 +21,7 @@ Budget (issue 22): p95 ≤ 150 ms for a page, ≤ 300 ms for a page that builds 
 """
 
 import argparse
+import logging
 import os
 import statistics
 import sys
@@ -88,9 +89,9 @@ def demo_objects() -> dict:
     from barometre.improvement.models import (
         Action,
         CollectionPoint,
+        FeedbackEntry,
         Indicator,
         Meeting,
-        RegisterEntry,
     )
     from barometre.results.models import ReportBatch
     from barometre.structures.models import Structure, StructureImport
@@ -114,13 +115,13 @@ def demo_objects() -> dict:
         or (surveys.create_invitations(point.questionnaire, 1)[0])
     )
     first = {model: model.objects.filter(structure=prefecture).order_by("pk").first()
-             for model in (Indicator, Action, Meeting, RegisterEntry)}  # fmt: skip
+             for model in (Indicator, Action, Meeting, FeedbackEntry)}  # fmt: skip
     return {"A": prefecture.pk, "SIRET": prefecture.identifier, "EDITION": edition.pk,
             "TASK": task.pk, "IMPORT": upload.pk, "SCENARIO": Scenario.objects.first().pk,
             "QUESTIONNAIRE": point.questionnaire_id, "POINT": point.pk, "TOKEN": point.token,
             "INVITATION": invitation.token, "INDICATOR": first[Indicator].pk,
             "ACTION": first[Action].pk, "MEETING": first[Meeting].pk,
-            "ENTRY": first[RegisterEntry].pk, "version": latest.version,
+            "ENTRY": first[FeedbackEntry].pk, "version": latest.version,
             "batch": batch.pk if batch else 0}  # fmt: skip
 
 
@@ -188,6 +189,7 @@ def main() -> None:
     parser.add_argument("--only", default="", help="pages whose name contains this")
     args = parser.parse_args()
     setup(args.database, args.reuse)
+    logging.disable(logging.WARNING)  # the refusals of the first visits are expected
     from django.db import connection
     from tests.web.test_access import MATRIX
 

@@ -163,11 +163,37 @@ def public_palmares(request, pk: int):
     """Public page of a published national edition: the palmarès of structures that
     accepted publication, and national aggregates only."""
     result_set = _published_national(pk)
-    national = next((c for c in result_set.categories if c["category"] == "(national)"), None)
+
+    def body() -> str:
+        national = next((c for c in result_set.categories if c["category"] == "(national)"), None)
+        return render_to_string("results/public_palmares_main.html", {
+            "result_set": result_set, "edition": result_set.edition, "national": national,
+            "palmares": palmares(result_set, public=True),
+        })  # fmt: skip
+
     return render(request, "results/public_palmares.html", {
-        "result_set": result_set, "edition": result_set.edition, "national": national,
-        "palmares": palmares(result_set, public=True),
+        "edition": result_set.edition, "main": version_body("palmares", result_set, body),
     })  # fmt: skip
+
+
+PUBLIC_CACHE_SECONDS = 24 * 3600
+
+
+def version_body(page: str, result_set: ResultSet, build) -> str:
+    """The body of a page that depends only on one result version, built once per version
+    and served from the cache. The key names the version, when it was computed and when
+    it was published: the views look up the latest version first (a correction published
+    later is another version), so a publication is served at once, never a stale body.
+    (What else the bodies read is frozen once the edition publishes: the enrolments'
+    publication consent, the laureates of a published version.)"""
+    computed = result_set.computed_at or result_set.requested_at
+    published = result_set.published_at.timestamp() if result_set.published_at else "-"
+    key = f"{page}:{result_set.pk}:{computed.timestamp()}:{published}"
+    body = cache.get(key)
+    if body is None:
+        body = build()
+        cache.set(key, body, PUBLIC_CACHE_SECONDS)
+    return mark_safe(body)  # noqa: S308 (our templates)
 
 
 def _json(values) -> str:
@@ -232,18 +258,24 @@ def _web_bars(labels: list[str], values: list, name: str, horizontal: bool = Tru
 @login_not_required
 def synthesis(request, pk: int):
     result_set = get_synthesis_result_set(request.user, pk)
-    s = national_synthesis(result_set)
-    tens = range(0, 100, 10)
-    charts = {
-        "categories": _web_bars([c.category for c in s.published_categories],
-                                [c.mean for c in s.published_categories], "Score moyen"),
-        "channels": _web_bars([c.label for c in s.published_channels],
-                              [c.score for c in s.published_channels], "Score moyen"),
-        "histogram": _web_bars([f"{lo}–{lo + 9 if lo < 90 else 100}" for lo in tens],
-                               s.histogram, "Structures", horizontal=False),
-    }  # fmt: skip
+
+    def body() -> str:
+        s = national_synthesis(result_set)
+        tens = range(0, 100, 10)
+        charts = {
+            "categories": _web_bars([c.category for c in s.published_categories],
+                                    [c.mean for c in s.published_categories], "Score moyen"),
+            "channels": _web_bars([c.label for c in s.published_channels],
+                                  [c.score for c in s.published_channels], "Score moyen"),
+            "histogram": _web_bars([f"{lo}–{lo + 9 if lo < 90 else 100}" for lo in tens],
+                                   s.histogram, "Structures", horizontal=False),
+        }  # fmt: skip
+        return render_to_string("results/synthesis_main.html", {
+            "s": s, "edition": result_set.edition, "tens": tens, "charts": charts,
+        })  # fmt: skip
+
     return render(request, "results/synthesis.html", {
-        "s": s, "edition": result_set.edition, "tens": tens, "charts": charts,
+        "edition": result_set.edition, "main": version_body("synthesis", result_set, body),
     })  # fmt: skip
 
 

@@ -1,0 +1,61 @@
+"""The public pages of a published edition (synthesis, palmarès) are built once per result
+version and served from the cache, yet change the moment a new version is published."""
+
+import pytest
+from django.urls import reverse
+
+from barometre.results.computing import publish, request_computation
+
+pytestmark = pytest.mark.django_db
+
+ERRATUM = "Un audit de Metz était compté deux fois."
+PAGES = ["results:synthesis", "results:public_palmares"]
+
+
+def _computed(edition, operator):
+    result_set = request_computation(edition, by=operator)
+    result_set.refresh_from_db()
+    return result_set
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_public_page_changes_the_moment_a_correction_is_published(
+    page, filled, operator, client, client_for
+):
+    publish(_computed(filled, operator), by=operator)
+    url = reverse(page, args=[filled.pk])
+    assert ERRATUM not in client.get(url).text  # cached: version 1
+    correction = _computed(filled, operator)
+    # Computed, not yet published: visitors still read version 1.
+    assert "Version corrigée" not in client_for(None).get(url).text
+    publish(correction, by=operator, erratum=ERRATUM)
+    assert ERRATUM in client_for(None).get(url).text
+
+
+def test_the_synthesis_body_is_built_once_per_version(filled, operator, client, monkeypatch):
+    from barometre.results import views
+
+    built = []
+    real = views.national_synthesis
+    monkeypatch.setattr(views, "national_synthesis", lambda rs: built.append(rs.pk) or real(rs))
+    first = _computed(filled, operator)
+    publish(first, by=operator)
+    url = reverse("results:synthesis", args=[filled.pk])
+    for _ in range(3):
+        assert client.get(url).status_code == 200
+    assert built == [first.pk]
+    correction = _computed(filled, operator)
+    publish(correction, by=operator, erratum=ERRATUM)
+    assert ERRATUM in client.get(url).text
+    assert built == [first.pk, correction.pk]
+
+
+def test_the_preview_of_an_unpublished_version_is_not_shown_to_visitors(
+    filled, operator, client_for
+):
+    publish(_computed(filled, operator), by=operator)
+    _computed(filled, operator)
+    url = reverse("results:synthesis", args=[filled.pk])
+    assert "Aperçu de la version 2" in client_for(operator).get(url).text
+    visitor = client_for(None).get(url).text
+    assert "Aperçu" not in visitor and "Synthèse nationale" in visitor
