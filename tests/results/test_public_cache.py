@@ -59,3 +59,24 @@ def test_the_preview_of_an_unpublished_version_is_not_shown_to_visitors(
     assert "Aperçu de la version 2" in client_for(operator).get(url).text
     visitor = client_for(None).get(url).text
     assert "Aperçu" not in visitor and "Synthèse nationale" in visitor
+
+
+def test_the_pdfs_are_built_once_per_version(filled, operator, client_for, monkeypatch):
+    from barometre.results import views
+
+    built = []
+    for name in ("synthesis_pdf", "structure_pdf"):
+        real = getattr(views, name)
+        monkeypatch.setattr(views, name, lambda report, real=real, name=name: (
+            built.append(name) or real(report)))  # fmt: skip
+    first = _computed(filled, operator)
+    publish(first, by=operator)
+    structure = first.structures.order_by("pk").first().structure_id
+    urls = [reverse("results:synthesis_pdf", args=[filled.pk]),
+            reverse("results:report_pdf", args=[filled.pk, structure])]  # fmt: skip
+    client = client_for(operator)
+    contents = [[client.get(url).content for url in urls] for _ in range(2)]
+    assert contents[0] == contents[1] and built == ["synthesis_pdf", "structure_pdf"]
+    publish(_computed(filled, operator), by=operator, erratum=ERRATUM)
+    assert [client.get(url).content for url in urls] != contents[0]
+    assert built == ["synthesis_pdf", "structure_pdf"] * 2

@@ -179,21 +179,25 @@ def public_palmares(request, pk: int):
 PUBLIC_CACHE_SECONDS = 24 * 3600
 
 
-def version_body(page: str, result_set: ResultSet, build) -> str:
-    """The body of a page that depends only on one result version, built once per version
-    and served from the cache. The key names the version, when it was computed and when
-    it was published: the views look up the latest version first (a correction published
-    later is another version), so a publication is served at once, never a stale body.
-    (What else the bodies read is frozen once the edition publishes: the enrolments'
-    publication consent, the laureates of a published version.)"""
+def per_version(page: str, result_set: ResultSet, build, *, part: object = ""):
+    """What ``build`` makes of one result version (a page body, a PDF), built once per
+    version and served from the cache. The key names the version, when it was computed
+    and when it was published: the views look up the latest version first (a correction
+    published later is another version), so a publication is served at once, never a
+    stale body. (What else the bodies read is frozen once the edition publishes: the
+    enrolments' publication consent, the laureates of a published version.)"""
     computed = result_set.computed_at or result_set.requested_at
     published = result_set.published_at.timestamp() if result_set.published_at else "-"
-    key = f"{page}:{result_set.pk}:{computed.timestamp()}:{published}"
-    body = cache.get(key)
-    if body is None:
-        body = build()
-        cache.set(key, body, PUBLIC_CACHE_SECONDS)
-    return mark_safe(body)  # noqa: S308 (our templates)
+    key = f"{page}:{result_set.pk}:{part}:{computed.timestamp()}:{published}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, PUBLIC_CACHE_SECONDS)
+    return value
+
+
+def version_body(page: str, result_set: ResultSet, build) -> str:
+    return mark_safe(per_version(page, result_set, build))  # noqa: S308 (our templates)
 
 
 def _json(values) -> str:
@@ -242,8 +246,14 @@ def structure_dashboard(request, pk: int, structure_pk: int):
 
 
 def structure_report_pdf(request, pk: int, structure_pk: int):
-    report = structure_report(get_structure_result(request.user, pk, structure_pk))
-    return download(structure_pdf(report), report_filename(report))
+    result = get_structure_result(request.user, pk, structure_pk)
+
+    def build() -> tuple[bytes, str]:
+        report = structure_report(result)
+        return structure_pdf(report), report_filename(report)
+
+    content, filename = per_version("report", result.result_set, build, part=result.pk)
+    return download(content, filename)
 
 
 def _web_bars(labels: list[str], values: list, name: str, horizontal: bool = True) -> str:
@@ -282,7 +292,9 @@ def synthesis(request, pk: int):
 @login_not_required
 def synthesis_pdf_view(request, pk: int):
     result_set = get_synthesis_result_set(request.user, pk)
-    content = synthesis_pdf(national_synthesis(result_set))
+    content = per_version(
+        "synthesis.pdf", result_set, lambda: synthesis_pdf(national_synthesis(result_set))
+    )
     return download(content, f"synthese-{result_set.edition.year}-v{result_set.version}.pdf")
 
 
