@@ -34,3 +34,14 @@ def test_a_web_address_is_text_not_a_link_and_sheets_keep_their_titles():
     assert book.sheetnames == ["Structures", "Une feuille au titre bien trop "]
     cell = book["Structures"]["A2"]
     assert cell.value == "https://exemple.fr" and cell.hyperlink is None
+
+
+def test_a_csv_comes_in_chunks_of_rows_and_reads_as_one_file(monkeypatch):
+    from barometre.core import exporting
+
+    monkeypatch.setattr(exporting, "CSV_BATCH", 2)
+    column = [Column("n", lambda row: row)]
+    chunks = list(exporting.csv_chunks(column, range(5)))
+    assert len(chunks) == 3  # header and rows 0-1, rows 2-3, row 4
+    assert b"".join(chunks).decode("utf-8-sig") == "n\r\n0\r\n1\r\n2\r\n3\r\n4\r\n"
+    assert b"".join(chunks) == exporting.write_csv(column, range(5))

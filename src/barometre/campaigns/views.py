@@ -30,8 +30,13 @@ from barometre.campaigns.models import (
     GridVersion,
     Scenario,
 )
-from barometre.campaigns.transfer import apply_audit_import, export_audits, plan_audit_import
-from barometre.core.downloads import download
+from barometre.campaigns.transfer import (
+    apply_audit_import,
+    audits_csv_chunks,
+    export_audits,
+    plan_audit_import,
+)
+from barometre.core.downloads import download, streamed_download
 from barometre.core.forms import DsfrForm, DsfrModelForm
 from barometre.core.uploads import UploadRefused, check_import_file
 from barometre.engine import InputRejected
@@ -133,7 +138,10 @@ def edition_export(request, pk: int):
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     journal.record(journal.Kind.PERSONAL_EXPORT, f"Audits de {edition}", actor=request.user,
                    edition=edition.pk, format=fmt)  # fmt: skip
-    return download(export_audits(edition, fmt), f"audits-{edition.year}-{edition.pk}.{fmt}")
+    name = f"audits-{edition.year}-{edition.pk}.{fmt}"
+    if fmt == "csv":  # streamed: the first rows leave at once, memory stays flat
+        return streamed_download(audits_csv_chunks(edition), name)
+    return download(export_audits(edition, fmt), name)
 
 
 @require_POST

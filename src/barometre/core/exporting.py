@@ -7,7 +7,7 @@ a spreadsheet would run as a formula is neutralised.
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -37,13 +37,27 @@ def _csv_cell(value: object) -> str:
     return str(value)
 
 
-def write_csv(columns: list[Column], rows: Iterable[object]) -> bytes:
+CSV_BATCH = 1000  # rows per chunk of a streamed CSV
+
+
+def csv_chunks(columns: list[Column], rows: Iterable[object]) -> Iterator[bytes]:
+    """The CSV file in chunks of ``CSV_BATCH`` rows, the header first: a response sends
+    the first rows while the next are read, in memory that does not grow with the rows."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    buffer.write("\ufeff")
     writer.writerow([c.header for c in columns])
-    for row in rows:
+    for index, row in enumerate(rows, start=1):
         writer.writerow([_csv_cell(c.value(row)) for c in columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        if index % CSV_BATCH == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def write_csv(columns: list[Column], rows: Iterable[object]) -> bytes:
+    return b"".join(csv_chunks(columns, rows))
 
 
 def write_xlsx(columns: list[Column], rows: Iterable[object], sheet_title: str) -> bytes:
