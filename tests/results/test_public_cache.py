@@ -80,3 +80,24 @@ def test_the_pdfs_are_built_once_per_version(filled, operator, client_for, monke
     publish(_computed(filled, operator), by=operator, erratum=ERRATUM)
     assert [client.get(url).content for url in urls] != contents[0]
     assert built == ["synthesis_pdf", "structure_pdf"] * 2
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_visitors_get_the_whole_page_from_the_cache(
+    page, filled, operator, client_for, monkeypatch
+):
+    from barometre.results import views
+
+    rendered = []
+    real = views.render
+    monkeypatch.setattr(views, "render", lambda *a, **k: rendered.append(1) or real(*a, **k))
+    publish(_computed(filled, operator), by=operator)
+    url = reverse(page, args=[filled.pk])
+    visitor = client_for(None)
+    pages = [visitor.get(url).content for _ in range(3)]
+    assert pages[0] == pages[1] == pages[2] and len(rendered) == 1
+    assert b"Se d\xc3\xa9connecter" not in pages[0]
+    # A logged-in user's page names them: rendered for each request.
+    client_for(operator).get(url)
+    client_for(operator).get(url)
+    assert len(rendered) == 3

@@ -2,6 +2,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -171,9 +172,10 @@ def public_palmares(request, pk: int):
             "palmares": palmares(result_set, public=True),
         })  # fmt: skip
 
-    return render(request, "results/public_palmares.html", {
-        "edition": result_set.edition, "main": version_body("palmares", result_set, body),
-    })  # fmt: skip
+    return visitor_page(request, "palmares", result_set, lambda: render(
+        request, "results/public_palmares.html",
+        {"edition": result_set.edition, "main": version_body("palmares", result_set, body)},
+    ))  # fmt: skip
 
 
 PUBLIC_CACHE_SECONDS = 24 * 3600
@@ -198,6 +200,17 @@ def per_version(page: str, result_set: ResultSet, build, *, part: object = ""):
 
 def version_body(page: str, result_set: ResultSet, build) -> str:
     return mark_safe(per_version(page, result_set, build))  # noqa: S308 (our templates)
+
+
+def visitor_page(request, page: str, result_set: ResultSet, render_page) -> HttpResponse:
+    """A public page: visitors who are not logged in all get the same bytes (no token, no
+    name in the header), so the whole page is served from the cache of its version — a
+    press day's traffic costs the lookup of the latest version. Logged-in users, and a
+    visitor with a message to show, get ``render_page()``."""
+    if request.user.is_authenticated or len(get_messages(request)):
+        return render_page()
+    content = per_version(f"{page}.visitor", result_set, lambda: render_page().content)
+    return HttpResponse(content)
 
 
 def _json(values) -> str:
@@ -284,9 +297,10 @@ def synthesis(request, pk: int):
             "s": s, "edition": result_set.edition, "tens": tens, "charts": charts,
         })  # fmt: skip
 
-    return render(request, "results/synthesis.html", {
-        "edition": result_set.edition, "main": version_body("synthesis", result_set, body),
-    })  # fmt: skip
+    return visitor_page(request, "synthesis", result_set, lambda: render(
+        request, "results/synthesis.html",
+        {"edition": result_set.edition, "main": version_body("synthesis", result_set, body)},
+    ))  # fmt: skip
 
 
 @login_not_required
