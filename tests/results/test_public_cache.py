@@ -101,3 +101,19 @@ def test_visitors_get_the_whole_page_from_the_cache(
     client_for(operator).get(url)
     client_for(operator).get(url)
     assert len(rendered) == 3
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_cached_page_does_not_read_the_versions_large_fields(page, filled, operator, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    publish(_computed(filled, operator), by=operator)
+    url = reverse(page, args=[filled.pk])
+    for user in (None, operator):
+        client = client_for(user)
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        read = " ".join(q["sql"] for q in queries)
+        assert "results_resultset" in read and '"benchmarks"' not in read

@@ -76,14 +76,21 @@ def get_structure_result(user, pk: int, structure_pk: int, *,
 
 
 def get_synthesis_result_set(user, pk: int) -> ResultSet:
-    """Public once published; before that, only those who run the edition see it."""
+    """Public once published; before that, only those who run the edition see it. The
+    large JSON fields are not loaded (decoding them was most of a cached page's time):
+    ``complete`` gives the version with them, to build what the cache lacks."""
     edition = _edition(pk)
     results = ResultSet.objects.filter(edition=edition, status=ResultSet.Status.READY)
     if not (user.is_authenticated and can_run(user, edition)):
         if edition.owner_id is not None:
             raise Http404("Synthèse introuvable.")
         results = results.filter(published_at__isnull=False)
-    result_set = results.select_related("edition", "grid").order_by("-version").first()
+    result_set = results.select_related("edition").defer(*HEAVY).order_by("-version").first()
     if result_set is None:
         raise Http404("Aucun résultat publié pour cette édition.")
     return result_set
+
+
+def complete(result_set: ResultSet) -> ResultSet:
+    """The version found without its large fields, with them (and its grid)."""
+    return ResultSet.objects.select_related("edition", "grid").get(pk=result_set.pk)

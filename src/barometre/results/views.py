@@ -16,7 +16,12 @@ from barometre.campaigns.access import get_edition_for_runner
 from barometre.campaigns.lifecycle import Refused
 from barometre.core.downloads import download
 from barometre.core.figures import rounded
-from barometre.results.access import get_structure_result, get_synthesis_result_set
+from barometre.results.access import (
+    HEAVY,
+    complete,
+    get_structure_result,
+    get_synthesis_result_set,
+)
 from barometre.results.batches import request_batch
 from barometre.results.computing import (
     COMPUTABLE,
@@ -117,10 +122,12 @@ def export(request, pk: int, version: int):
 
 
 def _published_national(pk: int):
+    """The latest published version, without its large fields (see ``complete``)."""
     result_set = (
         ResultSet.objects.published_national()
         .filter(edition_id=pk)
         .select_related("edition")
+        .defer(*HEAVY)
         .order_by("-version")
         .first()
     )
@@ -132,7 +139,7 @@ def _published_national(pk: int):
 @login_not_required
 def open_data(request, pk: int):
     """Public: the latest published national aggregates, as CSV."""
-    result_set = _published_national(pk)
+    result_set = complete(_published_national(pk))
     return download(open_data_csv(result_set), f"barometre-{result_set.edition.year}-agregats.csv")
 
 
@@ -166,10 +173,11 @@ def public_palmares(request, pk: int):
     result_set = _published_national(pk)
 
     def body() -> str:
-        national = next((c for c in result_set.categories if c["category"] == "(national)"), None)
+        full = complete(result_set)
+        national = next((c for c in full.categories if c["category"] == "(national)"), None)
         return render_to_string("results/public_palmares_main.html", {
-            "result_set": result_set, "edition": result_set.edition, "national": national,
-            "palmares": palmares(result_set, public=True),
+            "result_set": full, "edition": full.edition, "national": national,
+            "palmares": palmares(full, public=True),
         })  # fmt: skip
 
     return visitor_page(request, "palmares", result_set, lambda: render(
@@ -283,7 +291,7 @@ def synthesis(request, pk: int):
     result_set = get_synthesis_result_set(request.user, pk)
 
     def body() -> str:
-        s = national_synthesis(result_set)
+        s = national_synthesis(complete(result_set))
         tens = range(0, 100, 10)
         charts = {
             "categories": _web_bars([c.category for c in s.published_categories],
@@ -307,7 +315,7 @@ def synthesis(request, pk: int):
 def synthesis_pdf_view(request, pk: int):
     result_set = get_synthesis_result_set(request.user, pk)
     content = per_version(
-        "synthesis.pdf", result_set, lambda: synthesis_pdf(national_synthesis(result_set))
+        "synthesis.pdf", result_set, lambda: synthesis_pdf(national_synthesis(complete(result_set)))
     )
     return download(content, f"synthese-{result_set.edition.year}-v{result_set.version}.pdf")
 
