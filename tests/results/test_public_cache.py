@@ -117,3 +117,19 @@ def test_a_cached_page_does_not_read_the_versions_large_fields(page, filled, ope
             assert client.get(url).status_code == 200
         read = " ".join(q["sql"] for q in queries)
         assert "results_resultset" in read and '"benchmarks"' not in read
+
+
+def test_the_public_home_lists_published_versions_without_their_large_fields(
+    filled, operator, client_for
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    publish(_computed(filled, operator), by=operator)
+    visitor = client_for(None)
+    visitor.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        page = visitor.get("/")
+    assert filled.name in page.text
+    read = " ".join(q["sql"] for q in queries)
+    assert "results_resultset" in read and '"benchmarks"' not in read

@@ -9,7 +9,7 @@ from django.http import Http404
 from barometre.accounts.models import Role
 from barometre.campaigns.lifecycle import can_run
 from barometre.campaigns.models import Edition
-from barometre.results.models import ResultSet, StructureResult
+from barometre.results.models import LARGE_FIELDS, ResultSet, StructureResult
 
 
 def _edition(pk: int) -> Edition:
@@ -17,10 +17,6 @@ def _edition(pk: int) -> Edition:
     if edition is None:
         raise Http404("Édition introuvable.")
     return edition
-
-
-HEAVY = ("audit_ids", "benchmarks", "categories", "key_figures", "auditors", "agreement",
-         "changes", "evolution")  # fmt: skip
 
 
 def _published_only(user, edition: Edition, structure_pk: int) -> bool:
@@ -65,7 +61,9 @@ def get_structure_result(user, pk: int, structure_pk: int, *,
     else:
         candidates = candidates.select_related(
             "result_set__edition", "result_set__grid", "structure"
-        ).defer(*(f"result_set__{name}" for name in HEAVY), "result_set__grid__yaml", "details")
+        ).defer(
+            *(f"result_set__{name}" for name in LARGE_FIELDS), "result_set__grid__yaml", "details"
+        )
     candidates = list(candidates.order_by("-result_set__version")[:2])
     edition = candidates[0].result_set.edition if candidates else _edition(pk)
     if _published_only(user, edition, structure_pk):
@@ -85,7 +83,9 @@ def get_synthesis_result_set(user, pk: int) -> ResultSet:
         if edition.owner_id is not None:
             raise Http404("Synthèse introuvable.")
         results = results.filter(published_at__isnull=False)
-    result_set = results.select_related("edition").defer(*HEAVY).order_by("-version").first()
+    result_set = (
+        results.select_related("edition").without_large_fields().order_by("-version").first()
+    )
     if result_set is None:
         raise Http404("Aucun résultat publié pour cette édition.")
     return result_set

@@ -17,7 +17,6 @@ from barometre.campaigns.lifecycle import Refused
 from barometre.core.downloads import download
 from barometre.core.figures import rounded
 from barometre.results.access import (
-    HEAVY,
     complete,
     get_structure_result,
     get_synthesis_result_set,
@@ -127,7 +126,7 @@ def _published_national(pk: int):
         ResultSet.objects.published_national()
         .filter(edition_id=pk)
         .select_related("edition")
-        .defer(*HEAVY)
+        .without_large_fields()
         .order_by("-version")
         .first()
     )
