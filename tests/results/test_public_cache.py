@@ -133,3 +133,17 @@ def test_the_public_home_lists_published_versions_without_their_large_fields(
     assert filled.name in page.text
     read = " ".join(q["sql"] for q in queries)
     assert "results_resultset" in read and '"benchmarks"' not in read
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_visitor_reads_a_cached_page_with_one_query(page, filled, operator, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    publish(_computed(filled, operator), by=operator)
+    url = reverse(page, args=[filled.pk])
+    visitor = client_for(None)
+    visitor.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        assert visitor.get(url).status_code == 200
+    assert len(queries) == 1, [q["sql"] for q in queries]

@@ -77,17 +77,24 @@ def get_synthesis_result_set(user, pk: int) -> ResultSet:
     """Public once published; before that, only those who run the edition see it. The
     large JSON fields are not loaded (decoding them was most of a cached page's time):
     ``complete`` gives the version with them, to build what the cache lacks."""
+    if not user.is_authenticated:  # a visitor reads published national results: one query
+        results = ResultSet.objects.published_national().filter(edition_id=pk)
+        return _latest(results, "Synthèse introuvable.")
     edition = _edition(pk)
     results = ResultSet.objects.filter(edition=edition, status=ResultSet.Status.READY)
-    if not (user.is_authenticated and can_run(user, edition)):
+    if not can_run(user, edition):
         if edition.owner_id is not None:
             raise Http404("Synthèse introuvable.")
         results = results.filter(published_at__isnull=False)
+    return _latest(results, "Aucun résultat publié pour cette édition.")
+
+
+def _latest(results, missing: str) -> ResultSet:
     result_set = (
         results.select_related("edition").without_large_fields().order_by("-version").first()
     )
     if result_set is None:
-        raise Http404("Aucun résultat publié pour cette édition.")
+        raise Http404(missing)
     return result_set
 
 
