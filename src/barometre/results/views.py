@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from barometre.campaigns.access import get_edition_for_runner
 from barometre.campaigns.lifecycle import Refused
-from barometre.core.downloads import download
+from barometre.core.downloads import download, streamed_download
 from barometre.core.figures import rounded
 from barometre.results.access import (
     complete,
@@ -28,7 +28,12 @@ from barometre.results.computing import (
     request_computation,
     review_publication,
 )
-from barometre.results.exports import export_results, open_data_csv, table_schema
+from barometre.results.exports import (
+    export_results,
+    open_data_csv,
+    results_csv_zip_chunks,
+    table_schema,
+)
 from barometre.results.models import ReportBatch, ResultSet
 from barometre.results.palmares import confirm_laureate, palmares
 from barometre.results.pdf import report_filename, structure_pdf, synthesis_pdf
@@ -117,6 +122,8 @@ def export(request, pk: int, version: int):
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     extension = "zip" if fmt == "csv" else "xlsx"  # CSV: one file per table, zipped
     name = f"resultats-{edition.year}-v{version}.{extension}"
+    if fmt == "csv":  # streamed: the first tables leave while the next are written
+        return streamed_download(results_csv_zip_chunks(result_set), name)
     return download(export_results(result_set, fmt), name)
 
 
