@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-fast lint format venv venv-dev serve worker bench-engine bench-reports bench-load bench-annuaire clean
+.PHONY: demo test test-fast lint format venv venv-dev serve worker bench-engine bench-reports bench-load bench-pages bench-annuaire clean
 
 venv:
 	@scripts/bootstrap.sh --no-dev --inexact
@@ -65,3 +65,8 @@ bench-load: venv-dev
 	@scripts/system-deps.sh --bench
 	@scripts/ensure-postgres.sh
 	$(BIN)/python benchmarks/bench_load.py
+
+## make bench-pages: every page of the access matrix, per persona, on the demo (PostgreSQL)
+bench-pages: venv-dev
+	@scripts/ensure-postgres.sh
+	$(BIN)/python benchmarks/bench_pages.py

@@ -9,7 +9,9 @@ second process with 16 concurrent clients.
 3. The driver, another process with 16 keep-alive connections, runs each scenario for a
    fixed time: the health page (baseline: the cheapest request the stack can answer),
    public survey submissions through the API (each from its own address, behind one
-   reverse proxy, with the default rate limit), and the demo préfecture's dashboard. The
+   reverse proxy, with the default rate limit), the demo préfecture's dashboard, and the
+   public pages of a press day as anonymous visitors: the national synthesis, the
+   palmarès, a transparency page and the public home. ``BENCH_DB`` names the database. The
    driver is wrk (C, two event-loop threads: little CPU taken from the server on a
    2-core machine) when installed, else a Python driver (16 threads, ``--driver python``).
 4. It prints throughput, p50/p95/p99 latencies, ratios against the baseline, and checks
@@ -36,7 +38,10 @@ import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DB = "barometre_bench"
+DB = os.environ.get("BENCH_DB", "barometre_bench")
+# Public pages of a press day, each requested by anonymous visitors (issue 22: at least
+# half the baseline's throughput, p95 ≤ 100 ms).
+PUBLIC = ("synthesis", "palmares", "transparency", "public_home")
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 CLIENTS = 16
 
@@ -80,7 +85,17 @@ def prepare(reuse_static: bool = False) -> dict:
     edition = summary.editions[-1]
     prefecture = Structure.objects.get(name=DEMO_STRUCTURE)
     point = CollectionPoint.objects.filter(structure=prefecture).order_by("pk").first()
+    from django.urls import reverse
+
+    from barometre.improvement.models import ImprovementProfile
+
+    published = ImprovementProfile.objects.publishing_transparency().select_related("structure")
     return {"username": "qualite", "password": DEMO_PASSWORD,
+            "synthesis": reverse("results:synthesis", args=[edition.pk]),
+            "palmares": reverse("results:public_palmares", args=[edition.pk]),
+            "transparency": reverse("public:transparency",
+                                    args=[published.first().structure.identifier]),
+            "public_home": "/",
             "dashboard": f"/resultats/editions/{edition.pk}/structures/{prefecture.pk}/",
             "survey": f"/api/v1/public/points/{point.token}/answers",
             "questionnaire": point.questionnaire_id}  # fmt: skip
@@ -140,6 +155,8 @@ def _worker(port, scenario, info, cookie, deadline, out, lock):
                 conn.request("POST", info["survey"], body, headers)
             elif scenario == "dashboard":
                 conn.request("GET", info["dashboard"], headers={"Cookie": cookie})
+            elif scenario in PUBLIC:
+                conn.request("GET", info[scenario])
             else:
                 conn.request("GET", "/sante/")
             response = conn.getresponse()
@@ -217,7 +234,7 @@ def drive_wrk(port: int, info: dict, scenario: str, seconds: float) -> dict:
     import tempfile
 
     cookie = _login(port, info["username"], info["password"]) if scenario == "dashboard" else ""
-    path = {"survey": info["survey"], "dashboard": info["dashboard"]}.get(scenario, "/sante/")
+    path = info[scenario] if scenario in ("survey", "dashboard", *PUBLIC) else "/sante/"
     expected = "201" if scenario == "survey" else "200"
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
@@ -290,7 +307,7 @@ def main() -> None:
               flush=True)  # fmt: skip
         before = stored_answers(info["questionnaire"])
         results = {}
-        for scenario in ("baseline", "survey", "dashboard"):
+        for scenario in ("baseline", "survey", "dashboard", *PUBLIC):
             if scenario == "dashboard":
                 settle()
             if args.driver == "wrk":
@@ -309,7 +326,10 @@ def main() -> None:
         server.wait(timeout=30)
     base_rate = results["baseline"]["rate"]
     labels = {"baseline": "Référence (page /sante/)", "survey": "Réponses à l'enquête (API)",
-              "dashboard": "Tableau de bord d'une structure"}  # fmt: skip
+              "dashboard": "Tableau de bord d'une structure",
+              "synthesis": "Synthèse nationale (public)", "palmares": "Palmarès (public)",
+              "transparency": "Page de transparence (public)",
+              "public_home": "Accueil public"}  # fmt: skip
     for scenario, out in results.items():
         rate = out["rate"]
         print(f"{labels[scenario]} : {rate:.0f} req/s ({rate / base_rate:.2f}× la référence), "

@@ -47,13 +47,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--structures", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--processes", default="1,0",
+                        help="batch runs, one per value (0: one process per core)")  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
         setup(data_dir)
-        run(args.structures, args.repeat)
+        run(args.structures, args.repeat, [int(p) for p in args.processes.split(",")])
 
 
-def run(n: int, repeat: int) -> None:
+def run(n: int, repeat: int, processes: list[int]) -> None:
     from django.template.loader import render_to_string
 
     from barometre.accounts.models import Membership, Role, User
@@ -86,24 +88,31 @@ def run(n: int, repeat: int) -> None:
     baseline = timed(html_only, repeat)
     single = timed(lambda: pdf.structure_pdf(structure_report(result)), repeat)
     size = len(pdf.structure_pdf(report))
-    start = time.perf_counter()
-    batch = request_batch(result_set, by=operator)  # immediate backend: built here
-    batch_time = time.perf_counter() - start
-    batch.refresh_from_db()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"Rapport d'une structure ({repeat} essais) : médiane "
           f"{statistics.median(single):.3f} s, meilleur {min(single):.3f} s, pire "
           f"{max(single):.3f} s ; {size / 1024:.0f} Kio")  # fmt: skip
     ratio = statistics.median(single) / statistics.median(baseline)
     print(f"Référence HTML seul (même processus) : médiane {statistics.median(baseline):.3f} s "
           f"→ PDF / HTML = {ratio:.1f}×")  # fmt: skip
-    print(f"Lot de {batch.total} rapports ({batch.status}) : {batch_time:.1f} s, "
-          f"{batch_time / max(batch.total, 1):.3f} s par rapport, archive "
-          f"{batch.file.size / 1024 / 1024:.1f} Mio ; mémoire de pointe {peak:.0f} Mio"
-          )  # fmt: skip
-    print(
-        f"Lot / (n × rapport seul) = {batch_time / (batch.total * statistics.median(single)):.2f}"
-    )
+    from django.conf import settings
+
+    from barometre.results.batches import processes as batch_processes
+
+    first = None
+    for count in processes:
+        settings.BAROMETRE_REPORT_PROCESSES = count
+        start = time.perf_counter()
+        batch = request_batch(result_set, by=operator)  # immediate backend: built here
+        batch_time = time.perf_counter() - start
+        batch.refresh_from_db()
+        first = first or batch_time
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"Lot de {batch.total} rapports, {batch_processes()} processus ({batch.status}) : "
+              f"{batch_time:.1f} s, {batch_time / max(batch.total, 1):.3f} s par rapport, "
+              f"{first / batch_time:.2f}× plus rapide que le premier lot ; archive "
+              f"{batch.file.size / 1024 / 1024:.1f} Mio ; mémoire de pointe {peak:.0f} Mio ; "
+              f"lot / (n × rapport seul) = "
+              f"{batch_time / (batch.total * statistics.median(single)):.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":

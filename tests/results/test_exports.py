@@ -6,7 +6,9 @@ import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
+from barometre.core.exporting import write_csv
 from barometre.results.computing import publish
+from barometre.results.exports import tables
 
 pytestmark = pytest.mark.django_db
 
@@ -27,11 +29,17 @@ def test_results_export_as_a_workbook_with_every_table(client_for, operator, com
 def test_csv_on_request_is_a_zip_of_french_csv_files(client_for, operator, computed):
     url = reverse("results:export", args=[computed.edition_id, computed.version])
     response = client_for(operator).get(url, {"format": "csv"})
-    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert response.streaming  # the first tables leave while the next are written
+    content = b"".join(response.streaming_content)
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    assert archive.testzip() is None
     assert "structures.csv" in archive.namelist() and "chiffres-cles.csv" in archive.namelist()
     text = archive.read("structures.csv")
     assert text.startswith(b"\xef\xbb\xbf") and b";" in text.splitlines()[0]
     assert b"," in text.splitlines()[1]  # decimal comma
+    for title, columns, rows in tables(computed):  # each file as written on its own
+        name = title.lower().replace("é", "e").replace("è", "e").replace(" ", "-") + ".csv"
+        assert archive.read(name) == write_csv(columns, rows)
 
 
 def test_open_data_is_public_only_once_published(client, operator, computed):

@@ -115,6 +115,36 @@ def test_reports_zip_has_one_pdf_per_structure(computed):
     assert all(archive.read(name).startswith(b"%PDF") for name in archive.namelist())
 
 
+def test_a_batch_rendered_by_several_processes_equals_the_one_process_batch(
+    computed, tmp_path, settings
+):
+    import io
+    import zipfile
+
+    from barometre.results.batches import request_batch
+    from barometre.results.pdf import write_reports_zip
+
+    def texts(content: bytes) -> dict[str, str]:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+        return {name: pdf_text(tmp_path, archive.read(name)) for name in archive.namelist()}
+
+    rows = computed.structures.select_related("result_set__edition", "result_set__grid",
+                                              "structure").order_by("structure__name")  # fmt: skip
+    reports = [structure_report(r) for r in rows]
+    serial, parallel, seen = io.BytesIO(), io.BytesIO(), []
+    write_reports_zip(serial, reports, processes=1)
+    write_reports_zip(parallel, reports, seen.append, processes=2)
+    assert seen == [1, 2]
+    assert list(texts(parallel.getvalue())) == list(texts(serial.getvalue()))  # same order
+    assert texts(parallel.getvalue()) == texts(serial.getvalue())
+    # The background task uses the setting: the ZIP holds every structure's report.
+    settings.BAROMETRE_REPORT_PROCESSES = 2
+    batch = request_batch(computed, by=computed.requested_by)
+    batch.refresh_from_db()
+    assert batch.status == "ready" and batch.done == batch.total == 2
+    assert sorted(texts(batch.file.read())) == sorted(texts(serial.getvalue()))
+
+
 def test_national_synthesis_states_the_figures_of_an_edition(fabricate, tmp_path, settings):
     result_set = fabricate(12)
     synthesis = national_synthesis(result_set)

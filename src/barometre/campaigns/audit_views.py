@@ -166,9 +166,10 @@ def validation_queue(request):
     tasks = (
         AuditTask.objects.filter(status=T.SUBMITTED, edition__in=editions)
         .select_related("structure", "auditor", "edition__grid")
-        .prefetch_related("answers")[:200]
+        .prefetch_related("answers", "evidence")[:200]
     )
-    rows = [(task, workflow.anomalies(task)) for task in tasks]
+    neighbours = workflow.Neighbours.of(tasks := list(tasks))
+    rows = [(task, workflow.anomalies(task, neighbours=neighbours)) for task in tasks]
     return render(
         request,
         "campaigns/validation.html",

@@ -3,7 +3,8 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -30,10 +31,16 @@ from barometre.campaigns.models import (
     AuditImport,
     AuditTask,
     Edition,
+    Enrolment,
     Scenario,
 )
-from barometre.campaigns.transfer import apply_audit_import, export_audits, plan_audit_import
-from barometre.core.downloads import download
+from barometre.campaigns.transfer import (
+    apply_audit_import,
+    audits_csv_chunks,
+    export_audits,
+    plan_audit_import,
+)
+from barometre.core.downloads import download, streamed_download
 from barometre.core.errors import Refused
 from barometre.core.navigation import crumbs, link
 from barometre.engine import InputRejected
@@ -71,10 +78,18 @@ def my_tasks(request):
     return render(request, "campaigns/my_tasks.html", {"groups": groups, **crumbs("Mes audits")})
 
 
+def _count(related) -> Subquery:
+    """The number of ``related`` rows of the outer edition, as a subquery."""
+    rows = related.filter(edition=OuterRef("pk")).order_by().values("edition")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+
+
 def edition_list(request):
+    # One subquery per count: two joined counts multiplied enrolments by audits (337 ×
+    # 3,500 rows per national edition, 2.7 s on the demo).
     editions = runnable_editions(request.user).annotate(
-        enrolled=Count("enrolments", filter=Q(enrolments__status="enrolled"), distinct=True),
-        planned=Count("tasks", distinct=True),
+        enrolled=_count(Enrolment.objects.filter(status="enrolled")),
+        planned=_count(AuditTask.objects.all()),
     )
     # A structure's managers create its internal campaigns from this page.
     managed = Structure.objects.filter(pk__in=request.user.structure_ids("manager"))
@@ -123,7 +138,10 @@ def edition_export(request, pk: int):
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     journal.record(journal.Kind.PERSONAL_EXPORT, f"Audits de {edition}", actor=request.user,
                    edition=edition.pk, format=fmt)  # fmt: skip
-    return download(export_audits(edition, fmt), f"audits-{edition.year}-{edition.pk}.{fmt}")
+    name = f"audits-{edition.year}-{edition.pk}.{fmt}"
+    if fmt == "csv":  # streamed: the first rows leave at once, memory stays flat
+        return streamed_download(audits_csv_chunks(edition), name)
+    return download(export_audits(edition, fmt), name)
 
 
 @require_POST

@@ -5,6 +5,8 @@ Every change after submission is recorded as a TaskEvent (who, when, before, aft
 
 import datetime as dt
 import uuid
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import F
@@ -91,10 +93,51 @@ def save_answers(task: AuditTask, answers: dict[str, str], *, by,
         )
 
 
-def anomalies(task: AuditTask, now: dt.datetime | None = None) -> list[str]:
-    """Automatic checks run before a human validates an audit."""
+@dataclass
+class Neighbours:
+    """What the checks read of other audits, for a list of audits at once (the validation
+    queue): the submission times of each auditor's submitted audits in each edition, and
+    the (edition, structure, channel, scenario) keys already used by original audits."""
+
+    submissions: dict[tuple[int, int], list[tuple[int, dt.datetime]]]
+    scenarios: Counter
+
+    @classmethod
+    def of(cls, tasks: list[AuditTask]) -> "Neighbours":
+        editions = {t.edition_id for t in tasks}
+        events = TaskEvent.objects.filter(
+            action="submit", task__status=T.SUBMITTED, task__edition_id__in=editions,
+            task__auditor_id__in={t.auditor_id for t in tasks if t.auditor_id},
+        ).values_list("task__auditor_id", "task__edition_id", "task_id", "at")  # fmt: skip
+        submissions = defaultdict(list)
+        for auditor, edition, task, at in events:
+            submissions[auditor, edition].append((task, at))
+        keys = AuditTask.objects.filter(
+            edition_id__in=editions, structure_id__in={t.structure_id for t in tasks},
+            double_of__isnull=True, scenario__isnull=False,
+        ).values_list("edition_id", "structure_id", "channel", "scenario_id")  # fmt: skip
+        return cls(dict(submissions), Counter(keys))
+
+    def last_submission(self, task: AuditTask) -> dt.datetime | None:
+        others = self.submissions.get((task.auditor_id, task.edition_id), [])
+        return max((at for pk, at in others if pk != task.pk), default=None)
+
+    def has_twin(self, task: AuditTask) -> bool:
+        key = (task.edition_id, task.structure_id, task.channel, task.scenario_id)
+        own = task.scenario_id is not None and task.double_of_id is None
+        return self.scenarios[key] > own
+
+
+def anomalies(task: AuditTask, now: dt.datetime | None = None, *,
+              neighbours: Neighbours | None = None) -> list[str]:  # fmt: skip
+    """Automatic checks run before a human validates an audit. ``neighbours``, built once
+    for a list of audits, replaces the queries about other audits (its answers and
+    evidence are then read from what the caller prefetched)."""
     now = now or timezone.now()
-    values = dict(task.answers.values_list("criterion", "value"))
+    if neighbours is None:
+        values = dict(task.answers.values_list("criterion", "value"))
+    else:
+        values = {answer.criterion: answer.value for answer in task.answers.all()}
     found = []
     if task.replied_at and task.sent_at and task.replied_at < task.sent_at:
         found.append("réponse datée avant l'envoi")
@@ -134,18 +177,11 @@ def anomalies(task: AuditTask, now: dt.datetime | None = None) -> list[str]:
             found.append("scan du courrier de réponse manquant")
         elif not task.reply_text.strip():
             found.append("réponse reçue sans texte ni pièce justificative")
-    if task.auditor_id:
-        recent = AuditTask.objects.filter(
-            auditor_id=task.auditor_id, status=T.SUBMITTED, edition=edition
-        ).exclude(pk=task.pk)
-        last = TaskEvent.objects.filter(task__in=recent, action="submit").order_by("-at").first()
-        if last and (now - last.at).total_seconds() < MIN_SECONDS_BETWEEN_SUBMISSIONS:
-            found.append("audits soumis à moins d'une minute d'intervalle")
-    twin = AuditTask.objects.filter(
-        edition=edition, structure_id=task.structure_id, channel=task.channel,
-        scenario_id=task.scenario_id, double_of__isnull=True,
-    ).exclude(pk=task.pk).exclude(scenario__isnull=True)  # fmt: skip
-    if twin.exists():
+    neighbours = neighbours or Neighbours.of([task])
+    last = neighbours.last_submission(task) if task.auditor_id else None
+    if last and (now - last).total_seconds() < MIN_SECONDS_BETWEEN_SUBMISSIONS:
+        found.append("audits soumis à moins d'une minute d'intervalle")
+    if neighbours.has_twin(task):
         found.append("même scénario déjà utilisé pour cette structure sur ce canal (doublon)")
     return found
 

@@ -1,6 +1,8 @@
 """File downloads: one place that knows the content type of each exported format."""
 
-from django.http import HttpResponse
+from collections.abc import Iterable
+
+from django.http import HttpResponse, StreamingHttpResponse
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -16,5 +18,14 @@ def download(content: bytes, filename: str) -> HttpResponse:
     """An attachment whose content type follows the file name's extension."""
     extension = filename.rsplit(".", 1)[-1].lower()
     response = HttpResponse(content, content_type=CONTENT_TYPES[extension])
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def streamed_download(chunks: Iterable[bytes], filename: str) -> StreamingHttpResponse:
+    """An attachment sent chunk by chunk as ``chunks`` are produced (a long CSV export):
+    the first bytes leave before the last rows are read."""
+    extension = filename.rsplit(".", 1)[-1].lower()
+    response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[extension])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

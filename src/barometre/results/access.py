@@ -9,7 +9,7 @@ from django.http import Http404
 from barometre.accounts.models import Role
 from barometre.campaigns.lifecycle import can_run
 from barometre.campaigns.models import Edition
-from barometre.results.models import ResultSet, StructureResult
+from barometre.results.models import LARGE_FIELDS, ResultSet, StructureResult
 
 
 def _edition(pk: int) -> Edition:
@@ -17,10 +17,6 @@ def _edition(pk: int) -> Edition:
     if edition is None:
         raise Http404("Édition introuvable.")
     return edition
-
-
-HEAVY = ("audit_ids", "benchmarks", "categories", "key_figures", "auditors", "agreement",
-         "changes", "evolution")  # fmt: skip
 
 
 def _published_only(user, edition: Edition, structure_pk: int) -> bool:
@@ -65,7 +61,9 @@ def get_structure_result(user, pk: int, structure_pk: int, *,
     else:
         candidates = candidates.select_related(
             "result_set__edition", "result_set__grid", "structure"
-        ).defer(*(f"result_set__{name}" for name in HEAVY), "result_set__grid__yaml", "details")
+        ).defer(
+            *(f"result_set__{name}" for name in LARGE_FIELDS), "result_set__grid__yaml", "details"
+        )
     candidates = list(candidates.order_by("-result_set__version")[:2])
     edition = candidates[0].result_set.edition if candidates else _edition(pk)
     if _published_only(user, edition, structure_pk):
@@ -76,14 +74,30 @@ def get_structure_result(user, pk: int, structure_pk: int, *,
 
 
 def get_synthesis_result_set(user, pk: int) -> ResultSet:
-    """Public once published; before that, only those who run the edition see it."""
+    """Public once published; before that, only those who run the edition see it. The
+    large JSON fields are not loaded (decoding them was most of a cached page's time):
+    ``complete`` gives the version with them, to build what the cache lacks."""
+    if not user.is_authenticated:  # a visitor reads published national results: one query
+        results = ResultSet.objects.published_national().filter(edition_id=pk)
+        return _latest(results, "Synthèse introuvable.")
     edition = _edition(pk)
     results = ResultSet.objects.filter(edition=edition, status=ResultSet.Status.READY)
-    if not (user.is_authenticated and can_run(user, edition)):
+    if not can_run(user, edition):
         if edition.owner_id is not None:
             raise Http404("Synthèse introuvable.")
         results = results.published()
-    result_set = results.select_related("edition", "grid").order_by("-version").first()
+    return _latest(results, "Aucun résultat publié pour cette édition.")
+
+
+def _latest(results, missing: str) -> ResultSet:
+    result_set = (
+        results.select_related("edition").without_large_fields().order_by("-version").first()
+    )
     if result_set is None:
-        raise Http404("Aucun résultat publié pour cette édition.")
+        raise Http404(missing)
     return result_set
+
+
+def complete(result_set: ResultSet) -> ResultSet:
+    """The version found without its large fields, with them (and its grid)."""
+    return ResultSet.objects.select_related("edition", "grid").get(pk=result_set.pk)

@@ -2,8 +2,10 @@
 visible progress. A batch already on its way is reused (a double click builds once); a
 failed or killed batch leaves no file and can be requested again."""
 
+import os
 import tempfile
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -42,6 +44,11 @@ def request_batch(result_set: ResultSet, *, by) -> ReportBatch:
     return batch
 
 
+def processes() -> int:
+    """How many processes render a batch: ``BAROMETRE_REPORT_PROCESSES``, or one per core."""
+    return settings.BAROMETRE_REPORT_PROCESSES or os.cpu_count() or 1
+
+
 def build(batch: ReportBatch) -> ReportBatch:
     ReportBatch.objects.filter(pk=batch.pk).update(status=ReportBatch.Status.RUNNING, done=0)
     results = (
@@ -58,7 +65,7 @@ def build(batch: ReportBatch) -> ReportBatch:
         internal = result_set.edition.owner_id is not None
         build_report = internal_report if internal else structure_report
         reports = (build_report(r) for r in results.iterator())
-        count = write_reports_zip(handle, reports, progress)
+        count = write_reports_zip(handle, reports, progress, processes=processes())
         handle.seek(0)
         batch.refresh_from_db()
         name = f"rapports-{result_set.edition.year}-v{result_set.version}.zip"

@@ -4,11 +4,11 @@ XLSX by default (one sheet per table); CSV on request as a ZIP of one file per t
 (UTF-8 with BOM, ``;``, decimal comma). Text cells are neutralised against formulas.
 The open data holds only published, national aggregates: no structure is identified."""
 
-import io
 import json
 import zipfile
+from collections.abc import Iterator
 
-from barometre.core.exporting import Column, write_csv, write_xlsx_sheets
+from barometre.core.exporting import Column, csv_chunks, write_csv, write_xlsx_sheets
 from barometre.core.figures import minimum, round_half_up
 from barometre.results import figures
 from barometre.results.models import ResultSet
@@ -109,16 +109,47 @@ def tables(result_set: ResultSet) -> list[tuple[str, list[Column], list[dict]]]:
     ]
 
 
+def _csv_name(title: str) -> str:
+    return title.lower().replace("é", "e").replace("è", "e").replace(" ", "-") + ".csv"
+
+
 def export_results(result_set: ResultSet, fmt: str = "xlsx") -> bytes:
-    sheets = tables(result_set)
     if fmt != "csv":
-        return write_xlsx_sheets(sheets)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for title, columns, rows in sheets:
-            name = title.lower().replace("é", "e").replace("è", "e").replace(" ", "-")
-            archive.writestr(f"{name}.csv", write_csv(columns, rows))
-    return buffer.getvalue()
+        return write_xlsx_sheets(tables(result_set))
+    return b"".join(results_csv_zip_chunks(result_set))
+
+
+class _Outbox:
+    """A write-only file whose written bytes are taken out as they come (``zipfile``
+    writes a stream without seeking: each member's sizes follow its data)."""
+
+    def __init__(self):
+        self.parts: list[bytes] = []
+
+    def write(self, data) -> int:
+        self.parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data = b"".join(self.parts)
+        self.parts.clear()
+        return data
+
+
+def results_csv_zip_chunks(result_set: ResultSet) -> Iterator[bytes]:
+    """The ZIP of one CSV file per table, in chunks as it is written, for a streamed
+    response: the first bytes leave before the last tables are written."""
+    outbox = _Outbox()
+    with zipfile.ZipFile(outbox, "w", zipfile.ZIP_DEFLATED) as archive:
+        for title, columns, rows in tables(result_set):
+            with archive.open(_csv_name(title), "w") as member:
+                for chunk in csv_chunks(columns, rows):
+                    member.write(chunk)
+                    yield outbox.take()
+    yield outbox.take()
 
 
 # Open data: one row per (category, figure) of a published national result set.

@@ -7,11 +7,19 @@ from django.db import models
 from barometre.campaigns.models import Edition, GridVersion
 from barometre.structures.models import Structure
 
+# The large JSON fields of a result version: loading and decoding them was most of the
+# time of a page that only names the version (a cached public page, the public home).
+LARGE_FIELDS = ("audit_ids", "benchmarks", "categories", "key_figures", "auditors",
+                "agreement", "changes", "evolution")  # fmt: skip
+
 
 class ResultSetQuerySet(models.QuerySet):
     def published(self) -> "ResultSetQuerySet":
         """Computed and published versions (a published version never changes)."""
         return self.filter(published_at__isnull=False, status=ResultSet.Status.READY)
+
+    def without_large_fields(self) -> "ResultSetQuerySet":
+        return self.defer(*LARGE_FIELDS)
 
     def published_national(self) -> "ResultSetQuerySet":
         """Published results of national editions (not a structure's internal campaign):

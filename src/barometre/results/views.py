@@ -2,6 +2,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,11 +13,15 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from barometre.campaigns.access import get_edition_for_runner
-from barometre.core.downloads import download
+from barometre.core.downloads import download, streamed_download
 from barometre.core.errors import Refused
 from barometre.core.figures import rounded
 from barometre.core.navigation import crumbs, link
-from barometre.results.access import get_structure_result, get_synthesis_result_set
+from barometre.results.access import (
+    complete,
+    get_structure_result,
+    get_synthesis_result_set,
+)
 from barometre.results.awards import award_filename, certificate_pdf, press_kit
 from barometre.results.batches import request_batch
 from barometre.results.computing import (
@@ -25,7 +30,12 @@ from barometre.results.computing import (
     request_computation,
     review_publication,
 )
-from barometre.results.exports import export_results, open_data_csv, table_schema
+from barometre.results.exports import (
+    export_results,
+    open_data_csv,
+    results_csv_zip_chunks,
+    table_schema,
+)
 from barometre.results.internal import internal_report
 from barometre.results.models import ReportBatch, ResultSet
 from barometre.results.palmares import award_for, confirm_laureate, palmares
@@ -114,14 +124,18 @@ def export(request, pk: int, version: int):
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
     extension = "zip" if fmt == "csv" else "xlsx"  # CSV: one file per table, zipped
     name = f"resultats-{edition.year}-v{version}.{extension}"
+    if fmt == "csv":  # streamed: the first tables leave while the next are written
+        return streamed_download(results_csv_zip_chunks(result_set), name)
     return download(export_results(result_set, fmt), name)
 
 
 def _published_national(pk: int):
+    """The latest published version, without its large fields (see ``complete``)."""
     result_set = (
         ResultSet.objects.published_national()
         .filter(edition_id=pk)
         .select_related("edition")
+        .without_large_fields()
         .order_by("-version")
         .first()
     )
@@ -133,7 +147,7 @@ def _published_national(pk: int):
 @login_not_required
 def open_data(request, pk: int):
     """Public: the latest published national aggregates, as CSV."""
-    result_set = _published_national(pk)
+    result_set = complete(_published_national(pk))
     return download(open_data_csv(result_set), f"barometre-{result_set.edition.year}-agregats.csv")
 
 
@@ -165,11 +179,54 @@ def public_palmares(request, pk: int):
     """Public page of a published national edition: the palmarès of structures that
     accepted publication, and national aggregates only."""
     result_set = _published_national(pk)
-    national = next((c for c in result_set.categories if c["category"] == "(national)"), None)
-    return render(request, "results/public_palmares.html", {
-        "result_set": result_set, "edition": result_set.edition, "national": national,
-        "palmares": palmares(result_set, public=True),
-    })  # fmt: skip
+
+    def body() -> str:
+        full = complete(result_set)
+        national = next((c for c in full.categories if c["category"] == "(national)"), None)
+        return render_to_string("results/public_palmares_main.html", {
+            "result_set": full, "edition": full.edition, "national": national,
+            "palmares": palmares(full, public=True),
+        })  # fmt: skip
+
+    return visitor_page(request, "palmares", result_set, lambda: render(
+        request, "results/public_palmares.html",
+        {"edition": result_set.edition, "main": version_body("palmares", result_set, body)},
+    ))  # fmt: skip
+
+
+PUBLIC_CACHE_SECONDS = 24 * 3600
+
+
+def per_version(page: str, result_set: ResultSet, build, *, part: object = ""):
+    """What ``build`` makes of one result version (a page body, a PDF), built once per
+    version and served from the cache. The key names the version, when it was computed
+    and when it was published: the views look up the latest version first (a correction
+    published later is another version), so a publication is served at once, never a
+    stale body. (What else the bodies read is frozen once the edition publishes: the
+    enrolments' publication consent, the laureates of a published version.)"""
+    computed = result_set.computed_at or result_set.requested_at
+    published = result_set.published_at.timestamp() if result_set.published_at else "-"
+    key = f"{page}:{result_set.pk}:{part}:{computed.timestamp()}:{published}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, PUBLIC_CACHE_SECONDS)
+    return value
+
+
+def version_body(page: str, result_set: ResultSet, build) -> str:
+    return mark_safe(per_version(page, result_set, build))  # noqa: S308 (our templates)
+
+
+def visitor_page(request, page: str, result_set: ResultSet, render_page) -> HttpResponse:
+    """A public page: visitors who are not logged in all get the same bytes (no token, no
+    name in the header), so the whole page is served from the cache of its version — a
+    press day's traffic costs the lookup of the latest version. Logged-in users, and a
+    visitor with a message to show, get ``render_page()``."""
+    if request.user.is_authenticated or len(get_messages(request)):
+        return render_page()
+    content = per_version(f"{page}.visitor", result_set, lambda: render_page().content)
+    return HttpResponse(content)
 
 
 def _json(values) -> str:
@@ -237,9 +294,14 @@ def _dashboard_body(full) -> str:
 
 def structure_report_pdf(request, pk: int, structure_pk: int):
     full = get_structure_result(request.user, pk, structure_pk)
-    internal = full.result_set.edition.owner_id is not None
-    report = internal_report(full) if internal else structure_report(full)
-    return download(report_pdf(report), report_filename(report))
+
+    def build() -> tuple[bytes, str]:
+        internal = full.result_set.edition.owner_id is not None
+        report = internal_report(full) if internal else structure_report(full)
+        return report_pdf(report), report_filename(report)
+
+    content, filename = per_version("report", full.result_set, build, part=full.pk)
+    return download(content, filename)
 
 
 def _web_bars(labels: list[str], values: list, name: str, horizontal: bool = True) -> str:
@@ -254,25 +316,34 @@ def _web_bars(labels: list[str], values: list, name: str, horizontal: bool = Tru
 @login_not_required
 def synthesis(request, pk: int):
     result_set = get_synthesis_result_set(request.user, pk)
-    s = national_synthesis(result_set)
-    tens = range(0, 100, 10)
-    charts = {
-        "categories": _web_bars([c.category for c in s.published_categories],
-                                [c.mean for c in s.published_categories], "Score moyen"),
-        "channels": _web_bars([c.label for c in s.published_channels],
-                              [c.score for c in s.published_channels], "Score moyen"),
-        "histogram": _web_bars([f"{lo}–{lo + 9 if lo < 90 else 100}" for lo in tens],
-                               s.histogram, "Structures", horizontal=False),
-    }  # fmt: skip
-    return render(request, "results/synthesis.html", {
-        "s": s, "edition": result_set.edition, "tens": tens, "charts": charts,
-    })  # fmt: skip
+
+    def body() -> str:
+        s = national_synthesis(complete(result_set))
+        tens = range(0, 100, 10)
+        charts = {
+            "categories": _web_bars([c.category for c in s.published_categories],
+                                    [c.mean for c in s.published_categories], "Score moyen"),
+            "channels": _web_bars([c.label for c in s.published_channels],
+                                  [c.score for c in s.published_channels], "Score moyen"),
+            "histogram": _web_bars([f"{lo}–{lo + 9 if lo < 90 else 100}" for lo in tens],
+                                   s.histogram, "Structures", horizontal=False),
+        }  # fmt: skip
+        return render_to_string("results/synthesis_main.html", {
+            "s": s, "edition": result_set.edition, "tens": tens, "charts": charts,
+        })  # fmt: skip
+
+    return visitor_page(request, "synthesis", result_set, lambda: render(
+        request, "results/synthesis.html",
+        {"edition": result_set.edition, "main": version_body("synthesis", result_set, body)},
+    ))  # fmt: skip
 
 
 @login_not_required
 def synthesis_pdf_view(request, pk: int):
     result_set = get_synthesis_result_set(request.user, pk)
-    content = synthesis_pdf(national_synthesis(result_set))
+    content = per_version(
+        "synthesis.pdf", result_set, lambda: synthesis_pdf(national_synthesis(complete(result_set)))
+    )
     return download(content, f"synthese-{result_set.edition.year}-v{result_set.version}.pdf")
 
 

@@ -211,6 +211,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 
+# Processes that render a batch of PDF reports (0: one per core).
+BAROMETRE_REPORT_PROCESSES = env_int("BAROMETRE_REPORT_PROCESSES", 0)
+
 TASKS = {
     "default": {
         "BACKEND": env_str("BAROMETRE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -1,6 +1,6 @@
 """Exporting the registry in the same columns the import reads (round trip)."""
 
-from barometre.core.exporting import Column, write_csv, write_xlsx
+from barometre.core.exporting import Column, csv_chunks, write_csv, write_xlsx
 from barometre.structures.columns import CONTACT_COLUMNS, LABEL_COLUMNS, MULTI_VALUE_SEPARATOR
 from barometre.structures.models import Structure
 
@@ -37,8 +37,17 @@ COLUMNS = [
 ]
 
 
-def export_structures(queryset, fmt: str = "xlsx") -> bytes:
+def _rows(queryset):
     rows = queryset.select_related("parent").prefetch_related("contact_points", "labels")
+    return rows.iterator(chunk_size=500)
+
+
+def export_structures(queryset, fmt: str = "xlsx") -> bytes:
     if fmt == "csv":
-        return write_csv(COLUMNS, rows.iterator(chunk_size=500))
-    return write_xlsx(COLUMNS, rows.iterator(chunk_size=500), "Structures")
+        return write_csv(COLUMNS, _rows(queryset))
+    return write_xlsx(COLUMNS, _rows(queryset), "Structures")
+
+
+def structures_csv_chunks(queryset):
+    """The CSV export of ``export_structures``, in chunks, for a streamed response."""
+    return csv_chunks(COLUMNS, _rows(queryset))

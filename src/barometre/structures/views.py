@@ -14,11 +14,11 @@ from barometre.accounts.access import (
     visible_structures,
 )
 from barometre.core.background import STALE_AFTER
-from barometre.core.downloads import download
+from barometre.core.downloads import download, streamed_download
 from barometre.core.navigation import crumbs, link
 from barometre.core.uploads import import_limits
 from barometre.structures.annuaire import plan_batch
-from barometre.structures.exporting import export_structures
+from barometre.structures.exporting import export_structures, structures_csv_chunks
 from barometre.structures.forms import (
     AnnuaireUploadForm,
     ContactPointFormSet,
@@ -126,8 +126,11 @@ def structure_export(request):
     form = ExportForm(request.GET)
     fmt = form.cleaned_data["format"] if form.is_valid() else "xlsx"
     filters = StructureFilterForm(request.GET)
-    content = export_structures(filters.filter(visible_structures(request.user)), fmt)
-    return download(content, f"structures-{timezone.localdate().isoformat()}.{fmt}")
+    structures = filters.filter(visible_structures(request.user))
+    name = f"structures-{timezone.localdate().isoformat()}.{fmt}"
+    if fmt == "csv":  # streamed: the first rows leave at once, memory stays flat
+        return streamed_download(structures_csv_chunks(structures), name)
+    return download(export_structures(structures, fmt), name)
 
 
 def import_upload(request):

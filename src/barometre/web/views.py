@@ -67,6 +67,7 @@ def _published_editions() -> list[ResultSet]:
     for result_set in (
         ResultSet.objects.published_national()
         .select_related("edition")
+        .without_large_fields()
         .order_by("-edition__year", "-edition_id", "-version")
     ):
         latest.setdefault(result_set.edition_id, result_set)
