@@ -65,7 +65,7 @@ def test_the_pdfs_are_built_once_per_version(filled, operator, client_for, monke
     from barometre.results import views
 
     built = []
-    for name in ("synthesis_pdf", "structure_pdf"):
+    for name in ("synthesis_pdf", "report_pdf"):
         real = getattr(views, name)
         monkeypatch.setattr(views, name, lambda report, real=real, name=name: (
             built.append(name) or real(report)))  # fmt: skip
@@ -76,10 +76,10 @@ def test_the_pdfs_are_built_once_per_version(filled, operator, client_for, monke
             reverse("results:report_pdf", args=[filled.pk, structure])]  # fmt: skip
     client = client_for(operator)
     contents = [[client.get(url).content for url in urls] for _ in range(2)]
-    assert contents[0] == contents[1] and built == ["synthesis_pdf", "structure_pdf"]
+    assert contents[0] == contents[1] and built == ["synthesis_pdf", "report_pdf"]
     publish(_computed(filled, operator), by=operator, erratum=ERRATUM)
     assert [client.get(url).content for url in urls] != contents[0]
-    assert built == ["synthesis_pdf", "structure_pdf"] * 2
+    assert built == ["synthesis_pdf", "report_pdf"] * 2
 
 
 @pytest.mark.parametrize("page", PAGES)
