@@ -55,9 +55,14 @@ class EngagementLine:
         return self.latest - self.previous
 
 
-def record_self_assessment(structure: Structure, levels: dict[str, int], *, by,
-                           comments: dict[str, str] | None = None,
-                           done_on: dt.date | None = None) -> SelfAssessment:  # fmt: skip
+def record_self_assessment(
+    structure: Structure,
+    levels: dict[str, int],
+    *,
+    by,
+    comments: dict[str, str] | None = None,
+    done_on: dt.date | None = None,
+) -> SelfAssessment:
     engagements = {e.id for e in sp_engagements().engagements}
     scale = {m.level for m in sp_engagements().maturity_scale}
     unknown = set(levels) - engagements
@@ -68,27 +73,35 @@ def record_self_assessment(structure: Structure, levels: dict[str, int], *, by,
             structure=structure, by=by, done_on=done_on or timezone.localdate()
         )
         SelfAssessmentAnswer.objects.bulk_create(
-            SelfAssessmentAnswer(assessment=assessment, engagement=e, level=level,
-                                 comment=(comments or {}).get(e, "")[:300])
+            SelfAssessmentAnswer(
+                assessment=assessment,
+                engagement=e,
+                level=level,
+                comment=(comments or {}).get(e, "")[:300],
+            )
             for e, level in levels.items()
-        )  # fmt: skip
+        )
     return assessment
 
 
 def self_assessment_progress(structure: Structure) -> tuple[list, list[EngagementLine]]:
     """The two latest assessments and, per engagement, the levels of both."""
-    latest_two = list(SelfAssessment.objects.filter(structure=structure)
-                      .prefetch_related("answers")[:2])  # fmt: skip
+    latest_two = list(
+        SelfAssessment.objects.filter(structure=structure).prefetch_related("answers")[:2]
+    )
     levels = [{a.engagement: a for a in s.answers.all()} for s in latest_two]
     latest = levels[0] if levels else {}
     previous = levels[1] if len(levels) > 1 else {}
     lines = [
-        EngagementLine(e.id, e.label,
-                       previous[e.id].level if e.id in previous else None,
-                       latest[e.id].level if e.id in latest else None,
-                       latest[e.id].comment if e.id in latest else "")
+        EngagementLine(
+            e.id,
+            e.label,
+            previous[e.id].level if e.id in previous else None,
+            latest[e.id].level if e.id in latest else None,
+            latest[e.id].comment if e.id in latest else "",
+        )
         for e in sp_engagements().engagements
-    ]  # fmt: skip
+    ]
     return latest_two, lines
 
 
@@ -111,13 +124,26 @@ def upcoming_deadlines(structure: Structure, today: dt.date, *, days: int = 365)
         expires = label.expires_on or label.obtained_on + LABEL_VALIDITY
         follow_up = label.follow_up_on or label.obtained_on + LABEL_FOLLOW_UP
         if today <= follow_up <= horizon:
-            out.append(Deadline(follow_up, f"Audit de suivi du label {label.get_kind_display()}",
-                                "follow_up"))  # fmt: skip
+            out.append(
+                Deadline(
+                    follow_up, f"Audit de suivi du label {label.get_kind_display()}", "follow_up"
+                )
+            )
         if expires <= horizon:
-            out.append(Deadline(expires, f"Renouvellement du label {label.get_kind_display()}"
-                                + (" (échu)" if expires < today else ""), "label"))  # fmt: skip
-    actions = Action.objects.filter(structure=structure, due_on__isnull=False, due_on__lte=horizon,
-                                    status__in=("planned", "in_progress"))  # fmt: skip
+            out.append(
+                Deadline(
+                    expires,
+                    f"Renouvellement du label {label.get_kind_display()}"
+                    + (" (échu)" if expires < today else ""),
+                    "label",
+                )
+            )
+    actions = Action.objects.filter(
+        structure=structure,
+        due_on__isnull=False,
+        due_on__lte=horizon,
+        status__in=("planned", "in_progress"),
+    )
     out += [
         Deadline(
             a.due_on,
@@ -197,8 +223,11 @@ def masked_minutes(item: Statement | Decision) -> Statement | Decision:
 
 def annual_review(structure: Structure, year: int) -> AnnualReview:
     profile = ImprovementProfile.objects.filter(structure=structure).first()
-    meeting = (Meeting.objects.filter(structure=structure, reviewed_year=year)
-               .prefetch_related("statements", "decisions", "attendees").first())  # fmt: skip
+    meeting = (
+        Meeting.objects.filter(structure=structure, reviewed_year=year)
+        .prefetch_related("statements", "decisions", "attendees")
+        .first()
+    )
     questionnaire = (
         profile.publish_survey
         if profile and profile.publish_survey_id
@@ -212,30 +241,43 @@ def annual_review(structure: Structure, year: int) -> AnnualReview:
             if row["item"].code == "overall":
                 overall = row["years"][0]
         count = questionnaire.responses.filter(answered_on__year=year).count()
-    internal = (StructureResult.objects.filter(
-        structure=structure, result_set__status=ResultSet.Status.READY,
-        result_set__edition__owner=structure, result_set__edition__year=year)
+    internal = (
+        StructureResult.objects.filter(
+            structure=structure,
+            result_set__status=ResultSet.Status.READY,
+            result_set__edition__owner=structure,
+            result_set__edition__year=year,
+        )
         .select_related("result_set__edition", "result_set__grid", "structure")
-        .order_by("-result_set__version").first())  # fmt: skip
+        .order_by("-result_set__version")
+        .first()
+    )
     dash_years = [year - 2, year - 1, year]
     training_years = [year - 1, year]
     trainings, totals = training_table(structure, training_years)
     review_day = meeting.held_on if meeting else dt.date(year + 1, 1, 15)
     statements = [masked_minutes(s) for s in meeting.statements.all()] if meeting else []
     return AnnualReview(
-        structure=structure, year=year, meeting=meeting,
-        approach=profile.approach if profile else "", questionnaire=questionnaire,
-        satisfaction_years=sat_years, satisfaction=satisfaction, overall=overall,
+        structure=structure,
+        year=year,
+        meeting=meeting,
+        approach=profile.approach if profile else "",
+        questionnaire=questionnaire,
+        satisfaction_years=sat_years,
+        satisfaction=satisfaction,
+        overall=overall,
         questionnaires_count=count,
         mystery=internal_report(internal) if internal else None,
         feedback=register.figures(structure, [year - 1, year]),
         dashboard_years=dash_years,
         dashboard=dashboard.dashboard(structure, dash_years, year + 1),
-        training_years=training_years, trainings=trainings, training_totals=totals,
+        training_years=training_years,
+        trainings=trainings,
+        training_totals=totals,
         plan=list(Action.objects.filter(structure=structure, year=year + 1)),
         done=list(Action.objects.filter(structure=structure, year=year, status="done")),
         deadlines=upcoming_deadlines(structure, review_day),
         questions=[s for s in statements if s.question],
         statements=statements,
         decisions=[masked_minutes(d) for d in meeting.decisions.all()] if meeting else [],
-    )  # fmt: skip
+    )

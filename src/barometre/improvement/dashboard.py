@@ -46,8 +46,11 @@ def _register(indicator: Indicator, year: int) -> tuple[float | None, int | None
 def _survey(indicator: Indicator, year: int) -> tuple[float | None, int | None]:
     """The item's % of satisfied users and the number of answers it was computed from."""
     code = indicator.parameter.strip()
-    questionnaire = (Questionnaire.objects.filter(structure=indicator.structure, items__code=code)
-                     .order_by("-created_at").first())  # fmt: skip
+    questionnaire = (
+        Questionnaire.objects.filter(structure=indicator.structure, items__code=code)
+        .order_by("-created_at")
+        .first()
+    )
     if questionnaire is None:
         return None, None
     rows = surveys.results(questionnaire, dt.date(year, 1, 1), dt.date(year, 12, 31))
@@ -179,8 +182,11 @@ class Row:
 
 def dashboard(structure, years: list[int], target_year: int) -> list[Row]:
     """Rows of the dashboard: values of ``years`` and the target of ``target_year``."""
-    indicators = (Indicator.objects.filter(structure=structure)
-                  .prefetch_related("values", "targets").select_related("structure"))  # fmt: skip
+    indicators = (
+        Indicator.objects.filter(structure=structure)
+        .prefetch_related("values", "targets")
+        .select_related("structure")
+    )
     rows = []
     for indicator in indicators:
         targets = {t.year: t.value for t in indicator.targets.all()}

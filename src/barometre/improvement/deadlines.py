@@ -24,17 +24,22 @@ class Deadline:
 
 
 DEFAULTS = {
-    C.EMAIL: Deadline(7, 5), C.WEB_FORM: Deadline(7, 5), C.SOCIAL: Deadline(7, 5),
-    C.LETTER: Deadline(14, 10), C.BOX: Deadline(14, 10),
-    C.PHONE: Deadline(None, 5), C.COUNTER: Deadline(None, 5),
-}  # fmt: skip
+    C.EMAIL: Deadline(7, 5),
+    C.WEB_FORM: Deadline(7, 5),
+    C.SOCIAL: Deadline(7, 5),
+    C.LETTER: Deadline(14, 10),
+    C.BOX: Deadline(14, 10),
+    C.PHONE: Deadline(None, 5),
+    C.COUNTER: Deadline(None, 5),
+}
 # Local authorities' requests (a préfecture's engagement): 15 working days by letter, 5 by
 # e-mail.
 AUTHORITY = {C.LETTER: Deadline(14, 15), C.BOX: Deadline(14, 15)}
 
 
-def deadline_for(structure_id: int, channel: str, kind: str,
-                 rules: list[DeadlineRule] | None = None) -> Deadline:  # fmt: skip
+def deadline_for(
+    structure_id: int, channel: str, kind: str, rules: list[DeadlineRule] | None = None
+) -> Deadline:
     if kind == FeedbackKind.THANKS:
         return Deadline(None, None)
     if rules is None:
@@ -50,10 +55,16 @@ def deadline_for(structure_id: int, channel: str, kind: str,
 
 def due_dates(received: dt.date, deadline: Deadline, department: str):
     """(acknowledgement due, answer due) for an entry received on ``received``."""
-    ack = (add_days(received, deadline.acknowledge_days, department, DayUnit.CALENDAR)
-           if deadline.acknowledge_days is not None else None)  # fmt: skip
-    answer = (add_days(received, deadline.answer_working_days, department, DayUnit.WORKING)
-              if deadline.answer_working_days is not None else None)  # fmt: skip
+    ack = (
+        add_days(received, deadline.acknowledge_days, department, DayUnit.CALENDAR)
+        if deadline.acknowledge_days is not None
+        else None
+    )
+    answer = (
+        add_days(received, deadline.answer_working_days, department, DayUnit.WORKING)
+        if deadline.answer_working_days is not None
+        else None
+    )
     return ack, answer
 
 

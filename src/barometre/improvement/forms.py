@@ -34,8 +34,18 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class EntryForm(DsfrModelForm):
     class Meta:
         model = FeedbackEntry
-        fields = ["kind", "channel", "received_on", "service", "subject", "description",
-                  "contact_name", "contact_email", "assigned_to", "root_cause"]  # fmt: skip
+        fields = [
+            "kind",
+            "channel",
+            "received_on",
+            "service",
+            "subject",
+            "description",
+            "contact_name",
+            "contact_email",
+            "assigned_to",
+            "root_cause",
+        ]
         widgets = {"received_on": DATE, "description": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, staff=None, **kwargs):
@@ -60,11 +70,15 @@ class EntryForm(DsfrModelForm):
 class ActionForm(DsfrForm):
     action = forms.CharField(widget=forms.HiddenInput)
     version = forms.IntegerField(widget=forms.HiddenInput)
-    on = forms.DateField(label="Date", widget=DATE, required=False,
-                         help_text="Aujourd'hui si vide.")  # fmt: skip
-    answer = forms.CharField(label="Réponse apportée à l'usager", required=False,
-                             widget=forms.Textarea(attrs={"rows": 4}),
-                             max_length=10000)  # fmt: skip
+    on = forms.DateField(
+        label="Date", widget=DATE, required=False, help_text="Aujourd'hui si vide."
+    )
+    answer = forms.CharField(
+        label="Réponse apportée à l'usager",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=10000,
+    )
 
 
 class TouchRadioSelect(forms.RadioSelect):
@@ -99,16 +113,20 @@ class PublicFeedbackForm(DsfrForm):
         ],
     )
     subject = forms.CharField(label="Objet", max_length=200)
-    description = forms.CharField(label="Votre message", max_length=5000,
-                                  widget=forms.Textarea(attrs={"rows": 6}))  # fmt: skip
+    description = forms.CharField(
+        label="Votre message", max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+    )
     contact_email = forms.EmailField(
-        label="Votre adresse électronique", required=False,
+        label="Votre adresse électronique",
+        required=False,
         help_text="Facultatif : pour recevoir l'accusé de réception et la réponse.",
-    )  # fmt: skip
+    )
     submission_key = forms.CharField(widget=forms.HiddenInput)
-    site_web = forms.CharField(label="Laissez ce champ vide", required=False,
-                               widget=forms.TextInput(attrs={"tabindex": "-1",
-                                                             "autocomplete": "off"}))  # fmt: skip
+    site_web = forms.CharField(
+        label="Laissez ce champ vide",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
 
 
 class SurveyForm(DsfrForm):
@@ -148,13 +166,16 @@ class SurveyForm(DsfrForm):
             )
         if questionnaire.comment_label:
             self.fields["comment"] = forms.CharField(
-                label=questionnaire.comment_label, required=False, max_length=2000,
+                label=questionnaire.comment_label,
+                required=False,
+                max_length=2000,
                 widget=forms.Textarea(attrs={"rows": 4}),
-            )  # fmt: skip
+            )
         self.fields[HONEYPOT] = forms.CharField(
-            label="Laissez ce champ vide", required=False,
+            label="Laissez ce champ vide",
+            required=False,
             widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
-        )  # fmt: skip
+        )
 
     def values(self) -> dict[str, int | None]:
         """Item code → rating; None for users not concerned or who gave no rating."""
@@ -179,8 +200,15 @@ class PaperSurveyForm(SurveyForm):
 class QuestionnaireForm(DsfrModelForm):
     class Meta:
         model = Questionnaire
-        fields = ["title", "scale", "satisfied_from", "very_satisfied_from", "target",
-                  "comment_label", "active"]  # fmt: skip
+        fields = [
+            "title",
+            "scale",
+            "satisfied_from",
+            "very_satisfied_from",
+            "target",
+            "comment_label",
+            "active",
+        ]
 
     def clean(self):
         data = super().clean()
@@ -226,13 +254,17 @@ class PointForm(DsfrModelForm):
 
 
 class RegisterFilterForm(DsfrForm):
-    status = forms.ChoiceField(label="État", required=False,
-                               choices=[("", "Tous"), ("open", "À traiter"),
-                                        *FeedbackEntry.Status.choices])  # fmt: skip
-    kind = forms.ChoiceField(label="Nature", required=False,
-                             choices=[("", "Toutes"), *FeedbackKind.choices])  # fmt: skip
-    channel = forms.ChoiceField(label="Canal", required=False,
-                                choices=[("", "Tous"), *FeedbackChannel.choices])  # fmt: skip
+    status = forms.ChoiceField(
+        label="État",
+        required=False,
+        choices=[("", "Tous"), ("open", "À traiter"), *FeedbackEntry.Status.choices],
+    )
+    kind = forms.ChoiceField(
+        label="Nature", required=False, choices=[("", "Toutes"), *FeedbackKind.choices]
+    )
+    channel = forms.ChoiceField(
+        label="Canal", required=False, choices=[("", "Tous"), *FeedbackChannel.choices]
+    )
     q = forms.CharField(label="Recherche", required=False, max_length=100)
 
 
@@ -243,9 +275,11 @@ class CommentSearchForm(DsfrForm):
 
 
 class ImportForm(DsfrForm):
-    file = forms.FileField(label="Fichier XLSX, ODS ou CSV",
-                           help_text="Une ligne par questionnaire : date, puis une colonne par "
-                                     "code de question, puis « commentaire ».")  # fmt: skip
+    file = forms.FileField(
+        label="Fichier XLSX, ODS ou CSV",
+        help_text="Une ligne par questionnaire : date, puis une colonne par "
+        "code de question, puis « commentaire ».",
+    )
 
 
 class ExperiencesImportForm(DsfrForm):
@@ -275,8 +309,19 @@ class ExperiencesImportForm(DsfrForm):
 class IndicatorForm(DsfrModelForm):
     class Meta:
         model = Indicator
-        fields = ["position", "code", "label", "theme", "engagement", "unit", "direction",
-                  "source", "parameter", "periodicity", "public"]  # fmt: skip
+        fields = [
+            "position",
+            "code",
+            "label",
+            "theme",
+            "engagement",
+            "unit",
+            "direction",
+            "source",
+            "parameter",
+            "periodicity",
+            "public",
+        ]
 
 
 class TargetForm(DsfrModelForm):
@@ -304,17 +349,32 @@ class ValueForm(DsfrModelForm):
         return super().save(commit)
 
 
-TargetFormSet = forms.inlineformset_factory(Indicator, IndicatorTarget, form=TargetForm,
-                                           extra=1, can_delete=True)  # fmt: skip
-ValueFormSet = forms.inlineformset_factory(Indicator, IndicatorValue, form=ValueForm,
-                                          extra=2, can_delete=True)  # fmt: skip
+TargetFormSet = forms.inlineformset_factory(
+    Indicator, IndicatorTarget, form=TargetForm, extra=1, can_delete=True
+)
+ValueFormSet = forms.inlineformset_factory(
+    Indicator, IndicatorValue, form=ValueForm, extra=2, can_delete=True
+)
 
 
 class PlanActionForm(DsfrModelForm):
     class Meta:
         model = Action
-        fields = ["year", "axis", "title", "owner", "due_on", "status", "progress", "origin",
-                  "origin_detail", "indicator", "done_on", "publish", "public_summary"]  # fmt: skip
+        fields = [
+            "year",
+            "axis",
+            "title",
+            "owner",
+            "due_on",
+            "status",
+            "progress",
+            "origin",
+            "origin_detail",
+            "indicator",
+            "done_on",
+            "publish",
+            "public_summary",
+        ]
         widgets = {"due_on": DATE, "done_on": DATE}
 
     def __init__(self, *args, structure=None, **kwargs):
@@ -352,8 +412,11 @@ class MeetingForm(DsfrModelForm):
     class Meta:
         model = Meeting
         fields = ["held_on", "title", "chair", "reviewed_year", "agenda", "attendees"]
-        widgets = {"held_on": DATE, "agenda": forms.Textarea(attrs={"rows": 5}),
-                   "attendees": forms.CheckboxSelectMultiple}  # fmt: skip
+        widgets = {
+            "held_on": DATE,
+            "agenda": forms.Textarea(attrs={"rows": 5}),
+            "attendees": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, structure=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -366,8 +429,10 @@ class StatementForm(DsfrModelForm):
     class Meta:
         model = Statement
         fields = ["speaker", "speaker_role", "text", "question", "answer"]
-        widgets = {"text": forms.Textarea(attrs={"rows": 2}),
-                   "answer": forms.Textarea(attrs={"rows": 2})}  # fmt: skip
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 2}),
+            "answer": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -382,10 +447,12 @@ class DecisionForm(DsfrModelForm):
 
 # The minutes page adds and removes rows (improvement/meeting_form.html); no upper bound
 # beyond Django's default safety limit of 1,000 rows.
-StatementFormSet = forms.inlineformset_factory(Meeting, Statement, form=StatementForm, extra=1,
-                                              can_delete=True)  # fmt: skip
-DecisionFormSet = forms.inlineformset_factory(Meeting, Decision, form=DecisionForm, extra=1,
-                                             can_delete=True)  # fmt: skip
+StatementFormSet = forms.inlineformset_factory(
+    Meeting, Statement, form=StatementForm, extra=1, can_delete=True
+)
+DecisionFormSet = forms.inlineformset_factory(
+    Meeting, Decision, form=DecisionForm, extra=1, can_delete=True
+)
 
 
 def with_one_more_row(data, prefix: str):
@@ -416,9 +483,10 @@ class SelfAssessmentForm(DsfrForm):
         choices = [(str(m.level), f"{m.level} — {m.label}") for m in scale]
         for engagement in engagements:
             self.fields[f"level_{engagement.id}"] = forms.TypedChoiceField(
-                label=f"Engagement {engagement.number} : {engagement.label}", choices=choices,
+                label=f"Engagement {engagement.number} : {engagement.label}",
+                choices=choices,
                 coerce=int,
-            )  # fmt: skip
+            )
             self.fields[f"comment_{engagement.id}"] = forms.CharField(
                 label="Constats et preuves", required=False, max_length=300
             )
@@ -441,10 +509,12 @@ class EntryEditForm(DsfrModelForm):
 
 
 DeadlineRuleFormSet = forms.modelformset_factory(
-    DeadlineRule, form=DsfrModelForm, fields=["channel", "kind", "acknowledge_days",
-                                              "answer_working_days"],
-    extra=1, can_delete=True,
-)  # fmt: skip
+    DeadlineRule,
+    form=DsfrModelForm,
+    fields=["channel", "kind", "acknowledge_days", "answer_working_days"],
+    extra=1,
+    can_delete=True,
+)
 
 
 class MailingForm(DsfrForm):

@@ -10,7 +10,7 @@ from barometre.core.errors import Refused
 from barometre.improvement import mailings
 from barometre.improvement.access import get_mailing, get_questionnaire
 from barometre.improvement.forms import MailingForm
-from barometre.improvement.views import MANAGE, _crumbs
+from barometre.improvement.pages import MANAGE, structure_crumbs
 
 
 def mailing_create(request, pk: int):
@@ -42,7 +42,7 @@ def mailing_create(request, pk: int):
             "form": form,
             "problems": problems,
             "title": title,
-            **_crumbs(questionnaire.structure, title),
+            **structure_crumbs(questionnaire.structure, title),
         },
     )
 

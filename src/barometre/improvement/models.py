@@ -44,20 +44,31 @@ class DeadlineRule(models.Model):
 
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
     channel = models.CharField("canal", max_length=10, choices=FeedbackChannel.choices)
-    kind = models.CharField("nature", max_length=12, choices=FeedbackKind.choices, blank=True,
-                            help_text="Vide : toutes les natures.")  # fmt: skip
+    kind = models.CharField(
+        "nature",
+        max_length=12,
+        choices=FeedbackKind.choices,
+        blank=True,
+        help_text="Vide : toutes les natures.",
+    )
     acknowledge_days = models.PositiveSmallIntegerField(
-        "accusé de réception (jours calendaires)", null=True, blank=True,
-        validators=[MaxValueValidator(90)], help_text="Vide : pas d'accusé de réception.",
-    )  # fmt: skip
+        "accusé de réception (jours calendaires)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(90)],
+        help_text="Vide : pas d'accusé de réception.",
+    )
     answer_working_days = models.PositiveSmallIntegerField(
         "réponse (jours ouvrés)", validators=[MinValueValidator(1), MaxValueValidator(120)]
     )
 
     class Meta:
         verbose_name = "délai de traitement"
-        constraints = [models.UniqueConstraint(fields=["structure", "channel", "kind"],
-                                               name="one_deadline_rule")]  # fmt: skip
+        constraints = [
+            models.UniqueConstraint(
+                fields=["structure", "channel", "kind"], name="one_deadline_rule"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} : {self.answer_working_days} j ouvrés"
@@ -92,13 +103,20 @@ class FeedbackEntry(models.Model):
         "ressenti de l'usager", max_length=8, choices=Feeling.choices, blank=True
     )
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+", verbose_name="personne en charge",
-    )  # fmt: skip
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="+",
-    )  # fmt: skip
+        verbose_name="personne en charge",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     reminded_on = models.DateField(null=True, blank=True)
     anonymised_on = models.DateField("anonymisée le", null=True, blank=True)
@@ -120,10 +138,12 @@ class FeedbackEntry(models.Model):
         ordering = ["-received_on", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["structure", "reference"], name="unique_reference"),
-            models.UniqueConstraint(fields=["structure", "submission_key"],
-                                    condition=~models.Q(submission_key=""),
-                                    name="one_public_submission"),
-        ]  # fmt: skip
+            models.UniqueConstraint(
+                fields=["structure", "submission_key"],
+                condition=~models.Q(submission_key=""),
+                name="one_public_submission",
+            ),
+        ]
         indexes = [models.Index(fields=["structure", "status", "answer_due"])]
 
     def __str__(self) -> str:
@@ -136,8 +156,9 @@ class FeedbackEntry(models.Model):
 
 class FeedbackEvent(models.Model):
     entry = models.ForeignKey(FeedbackEntry, on_delete=models.CASCADE, related_name="events")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                           related_name="+")  # fmt: skip
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     at = models.DateTimeField(auto_now_add=True)
     action = models.CharField(max_length=40)
     note = models.TextField(blank=True)
@@ -160,8 +181,9 @@ class CollectionPoint(models.Model):
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
     label = models.CharField("lieu", max_length=120)
     token = models.CharField(max_length=16, unique=True, default=_token)
-    questionnaire = models.ForeignKey("Questionnaire", on_delete=models.SET_NULL, null=True,
-                                      blank=True, related_name="points")  # fmt: skip
+    questionnaire = models.ForeignKey(
+        "Questionnaire", on_delete=models.SET_NULL, null=True, blank=True, related_name="points"
+    )
     feedback_form = models.BooleanField("formulaire de réclamation", default=True)
     active = models.BooleanField("actif", default=True)
 
@@ -182,14 +204,16 @@ class Questionnaire(models.Model):
 
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
     title = models.CharField("titre", max_length=200)
-    scale = models.CharField("échelle", max_length=10, choices=ScaleKind.choices,
-                             default=ScaleKind.TEN)  # fmt: skip
+    scale = models.CharField(
+        "échelle", max_length=10, choices=ScaleKind.choices, default=ScaleKind.TEN
+    )
     satisfied_from = models.PositiveSmallIntegerField("satisfait à partir de")
     very_satisfied_from = models.PositiveSmallIntegerField("très satisfait à partir de")
     target = models.FloatField(
-        "cible (% de satisfaits)", default=85.0,
+        "cible (% de satisfaits)",
+        default=85.0,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
-    )  # fmt: skip
+    )
     comment_label = models.CharField("question libre", max_length=200, blank=True)
     active = models.BooleanField("ouvert", default=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -203,21 +227,23 @@ class Questionnaire(models.Model):
 
 
 class SurveyItem(models.Model):
-    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE,
-                                      related_name="items")  # fmt: skip
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="items")
     code = models.SlugField("code", max_length=40)
     label = models.CharField("question", max_length=200)
     engagement = models.CharField("engagement Services Publics+", max_length=10, blank=True)
     condition = models.CharField(
-        "question filtre", max_length=300, blank=True,
+        "question filtre",
+        max_length=300,
+        blank=True,
         help_text="Posée d'abord ; l'item n'est proposé qu'aux usagers qui répondent oui.",
-    )  # fmt: skip
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["questionnaire", "position", "id"]
-        constraints = [models.UniqueConstraint(fields=["questionnaire", "code"],
-                                               name="unique_item_code")]  # fmt: skip
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "code"], name="unique_item_code")
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -229,24 +255,31 @@ class SurveyResponse(models.Model):
         PAPER = "paper", "Questionnaire papier"
         IMPORT = "import", "Import de fichier"
 
-    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE,
-                                      related_name="responses")  # fmt: skip
-    point = models.ForeignKey(CollectionPoint, on_delete=models.SET_NULL, null=True,
-                              blank=True, related_name="+")  # fmt: skip
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="responses"
+    )
+    point = models.ForeignKey(
+        CollectionPoint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     answered_on = models.DateField("date")
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.WEB)
     comment = models.TextField("commentaire", blank=True)  # personal data masked on entry
     submission_key = models.CharField(max_length=64, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")  # fmt: skip
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = "réponse à l'enquête"
         ordering = ["-answered_on", "-id"]
-        constraints = [models.UniqueConstraint(fields=["questionnaire", "submission_key"],
-                                               condition=~models.Q(submission_key=""),
-                                               name="one_survey_submission")]  # fmt: skip
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "submission_key"],
+                condition=~models.Q(submission_key=""),
+                name="one_survey_submission",
+            )
+        ]
         indexes = [models.Index(fields=["questionnaire", "answered_on"])]
 
     def __str__(self) -> str:
@@ -254,14 +287,14 @@ class SurveyResponse(models.Model):
 
 
 class ItemAnswer(models.Model):
-    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE,
-                                 related_name="answers")  # fmt: skip
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
     item = models.ForeignKey(SurveyItem, on_delete=models.CASCADE, related_name="answers")
     value = models.PositiveSmallIntegerField(null=True, blank=True)  # None: not concerned
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["response", "item"],
-                                               name="one_answer_per_item")]  # fmt: skip
+        constraints = [
+            models.UniqueConstraint(fields=["response", "item"], name="one_answer_per_item")
+        ]
 
     def __str__(self) -> str:
         return f"{self.item_id} = {self.value}"
@@ -309,18 +342,26 @@ class Indicator(models.Model):
     code = models.SlugField("code", max_length=40)
     label = models.CharField("indicateur", max_length=200)
     theme = models.CharField("rubrique", max_length=120, blank=True)
-    engagement = models.CharField("engagement Services Publics+", max_length=20, blank=True,
-                                  help_text="Par exemple « E 3.1 ».")  # fmt: skip
+    engagement = models.CharField(
+        "engagement Services Publics+",
+        max_length=20,
+        blank=True,
+        help_text="Par exemple « E 3.1 ».",
+    )
     unit = models.CharField("unité", max_length=8, choices=Unit.choices, default=Unit.PERCENT)
-    direction = models.CharField("sens", max_length=2, choices=Direction.choices,
-                                 default=Direction.AT_LEAST)  # fmt: skip
-    source = models.CharField("source", max_length=20, choices=Source.choices,
-                              default=Source.ENTERED)  # fmt: skip
+    direction = models.CharField(
+        "sens", max_length=2, choices=Direction.choices, default=Direction.AT_LEAST
+    )
+    source = models.CharField(
+        "source", max_length=20, choices=Source.choices, default=Source.ENTERED
+    )
     parameter = models.CharField(
-        "paramètre de la source", max_length=80, blank=True,
+        "paramètre de la source",
+        max_length=80,
+        blank=True,
         help_text="Registre : canaux séparés par des virgules (vide : tous) ; enquête : code "
-                  "de la question ; appels mystères : identifiant de l'étape.",
-    )  # fmt: skip
+        "de la question ; appels mystères : identifiant de l'étape.",
+    )
     periodicity = models.CharField(
         "périodicité de saisie", max_length=8, choices=Periodicity.choices, default=Periodicity.YEAR
     )
@@ -330,8 +371,9 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = "indicateur"
         ordering = ["structure", "position", "code"]
-        constraints = [models.UniqueConstraint(fields=["structure", "code"],
-                                               name="unique_indicator_code")]  # fmt: skip
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "code"], name="unique_indicator_code")
+        ]
 
     def __str__(self) -> str:
         return self.label
@@ -344,8 +386,9 @@ class IndicatorTarget(models.Model):
 
     class Meta:
         ordering = ["indicator", "year"]
-        constraints = [models.UniqueConstraint(fields=["indicator", "year"],
-                                               name="one_target_a_year")]  # fmt: skip
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="one_target_a_year")
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year} : {self.value}"
@@ -360,14 +403,16 @@ class IndicatorValue(models.Model):
     year = models.PositiveSmallIntegerField()
     value = models.FloatField("valeur")
     note = models.CharField("commentaire", max_length=200, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")  # fmt: skip
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     entered_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["indicator", "period"]
-        constraints = [models.UniqueConstraint(fields=["indicator", "period"],
-                                               name="one_value_a_period")]  # fmt: skip
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period"], name="one_value_a_period")
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period} : {self.value}"
@@ -398,19 +443,26 @@ class Action(models.Model):
     owner = models.CharField("pilote", max_length=120, blank=True)
     due_on = models.DateField("échéance", null=True, blank=True)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
-    progress = models.PositiveSmallIntegerField("avancement (%)", default=0,
-                                                validators=[MaxValueValidator(100)])  # fmt: skip
-    origin = models.CharField("origine", max_length=16, choices=Origin.choices,
-                              default=Origin.OTHER)  # fmt: skip
+    progress = models.PositiveSmallIntegerField(
+        "avancement (%)", default=0, validators=[MaxValueValidator(100)]
+    )
+    origin = models.CharField(
+        "origine", max_length=16, choices=Origin.choices, default=Origin.OTHER
+    )
     origin_detail = models.CharField("précision sur l'origine", max_length=200, blank=True)
-    indicator = models.ForeignKey(Indicator, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="actions",
-                                  verbose_name="indicateur de résultat")  # fmt: skip
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name="indicateur de résultat",
+    )
     done_on = models.DateField("réalisée le", null=True, blank=True)
-    publish = models.BooleanField("publier dans « Vous avez dit, nous avons fait »",
-                                  default=False)  # fmt: skip
-    public_summary = models.CharField("résumé public", max_length=300, blank=True,
-                                      help_text="« Vous avez dit … ; nous avons … »")  # fmt: skip
+    publish = models.BooleanField("publier dans « Vous avez dit, nous avons fait »", default=False)
+    public_summary = models.CharField(
+        "résumé public", max_length=300, blank=True, help_text="« Vous avez dit … ; nous avons … »"
+    )
 
     class Meta:
         verbose_name = "action d'amélioration"
@@ -430,8 +482,9 @@ class Training(models.Model):
     class Meta:
         verbose_name = "formation"
         ordering = ["structure", "theme", "year"]
-        constraints = [models.UniqueConstraint(fields=["structure", "year", "theme"],
-                                               name="one_training_line")]  # fmt: skip
+        constraints = [
+            models.UniqueConstraint(fields=["structure", "year", "theme"], name="one_training_line")
+        ]
 
     def __str__(self) -> str:
         return f"{self.theme} ({self.year})"
@@ -440,8 +493,9 @@ class Training(models.Model):
 class SelfAssessment(models.Model):
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="+")
     done_on = models.DateField("réalisé le")
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                           related_name="+")  # fmt: skip
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "autodiagnostic"
@@ -452,15 +506,17 @@ class SelfAssessment(models.Model):
 
 
 class SelfAssessmentAnswer(models.Model):
-    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE,
-                                   related_name="answers")  # fmt: skip
+    assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="answers")
     engagement = models.CharField(max_length=10)
     level = models.PositiveSmallIntegerField(validators=[MaxValueValidator(4)])
     comment = models.CharField("commentaire", max_length=300, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["assessment", "engagement"],
-                                               name="one_level_per_engagement")]  # fmt: skip
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "engagement"], name="one_level_per_engagement"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.engagement} : {self.level}"
@@ -491,11 +547,14 @@ class Meeting(models.Model):
     chair = models.CharField("présidence", max_length=160, blank=True)
     agenda = models.TextField("ordre du jour", help_text="Un point par ligne.")
     reviewed_year = models.PositiveSmallIntegerField(
-        "bilan de l'année", null=True, blank=True,
+        "bilan de l'année",
+        null=True,
+        blank=True,
         help_text="L'année dont ce comité examine le bilan qualité.",
-    )  # fmt: skip
-    attendees = models.ManyToManyField(CommitteeMember, blank=True, related_name="meetings",
-                                       verbose_name="présents")  # fmt: skip
+    )
+    attendees = models.ManyToManyField(
+        CommitteeMember, blank=True, related_name="meetings", verbose_name="présents"
+    )
 
     class Meta:
         verbose_name = "réunion du comité"
@@ -545,8 +604,9 @@ class Statement(models.Model):
 class Decision(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.CharField("décision", max_length=300)
-    action = models.OneToOneField(Action, on_delete=models.SET_NULL, null=True, blank=True,
-                                  related_name="decision")  # fmt: skip
+    action = models.OneToOneField(
+        Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="decision"
+    )
 
     class Meta:
         ordering = ["meeting", "id"]
@@ -565,12 +625,15 @@ class ImprovementProfile(models.Model):
 
     structure = models.OneToOneField(Structure, on_delete=models.CASCADE, related_name="+")
     approach = models.TextField("démarche qualité", blank=True)
-    publish_transparency = models.BooleanField("publier la page de transparence",
-                                               default=False)  # fmt: skip
+    publish_transparency = models.BooleanField("publier la page de transparence", default=False)
     publish_survey = models.ForeignKey(
-        Questionnaire, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        Questionnaire,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="résultats d'enquête publiés",
-    )  # fmt: skip
+    )
 
     objects = ImprovementProfileQuerySet.as_manager()
 
@@ -628,8 +691,9 @@ class SurveyInvitation(models.Model):
     accepts one set of answers, then says it has been used. Sent by e-mail, it belongs to
     a mailing and holds its address until the mailing closes."""
 
-    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE,
-                                      related_name="invitations")  # fmt: skip
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="invitations"
+    )
     token = models.CharField(max_length=32, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)

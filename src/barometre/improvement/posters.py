@@ -28,7 +28,12 @@ def qr_png(point: CollectionPoint, *, scale: int = 10) -> bytes:
 
 
 def poster_pdf(point: CollectionPoint) -> bytes:
-    return render_pdf("improvement/poster.html", {
-        "point": point, "structure": point.structure, "url": public_url(point),
-        "qr": qr_svg(point, scale=12),
-    })  # fmt: skip
+    return render_pdf(
+        "improvement/poster.html",
+        {
+            "point": point,
+            "structure": point.structure,
+            "url": public_url(point),
+            "qr": qr_svg(point, scale=12),
+        },
+    )

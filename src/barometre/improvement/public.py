@@ -82,8 +82,9 @@ def _allow(key: str, limit: int | None, minutes: int) -> bool:
     return allowed
 
 
-def allow_and_select(request, select: str, params: list, *, limit: int | None = None,
-                     minutes: int = 10) -> tuple[bool | None, list[tuple]]:  # fmt: skip
+def allow_and_select(
+    request, select: str, params: list, *, limit: int | None = None, minutes: int = 10
+) -> tuple[bool | None, list[tuple]]:
     """``allow`` and a query in one round trip: on PostgreSQL, the recording runs as a
     data-modifying ``WITH`` of the query, which always runs it, so the submission counts
     even when the query finds nothing; on SQLite, which has no such ``WITH``, one after the
@@ -100,7 +101,7 @@ def allow_and_select(request, select: str, params: list, *, limit: int | None = 
             f"WITH recorded AS ({sql} RETURNING 1) "  # noqa: S608 - fixed SQL of this module and of the caller
             f"SELECT EXISTS (SELECT 1 FROM recorded), found.* FROM ({select}) AS found",
             [*recording, *params],
-        )  # fmt: skip
+        )
         rows = cursor.fetchall()
     if not rows:
         return None, []

@@ -28,13 +28,18 @@ from barometre.improvement.tasks import send_acknowledgement
 from barometre.structures.logos import MAX_BYTES, image_type
 from barometre.structures.models import Structure
 
-TOO_MANY = ("Trop d'envois depuis votre connexion en peu de temps. Merci de réessayer dans "
-            "quelques minutes.")  # fmt: skip
+TOO_MANY = (
+    "Trop d'envois depuis votre connexion en peu de temps. Merci de réessayer dans "
+    "quelques minutes."
+)
 
 
 def _point(token: str) -> CollectionPoint:
-    point = (CollectionPoint.objects.select_related("structure", "questionnaire")
-             .filter(token=token, active=True).first())  # fmt: skip
+    point = (
+        CollectionPoint.objects.select_related("structure", "questionnaire")
+        .filter(token=token, active=True)
+        .first()
+    )
     if point is None:
         raise Http404("Ce lien n'est pas ou plus valable.")
     return point
@@ -56,8 +61,11 @@ def point(request, token: str):
 
 def _survey(request, questionnaire, *, point=None, invitation=None):
     """The survey form, on a collection point's page or a single-use link."""
-    form = SurveyForm(request.POST or None, questionnaire=questionnaire,
-                      initial={"submission_key": new_submission_key()})  # fmt: skip
+    form = SurveyForm(
+        request.POST or None,
+        questionnaire=questionnaire,
+        initial={"submission_key": new_submission_key()},
+    )
     status = 200
     thanks = {"structure": questionnaire.structure, "point": point}
     if request.method == "POST":
@@ -68,34 +76,52 @@ def _survey(request, questionnaire, *, point=None, invitation=None):
             status = 429
         elif form.is_valid():
             try:
-                surveys.submit(questionnaire, form.values(),
-                               comment=form.cleaned_data.get("comment", ""), point=point,
-                               submission_key=form.cleaned_data["submission_key"],
-                               invitation=invitation)  # fmt: skip
+                surveys.submit(
+                    questionnaire,
+                    form.values(),
+                    comment=form.cleaned_data.get("comment", ""),
+                    point=point,
+                    submission_key=form.cleaned_data["submission_key"],
+                    invitation=invitation,
+                )
             except Refused as exc:
                 form.add_error(None, str(exc))
             else:
                 if point is not None:
                     return redirect("public:thanks", token=point.token)
                 return render(request, "improvement/public_thanks.html", thanks)
-    return render(request, "improvement/public_survey.html", {
-        "point": point, "questionnaire": questionnaire, "form": form,
-        "structure": questionnaire.structure,
-    }, status=status)  # fmt: skip
+    return render(
+        request,
+        "improvement/public_survey.html",
+        {
+            "point": point,
+            "questionnaire": questionnaire,
+            "form": form,
+            "structure": questionnaire.structure,
+        },
+        status=status,
+    )
 
 
 @login_not_required
 def invitation(request, token: str):
-    found = (SurveyInvitation.objects.select_related("questionnaire__structure", "mailing")
-             .filter(token=token, questionnaire__active=True).first())  # fmt: skip
+    found = (
+        SurveyInvitation.objects.select_related("questionnaire__structure", "mailing")
+        .filter(token=token, questionnaire__active=True)
+        .first()
+    )
     if found is None:
         raise Http404("Ce lien n'est pas ou plus valable.")
     if found.mailing is not None and found.mailing.closed_at is not None:
         context = {"structure": found.questionnaire.structure, "closed": True}
         return render(request, "improvement/public_used.html", context, status=410)
     if found.used_at is not None:
-        return render(request, "improvement/public_used.html",
-                      {"structure": found.questionnaire.structure}, status=410)  # fmt: skip
+        return render(
+            request,
+            "improvement/public_used.html",
+            {"structure": found.questionnaire.structure},
+            status=410,
+        )
     return _survey(request, found.questionnaire, invitation=found)
 
 
@@ -128,8 +154,9 @@ def feedback(request, token: str):
     point = _point(token)
     if not point.feedback_form:
         raise Http404("Pas de formulaire de réclamation ici.")
-    form = PublicFeedbackForm(request.POST or None,
-                              initial={"submission_key": new_submission_key()})  # fmt: skip
+    form = PublicFeedbackForm(
+        request.POST or None, initial={"submission_key": new_submission_key()}
+    )
     status = 200
     if request.method == "POST":
         if request.POST.get(HONEYPOT):
@@ -140,11 +167,16 @@ def feedback(request, token: str):
         elif form.is_valid():
             data = form.cleaned_data
             entry, created = register.create_entry(
-                point.structure, kind=data["kind"], channel=FeedbackChannel.WEB_FORM,
-                received_on=timezone.localdate(), subject=data["subject"],
-                description=data["description"], contact_email=data["contact_email"],
-                service=point.label, submission_key=data["submission_key"],
-            )  # fmt: skip
+                point.structure,
+                kind=data["kind"],
+                channel=FeedbackChannel.WEB_FORM,
+                received_on=timezone.localdate(),
+                subject=data["subject"],
+                description=data["description"],
+                contact_email=data["contact_email"],
+                service=point.label,
+                submission_key=data["submission_key"],
+            )
             # Limited per recipient too: the form must not let anyone make the platform
             # write to any address at will (the reference is on the next page anyway).
             if created and entry.contact_email and allow_acknowledgement(entry.contact_email):
@@ -161,11 +193,16 @@ def feedback(request, token: str):
 @login_not_required
 def thanks(request, token: str):
     point = _point(token)
-    return render(request, "improvement/public_thanks.html", {
-        "point": point, "structure": point.structure,
-        "reference": request.session.pop("feedback_reference", ""),
-        "due": request.session.pop("feedback_due", ""),
-    })  # fmt: skip
+    return render(
+        request,
+        "improvement/public_thanks.html",
+        {
+            "point": point,
+            "structure": point.structure,
+            "reference": request.session.pop("feedback_reference", ""),
+            "due": request.session.pop("feedback_due", ""),
+        },
+    )
 
 
 @login_not_required
@@ -190,10 +227,19 @@ def transparency(request, identifier: str):
     actions = Action.objects.filter(
         structure=structure, publish=True, status=Action.Status.DONE
     ).order_by("-done_on")[:30]
-    return render(request, "improvement/transparency.html", {
-        "structure": structure, "profile": profile, "rows": rows, "years": years, "year": year,
-        "survey": survey, "actions": actions,
-    })  # fmt: skip
+    return render(
+        request,
+        "improvement/transparency.html",
+        {
+            "structure": structure,
+            "profile": profile,
+            "rows": rows,
+            "years": years,
+            "year": year,
+            "survey": survey,
+            "actions": actions,
+        },
+    )
 
 
 def _publishing_sp_results(identifier: str) -> Structure:

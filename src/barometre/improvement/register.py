@@ -34,8 +34,12 @@ SOON_WORKING_DAYS = 2
 
 def _reference(structure: Structure, year: int) -> str:
     prefix = f"{year}-"
-    last = (FeedbackEntry.objects.filter(structure=structure, reference__startswith=prefix)
-            .order_by("-reference").values_list("reference", flat=True).first())  # fmt: skip
+    last = (
+        FeedbackEntry.objects.filter(structure=structure, reference__startswith=prefix)
+        .order_by("-reference")
+        .values_list("reference", flat=True)
+        .first()
+    )
     number = int(last.removeprefix(prefix)) + 1 if last else 1
     return f"{prefix}{number:04d}"
 
@@ -53,28 +57,47 @@ def _check_dates(received: dt.date, today: dt.date) -> None:
         raise Refused([TOO_EARLY])
 
 
-def create_entry(structure: Structure, *, kind: str, channel: str, received_on: dt.date,
-                 subject: str, description: str, by=None, submission_key: str = "",
-                 **fields) -> tuple[FeedbackEntry, bool]:  # fmt: skip
+def create_entry(
+    structure: Structure,
+    *,
+    kind: str,
+    channel: str,
+    received_on: dt.date,
+    subject: str,
+    description: str,
+    by=None,
+    submission_key: str = "",
+    **fields,
+) -> tuple[FeedbackEntry, bool]:
     """The new entry (deadlines computed in the structure's calendar) and whether it was
     created: a public submission already stored under the same key is returned as is."""
     if submission_key:
-        existing = FeedbackEntry.objects.filter(structure=structure,
-                                                submission_key=submission_key).first()  # fmt: skip
+        existing = FeedbackEntry.objects.filter(
+            structure=structure, submission_key=submission_key
+        ).first()
         if existing:
             return existing, False
     _check_dates(received_on, timezone.localdate())
-    ack_due, answer_due = due_dates(received_on, deadline_for(structure.pk, channel, kind),
-                                    structure.department)  # fmt: skip
+    ack_due, answer_due = due_dates(
+        received_on, deadline_for(structure.pk, channel, kind), structure.department
+    )
     for _attempt in range(5):  # two concurrent entries may draw the same number
         try:
             with transaction.atomic():
                 entry = FeedbackEntry.objects.create(
-                    structure=structure, reference=_reference(structure, received_on.year),
-                    kind=kind, channel=channel, received_on=received_on, subject=subject,
-                    description=description, acknowledge_due=ack_due, answer_due=answer_due,
-                    created_by=by, submission_key=submission_key, **fields,
-                )  # fmt: skip
+                    structure=structure,
+                    reference=_reference(structure, received_on.year),
+                    kind=kind,
+                    channel=channel,
+                    received_on=received_on,
+                    subject=subject,
+                    description=description,
+                    acknowledge_due=ack_due,
+                    answer_due=answer_due,
+                    created_by=by,
+                    submission_key=submission_key,
+                    **fields,
+                )
                 FeedbackEvent.objects.create(entry=entry, by=by, action="created")
                 return entry, True
         except IntegrityError:
@@ -112,15 +135,27 @@ TRANSITIONS = {
     "close": ({S.ANSWERED}, S.CLOSED),
     "reopen": ({S.ANSWERED, S.CLOSED}, S.IN_PROGRESS),
 }
-ACTION_LABELS = {"created": "Enregistrée", "acknowledge": "Accusé de réception",
-                 "start": "Prise en charge", "answer": "Réponse", "close": "Clôture",
-                 "reopen": "Réouverture", "edit": "Modification"}  # fmt: skip
+ACTION_LABELS = {
+    "created": "Enregistrée",
+    "acknowledge": "Accusé de réception",
+    "start": "Prise en charge",
+    "answer": "Réponse",
+    "close": "Clôture",
+    "reopen": "Réouverture",
+    "edit": "Modification",
+}
 
 
 def transition(
-    entry: FeedbackEntry, action: str, *, by, version: int, on: dt.date | None = None,
-    answer: str = "", note: str = "",
-) -> FeedbackEntry:  # fmt: skip
+    entry: FeedbackEntry,
+    action: str,
+    *,
+    by,
+    version: int,
+    on: dt.date | None = None,
+    answer: str = "",
+    note: str = "",
+) -> FeedbackEntry:
     sources, target = TRANSITIONS[action]
     today = timezone.localdate()
     on = on or today
@@ -129,8 +164,12 @@ def transition(
     if on > today:
         raise Refused(["la date ne peut pas être dans le futur"])
     if on < entry.received_on:
-        raise Refused([f"la date ({date_format(on, 'd/m/Y')}) est antérieure à la réception "
-                       f"({date_format(entry.received_on, 'd/m/Y')})"])  # fmt: skip
+        raise Refused(
+            [
+                f"la date ({date_format(on, 'd/m/Y')}) est antérieure à la réception "
+                f"({date_format(entry.received_on, 'd/m/Y')})"
+            ]
+        )
     changes = {"status": target, "version": F("version") + 1}
     if action == "acknowledge":
         changes["acknowledged_on"] = on
@@ -181,8 +220,10 @@ def due_within(structure_ids, today: dt.date, department_of=None):
     overdue ones."""
     entries = open_entries().filter(structure_id__in=structure_ids, answer_due__isnull=False)
     horizon = today + dt.timedelta(days=4)  # covers 2 working days over any weekend
-    return (entries.filter(answer_due__lt=today),
-            entries.filter(answer_due__gte=today, answer_due__lte=horizon))  # fmt: skip
+    return (
+        entries.filter(answer_due__lt=today),
+        entries.filter(answer_due__gte=today, answer_due__lte=horizon),
+    )
 
 
 # What "answers within the deadline" and "mean delay" count, on every page.
@@ -213,8 +254,9 @@ class YearFigures:
         return self.counts.get(kind, 0)
 
 
-def figures(structure: Structure, years: list[int], *, kinds=None,
-            channels=None) -> list[YearFigures]:  # fmt: skip
+def figures(
+    structure: Structure, years: list[int], *, kinds=None, channels=None
+) -> list[YearFigures]:
     """Per year of reception: counts per kind, answers within the deadline and mean delay
     in working days, optionally restricted to some kinds and channels.
 
@@ -247,16 +289,22 @@ def acknowledgement_email(entry: FeedbackEntry) -> None:
     if not entry.contact_email:
         return
     lines = [
-        "Bonjour,", "",
+        "Bonjour,",
+        "",
         f"{capfirst(entry.structure.in_sentence)} a bien reçu votre message, "
         f"enregistré sous la référence {entry.reference}.",
-    ]  # fmt: skip
+    ]
     if entry.answer_due:
-        lines.append(f"Vous recevrez une réponse au plus tard le "
-                     f"{date_format(entry.answer_due, 'l j F Y')}.")  # fmt: skip
+        lines.append(
+            f"Vous recevrez une réponse au plus tard le {date_format(entry.answer_due, 'l j F Y')}."
+        )
     lines += ["", "Ceci est un message automatique : merci de ne pas y répondre."]
-    send_mail(f"[{entry.reference}] Accusé de réception", "\n".join(lines),
-              settings.DEFAULT_FROM_EMAIL, [entry.contact_email])  # fmt: skip
+    send_mail(
+        f"[{entry.reference}] Accusé de réception",
+        "\n".join(lines),
+        settings.DEFAULT_FROM_EMAIL,
+        [entry.contact_email],
+    )
 
 
 def send_reminders(today: dt.date | None = None) -> int:
@@ -264,10 +312,11 @@ def send_reminders(today: dt.date | None = None) -> int:
     (once a day per entry): the assigned person, otherwise the structure's managers."""
     today = today or timezone.localdate()
     entries = (
-        open_entries().filter(answer_due__isnull=False)
+        open_entries()
+        .filter(answer_due__isnull=False)
         .filter(Q(reminded_on__isnull=True) | Q(reminded_on__lt=today))
         .select_related("structure", "assigned_to")
-    )  # fmt: skip
+    )
     by_recipient: dict[str, list[FeedbackEntry]] = {}
     managers: dict[int, list[str]] = {}
     reminded = []
@@ -281,8 +330,9 @@ def send_reminders(today: dt.date | None = None) -> int:
             if entry.structure_id not in managers:
                 managers[entry.structure_id] = list(
                     Membership.objects.filter(structure_id=entry.structure_id, role=Role.MANAGER)
-                    .exclude(user__email="").values_list("user__email", flat=True)
-                )  # fmt: skip
+                    .exclude(user__email="")
+                    .values_list("user__email", flat=True)
+                )
             recipients = managers[entry.structure_id]
         for email in recipients:
             by_recipient.setdefault(email, []).append(entry)
@@ -292,9 +342,15 @@ def send_reminders(today: dt.date | None = None) -> int:
         for entry in sorted(items, key=lambda e: e.answer_due):
             state = "en retard" if entry.answer_due < today else "à échéance"
             due = date_format(entry.answer_due, "d/m/Y")
-            lines.append(f"- {entry.reference} ({entry.structure.name}) : {entry.subject} — "
-                         f"réponse attendue le {due} ({state})")  # fmt: skip
-        send_mail(f"{len(items)} réclamation(s) à traiter", "\n".join(lines),
-                  settings.DEFAULT_FROM_EMAIL, [email])  # fmt: skip
+            lines.append(
+                f"- {entry.reference} ({entry.structure.name}) : {entry.subject} — "
+                f"réponse attendue le {due} ({state})"
+            )
+        send_mail(
+            f"{len(items)} réclamation(s) à traiter",
+            "\n".join(lines),
+            settings.DEFAULT_FROM_EMAIL,
+            [email],
+        )
     FeedbackEntry.objects.filter(pk__in=reminded).update(reminded_on=today)
     return len(reminded)

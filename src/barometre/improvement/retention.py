@@ -30,12 +30,16 @@ def anonymise(*, today: dt.date | None = None, dry_run: bool = False) -> dict[st
     with transaction.atomic():
         for entry in entries.select_for_update().only("pk", "subject", "answer"):
             FeedbackEntry.objects.filter(pk=entry.pk).update(
-                subject=mask_personal_data(entry.subject)[:200], description=ERASED,
-                answer=ERASED if entry.answer else "", contact_name="", contact_email="",
+                subject=mask_personal_data(entry.subject)[:200],
+                description=ERASED,
+                answer=ERASED if entry.answer else "",
+                contact_name="",
+                contact_email="",
                 anonymised_on=today,
-            )  # fmt: skip
+            )
         comments.update(comment="")
         if counts["feedback"] or counts["comments"]:
-            journal.record(journal.Kind.ANONYMISED, f"Données antérieures au {limit:%d/%m/%Y}",
-                           **counts)  # fmt: skip
+            journal.record(
+                journal.Kind.ANONYMISED, f"Données antérieures au {limit:%d/%m/%Y}", **counts
+            )
     return counts

@@ -51,10 +51,17 @@ K = Questionnaire.ScaleKind
 SCALES = {
     K.TEN: ([(v, str(v)) for v in range(1, 11)], (7, 9)),
     K.FIVE: ([(v, str(v)) for v in range(1, 6)], (4, 5)),
-    K.FOUR: ([(1, "Pas du tout satisfait"), (2, "Peu satisfait"), (3, "Satisfait"),
-              (4, "Très satisfait")], (3, 4)),
+    K.FOUR: (
+        [
+            (1, "Pas du tout satisfait"),
+            (2, "Peu satisfait"),
+            (3, "Satisfait"),
+            (4, "Très satisfait"),
+        ],
+        (3, 4),
+    ),
     K.SMILEYS: ([(1, "Mécontent ☹"), (2, "Mitigé 😐"), (3, "Content ☺")], (3, 3)),
-}  # fmt: skip
+}
 COMMENT_MAX = 2000
 
 
@@ -62,8 +69,9 @@ def scale_values(questionnaire: Questionnaire | SurveyTarget) -> list[tuple[int,
     return SCALES[Questionnaire.ScaleKind(questionnaire.scale)][0]
 
 
-def create_from_template(structure: Structure, *, title: str = "",
-                         scale: str = K.TEN) -> Questionnaire:  # fmt: skip
+def create_from_template(
+    structure: Structure, *, title: str = "", scale: str = K.TEN
+) -> Questionnaire:
     """A new questionnaire with the template's items, editable afterwards."""
     template = sp_survey_template()
     if scale == K.TEN:
@@ -72,15 +80,25 @@ def create_from_template(structure: Structure, *, title: str = "",
         cut = SCALES[Questionnaire.ScaleKind(scale)][1]
     with transaction.atomic():
         questionnaire = Questionnaire.objects.create(
-            structure=structure, title=title or template.title, scale=scale,
-            satisfied_from=cut[0], very_satisfied_from=cut[1], target=100 * template.target,
+            structure=structure,
+            title=title or template.title,
+            scale=scale,
+            satisfied_from=cut[0],
+            very_satisfied_from=cut[1],
+            target=100 * template.target,
             comment_label=template.comment.label,
-        )  # fmt: skip
+        )
         SurveyItem.objects.bulk_create(
-            SurveyItem(questionnaire=questionnaire, code=item.id, label=item.label,
-                       engagement=item.engagement, condition=item.conditional, position=i)
+            SurveyItem(
+                questionnaire=questionnaire,
+                code=item.id,
+                label=item.label,
+                engagement=item.engagement,
+                condition=item.conditional,
+                position=i,
+            )
             for i, item in enumerate(template.items)
-        )  # fmt: skip
+        )
     return questionnaire
 
 
@@ -120,8 +138,11 @@ _TARGET = (
 
 
 def _target_sql() -> str:
-    return _TARGET.format(point=CollectionPoint._meta.db_table, item=SurveyItem._meta.db_table,
-                          questionnaire=Questionnaire._meta.db_table)  # fmt: skip
+    return _TARGET.format(
+        point=CollectionPoint._meta.db_table,
+        item=SurveyItem._meta.db_table,
+        questionnaire=Questionnaire._meta.db_table,
+    )
 
 
 def _target(rows: list[tuple]) -> SurveyTarget | None:
@@ -147,8 +168,16 @@ def receive(request, token: str) -> tuple[SurveyTarget | None, bool]:
     return _target(rows), bool(allowed)
 
 
-def _insert(target: SurveyTarget, answers: list[tuple[int, int | None]], *, answered_on,
-            source: str, comment: str, key: str, by_id: int | None) -> int | None:  # fmt: skip
+def _insert(
+    target: SurveyTarget,
+    answers: list[tuple[int, int | None]],
+    *,
+    answered_on,
+    source: str,
+    comment: str,
+    key: str,
+    by_id: int | None,
+) -> int | None:
     """Write a response and its answers; None when its submission key is already stored."""
     ops = connection.ops
     response, answer = SurveyResponse._meta.db_table, ItemAnswer._meta.db_table
@@ -157,8 +186,16 @@ def _insert(target: SurveyTarget, answers: list[tuple[int, int | None]], *, answ
         f"submission_key, entered_by_id, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
         f"ON CONFLICT DO NOTHING RETURNING id"
     )
-    row = [target.questionnaire_id, target.point_id, ops.adapt_datefield_value(answered_on),
-           source, comment, key, by_id, ops.adapt_datetimefield_value(timezone.now())]  # fmt: skip
+    row = [
+        target.questionnaire_id,
+        target.point_id,
+        ops.adapt_datefield_value(answered_on),
+        source,
+        comment,
+        key,
+        by_id,
+        ops.adapt_datetimefield_value(timezone.now()),
+    ]
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -167,7 +204,7 @@ def _insert(target: SurveyTarget, answers: list[tuple[int, int | None]], *, answ
                 f"FROM response, unnest(%s::bigint[], %s::smallint[]) AS a(item, value)) "
                 f"SELECT id FROM response",
                 [*row, [i for i, _ in answers], [v for _, v in answers]],
-            )  # fmt: skip
+            )
             found = cursor.fetchone()
         return found[0] if found else None
     with transaction.atomic(), connection.cursor() as cursor:
@@ -177,26 +214,38 @@ def _insert(target: SurveyTarget, answers: list[tuple[int, int | None]], *, answ
             cursor.executemany(
                 f"INSERT INTO {answer} (response_id, item_id, value) VALUES (%s, %s, %s)",  # noqa: S608 - table name from the model
                 [(found[0], item, value) for item, value in answers],
-            )  # fmt: skip
+            )
     return found[0] if found else None
 
 
 def _stored_under(target: SurveyTarget, key: str) -> int | None:
-    return (SurveyResponse.objects.filter(questionnaire_id=target.questionnaire_id,
-                                          submission_key=key)
-            .values_list("pk", flat=True).first())  # fmt: skip
+    return (
+        SurveyResponse.objects.filter(questionnaire_id=target.questionnaire_id, submission_key=key)
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
-def submit(questionnaire: Questionnaire | SurveyTarget, values: dict[str, int | None], *,
-           comment: str = "", answered_on: dt.date | None = None,
-           point: CollectionPoint | None = None, source: str = SurveyResponse.Source.WEB,
-           submission_key: str = "", by=None,
-           invitation: SurveyInvitation | None = None) -> tuple[int, bool]:  # fmt: skip
+def submit(
+    questionnaire: Questionnaire | SurveyTarget,
+    values: dict[str, int | None],
+    *,
+    comment: str = "",
+    answered_on: dt.date | None = None,
+    point: CollectionPoint | None = None,
+    source: str = SurveyResponse.Source.WEB,
+    submission_key: str = "",
+    by=None,
+    invitation: SurveyInvitation | None = None,
+) -> tuple[int, bool]:
     """Store one user's answers (item code → value, None when not concerned), the
     comment with personal data masked. Returns (response id, created): a submission
     already stored under the same key is not stored twice."""
-    target = (questionnaire if isinstance(questionnaire, SurveyTarget)
-              else target_of(questionnaire, point))  # fmt: skip
+    target = (
+        questionnaire
+        if isinstance(questionnaire, SurveyTarget)
+        else target_of(questionnaire, point)
+    )
     # A repeated key is caught by the unique constraint when inserting (one query less
     # on the common path); a single-use link checks first, before being spent.
     if submission_key and invitation is not None:
@@ -209,8 +258,10 @@ def submit(questionnaire: Questionnaire | SurveyTarget, values: dict[str, int | 
         if code not in target.items:
             problems.append(f"question inconnue « {code} »")
         elif value is not None and value not in allowed:
-            problems.append(f"« {target.items[code][1]} » : {value} hors de l'échelle "
-                            f"({min(allowed)} à {max(allowed)})")  # fmt: skip
+            problems.append(
+                f"« {target.items[code][1]} » : {value} hors de l'échelle "
+                f"({min(allowed)} à {max(allowed)})"
+            )
     today = timezone.localdate()
     answered_on = answered_on or today
     if answered_on > today:
@@ -222,15 +273,20 @@ def submit(questionnaire: Questionnaire | SurveyTarget, values: dict[str, int | 
     if problems:
         raise Refused(problems)
     answers = [(target.items[code][0], value) for code, value in values.items()]
-    fields = {"answered_on": answered_on, "source": source, "key": submission_key,
-              "comment": mask_personal_data(comment.strip()),
-              "by_id": by.pk if by else None}  # fmt: skip
+    fields = {
+        "answered_on": answered_on,
+        "source": source,
+        "key": submission_key,
+        "comment": mask_personal_data(comment.strip()),
+        "by_id": by.pk if by else None,
+    }
     if invitation is None:
         stored = _insert(target, answers, **fields)
     else:
         with transaction.atomic():
-            if not SurveyInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True
-                                                   ).update(used_at=timezone.now()):  # fmt: skip
+            if not SurveyInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(
+                used_at=timezone.now()
+            ):
                 raise Refused(["ce lien à usage unique a déjà servi"])
             stored = _insert(target, answers, **fields)
     if stored is not None:
@@ -306,33 +362,40 @@ def results(questionnaire: Questionnaire, start: dt.date, end: dt.date) -> list[
     """Per item over [start, end]: answers of the users concerned, satisfied and very
     satisfied counts (cut-offs of the questionnaire), with Wilson intervals. One query."""
     counts = (
-        ItemAnswer.objects.filter(response__questionnaire=questionnaire,
-                                  response__answered_on__range=(start, end),
-                                  value__isnull=False)
+        ItemAnswer.objects.filter(
+            response__questionnaire=questionnaire,
+            response__answered_on__range=(start, end),
+            value__isnull=False,
+        )
         .values("item_id")
-        .annotate(n=Count("id"),
-                  satisfied=Count("id", filter=Q(value__gte=questionnaire.satisfied_from)),
-                  very=Count("id", filter=Q(value__gte=questionnaire.very_satisfied_from)))
-    )  # fmt: skip
+        .annotate(
+            n=Count("id"),
+            satisfied=Count("id", filter=Q(value__gte=questionnaire.satisfied_from)),
+            very=Count("id", filter=Q(value__gte=questionnaire.very_satisfied_from)),
+        )
+    )
     by_item = {row["item_id"]: row for row in counts}
     out = []
     for item in questionnaire.items.all():
         row = by_item.get(item.pk, {"n": 0, "satisfied": 0, "very": 0})
-        out.append(ItemResult(item, row["n"], row["satisfied"], row["very"],
-                              questionnaire.target))  # fmt: skip
+        out.append(ItemResult(item, row["n"], row["satisfied"], row["very"], questionnaire.target))
     return out
 
 
 def yearly_table(questionnaire: Questionnaire, years: list[int]) -> list[dict]:
     """Seed 004's table: per item, % satisfied per year (with answers) and the target."""
-    per_year = {y: {r.item.pk: r for r in results(questionnaire, dt.date(y, 1, 1),
-                                                    dt.date(y, 12, 31))}
-                for y in years}  # fmt: skip
+    per_year = {
+        y: {r.item.pk: r for r in results(questionnaire, dt.date(y, 1, 1), dt.date(y, 12, 31))}
+        for y in years
+    }
     return [
-        {"item": item, "years": [per_year[y][item.pk] for y in years],
-         "target": questionnaire.target}
+        {
+            "item": item,
+            "years": [per_year[y][item.pk] for y in years],
+            "target": questionnaire.target,
+        }
         for item in questionnaire.items.all()
-    ]  # fmt: skip
+    ]
 
 
 THEMED_COMMENTS = 2000
@@ -340,11 +403,15 @@ THEMED_COMMENTS = 2000
 
 def themes(questionnaire: Questionnaire, start: dt.date, end: dt.date):
     """Themes of the period's comments (the 2,000 latest), each with two examples."""
-    comments = list(questionnaire.responses.filter(answered_on__range=(start, end))
-                    .exclude(comment="").order_by("-answered_on", "-id")
-                    .values_list("comment", flat=True)[:THEMED_COMMENTS])  # fmt: skip
-    return [(theme, [comments[i] for i in theme.comments[:2]])
-            for theme in comment_themes(comments)]  # fmt: skip
+    comments = list(
+        questionnaire.responses.filter(answered_on__range=(start, end))
+        .exclude(comment="")
+        .order_by("-answered_on", "-id")
+        .values_list("comment", flat=True)[:THEMED_COMMENTS]
+    )
+    return [
+        (theme, [comments[i] for i in theme.comments[:2]]) for theme in comment_themes(comments)
+    ]
 
 
 def search_comments(questionnaire: Questionnaire, text: str, limit: int = 100):
@@ -401,8 +468,9 @@ def import_responses(
             problems.append(InputProblem(number, "date", "", "date obligatoire"))
             continue
         if day > today:
-            problems.append(InputProblem(number, "date", cell_text(row.get("date")),
-                                    "date dans le futur"))  # fmt: skip
+            problems.append(
+                InputProblem(number, "date", cell_text(row.get("date")), "date dans le futur")
+            )
         values = {}
         for code in items:
             raw = row.get(code)
@@ -416,14 +484,20 @@ def import_responses(
                 value = None
             if value is None or value not in allowed:
                 expected = f"note entière de {min(allowed)} à {max(allowed)} attendue"
-                problems.append(InputProblem(number, code, cell_text(raw),
-                                        f"{expected}, ou vide si non concerné"))  # fmt: skip
+                problems.append(
+                    InputProblem(
+                        number, code, cell_text(raw), f"{expected}, ou vide si non concerné"
+                    )
+                )
                 continue
             values[items[code].code] = value
         comment = cell_text(row.get("commentaire"))
         if len(comment) > COMMENT_MAX:
-            problems.append(InputProblem(number, "commentaire", comment[:30] + "…",
-                                    f"{COMMENT_MAX} caractères au plus"))  # fmt: skip
+            problems.append(
+                InputProblem(
+                    number, "commentaire", comment[:30] + "…", f"{COMMENT_MAX} caractères au plus"
+                )
+            )
         planned.append((day, values, comment))
     if not problems and (refusal := sqlite_write_refusal(len(planned), "questionnaires")):
         problems.append(InputProblem(None, None, "", refusal))
@@ -432,14 +506,22 @@ def import_responses(
     target = target_of(questionnaire)
     with transaction.atomic():
         for day, values, comment in planned:
-            submit(target, values, comment=comment, answered_on=day,
-                   source=SurveyResponse.Source.IMPORT, by=by)  # fmt: skip
+            submit(
+                target,
+                values,
+                comment=comment,
+                answered_on=day,
+                source=SurveyResponse.Source.IMPORT,
+                by=by,
+            )
     return len(planned), []
 
 
 def create_invitations(questionnaire: Questionnaire, count: int) -> list[SurveyInvitation]:
     if not 1 <= count <= 1000:
         raise Refused(["de 1 à 1 000 liens à la fois"])
-    invitations = [SurveyInvitation(questionnaire=questionnaire, token=secrets.token_urlsafe(12))
-                   for _ in range(count)]  # fmt: skip
+    invitations = [
+        SurveyInvitation(questionnaire=questionnaire, token=secrets.token_urlsafe(12))
+        for _ in range(count)
+    ]
     return SurveyInvitation.objects.bulk_create(invitations)

@@ -14,8 +14,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--dry-run", action="store_true",
-                            help="Compter seulement, sans rien modifier.")  # fmt: skip
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Compter seulement, sans rien modifier."
+        )
 
     def handle(self, *args, dry_run=False, **options):
         counts = anonymise(dry_run=dry_run)

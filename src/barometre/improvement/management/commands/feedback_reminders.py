@@ -11,8 +11,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--queue", action="store_true",
-                            help="Confier l'envoi au traitement en arrière-plan.")  # fmt: skip
+        parser.add_argument(
+            "--queue", action="store_true", help="Confier l'envoi au traitement en arrière-plan."
+        )
 
     def handle(self, *args, queue=False, **options):
         if queue:

@@ -1,0 +1,297 @@
+"""The feedback register: entries, their steps, yearly figures, deadline rules and the
+import of experiences shared on Services Publics+."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from barometre.accounts.models import User
+from barometre.core.errors import Conflict, Refused
+from barometre.core.navigation import link
+from barometre.core.uploads import import_limits
+from barometre.improvement import (
+    register,
+)
+from barometre.improvement.access import (
+    WRITE,
+    can_manage,
+    can_write,
+    get_entry,
+    get_structure,
+    sees_personal_data,
+)
+from barometre.improvement.experiences import apply_experiences, plan_experiences
+from barometre.improvement.forms import (
+    ActionForm,
+    DeadlineRuleFormSet,
+    EntryEditForm,
+    EntryForm,
+    ExperiencesImportForm,
+    RegisterFilterForm,
+)
+from barometre.improvement.models import (
+    DeadlineRule,
+    FeedbackEntry,
+    FeedbackKind,
+)
+from barometre.improvement.pages import MANAGE, structure_crumbs
+
+
+def entry_list(request, pk: int):
+    structure = get_structure(request.user, pk)
+    filters = RegisterFilterForm(request.GET or None)
+    entries = FeedbackEntry.objects.filter(structure=structure).select_related("assigned_to")
+    today = timezone.localdate()
+    due = request.GET.get("echeance")
+    if due in ("retard", "bientot"):
+        overdue, soon = register.due_within([structure.pk], today)
+        entries = overdue if due == "retard" else soon
+    if filters.is_valid():
+        data = filters.cleaned_data
+        if data["status"] == "open":
+            entries = entries.exclude(status__in=("answered", "closed"))
+        elif data["status"]:
+            entries = entries.filter(status=data["status"])
+        if data["kind"]:
+            entries = entries.filter(kind=data["kind"])
+        if data["channel"]:
+            entries = entries.filter(channel=data["channel"])
+        if data["q"]:
+            entries = entries.filter(_search(request.user, structure, data["q"]))
+    page = Paginator(entries.order_by("-received_on", "-id"), 25).get_page(request.GET.get("page"))
+    page.object_list = [_shown(request.user, e) for e in page.object_list]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "improvement/entry_list.html",
+        {
+            "structure": structure,
+            "filters": filters,
+            "page_obj": page,
+            "today": today,
+            "querystring": query.urlencode(),
+            "due": due,
+            "can_write": can_write(request.user, pk),
+            "can_manage": can_manage(request.user, pk),
+            **structure_crumbs(structure, "Réclamations et suggestions"),
+        },
+    )
+
+
+def _shown(user, entry: FeedbackEntry) -> FeedbackEntry:
+    return entry if sees_personal_data(user, entry) else register.masked(entry)
+
+
+def _search(user, structure, text: str) -> Q:
+    """The texts are searched only where the reader sees them as written: otherwise a
+    search for a name would tell which masked entry holds it."""
+    words = Q(subject__icontains=text) | Q(description__icontains=text)
+    if not can_manage(user, structure.pk):
+        words &= Q(assigned_to=user)
+    return Q(reference__icontains=text) | words
+
+
+def _staff(structure):
+    return (
+        User.objects.filter(memberships__structure=structure, memberships__role__in=WRITE)
+        .distinct()
+        .order_by("username")
+    )
+
+
+def entry_create(request, pk: int):
+    structure = get_structure(request.user, pk, WRITE)
+    form = EntryForm(request.POST or None, staff=_staff(structure))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            entry, _ = register.create_entry(structure, by=request.user, **data)
+        except Refused as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Fiche {entry.reference} enregistrée"
+                + (
+                    f" : réponse attendue le {entry.answer_due:%d/%m/%Y}."
+                    if entry.answer_due
+                    else "."
+                ),
+            )
+            return redirect("improvement:entry", pk=entry.pk)
+    return render(
+        request,
+        "improvement/entry_form.html",
+        {
+            "structure": structure,
+            "form": form,
+            **structure_crumbs(
+                structure, "Nouvelle fiche", link("Registre", "improvement:entries", pk)
+            ),
+        },
+    )
+
+
+def entry_detail(request, pk: int):
+    entry = get_entry(request.user, pk)
+    personal_data = sees_personal_data(request.user, entry)
+    writable = can_write(request.user, entry.structure_id)
+    edit_form = EntryEditForm(
+        request.POST if request.POST.get("action") == "edit" else None,
+        instance=entry,
+        initial={"version": entry.version},
+        staff=_staff(entry.structure),
+        structure=entry.structure,
+        prefix="fiche",
+    )
+    if request.method == "POST" and request.POST.get("action") == "edit":
+        if not writable:
+            return HttpResponse(status=403)
+        if edit_form.is_valid():
+            data = dict(edit_form.cleaned_data)
+            version = data.pop("version")
+            try:
+                register.edit(entry, by=request.user, version=version, **data)
+            except Conflict as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, "Fiche mise à jour.")
+                return redirect("improvement:entry", pk=entry.pk)
+    form = ActionForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") != "edit":
+        if not writable:
+            return HttpResponse(status=403)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                register.transition(
+                    entry,
+                    data["action"],
+                    by=request.user,
+                    version=data["version"],
+                    on=data["on"],
+                    answer=data["answer"] or "",
+                )
+            except Conflict as exc:
+                messages.error(request, str(exc))
+                entry.refresh_from_db()
+            except (Refused, KeyError) as exc:
+                messages.error(request, f"Impossible : {exc}.")
+            else:
+                messages.success(request, "Fiche mise à jour.")
+                return redirect("improvement:entry", pk=entry.pk)
+    actions = [
+        (a, register.ACTION_LABELS[a])
+        for a, (sources, _) in register.TRANSITIONS.items()
+        if entry.status in sources
+    ]
+    events = [
+        (ev, register.ACTION_LABELS.get(ev.action, ev.action))
+        for ev in entry.events.select_related("by")
+    ]
+    shown = entry if personal_data else register.masked(entry)
+    return render(
+        request,
+        "improvement/entry_detail.html",
+        {
+            "entry": shown,
+            "structure": entry.structure,
+            "actions": actions,
+            "form": form,
+            "writable": writable,
+            "events": events,
+            "today": timezone.localdate(),
+            "edit_form": edit_form,
+            "personal_data": personal_data,
+            # On a conflict the answer typed is shown again, not lost.
+            "typed_answer": request.POST.get("answer", shown.answer),
+            **structure_crumbs(
+                entry.structure,
+                entry.reference,
+                link("Registre", "improvement:entries", entry.structure_id),
+            ),
+        },
+    )
+
+
+def register_figures(request, pk: int):
+    structure = get_structure(request.user, pk)
+    this_year = timezone.localdate().year
+    years = list(range(this_year - 3, this_year + 1))
+    kinds = FeedbackKind.choices
+    figures = register.figures(structure, years)
+    for year in figures:
+        year.cells = [year.count(code) for code, _ in kinds]
+    return render(
+        request,
+        "improvement/figures.html",
+        {
+            "structure": structure,
+            "years": years,
+            "figures": figures,
+            "kinds": kinds,
+            **structure_crumbs(
+                structure, "Bilan du registre", link("Registre", "improvement:entries", pk)
+            ),
+        },
+    )
+
+
+def experiences_import(request, pk: int):
+    """The experiences users shared on Services Publics+, into the register: checked
+    first, written all or nothing when the manager asks for it."""
+    structure = get_structure(request.user, pk, MANAGE)
+    form = ExperiencesImportForm(request.POST or None, request.FILES or None)
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        plan = plan_experiences(upload.read(), upload.name, structure, **import_limits())
+        if plan.ok and form.cleaned_data["commit"]:
+            counts = apply_experiences(plan, structure, by=request.user)
+            messages.success(
+                request,
+                f"{counts['create']} expérience(s) ajoutée(s) au registre, "
+                f"{counts['answer']} complétée(s) par leur réponse.",
+            )
+            return redirect("improvement:entries", pk=structure.pk)
+    context = {
+        "structure": structure,
+        "form": form,
+        "plan": plan,
+        **structure_crumbs(structure, "Importer des expériences Services Publics+"),
+    }
+    return render(request, "improvement/experiences_import.html", context)
+
+
+def deadline_rules(request, pk: int):
+    structure = get_structure(request.user, pk, MANAGE)
+    rules = DeadlineRuleFormSet(
+        request.POST or None, queryset=DeadlineRule.objects.filter(structure=structure)
+    )
+    if request.method == "POST" and rules.is_valid():
+        try:
+            with transaction.atomic():
+                for rule in rules.save(commit=False):
+                    rule.structure = structure
+                    rule.save()
+                for rule in rules.deleted_objects:
+                    rule.delete()
+        except IntegrityError:
+            messages.error(request, "Deux règles portent sur le même canal et la même nature.")
+        else:
+            messages.success(request, "Délais enregistrés : ils s'appliquent aux nouvelles fiches.")
+            return redirect("improvement:entries", pk=pk)
+    return render(
+        request,
+        "improvement/deadline_rules.html",
+        {
+            "structure": structure,
+            "rules": rules,
+            **structure_crumbs(structure, "Délais de traitement"),
+        },
+    )

@@ -1,0 +1,36 @@
+"""The annual quality review, page and PDF."""
+
+from django.shortcuts import render
+
+from barometre.core.downloads import download
+from barometre.core.pdf import render_pdf
+from barometre.improvement import (
+    annual,
+)
+from barometre.improvement.access import (
+    get_structure,
+)
+from barometre.improvement.pages import structure_crumbs
+
+
+def review(request, pk: int, year: int):
+    structure = get_structure(request.user, pk)
+    review = annual.annual_review(structure, year)
+    return render(
+        request,
+        "improvement/review.html",
+        {
+            "r": review,
+            "structure": structure,
+            "pdf": False,
+            **structure_crumbs(structure, f"Bilan qualité {year}"),
+        },
+    )
+
+
+def review_pdf(request, pk: int, year: int):
+    structure = get_structure(request.user, pk)
+    content = render_pdf(
+        "improvement/review_pdf.html", {"r": annual.annual_review(structure, year), "pdf": True}
+    )
+    return download(content, f"bilan-qualite-{year}.pdf")
