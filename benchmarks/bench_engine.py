@@ -88,17 +88,28 @@ def main() -> None:
     if args.one:
         print(json.dumps(run_one(args.one, args.resamples)))
         return
-    headers = [("taille", 6), ("structures", 10), ("réponses", 10), ("scoring", 9),
-               ("/réponse", 9), ("agrég.", 7), ("base", 7), ("ratio", 6), ("bootstrap", 9),
-               ("mémoire max", 11)]  # fmt: skip
+    headers = [
+        ("taille", 6),
+        ("structures", 10),
+        ("réponses", 10),
+        ("scoring", 9),
+        ("/réponse", 9),
+        ("agrég.", 7),
+        ("base", 7),
+        ("ratio", 6),
+        ("bootstrap", 9),
+        ("mémoire max", 11),
+    ]
     print(" ".join(f"{name:>{width}}" for name, width in headers))
     first = None
     for factor in [int(f) for f in args.sizes.split(",")]:
         n = args.base * factor
         out = subprocess.run(  # noqa: S603 - this interpreter, this script
             [sys.executable, __file__, "--one", str(n), "--resamples", str(args.resamples)],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         r = json.loads(out.stdout.strip().splitlines()[-1])
         per_answer = r["scoring_s"] / r["answers"] * 1e6
         first = first or per_answer
@@ -110,9 +121,11 @@ def main() -> None:
             f"{r['peak_rss_mb']:>9,.0f} Mo".replace(",", " ")
         )
         detail = ", ".join(f"{k} {v:.2f}s" for k, v in r["timings"].items())
-        print(f"        étapes : {detail} ; génération {r['generate_s']:.2f}s ; mémoire avant "
-              f"calcul {r['rss_before_scoring_mb']:,.0f} Mo ; coût par réponse "
-              f"{per_answer / first:.2f}× celui de 1×".replace(",", " "))  # fmt: skip
+        print(
+            f"        étapes : {detail} ; génération {r['generate_s']:.2f}s ; mémoire avant "
+            f"calcul {r['rss_before_scoring_mb']:,.0f} Mo ; coût par réponse "
+            f"{per_answer / first:.2f}× celui de 1×".replace(",", " ")
+        )
 
 
 if __name__ == "__main__":

@@ -48,13 +48,19 @@ CLIENTS = 16
 
 def environment() -> dict:
     return {
-        **os.environ, "DATABASE_URL": f"{PG}/{DB}", "BAROMETRE_DEBUG": "false",
-        "BAROMETRE_SECRET_KEY": "bench-" + "x" * 50, "BAROMETRE_ALLOWED_HOSTS": "127.0.0.1",
-        "BAROMETRE_PROXY_COUNT": "1", "BAROMETRE_LOG_LEVEL": "WARNING",
-        "BAROMETRE_DB_CONN_MAX_AGE": "60", "DJANGO_SETTINGS_MODULE": "barometre.settings.main",
-        "BAROMETRE_SSL_REDIRECT": "false", "BAROMETRE_HSTS_SECONDS": "0",
+        **os.environ,
+        "DATABASE_URL": f"{PG}/{DB}",
+        "BAROMETRE_DEBUG": "false",
+        "BAROMETRE_SECRET_KEY": "bench-" + "x" * 50,
+        "BAROMETRE_ALLOWED_HOSTS": "127.0.0.1",
+        "BAROMETRE_PROXY_COUNT": "1",
+        "BAROMETRE_LOG_LEVEL": "WARNING",
+        "BAROMETRE_DB_CONN_MAX_AGE": "60",
+        "DJANGO_SETTINGS_MODULE": "barometre.settings.main",
+        "BAROMETRE_SSL_REDIRECT": "false",
+        "BAROMETRE_HSTS_SECONDS": "0",
         "BAROMETRE_STATIC_ROOT": str(ROOT / "var" / "bench-static"),
-    }  # fmt: skip
+    }
 
 
 def prepare(reuse_static: bool = False) -> dict:
@@ -90,15 +96,19 @@ def prepare(reuse_static: bool = False) -> dict:
     from barometre.improvement.models import ImprovementProfile
 
     published = ImprovementProfile.objects.publishing_transparency().select_related("structure")
-    return {"username": "qualite", "password": DEMO_PASSWORD,
-            "synthesis": reverse("results:synthesis", args=[edition.pk]),
-            "palmares": reverse("results:public_palmares", args=[edition.pk]),
-            "transparency": reverse("public:transparency",
-                                    args=[published.first().structure.identifier]),
-            "public_home": "/",
-            "dashboard": f"/resultats/editions/{edition.pk}/structures/{prefecture.pk}/",
-            "survey": f"/api/v1/public/points/{point.token}/answers",
-            "questionnaire": point.questionnaire_id}  # fmt: skip
+    return {
+        "username": "qualite",
+        "password": DEMO_PASSWORD,
+        "synthesis": reverse("results:synthesis", args=[edition.pk]),
+        "palmares": reverse("results:public_palmares", args=[edition.pk]),
+        "transparency": reverse(
+            "public:transparency", args=[published.first().structure.identifier]
+        ),
+        "public_home": "/",
+        "dashboard": f"/resultats/editions/{edition.pk}/structures/{prefecture.pk}/",
+        "survey": f"/api/v1/public/points/{point.token}/answers",
+        "questionnaire": point.questionnaire_id,
+    }
 
 
 def settle() -> None:
@@ -128,12 +138,19 @@ def _login(port: int, username: str, password: str) -> str:
     page = response.read().decode()
     cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie", "")).group(1)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    body = urllib.parse.urlencode({"username": username, "password": password,
-                                   "csrfmiddlewaretoken": token})  # fmt: skip
-    conn.request("POST", "/connexion/", body, {
-        "Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}",
-        "Referer": f"http://127.0.0.1:{port}/connexion/",
-    })  # fmt: skip
+    body = urllib.parse.urlencode(
+        {"username": username, "password": password, "csrfmiddlewaretoken": token}
+    )
+    conn.request(
+        "POST",
+        "/connexion/",
+        body,
+        {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={cookie}",
+            "Referer": f"http://127.0.0.1:{port}/connexion/",
+        },
+    )
     response = conn.getresponse()
     response.read()
     session = re.search(r"sessionid=([^;]+)", response.getheader("Set-Cookie", "")).group(1)
@@ -147,9 +164,13 @@ def _worker(port, scenario, info, cookie, deadline, out, lock):
         start = time.perf_counter()
         try:
             if scenario == "survey":
-                body = json.dumps({"submission_key": secrets.token_hex(12),
-                                   "answers": {"overall": 8, "courtesy": 9, "waiting": 6},
-                                   "comment": "Accueil rapide"})  # fmt: skip
+                body = json.dumps(
+                    {
+                        "submission_key": secrets.token_hex(12),
+                        "answers": {"overall": 8, "courtesy": 9, "waiting": 6},
+                        "comment": "Accueil rapide",
+                    }
+                )
                 address = ".".join(str(b) for b in (10, *secrets.token_bytes(3)))
                 headers = {"Content-Type": "application/json", "X-Forwarded-For": address}
                 conn.request("POST", info["survey"], body, headers)
@@ -240,25 +261,49 @@ def drive_wrk(port: int, info: dict, scenario: str, seconds: float) -> dict:
         script.write(WRK_SCRIPT)
     try:
         run = subprocess.run(  # noqa: S603 - fixed arguments
-            [shutil.which("wrk"), "-t2", f"-c{CLIENTS}", f"-d{seconds:.0f}s", "--timeout", "30s",
-             "-s", script.name, f"http://127.0.0.1:{port}{path}", "--", expected, scenario,
-             cookie],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
+            [
+                shutil.which("wrk"),
+                "-t2",
+                f"-c{CLIENTS}",
+                f"-d{seconds:.0f}s",
+                "--timeout",
+                "30s",
+                "-s",
+                script.name,
+                f"http://127.0.0.1:{port}{path}",
+                "--",
+                expected,
+                scenario,
+                cookie,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
     finally:
         os.unlink(script.name)
     line = next(x for x in run.stdout.splitlines() if x.startswith("RESULT "))
     requests, duration, p50, p95, p99, acked, socket_errors = map(int, line.split()[1:])
-    return {"rate": requests / (duration / 1e6), "p50": p50 / 1e6, "p95": p95 / 1e6,
-            "p99": p99 / 1e6, "acknowledged": acked,
-            "errors": requests - acked + socket_errors}  # fmt: skip
+    return {
+        "rate": requests / (duration / 1e6),
+        "p50": p50 / 1e6,
+        "p95": p95 / 1e6,
+        "p99": p99 / 1e6,
+        "acknowledged": acked,
+        "errors": requests - acked + socket_errors,
+    }
 
 
 def summarise(out: dict) -> dict:
     lat = sorted(out["latencies"])
-    return {"rate": len(lat) / out["elapsed"], "p50": percentile(lat, 50),
-            "p95": percentile(lat, 95), "p99": percentile(lat, 99),
-            "acknowledged": out["acknowledged"], "errors": out["errors"]}  # fmt: skip
+    return {
+        "rate": len(lat) / out["elapsed"],
+        "p50": percentile(lat, 50),
+        "p95": percentile(lat, 95),
+        "p99": percentile(lat, 99),
+        "acknowledged": out["acknowledged"],
+        "errors": out["errors"],
+    }
 
 
 def percentile(values: list[float], q: int) -> float:
@@ -278,20 +323,38 @@ def main() -> None:
     # 127-150 ms with sync, same throughput).
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--reuse-static", action="store_true",
-                        help="reuse the static files collected by a previous run")  # fmt: skip
-    parser.add_argument("--driver", choices=["wrk", "python"],
-                        default="wrk" if shutil.which("wrk") else "python")  # fmt: skip
+    parser.add_argument(
+        "--reuse-static",
+        action="store_true",
+        help="reuse the static files collected by a previous run",
+    )
+    parser.add_argument(
+        "--driver", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python"
+    )
     args = parser.parse_args()
     print("Préparation de la base de charge…", flush=True)
     info = prepare(args.reuse_static)
     server = subprocess.Popen(  # noqa: S603 - this interpreter's gunicorn, fixed arguments
-        [str(Path(sys.executable).parent / "gunicorn"), "barometre.wsgi:application",
-         "--bind", f"127.0.0.1:{args.port}", "--workers", str(args.workers),
-         "--threads", str(args.threads), "--worker-class", args.worker_class, "--keep-alive", "30",
-         "--log-level", "warning", "--chdir", str(ROOT / "src")],
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "barometre.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            str(args.workers),
+            "--threads",
+            str(args.threads),
+            "--worker-class",
+            args.worker_class,
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+            "--chdir",
+            str(ROOT / "src"),
+        ],
         env=environment(),
-    )  # fmt: skip
+    )
     try:
         for _ in range(100):
             try:
@@ -301,10 +364,12 @@ def main() -> None:
                     break
             except OSError:
                 time.sleep(0.2)
-        print(f"gunicorn ({args.worker_class}) : {args.workers} processus × {args.threads} fils ; "
-              f"{CLIENTS} clients "
-              f"concurrents ({args.driver}), {args.seconds:.0f} s par scénario",
-              flush=True)  # fmt: skip
+        print(
+            f"gunicorn ({args.worker_class}) : {args.workers} processus × {args.threads} fils ; "
+            f"{CLIENTS} clients "
+            f"concurrents ({args.driver}), {args.seconds:.0f} s par scénario",
+            flush=True,
+        )
         before = stored_answers(info["questionnaire"])
         results = {}
         for scenario in ("baseline", "survey", "dashboard", *PUBLIC):
@@ -325,22 +390,31 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
     base_rate = results["baseline"]["rate"]
-    labels = {"baseline": "Référence (page /sante/)", "survey": "Réponses à l'enquête (API)",
-              "dashboard": "Tableau de bord d'une structure",
-              "synthesis": "Synthèse nationale (public)", "palmares": "Palmarès (public)",
-              "transparency": "Page de transparence (public)",
-              "public_home": "Accueil public"}  # fmt: skip
+    labels = {
+        "baseline": "Référence (page /sante/)",
+        "survey": "Réponses à l'enquête (API)",
+        "dashboard": "Tableau de bord d'une structure",
+        "synthesis": "Synthèse nationale (public)",
+        "palmares": "Palmarès (public)",
+        "transparency": "Page de transparence (public)",
+        "public_home": "Accueil public",
+    }
     for scenario, out in results.items():
         rate = out["rate"]
-        print(f"{labels[scenario]} : {rate:.0f} req/s ({rate / base_rate:.2f}× la référence), "
-              f"p50 {1000 * out['p50']:.0f} ms, p95 {1000 * out['p95']:.0f} ms, "
-              f"p99 {1000 * out['p99']:.0f} ms, erreurs {out['errors']}")  # fmt: skip
+        print(
+            f"{labels[scenario]} : {rate:.0f} req/s ({rate / base_rate:.2f}× la référence), "
+            f"p50 {1000 * out['p50']:.0f} ms, p95 {1000 * out['p95']:.0f} ms, "
+            f"p99 {1000 * out['p99']:.0f} ms, erreurs {out['errors']}"
+        )
     acknowledged = results["survey"]["acknowledged"]
     # wrk stops at the deadline without reading the answers in flight (at most one per
     # client): those are stored but not acknowledged.
     in_flight = CLIENTS if args.driver == "wrk" else 0
-    verdict = ("aucune perdue ni doublée" if acknowledged <= stored <= acknowledged + in_flight
-               else "ÉCART")  # fmt: skip
+    verdict = (
+        "aucune perdue ni doublée"
+        if acknowledged <= stored <= acknowledged + in_flight
+        else "ÉCART"
+    )
     print(
         f"Contrôle : {acknowledged} réponses acquittées (201), {stored} enregistrées"
         f"{f' (au plus {in_flight} en vol à l’arrêt de wrk)' if in_flight else ''} — {verdict}"

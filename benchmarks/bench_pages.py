@@ -32,15 +32,25 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 PAGE_BUDGET, FILE_BUDGET = 0.150, 0.300
-PERSONAS = {"operator": "operateur", "auditor": "enqueteur", "manager_a": "qualite",
-            "manager_b": "qualite-strasbourg", "agent_a": "agent", "viewer_a": "comite",
-            "no_role": "sans-role", "anonymous": None}  # fmt: skip
+PERSONAS = {
+    "operator": "operateur",
+    "auditor": "enqueteur",
+    "manager_a": "qualite",
+    "manager_b": "qualite-strasbourg",
+    "agent_a": "agent",
+    "viewer_a": "comite",
+    "no_role": "sans-role",
+    "anonymous": None,
+}
 # GET pages the matrix lists among its POST-only names (tested elsewhere) but that a user
 # waits for: the result version's export.
 EXTRA = {"results:export": ({"pk": "EDITION", "version": "version"}, {"operator": 200})}
 # Exports also measured in their other format: a streamed one is judged on its first bytes.
-VARIANTS = {"campaigns:edition_export": "?format=csv", "structures:export": "?format=csv",
-            "results:export": "?format=csv"}  # fmt: skip
+VARIANTS = {
+    "campaigns:edition_export": "?format=csv",
+    "structures:export": "?format=csv",
+    "results:export": "?format=csv",
+}
 
 
 def setup(database: str, reuse: bool) -> None:
@@ -54,13 +64,19 @@ def setup(database: str, reuse: bool) -> None:
         if not exists or not reuse:
             admin.execute(f'CREATE DATABASE "{database}"')
             reuse = False
-    os.environ.update({
-        "DATABASE_URL": f"{PG}/{database}", "BAROMETRE_DEBUG": "false",
-        "BAROMETRE_SECRET_KEY": "bench-" + "x" * 50, "BAROMETRE_ALLOWED_HOSTS": "testserver",
-        "BAROMETRE_LOG_LEVEL": "ERROR", "BAROMETRE_SSL_REDIRECT": "false",
-        "BAROMETRE_HSTS_SECONDS": "0", "DJANGO_SETTINGS_MODULE": "barometre.settings.main",
-        "BAROMETRE_TASK_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-    })  # fmt: skip
+    os.environ.update(
+        {
+            "DATABASE_URL": f"{PG}/{database}",
+            "BAROMETRE_DEBUG": "false",
+            "BAROMETRE_SECRET_KEY": "bench-" + "x" * 50,
+            "BAROMETRE_ALLOWED_HOSTS": "testserver",
+            "BAROMETRE_LOG_LEVEL": "ERROR",
+            "BAROMETRE_SSL_REDIRECT": "false",
+            "BAROMETRE_HSTS_SECONDS": "0",
+            "DJANGO_SETTINGS_MODULE": "barometre.settings.main",
+            "BAROMETRE_TASK_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+        }
+    )
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
     import django
     from django.conf import settings
@@ -118,15 +134,28 @@ def demo_objects() -> dict:
         point.questionnaire.invitations.first()
         or (surveys.create_invitations(point.questionnaire, 1)[0])
     )
-    first = {model: model.objects.filter(structure=prefecture).order_by("pk").first()
-             for model in (Indicator, Action, Meeting, FeedbackEntry)}  # fmt: skip
-    return {"A": prefecture.pk, "SIRET": prefecture.identifier, "EDITION": edition.pk,
-            "TASK": task.pk, "IMPORT": upload.pk, "SCENARIO": Scenario.objects.first().pk,
-            "QUESTIONNAIRE": point.questionnaire_id, "POINT": point.pk, "TOKEN": point.token,
-            "INVITATION": invitation.token, "INDICATOR": first[Indicator].pk,
-            "ACTION": first[Action].pk, "MEETING": first[Meeting].pk,
-            "ENTRY": first[FeedbackEntry].pk, "version": latest.version,
-            "batch": batch.pk if batch else 0}  # fmt: skip
+    first = {
+        model: model.objects.filter(structure=prefecture).order_by("pk").first()
+        for model in (Indicator, Action, Meeting, FeedbackEntry)
+    }
+    return {
+        "A": prefecture.pk,
+        "SIRET": prefecture.identifier,
+        "EDITION": edition.pk,
+        "TASK": task.pk,
+        "IMPORT": upload.pk,
+        "SCENARIO": Scenario.objects.first().pk,
+        "QUESTIONNAIRE": point.questionnaire_id,
+        "POINT": point.pk,
+        "TOKEN": point.token,
+        "INVITATION": invitation.token,
+        "INDICATOR": first[Indicator].pk,
+        "ACTION": first[Action].pk,
+        "MEETING": first[Meeting].pk,
+        "ENTRY": first[FeedbackEntry].pk,
+        "version": latest.version,
+        "batch": batch.pk if batch else 0,
+    }
 
 
 def url_for(name: str, kwargs: dict, ids: dict) -> str:
@@ -187,9 +216,17 @@ def measure(client, url: str, repeat: int) -> dict:
     is_file = "attachment" in disposition or not response.get("Content-Type", "").startswith(
         "text/html"
     )
-    return {"cold": cold, "cold_queries": cold_queries, "median": statistics.median(warm),
-            "p95": p95(warm), "queries": queries, "size": size, "file": is_file,
-            "streamed": response.streaming, "first_p95": p95(first)}  # fmt: skip
+    return {
+        "cold": cold,
+        "cold_queries": cold_queries,
+        "median": statistics.median(warm),
+        "p95": p95(warm),
+        "queries": queries,
+        "size": size,
+        "file": is_file,
+        "streamed": response.streaming,
+        "first_p95": p95(first),
+    }
 
 
 def main() -> None:
@@ -212,8 +249,10 @@ def main() -> None:
     for name, (kwargs, _) in {**MATRIX, **EXTRA}.items():
         if args.only not in name:
             continue
-        for label, url in ((name, url_for(name, kwargs, ids)),
-                           (f"{name} {VARIANTS.get(name)}", None)):  # fmt: skip
+        for label, url in (
+            (name, url_for(name, kwargs, ids)),
+            (f"{name} {VARIANTS.get(name)}", None),
+        ):
             if url is None:
                 if name not in VARIANTS:
                     continue
@@ -223,19 +262,29 @@ def main() -> None:
                 if status != 200:
                     refused.append(f"{label} ({persona}) : {status}")
                     continue
-                rows.append({"name": label, "persona": persona, "url": url,
-                             **measure(client, url, args.repeat)})  # fmt: skip
+                rows.append(
+                    {
+                        "name": label,
+                        "persona": persona,
+                        "url": url,
+                        **measure(client, url, args.repeat),
+                    }
+                )
     report(rows, refused, baseline)
 
 
 def report(rows: list[dict], refused: list[str], baseline: dict) -> None:
     base = baseline["median"]
-    print(f"\nRéférence /sante/ : médiane {1000 * base:.1f} ms, p95 "
-          f"{1000 * baseline['p95']:.1f} ms (machine partagée : voir les rapports)")  # fmt: skip
+    print(
+        f"\nRéférence /sante/ : médiane {1000 * base:.1f} ms, p95 "
+        f"{1000 * baseline['p95']:.1f} ms (machine partagée : voir les rapports)"
+    )
     rows.sort(key=lambda r: r["p95"], reverse=True)
     print(f"\n{len(rows)} pages × personas mesurées ; les 20 plus lentes d'abord (p95 à chaud)\n")
-    header = (f"{'page':34} {'persona':10} {'froid':>8} {'médiane':>8} {'p95':>8} "
-              f"{'×réf':>6} {'req.':>5} {'req.froid':>9}  budget")  # fmt: skip
+    header = (
+        f"{'page':34} {'persona':10} {'froid':>8} {'médiane':>8} {'p95':>8} "
+        f"{'×réf':>6} {'req.':>5} {'req.froid':>9}  budget"
+    )
     print(header)
     print("-" * len(header))
     over = 0
@@ -247,11 +296,13 @@ def report(rows: list[dict], refused: list[str], baseline: dict) -> None:
         verdict = "ok" if judged <= budget else "DÉPASSÉ"
         stream = f", flux : 1er octet p95 {1000 * judged:.0f} ms" if r["streamed"] else ""
         over += verdict != "ok"
-        print(f"{r['name'][:34]:34} {r['persona'][:10]:10} {1000 * r['cold']:6.0f}ms "
-              f"{1000 * r['median']:6.0f}ms {1000 * r['p95']:6.0f}ms "
-              f"{r['median'] / base:6.0f} {r['queries']:5} {r['cold_queries']:9}  "
-              f"{verdict} ({1000 * budget:.0f} ms{', fichier' if r['file'] else ''}"
-              f"{stream})")  # fmt: skip
+        print(
+            f"{r['name'][:34]:34} {r['persona'][:10]:10} {1000 * r['cold']:6.0f}ms "
+            f"{1000 * r['median']:6.0f}ms {1000 * r['p95']:6.0f}ms "
+            f"{r['median'] / base:6.0f} {r['queries']:5} {r['cold_queries']:9}  "
+            f"{verdict} ({1000 * budget:.0f} ms{', fichier' if r['file'] else ''}"
+            f"{stream})"
+        )
     print(f"\nHors budget : {over} sur {len(rows)}.")
     print(f"Non mesurées (réponse autre que 200 pour ce persona) : {len(refused)}")
     for line in refused:

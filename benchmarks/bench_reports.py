@@ -20,12 +20,15 @@ from pathlib import Path
 
 
 def setup(data_dir: str) -> None:
-    os.environ.update({
-        "BAROMETRE_DEBUG": "true", "BAROMETRE_DATA_DIR": data_dir,
-        "DATABASE_URL": f"sqlite:///{data_dir}/bench.sqlite3",
-        "BAROMETRE_TASK_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-        "DJANGO_SETTINGS_MODULE": "barometre.settings.main",
-    })  # fmt: skip
+    os.environ.update(
+        {
+            "BAROMETRE_DEBUG": "true",
+            "BAROMETRE_DATA_DIR": data_dir,
+            "DATABASE_URL": f"sqlite:///{data_dir}/bench.sqlite3",
+            "BAROMETRE_TASK_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+            "DJANGO_SETTINGS_MODULE": "barometre.settings.main",
+        }
+    )
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
     import django
     from django.core.management import call_command
@@ -47,8 +50,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--structures", type=int, default=300)
     parser.add_argument("--repeat", type=int, default=7)
-    parser.add_argument("--processes", default="1,0",
-                        help="batch runs, one per value (0: one process per core)")  # fmt: skip
+    parser.add_argument(
+        "--processes", default="1,0", help="batch runs, one per value (0: one process per core)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as data_dir:
         setup(data_dir)
@@ -80,20 +84,28 @@ def run(n: int, repeat: int, processes: list[int]) -> None:
     pdf.structure_pdf(report)  # warm-up: fonts, templates, WeasyPrint's first layout
 
     def html_only():
-        figures = {"channels": pdf.charts.bars([r.label for r in report.channels],
-                                               pdf._series(report.channels))}  # fmt: skip
-        render_to_string("results/pdf/structure.html",
-                         {"report": structure_report(result), "charts": figures})  # fmt: skip
+        figures = {
+            "channels": pdf.charts.bars(
+                [r.label for r in report.channels], pdf._series(report.channels)
+            )
+        }
+        render_to_string(
+            "results/pdf/structure.html", {"report": structure_report(result), "charts": figures}
+        )
 
     baseline = timed(html_only, repeat)
     single = timed(lambda: pdf.structure_pdf(structure_report(result)), repeat)
     size = len(pdf.structure_pdf(report))
-    print(f"Rapport d'une structure ({repeat} essais) : médiane "
-          f"{statistics.median(single):.3f} s, meilleur {min(single):.3f} s, pire "
-          f"{max(single):.3f} s ; {size / 1024:.0f} Kio")  # fmt: skip
+    print(
+        f"Rapport d'une structure ({repeat} essais) : médiane "
+        f"{statistics.median(single):.3f} s, meilleur {min(single):.3f} s, pire "
+        f"{max(single):.3f} s ; {size / 1024:.0f} Kio"
+    )
     ratio = statistics.median(single) / statistics.median(baseline)
-    print(f"Référence HTML seul (même processus) : médiane {statistics.median(baseline):.3f} s "
-          f"→ PDF / HTML = {ratio:.1f}×")  # fmt: skip
+    print(
+        f"Référence HTML seul (même processus) : médiane {statistics.median(baseline):.3f} s "
+        f"→ PDF / HTML = {ratio:.1f}×"
+    )
     from django.conf import settings
 
     from barometre.results.batches import processes as batch_processes
@@ -107,12 +119,14 @@ def run(n: int, repeat: int, processes: list[int]) -> None:
         batch.refresh_from_db()
         first = first or batch_time
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"Lot de {batch.total} rapports, {batch_processes()} processus ({batch.status}) : "
-              f"{batch_time:.1f} s, {batch_time / max(batch.total, 1):.3f} s par rapport, "
-              f"{first / batch_time:.2f}× plus rapide que le premier lot ; archive "
-              f"{batch.file.size / 1024 / 1024:.1f} Mio ; mémoire de pointe {peak:.0f} Mio ; "
-              f"lot / (n × rapport seul) = "
-              f"{batch_time / (batch.total * statistics.median(single)):.2f}")  # fmt: skip
+        print(
+            f"Lot de {batch.total} rapports, {batch_processes()} processus ({batch.status}) : "
+            f"{batch_time:.1f} s, {batch_time / max(batch.total, 1):.3f} s par rapport, "
+            f"{first / batch_time:.2f}× plus rapide que le premier lot ; archive "
+            f"{batch.file.size / 1024 / 1024:.1f} Mio ; mémoire de pointe {peak:.0f} Mio ; "
+            f"lot / (n × rapport seul) = "
+            f"{batch_time / (batch.total * statistics.median(single)):.2f}"
+        )
 
 
 if __name__ == "__main__":

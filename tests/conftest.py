@@ -10,9 +10,12 @@ from barometre.structures.models import ContactPoint, Structure
 @pytest.fixture
 def structure_a(db):
     s = Structure.objects.create(
-        name="Préfecture du Loiret", identifier="13000548700017", kind="state", department="45",
+        name="Préfecture du Loiret",
+        identifier="13000548700017",
+        kind="state",
+        department="45",
         city="Orléans",
-    )  # fmt: skip
+    )
     ContactPoint.objects.create(structure=s, channel="phone", value="02 38 81 40 00")
     return s
 
@@ -20,9 +23,13 @@ def structure_a(db):
 @pytest.fixture
 def structure_b(db):
     return Structure.objects.create(
-        name="Ville de Metz", identifier="57463", kind="commune", department="57",
-        population=121_000, city="Metz",
-    )  # fmt: skip
+        name="Ville de Metz",
+        identifier="57463",
+        kind="commune",
+        department="57",
+        population=121_000,
+        city="Metz",
+    )
 
 
 def _user(username: str, role: str | None = None, structure=None) -> User:

@@ -22,8 +22,9 @@ def pdf_text(tmp_path, content: bytes) -> str:
     """The text of a PDF, laid out as on the page."""
     path = tmp_path / "doc.pdf"
     path.write_bytes(content)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
-                          capture_output=True, text=True).stdout  # fmt: skip
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
 
 
 def layout_problems(tmp_path, content: bytes, *, name: str = "doc") -> list[str]:

@@ -17,16 +17,23 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _seed(structure_a):
-    register.create_entry(structure_a, kind="complaint", channel="letter",
-                          received_on=dt.date(2025, 3, 3), subject="Dossier égaré",
-                          description="Deux mois sans réponse")  # fmt: skip
+    register.create_entry(
+        structure_a,
+        kind="complaint",
+        channel="letter",
+        received_on=dt.date(2025, 3, 3),
+        subject="Dossier égaré",
+        description="Deux mois sans réponse",
+    )
     return {"structures": Structure.objects.count()}
 
 
 def test_a_dump_restores_into_an_empty_database(structure_a, structure_b):
     expected = _seed(structure_a)
-    query = ("SELECT s.name, f.reference, f.subject, f.answer_due FROM improvement_feedbackentry "
-             "f JOIN structures_structure s ON s.id = f.structure_id")  # fmt: skip
+    query = (
+        "SELECT s.name, f.reference, f.subject, f.answer_due FROM improvement_feedbackentry "
+        "f JOIN structures_structure s ON s.id = f.structure_id"
+    )
     if connection.vendor == "sqlite":
         target = sqlite3.connect(":memory:")
         connection.ensure_connection()
@@ -35,9 +42,13 @@ def test_a_dump_restores_into_an_empty_database(structure_a, structure_b):
         count = target.execute("SELECT count(*) FROM structures_structure").fetchone()[0]
     else:
         params = connection.get_connection_params()
-        conninfo = psycopg.conninfo.make_conninfo(**{k: v for k, v in params.items()
-                                                      if k in ("host", "port", "user", "password",
-                                                               "dbname")})  # fmt: skip
+        conninfo = psycopg.conninfo.make_conninfo(
+            **{
+                k: v
+                for k, v in params.items()
+                if k in ("host", "port", "user", "password", "dbname")
+            }
+        )
         command = ["pg_dump", "--format=custom", "--no-owner", f"--dbname={conninfo}"]
         dump = subprocess.run(command, check=True, capture_output=True).stdout
         name = f"restore_{uuid.uuid4().hex[:8]}"
@@ -45,8 +56,11 @@ def test_a_dump_restores_into_an_empty_database(structure_a, structure_b):
         admin.execute(f'CREATE DATABASE "{name}"')
         try:
             target_info = psycopg.conninfo.make_conninfo(conninfo, dbname=name)
-            subprocess.run(["pg_restore", "--no-owner", "--exit-on-error",
-                            f"--dbname={target_info}"], input=dump, check=True)  # fmt: skip
+            subprocess.run(
+                ["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={target_info}"],
+                input=dump,
+                check=True,
+            )
             with psycopg.connect(target_info) as restored:
                 rows = restored.execute(query).fetchall()
                 count = restored.execute("SELECT count(*) FROM structures_structure").fetchone()[0]

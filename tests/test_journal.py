@@ -11,8 +11,7 @@ from tests.campaigns.test_transfer import filled  # noqa: F401
 pytestmark = pytest.mark.django_db
 
 
-def test_role_changes_made_by_an_operator_are_journaled(client_for, operator, no_role,
-                                                        structure_a):  # fmt: skip
+def test_role_changes_made_by_an_operator_are_journaled(client_for, operator, no_role, structure_a):
     client = client_for(operator)
     url = reverse("admin:accounts_membership_add")
     operator.is_staff = operator.is_superuser = True

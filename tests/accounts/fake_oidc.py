@@ -69,8 +69,18 @@ class FakeProvider:
 
     def jwks(self) -> dict:
         numbers = self.key.public_key().public_numbers()
-        return {"keys": [{"kty": "RSA", "kid": self.kid, "alg": "RS256", "use": "sig",
-                          "n": _int_b64(numbers.n), "e": _int_b64(numbers.e)}]}  # fmt: skip
+        return {
+            "keys": [
+                {
+                    "kty": "RSA",
+                    "kid": self.kid,
+                    "alg": "RS256",
+                    "use": "sig",
+                    "n": _int_b64(numbers.n),
+                    "e": _int_b64(numbers.e),
+                }
+            ]
+        }
 
     def _handler(self):
         provider = self
@@ -122,7 +132,12 @@ class FakeProvider:
                     self._json({"error": "invalid_grant"}, 400)
                     return
                 nonce = provider.codes.pop(form["code"])
-                self._json({"access_token": "access-ok", "token_type": "Bearer",
-                            "id_token": provider.id_token(nonce)})  # fmt: skip
+                self._json(
+                    {
+                        "access_token": "access-ok",
+                        "token_type": "Bearer",
+                        "id_token": provider.id_token(nonce),
+                    }
+                )
 
         return Handler

@@ -21,8 +21,12 @@ def _login_through(client, provider):
 def test_a_registered_agent_logs_in_with_the_provider(client, settings, manager_a):
     manager_a.email = "Magali.Della-Corte@loiret.gouv.fr"
     manager_a.save()
-    claims = {"sub": "agent-123", "email": "magali.della-corte@loiret.gouv.fr",
-              "given_name": "Magali", "usual_name": "Della Corte"}  # fmt: skip
+    claims = {
+        "sub": "agent-123",
+        "email": "magali.della-corte@loiret.gouv.fr",
+        "given_name": "Magali",
+        "usual_name": "Della Corte",
+    }
     with FakeProvider(claims) as provider:
         for name, value in provider.settings().items():
             setattr(settings, name, value)

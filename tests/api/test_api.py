@@ -46,16 +46,19 @@ def test_the_token_page_shows_a_key_once_and_revokes(client_for, manager_a):
     assert token.revoked_at is not None
 
 
-def test_structures_follow_the_web_access_rules(api_client, manager_b, auditor, structure_a,
-                                                structure_b):  # fmt: skip
+def test_structures_follow_the_web_access_rules(
+    api_client, manager_b, auditor, structure_a, structure_b
+):
     body = _json(api_client(manager_b).get("/api/v1/structures"))
     assert [s["name"] for s in body["items"]] == ["Ville de Metz"] and body["count"] == 1
     assert api_client(manager_b).get(f"/api/v1/structures/{structure_a.pk}").status_code == 404
     assert _json(api_client(auditor).get("/api/v1/structures"))["code"] == "forbidden"
     error = _json(api_client(manager_b).get("/api/v1/structures?limit=500"))
-    assert error == {"code": "validation_error", "message": "Données invalides.",
-                     "details": [{"field": "limit",
-                                  "message": "doit être inférieur ou égal à 100"}]}  # fmt: skip
+    assert error == {
+        "code": "validation_error",
+        "message": "Données invalides.",
+        "details": [{"field": "limit", "message": "doit être inférieur ou égal à 100"}],
+    }
 
 
 def test_a_capture_tool_fills_and_submits_an_audit(api_client, phone_task, auditor, second_auditor):
@@ -64,21 +67,31 @@ def test_a_capture_tool_fills_and_submits_an_audit(api_client, phone_task, audit
     assert phone_task.pk in [a["id"] for a in listed["items"]]
     url = f"/api/v1/audits/{phone_task.pk}/answers"
     version = phone_task.version
-    bad = client.put(url, {"version": version, "answers": {"phone.answered": "peut-être",
-                                                           "colour": "bleu"}},
-                     content_type="application/json")  # fmt: skip
+    bad = client.put(
+        url,
+        {"version": version, "answers": {"phone.answered": "peut-être", "colour": "bleu"}},
+        content_type="application/json",
+    )
     assert bad.status_code == 422
-    assert _json(bad)["details"] == [{"field": "answers.colour",
-                                      "message": "critère inconnu pour ce canal"}]  # fmt: skip
-    bad = client.put(url, {"version": version, "answers": {"phone.answered": "peut-être"}},
-                     content_type="application/json")  # fmt: skip
+    assert _json(bad)["details"] == [
+        {"field": "answers.colour", "message": "critère inconnu pour ce canal"}
+    ]
+    bad = client.put(
+        url,
+        {"version": version, "answers": {"phone.answered": "peut-être"}},
+        content_type="application/json",
+    )
     assert _json(bad)["details"][0]["field"] == "answers.phone.answered"
     answers = {"phone.number_consistent": "oui", "phone.answered": "oui", "phone.rings": "3"}
-    saved = client.put(url, {"version": version, "answers": answers},
-                       content_type="application/json")  # fmt: skip
+    saved = client.put(
+        url, {"version": version, "answers": answers}, content_type="application/json"
+    )
     assert saved.status_code == 200 and _json(saved)["answers"] == answers
-    stale = client.put(url, {"version": version, "answers": {"phone.answered": "non"}},
-                       content_type="application/json")  # fmt: skip
+    stale = client.put(
+        url,
+        {"version": version, "answers": {"phone.answered": "non"}},
+        content_type="application/json",
+    )
     assert stale.status_code == 409 and _json(stale)["code"] == "conflict"
     read_only = api_client(auditor, scope="read").put(
         url, {"version": version + 1, "answers": answers}, content_type="application/json"
@@ -89,22 +102,28 @@ def test_a_capture_tool_fills_and_submits_an_audit(api_client, phone_task, audit
 
 
 @time_machine.travel(NOW, tick=False)
-def test_feedback_entries_through_the_api(api_client, manager_a, viewer_a, manager_b,
-                                          structure_a):  # fmt: skip
+def test_feedback_entries_through_the_api(api_client, manager_a, viewer_a, manager_b, structure_a):
     url = f"/api/v1/improvement/structures/{structure_a.pk}/feedback"
-    payload = {"kind": "complaint", "channel": "letter", "received_on": "2026-04-01",
-               "subject": "Dossier", "description": "Perdu"}  # fmt: skip
+    payload = {
+        "kind": "complaint",
+        "channel": "letter",
+        "received_on": "2026-04-01",
+        "subject": "Dossier",
+        "description": "Perdu",
+    }
     created = api_client(manager_a).post(url, payload, content_type="application/json")
     assert created.status_code == 201 and _json(created)["answer_due"] == "2026-04-16"
     assert (
         api_client(viewer_a).post(url, payload, content_type="application/json").status_code == 403
     )
     assert api_client(manager_b).get(url).status_code == 404
-    future = api_client(manager_a).post(url, payload | {"received_on": "2026-05-01"},
-                                        content_type="application/json")  # fmt: skip
+    future = api_client(manager_a).post(
+        url, payload | {"received_on": "2026-05-01"}, content_type="application/json"
+    )
     assert future.status_code == 422 and _json(future)["details"][0]["field"] == "received_on"
-    bad = api_client(manager_a).post(url, payload | {"kind": "insulte"},
-                                     content_type="application/json")  # fmt: skip
+    bad = api_client(manager_a).post(
+        url, payload | {"kind": "insulte"}, content_type="application/json"
+    )
     assert bad.status_code == 422 and "valeur attendue parmi" in _json(bad)["details"][0]["message"]
     assert _json(api_client(viewer_a).get(url))["count"] == FeedbackEntry.objects.count() == 1
 
@@ -112,19 +131,27 @@ def test_feedback_entries_through_the_api(api_client, manager_a, viewer_a, manag
 def test_public_survey_answers_are_stored_once_and_bounded(client, structure_a, settings):
     settings.BAROMETRE_PUBLIC_RATE_LIMIT = 3
     questionnaire = surveys.create_from_template(structure_a)
-    point = CollectionPoint.objects.create(structure=structure_a, label="Accueil",
-                                           questionnaire=questionnaire)  # fmt: skip
+    point = CollectionPoint.objects.create(
+        structure=structure_a, label="Accueil", questionnaire=questionnaire
+    )
     url = f"/api/v1/public/points/{point.token}/answers"
     body = {"submission_key": "cle-00000001", "answers": {"overall": 9, "courtesy": 10}}
     first = client.post(url, body, content_type="application/json")
     assert first.status_code == 201 and _json(first) == {"stored": True, "duplicate": False}
     again = client.post(url, body, content_type="application/json")
     assert again.status_code == 200 and _json(again)["duplicate"] is True
-    out_of_range = client.post(url, body | {"submission_key": "cle-2", "answers": {"overall": 11}},
-                               content_type="application/json")  # fmt: skip
+    out_of_range = client.post(
+        url,
+        body | {"submission_key": "cle-2", "answers": {"overall": 11}},
+        content_type="application/json",
+    )
     assert out_of_range.status_code == 422  # refused by the schema: not counted
-    codes = [client.post(url, body | {"submission_key": f"cle-0000000{i}"},
-                         content_type="application/json").status_code for i in (5, 6)]  # fmt: skip
+    codes = [
+        client.post(
+            url, body | {"submission_key": f"cle-0000000{i}"}, content_type="application/json"
+        ).status_code
+        for i in (5, 6)
+    ]
     assert codes == [201, 429]  # the third and fourth counted submissions
     assert SurveyResponse.objects.count() == 2
 
@@ -132,8 +159,11 @@ def test_public_survey_answers_are_stored_once_and_bounded(client, structure_a, 
 def test_the_openapi_document_declares_bounds_and_errors(client):
     schema = _json(client.get("/api/v1/openapi.json"))
     assert schema["openapi"].startswith("3.1")
-    limit = next(p for p in schema["paths"]["/api/v1/structures"]["get"]["parameters"]
-                 if p["name"] == "limit")  # fmt: skip
+    limit = next(
+        p
+        for p in schema["paths"]["/api/v1/structures"]["get"]["parameters"]
+        if p["name"] == "limit"
+    )
     assert limit["schema"]["maximum"] == 100 and limit["schema"]["minimum"] == 1
     for path, operations in schema["paths"].items():
         for method, operation in operations.items():

@@ -67,9 +67,11 @@ MATRIX = {
     ("get", "/api/v1/public/points/{token}"): ({"token": "POINT"}, public(OK)),
 }
 # Writes, tested in test_api.py and below (anonymous 401, read-only token 403).
-WRITES = {("put", "/api/v1/audits/{audit_id}/answers"),
-          ("post", "/api/v1/improvement/structures/{structure_id}/feedback"),
-          ("post", "/api/v1/public/points/{token}/answers")}  # fmt: skip
+WRITES = {
+    ("put", "/api/v1/audits/{audit_id}/answers"),
+    ("post", "/api/v1/improvement/structures/{structure_id}/feedback"),
+    ("post", "/api/v1/public/points/{token}/answers"),
+}
 
 
 def _operations():
@@ -96,8 +98,7 @@ def ids(structure_a, phone_task):
     }
 
 
-@pytest.mark.parametrize(("operation", "persona"),
-                         [(op, p) for op in MATRIX for p in ALL])  # fmt: skip
+@pytest.mark.parametrize(("operation", "persona"), [(op, p) for op in MATRIX for p in ALL])
 def test_api_access_matrix(operation, persona, personas, ids):
     method, path = operation
     params, expected = MATRIX[operation]
@@ -116,14 +117,22 @@ def test_api_access_matrix(operation, persona, personas, ids):
 
 def test_writes_need_a_token_with_the_write_scope(personas, ids, structure_a):
     questionnaire = surveys.create_from_template(structure_a)
-    point = CollectionPoint.objects.create(structure=structure_a, label="Accueil",
-                                           questionnaire=questionnaire)  # fmt: skip
+    point = CollectionPoint.objects.create(
+        structure=structure_a, label="Accueil", questionnaire=questionnaire
+    )
     bodies = {
         f"/api/v1/audits/{ids['TASK']}/answers": ("put", {"version": 1, "answers": {}}),
         f"/api/v1/improvement/structures/{ids['A']}/feedback": (
-            "post", {"kind": "complaint", "channel": "email", "received_on": "2025-01-02",
-                     "subject": "s", "description": "d"}),
-    }  # fmt: skip
+            "post",
+            {
+                "kind": "complaint",
+                "channel": "email",
+                "received_on": "2025-01-02",
+                "subject": "s",
+                "description": "d",
+            },
+        ),
+    }
     _, key = ApiToken.issue(personas["manager_a"], "lecture", "read")
     for path, (method, body) in bodies.items():
         anonymous = getattr(Client(), method)(path, body, content_type="application/json")
@@ -132,7 +141,9 @@ def test_writes_need_a_token_with_the_write_scope(personas, ids, structure_a):
         response = getattr(read_only, method)(path, body, content_type="application/json")
         assert response.status_code in (DENIED, HIDDEN), path
     # The public operation needs no token.
-    public = Client().post(f"/api/v1/public/points/{point.token}/answers",
-                           {"submission_key": "cle-publique", "answers": {"overall": 8}},
-                           content_type="application/json")  # fmt: skip
+    public = Client().post(
+        f"/api/v1/public/points/{point.token}/answers",
+        {"submission_key": "cle-publique", "answers": {"overall": 8}},
+        content_type="application/json",
+    )
     assert public.status_code == 201

@@ -24,8 +24,9 @@ EXAMPLES = 40  # per operation: bounded time in CI (under a minute in all)
 @pytest.fixture
 def api_key(operator, structure_a, manager_a):
     questionnaire = surveys.create_from_template(structure_a)
-    CollectionPoint.objects.create(structure=structure_a, label="Accueil",
-                                   questionnaire=questionnaire)  # fmt: skip
+    CollectionPoint.objects.create(
+        structure=structure_a, label="Accueil", questionnaire=questionnaire
+    )
     return ApiToken.issue(operator, "schemathesis", "write")[1]
 
 
@@ -38,8 +39,13 @@ def test_api_has_no_server_error_and_follows_its_schema(live_server, api_key, se
         operation = result.ok()
 
         @given(case=operation.as_strategy())
-        @settings_(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                   suppress_health_check=list(HealthCheck))  # fmt: skip
+        @settings_(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         def check(case):
             checks = [
                 not_a_server_error,

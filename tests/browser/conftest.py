@@ -13,9 +13,16 @@ from barometre.demo.data import DEMO_PASSWORD
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "var" / "test-artifacts"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update",
-         "--disable-sync"]  # fmt: skip
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 BLOCKING = {"serious", "critical"}
 
 
@@ -42,8 +49,9 @@ class Browser:
     """One browser context per test: pages, logins, screenshots, console errors."""
 
     def __init__(self, chromium, base_url: str, name: str):
-        self.context = chromium.new_context(viewport={"width": 1280, "height": 900},
-                                            locale="fr-FR", accept_downloads=True)  # fmt: skip
+        self.context = chromium.new_context(
+            viewport={"width": 1280, "height": 900}, locale="fr-FR", accept_downloads=True
+        )
         self.context.set_default_timeout(20_000)
         self.base_url = base_url
         self.name = name
@@ -52,8 +60,14 @@ class Browser:
 
     def new_page(self) -> Page:
         page = self.context.new_page()
-        page.on("console", lambda m: self.errors.append(f"{page.url} : {m.text} ({m.location})")
-                if m.type == "error" else None)  # fmt: skip
+        page.on(
+            "console",
+            lambda m: (
+                self.errors.append(f"{page.url} : {m.text} ({m.location})")
+                if m.type == "error"
+                else None
+            ),
+        )
         page.on("pageerror", lambda e: self.errors.append(f"{page.url} : {e}"))
         return page
 
@@ -112,7 +126,12 @@ def check_accessibility(page: Page) -> list[dict]:
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"
     )
     return [
-        {"rule": v["id"], "impact": v["impact"], "help": v["help"],
-         "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"] if v["impact"] in BLOCKING
-    ]  # fmt: skip
+        {
+            "rule": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
+        for v in result["violations"]
+        if v["impact"] in BLOCKING
+    ]

@@ -28,8 +28,9 @@ def test_main_pages_have_no_serious_or_critical_violation(browser):
     operator = User.objects.get(username="operateur")
     structures = list(Structure.objects.order_by("pk"))
     quality = structure_quality(structures, seed=5)
-    result_set = national_edition(2025, structures, quality, by=operator, shift=0,
-                                  published_on=dt.date(2025, 10, 15))  # fmt: skip
+    result_set = national_edition(
+        2025, structures, quality, by=operator, shift=0, published_on=dt.date(2025, 10, 15)
+    )
     edition = result_set.edition
     prefecture = Structure.objects.get(name="Préfecture du Loiret")
     year = load_improvement_history(prefecture, User.objects.get(username="qualite"))
@@ -40,22 +41,38 @@ def test_main_pages_have_no_serious_or_critical_violation(browser):
     point = CollectionPoint.objects.filter(structure=prefecture).first()
     entry = FeedbackEntry.objects.filter(structure=prefecture).order_by("-pk").first()
     pages = {
-        None: ["/", "/connexion/", "/aide/", "/aide/methodologie/",
-               f"/resultats/synthese/{edition.pk}/", f"/resultats/palmares/{edition.pk}/",
-               f"/u/{point.token}/", f"/u/{point.token}/reclamation/",
-               f"/u/transparence/{prefecture.identifier}/"],
-        "operateur": ["/", "/structures/", f"/terrain/editions/{fieldwork.pk}/",
-                      "/terrain/editions/nouvelle/", "/terrain/validation/",
-                      f"/resultats/editions/{edition.pk}/"],
+        None: [
+            "/",
+            "/connexion/",
+            "/aide/",
+            "/aide/methodologie/",
+            f"/resultats/synthese/{edition.pk}/",
+            f"/resultats/palmares/{edition.pk}/",
+            f"/u/{point.token}/",
+            f"/u/{point.token}/reclamation/",
+            f"/u/transparence/{prefecture.identifier}/",
+        ],
+        "operateur": [
+            "/",
+            "/structures/",
+            f"/terrain/editions/{fieldwork.pk}/",
+            "/terrain/editions/nouvelle/",
+            "/terrain/validation/",
+            f"/resultats/editions/{edition.pk}/",
+        ],
         "enqueteur": ["/terrain/", f"/terrain/audits/{task.pk}/"],
-        "qualite": ["/", f"/resultats/editions/{edition.pk}/structures/{prefecture.pk}/",
-                    f"/amelioration/{prefecture.pk}/", f"/amelioration/{prefecture.pk}/registre/",
-                    f"/amelioration/{prefecture.pk}/registre/nouvelle/",
-                    f"/amelioration/{prefecture.pk}/tableau-de-bord/",
-                    f"/amelioration/{prefecture.pk}/bilan/{year}/",
-                    f"/amelioration/enquetes/{point.questionnaire_id}/"],
+        "qualite": [
+            "/",
+            f"/resultats/editions/{edition.pk}/structures/{prefecture.pk}/",
+            f"/amelioration/{prefecture.pk}/",
+            f"/amelioration/{prefecture.pk}/registre/",
+            f"/amelioration/{prefecture.pk}/registre/nouvelle/",
+            f"/amelioration/{prefecture.pk}/tableau-de-bord/",
+            f"/amelioration/{prefecture.pk}/bilan/{year}/",
+            f"/amelioration/enquetes/{point.questionnaire_id}/",
+        ],
         "agent": [f"/amelioration/registre/{entry.pk}/"],
-    }  # fmt: skip
+    }
     found = {}
     for username, paths in pages.items():
         if username:

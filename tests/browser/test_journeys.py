@@ -51,8 +51,12 @@ def test_1_operator_creates_an_edition_enrols_and_plans(browser, registry):
     page.fill("input[name=name]", "Baromètre d'essai")
     page.fill("input[name=year]", str(today.year + 1))
     page.select_option("select[name=grid]", "s:barometre-2025")
-    for name, days in (("enrolment_opens", -10), ("enrolment_closes", 20),
-                       ("fieldwork_starts", 30), ("fieldwork_ends", 110)):  # fmt: skip
+    for name, days in (
+        ("enrolment_opens", -10),
+        ("enrolment_closes", 20),
+        ("fieldwork_starts", 30),
+        ("fieldwork_ends", 110),
+    ):
         page.fill(f"input[name={name}]", (today + dt.timedelta(days=days)).isoformat())
     browser.shot("1-formulaire")
     page.click("main button[type=submit]")
@@ -226,8 +230,13 @@ def test_3_operator_closes_the_fieldwork_with_audits_not_done(browser, registry)
 
 def test_4_operator_computes_publishes_and_confirms_a_laureate(browser, registry):
     structures = list(Structure.objects.order_by("pk"))
-    edition = fieldwork_done(2025, structures, structure_quality(structures, seed=1),
-                             by=registry["operateur"], name="Baromètre 2025")  # fmt: skip
+    edition = fieldwork_done(
+        2025,
+        structures,
+        structure_quality(structures, seed=1),
+        by=registry["operateur"],
+        name="Baromètre 2025",
+    )
     page = browser.login("operateur")
     # In fieldwork, results are an operators-only preview that can never be published.
     browser.goto(f"/resultats/editions/{edition.pk}/")
@@ -304,8 +313,14 @@ def test_4_operator_computes_publishes_and_confirms_a_laureate(browser, registry
 def test_5_manager_opens_the_dashboard_and_downloads_the_report(browser, registry):
     structures = list(Structure.objects.order_by("pk"))
     quality = structure_quality(structures, seed=3)
-    national_edition(2025, structures, quality, by=registry["operateur"], shift=0,
-                     published_on=dt.date(2025, 10, 15))  # fmt: skip
+    national_edition(
+        2025,
+        structures,
+        quality,
+        by=registry["operateur"],
+        shift=0,
+        published_on=dt.date(2025, 10, 15),
+    )
     page = browser.login("qualite")
     page.get_by_role("link", name=re.compile(f"Baromètre .* — {PREFECTURE}")).click()
     page.wait_for_selector("bar-chart canvas")
@@ -327,8 +342,9 @@ def test_6_citizen_answers_through_the_qr_link_complains_and_an_agent_answers(
     settings.BAROMETRE_SITE_URL = live_server.url
     prefecture = Structure.objects.get(name=PREFECTURE)
     questionnaire = surveys.create_from_template(prefecture)
-    point = CollectionPoint.objects.create(structure=prefecture, label="Hall d'accueil",
-                                           questionnaire=questionnaire)  # fmt: skip
+    point = CollectionPoint.objects.create(
+        structure=prefecture, label="Hall d'accueil", questionnaire=questionnaire
+    )
     # The manager prints the QR code: it encodes the point's short link.
     page = browser.login("qualite")
     browser.goto(f"/amelioration/{prefecture.pk}/")
@@ -393,9 +409,16 @@ def test_7_manager_generates_the_annual_review(browser, registry):
     assert page.locator("h1").inner_text().startswith(PREFECTURE)
     page.get_by_role("link", name=f"bilan qualité {year}").click()
     page.get_by_role("heading", name=re.compile(f"Bilan qualité {year}")).first.wait_for()
-    for text in ("Ordre du jour", "Mesure de la satisfaction", "Appels mystères",
-                 "Réclamations et suggestions", "Tableau de bord qualité", "Formations",
-                 f"Plan d'amélioration {year + 1}", "Questions et réponses"):  # fmt: skip
+    for text in (
+        "Ordre du jour",
+        "Mesure de la satisfaction",
+        "Appels mystères",
+        "Réclamations et suggestions",
+        "Tableau de bord qualité",
+        "Formations",
+        f"Plan d'amélioration {year + 1}",
+        "Questions et réponses",
+    ):
         assert page.get_by_text(text).first.is_visible(), text
     browser.shot("1-bilan")
     with page.expect_download() as download:

@@ -18,10 +18,15 @@ def grid(db):
 @pytest.fixture
 def edition(grid, operator):
     return lifecycle.create_edition(
-        year=2025, name="Baromètre 2025", grid=grid,
-        enrolment_opens=dt.date(2025, 1, 6), enrolment_closes=dt.date(2025, 4, 30),
-        fieldwork_starts=dt.date(2025, 5, 5), fieldwork_ends=dt.date(2025, 7, 25), by=operator,
-    )  # fmt: skip
+        year=2025,
+        name="Baromètre 2025",
+        grid=grid,
+        enrolment_opens=dt.date(2025, 1, 6),
+        enrolment_closes=dt.date(2025, 4, 30),
+        fieldwork_starts=dt.date(2025, 5, 5),
+        fieldwork_ends=dt.date(2025, 7, 25),
+        by=operator,
+    )
 
 
 @pytest.fixture

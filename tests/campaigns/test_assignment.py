@@ -11,16 +11,18 @@ pytestmark = pytest.mark.django_db
 def _auditor(name, **profile):
     user = User.objects.create_user(name)
     Membership.objects.create(user=user, role=Role.AUDITOR)
-    AuditorProfile.objects.create(user=user, **{"departments": ["45"], "weekly_capacity": 10,
-                                                **profile})  # fmt: skip
+    AuditorProfile.objects.create(
+        user=user, **{"departments": ["45"], "weekly_capacity": 10, **profile}
+    )
     return user
 
 
 def test_reassignment_respects_the_planner_rules(in_fieldwork, operator, structure_a):
     Edition.objects.filter(pk=in_fieldwork.pk).update(status="enrolment")
     task = AuditTask.objects.filter(edition=in_fieldwork, channel="phone").first()
-    other_task_auditor = AuditTask.objects.exclude(pk=task.pk).filter(
-        edition=in_fieldwork).first().auditor  # fmt: skip
+    other_task_auditor = (
+        AuditTask.objects.exclude(pk=task.pk).filter(edition=in_fieldwork).first().auditor
+    )
     with pytest.raises(Refused) as caught:
         lifecycle.reassign(task, other_task_auditor, by=operator)
     assert caught.value.reasons == [

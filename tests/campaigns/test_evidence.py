@@ -21,8 +21,9 @@ def upload(client, task, name, content):
     return client.post(url, {"file": SimpleUploadedFile(name, content)}, follow=True)
 
 
-def test_a_pdf_is_stored_and_downloaded_by_its_auditor_only(client_for, phone_task, auditor,
-                                                            second_auditor, operator):  # fmt: skip
+def test_a_pdf_is_stored_and_downloaded_by_its_auditor_only(
+    client_for, phone_task, auditor, second_auditor, operator
+):
     response = upload(client_for(auditor), phone_task, "capture.pdf", PDF)
     assert "Pièce justificative ajoutée." in response.text
     evidence = Evidence.objects.get()

@@ -11,7 +11,10 @@ def test_every_measure_type_gets_its_field():
     assert [c for c, _ in phone.fields["phone.answered"].choices] == ["oui", "non"]
     assert [c for c, _ in phone.fields["phone.ivr_clear"].choices] == ["oui", "non", "na"]
     assert [c for c, _ in phone.fields["phone.answer_quality"].choices] == [
-        "complete", "partial", "wrong"]  # fmt: skip
+        "complete",
+        "partial",
+        "wrong",
+    ]
     assert isinstance(phone.fields["phone.rings"], forms.IntegerField)
     assert (
         phone.fields["phone.wait_seconds"].label == "Attente avant de parler à un agent (secondes)"
@@ -33,20 +36,30 @@ def test_every_measure_type_gets_its_field():
 
 
 def test_answers_are_stored_as_the_engine_reads_them():
-    data = {"reviews.listing_up_to_date": "oui", "reviews.answer_rate": "62.5",
-            "reviews.negative_answered__na": "on", "reviews.personalised": "fair",
-            "reviews.answer_delay": "3", "reviews.courtesy": "oui"}  # fmt: skip
+    data = {
+        "reviews.listing_up_to_date": "oui",
+        "reviews.answer_rate": "62.5",
+        "reviews.negative_answered__na": "on",
+        "reviews.personalised": "fair",
+        "reviews.answer_delay": "3",
+        "reviews.courtesy": "oui",
+    }
     form = AuditForm(data, grid=GRID, channel="reviews")
     assert form.is_valid(), form.errors
-    assert form.answers() == {"reviews.listing_up_to_date": "oui", "reviews.answer_rate": "62,5 %",
-                              "reviews.negative_answered": "sans objet",
-                              "reviews.personalised": "fair", "reviews.answer_delay": "3",
-                              "reviews.courtesy": "oui"}  # fmt: skip
+    assert form.answers() == {
+        "reviews.listing_up_to_date": "oui",
+        "reviews.answer_rate": "62,5 %",
+        "reviews.negative_answered": "sans objet",
+        "reviews.personalised": "fair",
+        "reviews.answer_delay": "3",
+        "reviews.courtesy": "oui",
+    }
 
 
 def test_answers_depending_on_a_failed_prerequisite_may_stay_empty():
-    form = AuditForm({"phone.number_consistent": "oui", "phone.answered": "non"}, grid=GRID,
-                     channel="phone")  # fmt: skip
+    form = AuditForm(
+        {"phone.number_consistent": "oui", "phone.answered": "non"}, grid=GRID, channel="phone"
+    )
     assert form.is_valid(), form.errors
     incomplete = AuditForm({"phone.answered": "oui"}, grid=GRID, channel="phone")
     assert not incomplete.is_valid()
@@ -61,8 +74,11 @@ def test_out_of_range_values_are_refused():
 
 
 def test_a_number_and_not_applicable_together_are_refused():
-    form = AuditForm({"reviews.negative_answered": "50", "reviews.negative_answered__na": "on"},
-                     grid=GRID, channel="reviews")  # fmt: skip
+    form = AuditForm(
+        {"reviews.negative_answered": "50", "reviews.negative_answered__na": "on"},
+        grid=GRID,
+        channel="reviews",
+    )
     assert not form.is_valid()
     assert form.errors["reviews.negative_answered"] == [
         "Donnez une valeur ou cochez « sans objet », pas les deux."

@@ -19,8 +19,9 @@ def colleagues(structure_a):
     for name in ("dmi", "ber", "com"):
         user = User.objects.create_user(f"collegue-{name}")
         Membership.objects.create(user=user, role=Role.AUDITOR, structure=structure_a)
-        AuditorProfile.objects.create(user=user, departments=["45"], weekly_capacity=10,
-                                      commune="Orléans")  # fmt: skip
+        AuditorProfile.objects.create(
+            user=user, departments=["45"], weekly_capacity=10, commune="Orléans"
+        )
         people.append(user)
     return people
 
@@ -29,9 +30,17 @@ def test_a_manager_runs_twenty_mystery_calls_in_november(
     client_for, manager_a, manager_b, structure_a, colleagues, auditor
 ):
     client = client_for(manager_a)
-    page = client.post(reverse("campaigns:internal_create"), {
-        "structure": structure_a.pk, "name": "Appels mystères novembre 2022",
-        "starts": "2022-11-02", "ends": "2022-11-30", "calls": "20"}, follow=True)  # fmt: skip
+    page = client.post(
+        reverse("campaigns:internal_create"),
+        {
+            "structure": structure_a.pk,
+            "name": "Appels mystères novembre 2022",
+            "starts": "2022-11-02",
+            "ends": "2022-11-30",
+            "calls": "20",
+        },
+        follow=True,
+    )
     assert "Campagne « Appels mystères novembre 2022 » créée" in page.text
     edition = Edition.objects.get()
     assert edition.owner == structure_a and edition.status == "enrolment"
@@ -42,7 +51,10 @@ def test_a_manager_runs_twenty_mystery_calls_in_november(
     assert tasks.count() == 20 and not tasks.filter(auditor__isnull=True).exists()
     assert len({t.scheduled_at.date() for t in tasks}) == 20
     assert set(tasks.values_list("auditor__username", flat=True)) == {
-        "collegue-dmi", "collegue-ber", "collegue-com"}  # fmt: skip
+        "collegue-dmi",
+        "collegue-ber",
+        "collegue-com",
+    }
     assert auditor.pk not in tasks.values_list("auditor", flat=True)  # national auditors stay out
     client.post(reverse("campaigns:edition_phase", args=[edition.pk]), {"action": "advance"})
     edition.refresh_from_db()
@@ -54,18 +66,28 @@ def test_a_manager_runs_twenty_mystery_calls_in_november(
 
     # Each colleague calls, the manager validates; the engine scores by stage.
     for i, task in enumerate(tasks.order_by("scheduled_at")):
-        values = {"ivr.understandable": "non" if i % 4 == 0 else "oui", "ivr.complete": "oui",
-                  "ivr.agent_option": "oui", "switchboard.reached": "oui",
-                  "switchboard.first_call": "oui", "switchboard.wait_seconds": "40",
-                  "switchboard.greeting": "oui", "switchboard.plain_language": "oui",
-                  "transfer.announced": "oui", "transfer.answered": "oui",
-                  "transfer.courtesy": "oui", "transfer.answer": "complete"}  # fmt: skip
-        Answer.objects.bulk_create(Answer(task=task, criterion=c, value=v)
-                                   for c, v in values.items())  # fmt: skip
+        values = {
+            "ivr.understandable": "non" if i % 4 == 0 else "oui",
+            "ivr.complete": "oui",
+            "ivr.agent_option": "oui",
+            "switchboard.reached": "oui",
+            "switchboard.first_call": "oui",
+            "switchboard.wait_seconds": "40",
+            "switchboard.greeting": "oui",
+            "switchboard.plain_language": "oui",
+            "transfer.announced": "oui",
+            "transfer.answered": "oui",
+            "transfer.courtesy": "oui",
+            "transfer.answer": "complete",
+        }
+        Answer.objects.bulk_create(
+            Answer(task=task, criterion=c, value=v) for c, v in values.items()
+        )
         AuditTask.objects.filter(pk=task.pk).update(status="submitted")
         workflow.validate(AuditTask.objects.get(pk=task.pk), by=manager_a)
-    result = score_edition(edition.grid.parsed(), answers_frame(edition),
-                           options=RankingOptions(resamples=50))  # fmt: skip
+    result = score_edition(
+        edition.grid.parsed(), answers_frame(edition), options=RankingOptions(resamples=50)
+    )
     stages = dict(result.stages.select("stage", "score").iter_rows())
     # IVR: 3 criteria, one failed in 5 calls of 20 → (3×20 − 5) / 60.
     assert stages["ivr"] == pytest.approx(100 * 55 / 60)
@@ -75,15 +97,23 @@ def test_a_manager_runs_twenty_mystery_calls_in_november(
 
 def test_an_internal_campaign_enrols_only_its_structure(manager_a, structure_a, structure_b):
     edition = lifecycle.create_internal_campaign(
-        structure_a, name="Interne", starts=dt.date(2022, 11, 2), ends=dt.date(2022, 11, 30),
-        calls=20, by=manager_a,
-    )  # fmt: skip
+        structure_a,
+        name="Interne",
+        starts=dt.date(2022, 11, 2),
+        ends=dt.date(2022, 11, 30),
+        calls=20,
+        by=manager_a,
+    )
     with pytest.raises(Refused, match="n'inscrit que sa structure"):
         lifecycle.enrol(edition, structure_b, by=manager_a)
     too_short = lifecycle.create_internal_campaign(
-        structure_a, name="Trop court", starts=dt.date(2022, 11, 2), ends=dt.date(2022, 11, 4),
-        calls=20, by=manager_a,
-    )  # fmt: skip
+        structure_a,
+        name="Trop court",
+        starts=dt.date(2022, 11, 2),
+        ends=dt.date(2022, 11, 4),
+        calls=20,
+        by=manager_a,
+    )
     with pytest.raises(Refused, match="mais seulement 3 jours ouvrés sur le terrain"):
         lifecycle.plan_fieldwork(too_short, by=manager_a)
 

@@ -25,8 +25,9 @@ def auditors():
     for i in range(7):  # Metz alone needs 6 distinct auditors
         user = User.objects.create_user(f"enq{i}")
         Membership.objects.create(user=user, role=Role.AUDITOR)
-        AuditorProfile.objects.create(user=user, departments=["45", "57"], weekly_capacity=5,
-                                      commune=f"Commune {i}")  # fmt: skip
+        AuditorProfile.objects.create(
+            user=user, departments=["45", "57"], weekly_capacity=5, commune=f"Commune {i}"
+        )
         people.append(user)
     return people
 
@@ -43,10 +44,15 @@ def test_an_edition_gets_the_default_categories(edition, structure_b):
 def test_dates_out_of_order_are_refused(grid, operator):
     with pytest.raises(Refused, match="les dates doivent se suivre"):
         lifecycle.create_edition(
-            year=2025, name="X", grid=grid, enrolment_opens=dt.date(2025, 5, 1),
-            enrolment_closes=dt.date(2025, 4, 1), fieldwork_starts=dt.date(2025, 5, 5),
-            fieldwork_ends=dt.date(2025, 7, 25), by=operator,
-        )  # fmt: skip
+            year=2025,
+            name="X",
+            grid=grid,
+            enrolment_opens=dt.date(2025, 5, 1),
+            enrolment_closes=dt.date(2025, 4, 1),
+            fieldwork_starts=dt.date(2025, 5, 5),
+            fieldwork_ends=dt.date(2025, 7, 25),
+            by=operator,
+        )
     assert not Edition.objects.exists()
 
 
@@ -57,16 +63,18 @@ def test_only_operators_run_editions(edition, manager_a, structure_a):
         lifecycle.enrol(edition, structure_a, by=manager_a)
 
 
-def test_enrolment_takes_the_channels_where_the_structure_is_present(edition, operator,
-                                                                     structure_a):  # fmt: skip
+def test_enrolment_takes_the_channels_where_the_structure_is_present(
+    edition, operator, structure_a
+):
     _with_contacts(structure_a, ["email", "visit"])
     enrolment = lifecycle.enrol(edition, structure_a, by=operator, publish_results=True)
     assert enrolment.channels == ["phone", "email", "visit"]  # grid order
     assert enrolment.category == "Services de l'État" and enrolment.publish_results
 
 
-def test_the_full_lifecycle_with_refusals_and_a_log(edition, operator, structure_a, structure_b,
-                                                    auditors):  # fmt: skip
+def test_the_full_lifecycle_with_refusals_and_a_log(
+    edition, operator, structure_a, structure_b, auditors
+):
     lifecycle.advance(edition, by=operator)
     with pytest.raises(Refused) as caught:
         lifecycle.advance(edition, by=operator)
@@ -79,9 +87,14 @@ def test_the_full_lifecycle_with_refusals_and_a_log(edition, operator, structure
         lifecycle.advance(edition, by=operator)
     assert caught.value.reasons[0].startswith("audits non planifiés pour : ")
 
-    Scenario.objects.create(code="horaires", title="Horaires", persona="Usager",
-                            channels=["phone", "email"], script="?",
-                            expected_answer="9h-17h")  # fmt: skip
+    Scenario.objects.create(
+        code="horaires",
+        title="Horaires",
+        persona="Usager",
+        channels=["phone", "email"],
+        script="?",
+        expected_answer="9h-17h",
+    )
     unassigned = lifecycle.plan_fieldwork(edition, by=operator)
     assert unassigned == []
     tasks = AuditTask.objects.filter(edition=edition)

@@ -20,29 +20,52 @@ PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 pytestmark = pytest.mark.django_db
 QUICK = RankingOptions(resamples=20, min_channels=1, min_coverage=0)
 
-PHONE = {"phone.number_consistent": "oui", "phone.answered": "oui",
-         "phone.answered_first_attempt": "non", "phone.rings": "4",
-         "phone.ivr_clear": "sans objet",
-         "phone.wait_seconds": "75", "phone.greeting_service": "oui", "phone.agent_name": "non",
-         "phone.courtesy": "good", "phone.listening": "oui",
-         "phone.transfer_announced": "sans objet",
-         "phone.transfer_answered": "sans objet", "phone.answer_quality": "partial",
-         "phone.clear_language": "oui", "phone.closing": "oui",
-         "phone.complaint_orientation": "sans objet",
-         "phone.observations": "=SOMME(A1)"}  # fmt: skip
-EMAIL = {"email.address_findable": "oui", "email.form_works": "oui", "email.acknowledgement": "non",
-         "email.replied": "oui", "email.personalised_greeting": "oui", "email.courtesy": "oui",
-         "email.answer_quality": "complete", "email.clear": "oui", "email.signature": "non",
-         "email.redirection": "sans objet", "email.complaint_handled": "sans objet"}  # fmt: skip
+PHONE = {
+    "phone.number_consistent": "oui",
+    "phone.answered": "oui",
+    "phone.answered_first_attempt": "non",
+    "phone.rings": "4",
+    "phone.ivr_clear": "sans objet",
+    "phone.wait_seconds": "75",
+    "phone.greeting_service": "oui",
+    "phone.agent_name": "non",
+    "phone.courtesy": "good",
+    "phone.listening": "oui",
+    "phone.transfer_announced": "sans objet",
+    "phone.transfer_answered": "sans objet",
+    "phone.answer_quality": "partial",
+    "phone.clear_language": "oui",
+    "phone.closing": "oui",
+    "phone.complaint_orientation": "sans objet",
+    "phone.observations": "=SOMME(A1)",
+}
+EMAIL = {
+    "email.address_findable": "oui",
+    "email.form_works": "oui",
+    "email.acknowledgement": "non",
+    "email.replied": "oui",
+    "email.personalised_greeting": "oui",
+    "email.courtesy": "oui",
+    "email.answer_quality": "complete",
+    "email.clear": "oui",
+    "email.signature": "non",
+    "email.redirection": "sans objet",
+    "email.complaint_handled": "sans objet",
+}
 
 
 def _fill(edition, structure, channel, answers, n, sent=None, replied=None):
     for i in range(n):
         task = AuditTask.objects.create(
-            edition=edition, structure=structure, channel=channel, sequence=i + 1,
-            scheduled_at=dt.datetime(2025, 5, 6 + i, 10, tzinfo=PARIS), status="validated",
-            sent_at=sent, replied_at=replied,
-        )  # fmt: skip
+            edition=edition,
+            structure=structure,
+            channel=channel,
+            sequence=i + 1,
+            scheduled_at=dt.datetime(2025, 5, 6 + i, 10, tzinfo=PARIS),
+            status="validated",
+            sent_at=sent,
+            replied_at=replied,
+        )
         Answer.objects.bulk_create(
             Answer(task=task, criterion=c, value=v) for c, v in answers.items()
         )
@@ -56,8 +79,15 @@ def filled(edition, operator, structure_a, structure_b):
         lifecycle.enrol(edition, structure, by=operator)
     _fill(edition, structure_a, "phone", PHONE, 3)
     _fill(edition, structure_b, "phone", PHONE | {"phone.rings": "2"}, 2)
-    _fill(edition, structure_b, "email", EMAIL, 2, sent=dt.datetime(2025, 5, 16, 9, tzinfo=PARIS),
-          replied=dt.datetime(2025, 5, 21, 11, tzinfo=PARIS))  # fmt: skip
+    _fill(
+        edition,
+        structure_b,
+        "email",
+        EMAIL,
+        2,
+        sent=dt.datetime(2025, 5, 16, 9, tzinfo=PARIS),
+        replied=dt.datetime(2025, 5, 21, 11, tzinfo=PARIS),
+    )
     # Every audit validated: the edition has reached its results phase.
     Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.RESULTS)
     edition.refresh_from_db()
@@ -70,16 +100,22 @@ def _globals(edition):
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_exporting_and_reimporting_gives_the_same_scores(filled, grid, operator, structure_a,
-                                                         structure_b, fmt):  # fmt: skip
+def test_exporting_and_reimporting_gives_the_same_scores(
+    filled, grid, operator, structure_a, structure_b, fmt
+):
     before = _globals(filled)
     assert set(before) == {"13000548700017", "57463"}
     content = export_audits(filled, fmt)
     other = lifecycle.create_edition(
-        year=2026, name="Contrôle", grid=grid, enrolment_opens=dt.date(2025, 1, 6),
-        enrolment_closes=dt.date(2025, 4, 30), fieldwork_starts=dt.date(2025, 5, 5),
-        fieldwork_ends=dt.date(2025, 7, 25), by=operator,
-    )  # fmt: skip
+        year=2026,
+        name="Contrôle",
+        grid=grid,
+        enrolment_opens=dt.date(2025, 1, 6),
+        enrolment_closes=dt.date(2025, 4, 30),
+        fieldwork_starts=dt.date(2025, 5, 5),
+        fieldwork_ends=dt.date(2025, 7, 25),
+        by=operator,
+    )
     for structure in (structure_a, structure_b):
         lifecycle.enrol(other, structure, by=operator)
     plan = plan_audit_import(other, content, f"audits.{fmt}")
@@ -88,17 +124,20 @@ def test_exporting_and_reimporting_gives_the_same_scores(filled, grid, operator,
     AuditTask.objects.filter(edition=other).update(status="validated")
     assert _globals(other) == pytest.approx(before)
     # Re-importing the same file updates the same audits.
-    assert apply_audit_import(other, plan_audit_import(other, content, f"a.{fmt}"),
-                              by=operator) == {"created": 0, "updated": 7}  # fmt: skip
+    assert apply_audit_import(
+        other, plan_audit_import(other, content, f"a.{fmt}"), by=operator
+    ) == {"created": 0, "updated": 7}
     # The e-mail delay was computed from the two dates (16 → 21 May: 3 working days).
     assert AuditTask.objects.filter(edition=other, channel="email").first().replied_at
 
 
 def test_a_bad_file_is_reported_row_by_row_and_writes_nothing(filled, operator, auditor):
     header = "structure;canal;audit;enqueteur;critere;valeur\r\n"
-    rows = ("57463;phone;X1;elie;phone.answered;peut-être\r\n"
-            "99999;phone;X2;;phone.answered;oui\r\n"
-            "57463;phone;X3;personne;phone.answered;oui\r\n")  # fmt: skip
+    rows = (
+        "57463;phone;X1;elie;phone.answered;peut-être\r\n"
+        "99999;phone;X2;;phone.answered;oui\r\n"
+        "57463;phone;X3;personne;phone.answered;oui\r\n"
+    )
     plan = plan_audit_import(filled, (header + rows).encode("cp1252"), "audits.csv")
     assert [str(p) for p in plan.problems] == [
         "Ligne 2, colonne « value » (valeur « peut-être ») : oui, non ou sans objet attendu",
@@ -139,8 +178,9 @@ def test_the_command_line_checks_then_imports(filled, tmp_path, operator):
 def test_the_operator_downloads_the_audits(client_for, operator, filled):
     from django.urls import reverse
 
-    response = client_for(operator).get(reverse("campaigns:edition_export", args=[filled.pk]),
-                                        {"format": "csv"})  # fmt: skip
+    response = client_for(operator).get(
+        reverse("campaigns:edition_export", args=[filled.pk]), {"format": "csv"}
+    )
     assert response["Content-Disposition"].endswith('.csv"')
     assert response.streaming  # rows leave as they are read
     text = b"".join(response.streaming_content).decode("utf-8-sig")

@@ -37,8 +37,9 @@ def _queue(client):
 def test_the_queue_flags_what_the_check_of_one_audit_flags(
     in_fieldwork, auditor, operator, client_for
 ):
-    scenario = Scenario.objects.create(code="s", title="S", persona="p", script="s",
-                                       expected_answer="e", channels=["phone"])  # fmt: skip
+    scenario = Scenario.objects.create(
+        code="s", title="S", persona="p", script="s", expected_answer="e", channels=["phone"]
+    )
     phone = list(AuditTask.objects.filter(edition=in_fieldwork, channel="phone"))
     AuditTask.objects.filter(pk__in=[t.pk for t in phone]).update(scenario=scenario)
     _submit(phone, auditor)

@@ -18,20 +18,33 @@ def test_an_email_audit_from_sending_to_validation(client_for, email_task, audit
     assert "Préfecture du Loiret — Courriel ou formulaire" in listing.text
     page = client.get(reverse("campaigns:task", args=[email_task.pk]))
     assert "pref@example.fr" in page.text and "Enregistrer l'envoi" in page.text
-    client.post(reverse("campaigns:task_sending", args=[email_task.pk]),
-                {"sending-sent_at": "2025-06-02T09:00", "sending-text": "Bonjour, …"})  # fmt: skip
+    client.post(
+        reverse("campaigns:task_sending", args=[email_task.pk]),
+        {"sending-sent_at": "2025-06-02T09:00", "sending-text": "Bonjour, …"},
+    )
     reply_url = reverse("campaigns:task_reply", args=[email_task.pk])
-    bad = client.post(reply_url, {"reply-replied_at": "2025-05-30T09:00", "reply-text": "x"},
-                      follow=True)  # fmt: skip
+    bad = client.post(
+        reply_url, {"reply-replied_at": "2025-05-30T09:00", "reply-text": "x"}, follow=True
+    )
     assert "la réponse ne peut pas précéder l&#x27;envoi" in bad.text
-    client.post(reverse("campaigns:task_reply", args=[email_task.pk]),
-                {"reply-replied_at": "2025-06-04T15:30", "reply-text": "Réponse"})  # fmt: skip
-    answers = {"email.address_findable": "oui", "email.form_works": "oui",
-               "email.acknowledgement": "non", "email.replied": "oui",
-               "email.personalised_greeting": "oui", "email.courtesy": "oui",
-               "email.answer_quality": "partial", "email.clear": "oui", "email.signature": "non",
-               "email.redirection": "na", "email.complaint_handled": "na",
-               "action": "submit"}  # fmt: skip
+    client.post(
+        reverse("campaigns:task_reply", args=[email_task.pk]),
+        {"reply-replied_at": "2025-06-04T15:30", "reply-text": "Réponse"},
+    )
+    answers = {
+        "email.address_findable": "oui",
+        "email.form_works": "oui",
+        "email.acknowledgement": "non",
+        "email.replied": "oui",
+        "email.personalised_greeting": "oui",
+        "email.courtesy": "oui",
+        "email.answer_quality": "partial",
+        "email.clear": "oui",
+        "email.signature": "non",
+        "email.redirection": "na",
+        "email.complaint_handled": "na",
+        "action": "submit",
+    }
     response = client.post(reverse("campaigns:task", args=[email_task.pk]), answers, follow=True)
     assert "Audit soumis pour validation." in response.text
     email_task.refresh_from_db()
@@ -41,8 +54,9 @@ def test_an_email_audit_from_sending_to_validation(client_for, email_task, audit
 
     queue = client_for(operator).get(reverse("campaigns:validation"))
     assert str(email_task) in queue.text
-    client_for(operator).post(reverse("campaigns:decide", args=[email_task.pk]),
-                              {"decision": "validate"})  # fmt: skip
+    client_for(operator).post(
+        reverse("campaigns:decide", args=[email_task.pk]), {"decision": "validate"}
+    )
     assert AuditTask.objects.get(pk=email_task.pk).status == "validated"
 
 
@@ -82,11 +96,13 @@ def test_concurrent_edits_of_an_audit_give_the_second_writer_a_conflict(phone_ta
     phone.force_login(auditor)
     laptop.force_login(auditor)
     seen = phone_task.version
-    first = phone.post(url, {"version": seen, "phone.answered": "oui", "phone.rings": "3",
-                             "action": "save"})  # fmt: skip
+    first = phone.post(
+        url, {"version": seen, "phone.answered": "oui", "phone.rings": "3", "action": "save"}
+    )
     assert first.status_code == 302
-    second = laptop.post(url, {"version": seen, "phone.answered": "non", "phone.rings": "9",
-                               "action": "save"})  # fmt: skip
+    second = laptop.post(
+        url, {"version": seen, "phone.answered": "non", "phone.rings": "9", "action": "save"}
+    )
     assert second.status_code == 200
     page = second.content.decode()
     assert "modifiées par quelqu" in page

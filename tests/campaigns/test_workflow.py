@@ -52,8 +52,11 @@ def test_no_reply_by_the_end_of_the_window_closes_as_no_reply(email_task, audito
 def test_implausible_values_and_times_are_flagged(phone_task, auditor):
     AuditTask.objects.filter(pk=phone_task.pk).update(scheduled_at=at(2025, 6, 3, 21, 30))
     phone_task.refresh_from_db()
-    workflow.save_answers(phone_task, {"phone.answered": "oui", "phone.rings": "45",
-                                       "phone.wait_seconds": "9000"}, by=auditor)  # fmt: skip
+    workflow.save_answers(
+        phone_task,
+        {"phone.answered": "oui", "phone.rings": "45", "phone.wait_seconds": "9000"},
+        by=auditor,
+    )
     found = workflow.anomalies(phone_task)
     assert "45 sonneries : valeur invraisemblable (> 30)" in found
     assert "attente téléphonique de plus de 2 heures" in found
@@ -70,16 +73,21 @@ def test_operators_validate_return_or_reject_with_a_history(phone_task, auditor,
     workflow.return_to_auditor(phone_task, by=operator, comment="Précisez l'heure de l'appel")
     phone_task.refresh_from_db()
     assert phone_task.status == "returned"
-    workflow.save_answers(phone_task, {"phone.answered": "non", "phone.number_consistent": "oui"},
-                          by=auditor)  # fmt: skip
+    workflow.save_answers(
+        phone_task, {"phone.answered": "non", "phone.number_consistent": "oui"}, by=auditor
+    )
     workflow.submit(phone_task, by=auditor)
     workflow.validate(phone_task, by=operator)
     phone_task.refresh_from_db()
     assert phone_task.status == "validated"
     history = list(phone_task.events.values_list("action", "by__username", "comment"))
-    assert history == [("submit", "elie", ""), ("return", "olivia", "Précisez l'heure de l'appel"),
-                       ("edit", "elie", ""), ("submit", "elie", ""),
-                       ("validate", "olivia", "")]  # fmt: skip
+    assert history == [
+        ("submit", "elie", ""),
+        ("return", "olivia", "Précisez l'heure de l'appel"),
+        ("edit", "elie", ""),
+        ("submit", "elie", ""),
+        ("validate", "olivia", ""),
+    ]
     with pytest.raises(Refused, match="ne se modifie plus"):
         workflow.save_answers(phone_task, {}, by=auditor)
 

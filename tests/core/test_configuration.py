@@ -106,22 +106,33 @@ def test_file_storage_is_chosen_by_configuration(tmp_path):
         "from django.core.files.storage import storages; s = storages['default'];"
         "print(type(s).__name__, s.base_url)"
     )
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                            text=True, check=False)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
     assert result.stdout.split() == ["InMemoryStorage", "/fichiers/"], result.stderr
     env["BAROMETRE_STORAGE_OPTIONS"] = "{pas du json"
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                            text=True, check=False)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
     assert "BAROMETRE_STORAGE_OPTIONS n'est pas du JSON valide" in result.stderr
 
 
 def _database_options(**variables) -> str:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETRE_")}
-    env |= {"DJANGO_SETTINGS_MODULE": "barometre.settings.main", "BAROMETRE_DEBUG": "true",
-            **variables}  # fmt: skip
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "barometre.settings.main",
+        "BAROMETRE_DEBUG": "true",
+        **variables,
+    }
     code = "from barometre.settings import main; print(main.DATABASES['default'].get('OPTIONS'))"
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                            text=True, check=True, cwd=ROOT / "src")  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT / "src",
+    )
     return result.stdout.strip()
 
 
@@ -131,8 +142,9 @@ def test_postgresql_prepares_repeated_queries_unless_told_not_to():
         "{'server_side_binding': True, 'prepare_threshold': 5}"
     )
     assert _database_options(DATABASE_URL=url, BAROMETRE_DB_SERVER_BINDING="false") in (
-        "None", "{}"
-    )  # fmt: skip
+        "None",
+        "{}",
+    )
     assert "server_side_binding" not in _database_options(DATABASE_URL="sqlite:////tmp/x.db")
 
 
@@ -151,10 +163,18 @@ def test_the_live_postgresql_connection_binds_on_the_server(db):
 def test_the_wsgi_application_loads_its_views_and_freezes_them_out_of_the_collector():
     env = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETRE_")}
     env |= {"DJANGO_SETTINGS_MODULE": "barometre.settings.main", "BAROMETRE_DEBUG": "true"}
-    code = ("import gc, sys; import barometre.wsgi; "
-            "print(gc.get_freeze_count(), 'barometre.results.views' in sys.modules)")  # fmt: skip
-    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
-                            text=True, check=True, cwd=ROOT / "src")  # fmt: skip
+    code = (
+        "import gc, sys; import barometre.wsgi; "
+        "print(gc.get_freeze_count(), 'barometre.results.views' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT / "src",
+    )
     frozen, views_loaded = result.stdout.split()
     assert int(frozen) > 50_000 and views_loaded == "True"
 

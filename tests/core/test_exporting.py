@@ -8,11 +8,19 @@ from openpyxl import load_workbook
 
 from barometre.core.exporting import Column, write_xlsx, write_xlsx_sheets
 
-COLUMNS = [Column(name, lambda row, name=name: row[name]) for name in
-           ("text", "number", "decimal", "flag", "moment", "day", "empty")]  # fmt: skip
-ROW = {"text": "=SOMME(A1)", "number": 3, "decimal": Decimal("2.5"), "flag": True,
-       "moment": dt.datetime(2025, 5, 6, 10, 30, tzinfo=dt.UTC), "day": dt.date(2025, 5, 6),
-       "empty": None}  # fmt: skip
+COLUMNS = [
+    Column(name, lambda row, name=name: row[name])
+    for name in ("text", "number", "decimal", "flag", "moment", "day", "empty")
+]
+ROW = {
+    "text": "=SOMME(A1)",
+    "number": 3,
+    "decimal": Decimal("2.5"),
+    "flag": True,
+    "moment": dt.datetime(2025, 5, 6, 10, 30, tzinfo=dt.UTC),
+    "day": dt.date(2025, 5, 6),
+    "empty": None,
+}
 
 
 def test_each_cell_keeps_its_type_and_a_formula_stays_text():
@@ -28,8 +36,12 @@ def test_each_cell_keeps_its_type_and_a_formula_stays_text():
 
 def test_a_web_address_is_text_not_a_link_and_sheets_keep_their_titles():
     link = [Column("site", lambda row: row)]
-    content = write_xlsx_sheets([("Structures", link, ["https://exemple.fr"]),
-                                 ("Une feuille au titre bien trop long", link, [])])  # fmt: skip
+    content = write_xlsx_sheets(
+        [
+            ("Structures", link, ["https://exemple.fr"]),
+            ("Une feuille au titre bien trop long", link, []),
+        ]
+    )
     book = load_workbook(io.BytesIO(content))
     assert book.sheetnames == ["Structures", "Une feuille au titre bien trop "]
     cell = book["Structures"]["A2"]

@@ -27,8 +27,11 @@ def test_the_demo_builds_once_and_holds_everything_a_newcomer_explores(client, t
     call_command("demo", "--no-serve", stdout=first)
     counts = (Structure.objects.count(), AuditTask.objects.count(), ResultSet.objects.count())
     call_command("demo", "--no-serve", stdout=second)
-    assert (Structure.objects.count(), AuditTask.objects.count(),
-            ResultSet.objects.count()) == counts  # fmt: skip
+    assert (
+        Structure.objects.count(),
+        AuditTask.objects.count(),
+        ResultSet.objects.count(),
+    ) == counts
     demo = (first.getvalue(), second.getvalue())
     check_registry_auditors_and_logins(demo)
     check_published_editions()
@@ -42,16 +45,35 @@ def check_registry_auditors_and_logins(demo):
     structures = Structure.objects.all()
     assert 300 <= structures.count() <= 360
     kinds = set(structures.values_list("kind", flat=True))
-    assert {"commune", "department", "region", "intercommunality", "france_services", "social",
-            "economic", "state"} <= kinds  # fmt: skip
+    assert {
+        "commune",
+        "department",
+        "region",
+        "intercommunality",
+        "france_services",
+        "social",
+        "economic",
+        "state",
+    } <= kinds
     departments = set(structures.values_list("department", flat=True))
     assert {"57", "67", "68"} <= departments and {"971", "972", "973", "974", "976"} <= departments
     assert len(departments) >= 95
-    assert User.objects.filter(memberships__role="auditor", memberships__structure=None
-                               ).distinct().count() == 40  # fmt: skip
+    assert (
+        User.objects.filter(memberships__role="auditor", memberships__structure=None)
+        .distinct()
+        .count()
+        == 40
+    )
     assert User.objects.get(username="operateur").is_operator
-    for text in ("operateur", "enqueteur", "qualite", "agent", "Barometre-demo-2025",
-                 "/resultats/synthese/", "/bilan/"):  # fmt: skip
+    for text in (
+        "operateur",
+        "enqueteur",
+        "qualite",
+        "agent",
+        "Barometre-demo-2025",
+        "/resultats/synthese/",
+        "/bilan/",
+    ):
         assert text in first, text
     assert "Édition nationale" not in second  # already built: nothing recomputed
 
@@ -63,7 +85,14 @@ def check_published_editions():
         tasks = AuditTask.objects.filter(edition=edition)
         assert 3000 <= tasks.filter(status="validated").count() <= 4000
         assert set(tasks.values_list("channel", flat=True)) == {
-            "phone", "email", "mail", "website", "social", "visit", "reviews"}  # fmt: skip
+            "phone",
+            "email",
+            "mail",
+            "website",
+            "social",
+            "visit",
+            "reviews",
+        }
         assert tasks.filter(channel="email", replied_at__isnull=False).exists()
         assert not tasks.filter(replied_at__lt=F("sent_at")).exists()
     latest = ResultSet.objects.get(edition=editions.last(), published_at__isnull=False)
@@ -73,8 +102,11 @@ def check_published_editions():
     figures = {f["label"]: f["value"] for f in latest.key_figures}
     assert figures["Sites avec une aide numérique (FAQ, conversation, tutoriel)"] < 0.35  # 20 %
     assert figures["Score moyen de l'accueil physique (par structure)"] > 80  # 86/100
-    assert 0.3 < figures["Courriers répondus en 15 jours ouvrés au plus (parmi les courriers "
-                         "répondus)"] < 0.6  # seed 002: 40 %  # fmt: skip
+    assert (
+        0.3
+        < figures["Courriers répondus en 15 jours ouvrés au plus (parmi les courriers répondus)"]
+        < 0.6
+    )  # seed 002: 40 %
     assert latest.evolution["structures"] >= 300 and latest.evolution["change"] is not None
     assert latest.laureates.count() >= 10
     assert all(lt.jury_note for lt in latest.laureates.all())
@@ -183,8 +215,9 @@ def test_simulated_fieldwork_is_deterministic(operator):
     structures = list(Structure.objects.order_by("pk")[:8])
 
     def run(name):
-        edition = fieldwork_done(2025, structures, structure_quality(structures, seed=9),
-                                 by=operator, name=name)  # fmt: skip
+        edition = fieldwork_done(
+            2025, structures, structure_quality(structures, seed=9), by=operator, name=name
+        )
         rows = Answer.objects.filter(task__edition=edition).values_list(
             "task__structure_id",
             "task__channel",
@@ -193,8 +226,9 @@ def test_simulated_fieldwork_is_deterministic(operator):
             "criterion",
             "value",
         )
-        dates = edition.tasks.values_list("structure_id", "channel", "sequence", "sent_at",
-                                          "replied_at")  # fmt: skip
+        dates = edition.tasks.values_list(
+            "structure_id", "channel", "sequence", "sent_at", "replied_at"
+        )
         return sorted(rows), sorted(dates)
 
     first, second = run("A"), run("B")

@@ -68,14 +68,30 @@ def answers(rows: list[dict], **defaults) -> pl.DataFrame:
     base = {"structure": "S1", "category": "Villes", "department": "75", "auditor": "E1"}
     base |= defaults
     full = [{**base, **r} for r in rows]
-    columns = ["structure", "category", "department", "channel", "audit", "auditor",
-               "criterion", "value", "sent_at", "replied_at", "double_of", "certified"]  # fmt: skip
+    columns = [
+        "structure",
+        "category",
+        "department",
+        "channel",
+        "audit",
+        "auditor",
+        "criterion",
+        "value",
+        "sent_at",
+        "replied_at",
+        "double_of",
+        "certified",
+    ]
     data = {c: [r.get(c) for r in full] for c in columns}
     return pl.DataFrame(
         data,
-        schema={**{c: pl.String for c in columns}, "sent_at": pl.Datetime("us"),
-                "replied_at": pl.Datetime("us"), "certified": pl.Boolean},
-    )  # fmt: skip
+        schema={
+            **{c: pl.String for c in columns},
+            "sent_at": pl.Datetime("us"),
+            "replied_at": pl.Datetime("us"),
+            "certified": pl.Boolean,
+        },
+    )
 
 
 def audit(audit_id: str, channel: str, values: dict[str, str], **extra) -> list[dict]:

@@ -16,15 +16,21 @@ QUICK = RankingOptions(resamples=50, min_channels=1, min_coverage=0)
 
 
 def test_evolution_uses_only_shared_criteria_and_structures():
-    previous = parse_grid(SMALL_GRID.replace("id: test-grid", "id: test-2024").replace(
-        "phone.ivr", "phone.ivr_old"))  # fmt: skip
+    previous = parse_grid(
+        SMALL_GRID.replace("id: test-grid", "id: test-2024").replace("phone.ivr", "phone.ivr_old")
+    )
     current = small_grid()
-    base = {"phone.answered": "oui", "phone.rings": "1", "phone.wait": "0",
-            "phone.quality": "complete"}  # fmt: skip
+    base = {
+        "phone.answered": "oui",
+        "phone.rings": "1",
+        "phone.wait": "0",
+        "phone.quality": "complete",
+    }
     before = audit("P1", "phone", base | {"phone.ivr_old": "non"}, structure="S1")
     before += audit("P2", "phone", base | {"phone.ivr_old": "oui"}, structure="GONE")
-    after = audit("C1", "phone", base | {"phone.quality": "partial", "phone.ivr": "oui"},
-                  structure="S1")  # fmt: skip
+    after = audit(
+        "C1", "phone", base | {"phone.quality": "partial", "phone.ivr": "oui"}, structure="S1"
+    )
     after += audit("C2", "phone", base | {"phone.ivr": "oui"}, structure="NEW")
     evolution = compare_editions(previous, answers(before), current, answers(after))
     # Only S1 is in both; the IVR criterion changed id so it is left out on both sides:

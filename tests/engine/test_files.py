@@ -31,11 +31,21 @@ def sheets(path) -> dict[str, list[list]]:
 
 def test_score_writes_every_sheet_from_a_french_csv(tmp_path, capsys):
     out = tmp_path / "resultats.xlsx"
-    assert main(["barometre-2025", str(write(tmp_path, ROWS)), "--out", str(out),
-                 "--resamples", "50"]) == 0  # fmt: skip
+    assert (
+        main(["barometre-2025", str(write(tmp_path, ROWS)), "--out", str(out), "--resamples", "50"])
+        == 0
+    )
     book = sheets(out)
-    assert {"Structures", "Canaux", "Déterminants", "Étapes", "Chiffres clés", "Classements",
-            "Enquêteurs", "Problèmes"} <= set(book)  # fmt: skip
+    assert {
+        "Structures",
+        "Canaux",
+        "Déterminants",
+        "Étapes",
+        "Chiffres clés",
+        "Classements",
+        "Enquêteurs",
+        "Problèmes",
+    } <= set(book)
     structures = book["Structures"]
     assert structures[0][:4] == ["Structure", "Catégorie", "Département", "Score global /100"]
     # A name starting with "=" is written as text, never as a formula.

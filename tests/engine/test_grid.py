@@ -9,8 +9,15 @@ def test_the_shipped_grid_covers_seven_channels_with_over_sixty_criteria():
     grid = shipped_grid("barometre-2025")
     scored = [c for c in grid.criteria if c.scored]
     assert len(scored) >= 60
-    assert {c.channel for c in scored} == {"phone", "email", "mail", "website", "social",
-                                           "visit", "reviews"}  # fmt: skip
+    assert {c.channel for c in scored} == {
+        "phone",
+        "email",
+        "mail",
+        "website",
+        "social",
+        "visit",
+        "reviews",
+    }
     assert len(grid.determinants) == 8
     assert {c.measure.type for c in grid.criteria} >= set(MeasureType)
     assert all(c.recommendation for c in scored)
@@ -19,10 +26,18 @@ def test_the_shipped_grid_covers_seven_channels_with_over_sixty_criteria():
 
 def test_the_shipped_grid_tags_every_key_figure():
     tags = {t for c in shipped_grid().criteria for t in c.key_figures}
-    assert tags >= {"phone_first_attempt", "phone_rings", "email_answered", "email_reply_delay",
-                    "mail_answered", "mail_reply_delay", "social_answered",
-                    "social_reply_delay", "website_online_procedures",
-                    "website_digital_help"}  # fmt: skip
+    assert tags >= {
+        "phone_first_attempt",
+        "phone_rings",
+        "email_answered",
+        "email_reply_delay",
+        "mail_answered",
+        "mail_reply_delay",
+        "social_answered",
+        "social_reply_delay",
+        "website_online_procedures",
+        "website_digital_help",
+    }
 
 
 def _broken(old: str, new: str) -> str:
@@ -31,27 +46,48 @@ def _broken(old: str, new: str) -> str:
 
 
 CASES = [
-    (_broken("    determinant: quality\n    weight: 3",
-             "    determinant: politesse\n    weight: 3"),
-     "criteria[4] (phone.quality).determinant : déterminant inconnu « politesse »"),
-    (_broken("determinant: accessibility, weight: 2", "determinant: accessibility, weight: 0"),
-     "criteria[0].weight (ligne 16) : Input should be greater than 0"),
-    (_broken("steps: [{bound: 3, points: 1}, {bound: 5, points: 0.5}]",
-             "steps: [{bound: 5, points: 1}, {bound: 3, points: 0.5}]"),
-     "criteria[1].scoring (ligne 19) : seuils non ordonnés : les bornes doivent aller en ordre "
-     "croissant"),
-    (_broken("id: phone.wait", "id: phone.rings"),
-     "criteria : identifiant en double « phone.rings »"),
-    (_broken("measure: {type: yes_no}, knock_out", "measure: {type: yes_no}, "
-             "prerequisites: [phone.quality], knock_out"),
-     "criteria : prérequis circulaires"),
-    (_broken("measure: {type: count}", "measure: {type: count}, not_applicable: peut-être"),
-     "criteria[1].not_applicable (ligne 18) : Input should be a valid boolean"),
-    (_broken("prerequisites: [email.replied],\n     scoring",
-             "prerequisites: [phone.answered],\n     scoring"),
-     "criteria[7] (email.delay).prerequisites : « phone.answered » est d'un autre canal"),
+    (
+        _broken(
+            "    determinant: quality\n    weight: 3", "    determinant: politesse\n    weight: 3"
+        ),
+        "criteria[4] (phone.quality).determinant : déterminant inconnu « politesse »",
+    ),
+    (
+        _broken("determinant: accessibility, weight: 2", "determinant: accessibility, weight: 0"),
+        "criteria[0].weight (ligne 16) : Input should be greater than 0",
+    ),
+    (
+        _broken(
+            "steps: [{bound: 3, points: 1}, {bound: 5, points: 0.5}]",
+            "steps: [{bound: 5, points: 1}, {bound: 3, points: 0.5}]",
+        ),
+        "criteria[1].scoring (ligne 19) : seuils non ordonnés : les bornes doivent aller en ordre "
+        "croissant",
+    ),
+    (
+        _broken("id: phone.wait", "id: phone.rings"),
+        "criteria : identifiant en double « phone.rings »",
+    ),
+    (
+        _broken(
+            "measure: {type: yes_no}, knock_out",
+            "measure: {type: yes_no}, prerequisites: [phone.quality], knock_out",
+        ),
+        "criteria : prérequis circulaires",
+    ),
+    (
+        _broken("measure: {type: count}", "measure: {type: count}, not_applicable: peut-être"),
+        "criteria[1].not_applicable (ligne 18) : Input should be a valid boolean",
+    ),
+    (
+        _broken(
+            "prerequisites: [email.replied],\n     scoring",
+            "prerequisites: [phone.answered],\n     scoring",
+        ),
+        "criteria[7] (email.delay).prerequisites : « phone.answered » est d'un autre canal",
+    ),
     ("id: x\ntitle: [non fermé\n", "grille (ligne 3) : YAML illisible"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES, ids=[c[1][:30] for c in CASES])

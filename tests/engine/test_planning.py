@@ -27,12 +27,14 @@ def instances(draw):
     communes = [f"C{i}" for i in range(draw(st.integers(1, 8)))]
     structures = [
         StructureToAudit(
-            f"S{i}", draw(st.sampled_from(AREA)), draw(st.sampled_from(communes)),
+            f"S{i}",
+            draw(st.sampled_from(AREA)),
+            draw(st.sampled_from(communes)),
             "commune",
             {ch: n for ch, n in PLANNED.items() if draw(st.booleans()) or ch == "phone"},
         )
         for i in range(n_s)
-    ]  # fmt: skip
+    ]
     auditors = [
         Auditor(
             f"E{i}",
@@ -83,10 +85,14 @@ def test_every_constraint_holds_on_random_instances(instance, seed):
 
 
 def test_a_national_edition_is_planned_and_balanced():
-    structures = [StructureToAudit(f"S{i:03d}", DEPTS[i % len(DEPTS)], f"C{i}", "commune", PLANNED)
-                  for i in range(350)]  # fmt: skip
-    auditors = [Auditor(f"E{i:02d}", frozenset(DEPTS[(i * 5) % 100 : (i * 5) % 100 + 15]), 12,
-                        f"R{i}") for i in range(40)]  # fmt: skip
+    structures = [
+        StructureToAudit(f"S{i:03d}", DEPTS[i % len(DEPTS)], f"C{i}", "commune", PLANNED)
+        for i in range(350)
+    ]
+    auditors = [
+        Auditor(f"E{i:02d}", frozenset(DEPTS[(i * 5) % 100 : (i * 5) % 100 + 15]), 12, f"R{i}")
+        for i in range(40)
+    ]
     tasks = generate_tasks(structures, START, END)
     left = assign(tasks, structures, auditors)
     assert len(tasks) == 350 * 11 and left == []

@@ -8,8 +8,7 @@ from barometre.engine import mask_personal_data
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("écrire à jean.dupont+x@mairie-metz.fr svp",
-         "écrire à [courriel masqué] svp"),
+        ("écrire à jean.dupont+x@mairie-metz.fr svp", "écrire à [courriel masqué] svp"),
         ("rappelez le 03 87 55 12 34 demain", "rappelez le [téléphone masqué] demain"),
         ("tél. 03.87.55.12.34", "tél. [téléphone masqué]"),
         ("portable +33 6 12 34 56 78.", "portable [téléphone masqué]."),
@@ -22,10 +21,12 @@ from barometre.engine import mask_personal_data
         ("8 Place Jean Moulin, 57000 Metz", "[adresse masquée], 57000 Metz"),
         ("25 places de parking, 2 routes barrées", "25 places de parking, 2 routes barrées"),
         # What is not personal stays: dates, amounts, opening hours, postcodes.
-        ("ouvert de 8 h 30 à 12 h, le 12/05/2025, 57000 Metz, 25 €",
-         "ouvert de 8 h 30 à 12 h, le 12/05/2025, 57000 Metz, 25 €"),
+        (
+            "ouvert de 8 h 30 à 12 h, le 12/05/2025, 57000 Metz, 25 €",
+            "ouvert de 8 h 30 à 12 h, le 12/05/2025, 57000 Metz, 25 €",
+        ),
         ("", ""),
     ],
-)  # fmt: skip
+)
 def test_masking(text, expected):
     assert mask_personal_data(text) == expected

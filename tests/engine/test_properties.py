@@ -40,9 +40,16 @@ def editions(draw):
                 for criterion, values in criteria.items():
                     if draw(st.integers(0, 9)) == 0:
                         continue  # the auditor skipped it
-                    rows.append({"structure": f"S{s}", "audit": audit_id, "channel": channel,
-                                 "criterion": criterion, "value": draw(st.sampled_from(values)),
-                                 "auditor": f"E{a % 2}"})  # fmt: skip
+                    rows.append(
+                        {
+                            "structure": f"S{s}",
+                            "audit": audit_id,
+                            "channel": channel,
+                            "criterion": criterion,
+                            "value": draw(st.sampled_from(values)),
+                            "auditor": f"E{a % 2}",
+                        }
+                    )
     assume(rows)
     return rows
 
@@ -53,8 +60,11 @@ def scores(rows) -> dict:
     out |= {
         ("global", r["structure"]): r["global"] for r in result.structures.iter_rows(named=True)
     }
-    for frame, key in ((result.channels, "channel"), (result.stages, "stage"),
-                       (result.determinants, "determinant")):  # fmt: skip
+    for frame, key in (
+        (result.channels, "channel"),
+        (result.stages, "stage"),
+        (result.determinants, "determinant"),
+    ):
         out |= {(key, r["structure"], r[key]): r["score"] for r in frame.iter_rows(named=True)}
     return out, result
 
@@ -97,9 +107,11 @@ def test_failing_a_passed_criterion_never_raises_a_score(rows, data):
 @settings(settings.get_profile("engine"))
 @given(editions(), st.data())
 def test_not_applicable_never_lowers_a_score(rows, data):
-    candidates = [i for i, r in enumerate(rows)
-                  if r["criterion"] in ("phone.ivr", "email.reviews")
-                  and r["value"] != "sans objet"]  # fmt: skip
+    candidates = [
+        i
+        for i, r in enumerate(rows)
+        if r["criterion"] in ("phone.ivr", "email.reviews") and r["value"] != "sans objet"
+    ]
     if not candidates:
         return
     i = data.draw(st.sampled_from(candidates))

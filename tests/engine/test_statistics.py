@@ -45,13 +45,25 @@ def test_bootstrap_is_seeded_and_stratified_by_channel():
     scores = np.array([10.0, 20.0, 30.0, 50.0, 50.0])
     # Structure 0: channel 0 audits (10, 20, 30), channel 1 one audit (50); structure 1: 50.
     boot = bootstrap_structure_scores(
-        scores, np.array([3, 1, 1]), np.array([0, 0, 1]), np.array([0, 1, 0]),
-        np.array([1.0, 1.0]), 2, resamples=2000, seed=7,
-    )  # fmt: skip
+        scores,
+        np.array([3, 1, 1]),
+        np.array([0, 0, 1]),
+        np.array([0, 1, 0]),
+        np.array([1.0, 1.0]),
+        2,
+        resamples=2000,
+        seed=7,
+    )
     again = bootstrap_structure_scores(
-        scores, np.array([3, 1, 1]), np.array([0, 0, 1]), np.array([0, 1, 0]),
-        np.array([1.0, 1.0]), 2, resamples=2000, seed=7,
-    )  # fmt: skip
+        scores,
+        np.array([3, 1, 1]),
+        np.array([0, 0, 1]),
+        np.array([0, 1, 0]),
+        np.array([1.0, 1.0]),
+        2,
+        resamples=2000,
+        seed=7,
+    )
     assert np.array_equal(boot, again)
     assert np.all(boot[:, 1] == 50)  # a single audit does not vary
     assert boot[:, 0].min() == pytest.approx(30) and boot[:, 0].max() == pytest.approx(40)
@@ -61,22 +73,33 @@ def test_bootstrap_is_seeded_and_stratified_by_channel():
 def _structure(sid: str, quality: str, n: int, **kw) -> list[dict]:
     rows = []
     for i in range(n):
-        values = {"phone.answered": "oui", "phone.rings": "1", "phone.wait": "0",
-                  "phone.ivr": "oui", "phone.quality": quality}  # fmt: skip
+        values = {
+            "phone.answered": "oui",
+            "phone.rings": "1",
+            "phone.wait": "0",
+            "phone.ivr": "oui",
+            "phone.quality": quality,
+        }
         rows += audit(f"{sid}-{i}", "phone", values, structure=sid, **kw)
     return rows
 
 
 def test_rankings_say_when_structures_cannot_be_told_apart():
     rows = _structure("A-best", "complete", 3) + _structure("B-close", "complete", 2)
-    values = {"phone.answered": "oui", "phone.rings": "1", "phone.wait": "0",
-              "phone.ivr": "oui", "phone.quality": "partial"}  # fmt: skip
+    values = {
+        "phone.answered": "oui",
+        "phone.rings": "1",
+        "phone.wait": "0",
+        "phone.ivr": "oui",
+        "phone.quality": "partial",
+    }
     rows += audit("B-close-2", "phone", values, structure="B-close")
     rows += _structure("C-poor", "wrong", 3)
     options = RankingOptions(resamples=500, min_channels=1, min_coverage=0)
     result = score_edition(small_grid(), answers(rows), options=options)
-    ranking = result.rankings.select("structure", "rank", "tied_with_leader", "p_first",
-                                     "rank_low", "rank_high").rows()  # fmt: skip
+    ranking = result.rankings.select(
+        "structure", "rank", "tied_with_leader", "p_first", "rank_low", "rank_high"
+    ).rows()
     assert [r[:2] for r in ranking] == [("A-best", 1), ("B-close", 2), ("C-poor", 3)]
     assert ranking[1][2] is True  # B's interval reaches the leader's
     assert ranking[2][2] is False  # C is clearly behind

@@ -3,15 +3,24 @@
 from barometre.engine import comment_themes
 from barometre.engine.themes import french_stop_words
 
-WAITING = ["L'attente au guichet est beaucoup trop longue", "Attente très longue au guichet",
-           "Deux heures d'attente au guichet des titres", "Attente interminable, guichet fermé",
-           "Trop d'attente au guichet ce matin"]  # fmt: skip
-SIGNAGE = ["Signalétique confuse, je me suis perdu dans les couloirs",
-           "Impossible de trouver le bureau, signalétique absente",
-           "Couloirs mal indiqués, signalétique à revoir",
-           "Perdu dans les couloirs faute de signalétique"]  # fmt: skip
-KIND = ["Agents très aimables et souriants", "Accueil aimable, agents souriants",
-        "Des agents aimables et patients, merci"]  # fmt: skip
+WAITING = [
+    "L'attente au guichet est beaucoup trop longue",
+    "Attente très longue au guichet",
+    "Deux heures d'attente au guichet des titres",
+    "Attente interminable, guichet fermé",
+    "Trop d'attente au guichet ce matin",
+]
+SIGNAGE = [
+    "Signalétique confuse, je me suis perdu dans les couloirs",
+    "Impossible de trouver le bureau, signalétique absente",
+    "Couloirs mal indiqués, signalétique à revoir",
+    "Perdu dans les couloirs faute de signalétique",
+]
+KIND = [
+    "Agents très aimables et souriants",
+    "Accueil aimable, agents souriants",
+    "Des agents aimables et patients, merci",
+]
 
 
 def test_comments_fall_into_their_themes_deterministically():

@@ -11,5 +11,6 @@ def questionnaire(structure_a):
 
 @pytest.fixture
 def point(questionnaire, structure_a):
-    return CollectionPoint.objects.create(structure=structure_a, label="Accueil du public",
-                                          questionnaire=questionnaire)  # fmt: skip
+    return CollectionPoint.objects.create(
+        structure=structure_a, label="Accueil du public", questionnaire=questionnaire
+    )

@@ -43,10 +43,12 @@ def test_thanks_need_no_answer_and_authorities_get_15_days_by_letter():
 
 @pytest.mark.django_db
 def test_a_structure_sets_its_own_deadlines(structure_a):
-    DeadlineRule.objects.create(structure=structure_a, channel="email", answer_working_days=3,
-                                acknowledge_days=1)  # fmt: skip
-    DeadlineRule.objects.create(structure=structure_a, channel="email", kind="information",
-                                answer_working_days=8)  # fmt: skip
+    DeadlineRule.objects.create(
+        structure=structure_a, channel="email", answer_working_days=3, acknowledge_days=1
+    )
+    DeadlineRule.objects.create(
+        structure=structure_a, channel="email", kind="information", answer_working_days=8
+    )
     assert deadline_for(structure_a.pk, "email", "complaint") == Deadline(1, 3)
     assert deadline_for(structure_a.pk, "email", "information") == Deadline(None, 8)
     assert deadline_for(structure_a.pk, "letter", "complaint") == Deadline(14, 10)

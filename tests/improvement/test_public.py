@@ -9,9 +9,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _survey_data(key="cle-unique-0001", **extra):
-    return {"submission_key": key, "item_overall": "9", "concerned_digital_desk": "oui",
-            "item_digital_desk": "10", "item_disability": "3",  # not concerned: ignored
-            "comment": "Très bon accueil de Mme Dupont, merci", **extra}  # fmt: skip
+    return {
+        "submission_key": key,
+        "item_overall": "9",
+        "concerned_digital_desk": "oui",
+        "item_digital_desk": "10",
+        "item_disability": "3",  # not concerned: ignored
+        "comment": "Très bon accueil de Mme Dupont, merci",
+        **extra,
+    }
 
 
 def test_a_citizen_answers_the_survey_without_logging_in(client, point):
@@ -33,8 +39,9 @@ def test_a_citizen_answers_the_survey_without_logging_in(client, point):
 
 
 def test_the_honeypot_stores_nothing(client, point):
-    response = client.post(reverse("public:point", args=[point.token]),
-                           _survey_data(site_web="http://spam.example"))  # fmt: skip
+    response = client.post(
+        reverse("public:point", args=[point.token]), _survey_data(site_web="http://spam.example")
+    )
     assert response.status_code == 200 and "Merci" in response.content.decode()  # looks fine
     assert SurveyResponse.objects.count() == 0
 
@@ -42,15 +49,17 @@ def test_the_honeypot_stores_nothing(client, point):
 def test_too_many_submissions_from_one_address_are_refused(client, point, settings):
     settings.BAROMETRE_PUBLIC_RATE_LIMIT = 3
     url = reverse("public:point", args=[point.token])
-    codes = [client.post(url, _survey_data(key=f"cle-{i:04d}-abcdef")).status_code
-             for i in range(5)]  # fmt: skip
+    codes = [
+        client.post(url, _survey_data(key=f"cle-{i:04d}-abcdef")).status_code for i in range(5)
+    ]
     assert codes == [302, 302, 302, 429, 429]
     assert SurveyResponse.objects.count() == 3
     page = client.post(url, _survey_data(key="cle-derniere")).content.decode()
     assert "Trop d&#x27;envois" in page or "Trop d'envois" in page
     # Another address is not affected.
-    assert client.post(url, _survey_data(key="cle-autre"),
-                       REMOTE_ADDR="10.0.0.9").status_code == 302  # fmt: skip
+    assert (
+        client.post(url, _survey_data(key="cle-autre"), REMOTE_ADDR="10.0.0.9").status_code == 302
+    )
 
 
 def test_hostile_input_is_escaped_and_out_of_range_values_rejected(client, point):
@@ -68,15 +77,21 @@ def test_a_complaint_through_the_public_form_gets_a_reference_and_an_acknowledge
     client, point, mailoutbox
 ):
     url = reverse("public:feedback", args=[point.token])
-    data = {"kind": "complaint", "subject": "Attente trop longue",
-            "description": "Deux heures au guichet des titres.",
-            "contact_email": "usager@example.fr",
-            "submission_key": "cle-reclamation-1"}  # fmt: skip
+    data = {
+        "kind": "complaint",
+        "subject": "Attente trop longue",
+        "description": "Deux heures au guichet des titres.",
+        "contact_email": "usager@example.fr",
+        "submission_key": "cle-reclamation-1",
+    }
     response = client.post(url, data)
     assert response.status_code == 302
     entry = FeedbackEntry.objects.get()
-    assert (entry.channel, entry.kind, entry.service) == ("web_form", "complaint",
-                                                          "Accueil du public")  # fmt: skip
+    assert (entry.channel, entry.kind, entry.service) == (
+        "web_form",
+        "complaint",
+        "Accueil du public",
+    )
     assert entry.answer_due is not None
     thanks = client.get(response.url).content.decode()
     assert entry.reference in thanks and entry.answer_due.strftime("%d/%m/%Y") in thanks
@@ -110,9 +125,10 @@ def test_a_single_use_link_accepts_one_answer(client, client_for, manager_a, que
     assert again.status_code == 410 and "déjà servi" in again.content.decode()
     assert SurveyResponse.objects.count() == 1
     refused = client_for(manager_a).post(
-        reverse("improvement:invitations", args=[questionnaire.pk]), {"count": "5000"},
+        reverse("improvement:invitations", args=[questionnaire.pk]),
+        {"count": "5000"},
         follow=True,
-    )  # fmt: skip
+    )
     assert "de 1 à 1 000 liens" in refused.content.decode()
 
 

@@ -31,8 +31,14 @@ NOW = dt.datetime(2023, 1, 20, 9, tzinfo=dt.UTC)  # the committee of seed 004 me
 
 
 def _feedback(structure, user, received, answered=None, kind="complaint", channel="email"):
-    entry, _ = register.create_entry(structure, kind=kind, channel=channel, received_on=received,
-                                     subject="Objet", description="Texte")  # fmt: skip
+    entry, _ = register.create_entry(
+        structure,
+        kind=kind,
+        channel=channel,
+        received_on=received,
+        subject="Objet",
+        description="Texte",
+    )
     if answered:
         register.transition(entry, "answer", by=user, version=1, on=answered, answer="Réponse")
     return entry
@@ -54,63 +60,95 @@ def seed_004(structure_a, manager_a, questionnaire):
         for _ in range(10):
             _feedback(structure_a, manager_a, D(2021, 3, 1), D(2021, 3, 3))
         # Trainings (seed 004's table).
-        for theme, y2021, y2022 in [("accueil physique et téléphonique", 5, 24),
-                                    ("PAN : accueil du public et gestion des conflits", 4, 3),
-                                    ("accueil public anglophone", 4, 5), ("référent qualité", 1, 1),
-                                    ("webmestre", None, 2),
-                                    ("initiation à la langue des signes", None, 7),
-                                    ("gestion des conflits", None, 12)]:  # fmt: skip
+        for theme, y2021, y2022 in [
+            ("accueil physique et téléphonique", 5, 24),
+            ("PAN : accueil du public et gestion des conflits", 4, 3),
+            ("accueil public anglophone", 4, 5),
+            ("référent qualité", 1, 1),
+            ("webmestre", None, 2),
+            ("initiation à la langue des signes", None, 7),
+            ("gestion des conflits", None, 12),
+        ]:
             for year, n in ((2021, y2021), (2022, y2022)):
                 if n:
-                    Training.objects.create(structure=structure_a, year=year, theme=theme,
-                                            agents_trained=n)  # fmt: skip
+                    Training.objects.create(
+                        structure=structure_a, year=year, theme=theme, agents_trained=n
+                    )
         # Dashboard: the response rate and delay come from the register, connections are
         # entered per year.
         rate = Indicator.objects.create(
-            structure=structure_a, code="tx-reponse", theme="Relation générale",
+            structure=structure_a,
+            code="tx-reponse",
+            theme="Relation générale",
             label="Taux de réponse aux suggestions et réclamations dans le délai",
-            engagement="E 3.1", source="register_on_time", public=True,
-        )  # fmt: skip
+            engagement="E 3.1",
+            source="register_on_time",
+            public=True,
+        )
         IndicatorTarget.objects.create(indicator=rate, year=2022, value=85)
         IndicatorTarget.objects.create(indicator=rate, year=2023, value=85)
         delay = Indicator.objects.create(
-            structure=structure_a, code="delai", label="Délai moyen de réponse", unit="days",
-            direction="le", engagement="E 3.1", source="register_delay",
-        )  # fmt: skip
+            structure=structure_a,
+            code="delai",
+            label="Délai moyen de réponse",
+            unit="days",
+            direction="le",
+            engagement="E 3.1",
+            source="register_delay",
+        )
         IndicatorTarget.objects.create(indicator=delay, year=2022, value=5)
         social = Indicator.objects.create(
-            structure=structure_a, code="reseaux", unit="count", engagement="E 19.1",
-            label="Nombre de connexions par mois sur les réseaux sociaux", periodicity="month",
-        )  # fmt: skip
-        for period, value in [("2020", 314183), ("2021", 228964), ("2022-01", 600000),
-                              ("2022-02", 762402)]:  # fmt: skip
-            IndicatorValue.objects.create(indicator=social, period=period, year=int(period[:4]),
-                                          value=value)  # fmt: skip
+            structure=structure_a,
+            code="reseaux",
+            unit="count",
+            engagement="E 19.1",
+            label="Nombre de connexions par mois sur les réseaux sociaux",
+            periodicity="month",
+        )
+        for period, value in [
+            ("2020", 314183),
+            ("2021", 228964),
+            ("2022-01", 600000),
+            ("2022-02", 762402),
+        ]:
+            IndicatorValue.objects.create(
+                indicator=social, period=period, year=int(period[:4]), value=value
+            )
         IndicatorTarget.objects.create(indicator=social, year=2023, value=681201)
         # Committee.
-        robin = CommitteeMember.objects.create(structure=structure_a, name="M. Robin",
-                                               organisation="APF")  # fmt: skip
+        robin = CommitteeMember.objects.create(
+            structure=structure_a, name="M. Robin", organisation="APF"
+        )
         meeting = Meeting.objects.create(
-            structure=structure_a, held_on=D(2023, 1, 24), reviewed_year=2022,
+            structure=structure_a,
+            held_on=D(2023, 1, 24),
+            reviewed_year=2022,
             chair="M. Benoît Lemaire, secrétaire général",
             agenda="Démarche qualité / dispositif Services Publics+\nAmélioration continue : "
-                   "bilan 2022\nPlan d'amélioration 2023\nQuestions / réponses",
-        )  # fmt: skip
+            "bilan 2022\nPlan d'amélioration 2023\nQuestions / réponses",
+        )
         meeting.attendees.add(robin)
-        Statement.objects.create(meeting=meeting, speaker="M. Robin (APF)", question=True,
-                                 text="Proposer en premier choix du serveur vocal un lien "
-                                      "direct vers un agent.",
-                                 answer="Idée intéressante : une réflexion sera menée."
-                                 )  # fmt: skip
+        Statement.objects.create(
+            meeting=meeting,
+            speaker="M. Robin (APF)",
+            question=True,
+            text="Proposer en premier choix du serveur vocal un lien direct vers un agent.",
+            answer="Idée intéressante : une réflexion sera menée.",
+        )
         Decision.objects.create(meeting=meeting, text="Étudier un accès prioritaire au standard")
-        Action.objects.create(structure=structure_a, year=2023, axis="Accueil téléphonique",
-                              title="Revoir l'arborescence du serveur vocal",
-                              owner="Magali Della Corte")  # fmt: skip
+        Action.objects.create(
+            structure=structure_a,
+            year=2023,
+            axis="Accueil téléphonique",
+            title="Revoir l'arborescence du serveur vocal",
+            owner="Magali Della Corte",
+        )
         ImprovementProfile.objects.create(
             structure=structure_a,
             approach="Qual-e-Pref depuis 2012, Services Publics+ depuis 2021.",
-            publish_transparency=True, publish_survey=questionnaire,
-        )  # fmt: skip
+            publish_transparency=True,
+            publish_survey=questionnaire,
+        )
         surveys.submit(questionnaire, {"overall": 9, "courtesy": 10}, answered_on=D(2022, 11, 21))
     return meeting
 
@@ -137,8 +175,15 @@ def test_dashboard_page_and_xlsx_export(seed_004, client_for, manager_a, structu
     workbook = load_workbook(io.BytesIO(client.get(url + "&format=xlsx").content))
     sheet = workbook.active
     header = [c.value for c in sheet[1]]
-    assert header[:7] == ["Rubrique", "Indicateur", "Engagement", "Unité", "Résultats 2020",
-                          "Résultats 2021", "Résultats 2022"]  # fmt: skip
+    assert header[:7] == [
+        "Rubrique",
+        "Indicateur",
+        "Engagement",
+        "Unité",
+        "Résultats 2020",
+        "Résultats 2021",
+        "Résultats 2022",
+    ]
     lines = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert lines["Nombre de connexions par mois sur les réseaux sociaux"][6] == 681201
     # Counts are integers, percents and days carry one decimal, rounded half up.
@@ -147,12 +192,16 @@ def test_dashboard_page_and_xlsx_export(seed_004, client_for, manager_a, structu
 
 
 @time_machine.travel(NOW, tick=False)
-def test_annual_review_in_the_shape_of_seed_004(seed_004, client_for, manager_a, structure_a,
-                                                tmp_path):  # fmt: skip
+def test_annual_review_in_the_shape_of_seed_004(
+    seed_004, client_for, manager_a, structure_a, tmp_path
+):
     review = annual.annual_review(structure_a, 2022)
     counts = {f.year: f for f in review.feedback}
-    assert (counts[2022].count("complaint"), counts[2022].count("suggestion"),
-            counts[2022].count("thanks")) == (19, 3, 1)  # fmt: skip
+    assert (
+        counts[2022].count("complaint"),
+        counts[2022].count("suggestion"),
+        counts[2022].count("thanks"),
+    ) == (19, 3, 1)
     assert review.training_totals == [14, 54]
     assert [q.speaker for q in review.questions] == ["M. Robin (APF)"]
     assert [a.title for a in review.plan] == ["Revoir l'arborescence du serveur vocal"]
@@ -161,12 +210,24 @@ def test_annual_review_in_the_shape_of_seed_004(seed_004, client_for, manager_a,
     assert "Bilan qualité 2022" in page and "54 agents formés" in page
     pdf = client.get(reverse("improvement:review_pdf", args=[structure_a.pk, 2022])).content
     text = pdf_text(tmp_path, pdf)
-    for expected in ("Comité local des usagers", "Préfecture du Loiret", "Ordre du jour",
-                     "Démarche qualité", "Mesure de la satisfaction 2022", "Appels mystères",
-                     "Réclamations et suggestions", "Tableau de bord qualité", "E 3.1",
-                     "Formations", "54 agents formés", "Plan d'amélioration 2023",
-                     "Échéances", "Questions et réponses", "M. Robin (APF)",
-                     "réflexion sera menée"):  # fmt: skip
+    for expected in (
+        "Comité local des usagers",
+        "Préfecture du Loiret",
+        "Ordre du jour",
+        "Démarche qualité",
+        "Mesure de la satisfaction 2022",
+        "Appels mystères",
+        "Réclamations et suggestions",
+        "Tableau de bord qualité",
+        "E 3.1",
+        "Formations",
+        "54 agents formés",
+        "Plan d'amélioration 2023",
+        "Échéances",
+        "Questions et réponses",
+        "M. Robin (APF)",
+        "réflexion sera menée",
+    ):
         assert expected in text, expected
     # Every table fits (the quality dashboard on a landscape page).
     assert layout_problems(tmp_path, pdf, name="bilan-qualite") == []
@@ -175,8 +236,10 @@ def test_annual_review_in_the_shape_of_seed_004(seed_004, client_for, manager_a,
 @time_machine.travel(NOW, tick=False)
 def test_a_committee_decision_becomes_an_action(seed_004, client_for, manager_a, structure_a):
     decision = seed_004.decisions.get()
-    client_for(manager_a).post(reverse("improvement:meeting", args=[structure_a.pk, seed_004.pk]),
-                               {"decision": decision.pk})  # fmt: skip
+    client_for(manager_a).post(
+        reverse("improvement:meeting", args=[structure_a.pk, seed_004.pk]),
+        {"decision": decision.pk},
+    )
     decision.refresh_from_db()
     assert decision.action.origin == "committee" and decision.action.year == 2023
     assert decision.action.title == "Étudier un accès prioritaire au standard"
@@ -202,8 +265,9 @@ def test_self_assessment_is_prefilled_and_shows_progress(structure_a, manager_a,
 @time_machine.travel(NOW, tick=False)
 def test_upcoming_deadlines_follow_the_label_cycle(structure_a, manager_a):
     Label.objects.create(structure=structure_a, kind="sp_silver", obtained_on=D(2021, 9, 1))
-    Action.objects.create(structure=structure_a, year=2023, axis="a", title="Signalétique",
-                          due_on=D(2023, 3, 31))  # fmt: skip
+    Action.objects.create(
+        structure=structure_a, year=2023, axis="a", title="Signalétique", due_on=D(2023, 3, 31)
+    )
     _feedback(structure_a, manager_a, D(2023, 1, 10))  # due 17 January: late
     deadlines = annual.upcoming_deadlines(structure_a, D(2023, 1, 20))
     assert [(d.on, d.kind) for d in deadlines] == [
@@ -216,13 +280,25 @@ def test_upcoming_deadlines_follow_the_label_cycle(structure_a, manager_a):
 @time_machine.travel(NOW, tick=False)
 def test_transparency_page_shows_only_what_is_published(seed_004, client, structure_a):
     url = reverse("public:transparency", args=[structure_a.identifier])
-    Action.objects.create(structure=structure_a, year=2022, axis="a", title="interne",
-                          status="done", done_on=D(2022, 10, 1), publish=True,
-                          public_summary="Vous avez dit : l'attente est longue. Nous avons "
-                                         "ouvert un second guichet.")  # fmt: skip
-    Action.objects.create(structure=structure_a, year=2022, axis="a", title="Secret",
-                          status="done", done_on=D(2022, 10, 1),
-                          public_summary="Non publié")  # fmt: skip
+    Action.objects.create(
+        structure=structure_a,
+        year=2022,
+        axis="a",
+        title="interne",
+        status="done",
+        done_on=D(2022, 10, 1),
+        publish=True,
+        public_summary="Vous avez dit : l'attente est longue. Nous avons ouvert un second guichet.",
+    )
+    Action.objects.create(
+        structure=structure_a,
+        year=2022,
+        axis="a",
+        title="Secret",
+        status="done",
+        done_on=D(2022, 10, 1),
+        public_summary="Non publié",
+    )
     page = client.get(url).content.decode()
     assert "Taux de réponse aux suggestions" in page  # public indicator
     assert "Délai moyen de réponse" not in page  # not published
@@ -254,8 +330,9 @@ def test_the_review_gives_one_value_per_figure_and_counts_as_integers(
     # An information request answered late counts in the register's counts but not in the
     # on-time rate of complaints and suggestions, here or in the dashboard.
     _feedback(structure_a, manager_a, D(2022, 9, 1), D(2022, 11, 30), kind="information")
-    IndicatorValue.objects.create(indicator=Indicator.objects.get(code="reseaux"), year=2022,
-                                  period="2022-03", value=681201.6)  # fmt: skip
+    IndicatorValue.objects.create(
+        indicator=Indicator.objects.get(code="reseaux"), year=2022, period="2022-03", value=681201.6
+    )
     page = (
         client_for(manager_a)
         .get(reverse("improvement:review", args=[structure_a.pk, 2022]))

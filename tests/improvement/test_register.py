@@ -18,9 +18,14 @@ APRIL_1 = D(2026, 4, 1)
 
 def _entry(structure, received=APRIL_1, channel="email", kind="complaint", **kw):
     entry, created = register.create_entry(
-        structure, kind=kind, channel=channel, received_on=received,
-        subject="Attente au guichet", description="Deux heures d'attente.", **kw,
-    )  # fmt: skip
+        structure,
+        kind=kind,
+        channel=channel,
+        received_on=received,
+        subject="Attente au guichet",
+        description="Deux heures d'attente.",
+        **kw,
+    )
     assert created
     return entry
 
@@ -30,14 +35,16 @@ def test_an_entry_goes_from_reception_to_answer_with_its_deadlines(structure_a, 
     entry = _entry(structure_a, by=manager_a)
     assert (entry.reference, entry.status) == ("2026-0001", "received")
     assert (entry.acknowledge_due, entry.answer_due) == (D(2026, 4, 8), D(2026, 4, 9))
-    entry = register.transition(entry, "acknowledge", by=manager_a, version=entry.version,
-                                on=D(2026, 4, 2))  # fmt: skip
+    entry = register.transition(
+        entry, "acknowledge", by=manager_a, version=entry.version, on=D(2026, 4, 2)
+    )
     entry = register.transition(entry, "start", by=manager_a, version=entry.version)
     with pytest.raises(Refused, match="réponse est obligatoire"):
         register.transition(entry, "answer", by=manager_a, version=entry.version, answer=" ")
     text = "Un second guichet ouvre le mardi."
-    entry = register.transition(entry, "answer", by=manager_a, version=entry.version,
-                                on=D(2026, 4, 8), answer=text)  # fmt: skip
+    entry = register.transition(
+        entry, "answer", by=manager_a, version=entry.version, on=D(2026, 4, 8), answer=text
+    )
     assert (entry.status, entry.answered_on) == ("answered", D(2026, 4, 8))
     entry = register.transition(entry, "reopen", by=manager_a, version=entry.version)
     assert entry.status == "in_progress" and entry.answered_on is None
@@ -52,8 +59,9 @@ def test_dates_before_reception_or_in_the_future_are_refused(structure_a, manage
         _entry(structure_a, received=D(2026, 4, 21))
     entry = _entry(structure_a)
     with pytest.raises(Refused, match=r"antérieure à la réception \(01/04/2026\)"):
-        register.transition(entry, "answer", by=manager_a, version=1, on=D(2026, 3, 31),
-                            answer="Réponse")  # fmt: skip
+        register.transition(
+            entry, "answer", by=manager_a, version=1, on=D(2026, 3, 31), answer="Réponse"
+        )
     with pytest.raises(Refused, match="futur"):
         register.transition(entry, "acknowledge", by=manager_a, version=1, on=D(2026, 4, 21))
     with pytest.raises(Refused, match="impossible depuis"):
@@ -67,8 +75,13 @@ def test_the_second_of_two_concurrent_writers_gets_a_conflict(structure_a, manag
     seen_by_agent = FeedbackEntry.objects.get(pk=entry.pk)
     register.transition(entry, "acknowledge", by=manager_a, version=entry.version)
     with pytest.raises(Conflict, match="modifiée par quelqu'un d'autre"):
-        register.transition(seen_by_agent, "answer", by=agent_a,
-                            version=seen_by_agent.version, answer="Texte de l'agent")  # fmt: skip
+        register.transition(
+            seen_by_agent,
+            "answer",
+            by=agent_a,
+            version=seen_by_agent.version,
+            answer="Texte de l'agent",
+        )
     entry.refresh_from_db()
     assert entry.status == "acknowledged" and entry.answer == ""
 
@@ -76,9 +89,14 @@ def test_the_second_of_two_concurrent_writers_gets_a_conflict(structure_a, manag
 def test_a_public_submission_is_stored_once(structure_a):
     first = _entry(structure_a, submission_key="k" * 20)
     again, created = register.create_entry(
-        structure_a, kind="complaint", channel="web_form", received_on=first.received_on,
-        subject="x", description="y", submission_key="k" * 20,
-    )  # fmt: skip
+        structure_a,
+        kind="complaint",
+        channel="web_form",
+        received_on=first.received_on,
+        subject="x",
+        description="y",
+        submission_key="k" * 20,
+    )
     assert again.pk == first.pk and not created
     assert FeedbackEntry.objects.count() == 1
 
@@ -88,11 +106,13 @@ def test_yearly_figures_are_computed_from_the_entries(structure_a, manager_a):
     # 2026: 3 complaints (two answered: one within 5 working days, one late), 1 suggestion,
     # 1 thanks (no answer expected).
     on_time = _entry(structure_a, received=D(2026, 4, 1))  # due 9 April
-    register.transition(on_time, "answer", by=manager_a, version=1, on=D(2026, 4, 7),
-                        answer="ok")  # 3 working days (Easter Monday)  # fmt: skip
+    register.transition(
+        on_time, "answer", by=manager_a, version=1, on=D(2026, 4, 7), answer="ok"
+    )  # 3 working days (Easter Monday)
     late = _entry(structure_a, received=D(2026, 4, 1))
-    register.transition(late, "answer", by=manager_a, version=1, on=D(2026, 4, 14),
-                        answer="ok")  # 8 working days  # fmt: skip
+    register.transition(
+        late, "answer", by=manager_a, version=1, on=D(2026, 4, 14), answer="ok"
+    )  # 8 working days
     _entry(structure_a, received=D(2026, 6, 1))
     _entry(structure_a, kind="suggestion", received=D(2026, 6, 2))
     _entry(structure_a, kind="thanks", received=D(2026, 6, 3))
@@ -105,8 +125,9 @@ def test_yearly_figures_are_computed_from_the_entries(structure_a, manager_a):
     assert year.mean_delay == pytest.approx(5.5)
 
 
-def test_the_reminder_sweep_mails_the_people_in_charge_once_a_day(structure_a, manager_a,
-                                                                  agent_a, mailoutbox):  # fmt: skip
+def test_the_reminder_sweep_mails_the_people_in_charge_once_a_day(
+    structure_a, manager_a, agent_a, mailoutbox
+):
     manager_a.email, agent_a.email = "magali@example.fr", "antoine@example.fr"
     manager_a.save()
     agent_a.save()
@@ -139,8 +160,12 @@ def test_old_entries_and_comments_are_anonymised_after_the_retention_period(
 
     settings.BAROMETRE_RETENTION_DAYS = 365
     with time_machine.travel(dt.datetime(2024, 3, 1, 9, tzinfo=dt.UTC), tick=False):
-        old = _entry(structure_a, received=D(2024, 2, 1), contact_name="Jean Dupont",
-                     contact_email="jean@example.fr")  # fmt: skip
+        old = _entry(
+            structure_a,
+            received=D(2024, 2, 1),
+            contact_name="Jean Dupont",
+            contact_email="jean@example.fr",
+        )
         register.transition(old, "answer", by=manager_a, version=1, answer="Cher M. Dupont…")
         surveys.submit(
             questionnaire, {"overall": 8}, comment="Très long", answered_on=D(2024, 2, 2)
@@ -155,7 +180,11 @@ def test_old_entries_and_comments_are_anonymised_after_the_retention_period(
     old.refresh_from_db()
     recent.refresh_from_db()
     assert (old.contact_name, old.contact_email, old.description, old.answer) == (
-        "", "", "[contenu anonymisé]", "[contenu anonymisé]")  # fmt: skip
+        "",
+        "",
+        "[contenu anonymisé]",
+        "[contenu anonymisé]",
+    )
     assert old.anonymised_on == D(2025, 6, 1) and old.answered_on == D(2024, 3, 1)
     assert old.status == "answered"  # figures still count it
     assert recent.contact_email == "marie@example.fr"

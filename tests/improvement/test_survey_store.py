@@ -44,30 +44,43 @@ def test_no_target_when_the_point_or_its_survey_is_closed(point, questionnaire, 
 def test_the_rows_written_are_those_of_the_models(point, questionnaire, manager_a):
     answers = {"overall": 8, "courtesy": 10, "digital_desk": None}
     stored, created = surveys.submit(
-        surveys.open_target(point.token), answers, submission_key="cle-publique-01",
+        surveys.open_target(point.token),
+        answers,
+        submission_key="cle-publique-01",
         comment="  Rappelez-moi au 06 11 22 33 44 ; merci  ",
-    )  # fmt: skip
+    )
     response = SurveyResponse.objects.get(pk=stored)
     assert created is True
-    assert (response.questionnaire, response.point, response.answered_on, response.source,
-            response.submission_key, response.entered_by) == (
-        questionnaire, point, dt.date(2026, 11, 23), "web", "cle-publique-01", None)  # fmt: skip
+    assert (
+        response.questionnaire,
+        response.point,
+        response.answered_on,
+        response.source,
+        response.submission_key,
+        response.entered_by,
+    ) == (questionnaire, point, dt.date(2026, 11, 23), "web", "cle-publique-01", None)
     assert response.comment == "Rappelez-moi au [téléphone masqué] ; merci"
     assert response.created_at == NOW
     written = {a.item.code: a.value for a in response.answers.select_related("item")}
     assert written == answers
     # Paper entry by an agent, through the questionnaire: the same function, its fields.
-    paper, _ = surveys.submit(questionnaire, {"overall": 3}, answered_on=dt.date(2026, 3, 2),
-                              source="paper", by=manager_a)  # fmt: skip
+    paper, _ = surveys.submit(
+        questionnaire, {"overall": 3}, answered_on=dt.date(2026, 3, 2), source="paper", by=manager_a
+    )
     paper = SurveyResponse.objects.get(pk=paper)
     assert (paper.point, paper.source, paper.entered_by, paper.submission_key) == (
-        None, "paper", manager_a, "")  # fmt: skip
+        None,
+        "paper",
+        manager_a,
+        "",
+    )
     assert list(paper.answers.values_list("value", flat=True)) == [3]
 
 
 def test_a_comment_alone_is_stored_without_answers(point):
-    stored, created = surveys.submit(surveys.open_target(point.token), {},
-                                     comment="Parking trop petit")  # fmt: skip
+    stored, created = surveys.submit(
+        surveys.open_target(point.token), {}, comment="Parking trop petit"
+    )
     assert created and ItemAnswer.objects.filter(response_id=stored).count() == 0
     assert SurveyResponse.objects.get(pk=stored).comment == "Parking trop petit"
 
@@ -85,14 +98,17 @@ def test_a_key_sent_again_is_stored_once(point):
 
 def test_a_single_use_link_is_spent_once(questionnaire):
     invitation = SurveyInvitation.objects.create(questionnaire=questionnaire, token="lien-unique")
-    stored, created = surveys.submit(questionnaire, {"overall": 7}, submission_key="cle-lien",
-                                     invitation=invitation)  # fmt: skip
+    stored, created = surveys.submit(
+        questionnaire, {"overall": 7}, submission_key="cle-lien", invitation=invitation
+    )
     assert created and SurveyInvitation.objects.get(pk=invitation.pk).used_at is not None
-    assert surveys.submit(questionnaire, {"overall": 7}, submission_key="cle-lien",
-                          invitation=invitation) == (stored, False)  # fmt: skip
+    assert surveys.submit(
+        questionnaire, {"overall": 7}, submission_key="cle-lien", invitation=invitation
+    ) == (stored, False)
     with pytest.raises(Refused, match="déjà servi"):
-        surveys.submit(questionnaire, {"overall": 2}, submission_key="cle-autre",
-                       invitation=invitation)  # fmt: skip
+        surveys.submit(
+            questionnaire, {"overall": 2}, submission_key="cle-autre", invitation=invitation
+        )
     assert SurveyResponse.objects.count() == 1
 
 
@@ -120,7 +136,7 @@ def test_the_same_key_at_the_same_moment_is_stored_once(point):
     assert errors == []
     assert {stored for stored, _ in results} == set(
         SurveyResponse.objects.values_list("pk", flat=True)
-    )  # fmt: skip
+    )
     assert sorted(created for _, created in results) == [False] * 7 + [True]
     assert ItemAnswer.objects.count() == 1
 

@@ -41,8 +41,9 @@ def test_rates_use_the_cutoffs_and_only_the_users_concerned(questionnaire):
     assert rows["courtesy"].answers == 0 and rows["courtesy"].percent is None
     assert rows["courtesy"].met is None
     # Another period sees nothing.
-    assert all(r.answers == 0 for r in surveys.results(questionnaire, D(2025, 1, 1),
-                                                        D(2025, 12, 31)))  # fmt: skip
+    assert all(
+        r.answers == 0 for r in surveys.results(questionnaire, D(2025, 1, 1), D(2025, 12, 31))
+    )
 
 
 @time_machine.travel(dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC), tick=False)
@@ -56,12 +57,14 @@ def test_bad_answers_are_refused_and_comments_are_masked(questionnaire):
     with pytest.raises(Refused, match="aucune réponse"):
         surveys.submit(questionnaire, {"overall": None}, comment="  ")
     stored, _ = surveys.submit(
-        questionnaire, {"overall": 8},
+        questionnaire,
+        {"overall": 8},
         comment="<script>alert(1)</script> Rappelez-moi au 06 11 22 33 44, M. Martin",
-    )  # fmt: skip
+    )
     response = SurveyResponse.objects.get(pk=stored)
-    assert response.comment == ("<script>alert(1)</script> Rappelez-moi au [téléphone masqué], "
-                                "M. [nom masqué]")  # fmt: skip
+    assert response.comment == (
+        "<script>alert(1)</script> Rappelez-moi au [téléphone masqué], M. [nom masqué]"
+    )
     assert [c.pk for c in surveys.search_comments(questionnaire, "RAPPELEZ masqué")] == [
         response.pk
     ]
@@ -69,15 +72,17 @@ def test_bad_answers_are_refused_and_comments_are_masked(questionnaire):
 
 
 @time_machine.travel(dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC), tick=False)
-def test_a_cp1252_semicolon_file_is_checked_row_by_row_and_written_whole(questionnaire,
-                                                                        manager_a):  # fmt: skip
-    bad = ("date;overall;digital_desk;commentaire\r\n"
-           "02/03/2026;9;;Très bien, merci\r\n"
-           "31/02/2026;8;;\r\n"
-           "03/03/2026;douze;;\r\n"
-           "04/03/2026;7;11;\r\n").encode("cp1252")  # fmt: skip
-    written, problems = surveys.import_responses(questionnaire, bad, "avis.csv", by=manager_a,
-                                                 max_bytes=10**6)  # fmt: skip
+def test_a_cp1252_semicolon_file_is_checked_row_by_row_and_written_whole(questionnaire, manager_a):
+    bad = (
+        "date;overall;digital_desk;commentaire\r\n"
+        "02/03/2026;9;;Très bien, merci\r\n"
+        "31/02/2026;8;;\r\n"
+        "03/03/2026;douze;;\r\n"
+        "04/03/2026;7;11;\r\n"
+    ).encode("cp1252")
+    written, problems = surveys.import_responses(
+        questionnaire, bad, "avis.csv", by=manager_a, max_bytes=10**6
+    )
     assert written == 0 and SurveyResponse.objects.count() == 0
     assert [str(p) for p in problems] == [
         "Ligne 3, colonne « date » (valeur « 31/02/2026 ») : date attendue au format jj/mm/aaaa",
@@ -86,11 +91,14 @@ def test_a_cp1252_semicolon_file_is_checked_row_by_row_and_written_whole(questio
         "Ligne 5, colonne « digital_desk » (valeur « 11 ») : note entière de 1 à 10 attendue, "
         "ou vide si non concerné",
     ]
-    good = ("date;overall;digital_desk;commentaire\r\n"
-            "02/03/2026;9;;Très bien, merci\r\n"
-            "03/03/2026;6;sans objet;écrire à a.b@example.fr\r\n").encode("cp1252")  # fmt: skip
-    written, problems = surveys.import_responses(questionnaire, good, "avis.csv", by=manager_a,
-                                                 max_bytes=10**6)  # fmt: skip
+    good = (
+        "date;overall;digital_desk;commentaire\r\n"
+        "02/03/2026;9;;Très bien, merci\r\n"
+        "03/03/2026;6;sans objet;écrire à a.b@example.fr\r\n"
+    ).encode("cp1252")
+    written, problems = surveys.import_responses(
+        questionnaire, good, "avis.csv", by=manager_a, max_bytes=10**6
+    )
     assert (written, problems) == (2, [])
     comments = sorted(SurveyResponse.objects.values_list("comment", flat=True))
     assert comments == ["Très bien, merci", "écrire à [courriel masqué]"]
@@ -102,12 +110,17 @@ def test_a_cp1252_semicolon_file_is_checked_row_by_row_and_written_whole(questio
 
 # Seed 004: the préfecture's satisfaction table (results 2022, 2021, 2020, target 85 %).
 SEED_004 = {
-    "courtesy": ("99,5", "99,5", "76"), "availability": ("100", "97,3", "80"),
-    "disability": ("95,7", "84,6", "74"), "difficulty": ("95", "90,4", "66"),
-    "language": ("99,5", "98,4", "87"), "signage": ("94", "96", "76"),
-    "comfort": ("94,6", "94,3", "63"), "waiting": ("99", "89,2", "45"),
-    "overall": ("97,3", "98,4", "70,9"), "digital_desk": ("100", "90", "23"),
-}  # fmt: skip
+    "courtesy": ("99,5", "99,5", "76"),
+    "availability": ("100", "97,3", "80"),
+    "disability": ("95,7", "84,6", "74"),
+    "difficulty": ("95", "90,4", "66"),
+    "language": ("99,5", "98,4", "87"),
+    "signage": ("94", "96", "76"),
+    "comfort": ("94,6", "94,3", "63"),
+    "waiting": ("99", "89,2", "45"),
+    "overall": ("97,3", "98,4", "70,9"),
+    "digital_desk": ("100", "90", "23"),
+}
 
 
 def _counts(text: str) -> tuple[int, int]:

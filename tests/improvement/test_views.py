@@ -11,11 +11,17 @@ pytestmark = pytest.mark.django_db
 
 def test_register_from_entry_to_answer(client_for, manager_a, agent_a, structure_a):
     manager = client_for(manager_a)
-    response = manager.post(reverse("improvement:entry_create", args=[structure_a.pk]), {
-        "kind": "complaint", "channel": "letter", "received_on": "2026-04-01",
-        "subject": "Dossier perdu", "description": "Mon dossier a été égaré.",
-        "assigned_to": agent_a.pk,
-    })  # fmt: skip
+    response = manager.post(
+        reverse("improvement:entry_create", args=[structure_a.pk]),
+        {
+            "kind": "complaint",
+            "channel": "letter",
+            "received_on": "2026-04-01",
+            "subject": "Dossier perdu",
+            "description": "Mon dossier a été égaré.",
+            "assigned_to": agent_a.pk,
+        },
+    )
     entry = FeedbackEntry.objects.get()
     assert response.url == reverse("improvement:entry", args=[entry.pk])
     assert entry.answer_due.isoformat() == "2026-04-16"
@@ -27,13 +33,24 @@ def test_register_from_entry_to_answer(client_for, manager_a, agent_a, structure
     # is refused with a conflict message and shown again.
     client_for(manager_a).post(url, {"action": "acknowledge", "version": 1, "on": "2026-04-02"})
     agent = client_for(agent_a)
-    stale = {"action": "answer", "version": 1, "on": "2026-04-10",
-             "answer": "Votre dossier est retrouvé."}  # fmt: skip
+    stale = {
+        "action": "answer",
+        "version": 1,
+        "on": "2026-04-10",
+        "answer": "Votre dossier est retrouvé.",
+    }
     page = agent.post(url, stale, follow=True).content.decode()
     assert "modifiée par quelqu&#x27;un d&#x27;autre" in page
     assert "Votre dossier est retrouvé." in page
-    response = agent.post(url, {"action": "answer", "version": 2, "on": "2026-04-10",
-                                "answer": "Votre dossier est retrouvé."})  # fmt: skip
+    response = agent.post(
+        url,
+        {
+            "action": "answer",
+            "version": 2,
+            "on": "2026-04-10",
+            "answer": "Votre dossier est retrouvé.",
+        },
+    )
     entry.refresh_from_db()
     assert (entry.status, entry.answered_on.isoformat()) == ("answered", "2026-04-10")
     listing = agent.get(reverse("improvement:entries", args=[structure_a.pk]) + "?status=answered")
@@ -54,9 +71,10 @@ def test_surveys_from_template_to_poster(client_for, manager_a, agent_a, structu
     questionnaire = structure_a_questionnaire(structure_a)
     edit = reverse("improvement:questionnaire_edit", args=[questionnaire.pk])
     assert "Courtoisie des agents" in manager.get(edit).content.decode()
-    response = manager.post(reverse("improvement:point_create", args=[structure_a.pk]),
-                            {"label": "Guichet des titres", "questionnaire": questionnaire.pk,
-                             "feedback_form": "on"})  # fmt: skip
+    response = manager.post(
+        reverse("improvement:point_create", args=[structure_a.pk]),
+        {"label": "Guichet des titres", "questionnaire": questionnaire.pk, "feedback_form": "on"},
+    )
     assert response.status_code == 302
     point = questionnaire.points.get()
     svg = manager.get(reverse("improvement:point_qr", args=[point.pk, "svg"]))
@@ -74,11 +92,20 @@ def test_surveys_from_template_to_poster(client_for, manager_a, agent_a, structu
     entry_url = reverse("improvement:paper_entry", args=[questionnaire.pk])
     form = agent.get(entry_url).content.decode()
     key = form.split('name="submission_key" value="')[1].split('"')[0]
-    agent.post(entry_url, {"submission_key": key, "answered_on": "2026-03-02",
-                           "item_overall": "8", "item_courtesy": "10"})  # fmt: skip
+    agent.post(
+        entry_url,
+        {
+            "submission_key": key,
+            "answered_on": "2026-03-02",
+            "item_overall": "8",
+            "item_courtesy": "10",
+        },
+    )
     assert SurveyResponse.objects.get().source == "paper"
-    results = agent.get(reverse("improvement:questionnaire", args=[questionnaire.pk])
-                        + "?du=2026-01-01&au=2026-12-31").content.decode()  # fmt: skip
+    results = agent.get(
+        reverse("improvement:questionnaire", args=[questionnaire.pk])
+        + "?du=2026-01-01&au=2026-12-31"
+    ).content.decode()
     assert "100,0\xa0%" in results and "effectif faible (n = 1)" in results
 
 
@@ -94,19 +121,40 @@ def test_root_cause_action_link_and_deadline_rules(client_for, manager_a, struct
 
     manager = client_for(manager_a)
     rules = reverse("improvement:deadline_rules", args=[structure_a.pk])
-    manager.post(rules, {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0",
-                         "form-0-channel": "email", "form-0-kind": "",
-                         "form-0-answer_working_days": "3"})  # fmt: skip
-    entry, _ = register.create_entry(structure_a, kind="complaint", channel="email",
-                                     received_on=__import__("datetime").date(2026, 4, 1),
-                                     subject="s", description="d")  # fmt: skip
+    manager.post(
+        rules,
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "0",
+            "form-0-channel": "email",
+            "form-0-kind": "",
+            "form-0-answer_working_days": "3",
+        },
+    )
+    entry, _ = register.create_entry(
+        structure_a,
+        kind="complaint",
+        channel="email",
+        received_on=__import__("datetime").date(2026, 4, 1),
+        subject="s",
+        description="d",
+    )
     assert entry.answer_due.isoformat() == "2026-04-07"  # 3 working days, Easter Monday off
     assert "suivent le calendrier du Loiret (45)." in manager.get(rules).text
-    action = Action.objects.create(structure=structure_a, year=2026, axis="Accueil",
-                                   title="Second guichet")  # fmt: skip
+    action = Action.objects.create(
+        structure=structure_a, year=2026, axis="Accueil", title="Second guichet"
+    )
     url = reverse("improvement:entry", args=[entry.pk])
-    manager.post(url, {"action": "edit", "fiche-version": entry.version, "fiche-service": "Titres",
-                       "fiche-root_cause": "attente", "fiche-action": action.pk})  # fmt: skip
+    manager.post(
+        url,
+        {
+            "action": "edit",
+            "fiche-version": entry.version,
+            "fiche-service": "Titres",
+            "fiche-root_cause": "attente",
+            "fiche-action": action.pk,
+        },
+    )
     entry.refresh_from_db()
     assert (entry.service, entry.root_cause, entry.version) == ("Titres", "attente", 2)
     assert list(action.feedback.all()) == [entry]

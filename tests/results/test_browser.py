@@ -9,8 +9,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "Mot-de-passe-du-test-2025"
 
 
-def test_dashboard_and_synthesis_draw_their_charts(fabricate, browser, manager_a,  # noqa: F811
-                                                    structure_a):  # fmt: skip
+def test_dashboard_and_synthesis_draw_their_charts(
+    fabricate,
+    browser,  # noqa: F811
+    manager_a,
+    structure_a,
+):
     from barometre.results.models import StructureResult
 
     result_set = fabricate(30)

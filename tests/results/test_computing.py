@@ -40,8 +40,9 @@ def test_after_publication_a_recomputation_is_a_new_version_saying_what_moved(
     first = request_computation(filled, by=operator)
     first.refresh_from_db()
     publish(first, by=operator)
-    task = AuditTask.objects.filter(edition=filled, structure__identifier="57463",
-                                    channel="phone").first()  # fmt: skip
+    task = AuditTask.objects.filter(
+        edition=filled, structure__identifier="57463", channel="phone"
+    ).first()
     Answer.objects.filter(task=task, criterion="phone.answer_quality").update(value="wrong")
     second = request_computation(filled, by=operator)
     second.refresh_from_db()

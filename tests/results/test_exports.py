@@ -17,8 +17,15 @@ def test_results_export_as_a_workbook_with_every_table(client_for, operator, com
     url = reverse("results:export", args=[computed.edition_id, computed.version])
     content = client_for(operator).get(url).content
     book = CalamineWorkbook.from_filelike(io.BytesIO(content))
-    assert book.sheet_names == ["Structures", "Canaux", "Étapes", "Déterminants", "Critères",
-                                "Chiffres clés", "Palmarès"]  # fmt: skip
+    assert book.sheet_names == [
+        "Structures",
+        "Canaux",
+        "Étapes",
+        "Déterminants",
+        "Critères",
+        "Chiffres clés",
+        "Palmarès",
+    ]
     structures = book.get_sheet_by_name("Structures").to_python()
     assert structures[0][:4] == ["identifiant", "structure", "categorie", "score_sur_100"]
     assert {row[0] for row in structures[1:]} == {"13000548700017", "57463"}

@@ -67,13 +67,16 @@ def test_the_pdfs_are_built_once_per_version(filled, operator, client_for, monke
     built = []
     for name in ("synthesis_pdf", "report_pdf"):
         real = getattr(views, name)
-        monkeypatch.setattr(views, name, lambda report, real=real, name=name: (
-            built.append(name) or real(report)))  # fmt: skip
+        monkeypatch.setattr(
+            views, name, lambda report, real=real, name=name: built.append(name) or real(report)
+        )
     first = _computed(filled, operator)
     publish(first, by=operator)
     structure = first.structures.order_by("pk").first().structure_id
-    urls = [reverse("results:synthesis_pdf", args=[filled.pk]),
-            reverse("results:report_pdf", args=[filled.pk, structure])]  # fmt: skip
+    urls = [
+        reverse("results:synthesis_pdf", args=[filled.pk]),
+        reverse("results:report_pdf", args=[filled.pk, structure]),
+    ]
     client = client_for(operator)
     contents = [[client.get(url).content for url in urls] for _ in range(2)]
     assert contents[0] == contents[1] and built == ["synthesis_pdf", "report_pdf"]

@@ -19,8 +19,7 @@ pytestmark = pytest.mark.django_db
 def _pages(tmp_path, content: bytes) -> list:
     path = tmp_path / "doc.pdf"
     path.write_bytes(content)
-    subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(tmp_path / "page")],
-                   check=True)  # fmt: skip
+    subprocess.run(["pdftoppm", "-r", "40", "-png", str(path), str(tmp_path / "page")], check=True)
     return sorted(tmp_path.glob("page-*.png"))
 
 
@@ -64,18 +63,28 @@ def test_the_pdf_report_is_a4_french_and_names_only_its_structure(computed, tmp_
     content = structure_pdf(structure_report(_result(computed, "57463")))
     assert content.startswith(b"%PDF")
     text = pdf_text(tmp_path, content)
-    for expected in ("Ville de Metz", "Rapport individuel", "Résultats par canal",
-                     "Déterminants de la satisfaction", "Étapes du parcours", "Recommandations",
-                     "Méthodologie", "Téléphone", "confidentiel"):  # fmt: skip
+    for expected in (
+        "Ville de Metz",
+        "Rapport individuel",
+        "Résultats par canal",
+        "Déterminants de la satisfaction",
+        "Étapes du parcours",
+        "Recommandations",
+        "Méthodologie",
+        "Téléphone",
+        "confidentiel",
+    ):
         assert expected in text, expected
     assert "Préfecture du Loiret" not in text  # the other participant is never named
     pages = _pages(tmp_path, content)
     assert len(pages) >= 5 and all(p.stat().st_size > 1000 for p in pages)
-    info = subprocess.run(["pdfinfo", str(tmp_path / "doc.pdf")], capture_output=True,
-                          text=True, check=True).stdout  # fmt: skip
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "doc.pdf")], capture_output=True, text=True, check=True
+    ).stdout
     assert "595.276 x 841.89 pts (A4)" in info
-    fonts = subprocess.run(["pdffonts", str(tmp_path / "doc.pdf")], capture_output=True,
-                           text=True, check=True).stdout  # fmt: skip
+    fonts = subprocess.run(
+        ["pdffonts", str(tmp_path / "doc.pdf")], capture_output=True, text=True, check=True
+    ).stdout
     assert "Marianne" in fonts and " yes yes " in fonts  # embedded, subset
 
 
@@ -107,8 +116,12 @@ def test_reports_zip_has_one_pdf_per_structure(computed):
     import io
     import zipfile
 
-    reports = [structure_report(r) for r in computed.structures.select_related(
-        "result_set__edition", "result_set__grid", "structure")]  # fmt: skip
+    reports = [
+        structure_report(r)
+        for r in computed.structures.select_related(
+            "result_set__edition", "result_set__grid", "structure"
+        )
+    ]
     seen = []
     archive = zipfile.ZipFile(io.BytesIO(reports_zip(reports, progress=seen.append)))
     assert len(archive.namelist()) == 2 and seen == [1, 2]
@@ -128,8 +141,9 @@ def test_a_batch_rendered_by_several_processes_equals_the_one_process_batch(
         archive = zipfile.ZipFile(io.BytesIO(content))
         return {name: pdf_text(tmp_path, archive.read(name)) for name in archive.namelist()}
 
-    rows = computed.structures.select_related("result_set__edition", "result_set__grid",
-                                              "structure").order_by("structure__name")  # fmt: skip
+    rows = computed.structures.select_related(
+        "result_set__edition", "result_set__grid", "structure"
+    ).order_by("structure__name")
     reports = [structure_report(r) for r in rows]
     serial, parallel, seen = io.BytesIO(), io.BytesIO(), []
     write_reports_zip(serial, reports, processes=1)
@@ -155,8 +169,14 @@ def test_national_synthesis_states_the_figures_of_an_edition(fabricate, tmp_path
     assert [c.category for c in synthesis.categories] == ["Communes A", "Communes B"]
     assert synthesis.visit is not None and synthesis.visit.score == 60.0
     text = pdf_text(tmp_path, synthesis_pdf(synthesis))
-    for expected in ("Synthèse nationale", "Score global", "62,0 / 100", "Quartile supérieur",
-                     "Accueil physique", "Communes A"):  # fmt: skip
+    for expected in (
+        "Synthèse nationale",
+        "Score global",
+        "62,0 / 100",
+        "Quartile supérieur",
+        "Accueil physique",
+        "Communes A",
+    ):
         assert expected in text, expected
     # 3 certified structures: fewer than the 5 a mean over structures is published from.
     words = " ".join(text.split())
@@ -192,15 +212,25 @@ def test_evolution_is_measured_on_the_criteria_both_editions_share(
     from tests.campaigns.test_transfer import EMAIL, PHONE, _fill
 
     later = lifecycle.create_edition(
-        year=2026, name="Baromètre 2026", grid=grid, enrolment_opens=dt.date(2026, 1, 5),
-        enrolment_closes=dt.date(2026, 4, 30), fieldwork_starts=dt.date(2026, 5, 4),
-        fieldwork_ends=dt.date(2026, 7, 24), by=operator,
-    )  # fmt: skip
+        year=2026,
+        name="Baromètre 2026",
+        grid=grid,
+        enrolment_opens=dt.date(2026, 1, 5),
+        enrolment_closes=dt.date(2026, 4, 30),
+        fieldwork_starts=dt.date(2026, 5, 4),
+        fieldwork_ends=dt.date(2026, 7, 24),
+        by=operator,
+    )
     for structure in (structure_a, structure_b):
         lifecycle.enrol(later, structure, by=operator)
     # Metz answers its phone better in 2026; the Loiret does not take part.
-    _fill(later, structure_b, "phone", PHONE | {"phone.agent_name": "oui",
-                                                "phone.answer_quality": "complete"}, 2)  # fmt: skip
+    _fill(
+        later,
+        structure_b,
+        "phone",
+        PHONE | {"phone.agent_name": "oui", "phone.answer_quality": "complete"},
+        2,
+    )
     _fill(later, structure_b, "email", EMAIL, 2)
     Edition.objects.filter(pk=later.pk).update(status=Edition.Status.RESULTS)
     later.refresh_from_db()

@@ -75,8 +75,9 @@ def test_the_synthesis_is_public_once_published_and_hides_non_consenting_names(
     assert pdf.content[:4] == b"%PDF"
 
 
-def test_all_reports_are_built_in_the_background_into_a_zip(computed, client_for, personas,
-                                                            tmp_path):  # fmt: skip
+def test_all_reports_are_built_in_the_background_into_a_zip(
+    computed, client_for, personas, tmp_path
+):
     operator = client_for(personas["operator"])
     url = reverse("results:request_reports", args=[computed.edition_id, computed.version])
     operator.post(url)  # immediate backend in tests: built at once
@@ -84,13 +85,16 @@ def test_all_reports_are_built_in_the_background_into_a_zip(computed, client_for
     assert (batch.status, batch.done, batch.total, batch.percent) == ("ready", 2, 2, 100)
     page = operator.get(reverse("results:edition", args=[computed.edition_id])).content.decode()
     assert "Télécharger les 2 rapports" in page
-    download = reverse("results:download_reports",
-                       args=[computed.edition_id, computed.version, batch.pk])  # fmt: skip
+    download = reverse(
+        "results:download_reports", args=[computed.edition_id, computed.version, batch.pk]
+    )
     response = operator.get(download)
     archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     names = sorted(archive.namelist())
-    assert names == ["rapport-2025-prefecture-du-loiret-13000548700017.pdf",
-                     "rapport-2025-ville-de-metz-57463.pdf"]  # fmt: skip
+    assert names == [
+        "rapport-2025-prefecture-du-loiret-13000548700017.pdf",
+        "rapport-2025-ville-de-metz-57463.pdf",
+    ]
     text = pdf_text(tmp_path, archive.read(names[1]))
     assert "Ville de Metz" in text and "Préfecture du Loiret" not in text
     # A manager cannot request or download them.
@@ -106,9 +110,11 @@ def test_pages_read_a_bounded_number_of_queries(fabricate, client_for, personas,
     for n in (6, 150):
         result_set = fabricate(n)
         target = result_set.structures.order_by("-pk").first()
-        url = (reverse("results:dashboard", args=[result_set.edition_id, target.structure_id])
-               if page == "dashboard"
-               else reverse("results:synthesis", args=[result_set.edition_id]))  # fmt: skip
+        url = (
+            reverse("results:dashboard", args=[result_set.edition_id, target.structure_id])
+            if page == "dashboard"
+            else reverse("results:synthesis", args=[result_set.edition_id])
+        )
         client.get(url)  # warm caches (site configuration, grid)
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
@@ -119,8 +125,9 @@ def test_pages_read_a_bounded_number_of_queries(fabricate, client_for, personas,
         assert counts[0] == 4, counts
 
 
-def test_the_dashboard_body_is_cached_per_result_version(computed, client_for, personas,
-                                                         structure_b, monkeypatch):  # fmt: skip
+def test_the_dashboard_body_is_cached_per_result_version(
+    computed, client_for, personas, structure_b, monkeypatch
+):
     from barometre.campaigns.models import Answer
     from barometre.results import views
     from barometre.results.computing import request_computation

@@ -12,8 +12,7 @@ from .files import csv_bytes
 
 pytestmark = pytest.mark.django_db
 
-HOSTILE = ["=HYPERLINK(\"http://evil.example\";\"clic\")", "+33 1 23 45 67 89", "-2+3",
-           "@SUM(A1)"]  # fmt: skip
+HOSTILE = ['=HYPERLINK("http://evil.example";"clic")', "+33 1 23 45 67 89", "-2+3", "@SUM(A1)"]
 
 
 @pytest.fixture

@@ -90,57 +90,115 @@ def test_hostile_strings_are_stored_as_text_not_markup():
 
 MALFORMED = {
     "empty": (b"", ["Le fichier est vide."]),
-    "pdf": (b"%PDF-1.7\n...", [
-        "Ce fichier est un document PDF, pas un tableur : envoyez un fichier XLSX ou CSV."]),
-    "renamed-executable": (b"MZ\x90\x00\x03" + b"\x00" * 50, [
-        "Ce fichier est un programme exécutable Windows, pas un tableur : envoyez un fichier "
-        "XLSX ou CSV."]),
-    "binary": (b"abc\x00\x01\x02" * 10, [
-        "Ce fichier contient des données binaires, ce n'est pas un tableur : envoyez un "
-        "fichier XLSX ou CSV."]),
-    "corrupt-xlsx": (xlsx_bytes()[:300], [
-        "Le classeur est illisible ou endommagé (ni XLSX, ni XLS, ni ODS valide)."]),
-    "header-only": (";".join(HEADER).encode() + b"\r\n;;;\r\n", [
-        "Le fichier n'a aucune ligne de données."]),
-    "missing-columns": (b"identifiant;nom\r\n45234;Orleans\r\n", [
-        "Colonne(s) obligatoire(s) absente(s) : « type », « departement ». "
-        "Colonnes trouvées : identifiant, nom."]),
-    "unknown-column": (csv_bytes(header=[*HEADER[:-1], "couleur"]), [
-        "Colonne(s) inconnue(s) : couleur. Voir la liste des colonnes dans docs/formats.md."]),
-    "duplicate-header": (b"nom;nom;type;departement;identifiant\r\n", [
-        "La colonne « nom » apparaît deux fois dans l'en-tête."]),
-    "bad-siret-key": (csv_bytes([["13000548700012", "Préfecture", "state", "45", "", "", "",
-                                  "", ""]]), [
-        "Ligne 2, colonne « identifiant » (valeur « 13000548700012 ») : SIRET invalide : la "
-        "clé de contrôle ne correspond pas"]),
-    "unknown-type-and-department": (csv_bytes([["45234", "Orléans", "Château", "99", "", "",
-                                                "", "", ""]]), [
-        "Ligne 2, colonne « type » (valeur « Château ») : type inconnu ; valeurs acceptées : "
-        "commune, intercommunality, department, region, france_services, social, hospital, "
-        "state, economic, culture, other",
-        "Ligne 2, colonne « departement » (valeur « 99 ») : code de département inconnu "
-        "(ex. 45, 2A, 974)"]),
-    "bad-date-population-email": (csv_bytes([["45234", "Orléans", "commune", "45", "beaucoup",
-                                              "", "n/a", "pas-une-adresse@", "31/02/2021"]]), [
-        "Ligne 2, colonne « population » (valeur « beaucoup ») : nombre entier attendu",
-        "Ligne 2, colonne « telephone » (valeur « n/a ») : numéro de téléphone invalide : n/a",
-        "Ligne 2, colonne « courriel » (valeur « pas-une-adresse@ ») : adresse électronique "
-        "invalide : pas-une-adresse@",
-        "Ligne 2, colonne « label_marianne » (valeur « 31/02/2021 ») : date attendue au "
-        "format jj/mm/aaaa"]),
-    "duplicate-identifier": (csv_bytes([ROWS[0], ROWS[1], ROWS[0]]), [
-        "Ligne 4, colonne « identifiant » (valeur « 45234 ») : identifiant déjà présent à la "
-        "ligne 2"]),
-    "unknown-parent": (csv_bytes([[*ROWS[0], "21450234500018"]], [*HEADER, "rattachement"]), [
-        "Ligne 2, colonne « rattachement » (valeur « 21450234500018 ») : structure de "
-        "rattachement inconnue (ni dans le fichier, ni dans le registre)"]),
-    "too-many-cells": (csv_bytes([[*ROWS[0], "en trop"]]), [
-        "Ligne 2 : la ligne a 10 cellules remplies pour 9 colonnes d'en-tête (séparateur ou "
-        "guillemets en trop ?)"]),
-    "control-characters": (csv_bytes([["45234", "Orl\x07éans", "commune", "45", "", "", "",
-                                       "", ""]]), [
-        "Ligne 2, colonne « nom » (valeur « Orl\x07éans ») : caractères de contrôle interdits"]),
-}  # fmt: skip
+    "pdf": (
+        b"%PDF-1.7\n...",
+        ["Ce fichier est un document PDF, pas un tableur : envoyez un fichier XLSX ou CSV."],
+    ),
+    "renamed-executable": (
+        b"MZ\x90\x00\x03" + b"\x00" * 50,
+        [
+            "Ce fichier est un programme exécutable Windows, pas un tableur : envoyez un fichier "
+            "XLSX ou CSV."
+        ],
+    ),
+    "binary": (
+        b"abc\x00\x01\x02" * 10,
+        [
+            "Ce fichier contient des données binaires, ce n'est pas un tableur : envoyez un "
+            "fichier XLSX ou CSV."
+        ],
+    ),
+    "corrupt-xlsx": (
+        xlsx_bytes()[:300],
+        ["Le classeur est illisible ou endommagé (ni XLSX, ni XLS, ni ODS valide)."],
+    ),
+    "header-only": (
+        ";".join(HEADER).encode() + b"\r\n;;;\r\n",
+        ["Le fichier n'a aucune ligne de données."],
+    ),
+    "missing-columns": (
+        b"identifiant;nom\r\n45234;Orleans\r\n",
+        [
+            "Colonne(s) obligatoire(s) absente(s) : « type », « departement ». "
+            "Colonnes trouvées : identifiant, nom."
+        ],
+    ),
+    "unknown-column": (
+        csv_bytes(header=[*HEADER[:-1], "couleur"]),
+        ["Colonne(s) inconnue(s) : couleur. Voir la liste des colonnes dans docs/formats.md."],
+    ),
+    "duplicate-header": (
+        b"nom;nom;type;departement;identifiant\r\n",
+        ["La colonne « nom » apparaît deux fois dans l'en-tête."],
+    ),
+    "bad-siret-key": (
+        csv_bytes([["13000548700012", "Préfecture", "state", "45", "", "", "", "", ""]]),
+        [
+            "Ligne 2, colonne « identifiant » (valeur « 13000548700012 ») : SIRET invalide : la "
+            "clé de contrôle ne correspond pas"
+        ],
+    ),
+    "unknown-type-and-department": (
+        csv_bytes([["45234", "Orléans", "Château", "99", "", "", "", "", ""]]),
+        [
+            "Ligne 2, colonne « type » (valeur « Château ») : type inconnu ; valeurs acceptées : "
+            "commune, intercommunality, department, region, france_services, social, hospital, "
+            "state, economic, culture, other",
+            "Ligne 2, colonne « departement » (valeur « 99 ») : code de département inconnu "
+            "(ex. 45, 2A, 974)",
+        ],
+    ),
+    "bad-date-population-email": (
+        csv_bytes(
+            [
+                [
+                    "45234",
+                    "Orléans",
+                    "commune",
+                    "45",
+                    "beaucoup",
+                    "",
+                    "n/a",
+                    "pas-une-adresse@",
+                    "31/02/2021",
+                ]
+            ]
+        ),
+        [
+            "Ligne 2, colonne « population » (valeur « beaucoup ») : nombre entier attendu",
+            "Ligne 2, colonne « telephone » (valeur « n/a ») : numéro de téléphone invalide : n/a",
+            "Ligne 2, colonne « courriel » (valeur « pas-une-adresse@ ») : adresse électronique "
+            "invalide : pas-une-adresse@",
+            "Ligne 2, colonne « label_marianne » (valeur « 31/02/2021 ») : date attendue au "
+            "format jj/mm/aaaa",
+        ],
+    ),
+    "duplicate-identifier": (
+        csv_bytes([ROWS[0], ROWS[1], ROWS[0]]),
+        [
+            "Ligne 4, colonne « identifiant » (valeur « 45234 ») : identifiant déjà présent à la "
+            "ligne 2"
+        ],
+    ),
+    "unknown-parent": (
+        csv_bytes([[*ROWS[0], "21450234500018"]], [*HEADER, "rattachement"]),
+        [
+            "Ligne 2, colonne « rattachement » (valeur « 21450234500018 ») : structure de "
+            "rattachement inconnue (ni dans le fichier, ni dans le registre)"
+        ],
+    ),
+    "too-many-cells": (
+        csv_bytes([[*ROWS[0], "en trop"]]),
+        [
+            "Ligne 2 : la ligne a 10 cellules remplies pour 9 colonnes d'en-tête (séparateur ou "
+            "guillemets en trop ?)"
+        ],
+    ),
+    "control-characters": (
+        csv_bytes([["45234", "Orl\x07éans", "commune", "45", "", "", "", "", ""]]),
+        ["Ligne 2, colonne « nom » (valeur « Orl\x07éans ») : caractères de contrôle interdits"],
+    ),
+}
 
 
 @pytest.mark.parametrize("case", MALFORMED)

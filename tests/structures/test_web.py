@@ -119,10 +119,17 @@ def test_manager_edits_contact_points_and_labels(client_for, manager_a, structur
 def test_edit_form_explains_an_invalid_identifier(client_for, operator, structure_a):
     response = client_for(operator).post(
         reverse("structures:edit", args=[structure_a.pk]),
-        {"name": "X", "identifier": "123", "kind": "state", "department": "45",
-         "contacts-TOTAL_FORMS": "0", "contacts-INITIAL_FORMS": "0",
-         "labels-TOTAL_FORMS": "0", "labels-INITIAL_FORMS": "0"},
-    )  # fmt: skip
+        {
+            "name": "X",
+            "identifier": "123",
+            "kind": "state",
+            "department": "45",
+            "contacts-TOTAL_FORMS": "0",
+            "contacts-INITIAL_FORMS": "0",
+            "labels-TOTAL_FORMS": "0",
+            "labels-INITIAL_FORMS": "0",
+        },
+    )
     assert response.status_code == 200
     assert "3 chiffres : un SIRET en compte 14, un code INSEE 5" in response.text
     structure_a.refresh_from_db()

@@ -11,8 +11,16 @@ from django.urls import get_resolver, reverse
 from barometre.structures.models import StructureImport
 
 OK, LOGIN, DENIED, HIDDEN = 200, 302, 403, 404
-ALL = ["anonymous", "operator", "auditor", "manager_a", "manager_b", "agent_a", "viewer_a",
-       "no_role"]  # fmt: skip
+ALL = [
+    "anonymous",
+    "operator",
+    "auditor",
+    "manager_a",
+    "manager_b",
+    "agent_a",
+    "viewer_a",
+    "no_role",
+]
 
 
 def expect(**overrides):
@@ -21,10 +29,8 @@ def expect(**overrides):
     return {p: LOGIN if p == "anonymous" else overrides.get(p, default) for p in ALL}
 
 
-REGISTRY_READERS = {"operator": OK, "manager_a": OK, "manager_b": OK, "agent_a": OK,
-                    "viewer_a": OK}  # fmt: skip
-A_READERS = {"operator": OK, "manager_a": OK, "agent_a": OK, "viewer_a": OK,
-             "manager_b": HIDDEN}  # fmt: skip
+REGISTRY_READERS = {"operator": OK, "manager_a": OK, "manager_b": OK, "agent_a": OK, "viewer_a": OK}
+A_READERS = {"operator": OK, "manager_a": OK, "agent_a": OK, "viewer_a": OK, "manager_b": HIDDEN}
 
 TEAM = ("manager_a", "manager_b", "agent_a", "viewer_a")
 LOGIN_OK = 302  # one structure: redirected to its page
@@ -187,16 +193,31 @@ MATRIX = {
     ),
 }
 # POST-only or handled by other libraries, with their own tests.
-NOT_GET = {"logout", "structures:import_confirm", "oidc_authentication_init",
-           "oidc_authentication_callback", "campaigns:decide",
-           "campaigns:edition_plan", "campaigns:task_sending", "campaigns:task_reply",
-           "campaigns:evidence_upload", "campaigns:evidence_download",
-           "campaigns:task_staffing", "campaigns:enrolment_action",
-           "campaigns:internal_create", "campaigns:edition_double_coding",
-           "campaigns:audit_import_preview", "results:compute",
-           "results:export", "results:laureate", "results:request_reports",
-           "improvement:questionnaire_create", "improvement:invitations",
-           "improvement:mailing_remind", "improvement:mailing_close"}  # fmt: skip
+NOT_GET = {
+    "logout",
+    "structures:import_confirm",
+    "oidc_authentication_init",
+    "oidc_authentication_callback",
+    "campaigns:decide",
+    "campaigns:edition_plan",
+    "campaigns:task_sending",
+    "campaigns:task_reply",
+    "campaigns:evidence_upload",
+    "campaigns:evidence_download",
+    "campaigns:task_staffing",
+    "campaigns:enrolment_action",
+    "campaigns:internal_create",
+    "campaigns:edition_double_coding",
+    "campaigns:audit_import_preview",
+    "results:compute",
+    "results:export",
+    "results:laureate",
+    "results:request_reports",
+    "improvement:questionnaire_create",
+    "improvement:invitations",
+    "improvement:mailing_remind",
+    "improvement:mailing_close",
+}
 
 
 def _names(resolver, prefix=""):
@@ -218,14 +239,24 @@ def _task(structure, auditor):
         grid_id="barometre-2025", version=1, yaml=(DATA_DIR / "barometre-2025.yaml").read_text()
     )
     edition = Edition.objects.create(
-        year=2025, name="Baromètre 2025", grid=grid, status="fieldwork",
-        enrolment_opens="2025-01-06", enrolment_closes="2025-04-30",
-        fieldwork_starts="2025-05-05", fieldwork_ends="2025-07-25",
-    )  # fmt: skip
+        year=2025,
+        name="Baromètre 2025",
+        grid=grid,
+        status="fieldwork",
+        enrolment_opens="2025-01-06",
+        enrolment_closes="2025-04-30",
+        fieldwork_starts="2025-05-05",
+        fieldwork_ends="2025-07-25",
+    )
     return AuditTask.objects.create(
-        edition=edition, structure=structure, channel="phone", sequence=1,
-        scheduled_at="2025-05-06T10:00:00+02:00", auditor=auditor, status="assigned",
-    )  # fmt: skip
+        edition=edition,
+        structure=structure,
+        channel="phone",
+        sequence=1,
+        scheduled_at="2025-05-06T10:00:00+02:00",
+        auditor=auditor,
+        status="assigned",
+    )
 
 
 def test_every_url_is_declared():
@@ -242,30 +273,48 @@ def matrix_objects(personas, structure_a) -> dict:
     task = _task(structure_a, personas["auditor"])
     from barometre.campaigns.models import Scenario
 
-    scenario = Scenario.objects.create(code="s", title="S", persona="p", script="s",
-                                       expected_answer="e", channels=["phone"])  # fmt: skip
+    scenario = Scenario.objects.create(
+        code="s", title="S", persona="p", script="s", expected_answer="e", channels=["phone"]
+    )
     from barometre.improvement import register, surveys
     from barometre.improvement.models import CollectionPoint
 
     questionnaire = surveys.create_from_template(structure_a)
-    point = CollectionPoint.objects.create(structure=structure_a, label="Accueil",
-                                           questionnaire=questionnaire)  # fmt: skip
-    entry, _ = register.create_entry(structure_a, kind="complaint", channel="email",
-                                     received_on=datetime.date(2026, 4, 1), subject="s",
-                                     description="d")  # fmt: skip
+    point = CollectionPoint.objects.create(
+        structure=structure_a, label="Accueil", questionnaire=questionnaire
+    )
+    entry, _ = register.create_entry(
+        structure_a,
+        kind="complaint",
+        channel="email",
+        received_on=datetime.date(2026, 4, 1),
+        subject="s",
+        description="d",
+    )
     from barometre.improvement.models import Action, Indicator, Meeting
 
     indicator = Indicator.objects.create(structure=structure_a, code="i", label="I")
     action = Action.objects.create(structure=structure_a, year=2025, axis="a", title="t")
-    meeting = Meeting.objects.create(structure=structure_a, held_on=datetime.date(2025, 1, 9),
-                                     agenda="Bilan")  # fmt: skip
+    meeting = Meeting.objects.create(
+        structure=structure_a, held_on=datetime.date(2025, 1, 9), agenda="Bilan"
+    )
     (invitation,) = surveys.create_invitations(questionnaire, 1)
-    ids = {"INVITATION": invitation.token, "A": structure_a.pk, "INDICATOR": indicator.pk,
-           "ACTION": action.pk,
-           "MEETING": meeting.pk, "SIRET": structure_a.identifier, "IMPORT": batch.pk,
-           "TASK": task.pk, "EDITION": task.edition_id,
-           "SCENARIO": scenario.pk, "ENTRY": entry.pk, "QUESTIONNAIRE": questionnaire.pk,
-           "POINT": point.pk, "TOKEN": point.token}  # fmt: skip
+    ids = {
+        "INVITATION": invitation.token,
+        "A": structure_a.pk,
+        "INDICATOR": indicator.pk,
+        "ACTION": action.pk,
+        "MEETING": meeting.pk,
+        "SIRET": structure_a.identifier,
+        "IMPORT": batch.pk,
+        "TASK": task.pk,
+        "EDITION": task.edition_id,
+        "SCENARIO": scenario.pk,
+        "ENTRY": entry.pk,
+        "QUESTIONNAIRE": questionnaire.pk,
+        "POINT": point.pk,
+        "TOKEN": point.token,
+    }
     return ids
 
 

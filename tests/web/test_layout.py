@@ -14,8 +14,11 @@ def page(client_for, operator):
 
 
 def test_operator_identity_is_configurable(page, settings):
-    settings.OPERATOR = {**settings.OPERATOR, "name": "Observatoire de l'accueil",
-                         "tagline": "Relation usagers"}  # fmt: skip
+    settings.OPERATOR = {
+        **settings.OPERATOR,
+        "name": "Observatoire de l'accueil",
+        "tagline": "Relation usagers",
+    }
     html = page().text
     assert "Observatoire de l&#x27;accueil" in html
     assert "<title>Accueil — Observatoire de l&#x27;accueil</title>" in html
@@ -23,8 +26,7 @@ def test_operator_identity_is_configurable(page, settings):
 
 def test_the_bloc_marque_appears_only_for_a_state_service(page, settings):
     assert 'class="fr-logo"' not in page().text
-    settings.OPERATOR = {**settings.OPERATOR, "is_state_service": True,
-                         "brand": "Préfet|du Loiret"}  # fmt: skip
+    settings.OPERATOR = {**settings.OPERATOR, "is_state_service": True, "brand": "Préfet|du Loiret"}
     html = page().text
     assert '<p class="fr-logo">Préfet<br>du Loiret</p>' in html
 

@@ -8,9 +8,9 @@ from barometre.web.storage import StaticStorage
 
 
 def test_hashed_addresses_are_read_from_the_manifest_once(tmp_path, monkeypatch):
-    (tmp_path / "staticfiles.json").write_text(json.dumps(
-        {"version": "1.1", "paths": {"barometre/app.css": "barometre/app.0123abcd.css"}}
-    ))  # fmt: skip
+    (tmp_path / "staticfiles.json").write_text(
+        json.dumps({"version": "1.1", "paths": {"barometre/app.css": "barometre/app.0123abcd.css"}})
+    )
     storage = StaticStorage(location=tmp_path, base_url="/static/")
     assert storage.url("barometre/app.css") == "/static/barometre/app.0123abcd.css"
     lookups = []

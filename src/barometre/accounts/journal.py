@@ -16,8 +16,9 @@ def record(kind: str, target: str, *, actor=None, **detail) -> SensitiveAction:
     actor = actor or _actor.get()
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
-    return SensitiveAction.objects.create(kind=kind, target=str(target)[:200], actor=actor,
-                                          detail=detail)  # fmt: skip
+    return SensitiveAction.objects.create(
+        kind=kind, target=str(target)[:200], actor=actor, detail=detail
+    )
 
 
 class JournalMiddleware:
@@ -39,11 +40,22 @@ def _membership(membership: Membership) -> str:
 
 @receiver(post_save, sender=Membership)
 def _granted(sender, instance, created, **kwargs):
-    record(Kind.ROLE_GRANTED, _membership(instance), changed=not created,
-           user=instance.user_id, role=instance.role, structure=instance.structure_id)  # fmt: skip
+    record(
+        Kind.ROLE_GRANTED,
+        _membership(instance),
+        changed=not created,
+        user=instance.user_id,
+        role=instance.role,
+        structure=instance.structure_id,
+    )
 
 
 @receiver(post_delete, sender=Membership)
 def _revoked(sender, instance, **kwargs):
-    record(Kind.ROLE_REVOKED, _membership(instance), user=instance.user_id, role=instance.role,
-           structure=instance.structure_id)  # fmt: skip
+    record(
+        Kind.ROLE_REVOKED,
+        _membership(instance),
+        user=instance.user_id,
+        role=instance.role,
+        structure=instance.structure_id,
+    )

@@ -50,8 +50,11 @@ class User(AbstractUser):
 
     def structure_ids(self, *roles: str) -> set[int]:
         """Structures this user acts for, optionally restricted to some roles."""
-        return {structure for role, structure in self._memberships()
-                if structure is not None and (not roles or role in roles)}  # fmt: skip
+        return {
+            structure
+            for role, structure in self._memberships()
+            if structure is not None and (not roles or role in roles)
+        }
 
 
 class Membership(models.Model):
@@ -121,8 +124,9 @@ class SensitiveAction(models.Model):
         ANONYMISED = "anonymised", "Anonymisation (durée de conservation)"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True,
-                              related_name="+", verbose_name="par")  # fmt: skip
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="par"
+    )
     kind = models.CharField("action", max_length=20, choices=Kind.choices)
     target = models.CharField("objet", max_length=200)
     detail = models.JSONField("détail", default=dict, blank=True)

@@ -155,16 +155,23 @@ def french(error: dict) -> str:
 
 @api.exception_handler(ValidationError)
 def _validation(request, exc: ValidationError):
-    details = [{"field": ".".join(str(p) for p in e.get("loc", ()) if p not in ("body", "query",
-                                                                                 "path")),
-                "message": french(e)} for e in exc.errors]  # fmt: skip
+    details = [
+        {
+            "field": ".".join(
+                str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path")
+            ),
+            "message": french(e),
+        }
+        for e in exc.errors
+    ]
     return _error(request, 422, "validation_error", "Données invalides.", details)
 
 
 @api.exception_handler(AuthenticationError)
 def _unauthenticated(request, exc):
-    return _error(request, 401, "unauthenticated",
-                  "Authentification requise : jeton d'API ou session.")  # fmt: skip
+    return _error(
+        request, 401, "unauthenticated", "Authentification requise : jeton d'API ou session."
+    )
 
 
 @api.exception_handler(Http404)
@@ -392,16 +399,23 @@ def put_answers(request, audit_id: Id, payload: AnswersIn):
     task = get_task_for_user(request.user, audit_id)
     grid = task.edition.grid.parsed()
     channel_criteria = {c.id for c in grid.criteria if c.channel == task.channel}
-    details = [{"field": f"answers.{k}", "message": "critère inconnu pour ce canal"}
-               for k in payload.answers if k not in channel_criteria]  # fmt: skip
+    details = [
+        {"field": f"answers.{k}", "message": "critère inconnu pour ce canal"}
+        for k in payload.answers
+        if k not in channel_criteria
+    ]
     if payload.answers and not details:
         n = len(payload.answers)
-        frame = pl.DataFrame({
-            "structure": [task.structure.identifier] * n,
-            "department": [task.structure.department] * n,
-            "channel": [task.channel] * n, "audit": ["API"] * n,
-            "criterion": list(payload.answers), "value": list(payload.answers.values()),
-        })  # fmt: skip
+        frame = pl.DataFrame(
+            {
+                "structure": [task.structure.identifier] * n,
+                "department": [task.structure.department] * n,
+                "channel": [task.channel] * n,
+                "audit": ["API"] * n,
+                "criterion": list(payload.answers),
+                "value": list(payload.answers.values()),
+            }
+        )
         names = list(payload.answers)
         details = [
             {"field": f"answers.{names[p.row - 2]}" if p.row else "answers", "message": p.message}
@@ -499,10 +513,15 @@ def get_national_results(request, edition_id: Id):
     )
     if found is None:
         raise Http404("Aucun résultat publié pour cette édition.")
-    return {"edition_id": edition_id, "edition": found.edition.name, "version": found.version,
-            "published_at": found.published_at, "participants": found.structures.count(),
-            "key_figures": [_key_figure(f) for f in result_figures.key_figures(found)],
-            "categories": found.categories}  # fmt: skip
+    return {
+        "edition_id": edition_id,
+        "edition": found.edition.name,
+        "version": found.version,
+        "published_at": found.published_at,
+        "participants": found.structures.count(),
+        "key_figures": [_key_figure(f) for f in result_figures.key_figures(found)],
+        "categories": found.categories,
+    }
 
 
 @results_router.get(
@@ -512,15 +531,23 @@ def get_national_results(request, edition_id: Id):
 def get_structure_result(request, edition_id: Id, structure_id: Id):
     result = result_access.get_structure_result(request.user, edition_id, structure_id)
     details = result.details
-    return {"edition_id": edition_id, "structure_id": structure_id,
-            "version": result.result_set.version,
-            "published": result.result_set.published_at is not None,
-            "score": result.score, "score_low": result.score_low,
-            "score_high": result.score_high, "audits": result.audits,
-            "category": result.category, "rank": result.rank, "rank_low": result.rank_low,
-            "rank_high": result.rank_high, "channels": details.get("channels", {}),
-            "stages": details.get("stages", {}),
-            "determinants": details.get("determinants", {})}  # fmt: skip
+    return {
+        "edition_id": edition_id,
+        "structure_id": structure_id,
+        "version": result.result_set.version,
+        "published": result.result_set.published_at is not None,
+        "score": result.score,
+        "score_low": result.score_low,
+        "score_high": result.score_high,
+        "audits": result.audits,
+        "category": result.category,
+        "rank": result.rank,
+        "rank_low": result.rank_low,
+        "rank_high": result.rank_high,
+        "channels": details.get("channels", {}),
+        "stages": details.get("stages", {}),
+        "determinants": details.get("determinants", {}),
+    }
 
 
 # ---------------------------------------------------------------- continuous improvement
@@ -592,8 +619,10 @@ def create_feedback(request, structure_id: Id, payload: FeedbackIn):
     require_write(request)
     structure = get_improvement_structure(request.user, structure_id, TEAM_WRITE)
     if payload.received_on > timezone.localdate():
-        return invalid("Données invalides.", [("received_on", "la date de réception ne peut "
-                                               "pas être dans le futur")])  # fmt: skip
+        return invalid(
+            "Données invalides.",
+            [("received_on", "la date de réception ne peut pas être dans le futur")],
+        )
     if payload.received_on < register.EARLIEST_RECEIVED:
         return invalid("Données invalides.", [("received_on", register.TOO_EARLY)])
     entry, _ = register.create_entry(structure, by=request.user, **payload.dict())
@@ -603,18 +632,27 @@ def create_feedback(request, structure_id: Id, payload: FeedbackIn):
 @improvement_router.get(
     "/structures/{int:structure_id}/indicators", response={200: list[IndicatorOut], **errors()}
 )
-def list_indicators(request, structure_id: Id,
-                    year: Annotated[int | None, Field(ge=2000, le=2100)] = None):  # fmt: skip
+def list_indicators(
+    request, structure_id: Id, year: Annotated[int | None, Field(ge=2000, le=2100)] = None
+):
     structure = get_improvement_structure(request.user, structure_id)
     year = year or timezone.localdate().year
     years = [year - 2, year - 1, year]
     rows = dashboard.dashboard(structure, years, year)
-    return [{"id": r.indicator.pk, "code": r.indicator.code, "label": r.indicator.label,
-             "engagement": r.indicator.engagement, "unit": r.indicator.unit,
-             "direction": r.indicator.direction, "source": r.indicator.source,
-             "values": {y: c.value for y, c in zip(years, r.cells, strict=True)},
-             "targets": {t.year: t.value for t in r.indicator.targets.all()}}
-            for r in rows]  # fmt: skip
+    return [
+        {
+            "id": r.indicator.pk,
+            "code": r.indicator.code,
+            "label": r.indicator.label,
+            "engagement": r.indicator.engagement,
+            "unit": r.indicator.unit,
+            "direction": r.indicator.direction,
+            "source": r.indicator.source,
+            "values": {y: c.value for y, c in zip(years, r.cells, strict=True)},
+            "targets": {t.year: t.value for t in r.indicator.targets.all()},
+        }
+        for r in rows
+    ]
 
 
 api.add_router("/structures", structures_router)

@@ -20,8 +20,9 @@ class ApiToken(models.Model):
         READ = "read", "Lecture"
         WRITE = "write", "Lecture et écriture"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="api_tokens")  # fmt: skip
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
     name = models.CharField("nom", max_length=80)
     key_id = models.CharField(max_length=16, unique=True)
     key_digest = models.CharField(max_length=64)
@@ -42,8 +43,9 @@ class ApiToken(models.Model):
         """A new token and its key, which is shown once and never stored in clear."""
         key_id = secrets.token_hex(6)
         secret = secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, scope=scope, key_id=key_id,
-                                   key_digest=digest(secret))  # fmt: skip
+        token = cls.objects.create(
+            user=user, name=name, scope=scope, key_id=key_id, key_digest=digest(secret)
+        )
         return token, f"{PREFIX}_{key_id}_{secret}"
 
     @classmethod

@@ -10,10 +10,15 @@ from barometre.core.forms import DsfrForm
 
 
 class TokenForm(DsfrForm):
-    name = forms.CharField(label="Nom du jeton", max_length=80,
-                           help_text="Par exemple : outil de saisie terrain.")  # fmt: skip
-    scope = forms.ChoiceField(label="Droits", choices=ApiToken.Scope.choices,
-                              widget=forms.RadioSelect, initial=ApiToken.Scope.READ)  # fmt: skip
+    name = forms.CharField(
+        label="Nom du jeton", max_length=80, help_text="Par exemple : outil de saisie terrain."
+    )
+    scope = forms.ChoiceField(
+        label="Droits",
+        choices=ApiToken.Scope.choices,
+        widget=forms.RadioSelect,
+        initial=ApiToken.Scope.READ,
+    )
 
 
 def _token_id(value: str | None) -> int:
@@ -37,12 +42,18 @@ def tokens(request):
             messages.success(request, "Jeton révoqué : il ne donne plus accès à rien.")
             return redirect("api_tokens")
         if form.is_valid():
-            token, key = ApiToken.issue(request.user, form.cleaned_data["name"],
-                                        form.cleaned_data["scope"])  # fmt: skip
-            journal.record(journal.Kind.TOKEN_CREATED, token, actor=request.user,
-                           scope=token.scope)  # fmt: skip
+            token, key = ApiToken.issue(
+                request.user, form.cleaned_data["name"], form.cleaned_data["scope"]
+            )
+            journal.record(journal.Kind.TOKEN_CREATED, token, actor=request.user, scope=token.scope)
             form = TokenForm()
-    return render(request, "api/tokens.html", {
-        "form": form, "key": key, "tokens": ApiToken.objects.filter(user=request.user),
-        "breadcrumb_data": {"links": [], "current": "Jetons d'API"},
-    })  # fmt: skip
+    return render(
+        request,
+        "api/tokens.html",
+        {
+            "form": form,
+            "key": key,
+            "tokens": ApiToken.objects.filter(user=request.user),
+            "breadcrumb_data": {"links": [], "current": "Jetons d'API"},
+        },
+    )

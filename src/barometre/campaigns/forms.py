@@ -14,8 +14,11 @@ from barometre.structures.models import Structure
 
 NOT_APPLICABLE = (codec.FORM_NOT_APPLICABLE, "Sans objet")
 YES_NO = [("oui", "Oui"), ("non", "Non")]
-DAY_UNITS = {"working_days": "jours ouvrés", "business_days": "jours ouvrables",
-             "calendar_days": "jours"}  # fmt: skip
+DAY_UNITS = {
+    "working_days": "jours ouvrés",
+    "business_days": "jours ouvrables",
+    "calendar_days": "jours",
+}
 # Delays computed from the sending and reply dates are not typed in the form.
 COMPUTED = "computed"
 NA_SUFFIX = "__na"

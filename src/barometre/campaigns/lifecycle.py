@@ -62,27 +62,52 @@ def _require_runner(edition: Edition, user) -> None:
 
 
 @transaction.atomic
-def create_edition(*, year, name, grid, enrolment_opens, enrolment_closes, fieldwork_starts,
-                   fieldwork_ends, by, owner: Structure | None = None) -> Edition:  # fmt: skip
+def create_edition(
+    *,
+    year,
+    name,
+    grid,
+    enrolment_opens,
+    enrolment_closes,
+    fieldwork_starts,
+    fieldwork_ends,
+    by,
+    owner: Structure | None = None,
+) -> Edition:
     _require_runner(Edition(owner=owner), by)
     dates = [enrolment_opens, enrolment_closes, fieldwork_starts, fieldwork_ends]
     if dates != sorted(dates):
-        raise Refused(["les dates doivent se suivre : ouverture des inscriptions, clôture, "
-                       "début puis fin du terrain"])  # fmt: skip
+        raise Refused(
+            [
+                "les dates doivent se suivre : ouverture des inscriptions, clôture, "
+                "début puis fin du terrain"
+            ]
+        )
     try:
         grid.parsed()
     except EngineError as exc:
         raise Refused([f"grille invalide : {exc}"]) from None
     edition = Edition.objects.create(
-        year=year, name=name, grid=grid, enrolment_opens=enrolment_opens,
-        enrolment_closes=enrolment_closes, fieldwork_starts=fieldwork_starts,
-        fieldwork_ends=fieldwork_ends, owner=owner,
-    )  # fmt: skip
+        year=year,
+        name=name,
+        grid=grid,
+        enrolment_opens=enrolment_opens,
+        enrolment_closes=enrolment_closes,
+        fieldwork_starts=fieldwork_starts,
+        fieldwork_ends=fieldwork_ends,
+        owner=owner,
+    )
     CategoryRule.objects.bulk_create(
-        CategoryRule(edition=edition, position=i, name=n, kinds=[str(k) for k in kinds],
-                     population_min=lo, population_max=hi)
+        CategoryRule(
+            edition=edition,
+            position=i,
+            name=n,
+            kinds=[str(k) for k in kinds],
+            population_min=lo,
+            population_max=hi,
+        )
         for i, (n, kinds, lo, hi) in enumerate(DEFAULT_CATEGORIES, start=1)
-    )  # fmt: skip
+    )
     return edition
 
 
@@ -108,8 +133,12 @@ def enrol(edition: Edition, structure: Structure, *, by, publish_results=False) 
     if edition.owner_id and edition.owner_id not in (structure.pk, structure.parent_id):
         raise Refused(["une campagne interne n'inscrit que sa structure et ses services rattachés"])
     if edition.status not in OPEN_FOR_ENROLMENT:
-        raise Refused([f"l'édition est en phase « {edition.get_status_display()} » : "
-                       "les inscriptions sont closes"])  # fmt: skip
+        raise Refused(
+            [
+                f"l'édition est en phase « {edition.get_status_display()} » : "
+                "les inscriptions sont closes"
+            ]
+        )
     grid_channels = edition.grid.parsed().channel_ids
     present = {c.channel for c in structure.contact_points.all()}
     enrolment, _ = Enrolment.objects.update_or_create(
@@ -176,16 +205,24 @@ def plan_fieldwork(edition: Edition, *, by) -> list[AuditTask]:
         .distinct()
     )
     auditors = [
-        Auditor(str(p.user_id), frozenset(p.departments), p.weekly_capacity, p.commune,
-                frozenset(str(s.pk) for s in p.conflicts.all()))
+        Auditor(
+            str(p.user_id),
+            frozenset(p.departments),
+            p.weekly_capacity,
+            p.commune,
+            frozenset(str(s.pk) for s in p.conflicts.all()),
+        )
         for p in profiles.order_by("user_id")
-    ]  # fmt: skip
+    ]
     try:
         tasks = generate_tasks(
-            structures, edition.fieldwork_starts, edition.fieldwork_ends,
-            scenarios=_scenario_pool(), seed=edition.planning_seed,
+            structures,
+            edition.fieldwork_starts,
+            edition.fieldwork_ends,
+            scenarios=_scenario_pool(),
+            seed=edition.planning_seed,
             spread="day" if edition.internal else "week",
-        )  # fmt: skip
+        )
     except EngineError as exc:
         raise Refused([str(exc)]) from None
     assign(tasks, structures, auditors, independent=not edition.internal)
@@ -194,14 +231,18 @@ def plan_fieldwork(edition: Edition, *, by) -> list[AuditTask]:
     AuditTask.objects.filter(edition=edition).delete()
     created = AuditTask.objects.bulk_create(
         AuditTask(
-            edition=edition, structure_id=int(t.structure), channel=t.channel,
-            sequence=t.sequence, scheduled_at=t.scheduled.replace(tzinfo=tz),
-            scenario_id=scenarios.get(t.scenario), auditor_id=int(t.auditor) if t.auditor else None,
+            edition=edition,
+            structure_id=int(t.structure),
+            channel=t.channel,
+            sequence=t.sequence,
+            scheduled_at=t.scheduled.replace(tzinfo=tz),
+            scenario_id=scenarios.get(t.scenario),
+            auditor_id=int(t.auditor) if t.auditor else None,
             status=AuditTask.Status.ASSIGNED if t.auditor else AuditTask.Status.PLANNED,
             planning_problem=t.problem,
         )
         for t in tasks
-    )  # fmt: skip
+    )
     return [t for t in created if t.auditor_id is None]
 
 
@@ -328,8 +369,9 @@ def _preconditions(
             present = {c.channel for c in enrolment.structure.contact_points.all()}
             missing = [c for c in enrolment.channels if c not in present]
             if missing:
-                reasons.append(f"{enrolment.structure} n'a pas de point de contact pour : "
-                               f"{', '.join(missing)}")  # fmt: skip
+                reasons.append(
+                    f"{enrolment.structure} n'a pas de point de contact pour : {', '.join(missing)}"
+                )
         planned = set(edition.tasks.values_list("structure_id", flat=True))
         unplanned = [e.structure.name for e in enrolled if e.structure_id not in planned]
         if unplanned:
@@ -488,21 +530,34 @@ def _planner_view(edition: Edition):
     from barometre.engine.planning import Task
 
     structures = [
-        StructureToAudit(id=str(e.structure_id), department=e.structure.department,
-                         commune=e.structure.city, kind=e.structure.kind)
+        StructureToAudit(
+            id=str(e.structure_id),
+            department=e.structure.department,
+            commune=e.structure.city,
+            kind=e.structure.kind,
+        )
         for e in edition.enrolments.select_related("structure")
-    ]  # fmt: skip
+    ]
     profiles = {
-        p.user_id: Auditor(str(p.user_id), frozenset(p.departments), p.weekly_capacity,
-                           p.commune, frozenset(str(s.pk) for s in p.conflicts.all()))
+        p.user_id: Auditor(
+            str(p.user_id),
+            frozenset(p.departments),
+            p.weekly_capacity,
+            p.commune,
+            frozenset(str(s.pk) for s in p.conflicts.all()),
+        )
         for p in AuditorProfile.objects.prefetch_related("conflicts")
-    }  # fmt: skip
+    }
     tasks = {
-        t.pk: Task(str(t.structure_id), t.channel, t.sequence,
-                   timezone.localtime(t.scheduled_at).replace(tzinfo=None),
-                   auditor=str(t.auditor_id) if t.auditor_id else None)
+        t.pk: Task(
+            str(t.structure_id),
+            t.channel,
+            t.sequence,
+            timezone.localtime(t.scheduled_at).replace(tzinfo=None),
+            auditor=str(t.auditor_id) if t.auditor_id else None,
+        )
         for t in edition.tasks.all()
-    }  # fmt: skip
+    }
     return structures, profiles, tasks
 
 
@@ -516,10 +571,19 @@ def _check_auditor(edition: Edition, task: AuditTask, user) -> list[str]:
     if planned is None:  # a new double coding: check it as an extra task of the structure
         from barometre.engine.planning import Task
 
-        planned = Task(str(task.structure_id), task.channel, 0,
-                       timezone.localtime(task.scheduled_at).replace(tzinfo=None))  # fmt: skip
-    return assignment_problems(planned, profiles[user.pk], list(tasks.values()), structures,
-                               independent=not edition.internal)  # fmt: skip
+        planned = Task(
+            str(task.structure_id),
+            task.channel,
+            0,
+            timezone.localtime(task.scheduled_at).replace(tzinfo=None),
+        )
+    return assignment_problems(
+        planned,
+        profiles[user.pk],
+        list(tasks.values()),
+        structures,
+        independent=not edition.internal,
+    )
 
 
 @transaction.atomic
@@ -527,8 +591,9 @@ def reassign(task: AuditTask, auditor, *, by) -> None:
     """Give a task to another auditor by hand, under the planner's rules."""
     _require_runner(task.edition, by)
     if task.status not in (AuditTask.Status.PLANNED, AuditTask.Status.ASSIGNED):
-        raise Refused([f"l'audit est « {task.get_status_display()} » : il ne change plus "
-                       "d'enquêteur"])  # fmt: skip
+        raise Refused(
+            [f"l'audit est « {task.get_status_display()} » : il ne change plus d'enquêteur"]
+        )
     task.auditor = None  # the task's current assignment does not count against the new one
     reasons = _check_auditor(task.edition, task, auditor)
     if reasons:
@@ -564,10 +629,15 @@ def request_double_coding(task: AuditTask, *, by, auditor=None) -> AuditTask:
     _require_runner(task.edition, by)
     if task.double_of_id:
         raise Refused(["cet audit est déjà un double codage"])
-    candidates = [auditor] if auditor else [
-        p.user for p in AuditorProfile.objects.select_related("user").order_by("user_id")
-        if p.user.is_auditor and p.user_id != task.auditor_id
-    ]  # fmt: skip
+    candidates = (
+        [auditor]
+        if auditor
+        else [
+            p.user
+            for p in AuditorProfile.objects.select_related("user").order_by("user_id")
+            if p.user.is_auditor and p.user_id != task.auditor_id
+        ]
+    )
     reasons = []
     for candidate in candidates:
         problems = _check_auditor(task.edition, task, candidate)
@@ -575,12 +645,20 @@ def request_double_coding(task: AuditTask, *, by, auditor=None) -> AuditTask:
             problems = ["a fait l'audit d'origine"]
         if not problems:
             return AuditTask.objects.create(
-                edition=task.edition, structure=task.structure, channel=task.channel,
-                sequence=task.sequence, scheduled_at=task.scheduled_at, scenario=task.scenario,
-                auditor=candidate, status=AuditTask.Status.ASSIGNED, double_of=task,
-                sent_at=task.sent_at, replied_at=task.replied_at, sent_text=task.sent_text,
+                edition=task.edition,
+                structure=task.structure,
+                channel=task.channel,
+                sequence=task.sequence,
+                scheduled_at=task.scheduled_at,
+                scenario=task.scenario,
+                auditor=candidate,
+                status=AuditTask.Status.ASSIGNED,
+                double_of=task,
+                sent_at=task.sent_at,
+                replied_at=task.replied_at,
+                sent_text=task.sent_text,
                 reply_text=task.reply_text,
-            )  # fmt: skip
+            )
         reasons += [f"{candidate} {p}" for p in problems]
     raise Refused(reasons or ["aucun enquêteur disponible pour un double codage"])
 
@@ -592,10 +670,13 @@ def request_double_coding_sample(edition: Edition, share: float, *, by, seed: in
     _require_runner(edition, by)
     done = set(edition.tasks.filter(double_of__isnull=False).values_list("double_of_id", flat=True))
     pool = list(
-        edition.tasks.filter(double_of__isnull=True,
-                             status__in=[AuditTask.Status.SUBMITTED, AuditTask.Status.VALIDATED])
-        .exclude(pk__in=done).order_by("pk")
-    )  # fmt: skip
+        edition.tasks.filter(
+            double_of__isnull=True,
+            status__in=[AuditTask.Status.SUBMITTED, AuditTask.Status.VALIDATED],
+        )
+        .exclude(pk__in=done)
+        .order_by("pk")
+    )
     chosen = random.Random(seed).sample(pool, k=round(len(pool) * share))
     created = 0
     for task in chosen:
@@ -618,25 +699,28 @@ def apply(edition: Edition, structure: Structure, *, by, publish_results: bool) 
     if existing and existing.status == Enrolment.Status.ENROLLED:
         raise Refused(["la structure est déjà inscrite"])
     enrolment, _ = Enrolment.objects.update_or_create(
-        edition=edition, structure=structure,
+        edition=edition,
+        structure=structure,
         defaults={"status": Enrolment.Status.APPLIED, "publish_results": publish_results},
-    )  # fmt: skip
+    )
     return enrolment
 
 
 def accept(enrolment: Enrolment, *, by) -> Enrolment:
     if enrolment.status != Enrolment.Status.APPLIED:
         raise Refused(["cette inscription n'est pas une candidature en attente"])
-    return enrol(enrolment.edition, enrolment.structure, by=by,
-                 publish_results=enrolment.publish_results)  # fmt: skip
+    return enrol(
+        enrolment.edition, enrolment.structure, by=by, publish_results=enrolment.publish_results
+    )
 
 
 INTERNAL_GRID = "appels-mysteres-2025"
 
 
 @transaction.atomic
-def create_internal_campaign(structure: Structure, *, name: str, starts, ends, calls: int,
-                             by, target: float | None = None) -> Edition:  # fmt: skip
+def create_internal_campaign(
+    structure: Structure, *, name: str, starts, ends, calls: int, by, target: float | None = None
+) -> Edition:
     """A structure's own mystery-call campaign on the shipped internal grid, with the
     number of calls it chooses and, if given, its target (% of satisfactory calls at each
     stage; the grid's default otherwise); the structure is enrolled and the edition
@@ -665,9 +749,16 @@ def create_internal_campaign(structure: Structure, *, name: str, starts, ends, c
     else:
         grid = revise_grid(grid, yaml_text)
     edition = create_edition(
-        year=starts.year, name=name, grid=grid, enrolment_opens=starts, enrolment_closes=starts,
-        fieldwork_starts=starts, fieldwork_ends=ends, by=by, owner=structure,
-    )  # fmt: skip
+        year=starts.year,
+        name=name,
+        grid=grid,
+        enrolment_opens=starts,
+        enrolment_closes=starts,
+        fieldwork_starts=starts,
+        fieldwork_ends=ends,
+        by=by,
+        owner=structure,
+    )
     advance(edition, by=by)
     enrol(edition, structure, by=by)
     Enrolment.objects.filter(edition=edition, structure=structure).update(channels=["phone"])
@@ -702,13 +793,15 @@ def enrol_from_file(edition: Edition, content: bytes, filename: str, *, by) -> l
         # campaign's file must not tell whether another structure exists.
         structure = candidates.filter(identifier=identifier).first()
         if structure is None:
-            problems.append(f"Ligne {row}, colonne « identifiant » (valeur « {identifier} ») : "
-                            f"{absent}")  # fmt: skip
+            problems.append(
+                f"Ligne {row}, colonne « identifiant » (valeur « {identifier} ») : {absent}"
+            )
             continue
         publish = cell_text(values.get("publication")).lower()
         if publish not in ("", "oui", "non"):
-            problems.append(f"Ligne {row}, colonne « publication » (valeur « {publish} ») : "
-                            "oui ou non attendu")  # fmt: skip
+            problems.append(
+                f"Ligne {row}, colonne « publication » (valeur « {publish} ») : oui ou non attendu"
+            )
             continue
         wanted.append((structure, publish == "oui"))
     if not problems and not wanted:

@@ -61,10 +61,14 @@ class Edition(models.Model):
     fieldwork_ends = models.DateField("fin du terrain")
     planning_seed = models.PositiveIntegerField("graine du planning", default=0)
     owner = models.ForeignKey(
-        Structure, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        Structure,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="campagne interne de",
         help_text="Vide pour un baromètre national ; sinon la structure qui mène sa campagne.",
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -221,9 +225,12 @@ class AuditTask(models.Model):
     scheduled_at = models.DateTimeField("prévu le")
     scenario = models.ForeignKey(Scenario, on_delete=models.PROTECT, null=True, blank=True)
     auditor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="audit_tasks",
-    )  # fmt: skip
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
     planning_problem = models.CharField("raison de non-attribution", max_length=300, blank=True)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
@@ -236,9 +243,11 @@ class AuditTask(models.Model):
     )
     version = models.PositiveIntegerField(default=1)  # optimistic locking
     external_id = models.CharField(
-        "identifiant externe", max_length=80, blank=True,
+        "identifiant externe",
+        max_length=80,
+        blank=True,
         help_text="Identifiant de l'audit dans l'outil de saisie d'origine (imports).",
-    )  # fmt: skip
+    )
 
     class Meta:
         verbose_name = "audit"
@@ -334,12 +343,16 @@ DEFAULT_CATEGORIES = [
     ("Départements", [StructureKind.DEPARTMENT], None, None),
     ("Régions", [StructureKind.REGION], None, None),
     ("France Services", [StructureKind.FRANCE_SERVICES], None, None),
-    ("Services sociaux, de solidarité et de santé",
-     [StructureKind.SOCIAL, StructureKind.HOSPITAL], None, None),
+    (
+        "Services sociaux, de solidarité et de santé",
+        [StructureKind.SOCIAL, StructureKind.HOSPITAL],
+        None,
+        None,
+    ),
     ("Développement économique, aménagement et tourisme", [StructureKind.ECONOMIC], None, None),
     ("Services de l'État", [StructureKind.STATE], None, None),
     ("Autres structures", [], None, None),
-]  # fmt: skip
+]
 
 
 class AuditImport(models.Model):

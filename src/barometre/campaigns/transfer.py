@@ -68,23 +68,47 @@ def iter_answer_rows(edition: Edition, statuses=DEFAULT_STATUSES, *, task_ids=No
             "enqueteur": task.auditor.username if task.auditor else "",
             "certifiee": task.structure_id in certified,
             "double_de": (task.double_of.external_id or f"T{task.double_of_id}")
-            if task.double_of_id else "",
-        }  # fmt: skip
+            if task.double_of_id
+            else "",
+        }
         stored = {a.criterion: a.value for a in task.answers.all()}
         for criterion, value in sorted(stored.items()):
-            yield {**base, "critere": criterion, "valeur": value,
-                   "envoye_le": None, "repondu_le": None}  # fmt: skip
+            yield {
+                **base,
+                "critere": criterion,
+                "valeur": value,
+                "envoye_le": None,
+                "repondu_le": None,
+            }
         if task.sent_at and task.replied_at:
             for criterion in computed_delays.get(task.channel, []):
                 if criterion not in stored:
-                    yield {**base, "critere": criterion, "valeur": "",
-                           "envoye_le": _naive(task.sent_at),
-                           "repondu_le": _naive(task.replied_at)}  # fmt: skip
+                    yield {
+                        **base,
+                        "critere": criterion,
+                        "valeur": "",
+                        "envoye_le": _naive(task.sent_at),
+                        "repondu_le": _naive(task.replied_at),
+                    }
 
 
-COLUMNS = [Column(name, lambda row, name=name: row[name]) for name in (
-    "structure", "categorie", "departement", "canal", "audit", "enqueteur", "critere", "valeur",
-    "envoye_le", "repondu_le", "certifiee", "double_de")]  # fmt: skip
+COLUMNS = [
+    Column(name, lambda row, name=name: row[name])
+    for name in (
+        "structure",
+        "categorie",
+        "departement",
+        "canal",
+        "audit",
+        "enqueteur",
+        "critere",
+        "valeur",
+        "envoye_le",
+        "repondu_le",
+        "certifiee",
+        "double_de",
+    )
+]
 
 
 def answers_frame(edition: Edition, statuses=DEFAULT_STATUSES, *, task_ids=None) -> pl.DataFrame:
@@ -97,8 +121,11 @@ def answers_frame(edition: Edition, statuses=DEFAULT_STATUSES, *, task_ids=None)
         for column, engine in ANSWER_COLUMNS.items()
     }
     schema = {engine: pl.String for engine in ANSWER_COLUMNS.values()}
-    schema |= {"sent_at": pl.Datetime("us"), "replied_at": pl.Datetime("us"),
-               "certified": pl.Boolean}  # fmt: skip
+    schema |= {
+        "sent_at": pl.Datetime("us"),
+        "replied_at": pl.Datetime("us"),
+        "certified": pl.Boolean,
+    }
     return pl.DataFrame(data, schema=schema)
 
 
@@ -144,17 +171,33 @@ def plan_audit_import(edition: Edition, content: bytes, filename: str) -> AuditI
         external = row["audit"]
         if row["structure"] not in enrolled:
             plan.problems.append(
-                InputProblem(row["row"], "structure", row["structure"] or "",
-                             "structure non inscrite à cette édition")
-            )  # fmt: skip
+                InputProblem(
+                    row["row"],
+                    "structure",
+                    row["structure"] or "",
+                    "structure non inscrite à cette édition",
+                )
+            )
             continue
         if row["auditor"] and row["auditor"] not in usernames:
-            plan.problems.append(InputProblem(row["row"], "enqueteur", row["auditor"],
-                                              "enquêteur inconnu de la plateforme"))  # fmt: skip
-        audit = plan.audits.setdefault(external, {
-            "structure_id": enrolled[row["structure"]], "channel": row["channel"],
-            "auditor": row["auditor"], "answers": {}, "sent_at": None, "replied_at": None,
-            "double_of": row["double_of"], "row": row["row"]})  # fmt: skip
+            plan.problems.append(
+                InputProblem(
+                    row["row"], "enqueteur", row["auditor"], "enquêteur inconnu de la plateforme"
+                )
+            )
+        audit = plan.audits.setdefault(
+            external,
+            {
+                "structure_id": enrolled[row["structure"]],
+                "channel": row["channel"],
+                "auditor": row["auditor"],
+                "answers": {},
+                "sent_at": None,
+                "replied_at": None,
+                "double_of": row["double_of"],
+                "row": row["row"],
+            },
+        )
         if row["sent_at"] and row["replied_at"]:
             audit["sent_at"], audit["replied_at"] = row["sent_at"], row["replied_at"]
         elif row["value"] is not None:
@@ -162,8 +205,9 @@ def plan_audit_import(edition: Edition, content: bytes, filename: str) -> AuditI
     for audit in plan.audits.values():
         double_of = audit["double_of"]
         if double_of and double_of not in plan.audits and not _existing(edition, double_of):
-            plan.problems.append(InputProblem(audit["row"], "double_de", double_of,
-                                              "audit d'origine introuvable"))  # fmt: skip
+            plan.problems.append(
+                InputProblem(audit["row"], "double_de", double_of, "audit d'origine introuvable")
+            )
     answers = sum(len(audit["answers"]) for audit in plan.audits.values())
     if refusal := sqlite_write_refusal(answers, "réponses d'audit"):
         plan.problems.append(InputProblem(None, None, "", refusal))
@@ -197,13 +241,15 @@ def apply_audit_import(edition: Edition, plan: AuditImportPlan, *, by) -> dict[s
         task = _existing(edition, external)
         moment = audit["sent_at"] or timezone.now().replace(tzinfo=None)
         fields = {
-            "structure_id": audit["structure_id"], "channel": audit["channel"],
-            "auditor": users.get(audit["auditor"]), "status": AuditTask.Status.SUBMITTED,
+            "structure_id": audit["structure_id"],
+            "channel": audit["channel"],
+            "auditor": users.get(audit["auditor"]),
+            "status": AuditTask.Status.SUBMITTED,
             "sent_at": audit["sent_at"].replace(tzinfo=tz) if audit["sent_at"] else None,
             "replied_at": audit["replied_at"].replace(tzinfo=tz) if audit["replied_at"] else None,
-            "double_of": originals.get(audit["double_of"]) or (
-                _existing(edition, audit["double_of"]) if audit["double_of"] else None),
-        }  # fmt: skip
+            "double_of": originals.get(audit["double_of"])
+            or (_existing(edition, audit["double_of"]) if audit["double_of"] else None),
+        }
         if task is None:
             last = (
                 AuditTask.objects.filter(
@@ -213,9 +259,12 @@ def apply_audit_import(edition: Edition, plan: AuditImportPlan, *, by) -> dict[s
                 .first()
             )
             task = AuditTask.objects.create(
-                edition=edition, external_id=external, sequence=(last.sequence + 1) if last else 1,
-                scheduled_at=moment.replace(tzinfo=tz), **fields,
-            )  # fmt: skip
+                edition=edition,
+                external_id=external,
+                sequence=(last.sequence + 1) if last else 1,
+                scheduled_at=moment.replace(tzinfo=tz),
+                **fields,
+            )
             counts["created"] += 1
         else:
             for name, value in fields.items():

@@ -136,8 +136,13 @@ def edition_export(request, pk: int):
     """Validated audits in the long format (XLSX by default, ?format=csv)."""
     edition = get_edition_for_runner(request.user, pk)
     fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
-    journal.record(journal.Kind.PERSONAL_EXPORT, f"Audits de {edition}", actor=request.user,
-                   edition=edition.pk, format=fmt)  # fmt: skip
+    journal.record(
+        journal.Kind.PERSONAL_EXPORT,
+        f"Audits de {edition}",
+        actor=request.user,
+        edition=edition.pk,
+        format=fmt,
+    )
     name = f"audits-{edition.year}-{edition.pk}.{fmt}"
     if fmt == "csv":  # streamed: the first rows leave at once, memory stays flat
         return streamed_download(audits_csv_chunks(edition), name)
@@ -176,8 +181,9 @@ def enrolment_action(request, pk: int):
             messages.error(request, "Choisissez un fichier.")
             return redirect("campaigns:edition", pk=edition.pk)
         try:
-            problems = lifecycle.enrol_from_file(edition, uploaded.read(), uploaded.name,
-                                                 by=request.user)  # fmt: skip
+            problems = lifecycle.enrol_from_file(
+                edition, uploaded.read(), uploaded.name, by=request.user
+            )
         except Refused as exc:
             problems = [str(exc)]
         if problems:

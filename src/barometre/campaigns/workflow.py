@@ -24,8 +24,9 @@ MIN_SECONDS_BETWEEN_SUBMISSIONS = 60
 
 
 def _event(task: AuditTask, by, action: str, before=None, after=None, comment="") -> None:
-    TaskEvent.objects.create(task=task, by=by, action=action, before=before or {},
-                             after=after or {}, comment=comment)  # fmt: skip
+    TaskEvent.objects.create(
+        task=task, by=by, action=action, before=before or {}, after=after or {}, comment=comment
+    )
 
 
 def _check_editable(task: AuditTask, user) -> None:
@@ -69,8 +70,9 @@ def record_reply(task: AuditTask, *, replied_at: dt.datetime, text: str, by) -> 
     task.save(update_fields=["replied_at", "reply_text", "no_reply", "status"])
 
 
-def save_answers(task: AuditTask, answers: dict[str, str], *, by,
-                 version: int | None = None) -> None:  # fmt: skip
+def save_answers(
+    task: AuditTask, answers: dict[str, str], *, by, version: int | None = None
+) -> None:
     """Replace the answers. With ``version`` (the one the writer read), a concurrent
     change since then raises ``Conflict`` and nothing is written."""
     _check_editable(task, by)
@@ -85,8 +87,13 @@ def save_answers(task: AuditTask, answers: dict[str, str], *, by,
         if task.status == T.RETURNED and before != answers:
             # After a submission every change is kept: who, when, before and after.
             changed = {k for k in before.keys() | answers.keys() if before.get(k) != answers.get(k)}
-            _event(task, by, "edit", {k: before.get(k) for k in sorted(changed)},
-                   {k: answers.get(k) for k in sorted(changed)})  # fmt: skip
+            _event(
+                task,
+                by,
+                "edit",
+                {k: before.get(k) for k in sorted(changed)},
+                {k: answers.get(k) for k in sorted(changed)},
+            )
         task.answers.all().delete()
         Answer.objects.bulk_create(
             Answer(task=task, criterion=c, value=v) for c, v in answers.items()
@@ -106,16 +113,20 @@ class Neighbours:
     def of(cls, tasks: list[AuditTask]) -> "Neighbours":
         editions = {t.edition_id for t in tasks}
         events = TaskEvent.objects.filter(
-            action="submit", task__status=T.SUBMITTED, task__edition_id__in=editions,
+            action="submit",
+            task__status=T.SUBMITTED,
+            task__edition_id__in=editions,
             task__auditor_id__in={t.auditor_id for t in tasks if t.auditor_id},
-        ).values_list("task__auditor_id", "task__edition_id", "task_id", "at")  # fmt: skip
+        ).values_list("task__auditor_id", "task__edition_id", "task_id", "at")
         submissions = defaultdict(list)
         for auditor, edition, task, at in events:
             submissions[auditor, edition].append((task, at))
         keys = AuditTask.objects.filter(
-            edition_id__in=editions, structure_id__in={t.structure_id for t in tasks},
-            double_of__isnull=True, scenario__isnull=False,
-        ).values_list("edition_id", "structure_id", "channel", "scenario_id")  # fmt: skip
+            edition_id__in=editions,
+            structure_id__in={t.structure_id for t in tasks},
+            double_of__isnull=True,
+            scenario__isnull=False,
+        ).values_list("edition_id", "structure_id", "channel", "scenario_id")
         return cls(dict(submissions), Counter(keys))
 
     def last_submission(self, task: AuditTask) -> dt.datetime | None:
@@ -128,8 +139,9 @@ class Neighbours:
         return self.scenarios[key] > own
 
 
-def anomalies(task: AuditTask, now: dt.datetime | None = None, *,
-              neighbours: Neighbours | None = None) -> list[str]:  # fmt: skip
+def anomalies(
+    task: AuditTask, now: dt.datetime | None = None, *, neighbours: Neighbours | None = None
+) -> list[str]:
     """Automatic checks run before a human validates an audit. ``neighbours``, built once
     for a list of audits, replaces the queries about other audits (its answers and
     evidence are then read from what the caller prefetched)."""
@@ -165,11 +177,17 @@ def anomalies(task: AuditTask, now: dt.datetime | None = None, *,
     if task.channel in {"phone", "visit"} and not (dt.time(8, 0) <= local.time() <= dt.time(19, 0)):
         found.append("audit réalisé hors des heures d'ouverture")
     grid = edition.grid.parsed()
-    required = [c.id for c in grid.criteria if c.channel == task.channel and c.scored
-                and c.measure.type.value != "delay"]  # fmt: skip
+    required = [
+        c.id
+        for c in grid.criteria
+        if c.channel == task.channel and c.scored and c.measure.type.value != "delay"
+    ]
     failed = {c for c, v in values.items() if v in ("non", "wrong")}
-    missing = [c for c in required if c not in values
-               and not set(grid.criteria_by_id[c].prerequisites) & failed]  # fmt: skip
+    missing = [
+        c
+        for c in required
+        if c not in values and not set(grid.criteria_by_id[c].prerequisites) & failed
+    ]
     if missing:
         found.append(f"{len(missing)} réponse(s) obligatoire(s) manquante(s)")
     if task.replied_at and not task.evidence.exists():
@@ -204,8 +222,12 @@ def _decide(task: AuditTask, by, target: str, action: str, comment: str) -> None
     from barometre.campaigns.lifecycle import can_run
 
     if not can_run(by, task.edition):
-        raise Refused(["seuls les opérateurs (ou, en campagne interne, les responsables "
-                       "qualité) valident les audits"])  # fmt: skip
+        raise Refused(
+            [
+                "seuls les opérateurs (ou, en campagne interne, les responsables "
+                "qualité) valident les audits"
+            ]
+        )
     if task.status != T.SUBMITTED:
         raise Refused([f"l'audit est « {task.get_status_display()} », pas soumis"])
     if target != T.VALIDATED and not comment.strip():
@@ -254,21 +276,39 @@ def close_unanswered(
             )
             if task is None:  # a reply was recorded meanwhile
                 continue
-            replied = {"email": "email.replied", "mail": "mail.replied",
-                       "social": "social.message_answered"}[task.channel]  # fmt: skip
+            replied = {
+                "email": "email.replied",
+                "mail": "mail.replied",
+                "social": "social.message_answered",
+            }[task.channel]
             Answer.objects.update_or_create(task=task, criterion=replied, defaults={"value": "non"})
             task.no_reply = True
             task.status = T.SUBMITTED
             task.save(update_fields=["no_reply", "status"])
             if task.auditor_id:
-                _event(task, task.auditor, "no_reply", {"status": T.AWAITING_REPLY},
-                       {"status": T.SUBMITTED}, "clôture automatique : aucune réponse")  # fmt: skip
+                _event(
+                    task,
+                    task.auditor,
+                    "no_reply",
+                    {"status": T.AWAITING_REPLY},
+                    {"status": T.SUBMITTED},
+                    "clôture automatique : aucune réponse",
+                )
             closed += 1
     return closed
 
 
-EVIDENCE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp",
-                  "audio/mpeg", "audio/ogg", "audio/wav", "audio/mp4"}  # fmt: skip
+EVIDENCE_TYPES = {
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "image/gif",
+    "image/webp",
+    "audio/mpeg",
+    "audio/ogg",
+    "audio/wav",
+    "audio/mp4",
+}
 
 
 def add_evidence(task: AuditTask, uploaded, *, by) -> Evidence:
@@ -277,8 +317,9 @@ def add_evidence(task: AuditTask, uploaded, *, by) -> Evidence:
 
     _check_editable(task, by)
     try:
-        detected = check_upload(uploaded, max_bytes=settings.EVIDENCE_MAX_BYTES,
-                                allowed=EVIDENCE_TYPES)  # fmt: skip
+        detected = check_upload(
+            uploaded, max_bytes=settings.EVIDENCE_MAX_BYTES, allowed=EVIDENCE_TYPES
+        )
     except UploadRefused as exc:
         raise Refused([str(exc)]) from None
     original_name = uploaded.name[:255]

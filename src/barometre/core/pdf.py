@@ -15,8 +15,10 @@ def font_faces() -> str:
     for weight, name in ((400, "Regular"), (700, "Bold")):
         found = finders.find(f"dsfr/dist/fonts/Marianne-{name}.woff")
         if found:
-            faces.append(f"@font-face {{ font-family: Marianne; font-weight: {weight}; "
-                         f"src: url('{Path(found).as_uri()}') format('woff'); }}")  # fmt: skip
+            faces.append(
+                f"@font-face {{ font-family: Marianne; font-weight: {weight}; "
+                f"src: url('{Path(found).as_uri()}') format('woff'); }}"
+            )
     return "\n".join(faces)
 
 

@@ -64,16 +64,25 @@ def build_demo(say: Callable[[str], None] = lambda text: None) -> DemoSummary:
         if edition is None:
             result_set = step(
                 f"Édition nationale {year} : inscription, planning, terrain, calcul, palmarès",
-                national_edition, year, national, quality, by=operator, shift=shift,
+                national_edition,
+                year,
+                national,
+                quality,
+                by=operator,
+                shift=shift,
                 published_on=dt.date(year, 10, 15),
-            )  # fmt: skip
+            )
             edition = result_set.edition
         summary.editions.append(edition)
         summary.audits += edition.tasks.filter(status=AuditTask.Status.VALIDATED).count()
     prefecture = Structure.objects.get(name=DEMO_STRUCTURE)
     manager = User.objects.get(username=next(u for u, *_, s in USERS if s == DEMO_STRUCTURE))
-    summary.reviewed_year = step("Services Publics+ : trois ans d'historique de la préfecture",
-                                 load_improvement_history, prefecture, manager)  # fmt: skip
+    summary.reviewed_year = step(
+        "Services Publics+ : trois ans d'historique de la préfecture",
+        load_improvement_history,
+        prefecture,
+        manager,
+    )
     hand_written = Structure.objects.filter(name__in=[row[0] for row in STRUCTURES])
     summary.fieldwork = step(
         "Édition en phase terrain depuis deux semaines",

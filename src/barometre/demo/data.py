@@ -53,24 +53,41 @@ STRUCTURES = [
     ("Ville de Pagny-sur-Moselle", "54415", "commune", 4_125, "54", "Pagny-sur-Moselle"),
     ("Ville de Saint-Denis", "97411", "commune", 153_000, "974", "Saint-Denis"),
     ("Ville de Fort-de-France", "97209", "commune", 76_000, "972", "Fort-de-France"),
-    ("SICOVAL, communauté d'agglomération du sud-est toulousain", None, "intercommunality",
-     80_000, "31", "Labège"),
-    ("CapAtlantique La Baule-Guérande Agglo", None, "intercommunality", 76_000, "44",
-     "La Baule-Escoublac"),
+    (
+        "SICOVAL, communauté d'agglomération du sud-est toulousain",
+        None,
+        "intercommunality",
+        80_000,
+        "31",
+        "Labège",
+    ),
+    (
+        "CapAtlantique La Baule-Guérande Agglo",
+        None,
+        "intercommunality",
+        76_000,
+        "44",
+        "La Baule-Escoublac",
+    ),
     ("Grand Besançon Métropole", None, "intercommunality", 200_000, "25", "Besançon"),
     ("France Services de Viverols", None, "france_services", None, "63", "Viverols"),
     ("France Services de Pithiviers", None, "france_services", None, "45", "Pithiviers"),
     ("CCAS de Saumur", None, "social", None, "49", "Saumur"),
-    ("Maison départementale des solidarités des Graves", None, "social", None, "33",
-     "Villenave-d'Ornon"),
+    (
+        "Maison départementale des solidarités des Graves",
+        None,
+        "social",
+        None,
+        "33",
+        "Villenave-d'Ornon",
+    ),
     ("Centre hospitalier de Blois", None, "hospital", None, "41", "Blois"),
     ("Office de tourisme et de thermalisme du Grand Dax", None, "economic", None, "40", "Dax"),
     ("Maison de ma Région de Montauban", None, "economic", None, "82", "Montauban"),
     ("Médiathèque de Guérande", None, "culture", None, "44", "Guérande"),
-    ("Direction départementale des territoires du Loiret", None, "state", None, "45",
-     "Orléans"),
+    ("Direction départementale des territoires du Loiret", None, "state", None, "45", "Orléans"),
     ("CCI du Loiret", None, "other", None, "45", "Orléans"),
-]  # fmt: skip
+]
 
 HAND_WRITTEN = {(name, insee) for name, insee, *_ in STRUCTURES}
 
@@ -82,14 +99,18 @@ PARENTS = {
 }
 
 LABELS = {
-    "Préfecture du Loiret": [("qualepref", dt.date(2022, 6, 15), dt.date(2025, 6, 15)),
-                             ("marianne", dt.date(2016, 3, 1), None)],
-    "Ville de Villeurbanne": [("qualiville", dt.date(2012, 5, 1), None),
-                              ("marianne", dt.date(2016, 9, 1), dt.date(2027, 9, 1))],
+    "Préfecture du Loiret": [
+        ("qualepref", dt.date(2022, 6, 15), dt.date(2025, 6, 15)),
+        ("marianne", dt.date(2016, 3, 1), None),
+    ],
+    "Ville de Villeurbanne": [
+        ("qualiville", dt.date(2012, 5, 1), None),
+        ("marianne", dt.date(2016, 9, 1), dt.date(2027, 9, 1)),
+    ],
     "Département de Loir-et-Cher": [("iso9001", dt.date(2024, 2, 1), dt.date(2027, 2, 1))],
     "Ville de Strasbourg": [("sp_silver", dt.date(2023, 11, 20), dt.date(2026, 11, 20))],
     "Département de la Mayenne": [("sp_bronze", dt.date(2024, 4, 10), dt.date(2027, 4, 10))],
-}  # fmt: skip
+}
 
 USERS = [
     # username, first name, last name, role, structure name
@@ -189,10 +210,13 @@ def _certify(rng: random.Random) -> None:
         if rng.random() < 0.2:
             obtained = dt.date(2021 + rng.randrange(4), 1 + rng.randrange(12), 1)
             Label.objects.get_or_create(
-                structure=structure, kind=rng.choice(kinds),
-                defaults={"obtained_on": obtained, "expires_on": obtained.replace(
-                    year=obtained.year + 3)},
-            )  # fmt: skip
+                structure=structure,
+                kind=rng.choice(kinds),
+                defaults={
+                    "obtained_on": obtained,
+                    "expires_on": obtained.replace(year=obtained.year + 3),
+                },
+            )
 
 
 def _slug(name: str) -> str:
@@ -231,8 +255,10 @@ def load_demo_data(*, national: bool = True) -> list[tuple[str, str]]:
             ("visit", f"Accueil principal, {city}"),
         ]
         if kind in {"commune", "department", "region", "intercommunality"}:
-            contacts += [("social", f"https://facebook.com/{slug}"),
-                         ("reviews", f"Fiche d'établissement « {name} »")]  # fmt: skip
+            contacts += [
+                ("social", f"https://facebook.com/{slug}"),
+                ("reviews", f"Fiche d'établissement « {name} »"),
+            ]
         for channel, value in contacts:
             ContactPoint.objects.get_or_create(structure=structure, channel=channel, value=value)
     _certify(rng=random.Random(7))
@@ -249,9 +275,12 @@ def load_demo_data(*, national: bool = True) -> list[tuple[str, str]]:
     for username, first, last, role, structure_name in USERS:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": first, "last_name": last,
-                      "email": f"{username}@demo.example.fr"},
-        )  # fmt: skip
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@demo.example.fr",
+            },
+        )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()

@@ -13,40 +13,99 @@ from barometre.demo.national import grid_2025
 from barometre.structures.models import Structure
 
 SCENARIOS = [
-    ("horaires-accueil", "Horaires et pièces pour une démarche", ["phone", "visit"],
-     "Parent de deux enfants, récemment installé dans la commune.",
-     "Demander les horaires d'ouverture et les pièces à fournir pour une inscription.",
-     "", "Horaires exacts, liste complète des pièces, mention de la démarche en ligne."),
-    ("carte-identite", "Renouvellement de carte d'identité", ["phone", "email", "social"],
-     "Retraitée, peu à l'aise avec le numérique.",
-     "Demander comment renouveler une carte d'identité et s'il faut prendre rendez-vous.",
-     "Bonjour,\nJe souhaite renouveler ma carte d'identité. Dois-je prendre rendez-vous ?",
-     "Rendez-vous obligatoire, prédemande en ligne possible, aide au point numérique."),
-    ("reclamation-delai", "Réclamation sur un délai de traitement", ["email", "mail"],
-     "Usager en attente d'une réponse depuis six semaines.",
-     "Écrire pour se plaindre d'un dossier sans réponse et demander un délai.",
-     "Madame, Monsieur,\nJ'ai déposé un dossier il y a six semaines sans nouvelles…",
-     "Excuses, délai annoncé, interlocuteur nommé, voie de recours."),
-    ("accessibilite", "Accès pour une personne en fauteuil", ["phone", "email", "website"],
-     "Accompagnant d'une personne à mobilité réduite.",
-     "Demander si les locaux sont accessibles et où se garer.",
-     "Bonjour,\nMon père se déplace en fauteuil : vos locaux sont-ils accessibles ?",
-     "Description précise de l'accès et du stationnement, proposition d'accueil adapté."),
-]  # fmt: skip
-AUDITOR_COMMUNES = ["Tours", "Nantes", "Lyon", "Lille", "Toulouse", "Rennes", "Dijon",
-                    "Bordeaux", "Rouen", "Nancy", "Clermont-Ferrand", "Marseille", "Nice",
-                    "Montpellier", "Grenoble", "Limoges", "Poitiers", "Caen", "Amiens", "Reims",
-                    "Besançon", "Brest", "Angers", "Le Mans", "Pau", "Perpignan", "Nîmes",
-                    "Avignon", "Metz", "Mulhouse", "Saint-Étienne", "Bayonne", "Quimper",
-                    "Troyes", "Ajaccio", "Fort-de-France", "Saint-Pierre", "Cayenne",
-                    "Pointe-à-Pitre"]  # fmt: skip
+    (
+        "horaires-accueil",
+        "Horaires et pièces pour une démarche",
+        ["phone", "visit"],
+        "Parent de deux enfants, récemment installé dans la commune.",
+        "Demander les horaires d'ouverture et les pièces à fournir pour une inscription.",
+        "",
+        "Horaires exacts, liste complète des pièces, mention de la démarche en ligne.",
+    ),
+    (
+        "carte-identite",
+        "Renouvellement de carte d'identité",
+        ["phone", "email", "social"],
+        "Retraitée, peu à l'aise avec le numérique.",
+        "Demander comment renouveler une carte d'identité et s'il faut prendre rendez-vous.",
+        "Bonjour,\nJe souhaite renouveler ma carte d'identité. Dois-je prendre rendez-vous ?",
+        "Rendez-vous obligatoire, prédemande en ligne possible, aide au point numérique.",
+    ),
+    (
+        "reclamation-delai",
+        "Réclamation sur un délai de traitement",
+        ["email", "mail"],
+        "Usager en attente d'une réponse depuis six semaines.",
+        "Écrire pour se plaindre d'un dossier sans réponse et demander un délai.",
+        "Madame, Monsieur,\nJ'ai déposé un dossier il y a six semaines sans nouvelles…",
+        "Excuses, délai annoncé, interlocuteur nommé, voie de recours.",
+    ),
+    (
+        "accessibilite",
+        "Accès pour une personne en fauteuil",
+        ["phone", "email", "website"],
+        "Accompagnant d'une personne à mobilité réduite.",
+        "Demander si les locaux sont accessibles et où se garer.",
+        "Bonjour,\nMon père se déplace en fauteuil : vos locaux sont-ils accessibles ?",
+        "Description précise de l'accès et du stationnement, proposition d'accueil adapté.",
+    ),
+]
+AUDITOR_COMMUNES = [
+    "Tours",
+    "Nantes",
+    "Lyon",
+    "Lille",
+    "Toulouse",
+    "Rennes",
+    "Dijon",
+    "Bordeaux",
+    "Rouen",
+    "Nancy",
+    "Clermont-Ferrand",
+    "Marseille",
+    "Nice",
+    "Montpellier",
+    "Grenoble",
+    "Limoges",
+    "Poitiers",
+    "Caen",
+    "Amiens",
+    "Reims",
+    "Besançon",
+    "Brest",
+    "Angers",
+    "Le Mans",
+    "Pau",
+    "Perpignan",
+    "Nîmes",
+    "Avignon",
+    "Metz",
+    "Mulhouse",
+    "Saint-Étienne",
+    "Bayonne",
+    "Quimper",
+    "Troyes",
+    "Ajaccio",
+    "Fort-de-France",
+    "Saint-Pierre",
+    "Cayenne",
+    "Pointe-à-Pitre",
+]
 
 
 def load_scenarios() -> None:
     for code, title, channels, persona, script, template, expected in SCENARIOS:
-        Scenario.objects.update_or_create(code=code, defaults={
-            "title": title, "channels": channels, "persona": persona, "script": script,
-            "message_template": template, "expected_answer": expected})  # fmt: skip
+        Scenario.objects.update_or_create(
+            code=code,
+            defaults={
+                "title": title,
+                "channels": channels,
+                "persona": persona,
+                "script": script,
+                "message_template": template,
+                "expected_answer": expected,
+            },
+        )
 
 
 @transaction.atomic
@@ -56,8 +115,10 @@ def load_auditors() -> int:
     from barometre.engine.territory import DEPARTMENTS
 
     departments = sorted(DEPARTMENTS)
-    auditors = [(u, "Orléans") for u in User.objects.filter(memberships__role=Role.AUDITOR,
-                                                           username="enqueteur")]  # fmt: skip
+    auditors = [
+        (u, "Orléans")
+        for u in User.objects.filter(memberships__role=Role.AUDITOR, username="enqueteur")
+    ]
     for i, commune in enumerate(AUDITOR_COMMUNES, start=2):
         user, created = User.objects.get_or_create(
             username=f"enqueteur-{i:02d}",
@@ -97,13 +158,15 @@ def load_demo_fieldwork(
     edition = Edition.objects.filter(name=name).first()
     if edition is None:
         edition = lifecycle.create_edition(
-            year=year, name=name, grid=grid,
+            year=year,
+            name=name,
+            grid=grid,
             enrolment_opens=monday - dt.timedelta(days=120),
             enrolment_closes=monday - dt.timedelta(days=7),
             fieldwork_starts=monday,
             fieldwork_ends=monday + dt.timedelta(weeks=12 + weeks_done, days=-3),
             by=operator,
-        )  # fmt: skip
+        )
         lifecycle.advance(edition, by=operator)
         for structure in structures if structures is not None else Structure.objects.all():
             lifecycle.enrol(edition, structure, by=operator, publish_results=True)

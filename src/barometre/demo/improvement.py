@@ -37,20 +37,32 @@ from barometre.results.models import ResultSet
 from barometre.structures.models import Structure
 
 SUBJECTS = {
-    "complaint": ["Attente trop longue au guichet des titres", "Standard injoignable le lundi",
-                  "Dossier de carte grise sans nouvelles", "Rendez-vous annulé sans prévenir",
-                  "Réponse incomplète à un courriel", "Accueil peu aimable"],
-    "suggestion": ["Ouvrir un créneau le samedi matin", "Afficher le temps d'attente",
-                   "Proposer un rappel téléphonique"],
+    "complaint": [
+        "Attente trop longue au guichet des titres",
+        "Standard injoignable le lundi",
+        "Dossier de carte grise sans nouvelles",
+        "Rendez-vous annulé sans prévenir",
+        "Réponse incomplète à un courriel",
+        "Accueil peu aimable",
+    ],
+    "suggestion": [
+        "Ouvrir un créneau le samedi matin",
+        "Afficher le temps d'attente",
+        "Proposer un rappel téléphonique",
+    ],
     "thanks": ["Merci pour l'aide au point numérique", "Accueil remarquable au guichet"],
     "information": ["Pièces pour un titre de séjour", "Horaires d'ouverture en août"],
-}  # fmt: skip
+}
 COMMENTS = [
-    "Agents aimables et disponibles.", "Attente un peu longue mais accueil très correct.",
-    "Le point numérique m'a beaucoup aidé.", "Signalétique à revoir dans le hall.",
-    "Rendez-vous rapide, merci.", "Difficile de joindre le standard par téléphone.",
-    "Explications claires sur les pièces à fournir.", "Accueil chaleureux.",
-]  # fmt: skip
+    "Agents aimables et disponibles.",
+    "Attente un peu longue mais accueil très correct.",
+    "Le point numérique m'a beaucoup aidé.",
+    "Signalétique à revoir dans le hall.",
+    "Rendez-vous rapide, merci.",
+    "Difficile de joindre le standard par téléphone.",
+    "Explications claires sur les pièces à fournir.",
+    "Accueil chaleureux.",
+]
 # Entries per kind and year, oldest first: complaints fall as the actions take effect while
 # suggestions grow with the public form, as in a real register.
 REGISTER_MIX = [
@@ -104,10 +116,12 @@ def load_improvement_history(structure: Structure, manager: User, *, seed: int =
         return reviewed
     rng = random.Random(seed)
     questionnaire = surveys.create_from_template(structure)
-    CollectionPoint.objects.create(structure=structure, label="Hall d'accueil",
-                                   questionnaire=questionnaire)  # fmt: skip
-    CollectionPoint.objects.create(structure=structure, label="Point d'accueil numérique",
-                                   questionnaire=questionnaire)  # fmt: skip
+    CollectionPoint.objects.create(
+        structure=structure, label="Hall d'accueil", questionnaire=questionnaire
+    )
+    CollectionPoint.objects.create(
+        structure=structure, label="Point d'accueil numérique", questionnaire=questionnaire
+    )
     _surveys(questionnaire, years, rng)
     _register(structure, manager, years, today, rng)
     _trainings(structure, years)
@@ -117,13 +131,24 @@ def load_improvement_history(structure: Structure, manager: User, *, seed: int =
     _plan_and_committee(structure, manager, years, rng)
     ImprovementProfile.objects.update_or_create(
         structure=structure,
-        defaults={"approach": APPROACH, "publish_transparency": True,
-                  "publish_survey": questionnaire},
-    )  # fmt: skip
-    annual.record_self_assessment(structure, {f"e{i}": 1 + (i % 3) for i in range(1, 9)},
-                                  by=manager, done_on=dt.date(years[1], 2, 1))  # fmt: skip
-    annual.record_self_assessment(structure, {f"e{i}": 2 + (i % 3 > 0) for i in range(1, 9)},
-                                  by=manager, done_on=dt.date(reviewed, 2, 1))  # fmt: skip
+        defaults={
+            "approach": APPROACH,
+            "publish_transparency": True,
+            "publish_survey": questionnaire,
+        },
+    )
+    annual.record_self_assessment(
+        structure,
+        {f"e{i}": 1 + (i % 3) for i in range(1, 9)},
+        by=manager,
+        done_on=dt.date(years[1], 2, 1),
+    )
+    annual.record_self_assessment(
+        structure,
+        {f"e{i}": 2 + (i % 3 > 0) for i in range(1, 9)},
+        by=manager,
+        done_on=dt.date(reviewed, 2, 1),
+    )
     return reviewed
 
 
@@ -138,8 +163,9 @@ def _surveys(questionnaire, years, rng):
                     values[code] = None  # not concerned
                     continue
                 draw = rng.random()
-                values[code] = (10 if draw < mood * 0.7 else 8 if draw < mood
-                                else rng.choice([4, 5, 6]))  # fmt: skip
+                values[code] = (
+                    10 if draw < mood * 0.7 else 8 if draw < mood else rng.choice([4, 5, 6])
+                )
             day = dt.date(year, 1 + (i * 11) % 12, 1 + (i * 7) % 28)
             comment = COMMENTS[i % len(COMMENTS)] if rng.random() < 0.3 else ""
             surveys.submit(questionnaire, values, comment=comment, answered_on=day)
@@ -152,42 +178,69 @@ def _register(structure, manager, years, today, rng):
             for i in range(count):
                 received = dt.date(year, 1 + (i * 5) % 12, 2 + (i * 3) % 25)
                 entry, _ = register.create_entry(
-                    structure, kind=kind, channel=channels[i % len(channels)], received_on=received,
+                    structure,
+                    kind=kind,
+                    channel=channels[i % len(channels)],
+                    received_on=received,
                     subject=SUBJECTS[kind][i % len(SUBJECTS[kind])],
-                    description="Demande reçue et enregistrée par l'accueil.", by=manager,
-                )  # fmt: skip
+                    description="Demande reçue et enregistrée par l'accueil.",
+                    by=manager,
+                )
                 late = rng.random() < (0.25 if year == years[0] else 0.12)
                 answered = add_days(
                     received, 8 if late else rng.choice([2, 3, 4]), structure.department
                 )
                 entry = register.transition(
-                    entry, "answer", by=manager, version=entry.version, on=answered,
+                    entry,
+                    "answer",
+                    by=manager,
+                    version=entry.version,
+                    on=answered,
                     answer="Madame, Monsieur, nous vous remercions de votre message…",
-                )  # fmt: skip
-                register.transition(entry, "close", by=manager, version=entry.version,
-                                    on=answered)  # fmt: skip
+                )
+                register.transition(entry, "close", by=manager, version=entry.version, on=answered)
     # This year: answered ones, and open ones for the agent (two overdue, three due soon).
-    for days_ago, kind in [(40, "complaint"), (25, "suggestion"), (12, "complaint"),
-                           (9, "complaint"), (3, "complaint"), (2, "information"),
-                           (1, "suggestion")]:  # fmt: skip
+    for days_ago, kind in [
+        (40, "complaint"),
+        (25, "suggestion"),
+        (12, "complaint"),
+        (9, "complaint"),
+        (3, "complaint"),
+        (2, "information"),
+        (1, "suggestion"),
+    ]:
         received = today - dt.timedelta(days=days_ago)
         entry, _ = register.create_entry(
-            structure, kind=kind, channel="email", received_on=received,
+            structure,
+            kind=kind,
+            channel="email",
+            received_on=received,
             subject=SUBJECTS[kind][days_ago % len(SUBJECTS[kind])],
-            description="Message reçu par le formulaire de contact.", by=manager,
-        )  # fmt: skip
+            description="Message reçu par le formulaire de contact.",
+            by=manager,
+        )
         if days_ago > 20:
-            register.transition(entry, "answer", by=manager, version=entry.version,
-                                on=add_days(received, 3, structure.department),
-                                answer="Nous avons pris en compte votre demande.")  # fmt: skip
+            register.transition(
+                entry,
+                "answer",
+                by=manager,
+                version=entry.version,
+                on=add_days(received, 3, structure.department),
+                answer="Nous avons pris en compte votre demande.",
+            )
 
 
 def _trainings(structure, years):
     for theme, counts in TRAININGS:
         for year, n in zip(years, counts, strict=True):
             if n:
-                Training.objects.create(structure=structure, year=year, theme=theme,
-                                        sessions=max(1, n // 6), agents_trained=n)  # fmt: skip
+                Training.objects.create(
+                    structure=structure,
+                    year=year,
+                    theme=theme,
+                    sessions=max(1, n // 6),
+                    agents_trained=n,
+                )
 
 
 def _internal_campaign(structure, manager, year):
@@ -197,24 +250,29 @@ def _internal_campaign(structure, manager, year):
         user, created = User.objects.get_or_create(
             username=f"appelant-{structure.pk}-{i}",
             defaults={"first_name": "Appelant", "last_name": f"n° {i}"},
-        )  # fmt: skip
+        )
         if created:
             user.set_unusable_password()
             user.save()
         Membership.objects.get_or_create(user=user, role=Role.AUDITOR, structure=structure)
         callers.append(user)
     edition = lifecycle.create_internal_campaign(
-        structure, name=f"Appels mystères {year}", starts=dt.date(year, 3, 2),
-        ends=dt.date(year, 4, 30), calls=30, by=manager,
-    )  # fmt: skip
+        structure,
+        name=f"Appels mystères {year}",
+        starts=dt.date(year, 3, 2),
+        ends=dt.date(year, 4, 30),
+        calls=30,
+        by=manager,
+    )
     lifecycle.plan_fieldwork(edition, by=manager)
     edition = lifecycle.advance(edition, by=manager)
     quality = {structure.pk: 0.9 + 0.04 * (year % 2)}  # seed 004: 88 to 99 % satisfactory
     simulate_fieldwork(edition, quality, seed=year)
     edition = lifecycle.advance(edition, by=manager, close_not_done=True)
     edition = lifecycle.advance(edition, by=manager)
-    result_set = ResultSet.objects.create(edition=edition, version=1, grid=edition.grid,
-                                          requested_by=manager)  # fmt: skip
+    result_set = ResultSet.objects.create(
+        edition=edition, version=1, grid=edition.grid, requested_by=manager
+    )
     return compute(result_set)
 
 
@@ -226,29 +284,75 @@ def _indicators(structure, years, internal, rng):
         for year in [*years, years[-1] + 1]:
             IndicatorTarget.objects.create(indicator=ind, year=year, value=value)
 
-    targets(indicator("tx-reponse", "Taux de réponse aux suggestions et réclamations dans le "
-                      "délai", theme="Relation générale", engagement="E 3.1",
-                      source="register_on_time", public=True, position=1), 85)  # fmt: skip
-    targets(indicator("delai", "Délai moyen de réponse", theme="Relation générale", unit="days",
-                      direction="le", engagement="E 3.1", source="register_delay",
-                      position=2), 5)  # fmt: skip
-    targets(indicator("satisfaction", "Usagers satisfaits de l'accueil", theme="Accueil",
-                      engagement="E 7", source="survey", parameter="overall", public=True,
-                      position=3), 85)  # fmt: skip
-    targets(indicator("standard", "Appels mystères : accueil au standard",
-                      theme="Accueil téléphonique", engagement="E 2", source="mystery_calls",
-                      parameter="switchboard", position=4), 85)  # fmt: skip
-    social = indicator("reseaux", "Nombre de connexions par mois sur les réseaux sociaux",
-                       theme="Information", unit="count", engagement="E 19.1",
-                       periodicity="month", position=5)  # fmt: skip
+    targets(
+        indicator(
+            "tx-reponse",
+            "Taux de réponse aux suggestions et réclamations dans le délai",
+            theme="Relation générale",
+            engagement="E 3.1",
+            source="register_on_time",
+            public=True,
+            position=1,
+        ),
+        85,
+    )
+    targets(
+        indicator(
+            "delai",
+            "Délai moyen de réponse",
+            theme="Relation générale",
+            unit="days",
+            direction="le",
+            engagement="E 3.1",
+            source="register_delay",
+            position=2,
+        ),
+        5,
+    )
+    targets(
+        indicator(
+            "satisfaction",
+            "Usagers satisfaits de l'accueil",
+            theme="Accueil",
+            engagement="E 7",
+            source="survey",
+            parameter="overall",
+            public=True,
+            position=3,
+        ),
+        85,
+    )
+    targets(
+        indicator(
+            "standard",
+            "Appels mystères : accueil au standard",
+            theme="Accueil téléphonique",
+            engagement="E 2",
+            source="mystery_calls",
+            parameter="switchboard",
+            position=4,
+        ),
+        85,
+    )
+    social = indicator(
+        "reseaux",
+        "Nombre de connexions par mois sur les réseaux sociaux",
+        theme="Information",
+        unit="count",
+        engagement="E 19.1",
+        periodicity="month",
+        position=5,
+    )
     base = 300_000
     for year in years:
         base = int(base * 1.2)
         for month in range(1, 13):
             IndicatorValue.objects.create(
-                indicator=social, period=f"{year}-{month:02d}", year=year,
+                indicator=social,
+                period=f"{year}-{month:02d}",
+                year=year,
                 value=int(base * (0.8 + 0.4 * rng.random())),
-            )  # fmt: skip
+            )
     targets(social, int(base * 1.1))
 
 
@@ -301,12 +405,15 @@ def _catalogue_indicators(structure, years, rng):
 
 
 def _plan_and_committee(structure, manager, years, rng):
-    members = [CommitteeMember.objects.create(structure=structure, name=name, organisation=org)
-               for name, org in [("M. Robin", "APF France handicap"),
-                                 ("Mme Durand", "UFC-Que Choisir du Loiret"),
-                                 ("M. Lefèvre", "Union départementale des associations "
-                                                "familiales"),
-                                 ("Mme N'Diaye", "Usagère, conseil citoyen")]]  # fmt: skip
+    members = [
+        CommitteeMember.objects.create(structure=structure, name=name, organisation=org)
+        for name, org in [
+            ("M. Robin", "APF France handicap"),
+            ("Mme Durand", "UFC-Que Choisir du Loiret"),
+            ("M. Lefèvre", "Union départementale des associations familiales"),
+            ("Mme N'Diaye", "Usagère, conseil citoyen"),
+        ]
+    ]
     owner = manager.get_full_name()
     for year in years:
         axis, title, said = YOU_SAID[years.index(year)]
@@ -324,40 +431,67 @@ def _plan_and_committee(structure, manager, years, rng):
             publish=True,
             public_summary=said,
         )
-        Action.objects.create(structure=structure, year=year, axis="Accueil physique",
-                              title=f"Afficher le temps d'attente au guichet ({year})",
-                              owner=owner, status="done", progress=100,
-                              done_on=dt.date(year, 10, 15), origin="survey")  # fmt: skip
+        Action.objects.create(
+            structure=structure,
+            year=year,
+            axis="Accueil physique",
+            title=f"Afficher le temps d'attente au guichet ({year})",
+            owner=owner,
+            status="done",
+            progress=100,
+            done_on=dt.date(year, 10, 15),
+            origin="survey",
+        )
         meeting = Meeting.objects.create(
-            structure=structure, held_on=dt.date(year + 1, 1, 20 + years.index(year)),
-            reviewed_year=year, chair="M. le secrétaire général de la préfecture",
+            structure=structure,
+            held_on=dt.date(year + 1, 1, 20 + years.index(year)),
+            reviewed_year=year,
+            chair="M. le secrétaire général de la préfecture",
             agenda="Démarche qualité / dispositif Services Publics+\n"
-                   f"Amélioration continue : bilan {year}\n"
-                   f"Plan d'amélioration {year + 1}\nQuestions / réponses",
-        )  # fmt: skip
+            f"Amélioration continue : bilan {year}\n"
+            f"Plan d'amélioration {year + 1}\nQuestions / réponses",
+        )
         meeting.attendees.add(*members)
-        Statement.objects.create(meeting=meeting, speaker="M. Robin (APF France handicap)",
-                                 speaker_role="association", question=True, position=1,
-                                 text="Proposer en premier choix du serveur vocal un accès "
-                                      "direct à un agent.",
-                                 answer="Idée intéressante : une réflexion sera menée avec le "
-                                        "prestataire de téléphonie.")  # fmt: skip
-        Statement.objects.create(meeting=meeting, speaker="Mme Durand (UFC-Que Choisir)",
-                                 speaker_role="association", position=2,
-                                 text="Les délais de réponse aux courriels se sont "
-                                      "nettement améliorés.")  # fmt: skip
+        Statement.objects.create(
+            meeting=meeting,
+            speaker="M. Robin (APF France handicap)",
+            speaker_role="association",
+            question=True,
+            position=1,
+            text="Proposer en premier choix du serveur vocal un accès direct à un agent.",
+            answer="Idée intéressante : une réflexion sera menée avec le "
+            "prestataire de téléphonie.",
+        )
+        Statement.objects.create(
+            meeting=meeting,
+            speaker="Mme Durand (UFC-Que Choisir)",
+            speaker_role="association",
+            position=2,
+            text="Les délais de réponse aux courriels se sont nettement améliorés.",
+        )
         current = year + 1 >= timezone.localdate().year
-        decision = Decision.objects.create(meeting=meeting,
-                                           text=f"Étudier un accès prioritaire au standard "
-                                                f"({year + 1})")  # fmt: skip
+        decision = Decision.objects.create(
+            meeting=meeting, text=f"Étudier un accès prioritaire au standard ({year + 1})"
+        )
         action = Action.objects.create(
-            structure=structure, year=year + 1, axis="Accueil téléphonique",
-            title=decision.text, owner=owner, origin="committee",
-            status="in_progress" if current else "done", progress=40 if current else 100,
+            structure=structure,
+            year=year + 1,
+            axis="Accueil téléphonique",
+            title=decision.text,
+            owner=owner,
+            origin="committee",
+            status="in_progress" if current else "done",
+            progress=40 if current else 100,
             done_on=None if current else dt.date(year + 1, 11, 30),
             due_on=dt.date(year + 1, 12, 15),
-        )  # fmt: skip
+        )
         Decision.objects.filter(pk=decision.pk).update(action=action)
-    Action.objects.create(structure=structure, year=years[-1] + 1, axis="Information",
-                          title="Refondre la page « Démarches » du site", owner=owner,
-                          due_on=dt.date(years[-1] + 1, 12, 31), origin="audit")  # fmt: skip
+    Action.objects.create(
+        structure=structure,
+        year=years[-1] + 1,
+        axis="Information",
+        title="Refondre la page « Démarches » du site",
+        owner=owner,
+        due_on=dt.date(years[-1] + 1, 12, 31),
+        origin="audit",
+    )

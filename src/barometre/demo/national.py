@@ -29,25 +29,39 @@ from barometre.results.palmares import confirm_laureate, palmares
 from barometre.structures.models import Structure
 
 OBSERVATIONS = {
-    "phone": ["Accueil souriant, l'agente a reformulé ma demande avant de répondre.",
-              "Serveur vocal long (quatre choix) avant d'obtenir un agent.",
-              "Transfert annoncé mais personne n'a décroché au second poste.",
-              "Réponse précise, avec le lien vers la démarche en ligne."],
-    "email": ["Accusé de réception automatique immédiat, réponse personnalisée ensuite.",
-              "Réponse courtoise mais incomplète : les pièces à fournir manquent.",
-              "Formulaire de contact difficile à trouver depuis la page d'accueil."],
-    "mail": ["Courrier signé avec un contact direct, délai raisonnable.",
-             "Réponse type sans rapport précis avec la question posée."],
-    "website": ["Horaires à jour, démarches bien rangées par thème.",
-                "Déclaration d'accessibilité absente du pied de page."],
-    "social": ["Message privé pris en charge dans la journée.",
-               "Compte peu actif depuis plusieurs semaines."],
-    "visit": ["Signalétique claire, temps d'attente d'une dizaine de minutes.",
-              "Accueil aimable mais confidentialité difficile au guichet.",
-              "Point numérique avec un médiateur disponible."],
-    "reviews": ["Réponses régulières aux avis, y compris négatifs.",
-                "Avis négatifs récents sans réponse de la structure."],
-}  # fmt: skip
+    "phone": [
+        "Accueil souriant, l'agente a reformulé ma demande avant de répondre.",
+        "Serveur vocal long (quatre choix) avant d'obtenir un agent.",
+        "Transfert annoncé mais personne n'a décroché au second poste.",
+        "Réponse précise, avec le lien vers la démarche en ligne.",
+    ],
+    "email": [
+        "Accusé de réception automatique immédiat, réponse personnalisée ensuite.",
+        "Réponse courtoise mais incomplète : les pièces à fournir manquent.",
+        "Formulaire de contact difficile à trouver depuis la page d'accueil.",
+    ],
+    "mail": [
+        "Courrier signé avec un contact direct, délai raisonnable.",
+        "Réponse type sans rapport précis avec la question posée.",
+    ],
+    "website": [
+        "Horaires à jour, démarches bien rangées par thème.",
+        "Déclaration d'accessibilité absente du pied de page.",
+    ],
+    "social": [
+        "Message privé pris en charge dans la journée.",
+        "Compte peu actif depuis plusieurs semaines.",
+    ],
+    "visit": [
+        "Signalétique claire, temps d'attente d'une dizaine de minutes.",
+        "Accueil aimable mais confidentialité difficile au guichet.",
+        "Point numérique avec un médiateur disponible.",
+    ],
+    "reviews": [
+        "Réponses régulières aux avis, y compris négatifs.",
+        "Avis négatifs récents sans réponse de la structure.",
+    ],
+}
 
 JURY_NOTES = [
     "Des réponses écrites rapides et personnalisées sur tous les canaux.",
@@ -114,8 +128,9 @@ def simulate_fieldwork(
         by_channel.setdefault(task.channel, []).append(task)
     for channel, group in by_channel.items():
         base = shift + CHANNEL_SHIFT.get(channel, 0)
-        p = np.clip([quality[t.structure_id] + base + bias.get(t.auditor_id, 0) for t in group],
-                    0.02, 0.98)  # fmt: skip
+        p = np.clip(
+            [quality[t.structure_id] + base + bias.get(t.auditor_id, 0) for t in group], 0.02, 0.98
+        )
         sent = np.array([t.scheduled_at.date() for t in group], dtype="datetime64[D]")
         notes = OBSERVATIONS.get(channel, [])
         for criterion, keep, values, sent_at, replied_at in channel_answers(
@@ -127,21 +142,28 @@ def simulate_fieldwork(
                     if keep[i]:
                         task.replied_at = _aware(replied_at[i], tz)
                 continue
-            answers += [Answer(task=task, criterion=criterion, value=str(values[i]))
-                        for i, task in enumerate(group)
-                        if keep[i] and values[i] is not None]  # fmt: skip
+            answers += [
+                Answer(task=task, criterion=criterion, value=str(values[i]))
+                for i, task in enumerate(group)
+                if keep[i] and values[i] is not None
+            ]
         for criterion in [c for c, ch in text_ids.items() if ch == channel and notes]:
             draw = rng.random(len(group))  # four audits in ten carry an observation
-            answers += [Answer(task=task, criterion=criterion,
-                               value=notes[int(draw[i] * 1000) % len(notes)])
-                        for i, task in enumerate(group) if draw[i] < 0.4]  # fmt: skip
+            answers += [
+                Answer(
+                    task=task, criterion=criterion, value=notes[int(draw[i] * 1000) % len(notes)]
+                )
+                for i, task in enumerate(group)
+                if draw[i] < 0.4
+            ]
     for task in tasks:
         if task.channel in CYCLE_CHANNELS and task.sent_at is None:
             task.sent_at = task.scheduled_at
         task.no_reply = task.channel in CYCLE_CHANNELS and task.replied_at is None
         task.status = status
-    AuditTask.objects.bulk_update(tasks, ["sent_at", "replied_at", "no_reply", "status"],
-                                  batch_size=500)  # fmt: skip
+    AuditTask.objects.bulk_update(
+        tasks, ["sent_at", "replied_at", "no_reply", "status"], batch_size=500
+    )
     Answer.objects.bulk_create(answers, batch_size=2000)
     return len(answers)
 
@@ -152,15 +174,27 @@ def _aware(moment: np.datetime64, tz) -> dt.datetime:
     return timezone.make_aware(naive, tz)
 
 
-def fieldwork_done(year: int, structures: list[Structure], quality: dict[int, float], *,
-                   by: User, shift: float = 0.0, name: str | None = None) -> Edition:  # fmt: skip
+def fieldwork_done(
+    year: int,
+    structures: list[Structure],
+    quality: dict[int, float],
+    *,
+    by: User,
+    shift: float = 0.0,
+    name: str | None = None,
+) -> Edition:
     """A national edition of ``year`` created, enrolled, planned and in fieldwork, with
     every audit answered and validated: what the operator computes next."""
     edition = lifecycle.create_edition(
-        year=year, name=name or f"Baromètre de l'expérience usager {year}", grid=grid_2025(),
-        enrolment_opens=dt.date(year, 1, 6), enrolment_closes=dt.date(year, 4, 30),
-        fieldwork_starts=dt.date(year, 5, 4), fieldwork_ends=dt.date(year, 7, 24), by=by,
-    )  # fmt: skip
+        year=year,
+        name=name or f"Baromètre de l'expérience usager {year}",
+        grid=grid_2025(),
+        enrolment_opens=dt.date(year, 1, 6),
+        enrolment_closes=dt.date(year, 4, 30),
+        fieldwork_starts=dt.date(year, 5, 4),
+        fieldwork_ends=dt.date(year, 7, 24),
+        by=by,
+    )
     Edition.objects.filter(pk=edition.pk).update(planning_seed=year)
     edition.planning_seed = year
     lifecycle.advance(edition, by=by)
@@ -175,19 +209,32 @@ def fieldwork_done(year: int, structures: list[Structure], quality: dict[int, fl
 
 
 @transaction.atomic
-def national_edition(year: int, structures: list[Structure], quality: dict[int, float], *,
-                     by: User, shift: float, published_on: dt.date) -> ResultSet:  # fmt: skip
+def national_edition(
+    year: int,
+    structures: list[Structure],
+    quality: dict[int, float],
+    *,
+    by: User,
+    shift: float,
+    published_on: dt.date,
+) -> ResultSet:
     """A national edition of ``year`` from creation to a published palmarès."""
     edition = fieldwork_done(year, structures, quality, by=by, shift=shift)
     edition = lifecycle.advance(edition, by=by, close_not_done=True)  # validation
     edition = lifecycle.advance(edition, by=by)  # results
-    result_set = ResultSet.objects.create(edition=edition, version=1, grid=edition.grid,
-                                          requested_by=by)  # fmt: skip
+    result_set = ResultSet.objects.create(
+        edition=edition, version=1, grid=edition.grid, requested_by=by
+    )
     result_set = compute(result_set)
     for i, category in enumerate(palmares(result_set)):
         if category.proposed is not None:
-            confirm_laureate(result_set, category.category, category.proposed.structure_id,
-                             JURY_NOTES[i % len(JURY_NOTES)], by=by)  # fmt: skip
+            confirm_laureate(
+                result_set,
+                category.category,
+                category.proposed.structure_id,
+                JURY_NOTES[i % len(JURY_NOTES)],
+                by=by,
+            )
     result_set = publish(result_set, by=by)  # the edition moves to its published phase
     moment = timezone.make_aware(dt.datetime.combine(published_on, dt.time(10)))
     ResultSet.objects.filter(pk=result_set.pk).update(published_at=moment)

@@ -22,8 +22,17 @@ NO = ["non", "no", "n", "0", "faux", "false"]
 NOT_APPLICABLE = ["na", "n/a", "sans objet", "so", "non applicable", "nc"]
 
 REQUIRED_COLUMNS = ["structure", "channel", "audit", "criterion"]
-TEXT_COLUMNS = ["structure", "category", "department", "channel", "audit", "auditor", "criterion",
-                "value", "double_of"]  # fmt: skip
+TEXT_COLUMNS = [
+    "structure",
+    "category",
+    "department",
+    "channel",
+    "audit",
+    "auditor",
+    "criterion",
+    "value",
+    "double_of",
+]
 MAX_PROBLEMS = 500
 
 
@@ -159,11 +168,14 @@ def prepare_answers(grid: Grid, frame: pl.DataFrame) -> PreparedAnswers:
     numeric_text = pl.col("v").str.replace_all(r"[\s\u202f]", "").str.replace(",", ".")
     distinct = distinct.with_columns(
         pl.col("v").is_in(NOT_APPLICABLE).fill_null(False).alias("na"),
-        pl.when(pl.col("v").is_in(YES)).then(1.0).when(pl.col("v").is_in(NO)).then(0.0)
+        pl.when(pl.col("v").is_in(YES))
+        .then(1.0)
+        .when(pl.col("v").is_in(NO))
+        .then(0.0)
         .alias("yes_no"),
         numeric_text.str.ends_with("%").fill_null(False).alias("percent"),
         numeric_text.str.strip_suffix("%").cast(pl.Float64, strict=False).alias("number"),
-    )  # fmt: skip
+    )
     frame = frame.join(distinct, on="value", how="left", nulls_equal=True)
     na_refused = frame.filter(pl.col("na") & ~pl.col("na_allowed"))
     problems += _problems_from(

@@ -22,8 +22,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Calcule les scores d'une édition à partir d'une grille et d'un tableau "
         "de réponses (CSV ou XLSX), sans base de données.",
     )
-    parser.add_argument("grid", help="grille YAML, ou le nom d'une grille fournie "
-                        "(barometre-2025)")  # fmt: skip
+    parser.add_argument("grid", help="grille YAML, ou le nom d'une grille fournie (barometre-2025)")
     parser.add_argument("answers", help="tableau des réponses (format long, docs/formats.md)")
     parser.add_argument("--out", required=True, help="classeur XLSX des résultats à écrire")
     parser.add_argument("--resamples", type=int, default=1000, help="rééchantillonnages (1000)")

@@ -237,10 +237,11 @@ def assign(
         structure = by_id[task.structure]
         local = task.channel in on_site
         return sum(
-            1 for a in auditors
+            1
+            for a in auditors
             if (not local or structure.department in a.departments)
             and structure.id not in a.conflicts
-        )  # fmt: skip
+        )
 
     pending.sort(key=lambda t: (eligible_count(t), t.scheduled, t.key))
     unassigned = []

@@ -127,10 +127,20 @@ def score_edition(
     rankings = rank(grid, aggregates["structures"], scored.audits, options)
     lap("bootstrap_rank")
     structures = aggregates["structures"].join(
-        rankings.select("structure", "score_low", "score_high", "eligible", "rank", "rank_low",
-                        "rank_high", "p_first", "tied_with_leader"),
-        on="structure", how="left",
-    )  # fmt: skip
+        rankings.select(
+            "structure",
+            "score_low",
+            "score_high",
+            "eligible",
+            "rank",
+            "rank_low",
+            "rank_high",
+            "p_first",
+            "tied_with_leader",
+        ),
+        on="structure",
+        how="left",
+    )
     figures = key_figures(grid, prepared.answers, scored.audits, aggregates["channels"])
     effects = auditor_effects(scored.audits)
     kappa = agreement(grid, prepared.answers, prepared.audits)
@@ -166,9 +176,12 @@ def restrict_grid(grid: Grid, criterion_ids: set[str]) -> Grid:
     ]
     channels = [ch for ch in grid.channels if any(c.channel == ch.id and c.scored for c in kept)]
     return Grid.model_validate(
-        {**grid.model_dump(), "criteria": [c.model_dump() for c in kept],
-         "channels": [c.model_dump() for c in channels]}
-    )  # fmt: skip
+        {
+            **grid.model_dump(),
+            "criteria": [c.model_dump() for c in kept],
+            "channels": [c.model_dump() for c in channels],
+        }
+    )
 
 
 def compare_editions(
@@ -186,8 +199,14 @@ def compare_editions(
         c.id for c in grid.criteria if c.scored
     }
     if not shared:
-        return pl.DataFrame(schema={"structure": pl.String, "previous": pl.Float64,
-                                    "current": pl.Float64, "change": pl.Float64})  # fmt: skip
+        return pl.DataFrame(
+            schema={
+                "structure": pl.String,
+                "previous": pl.Float64,
+                "current": pl.Float64,
+                "change": pl.Float64,
+            }
+        )
     quick = options or RankingOptions(resamples=1)
     keep = pl.col("criterion").is_in(list(shared))
     before = score_edition(

@@ -224,9 +224,12 @@ def score_audits(grid: Grid, prepared: PreparedAnswers) -> AuditScores:
 
 def channel_weights(grid: Grid) -> pl.DataFrame:
     return pl.DataFrame(
-        {"channel": grid.channel_ids, "weight": [c.weight for c in grid.channels],
-         "planned": [c.planned_audits for c in grid.channels]}
-    )  # fmt: skip
+        {
+            "channel": grid.channel_ids,
+            "weight": [c.weight for c in grid.channels],
+            "planned": [c.planned_audits for c in grid.channels],
+        }
+    )
 
 
 def _grouped_mean(groups: np.ndarray, values: np.ndarray, size: int):
@@ -258,9 +261,10 @@ def aggregate_structures(grid: Grid, audits: pl.DataFrame) -> dict[str, pl.DataF
     weights = np.array([c.weight for c in grid.channels])
     coded = audits.with_columns(
         (pl.col("structure").rank("dense") - 1).cast(pl.Int64).alias("_s"),
-        pl.col("channel").replace_strict(channels, list(range(n_c)), return_dtype=pl.Int64)
+        pl.col("channel")
+        .replace_strict(channels, list(range(n_c)), return_dtype=pl.Int64)
         .alias("_c"),
-    )  # fmt: skip
+    )
     s_code = coded["_s"].to_numpy()
     names = audits["structure"].unique().sort()
     n_s = len(names)

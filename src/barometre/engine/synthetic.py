@@ -124,14 +124,31 @@ def synthetic_answers(
     if double_coded_share > 0:
         answers = _double_code(answers, double_coded_share, rng, n_auditors)
     return answers.select(
-        "structure", "category", "department", "certified", "channel", "audit", "auditor",
-        "criterion", "value", "sent_at", "replied_at", "double_of",
-    )  # fmt: skip
+        "structure",
+        "category",
+        "department",
+        "certified",
+        "channel",
+        "audit",
+        "auditor",
+        "criterion",
+        "value",
+        "sent_at",
+        "replied_at",
+        "double_of",
+    )
 
 
-def channel_answers(grid: Grid, channel_id: str, p: np.ndarray, rng: np.random.Generator,
-                    sent: np.ndarray, *, bias: Mapping[str, float] | None = None,
-                    delay_factor: Mapping[str, float] | None = None):  # fmt: skip
+def channel_answers(
+    grid: Grid,
+    channel_id: str,
+    p: np.ndarray,
+    rng: np.random.Generator,
+    sent: np.ndarray,
+    *,
+    bias: Mapping[str, float] | None = None,
+    delay_factor: Mapping[str, float] | None = None,
+):
     """Plausible answers of ``len(p)`` audits of one channel, one criterion at a time in
     prerequisite order: ``(criterion id, answered mask, values, sent_at, replied_at)``.
 
@@ -150,8 +167,9 @@ def channel_answers(grid: Grid, channel_id: str, p: np.ndarray, rng: np.random.G
         for pre in criterion.prerequisites:
             skip |= failed.get(pre, np.zeros(n, dtype=bool))
         chance = np.clip(p + bias[criterion.id], 0.02, 0.98) if criterion.id in bias else p
-        values, sent_at, replied_at = _values(criterion, chance, rng, sent,
-                                              delay_factor.get(criterion.id, 1.0))  # fmt: skip
+        values, sent_at, replied_at = _values(
+            criterion, chance, rng, sent, delay_factor.get(criterion.id, 1.0)
+        )
         if criterion.measure.type in {MeasureType.YES_NO, MeasureType.SCALE}:
             failed[criterion.id] = skip | (values == "non") | (values == "wrong")
         out.append((criterion.id, ~skip, values, sent_at, replied_at))

@@ -38,8 +38,9 @@ def _tokens(text: str) -> list[str]:
     return [w for w in words if len(w) > 2 and w not in stop]
 
 
-def comment_themes(texts: list[str], *, themes: int = 5, words: int = 6,
-                   seed: int = 0) -> list[Theme]:  # fmt: skip
+def comment_themes(
+    texts: list[str], *, themes: int = 5, words: int = 6, seed: int = 0
+) -> list[Theme]:
     """Up to ``themes`` themes, largest first; empty when there are too few comments or
     too few shared words to say anything."""
     from sklearn.decomposition import NMF
@@ -48,8 +49,14 @@ def comment_themes(texts: list[str], *, themes: int = 5, words: int = 6,
     texts = [t for t in texts if t and t.strip()]
     if len(texts) < MIN_COMMENTS:
         return []
-    vectorizer = TfidfVectorizer(tokenizer=_tokens, lowercase=False, token_pattern=None,
-                                 min_df=2, max_df=0.9, sublinear_tf=True)  # fmt: skip
+    vectorizer = TfidfVectorizer(
+        tokenizer=_tokens,
+        lowercase=False,
+        token_pattern=None,
+        min_df=2,
+        max_df=0.9,
+        sublinear_tf=True,
+    )
     try:
         matrix = vectorizer.fit_transform(texts)
     except ValueError:  # no word left after filtering

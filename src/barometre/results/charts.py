@@ -117,27 +117,31 @@ def bars(
     return mark_safe("".join(parts))  # noqa: S308 (every text above is escaped)
 
 
-def histogram(counts: list[int], *, marker: float | None = None,
-              marker_label: str = "") -> SafeString:  # fmt: skip
+def histogram(
+    counts: list[int], *, marker: float | None = None, marker_label: str = ""
+) -> SafeString:
     """Number of structures by tens of score (0–9 … 90–100), with an optional marker
     (such as the top-quartile threshold)."""
     width, height, left, bottom, top = 640, 200, 40, 24, 30
     plot_w, plot_h = width - left - 10, height - top - bottom
     peak = max(counts) or 1
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} '
-             f'{height}" width="{width}" height="{height}" role="img" '
-             f'aria-label="Distribution des scores" {FONT} font-size="10">']  # fmt: skip
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {width} '
+        f'{height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="Distribution des scores" {FONT} font-size="10">'
+    ]
     step = plot_w / 10
     for i, count in enumerate(counts):
         h = plot_h * count / peak
         x = left + i * step
-        parts.append(f'<rect x="{x + 2:.1f}" y="{top + plot_h - h:.1f}" width="{step - 4:.1f}" '
-                     f'height="{h:.1f}" fill="{PALETTE[1]}"/>'
-                     f'<text x="{x + step / 2:.1f}" y="{top + plot_h - h - 3:.1f}" '
-                     f'text-anchor="middle" font-size="9">{count}</text>'
-                     f'<text x="{x + step / 2:.1f}" y="{height - 8}" text-anchor="middle" '
-                     f'fill="#666666">{i * 10}–{i * 10 + (10 if i == 9 else 9)}</text>'
-                     )  # fmt: skip
+        parts.append(
+            f'<rect x="{x + 2:.1f}" y="{top + plot_h - h:.1f}" width="{step - 4:.1f}" '
+            f'height="{h:.1f}" fill="{PALETTE[1]}"/>'
+            f'<text x="{x + step / 2:.1f}" y="{top + plot_h - h - 3:.1f}" '
+            f'text-anchor="middle" font-size="9">{count}</text>'
+            f'<text x="{x + step / 2:.1f}" y="{height - 8}" text-anchor="middle" '
+            f'fill="#666666">{i * 10}–{i * 10 + (10 if i == 9 else 9)}</text>'
+        )
     if not _missing(marker):
         x = left + plot_w * marker / 100
         text = f"{marker_label} {format_number(marker, 1)}"

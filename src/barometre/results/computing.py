@@ -69,20 +69,22 @@ def request_computation(edition: Edition, *, by) -> ResultSet:
             result_set = latest
             result_set.status, result_set.step, result_set.error = "queued", "", ""
             result_set.requested_by, result_set.heartbeat = by, timezone.now()
-            result_set.save(update_fields=["status", "step", "error", "requested_by",
-                                           "heartbeat"])  # fmt: skip
+            result_set.save(update_fields=["status", "step", "error", "requested_by", "heartbeat"])
         else:
             result_set = ResultSet.objects.create(
-                edition=edition, version=(latest.version + 1) if latest else 1,
-                grid=edition.grid, requested_by=by,
-            )  # fmt: skip
+                edition=edition,
+                version=(latest.version + 1) if latest else 1,
+                grid=edition.grid,
+                requested_by=by,
+            )
     compute_results.enqueue(result_set.pk)
     return result_set
 
 
 def _step(result_set: ResultSet, text: str, status: str = ResultSet.Status.COMPUTING) -> None:
-    ResultSet.objects.filter(pk=result_set.pk).update(step=text, status=status,
-                                                      heartbeat=timezone.now())  # fmt: skip
+    ResultSet.objects.filter(pk=result_set.pk).update(
+        step=text, status=status, heartbeat=timezone.now()
+    )
 
 
 def compute(result_set: ResultSet) -> ResultSet:
@@ -99,13 +101,19 @@ def compute(result_set: ResultSet) -> ResultSet:
         return ResultSet.objects.get(pk=result_set.pk)
     _step(result_set, "Enregistrement")
     by_identifier = dict(
-        Structure.objects.filter(identifier__in=results.structures["structure"].to_list())
-        .values_list("identifier", "pk")
-    )  # fmt: skip
-    detail = {sid: {"channels": {}, "stages": {}, "determinants": {}, "criteria": {}}
-              for sid in by_identifier}  # fmt: skip
-    for frame_name, key in (("channels", "channel"), ("stages", "stage"),
-                            ("determinants", "determinant")):  # fmt: skip
+        Structure.objects.filter(
+            identifier__in=results.structures["structure"].to_list()
+        ).values_list("identifier", "pk")
+    )
+    detail = {
+        sid: {"channels": {}, "stages": {}, "determinants": {}, "criteria": {}}
+        for sid in by_identifier
+    }
+    for frame_name, key in (
+        ("channels", "channel"),
+        ("stages", "stage"),
+        ("determinants", "determinant"),
+    ):
         for row in getattr(results, frame_name).iter_rows(named=True):
             detail[row["structure"]][frame_name][row[key]] = _clean(row["score"])
     for row in results.criteria.iter_rows(named=True):
@@ -137,28 +145,48 @@ def compute(result_set: ResultSet) -> ResultSet:
         locked.structures.all().delete()
         StructureResult.objects.bulk_create(
             StructureResult(
-                result_set=locked, structure_id=by_identifier[row["structure"]],
-                category=row["category"] or "", score=row["global"],
-                score_low=row["score_low"], score_high=row["score_high"],
-                audits=row["audits"], coverage=row["coverage"], eligible=bool(row["eligible"]),
-                rank=row["rank"], rank_low=row["rank_low"], rank_high=row["rank_high"],
-                p_first=_clean(row["p_first"]), tied_with_leader=row["tied_with_leader"],
+                result_set=locked,
+                structure_id=by_identifier[row["structure"]],
+                category=row["category"] or "",
+                score=row["global"],
+                score_low=row["score_low"],
+                score_high=row["score_high"],
+                audits=row["audits"],
+                coverage=row["coverage"],
+                eligible=bool(row["eligible"]),
+                rank=row["rank"],
+                rank_low=row["rank_low"],
+                rank_high=row["rank_high"],
+                p_first=_clean(row["p_first"]),
+                tied_with_leader=row["tied_with_leader"],
                 details=detail[row["structure"]],
             )
             for row in results.structures.iter_rows(named=True)
-        )  # fmt: skip
-        locked.categories = [{k: _clean(v) for k, v in row.items()}
-                             for row in results.categories.iter_rows(named=True)]  # fmt: skip
+        )
+        locked.categories = [
+            {k: _clean(v) for k, v in row.items()}
+            for row in results.categories.iter_rows(named=True)
+        ]
         locked.key_figures = [
-            {"id": spec.id, "label": spec.label, "unit": spec.unit, "value": _clean(e.value),
-             "low": _clean(e.low), "high": _clean(e.high), "numerator": e.numerator,
-             "denominator": e.denominator}
+            {
+                "id": spec.id,
+                "label": spec.label,
+                "unit": spec.unit,
+                "value": _clean(e.value),
+                "low": _clean(e.low),
+                "high": _clean(e.high),
+                "numerator": e.numerator,
+                "denominator": e.denominator,
+            }
             for spec, e in results.key_figures
-        ]  # fmt: skip
-        locked.auditors = [{k: _clean(v) for k, v in row.items()}
-                           for row in results.auditors.iter_rows(named=True)]  # fmt: skip
-        locked.agreement = [{k: _clean(v) for k, v in row.items()}
-                            for row in results.agreement.iter_rows(named=True)]  # fmt: skip
+        ]
+        locked.auditors = [
+            {k: _clean(v) for k, v in row.items()} for row in results.auditors.iter_rows(named=True)
+        ]
+        locked.agreement = [
+            {k: _clean(v) for k, v in row.items()}
+            for row in results.agreement.iter_rows(named=True)
+        ]
         locked.audit_ids = audit_ids
         locked.benchmarks = _benchmarks(results)
         locked.evolution = {k: v for k, v in evolution.items() if k != "rows"}
@@ -229,9 +257,12 @@ def _benchmarks(results: EditionResults) -> dict:
         "structure", pl.col("category").fill_null("").alias("category")
     )
     out: dict[str, dict] = {}
-    for name, key, value in (("channels", "channel", "score"), ("stages", "stage", "score"),
-                             ("determinants", "determinant", "score"),
-                             ("criteria", "criterion", "points")):  # fmt: skip
+    for name, key, value in (
+        ("channels", "channel", "score"),
+        ("stages", "stage", "score"),
+        ("determinants", "determinant", "score"),
+        ("criteria", "criterion", "points"),
+    ):
         frame = getattr(results, name).join(categories, on="structure")
         scopes = [("(national)", frame), *((c, g) for (c,), g in frame.group_by("category"))]
         for scope, part in scopes:
@@ -247,12 +278,13 @@ def _not_done(edition: Edition) -> dict[str, dict[str, int]]:
     """Audits closed as not done, per structure and channel: they count as missing
     coverage (the report says so), never as a zero."""
     rows = (
-        AuditTask.objects.filter(edition=edition, status=AuditTask.Status.NOT_DONE,
-                                 double_of__isnull=True)
+        AuditTask.objects.filter(
+            edition=edition, status=AuditTask.Status.NOT_DONE, double_of__isnull=True
+        )
         .values_list("structure__identifier", "channel")
         .annotate(n=Count("id"))
         .order_by()
-    )  # fmt: skip
+    )
     out: dict[str, dict[str, int]] = {}
     for identifier, channel, n in rows:
         out.setdefault(identifier, {})[channel] = n
@@ -264,19 +296,27 @@ def _observations(edition: Edition) -> dict[str, list[dict]]:
     grid = edition.grid.parsed()
     text_ids = [c.id for c in grid.criteria if c.measure.type == MeasureType.TEXT]
     rows = (
-        Answer.objects.filter(task__edition=edition, task__status=AuditTask.Status.VALIDATED,
-                              task__double_of__isnull=True, criterion__in=text_ids)
+        Answer.objects.filter(
+            task__edition=edition,
+            task__status=AuditTask.Status.VALIDATED,
+            task__double_of__isnull=True,
+            criterion__in=text_ids,
+        )
         .exclude(value="")
         .order_by("task__scheduled_at", "pk")
-        .values_list("task__structure__identifier", "task__channel", "task__scheduled_at",
-                     "value")
-    )  # fmt: skip
+        .values_list("task__structure__identifier", "task__channel", "task__scheduled_at", "value")
+    )
     out: dict[str, list[dict]] = {}
     for identifier, channel, when, value in rows.iterator():
         notes = out.setdefault(identifier, [])
         if len(notes) < OBSERVATIONS_PER_STRUCTURE:
-            notes.append({"channel": channel, "date": timezone.localdate(when).isoformat(),
-                          "text": mask_personal_data(value.strip())[:2000]})  # fmt: skip
+            notes.append(
+                {
+                    "channel": channel,
+                    "date": timezone.localdate(when).isoformat(),
+                    "text": mask_personal_data(value.strip())[:2000],
+                }
+            )
     return out
 
 
@@ -288,7 +328,7 @@ def previous_result_set(edition: Edition) -> ResultSet | None:
         .select_related("edition__grid", "grid")
         .order_by("-edition__year", "-version")
         .first()
-    )  # fmt: skip
+    )
 
 
 def _evolution(edition: Edition, frame: pl.DataFrame) -> dict:
@@ -298,8 +338,12 @@ def _evolution(edition: Edition, frame: pl.DataFrame) -> dict:
     if previous is None:
         return {}
     old_frame = answers_frame(previous.edition)
-    base = {"edition": previous.edition.name, "year": previous.edition.year,
-            "version": previous.version, "participants": previous.structures.count()}  # fmt: skip
+    base = {
+        "edition": previous.edition.name,
+        "year": previous.edition.year,
+        "version": previous.version,
+        "participants": previous.structures.count(),
+    }
     if old_frame.height == 0:
         return base
     try:
@@ -315,7 +359,7 @@ def _evolution(edition: Edition, frame: pl.DataFrame) -> dict:
         "current": _clean(float(table["current"].mean())),
         "change": _clean(float(table["change"].mean())),
         "rows": table.to_dicts(),
-    }  # fmt: skip
+    }
 
 
 def _changes(result_set: ResultSet) -> list[dict]:
@@ -335,11 +379,19 @@ def _changes(result_set: ResultSet) -> list[dict]:
         if old is None:
             moved.append({"structure": now.structure.name, "before": None, "after": now.score})
         elif abs(old.score - now.score) >= MOVE_THRESHOLD or old.rank != now.rank:
-            moved.append({"structure": now.structure.name, "before": old.score,
-                          "after": now.score, "rank_before": old.rank,
-                          "rank_after": now.rank})  # fmt: skip
-    moved += [{"structure": old.structure.name, "before": old.score, "after": None}
-              for old in before.values()]  # fmt: skip
+            moved.append(
+                {
+                    "structure": now.structure.name,
+                    "before": old.score,
+                    "after": now.score,
+                    "rank_before": old.rank,
+                    "rank_after": now.rank,
+                }
+            )
+    moved += [
+        {"structure": old.structure.name, "before": old.score, "after": None}
+        for old in before.values()
+    ]
     return moved
 
 

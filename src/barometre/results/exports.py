@@ -22,9 +22,14 @@ def _long(result_set: ResultSet, part: str, label: str) -> list[dict]:
     rows = []
     for result in result_set.structures.select_related("structure").order_by("structure__name"):
         for key, score in sorted(result.details.get(part, {}).items()):
-            rows.append({"identifiant": result.structure.identifier,
-                         "structure": result.structure.name, label: key,
-                         "score": score})  # fmt: skip
+            rows.append(
+                {
+                    "identifiant": result.structure.identifier,
+                    "structure": result.structure.name,
+                    label: key,
+                    "score": score,
+                }
+            )
     return rows
 
 
@@ -65,19 +70,36 @@ def _figure_row(f) -> dict:
 
 def tables(result_set: ResultSet) -> list[tuple[str, list[Column], list[dict]]]:
     structures = [_structure_row(r) for r in result_set.structures.select_related("structure")]
-    structure_cols = [_col(h, k) for h, k in [
-        ("identifiant", "identifiant"), ("structure", "structure"), ("categorie", "categorie"),
-        ("score_sur_100", "score"), ("intervalle_90_bas", "bas"), ("intervalle_90_haut", "haut"),
-        ("audits", "audits"), ("couverture", "couverture"), ("rang", "rang"),
-        ("rang_au_mieux", "rang_bas"), ("rang_au_pire", "rang_haut"),
-        ("probabilite_premier", "p_premier"), ("indiscernable_du_premier", "indiscernable"),
-        ("eligible", "eligible")]]  # fmt: skip
-    ranking = sorted((r for r in structures if r["rang"]),
-                     key=lambda r: (r["categorie"], r["rang"]))  # fmt: skip
+    structure_cols = [
+        _col(h, k)
+        for h, k in [
+            ("identifiant", "identifiant"),
+            ("structure", "structure"),
+            ("categorie", "categorie"),
+            ("score_sur_100", "score"),
+            ("intervalle_90_bas", "bas"),
+            ("intervalle_90_haut", "haut"),
+            ("audits", "audits"),
+            ("couverture", "couverture"),
+            ("rang", "rang"),
+            ("rang_au_mieux", "rang_bas"),
+            ("rang_au_pire", "rang_haut"),
+            ("probabilite_premier", "p_premier"),
+            ("indiscernable_du_premier", "indiscernable"),
+            ("eligible", "eligible"),
+        ]
+    ]
+    ranking = sorted(
+        (r for r in structures if r["rang"]), key=lambda r: (r["categorie"], r["rang"])
+    )
 
     def long_cols(label):
-        return [_col("identifiant", "identifiant"), _col("structure", "structure"),
-                _col(label, label), _col("score_sur_100", "score")]  # fmt: skip
+        return [
+            _col("identifiant", "identifiant"),
+            _col("structure", "structure"),
+            _col(label, label),
+            _col("score_sur_100", "score"),
+        ]
 
     figures_cols = [
         _col(h, k)
@@ -180,11 +202,17 @@ OPEN_DATA_FIELDS = [
         "quand l'effectif est sous le minimum de publication (valeur et intervalle vides)",
     ),
 ]
-_STATS = [("mean", "score_moyen", "Score moyen sur 100"), ("median", "score_median",
-          "Score médian sur 100"), ("q3", "seuil_quart_superieur",
-          "Seuil du quart supérieur (3e quartile)"), ("mean_certified", "score_moyen_labellisees",
-          "Score moyen des structures labellisées"), ("mean_not_certified",
-          "score_moyen_non_labellisees", "Score moyen des structures non labellisées")]  # fmt: skip
+_STATS = [
+    ("mean", "score_moyen", "Score moyen sur 100"),
+    ("median", "score_median", "Score médian sur 100"),
+    ("q3", "seuil_quart_superieur", "Seuil du quart supérieur (3e quartile)"),
+    ("mean_certified", "score_moyen_labellisees", "Score moyen des structures labellisées"),
+    (
+        "mean_not_certified",
+        "score_moyen_non_labellisees",
+        "Score moyen des structures non labellisées",
+    ),
+]
 
 
 def _published(value, decimals: int):

@@ -9,8 +9,16 @@ from barometre.structures.models import Structure
 
 # The large JSON fields of a result version: loading and decoding them was most of the
 # time of a page that only names the version (a cached public page, the public home).
-LARGE_FIELDS = ("audit_ids", "benchmarks", "categories", "key_figures", "auditors",
-                "agreement", "changes", "evolution")  # fmt: skip
+LARGE_FIELDS = (
+    "audit_ids",
+    "benchmarks",
+    "categories",
+    "key_figures",
+    "auditors",
+    "agreement",
+    "changes",
+    "evolution",
+)
 
 
 class ResultSetQuerySet(models.QuerySet):

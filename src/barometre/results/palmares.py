@@ -46,8 +46,11 @@ def palmares(result_set: ResultSet, *, public: bool = False) -> list[CategoryPal
         awards = category_awards(ranking, laureate, allowed, grid)
         chosen = laureate.structure_id if laureate else None
         reference = next((r for r in ranking if r.structure_id == chosen), proposed)
-        tied = [r for r in ranking if reference and r is not reference
-                and r.score_high >= reference.score_low]  # fmt: skip
+        tied = [
+            r
+            for r in ranking
+            if reference and r is not reference and r.score_high >= reference.score_low
+        ]
         if public:
             ranking = [r for r in ranking if r.structure_id in allowed]
             tied = [r for r in tied if r.structure_id in allowed]
@@ -71,8 +74,9 @@ def award_for(result: StructureResult) -> Award | None:
     return None
 
 
-def confirm_laureate(result_set: ResultSet, category: str, structure_id: int, jury_note: str,
-                     *, by) -> Laureate:  # fmt: skip
+def confirm_laureate(
+    result_set: ResultSet, category: str, structure_id: int, jury_note: str, *, by
+) -> Laureate:
     if not can_run(by, result_set.edition) or result_set.edition.owner_id:
         raise Refused(["seuls les opérateurs d'un baromètre national désignent les lauréats"])
     if result_set.status != ResultSet.Status.READY:
@@ -85,8 +89,9 @@ def confirm_laureate(result_set: ResultSet, category: str, structure_id: int, ju
                 "modifier"
             ]
         )
-    result = result_set.structures.filter(category=category, structure_id=structure_id,
-                                          eligible=True).first()  # fmt: skip
+    result = result_set.structures.filter(
+        category=category, structure_id=structure_id, eligible=True
+    ).first()
     if result is None:
         raise Refused([f"cette structure n'est pas classée dans la catégorie « {category} »"])
     if structure_id not in _publishable(result_set):
@@ -94,8 +99,8 @@ def confirm_laureate(result_set: ResultSet, category: str, structure_id: int, ju
     if not jury_note.strip():
         raise Refused(["le point remarquable du jury est obligatoire"])
     laureate, _ = Laureate.objects.update_or_create(
-        result_set=result_set, category=category,
-        defaults={"structure_id": structure_id, "jury_note": jury_note.strip(),
-                  "confirmed_by": by},
-    )  # fmt: skip
+        result_set=result_set,
+        category=category,
+        defaults={"structure_id": structure_id, "jury_note": jury_note.strip(), "confirmed_by": by},
+    )
     return laureate

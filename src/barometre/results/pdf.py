@@ -62,23 +62,30 @@ def report_pdf(report: StructureReport | InternalReport) -> bytes:
 def synthesis_pdf(synthesis: NationalSynthesis) -> bytes:
     q3 = synthesis.national.get("q3")
     figures = {
-        "categories": charts.bars([c.category for c in synthesis.published_categories],
-                                  {"Score moyen": [c.mean for c in synthesis.published_categories]},
-                                  title="Score moyen par catégorie"),
-        "channels": charts.bars([c.label for c in synthesis.published_channels],
-                                {"Score moyen": [c.score for c in synthesis.published_channels]},
-                                title="Score moyen par canal"),
-        "histogram": charts.histogram(synthesis.histogram, marker=q3,
-                                      marker_label="quartile supérieur dès"),
-    }  # fmt: skip
+        "categories": charts.bars(
+            [c.category for c in synthesis.published_categories],
+            {"Score moyen": [c.mean for c in synthesis.published_categories]},
+            title="Score moyen par catégorie",
+        ),
+        "channels": charts.bars(
+            [c.label for c in synthesis.published_channels],
+            {"Score moyen": [c.score for c in synthesis.published_channels]},
+            title="Score moyen par canal",
+        ),
+        "histogram": charts.histogram(
+            synthesis.histogram, marker=q3, marker_label="quartile supérieur dès"
+        ),
+    }
     return render_pdf(
         "results/pdf/synthesis.html", {"s": synthesis, "charts": figures, "tens": range(0, 100, 10)}
     )
 
 
 def report_filename(report: StructureReport | InternalReport) -> str:
-    return (f"rapport-{report.edition.year}-{slugify(report.structure.name)[:60]}-"
-            f"{report.structure.identifier}.pdf")  # fmt: skip
+    return (
+        f"rapport-{report.edition.year}-{slugify(report.structure.name)[:60]}-"
+        f"{report.structure.identifier}.pdf"
+    )
 
 
 def rendered_report(report: StructureReport | InternalReport) -> tuple[str, bytes]:
@@ -99,14 +106,19 @@ def _rendered(reports: Iterable[StructureReport], processes: int):
     # Forked, the processes start with what the parent loaded (templates, fonts, the
     # Pango and WeasyPrint modules) and receive complete reports: they never query.
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(processes, mp_context=context,
-                             initializer=_forget_connections) as pool:  # fmt: skip
+    with ProcessPoolExecutor(
+        processes, mp_context=context, initializer=_forget_connections
+    ) as pool:
         yield from pool.map(rendered_report, reports)
 
 
-def write_reports_zip(target: BinaryIO, reports: Iterable[StructureReport],
-                      progress: Callable[[int], None] | None = None, *,
-                      processes: int = 1) -> int:  # fmt: skip
+def write_reports_zip(
+    target: BinaryIO,
+    reports: Iterable[StructureReport],
+    progress: Callable[[int], None] | None = None,
+    *,
+    processes: int = 1,
+) -> int:
     """Write every report into a ZIP file, rendered by ``processes`` processes, in the
     order of ``reports``; ``progress(done)`` is called after each one. Returns the
     number of reports."""

@@ -20,8 +20,12 @@ NATIONAL = "(national)"
 GAPS_SHOWN = 5
 RECOMMENDATIONS_SHOWN = 8
 NEIGHBOURS_EACH_SIDE = 2
-LOCAL_AUTHORITIES = {StructureKind.COMMUNE, StructureKind.INTERCOMMUNALITY,
-                     StructureKind.DEPARTMENT, StructureKind.REGION}  # fmt: skip
+LOCAL_AUTHORITIES = {
+    StructureKind.COMMUNE,
+    StructureKind.INTERCOMMUNALITY,
+    StructureKind.DEPARTMENT,
+    StructureKind.REGION,
+}
 
 
 @dataclass
@@ -135,14 +139,16 @@ def _overlap(a_low, a_high, b_low, b_high) -> bool:
 def _compare(items, own: dict, category: dict, national: dict, audits: dict | None = None):
     return [
         Compared(
-            id=item.id, label=item.label, score=own.get(item.id),
+            id=item.id,
+            label=item.label,
+            score=own.get(item.id),
             category=(category.get(item.id) or {}).get("mean"),
             national=(national.get(item.id) or {}).get("mean"),
             audits=(audits or {}).get(item.id),
         )
         for item in items
         if item.id in own or item.id in national
-    ]  # fmt: skip
+    ]
 
 
 def structure_report(result: StructureResult) -> StructureReport:
@@ -159,20 +165,28 @@ def structure_report(result: StructureResult) -> StructureReport:
     neighbours, ranked, above_apart, below_apart = [], 0, None, None
     if result.eligible and result.rank:
         rows = list(
-            StructureResult.objects.filter(result_set=result_set, category=result.category,
-                                           eligible=True, rank__isnull=False)
+            StructureResult.objects.filter(
+                result_set=result_set, category=result.category, eligible=True, rank__isnull=False
+            )
             .order_by("rank", "-score")
             .values_list("pk", "rank", "score", "score_low", "score_high")
-        )  # fmt: skip
+        )
         ranked = len(rows)
         position = next(i for i, row in enumerate(rows) if row[0] == result.pk)
         window = rows[max(0, position - NEIGHBOURS_EACH_SIDE) : position + NEIGHBOURS_EACH_SIDE + 1]
         for pk, rank, score, low, high in window:
             own = pk == result.pk
-            neighbours.append(Neighbour(
-                "Votre structure" if own else "Autre participant", rank, score, low, high, own,
-                _overlap(low, high, result.score_low, result.score_high),
-            ))  # fmt: skip
+            neighbours.append(
+                Neighbour(
+                    "Votre structure" if own else "Autre participant",
+                    rank,
+                    score,
+                    low,
+                    high,
+                    own,
+                    _overlap(low, high, result.score_low, result.score_high),
+                )
+            )
         if position > 0:
             above = rows[position - 1]
             above_apart = not _overlap(above[3], above[4], result.score_low, result.score_high)
@@ -192,9 +206,16 @@ def structure_report(result: StructureResult) -> StructureReport:
             reference = national_criteria.get(criterion.id) or {}
         if reference.get("mean") is None:
             continue
-        gaps.append(Gap(criterion.id, criterion.label, channel_labels.get(criterion.channel, ""),
-                        100.0 * own_criteria[criterion.id], 100.0 * reference["mean"],
-                        criterion.recommendation))  # fmt: skip
+        gaps.append(
+            Gap(
+                criterion.id,
+                criterion.label,
+                channel_labels.get(criterion.channel, ""),
+                100.0 * own_criteria[criterion.id],
+                100.0 * reference["mean"],
+                criterion.recommendation,
+            )
+        )
     strengths = sorted((g for g in gaps if g.gap > 0), key=lambda g: -g.gap)[:GAPS_SHOWN]
     weaknesses = sorted((g for g in gaps if g.gap < 0), key=lambda g: g.gap)[:GAPS_SHOWN]
     # Recommendations: the weaknesses first, then every criterion scored below half.
@@ -214,24 +235,45 @@ def structure_report(result: StructureResult) -> StructureReport:
     )
     national_mean = (stats.get(NATIONAL) or {}).get("mean")
     return StructureReport(
-        result_set=result_set, result=result,
-        category_stats=stats.get(result.category), national_stats=stats.get(NATIONAL),
-        channels=_compare(grid.channels, details.get("channels", {}), category.get("channels", {}),
-                          national.get("channels", {}), details.get("channel_audits", {})),
-        stages=_compare(grid.stages, details.get("stages", {}), category.get("stages", {}),
-                        national.get("stages", {})),
-        determinants=_compare(grid.determinants, details.get("determinants", {}),
-                              category.get("determinants", {}), national.get("determinants", {})),
-        neighbours=neighbours, ranked=ranked, above_apart=above_apart, below_apart=below_apart,
-        strengths=strengths, weaknesses=weaknesses,
+        result_set=result_set,
+        result=result,
+        category_stats=stats.get(result.category),
+        national_stats=stats.get(NATIONAL),
+        channels=_compare(
+            grid.channels,
+            details.get("channels", {}),
+            category.get("channels", {}),
+            national.get("channels", {}),
+            details.get("channel_audits", {}),
+        ),
+        stages=_compare(
+            grid.stages,
+            details.get("stages", {}),
+            category.get("stages", {}),
+            national.get("stages", {}),
+        ),
+        determinants=_compare(
+            grid.determinants,
+            details.get("determinants", {}),
+            category.get("determinants", {}),
+            national.get("determinants", {}),
+        ),
+        neighbours=neighbours,
+        ranked=ranked,
+        above_apart=above_apart,
+        below_apart=below_apart,
+        strengths=strengths,
+        weaknesses=weaknesses,
         recommendations=recommendations[:RECOMMENDATIONS_SHOWN],
         evolution=evolution,
-        observations=[dict(o, channel=channel_labels.get(o["channel"], o["channel"]))
-                      for o in details.get("observations", [])],
+        observations=[
+            dict(o, channel=channel_labels.get(o["channel"], o["channel"]))
+            for o in details.get("observations", [])
+        ],
         key_figures=result_figures.key_figures(result_set),
         funnel=result_figures.funnel([r[:5] for r in everyone], national_mean, own_pk=result.pk),
         intervals=result_figures.mean_intervals((r[5], r[1]) for r in everyone),
-    )  # fmt: skip
+    )
 
 
 @dataclass
@@ -335,10 +377,17 @@ def national_synthesis(result_set: ResultSet, *, public: bool = True) -> Nationa
     the top-quartile threshold, the physical-visit channel and the palmarès."""
     grid = result_set.grid.parsed()
     kinds = list(
-        StructureResult.objects.filter(result_set=result_set)
-        .values_list("category", "structure__kind", "details__evolution__change", "pk", "score",
-                     "score_low", "score_high", "audits")
-    )  # fmt: skip
+        StructureResult.objects.filter(result_set=result_set).values_list(
+            "category",
+            "structure__kind",
+            "details__evolution__change",
+            "pk",
+            "score",
+            "score_low",
+            "score_high",
+            "audits",
+        )
+    )
     local = sum(1 for _, kind, *_ in kinds if kind in LOCAL_AUTHORITIES)
     changes = defaultdict(list)
     for category, _, change, *_ in kinds:
@@ -349,15 +398,20 @@ def national_synthesis(result_set: ResultSet, *, public: bool = True) -> Nationa
     intervals = result_figures.mean_intervals((row[0], row[4]) for row in kinds)
     categories = [
         CategoryLine(
-            category=name, structures=int(row.get("structures") or 0), mean=row.get("mean"),
-            median=row.get("median"), q1=row.get("q1"), q3=row.get("q3"),
+            category=name,
+            structures=int(row.get("structures") or 0),
+            mean=row.get("mean"),
+            median=row.get("median"),
+            q1=row.get("q1"),
+            q3=row.get("q3"),
             change=(sum(changes[name]) / len(changes[name])) if changes[name] else None,
-            compared=len(changes[name]), histogram=_histogram(row),
+            compared=len(changes[name]),
+            histogram=_histogram(row),
             interval=intervals.get(name),
         )
         for name, row in stats.items()
         if name != NATIONAL
-    ]  # fmt: skip
+    ]
     national = (result_set.benchmarks or {}).get(NATIONAL, {})
 
     def compared(items, key):
@@ -373,19 +427,27 @@ def national_synthesis(result_set: ResultSet, *, public: bool = True) -> Nationa
     figures = result_figures.key_figures(result_set)
     evolution = result_set.evolution or {}
     return NationalSynthesis(
-        result_set=result_set, participants=len(kinds), local_authorities=local,
-        others=len(kinds) - local, national=national_row, change=evolution.get("change"),
+        result_set=result_set,
+        participants=len(kinds),
+        local_authorities=local,
+        others=len(kinds) - local,
+        national=national_row,
+        change=evolution.get("change"),
         previous_participants=evolution.get("participants"),
         certified=int(national_row.get("certified") or 0),
         mean_certified=national_row.get("mean_certified"),
         mean_not_certified=national_row.get("mean_not_certified"),
-        categories=categories, channels=channels,
+        categories=categories,
+        channels=channels,
         determinants=compared(grid.determinants, "determinants"),
-        stages=compared(grid.stages, "stages"), key_figures=figures, visit=visit,
+        stages=compared(grid.stages, "stages"),
+        key_figures=figures,
+        visit=visit,
         # Key figure ids start with their channel: phone_first_attempt, visit_mean_score…
         visit_figures=[f for f in figures if f.id.startswith("visit_")],
         palmares=palmares(result_set, public=public) if not result_set.edition.owner_id else [],
-        histogram=_histogram(national_row), evolution=evolution,
+        histogram=_histogram(national_row),
+        evolution=evolution,
         funnel=result_figures.funnel([row[3:] for row in kinds], national_row.get("mean")),
         intervals=intervals,
-    )  # fmt: skip
+    )

@@ -57,13 +57,23 @@ def edition_results(request, pk: int):
     internal = [internal_report(r) for r in ranking] if edition.owner_id else []
     batch = latest.batches.first() if latest else None
     batch_busy = batch is not None and batch.status in ("queued", "running")
-    return render(request, "results/edition.html", {
-        "edition": edition, "result_sets": result_sets, "latest": latest, "ranking": ranking,
-        "palmares": categories, "internal": internal, "batch": batch, "batch_busy": batch_busy,
-        "busy": (latest is not None and latest.status in ("queued", "computing")) or batch_busy,
-        "computable": edition.status in COMPUTABLE,
-        **crumbs("Résultats", link(edition.name, "campaigns:edition", edition.pk)),
-    })  # fmt: skip
+    return render(
+        request,
+        "results/edition.html",
+        {
+            "edition": edition,
+            "result_sets": result_sets,
+            "latest": latest,
+            "ranking": ranking,
+            "palmares": categories,
+            "internal": internal,
+            "batch": batch,
+            "batch_busy": batch_busy,
+            "busy": (latest is not None and latest.status in ("queued", "computing")) or batch_busy,
+            "computable": edition.status in COMPUTABLE,
+            **crumbs("Résultats", link(edition.name, "campaigns:edition", edition.pk)),
+        },
+    )
 
 
 def _version(request, pk: int, version: int, **filters):
@@ -183,15 +193,26 @@ def public_palmares(request, pk: int):
     def body() -> str:
         full = complete(result_set)
         national = next((c for c in full.categories if c["category"] == "(national)"), None)
-        return render_to_string("results/public_palmares_main.html", {
-            "result_set": full, "edition": full.edition, "national": national,
-            "palmares": palmares(full, public=True),
-        })  # fmt: skip
+        return render_to_string(
+            "results/public_palmares_main.html",
+            {
+                "result_set": full,
+                "edition": full.edition,
+                "national": national,
+                "palmares": palmares(full, public=True),
+            },
+        )
 
-    return visitor_page(request, "palmares", result_set, lambda: render(
-        request, "results/public_palmares.html",
-        {"edition": result_set.edition, "main": version_body("palmares", result_set, body)},
-    ))  # fmt: skip
+    return visitor_page(
+        request,
+        "palmares",
+        result_set,
+        lambda: render(
+            request,
+            "results/public_palmares.html",
+            {"edition": result_set.edition, "main": version_body("palmares", result_set, body)},
+        ),
+    )
 
 
 PUBLIC_CACHE_SECONDS = 24 * 3600
@@ -263,12 +284,21 @@ def structure_dashboard(request, pk: int, structure_pk: int):
         main = _dashboard_body(full)
         cache.set(key, main, DASHBOARD_CACHE_SECONDS)
     edition = result_set.edition
-    return render(request, "results/dashboard.html", {
-        "r": result, "edition": edition, "main": mark_safe(main),  # noqa: S308 (our template)
-        "published": result_set.published_at is not None, "version": result_set.version,
-        **crumbs(f"Résultats {edition.year}",
-                 link(result.structure.name, "structures:detail", structure_pk)),
-    })  # fmt: skip
+    return render(
+        request,
+        "results/dashboard.html",
+        {
+            "r": result,
+            "edition": edition,
+            "main": mark_safe(main),  # noqa: S308 (our template)
+            "published": result_set.published_at is not None,
+            "version": result_set.version,
+            **crumbs(
+                f"Résultats {edition.year}",
+                link(result.structure.name, "structures:detail", structure_pk),
+            ),
+        },
+    )
 
 
 def _dashboard_body(full) -> str:
@@ -308,9 +338,11 @@ def _web_bars(labels: list[str], values: list, name: str, horizontal: bool = Tru
     """A DSFR bar chart element (its table is next to it in the page)."""
     return format_html(
         '<div aria-hidden="true"><bar-chart x="{}" y="{}" name="{}"{}></bar-chart></div>',
-        _json([labels]), _json([[rounded(v) for v in values]]), _json([name]),
+        _json([labels]),
+        _json([[rounded(v) for v in values]]),
+        _json([name]),
         mark_safe(' horizontal="true" x-min="0" x-max="100"') if horizontal else "",
-    )  # fmt: skip
+    )
 
 
 @login_not_required
@@ -321,21 +353,43 @@ def synthesis(request, pk: int):
         s = national_synthesis(complete(result_set))
         tens = range(0, 100, 10)
         charts = {
-            "categories": _web_bars([c.category for c in s.published_categories],
-                                    [c.mean for c in s.published_categories], "Score moyen"),
-            "channels": _web_bars([c.label for c in s.published_channels],
-                                  [c.score for c in s.published_channels], "Score moyen"),
-            "histogram": _web_bars([f"{lo}–{lo + 9 if lo < 90 else 100}" for lo in tens],
-                                   s.histogram, "Structures", horizontal=False),
-        }  # fmt: skip
-        return render_to_string("results/synthesis_main.html", {
-            "s": s, "edition": result_set.edition, "tens": tens, "charts": charts,
-        })  # fmt: skip
+            "categories": _web_bars(
+                [c.category for c in s.published_categories],
+                [c.mean for c in s.published_categories],
+                "Score moyen",
+            ),
+            "channels": _web_bars(
+                [c.label for c in s.published_channels],
+                [c.score for c in s.published_channels],
+                "Score moyen",
+            ),
+            "histogram": _web_bars(
+                [f"{lo}–{lo + 9 if lo < 90 else 100}" for lo in tens],
+                s.histogram,
+                "Structures",
+                horizontal=False,
+            ),
+        }
+        return render_to_string(
+            "results/synthesis_main.html",
+            {
+                "s": s,
+                "edition": result_set.edition,
+                "tens": tens,
+                "charts": charts,
+            },
+        )
 
-    return visitor_page(request, "synthesis", result_set, lambda: render(
-        request, "results/synthesis.html",
-        {"edition": result_set.edition, "main": version_body("synthesis", result_set, body)},
-    ))  # fmt: skip
+    return visitor_page(
+        request,
+        "synthesis",
+        result_set,
+        lambda: render(
+            request,
+            "results/synthesis.html",
+            {"edition": result_set.edition, "main": version_body("synthesis", result_set, body)},
+        ),
+    )
 
 
 @login_not_required
@@ -363,8 +417,11 @@ def download_reports(request, pk: int, version: int, batch: int):
     found = ReportBatch.objects.filter(pk=batch, result_set=result_set, status="ready").first()
     if found is None or not found.file:
         raise Http404("Archive introuvable.")
-    return FileResponse(found.file.open("rb"), as_attachment=True,
-                        filename=f"rapports-{edition.year}-v{version}.zip")  # fmt: skip
+    return FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=f"rapports-{edition.year}-v{version}.zip",
+    )
 
 
 def _award(request, pk: int, structure_pk: int):

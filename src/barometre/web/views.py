@@ -77,12 +77,14 @@ def _published_editions() -> list[ResultSet]:
 def _published_results(structure_ids: set[int]) -> list[StructureResult]:
     """The latest published result of each (edition, structure) for these structures."""
     rows = (
-        StructureResult.objects.filter(structure_id__in=structure_ids,
-                                       result_set__published_at__isnull=False,
-                                       result_set__status="ready")
+        StructureResult.objects.filter(
+            structure_id__in=structure_ids,
+            result_set__published_at__isnull=False,
+            result_set__status="ready",
+        )
         .select_related("result_set__edition", "structure")
         .order_by("-result_set__edition__year", "structure__name", "-result_set__version")
-    )  # fmt: skip
+    )
     latest = {}
     for row in rows[:200]:
         latest.setdefault((row.result_set.edition_id, row.structure_id), row)
@@ -105,16 +107,27 @@ def journal(request):
     if kind in SensitiveAction.Kind.values:
         entries = entries.filter(kind=kind)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "web/journal.html", {
-        "page_obj": page, "kinds": SensitiveAction.Kind.choices, "kind": kind,
-        "breadcrumb_data": {"links": [], "current": "Journal des actions sensibles"},
-    })  # fmt: skip
+    return render(
+        request,
+        "web/journal.html",
+        {
+            "page_obj": page,
+            "kinds": SensitiveAction.Kind.choices,
+            "kind": kind,
+            "breadcrumb_data": {"links": [], "current": "Journal des actions sensibles"},
+        },
+    )
 
 
-GUIDE_PAGES = {"": "README.md", "operateur": "operateur.md", "enqueteur": "enqueteur.md",
-               "responsable-qualite": "responsable-qualite.md", "agent": "agent.md",
-               "methodologie": "methodologie.md",
-               "donnees-personnelles": "donnees-personnelles.md"}  # fmt: skip
+GUIDE_PAGES = {
+    "": "README.md",
+    "operateur": "operateur.md",
+    "enqueteur": "enqueteur.md",
+    "responsable-qualite": "responsable-qualite.md",
+    "agent": "agent.md",
+    "methodologie": "methodologie.md",
+    "donnees-personnelles": "donnees-personnelles.md",
+}
 _GUIDE_LINK = re.compile(r'href="(?:\./)?([a-z-]+)\.md"')
 
 
@@ -126,15 +139,22 @@ def guide(request, page: str = ""):
     if name is None or not path.is_file():
         raise Http404("Page d'aide introuvable.")
     html = MarkdownIt("commonmark", {"html": False}).enable("table").render(path.read_text())
-    html = _GUIDE_LINK.sub(lambda m: f'href="/aide/{"" if m[1] == "README" else m[1] + "/"}"',
-                           html)  # fmt: skip
+    html = _GUIDE_LINK.sub(lambda m: f'href="/aide/{"" if m[1] == "README" else m[1] + "/"}"', html)
     html = html.replace("<table>", '<div class="fr-table"><table>').replace(
         "</table>", "</table></div>"
     )
     title = re.search(r"<h1>(.*?)</h1>", html)
-    return render(request, "web/guide.html", {
-        "content": mark_safe(html),  # noqa: S308 (our own Markdown, raw HTML disabled)
-        "title": title[1] if title else "Aide", "pages": GUIDE_PAGES, "page": page,
-        "breadcrumb_data": {"links": [{"url": "/aide/", "title": "Aide"}] if page else [],
-                            "current": title[1] if title else "Aide"},
-    })  # fmt: skip
+    return render(
+        request,
+        "web/guide.html",
+        {
+            "content": mark_safe(html),  # noqa: S308 (our own Markdown, raw HTML disabled)
+            "title": title[1] if title else "Aide",
+            "pages": GUIDE_PAGES,
+            "page": page,
+            "breadcrumb_data": {
+                "links": [{"url": "/aide/", "title": "Aide"}] if page else [],
+                "current": title[1] if title else "Aide",
+            },
+        },
+    )

@@ -22,6 +22,11 @@ class Command(BaseCommand):
             raise CommandError(f"Édition {edition} introuvable.")
         path = Path(file)
         path.write_bytes(export_audits(found, "csv" if path.suffix.lower() == ".csv" else "xlsx"))
-        journal.record(journal.Kind.PERSONAL_EXPORT, f"Audits de {found}", edition=found.pk,
-                       file=str(path), via="commande")  # fmt: skip
+        journal.record(
+            journal.Kind.PERSONAL_EXPORT,
+            f"Audits de {found}",
+            edition=found.pk,
+            file=str(path),
+            via="commande",
+        )
         self.stdout.write(f"Audits validés de « {found} » exportés dans {path}.")

@@ -45,8 +45,10 @@ class Command(BaseCommand):
         self.stdout.write("\nPour commencer :")
         self.stdout.write(f"  {base}/  (accueil : chaque rôle y trouve ses tâches)")
         if latest:
-            self.stdout.write(f"  {base}{reverse('results:synthesis', args=[latest.pk])}"
-                              "  (synthèse nationale publiée, sans connexion)")  # fmt: skip
+            self.stdout.write(
+                f"  {base}{reverse('results:synthesis', args=[latest.pk])}"
+                "  (synthèse nationale publiée, sans connexion)"
+            )
             self.stdout.write(
                 f"  {base}{reverse('results:dashboard', args=[latest.pk, prefecture.pk])}"
                 "  (tableau de bord de la préfecture : compte « qualite »)"
