@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from barometre.core.plans import PlanSummary
 from barometre.engine import InputProblem
 from barometre.engine.tables import TableError, cell_text, parse_date, read_table
 from barometre.improvement.models import (
@@ -46,28 +47,13 @@ class PlannedExperience:
 
 
 @dataclass
-class ExperiencePlan:
+class ExperiencePlan(PlanSummary):
     items: list[PlannedExperience] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
 
     @property
-    def ok(self) -> bool:
-        return not self.problems and bool(self.items)
-
-    def count(self, action: str) -> int:
-        return sum(1 for item in self.items if item.action == action)
-
-    @property
-    def count_create(self) -> int:
-        return self.count("create")
-
-    @property
     def count_answer(self) -> int:
         return self.count("answer")
-
-    @property
-    def count_unchanged(self) -> int:
-        return self.count("unchanged")
 
 
 def _date(value: object) -> dt.date | None:

@@ -16,6 +16,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from barometre.core.plans import PlanSummary
 from barometre.core.uploads import sqlite_write_refusal
 from barometre.engine import InputProblem, normalize_department
 from barometre.engine.tables import (
@@ -89,29 +90,10 @@ class PlannedStructure:
 
 
 @dataclass
-class ImportPlan:
+class ImportPlan(PlanSummary):
     items: list[PlannedStructure] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
     file_format: str = ""
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems and bool(self.items)
-
-    def count(self, action: str) -> int:
-        return sum(1 for item in self.items if item.action == action)
-
-    @property
-    def count_create(self) -> int:
-        return self.count("create")
-
-    @property
-    def count_update(self) -> int:
-        return self.count("update")
-
-    @property
-    def count_unchanged(self) -> int:
-        return self.count("unchanged")
 
 
 class ImportRefused(Exception):
