@@ -3,9 +3,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from barometre.core.console import progress_bar
 from barometre.core.uploads import import_limits
 from barometre.engine import normalize_department
 from barometre.structures.annuaire import plan_annuaire
@@ -52,17 +52,8 @@ class Command(BaseCommand):
         if not commit:
             console.print("Vérification seulement : relancez avec --commit pour enregistrer.")
             return
-        columns = (
-            TextColumn("Enregistrement"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-        )
-        with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
-            bar = progress.add_task("import", total=len(plan.items))
-            counts = apply_import(
-                plan, progress=lambda done, total: progress.update(bar, completed=done)
-            )
+        with progress_bar(console, len(plan.items)) as step:
+            counts = apply_import(plan, progress=step)
         StructureImport.objects.create(
             file_name=path.name[:255],
             content=b"",  # the file stays where it is; the import keeps its attribution

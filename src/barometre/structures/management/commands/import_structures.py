@@ -2,9 +2,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from barometre.core.console import progress_bar
 from barometre.core.uploads import import_limits
 from barometre.structures.importing import apply_import, plan_import
 
@@ -45,13 +45,6 @@ class Command(BaseCommand):
         if not commit:
             console.print("Vérification seulement : relancez avec --commit pour enregistrer.")
             return
-        columns = (
-            TextColumn("Enregistrement"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-        )
-        with Progress(*columns, console=console, disable=not console.is_terminal) as progress:
-            bar = progress.add_task("import", total=len(plan.items))
-            apply_import(plan, progress=lambda done, total: progress.update(bar, completed=done))
+        with progress_bar(console, len(plan.items)) as step:
+            apply_import(plan, progress=step)
         console.print("Import enregistré.")
