@@ -20,6 +20,7 @@ import posixpath
 import re
 import struct
 import zipfile
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from xml.parsers import expat
 
@@ -232,7 +233,7 @@ _DIMENSION = re.compile(rb"<" + _PREFIX + rb'dimension\s[^>]*?\bref="([^"]{1,40}
 _DECLARATION = re.compile(rb"<!DOCTYPE|<!ENTITY")
 
 
-class _Scan:
+class _Scan(ABC):
     """Regular expressions over the XML, chunk by chunk, counted in C: ten times faster
     than calling Python for every element, which a sheet of a million cells needs."""
 
@@ -252,11 +253,12 @@ class _Scan:
         self.first = False
         self.scan(data)
 
-    def begin(self, data: bytes) -> None:
+    def begin(self, data: bytes) -> None:  # noqa: B027 - optional hook, nothing by default
         """The first chunk, before it is scanned."""
 
+    @abstractmethod
     def scan(self, data: bytes) -> None:
-        raise NotImplementedError
+        """Measure one chunk of the sheet's XML."""
 
 
 class _XlsxScan(_Scan):
