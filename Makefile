@@ -32,12 +32,14 @@ test-fast: venv-dev
 lint: venv-dev
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/djlint src --check
 	$(BIN)/djlint src --lint
 	BAROMETRE_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
 
 format: venv-dev
-	$(BIN)/ruff format src tests
-	$(BIN)/ruff check --fix src tests
+	$(BIN)/ruff format src tests benchmarks
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/djlint src --reformat --quiet
 
 serve: venv
 	BAROMETRE_DEBUG=true $(BIN)/barometre serve
