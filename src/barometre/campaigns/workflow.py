@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from barometre.campaigns import codec
 from barometre.campaigns.models import Answer, AuditTask, Edition, Evidence, TaskEvent
 from barometre.core.errors import Conflict, Refused
 from barometre.core.uploads import UploadRefused, check_upload
@@ -154,9 +155,14 @@ def anomalies(
     if task.replied_at and task.sent_at and task.replied_at < task.sent_at:
         found.append("réponse datée avant l'envoi")
 
-    def number(criterion):
+    grid = task.edition.grid.parsed()
+
+    def number(criterion_id):
+        criterion = grid.criteria_by_id.get(criterion_id)
+        if criterion is None or criterion_id not in values:
+            return None
         try:
-            return float(values.get(criterion, "").replace(",", ".").replace("%", ""))
+            return float(codec.decode(criterion, values[criterion_id]))
         except ValueError:
             return None
 
@@ -176,7 +182,6 @@ def anomalies(
         found.append("audit réalisé hors de la période de terrain")
     if task.channel in {"phone", "visit"} and not (dt.time(8, 0) <= local.time() <= dt.time(19, 0)):
         found.append("audit réalisé hors des heures d'ouverture")
-    grid = edition.grid.parsed()
     required = [
         c.id
         for c in grid.criteria
