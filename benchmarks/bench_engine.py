@@ -69,7 +69,15 @@ def check_same(results, plain, resamples: int) -> dict:
     ranked = results.rankings.filter(pl.col("rank").is_not_null())
     ranks = ranked.join(plain["rankings"], on="structure", suffix="_plain")
     assert ranks.height == ranked.height == plain["rankings"].height
-    assert (ranks["rank"] == ranks["rank_plain"]).all()
+    # Two structures whose scores are equal in exact arithmetic may differ by 1e-14 in
+    # one computation and not in the other: their order (then by audits, then by name)
+    # may swap, nothing else.
+    swapped = ranks.filter(pl.col("rank") != pl.col("rank_plain"))
+    tied = ranks.filter(
+        pl.col("global").round(9).is_duplicated().over("category")
+        | pl.col("global_plain").round(9).is_duplicated().over("category")
+    )
+    assert swapped.join(tied, on="structure", how="anti").height == 0, swapped
     width = results.rankings["score_high"] - results.rankings["score_low"]
     assert width.null_count() == 0
     plain_width = plain["rankings"]["score_high"] - plain["rankings"]["score_low"]
@@ -79,6 +87,7 @@ def check_same(results, plain, resamples: int) -> dict:
         "interval_width": (ranked["score_high"] - ranked["score_low"]).mean(),
         "interval_width_plain": plain_width.mean(),
         "ranked": ranked.height,
+        "swapped": swapped.height,
     }
 
 
@@ -173,8 +182,10 @@ def main() -> None:
             ],
             capture_output=True,
             text=True,
-            check=True,
+            check=False,
         )
+        if out.returncode:
+            sys.exit(f"taille {factor}× : échec\n{out.stderr}")
         r = json.loads(out.stdout.strip().splitlines()[-1])
         runs = r["runs"]
         engine = min(run["engine_s"] for run in runs)
@@ -201,7 +212,8 @@ def main() -> None:
         print(
             f"        mêmes résultats : écart max des scores globaux {c['score_gap']:.1e}, des "
             f"canaux, étapes et déterminants {c['dimension_gap']:.1e} ; {c['ranked']} rangs "
-            f"identiques ; largeur moyenne de l'intervalle à 90 % {c['interval_width']:.2f} "
+            f"identiques sauf {c['swapped']} ex æquo échangés ; largeur moyenne de "
+            f"l'intervalle à 90 % {c['interval_width']:.2f} "
             f"(moteur) et {c['interval_width_plain']:.2f} (simple)"
         )
         print(
