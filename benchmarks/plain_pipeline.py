@@ -59,11 +59,17 @@ def raw_values(grid: Grid, answers: pl.DataFrame) -> pl.DataFrame:
     and ``na``."""
     v = pl.col("value").str.to_lowercase().str.strip_chars()
     number = v.str.replace_all(r"[\s\u202f]", "").str.replace(",", ".")
+    # Text is cleaned once per distinct value (a few hundred for millions of answers).
+    values = (
+        answers.lazy()
+        .select(pl.col("value").unique())
+        .with_columns(v.alias("v"), number.alias("number"))
+    )
     frame = (
         answers.lazy()
         .filter(pl.col("double_of").is_null())
         .join(_criteria(grid).lazy(), on="criterion")
-        .with_columns(v.alias("v"), number.alias("number"))
+        .join(values, on="value", how="left", nulls_equal=True)
         .join(_levels(grid).lazy(), on=["criterion", "v"], how="left")
         .with_columns(
             pl.col("v").is_in(NOT_APPLICABLE).fill_null(False).alias("na"),
@@ -313,7 +319,7 @@ def rankings(
                 pl.Series("tied_with_leader", (highs >= lows[0]) & (np.arange(n) > 0)),
             )
         )
-    return pl.concat(out)
+    return pl.concat(out) if out else table.filter("eligible")
 
 
 def run(
