@@ -134,16 +134,20 @@ def prepare_answers(grid: Grid, frame: pl.DataFrame) -> PreparedAnswers:
         wrong_channel, "criterion", "ce critère appartient à un autre canal que celui de la ligne"
     )
 
-    duplicates = frame.filter(pl.struct("audit", "criterion").is_duplicated()).sort("row")
-    duplicates = duplicates.filter(pl.struct("audit", "criterion").is_first_distinct().not_())
-    problems += _problems_from(duplicates, "criterion", "réponse en double pour cet audit")
-
     per_audit = frame.group_by("audit").agg(
         pl.col("structure").n_unique().alias("n_structure"),
         pl.col("channel").n_unique().alias("n_channel"),
         pl.col("auditor").n_unique().alias("n_auditor"),
         pl.col("row").min().alias("first_row"),
+        (pl.col("criterion").n_unique() < pl.len()).alias("repeated"),
     )
+    # Only audits that repeat a criterion are searched for the duplicate rows.
+    repeated = per_audit.filter("repeated").select("audit")
+    if repeated.height:
+        duplicates = frame.join(repeated, on="audit", how="semi", nulls_equal=True)
+        duplicates = duplicates.filter(pl.struct("audit", "criterion").is_duplicated()).sort("row")
+        duplicates = duplicates.filter(pl.struct("audit", "criterion").is_first_distinct().not_())
+        problems += _problems_from(duplicates, "criterion", "réponse en double pour cet audit")
     inconsistent = per_audit.filter(
         (pl.col("n_structure") > 1) | (pl.col("n_channel") > 1) | (pl.col("n_auditor") > 1)
     )

@@ -72,7 +72,8 @@ def rank(
     boot = bootstrap(grid, audits, names, options)
     alpha = (1 - options.level) / 2
     # Every structure here has at least one scored audit, so there is no NaN to skip.
-    low, high = np.quantile(boot, [alpha, 1 - alpha], axis=0)
+    # Quantiles per structure read each structure's resamples contiguously.
+    low, high = np.quantile(np.ascontiguousarray(boot.T), [alpha, 1 - alpha], axis=1)
     table = structures.select(
         "structure", "category", "global", "audits", "channels_audited", "coverage"
     ).with_columns(
@@ -102,10 +103,10 @@ def rank(
             sub = boot[:, cols]
             # Rank within the category in each resample (1 = best); NaN-free by construction.
             order = np.argsort(-sub, axis=1)
-            ranks = np.empty_like(order)
-            np.put_along_axis(ranks, order, np.arange(1, n + 1)[None, :], axis=1)
-            rank_low, rank_high = np.quantile(ranks, [alpha, 1 - alpha], axis=0)
-            p_first = (ranks == 1).mean(axis=0)
+            ranks = np.empty(order.shape, dtype=np.int32)
+            np.put_along_axis(ranks, order, np.arange(1, n + 1, dtype=np.int32)[None, :], axis=1)
+            rank_low, rank_high = np.quantile(ranks.T.copy(), [alpha, 1 - alpha], axis=1)
+            p_first = np.bincount(order[:, 0], minlength=n) / len(order)
             lows, highs = eligible["score_low"].to_numpy(), eligible["score_high"].to_numpy()
             leader_low = lows[0]
             overlap_prev = np.r_[False, lows[:-1] <= highs[1:]]

@@ -156,13 +156,18 @@ def dimension_scores(grid: Grid, criteria: list[Criterion], m: ChannelMatrix) ->
 
 def score_audits(grid: Grid, prepared: PreparedAnswers) -> AuditScores:
     audits_meta = prepared.audits.filter(pl.col("double_of").is_null())
-    answers = prepared.answers.join(audits_meta.select("audit"), on="audit", how="semi")
+    answers = prepared.answers
+    if audits_meta.height < prepared.audits.height:
+        answers = answers.join(audits_meta.select("audit"), on="audit", how="semi")
     structure_ids = audits_meta["structure"].unique().sort()
     structure_codes = pl.DataFrame(
         {"structure": structure_ids, "_s": np.arange(len(structure_ids))}
     )
     n_s = len(structure_ids)
     frames, criteria_frames, warnings = [], [], []
+    by_channel = {
+        key[0]: part for key, part in answers.partition_by("channel", as_dict=True).items()
+    }
     for channel in grid.channel_ids:
         criteria = grid.prerequisite_order(channel)
         meta = audits_meta.filter(pl.col("channel") == channel)
@@ -170,7 +175,7 @@ def score_audits(grid: Grid, prepared: PreparedAnswers) -> AuditScores:
             continue
         audit_ids = meta["audit"]
         audit_structure = meta.join(structure_codes, on="structure", how="left")["_s"].to_numpy()
-        m = channel_matrix(criteria, audit_ids, answers.filter(pl.col("channel") == channel))
+        m = channel_matrix(criteria, audit_ids, by_channel.get(channel, answers.head(0)))
         for j, criterion in enumerate(criteria):
             missing = m.missing[:, j]
             for audit in audit_ids.filter(pl.Series(missing)).head(20):
@@ -194,25 +199,18 @@ def score_audits(grid: Grid, prepared: PreparedAnswers) -> AuditScores:
             met = np.bincount(audit_structure[used], weights=full, minlength=n_s)
             present = np.flatnonzero(counts)
             criteria_frames.append(
-                pl.DataFrame(
-                    {
-                        "_s": present,
-                        "criterion": criterion.id,
-                        "points": sums[present] / counts[present],
-                        "audits": counts[present],
-                        "met": met[present].astype(np.int64),
-                    }
+                (
+                    present,
+                    criterion.id,
+                    sums[present] / counts[present],
+                    counts[present],
+                    met[present].astype(np.int64),
                 )
             )
     if not frames:
         empty = audits_meta.head(0).with_columns(pl.lit(0.0).alias("channel_score"))
         return AuditScores(empty, pl.DataFrame(), warnings)
-    criteria_means = (
-        pl.concat(criteria_frames)
-        .join(structure_codes, on="_s")
-        .select("structure", "criterion", "points", "audits", "met")
-        .sort("structure", "criterion")
-    )
+    criteria_means = _criteria_means(criteria_frames, structure_ids)
     scores = pl.concat(frames, how="diagonal_relaxed").with_columns(
         pl.min_horizontal("channel_raw", "cap").alias("channel_score")
     )
@@ -220,6 +218,26 @@ def score_audits(grid: Grid, prepared: PreparedAnswers) -> AuditScores:
         pl.col("channel_score").is_not_nan()
     )
     return AuditScores(audits, criteria_means, warnings)
+
+
+def _criteria_means(parts: list[tuple], structure_ids: pl.Series) -> pl.DataFrame:
+    """One row per (structure, criterion) from per-criterion arrays (structure codes,
+    criterion id, mean points, audits, met), ordered by structure then criterion: the
+    codes follow the structures' order, so integer keys sort like the names."""
+    ids = sorted({part[1] for part in parts})
+    rank = {criterion: i for i, criterion in enumerate(ids)}
+    codes = np.concatenate([part[0] for part in parts])
+    criterion_code = np.concatenate([np.full(len(part[0]), rank[part[1]]) for part in parts])
+    order = np.argsort(codes * len(ids) + criterion_code, kind="stable")
+    return pl.DataFrame(
+        {
+            "structure": structure_ids.gather(codes[order]),
+            "criterion": pl.Series(ids, dtype=pl.String).gather(criterion_code[order]),
+            "points": np.concatenate([part[2] for part in parts])[order],
+            "audits": np.concatenate([part[3] for part in parts])[order],
+            "met": np.concatenate([part[4] for part in parts])[order],
+        }
+    )
 
 
 def channel_weights(grid: Grid) -> pl.DataFrame:

@@ -192,20 +192,22 @@ def bootstrap_structure_scores(
         else:
             classes.append(("draws", values, target, None))
     out = np.empty((resamples, n_structures), dtype=np.float32)
-    # Absent channels stay at 0 and carry no weight; present ones are overwritten.
+    # Absent channels stay at 0 and carry no weight; present ones are overwritten, except
+    # groups of one audit, whose mean never changes: they are written once.
     means = np.zeros((batch, n_structures * n_channels), dtype=np.float32)
+    for kind, values, target, _ in classes:
+        if kind == "fixed":
+            means[:, target] = values
     done = 0
     while done < resamples:
         b = min(batch, resamples - done)
         for kind, values, target, cumulative in classes:
             n = len(target)
-            if kind == "fixed":
-                means[:b, target] = values
-            elif kind == "composition":
+            if kind == "composition":
                 pick = np.searchsorted(cumulative, rng.random((b, n)))
                 flat = pick + (np.arange(n) * values.shape[1])[None, :]
                 means[:b, target] = values.ravel()[flat]
-            else:
+            elif kind == "draws":
                 k = values.shape[1]
                 draws = rng.integers(0, k, size=(b, n, k))
                 flat = draws + (np.arange(n) * k)[None, :, None]
