@@ -180,21 +180,63 @@ class Row:
         return "en progrès" if better else "en recul"
 
 
+def _register_years(indicator: Indicator, years: list[int], shared: dict) -> list[tuple]:
+    """``_register`` for every year at once; indicators reading the same part of the
+    register (same kinds and channels) share one computation."""
+    params = parse_parameter(indicator.parameter)
+    channels = params.get("channels") or params.get("value")
+    kinds = params.get("kinds")
+    key = (tuple(kinds or ()), tuple(channels or ()))
+    if key not in shared:
+        shared[key] = register.figures(indicator.structure, years, kinds=kinds, channels=channels)
+    if indicator.source == SOURCE.REGISTER_ON_TIME:
+        return [(f.on_time_rate, f.answered, f.on_time) for f in shared[key]]
+    return [(f.mean_delay, f.answered, None) for f in shared[key]]
+
+
+def _survey_years(indicator: Indicator, years: list[int], shared: dict) -> list[tuple]:
+    """``_survey`` for every year at once (past years' counts are cached by surveys)."""
+    code = indicator.parameter.strip()
+    if ("survey", code) not in shared:
+        questionnaire = (
+            Questionnaire.objects.filter(structure=indicator.structure, items__code=code)
+            .order_by("-created_at")
+            .first()
+        )
+        shared["survey", code] = (
+            surveys.results_by_year(questionnaire, years) if questionnaire else None
+        )
+    per_year = shared["survey", code]
+    out = []
+    for year in years:
+        found = next((r for r in per_year[year] if r.item.code == code), None) if per_year else None
+        out.append((found.percent, found.answers, None) if found else (None, None, None))
+    return out
+
+
 def dashboard(structure, years: list[int], target_year: int) -> list[Row]:
-    """Rows of the dashboard: values of ``years`` and the target of ``target_year``."""
+    """Rows of the dashboard: values of ``years`` and the target of ``target_year``.
+    The register and the surveys are read once per indicator for all the years, not
+    once per year: the number of queries follows the indicators, not the data."""
     indicators = (
         Indicator.objects.filter(structure=structure)
         .prefetch_related("values", "targets")
         .select_related("structure")
     )
     rows = []
+    shared: dict = {}
     for indicator in indicators:
         targets = {t.year: t.value for t in indicator.targets.all()}
         entered = list(indicator.values.all())
         least = _minimum(indicator)
+        if indicator.source in (SOURCE.REGISTER_ON_TIME, SOURCE.REGISTER_DELAY):
+            sampled = _register_years(indicator, years, shared)
+        elif indicator.source == SOURCE.SURVEY:
+            sampled = _survey_years(indicator, years, shared)
+        else:
+            sampled = [sampled_value(indicator, year, entered) for year in years]
         cells = []
-        for year in years:
-            value, n, k = sampled_value(indicator, year, entered)
+        for year, (value, n, k) in zip(years, sampled, strict=True):
             target = targets.get(year)
             cells.append(Cell(value, target, met(indicator, value, target), n, least, k))
         rows.append(Row(indicator, cells, targets.get(target_year)))
