@@ -74,6 +74,12 @@ def _mystery(
         .order_by("-result_set__edition__fieldwork_ends", "-result_set__version")
         .first()
     )
+    return _mystery_value(indicator, result, national=national)
+
+
+def _mystery_value(
+    indicator: Indicator, result: StructureResult | None, *, national: bool
+) -> tuple[float | None, int | None, int | None]:
     if result is None:
         return None, None, None
     stage = indicator.parameter.strip()
@@ -214,10 +220,39 @@ def _survey_years(indicator: Indicator, years: list[int], shared: dict) -> list[
     return out
 
 
+def _mystery_years(
+    indicator: Indicator, years: list[int], *, national: bool, shared: dict
+) -> list[tuple]:
+    """``_mystery`` for every year at once: the structure's results of those years are
+    read in one query, the latest of each year kept (the same order as ``_mystery``)."""
+    if ("mystery", national) not in shared:
+        result_sets = ResultSet.objects.filter(
+            status=ResultSet.Status.READY, edition__year__in=years
+        )
+        if national:
+            result_sets = result_sets.published_national()
+        else:
+            result_sets = result_sets.filter(edition__owner=indicator.structure)
+        results = (
+            StructureResult.objects.filter(
+                result_set__in=result_sets, structure=indicator.structure
+            )
+            .select_related("result_set__edition")
+            .order_by("-result_set__edition__fieldwork_ends", "-result_set__version")
+        )
+        latest: dict[int, StructureResult] = {}
+        for result in results:
+            latest.setdefault(result.result_set.edition.year, result)
+        shared["mystery", national] = latest
+    latest = shared["mystery", national]
+    return [_mystery_value(indicator, latest.get(y), national=national) for y in years]
+
+
 def dashboard(structure, years: list[int], target_year: int) -> list[Row]:
     """Rows of the dashboard: values of ``years`` and the target of ``target_year``.
-    The register and the surveys are read once per indicator for all the years, not
-    once per year: the number of queries follows the indicators, not the data."""
+    The register, the surveys and the results are read once for all the years (and
+    shared by the indicators that read the same part), not once per indicator and year:
+    the number of queries follows the kinds of indicators, not the data."""
     indicators = (
         Indicator.objects.filter(structure=structure)
         .prefetch_related("values", "targets")
@@ -233,6 +268,9 @@ def dashboard(structure, years: list[int], target_year: int) -> list[Row]:
             sampled = _register_years(indicator, years, shared)
         elif indicator.source == SOURCE.SURVEY:
             sampled = _survey_years(indicator, years, shared)
+        elif indicator.source in (SOURCE.MYSTERY_CALLS, SOURCE.BAROMETER):
+            national = indicator.source == SOURCE.BAROMETER
+            sampled = _mystery_years(indicator, years, national=national, shared=shared)
         else:
             sampled = [sampled_value(indicator, year, entered) for year in years]
         cells = []
