@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-fast lint format venv venv-dev serve worker bench-engine bench-reports bench-load bench-pages bench-annuaire clean
+.PHONY: demo test test-fast lint format venv venv-dev serve worker bench-engine bench-reports bench-load bench-pages bench-national bench-annuaire clean
 
 venv:
 	@scripts/bootstrap.sh --no-dev --inexact
@@ -72,3 +72,10 @@ bench-load: venv-dev
 bench-pages: venv-dev
 	@scripts/ensure-postgres.sh
 	$(BIN)/python benchmarks/bench_pages.py
+
+## make bench-national: a national network (60,000 structures, 5 M survey answers, 500,000
+## register entries) generated in PostgreSQL, a structure's pages and the network indicator
+## (database: BENCH_NATIONAL_URL, kept for the next run; --rebuild to generate it again)
+bench-national: venv-dev
+	@scripts/ensure-postgres.sh
+	$(BIN)/python benchmarks/bench_national.py

@@ -115,6 +115,8 @@ MATRIX = {
     # Continuous improvement: the structure's team only (operators do not see a register
     # of users' messages); agents write, viewers read.
     "improvement:index": ({}, expect(default=DENIED, **{p: LOGIN_OK for p in TEAM})),
+    # The network's figures (counts per département, no entry): operators.
+    "improvement:network": ({}, expect(default=DENIED, operator=OK)),
     "improvement:structure": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
     "improvement:entries": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
     "improvement:figures": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),

@@ -74,6 +74,12 @@ def _mystery(
         .order_by("-result_set__edition__fieldwork_ends", "-result_set__version")
         .first()
     )
+    return _mystery_value(indicator, result, national=national)
+
+
+def _mystery_value(
+    indicator: Indicator, result: StructureResult | None, *, national: bool
+) -> tuple[float | None, int | None, int | None]:
     if result is None:
         return None, None, None
     stage = indicator.parameter.strip()
@@ -180,21 +186,95 @@ class Row:
         return "en progrès" if better else "en recul"
 
 
+def _register_years(indicator: Indicator, years: list[int], shared: dict) -> list[tuple]:
+    """``_register`` for every year at once; indicators reading the same part of the
+    register (same kinds and channels) share one computation."""
+    params = parse_parameter(indicator.parameter)
+    channels = params.get("channels") or params.get("value")
+    kinds = params.get("kinds")
+    key = (tuple(kinds or ()), tuple(channels or ()))
+    if key not in shared:
+        shared[key] = register.figures(indicator.structure, years, kinds=kinds, channels=channels)
+    if indicator.source == SOURCE.REGISTER_ON_TIME:
+        return [(f.on_time_rate, f.answered, f.on_time) for f in shared[key]]
+    return [(f.mean_delay, f.answered, None) for f in shared[key]]
+
+
+def _survey_years(indicator: Indicator, years: list[int], shared: dict) -> list[tuple]:
+    """``_survey`` for every year at once (past years' counts are cached by surveys)."""
+    code = indicator.parameter.strip()
+    if ("survey", code) not in shared:
+        questionnaire = (
+            Questionnaire.objects.filter(structure=indicator.structure, items__code=code)
+            .order_by("-created_at")
+            .first()
+        )
+        shared["survey", code] = (
+            surveys.results_by_year(questionnaire, years) if questionnaire else None
+        )
+    per_year = shared["survey", code]
+    out = []
+    for year in years:
+        found = next((r for r in per_year[year] if r.item.code == code), None) if per_year else None
+        out.append((found.percent, found.answers, None) if found else (None, None, None))
+    return out
+
+
+def _mystery_years(
+    indicator: Indicator, years: list[int], *, national: bool, shared: dict
+) -> list[tuple]:
+    """``_mystery`` for every year at once: the structure's results of those years are
+    read in one query, the latest of each year kept (the same order as ``_mystery``)."""
+    if ("mystery", national) not in shared:
+        result_sets = ResultSet.objects.filter(
+            status=ResultSet.Status.READY, edition__year__in=years
+        )
+        if national:
+            result_sets = result_sets.published_national()
+        else:
+            result_sets = result_sets.filter(edition__owner=indicator.structure)
+        results = (
+            StructureResult.objects.filter(
+                result_set__in=result_sets, structure=indicator.structure
+            )
+            .select_related("result_set__edition")
+            .order_by("-result_set__edition__fieldwork_ends", "-result_set__version")
+        )
+        latest: dict[int, StructureResult] = {}
+        for result in results:
+            latest.setdefault(result.result_set.edition.year, result)
+        shared["mystery", national] = latest
+    latest = shared["mystery", national]
+    return [_mystery_value(indicator, latest.get(y), national=national) for y in years]
+
+
 def dashboard(structure, years: list[int], target_year: int) -> list[Row]:
-    """Rows of the dashboard: values of ``years`` and the target of ``target_year``."""
+    """Rows of the dashboard: values of ``years`` and the target of ``target_year``.
+    The register, the surveys and the results are read once for all the years (and
+    shared by the indicators that read the same part), not once per indicator and year:
+    the number of queries follows the kinds of indicators, not the data."""
     indicators = (
         Indicator.objects.filter(structure=structure)
         .prefetch_related("values", "targets")
         .select_related("structure")
     )
     rows = []
+    shared: dict = {}
     for indicator in indicators:
         targets = {t.year: t.value for t in indicator.targets.all()}
         entered = list(indicator.values.all())
         least = _minimum(indicator)
+        if indicator.source in (SOURCE.REGISTER_ON_TIME, SOURCE.REGISTER_DELAY):
+            sampled = _register_years(indicator, years, shared)
+        elif indicator.source == SOURCE.SURVEY:
+            sampled = _survey_years(indicator, years, shared)
+        elif indicator.source in (SOURCE.MYSTERY_CALLS, SOURCE.BAROMETER):
+            national = indicator.source == SOURCE.BAROMETER
+            sampled = _mystery_years(indicator, years, national=national, shared=shared)
+        else:
+            sampled = [sampled_value(indicator, year, entered) for year in years]
         cells = []
-        for year in years:
-            value, n, k = sampled_value(indicator, year, entered)
+        for year, (value, n, k) in zip(years, sampled, strict=True):
             target = targets.get(year)
             cells.append(Cell(value, target, met(indicator, value, target), n, least, k))
         rows.append(Row(indicator, cells, targets.get(target_year)))

@@ -144,7 +144,11 @@ class FeedbackEntry(models.Model):
                 name="one_public_submission",
             ),
         ]
-        indexes = [models.Index(fields=["structure", "status", "answer_due"])]
+        indexes = [
+            models.Index(fields=["structure", "status", "answer_due"]),
+            # The register's list (newest first, 25 a page) and its yearly figures.
+            models.Index(fields=["structure", "-received_on", "-id"], name="register_newest_first"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} — {self.subject}"
@@ -280,14 +284,22 @@ class SurveyResponse(models.Model):
                 name="one_survey_submission",
             )
         ]
-        indexes = [models.Index(fields=["questionnaire", "answered_on"])]
+        # With the id, a period's responses are read from the index alone.
+        indexes = [
+            models.Index(
+                fields=["questionnaire", "answered_on", "id"], name="response_period_covering"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Réponse du {self.answered_on:%d/%m/%Y}"
 
 
 class ItemAnswer(models.Model):
-    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="answers")
+    # The unique (response, item) index serves the lookups by response: no index of its own.
+    response = models.ForeignKey(
+        SurveyResponse, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     item = models.ForeignKey(SurveyItem, on_delete=models.CASCADE, related_name="answers")
     value = models.PositiveSmallIntegerField(null=True, blank=True)  # None: not concerned
 
@@ -295,6 +307,9 @@ class ItemAnswer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["response", "item"], name="one_answer_per_item")
         ]
+        # The results count a period's answers per item and value from this index alone
+        # (surveys.results): no visit to the table, whatever the number of answers.
+        indexes = [models.Index(fields=["response", "item", "value"], name="answer_covering")]
 
     def __str__(self) -> str:
         return f"{self.item_id} = {self.value}"

@@ -4,6 +4,7 @@ from barometre.improvement import (
     committee_views,
     indicator_views,
     mailing_views,
+    network_views,
     plan_views,
     register_views,
     review_views,
@@ -15,6 +16,7 @@ app_name = "improvement"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("reseau/", network_views.network_register, name="network"),
     path("<int:pk>/", views.structure_home, name="structure"),
     path("<int:pk>/registre/", register_views.entry_list, name="entries"),
     path("<int:pk>/registre/nouvelle/", register_views.entry_create, name="entry_create"),

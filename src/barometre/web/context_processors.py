@@ -32,6 +32,7 @@ def _navigation(user) -> list[dict[str, str]]:
     if user.is_operator:
         items.append(_item("campaigns:editions", "Éditions", "editions"))
         items.append(_item("campaigns:validation", "Validation", "validation"))
+        items.append(_item("improvement:network", "Registres du réseau", "network"))
         items.append(_item("journal", "Journal", "journal"))
         items.append(_item("admin:index", "Administration", "admin"))
     return items
