@@ -2,7 +2,7 @@
 every report of a 300-structure edition into a ZIP, as the background task does it.
 
 Runs on a throw-away SQLite database with synthetic results shaped like real ones
-(barometre.results.samples). The baseline, in the same process, is rendering the same
+(tests/samples.py, shared with the tests). The baseline, in the same process, is rendering the same
 report as HTML only (template and charts, no PDF): the ratio says what WeasyPrint costs.
 
     make bench-reports
@@ -29,7 +29,8 @@ def setup(data_dir: str) -> None:
             "DJANGO_SETTINGS_MODULE": "barometre.settings.main",
         }
     )
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    root = Path(__file__).resolve().parents[1]
+    sys.path[:0] = [str(root / "src"), str(root)]  # barometre, and tests.samples
     import django
     from django.core.management import call_command
 
@@ -61,13 +62,13 @@ def main() -> None:
 
 def run(n: int, repeat: int, processes: list[int]) -> None:
     from django.template.loader import render_to_string
+    from tests.samples import fabricate_result_set, sample_edition
 
     from barometre.accounts.models import Membership, Role, User
     from barometre.results import pdf
     from barometre.results.batches import request_batch
     from barometre.results.models import StructureResult
     from barometre.results.reports import structure_report
-    from barometre.results.samples import fabricate_result_set, sample_edition
 
     operator = User.objects.create_user("bench")
     Membership.objects.create(user=operator, role=Role.OPERATOR)

@@ -188,7 +188,7 @@ def test_revoking_another_users_token_answers_404_and_changes_nothing(
 def test_published_key_figures_state_their_sample_and_hide_small_ones(
     api_client, operator, edition
 ):
-    from barometre.results.samples import fabricate_result_set
+    from tests.samples import fabricate_result_set
 
     result_set = fabricate_result_set(edition, 6, by=operator)
     result_set.key_figures = [

@@ -149,7 +149,7 @@ def test_errors_outside_the_operations_answer_in_the_error_format(
 
 @pytest.mark.django_db
 def test_published_national_results_are_public(client, operator, edition, structure_a):
-    from barometre.results.samples import fabricate_result_set
+    from tests.samples import fabricate_result_set
 
     url = f"/api/v1/results/editions/{edition.pk}"
     fabricate_result_set(edition, 4, by=operator, published=False)

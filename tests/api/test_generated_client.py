@@ -20,7 +20,7 @@ from barometre.api.api import api
 from barometre.api.models import ApiToken
 from barometre.improvement import surveys
 from barometre.improvement.models import CollectionPoint, FeedbackEntry, SurveyResponse
-from barometre.results.samples import fabricate_result_set
+from tests.samples import fabricate_result_set
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PACKAGE = "barometre_api_client"

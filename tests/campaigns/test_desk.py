@@ -16,6 +16,7 @@ from barometre.campaigns import lifecycle, workflow
 from barometre.campaigns.desk import next_in_queue, review_audit
 from barometre.campaigns.models import AuditTask, Evidence
 from barometre.core.errors import Refused
+from tests.html import shown
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 pytestmark = pytest.mark.django_db
@@ -78,7 +79,7 @@ def test_the_desk_shows_answers_points_texts_and_the_delay(submitted_email, oper
     assert not lines["email.redirection"].counted
 
     page = client_for(operator).get(reverse("campaigns:task", args=[submitted_email.pk])).text
-    assert "Délai : 3 jours ouvrés" in page
+    assert "Délai : 3 jours ouvrés" in shown(page)
     assert "Madame, voici les pièces." in page and "Bonjour, …" in page
     assert "Réponses et points, critère par critère" in page
     assert "Réponse partielle" in page or "Partielle" in page

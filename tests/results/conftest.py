@@ -1,10 +1,9 @@
 import pytest
 
-from barometre.results.samples import fabricate_result_set
-
 # The results are computed from campaign data: reuse the campaign fixtures.
 from tests.campaigns.conftest import edition, grid  # noqa: F401
 from tests.campaigns.test_transfer import filled  # noqa: F401
+from tests.samples import fabricate_result_set
 
 
 @pytest.fixture

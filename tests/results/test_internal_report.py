@@ -18,8 +18,8 @@ from barometre.campaigns.models import Answer, AuditorProfile, AuditTask
 from barometre.results.computing import request_computation
 from barometre.results.internal import internal_report
 from barometre.results.models import StructureResult
-from barometre.results.samples import fabricate_result_set
 from tests.pdf import pdf_text
+from tests.samples import fabricate_result_set
 
 pytestmark = pytest.mark.django_db
 

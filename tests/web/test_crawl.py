@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from barometre.improvement.models import ImprovementProfile
-from barometre.results.samples import fabricate_result_set
+from tests.samples import fabricate_result_set
 from tests.web.test_access import ALL, MATRIX, matrix_objects, matrix_url
 
 TEMPLATE_SYNTAX = re.compile(r"\{#|#\}|\{%|%\}|\{\{|\}\}")

@@ -6,9 +6,9 @@ import time_machine
 from django.urls import reverse
 
 from barometre.improvement.models import ImprovementProfile
-from barometre.results.samples import fabricate_result_set
 from barometre.structures.models import Label
 from tests.campaigns.conftest import edition, grid  # noqa: F401
+from tests.samples import fabricate_result_set
 
 
 @time_machine.travel(datetime.datetime(2025, 11, 30, 12, tzinfo=datetime.UTC))

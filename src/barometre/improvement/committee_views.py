@@ -14,7 +14,7 @@ from barometre.improvement.access import (
     can_manage,
     get_structure,
 )
-from barometre.improvement.forms import (
+from barometre.improvement.committee_forms import (
     DecisionFormSet,
     MeetingForm,
     MemberForm,

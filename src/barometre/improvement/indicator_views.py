@@ -16,7 +16,7 @@ from barometre.improvement.access import (
     can_manage,
     get_structure,
 )
-from barometre.improvement.forms import (
+from barometre.improvement.indicator_forms import (
     IndicatorForm,
     TargetFormSet,
     ValueFormSet,

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from barometre.core.errors import Refused
 from barometre.improvement import mailings
 from barometre.improvement.access import get_mailing, get_questionnaire
-from barometre.improvement.forms import MailingForm
+from barometre.improvement.mailing_forms import MailingForm
 from barometre.improvement.pages import MANAGE, structure_crumbs
 
 

@@ -16,15 +16,15 @@ from barometre.improvement.access import (
     can_write,
     get_structure,
 )
-from barometre.improvement.forms import (
-    PlanActionForm,
-    SelfAssessmentForm,
-    TrainingForm,
-)
 from barometre.improvement.models import (
     Action,
 )
 from barometre.improvement.pages import MANAGE, form_page, own_object, structure_crumbs
+from barometre.improvement.plan_forms import (
+    PlanActionForm,
+    SelfAssessmentForm,
+    TrainingForm,
+)
 
 
 def plan(request, pk: int):

@@ -9,7 +9,6 @@ from django.utils import timezone
 from barometre.core.downloads import download
 from barometre.core.errors import Refused
 from barometre.improvement import dashboard, mailings, register, surveys
-from barometre.improvement.forms import PublicFeedbackForm, SurveyForm
 from barometre.improvement.models import (
     Action,
     CollectionPoint,
@@ -24,6 +23,8 @@ from barometre.improvement.public import (
     allow_acknowledgement,
     new_submission_key,
 )
+from barometre.improvement.public_forms import PublicFeedbackForm
+from barometre.improvement.survey_forms import SurveyForm
 from barometre.improvement.tasks import send_acknowledgement
 from barometre.structures.logos import MAX_BYTES, image_type
 from barometre.structures.models import Structure

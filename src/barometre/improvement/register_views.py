@@ -25,7 +25,13 @@ from barometre.improvement.access import (
     sees_personal_data,
 )
 from barometre.improvement.experiences import apply_experiences, plan_experiences
-from barometre.improvement.forms import (
+from barometre.improvement.models import (
+    DeadlineRule,
+    FeedbackEntry,
+    FeedbackKind,
+)
+from barometre.improvement.pages import MANAGE, structure_crumbs
+from barometre.improvement.register_forms import (
     ActionForm,
     DeadlineRuleFormSet,
     EntryEditForm,
@@ -33,12 +39,6 @@ from barometre.improvement.forms import (
     ExperiencesImportForm,
     RegisterFilterForm,
 )
-from barometre.improvement.models import (
-    DeadlineRule,
-    FeedbackEntry,
-    FeedbackKind,
-)
-from barometre.improvement.pages import MANAGE, structure_crumbs
 
 
 def entry_list(request, pk: int):

@@ -28,7 +28,9 @@ from barometre.improvement.access import (
     get_questionnaire,
     get_structure,
 )
-from barometre.improvement.forms import (
+from barometre.improvement.pages import MANAGE, structure_crumbs
+from barometre.improvement.public import new_submission_key
+from barometre.improvement.survey_forms import (
     CommentSearchForm,
     ImportForm,
     ItemFormSet,
@@ -36,8 +38,6 @@ from barometre.improvement.forms import (
     PointForm,
     QuestionnaireForm,
 )
-from barometre.improvement.pages import MANAGE, structure_crumbs
-from barometre.improvement.public import new_submission_key
 
 
 @require_POST

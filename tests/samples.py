@@ -1,7 +1,8 @@
 """Synthetic computed results, written straight to the database: for the report
-benchmark and for tests that need editions of any size without running fieldwork.
-Scores are random but shaped like real ones (every channel, stage, determinant and
-scored criterion of the grid, two categories, ranks and intervals)."""
+benchmark (benchmarks/bench_reports.py) and for tests that need editions of any size
+without running fieldwork. Scores are random but shaped like real ones (every channel,
+stage, determinant and scored criterion of the grid, two categories, ranks and
+intervals)."""
 
 import random
 
