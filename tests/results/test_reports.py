@@ -159,6 +159,61 @@ def test_a_batch_rendered_by_several_processes_equals_the_one_process_batch(
     assert sorted(texts(batch.file.read())) == sorted(texts(serial.getvalue()))
 
 
+def test_a_batch_requested_again_lays_out_only_the_reports_that_changed(
+    computed, tmp_path, settings, monkeypatch
+):
+    import io
+    import zipfile
+
+    from barometre.results import pdf
+    from barometre.results.batches import request_batch
+
+    settings.BAROMETRE_REPORT_PROCESSES = 1  # laid out here, where they are counted
+    laid_out = []
+    html_to_pdf = pdf.html_to_pdf
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html: laid_out.append(html) or html_to_pdf(html))
+
+    def batch_files() -> dict[str, bytes]:
+        batch = request_batch(computed, by=computed.requested_by)
+        batch.refresh_from_db()
+        assert batch.status == "ready" and batch.done == batch.total == 2
+        archive = zipfile.ZipFile(io.BytesIO(batch.file.read()))
+        return {name: archive.read(name) for name in archive.namelist()}
+
+    first = batch_files()
+    assert len(laid_out) == 2
+    assert batch_files() == first and len(laid_out) == 2  # nothing changed: nothing laid out
+    # One structure's results change (an observation is corrected): its report only.
+    metz = _result(computed, "57463")
+    metz.details["observations"] = [
+        {"date": "12/03/2025", "channel": "phone", "text": "Accueil corrigé après vérification"}
+    ]
+    metz.save()
+    again = batch_files()
+    assert len(laid_out) == 3 and "Accueil corrigé" in laid_out[-1]
+    assert list(again) == list(first)
+    changed = [name for name in first if again[name] != first[name]]
+    assert changed == ["rapport-2025-ville-de-metz-57463.pdf"]
+    assert "Accueil corrigé après vérification" in pdf_text(tmp_path, again[changed[0]])
+
+
+def test_a_batch_shares_the_figures_of_its_version(computed):
+    from barometre.results.reports import shared_figures
+
+    rows = list(
+        computed.structures.select_related("result_set__edition", "result_set__grid", "structure")
+    )
+    alone = [structure_report(r) for r in rows]
+    shared = shared_figures(computed)
+    with CaptureQueriesContext(connection) as queries:
+        together = [structure_report(r, shared) for r in rows]
+    assert len(queries) == 0  # the figures of the version are read once for the batch
+    assert [r.neighbours for r in together] == [r.neighbours for r in alone]
+    assert [r.funnel for r in together] == [r.funnel for r in alone]
+    assert [r.intervals for r in together] == [r.intervals for r in alone]
+    assert [r.ranked for r in together] == [r.ranked for r in alone]
+
+
 def test_national_synthesis_states_the_figures_of_an_edition(fabricate, tmp_path, settings):
     result_set = fabricate(12)
     synthesis = national_synthesis(result_set)

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from barometre.results.computing import publish
 from barometre.results.models import ReportBatch
@@ -101,6 +102,22 @@ def test_all_reports_are_built_in_the_background_into_a_zip(
     manager = client_for(personas["manager_a"])
     assert manager.post(url).status_code == 404
     assert ReportBatch.objects.count() == 1
+
+
+def test_the_edition_page_shows_a_running_batch_s_progress(computed, client_for, personas):
+    ReportBatch.objects.create(
+        result_set=computed,
+        requested_by=personas["operator"],
+        status=ReportBatch.Status.RUNNING,
+        done=3,
+        total=10,
+        heartbeat=timezone.now(),
+    )
+    operator = client_for(personas["operator"])
+    page = operator.get(reverse("results:edition", args=[computed.edition_id])).content.decode()
+    assert "Rapports PDF : 3 sur 10 produits (30 %)" in page
+    assert '<progress class="barometre-progress"' in page and 'value="3"' in page
+    assert '<meta http-equiv="refresh" content="3">' in page  # the page follows it
 
 
 @pytest.mark.parametrize("page", ["dashboard", "synthesis"])

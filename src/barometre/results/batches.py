@@ -1,9 +1,16 @@
 """All the PDF reports of a result version, built in the background into one ZIP file with
 visible progress. A batch already on its way is reused (a double click builds once); a
-failed or killed batch leaves no file and can be requested again."""
+failed or killed batch leaves no file and can be requested again.
+
+The figures every report shares (every structure's score, the category and national
+intervals, the key figures) are read once for the batch; a report whose HTML is the same
+as in the edition's last finished batch is not laid out again, its PDF is taken from that
+batch's ZIP file (so a batch requested again after one structure's results changed lays
+out that structure's report only)."""
 
 import os
 import tempfile
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.files import File
@@ -15,8 +22,8 @@ from barometre.core.background import stale
 from barometre.core.errors import Refused
 from barometre.results.internal import internal_report
 from barometre.results.models import ReportBatch, ResultSet, StructureResult
-from barometre.results.pdf import write_reports_zip
-from barometre.results.reports import structure_report
+from barometre.results.pdf import previous_reports, write_reports_zip
+from barometre.results.reports import shared_figures, structure_report
 
 ACTIVE = (ReportBatch.Status.QUEUED, ReportBatch.Status.RUNNING)
 
@@ -49,6 +56,31 @@ def processes() -> int:
     return settings.BAROMETRE_REPORT_PROCESSES or os.cpu_count() or 1
 
 
+@contextmanager
+def _previous_file(batch: ReportBatch):
+    """The ZIP file of the edition's latest finished batch, whose reports are reused when
+    their HTML has not changed (None when there is none, or its file is gone)."""
+    previous = (
+        ReportBatch.objects.filter(
+            result_set__edition=batch.result_set.edition_id, status=ReportBatch.Status.READY
+        )
+        .exclude(pk=batch.pk)
+        .exclude(file="")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if previous is None:
+        yield None
+        return
+    try:
+        handle = previous.file.open("rb")
+    except OSError:
+        yield None
+        return
+    with handle:
+        yield handle
+
+
 def build(batch: ReportBatch) -> ReportBatch:
     ReportBatch.objects.filter(pk=batch.pk).update(status=ReportBatch.Status.RUNNING, done=0)
     results = (
@@ -61,11 +93,19 @@ def build(batch: ReportBatch) -> ReportBatch:
         ReportBatch.objects.filter(pk=batch.pk).update(done=done, heartbeat=timezone.now())
 
     result_set = batch.result_set
-    with tempfile.TemporaryFile() as handle:
-        internal = result_set.edition.owner_id is not None
-        build_report = internal_report if internal else structure_report
-        reports = (build_report(r) for r in results.iterator())
-        count = write_reports_zip(handle, reports, progress, processes=processes())
+    if result_set.edition.owner_id is not None:
+        reports = (internal_report(r) for r in results.iterator())
+    else:
+        shared = shared_figures(result_set)  # once for every report
+        reports = (structure_report(r, shared) for r in results.iterator())
+    with tempfile.TemporaryFile() as handle, _previous_file(batch) as previous:
+        count = write_reports_zip(
+            handle,
+            reports,
+            progress,
+            processes=processes(),
+            previous=previous_reports(previous),
+        ).reports
         handle.seek(0)
         batch.refresh_from_db()
         name = f"rapports-{result_set.edition.year}-v{result_set.version}.zip"

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import io
 import multiprocessing
+import time
 import zipfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import partial
 from typing import BinaryIO
 
 from django.db import connections
 from django.utils.text import slugify
 
-from barometre.core.pdf import render_pdf
+from barometre.core.pdf import html_digest, html_to_pdf, render_html, render_pdf
 from barometre.results import charts
 from barometre.results.internal import InternalReport
 from barometre.results.reports import NationalSynthesis, StructureReport
@@ -28,8 +31,8 @@ def _series(rows, own_label: str | None = "Votre structure") -> dict[str, list]:
     return series
 
 
-def structure_pdf(report: StructureReport) -> bytes:
-    """The confidential report of one structure."""
+def structure_html(report: StructureReport) -> str:
+    """The confidential report of one structure, as the HTML its PDF is laid out from."""
     figures = {
         "channels": charts.bars(
             [r.label for r in report.channels], _series(report.channels), title="Scores par canal"
@@ -45,7 +48,12 @@ def structure_pdf(report: StructureReport) -> bytes:
             title="Scores par étape du parcours",
         ),
     }
-    return render_pdf("results/pdf/structure.html", {"report": report, "charts": figures})
+    return render_html("results/pdf/structure.html", {"report": report, "charts": figures})
+
+
+def structure_pdf(report: StructureReport) -> bytes:
+    """The confidential report of one structure."""
+    return html_to_pdf(structure_html(report))
 
 
 def internal_pdf(report: InternalReport) -> bytes:
@@ -53,10 +61,14 @@ def internal_pdf(report: InternalReport) -> bytes:
     return render_pdf("results/pdf/internal.html", {"report": report})
 
 
-def report_pdf(report: StructureReport | InternalReport) -> bytes:
+def report_html(report: StructureReport | InternalReport) -> str:
     if isinstance(report, InternalReport):
-        return internal_pdf(report)
-    return structure_pdf(report)
+        return render_html("results/pdf/internal.html", {"report": report})
+    return structure_html(report)
+
+
+def report_pdf(report: StructureReport | InternalReport) -> bytes:
+    return html_to_pdf(report_html(report))
 
 
 def synthesis_pdf(synthesis: NationalSynthesis) -> bytes:
@@ -88,8 +100,21 @@ def report_filename(report: StructureReport | InternalReport) -> str:
     )
 
 
-def rendered_report(report: StructureReport | InternalReport) -> tuple[str, bytes]:
-    return report_filename(report), report_pdf(report)
+@dataclass
+class Rendered:
+    """One report of a batch: its file name, the digest of its HTML and its PDF (None
+    when the previous batch already holds the PDF of that digest)."""
+
+    name: str
+    digest: str
+    content: bytes | None
+
+
+def _render(report: StructureReport | InternalReport, reusable: frozenset[str]) -> Rendered:
+    html = report_html(report)
+    digest = html_digest(html)
+    content = None if digest in reusable else html_to_pdf(html)
+    return Rendered(report_filename(report), digest, content)
 
 
 def _forget_connections() -> None:
@@ -99,9 +124,10 @@ def _forget_connections() -> None:
         connection.connection = None
 
 
-def _rendered(reports: Iterable[StructureReport], processes: int):
+def _rendered(reports: Iterable, processes: int, reusable: frozenset[str]):
+    render = partial(_render, reusable=reusable)
     if processes <= 1:
-        yield from map(rendered_report, reports)
+        yield from map(render, reports)
         return
     # Forked, the processes start with what the parent loaded (templates, fonts, the
     # Pango and WeasyPrint modules) and receive complete reports: they never query.
@@ -109,7 +135,30 @@ def _rendered(reports: Iterable[StructureReport], processes: int):
     with ProcessPoolExecutor(
         processes, mp_context=context, initializer=_forget_connections
     ) as pool:
-        yield from pool.map(rendered_report, reports)
+        yield from pool.map(render, reports)
+
+
+def previous_reports(source: BinaryIO | None) -> dict[str, bytes]:
+    """The PDFs of an earlier batch's ZIP file by the digest of their HTML (written in
+    each entry's comment), to be reused when a report's HTML has not changed."""
+    if source is None:
+        return {}
+    found = {}
+    try:
+        with zipfile.ZipFile(source) as archive:
+            for info in archive.infolist():
+                digest = info.comment.decode("ascii", "replace")
+                if len(digest) == 64:
+                    found[digest] = archive.read(info)
+    except zipfile.BadZipFile:  # an unreadable file: every report is laid out again
+        return {}
+    return found
+
+
+@dataclass
+class BatchCount:
+    reports: int = 0
+    rendered: int = 0  # the others were taken from the previous batch
 
 
 def write_reports_zip(
@@ -118,17 +167,27 @@ def write_reports_zip(
     progress: Callable[[int], None] | None = None,
     *,
     processes: int = 1,
-) -> int:
+    previous: dict[str, bytes] | None = None,
+) -> BatchCount:
     """Write every report into a ZIP file, rendered by ``processes`` processes, in the
-    order of ``reports``; ``progress(done)`` is called after each one. Returns the
-    number of reports."""
-    done = 0
+    order of ``reports``; ``progress(done)`` is called after each one. A report whose
+    HTML is the same as one of ``previous`` (see ``previous_reports``) is not laid out
+    again: its PDF is taken from there."""
+    previous = previous or {}
+    count = BatchCount()
     with zipfile.ZipFile(target, "w", zipfile.ZIP_STORED) as archive:  # PDFs are compressed
-        for done, (name, content) in enumerate(_rendered(reports, processes), start=1):
-            archive.writestr(name, content)
+        for rendered in _rendered(reports, processes, frozenset(previous)):
+            info = zipfile.ZipInfo(rendered.name, date_time=time.localtime()[:6])
+            info.comment = rendered.digest.encode("ascii")
+            if rendered.content is None:
+                archive.writestr(info, previous[rendered.digest])
+            else:
+                archive.writestr(info, rendered.content)
+                count.rendered += 1
+            count.reports += 1
             if progress:
-                progress(done)
-    return done
+                progress(count.reports)
+    return count
 
 
 def reports_zip(reports, progress: Callable[[int], None] | None = None) -> bytes:

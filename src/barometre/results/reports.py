@@ -151,10 +151,48 @@ def _compare(items, own: dict, category: dict, national: dict, audits: dict | No
     ]
 
 
-def structure_report(result: StructureResult) -> StructureReport:
+@dataclass
+class SharedFigures:
+    """What every structure report of a result version reads: every structure's score
+    (for the funnel and the neighbours), the category and national intervals, the key
+    figures. A batch computes them once for all its reports."""
+
+    # (pk, score, score_low, score_high, audits, category, eligible, rank), by pk
+    everyone: list[tuple]
+    intervals: dict
+    key_figures: list[Figure]
+
+    def ranked(self, category: str) -> list[tuple]:
+        """(pk, rank, score, score_low, score_high) of the ranked structures of a
+        category, best first."""
+        rows = [r for r in self.everyone if r[5] == category and r[6] and r[7] is not None]
+        rows.sort(key=lambda r: (r[7], -r[1]))
+        return [(r[0], r[7], r[1], r[2], r[3]) for r in rows]
+
+
+def shared_figures(result_set: ResultSet) -> SharedFigures:
+    everyone = list(
+        StructureResult.objects.filter(result_set=result_set)
+        .order_by("pk")
+        .values_list(
+            "pk", "score", "score_low", "score_high", "audits", "category", "eligible", "rank"
+        )
+    )
+    return SharedFigures(
+        everyone=everyone,
+        intervals=result_figures.mean_intervals((r[5], r[1]) for r in everyone),
+        key_figures=result_figures.key_figures(result_set),
+    )
+
+
+def structure_report(
+    result: StructureResult, shared: SharedFigures | None = None
+) -> StructureReport:
     """Everything a structure's dashboard and PDF report show. ``result`` should come with
-    ``result_set__edition__grid`` and ``structure`` selected (see ``get_structure_result``)."""
+    ``result_set__edition__grid`` and ``structure`` selected (see ``get_structure_result``);
+    ``shared``, the figures of its result version, is read when not given."""
     result_set = result.result_set
+    shared = shared or shared_figures(result_set)
     grid = result_set.grid.parsed()
     details = result.details
     benchmarks = result_set.benchmarks or {}
@@ -164,13 +202,7 @@ def structure_report(result: StructureResult) -> StructureReport:
 
     neighbours, ranked, above_apart, below_apart = [], 0, None, None
     if result.eligible and result.rank:
-        rows = list(
-            StructureResult.objects.filter(
-                result_set=result_set, category=result.category, eligible=True, rank__isnull=False
-            )
-            .order_by("rank", "-score")
-            .values_list("pk", "rank", "score", "score_low", "score_high")
-        )
+        rows = shared.ranked(result.category)
         ranked = len(rows)
         position = next(i for i, row in enumerate(rows) if row[0] == result.pk)
         window = rows[max(0, position - NEIGHBOURS_EACH_SIDE) : position + NEIGHBOURS_EACH_SIDE + 1]
@@ -228,11 +260,6 @@ def structure_report(result: StructureResult) -> StructureReport:
     if details.get("evolution"):
         evolution = {**result_set.evolution, **details["evolution"]}
     stats = {row["category"]: row for row in result_set.categories}
-    everyone = list(
-        StructureResult.objects.filter(result_set=result_set).values_list(
-            "pk", "score", "score_low", "score_high", "audits", "category"
-        )
-    )
     national_mean = (stats.get(NATIONAL) or {}).get("mean")
     return StructureReport(
         result_set=result_set,
@@ -270,9 +297,11 @@ def structure_report(result: StructureResult) -> StructureReport:
             dict(o, channel=channel_labels.get(o["channel"], o["channel"]))
             for o in details.get("observations", [])
         ],
-        key_figures=result_figures.key_figures(result_set),
-        funnel=result_figures.funnel([r[:5] for r in everyone], national_mean, own_pk=result.pk),
-        intervals=result_figures.mean_intervals((r[5], r[1]) for r in everyone),
+        key_figures=shared.key_figures,
+        funnel=result_figures.funnel(
+            [r[:5] for r in shared.everyone], national_mean, own_pk=result.pk
+        ),
+        intervals=shared.intervals,
     )
 
 
