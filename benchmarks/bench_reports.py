@@ -2,10 +2,10 @@
 every report of a 300-structure edition into a ZIP, as the background task does it.
 
 Runs on a throw-away SQLite database with synthetic results shaped like real ones
-(tests/samples.py, shared with the tests), or on a copy of an SQLite database given with ``--sqlite``
-(the demo's var/barometre.sqlite3: the national edition with the most structures). The
-baseline, in the same process, is rendering the same report as HTML only (template and
-charts, no PDF): the ratio says what WeasyPrint costs.
+(tests/samples.py, shared with the tests), or on a copy of an SQLite database given
+with ``--sqlite`` (the demo's var/barometre.sqlite3: the national edition with the most
+structures). The baseline, in the same process, is rendering the same report as HTML
+only (template and charts, no PDF): the ratio says what WeasyPrint costs.
 
 Each batch prints its time and its CPU seconds (this process and its rendering
 processes, user + system), which the load of a shared machine inflates less than the
