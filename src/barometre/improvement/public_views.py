@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from barometre.core.downloads import download
 from barometre.core.errors import Refused
+from barometre.core.public_pages import for_visitors
 from barometre.improvement import dashboard, mailings, register, surveys
 from barometre.improvement.forms import PublicFeedbackForm, SurveyForm
 from barometre.improvement.models import (
@@ -25,6 +26,7 @@ from barometre.improvement.public import (
     new_submission_key,
 )
 from barometre.improvement.tasks import send_acknowledgement
+from barometre.improvement.transparency import LIVE_SECONDS, page_key
 from barometre.structures.logos import MAX_BYTES, image_type
 from barometre.structures.models import Structure
 
@@ -208,15 +210,24 @@ def thanks(request, token: str):
 @login_not_required
 def transparency(request, identifier: str):
     """Services Publics+ engagement 6: a structure's published quality results — only
-    the indicators, survey and actions its manager chose to publish."""
-    profile = (
-        ImprovementProfile.objects.select_related("structure", "publish_survey")
-        .publishing_transparency()
+    the indicators, survey and actions its manager chose to publish. Visitors get it from
+    the cache, under a key read in one query (``transparency``)."""
+    found = (
+        ImprovementProfile.objects.publishing_transparency()
         .filter(structure__identifier=identifier)
+        .values("pk", "revision", "structure__updated_at")
         .first()
     )
-    if profile is None:
+    if found is None:
         raise Http404("Pas de résultats publiés pour cette structure.")
+    key = page_key(identifier, found["revision"], found["structure__updated_at"])
+    return for_visitors(
+        request, key, lambda: _transparency(request, found["pk"]), seconds=LIVE_SECONDS
+    )
+
+
+def _transparency(request, pk: int):
+    profile = ImprovementProfile.objects.select_related("structure", "publish_survey").get(pk=pk)
     structure = profile.structure
     year = timezone.localdate().year
     years = [year - 2, year - 1, year]

@@ -2,7 +2,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,6 +16,7 @@ from barometre.core.downloads import download, streamed_download
 from barometre.core.errors import Refused
 from barometre.core.figures import rounded
 from barometre.core.navigation import crumbs, link
+from barometre.core.public_pages import for_visitors
 from barometre.results.access import (
     complete,
     get_structure_result,
@@ -157,8 +157,9 @@ def _published_national(pk: int):
 @login_not_required
 def open_data(request, pk: int):
     """Public: the latest published national aggregates, as CSV."""
-    result_set = complete(_published_national(pk))
-    return download(open_data_csv(result_set), f"barometre-{result_set.edition.year}-agregats.csv")
+    result_set = _published_national(pk)
+    content = per_version("open_data", result_set, lambda: open_data_csv(complete(result_set)))
+    return download(content, f"barometre-{result_set.edition.year}-agregats.csv")
 
 
 @login_not_required
@@ -218,16 +219,22 @@ def public_palmares(request, pk: int):
 PUBLIC_CACHE_SECONDS = 24 * 3600
 
 
-def per_version(page: str, result_set: ResultSet, build, *, part: object = ""):
-    """What ``build`` makes of one result version (a page body, a PDF), built once per
-    version and served from the cache. The key names the version, when it was computed
-    and when it was published: the views look up the latest version first (a correction
-    published later is another version), so a publication is served at once, never a
-    stale body. (What else the bodies read is frozen once the edition publishes: the
-    enrolments' publication consent, the laureates of a published version.)"""
+def version_key(page: str, result_set: ResultSet, part: object = "") -> str:
+    """The cache key of what a page makes of one result version. It names the version,
+    when it was computed and when it was published: the views look up the latest version
+    first (a correction published later is another version), so a publication is served
+    at once, never a stale body. (What else the bodies read is frozen once the edition
+    publishes: the enrolments' publication consent, the laureates of a published
+    version.)"""
     computed = result_set.computed_at or result_set.requested_at
     published = result_set.published_at.timestamp() if result_set.published_at else "-"
-    key = f"{page}:{result_set.pk}:{part}:{computed.timestamp()}:{published}"
+    return f"{page}:{result_set.pk}:{part}:{computed.timestamp()}:{published}"
+
+
+def per_version(page: str, result_set: ResultSet, build, *, part: object = ""):
+    """What ``build`` makes of one result version (a page body, a PDF), built once per
+    version and served from the cache (see ``version_key``)."""
+    key = version_key(page, result_set, part)
     value = cache.get(key)
     if value is None:
         value = build()
@@ -240,14 +247,11 @@ def version_body(page: str, result_set: ResultSet, build) -> str:
 
 
 def visitor_page(request, page: str, result_set: ResultSet, render_page) -> HttpResponse:
-    """A public page: visitors who are not logged in all get the same bytes (no token, no
-    name in the header), so the whole page is served from the cache of its version — a
-    press day's traffic costs the lookup of the latest version. Logged-in users, and a
-    visitor with a message to show, get ``render_page()``."""
-    if request.user.is_authenticated or len(get_messages(request)):
-        return render_page()
-    content = per_version(f"{page}.visitor", result_set, lambda: render_page().content)
-    return HttpResponse(content)
+    """A public page of one result version: visitors who are not logged in get the whole
+    page from the cache of that version — a press day's traffic costs the lookup of the
+    latest version (``core.public_pages``)."""
+    key = version_key(f"{page}.visitor", result_set)
+    return for_visitors(request, key, render_page, seconds=PUBLIC_CACHE_SECONDS)
 
 
 def _json(values) -> str:
