@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from barometre.campaigns.access import get_edition_for_runner
+from barometre.core.deferred import in_background, request_export
 from barometre.core.downloads import download, streamed_download
 from barometre.core.errors import Refused
 from barometre.core.figures import rounded
@@ -34,6 +35,7 @@ from barometre.results.exports import (
     export_results,
     open_data_csv,
     results_csv_zip_chunks,
+    rows_estimate,
     table_schema,
 )
 from barometre.results.internal import internal_report
@@ -136,6 +138,18 @@ def export(request, pk: int, version: int):
     name = f"resultats-{edition.year}-v{version}.{extension}"
     if fmt == "csv":  # streamed: the first tables leave while the next are written
         return streamed_download(results_csv_zip_chunks(result_set), name)
+    rows = rows_estimate(result_set)
+    if in_background(rows):  # a workbook cannot stream: built by the worker
+        export = request_export(
+            "barometre.results.exports.result_sheets",
+            {"result_set_id": result_set.pk},
+            title=f"Export des résultats — {edition.name}, version {version}",
+            filename=name,
+            rows=rows,
+            by=request.user,
+            back_url=reverse("results:edition", args=[edition.pk]),
+        )
+        return redirect("export_status", pk=export.pk)
     return download(export_results(result_set, fmt), name)
 
 
