@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from barometre.core.downloads import download
 from barometre.core.errors import Refused
-from barometre.core.public_pages import for_visitors
+from barometre.core.public_pages import KeyQuery, for_visitors
 from barometre.improvement import dashboard, mailings, register, surveys
 from barometre.improvement.forms import PublicFeedbackForm, SurveyForm
 from barometre.improvement.models import (
@@ -212,18 +212,23 @@ def transparency(request, identifier: str):
     """Services Publics+ engagement 6: a structure's published quality results — only
     the indicators, survey and actions its manager chose to publish. Visitors get it from
     the cache, under a key read in one query (``transparency``)."""
-    found = (
-        ImprovementProfile.objects.publishing_transparency()
-        .filter(structure__identifier=identifier)
-        .values("pk", "revision", "structure__updated_at")
-        .first()
-    )
+    found = _PUBLISHING_PROFILE(identifier)
     if found is None:
         raise Http404("Pas de résultats publiés pour cette structure.")
-    key = page_key(identifier, found["revision"], found["structure__updated_at"])
-    return for_visitors(
-        request, key, lambda: _transparency(request, found["pk"]), seconds=LIVE_SECONDS
-    )
+    pk, revision, structure_updated_at = found
+    key = page_key(identifier, revision, structure_updated_at)
+    return for_visitors(request, key, lambda: _transparency(request, pk), seconds=LIVE_SECONDS)
+
+
+_PUBLISHING_PROFILE = KeyQuery(
+    lambda identifier: (
+        ImprovementProfile.objects.publishing_transparency()
+        .filter(structure__identifier=identifier)
+        .order_by()
+        .values_list("pk", "revision", "structure__updated_at")[:1]
+    ),
+    str,
+)
 
 
 def _transparency(request, pk: int):

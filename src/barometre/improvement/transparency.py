@@ -29,7 +29,8 @@ LIVE_SECONDS = 60
 
 
 def page_key(identifier: str, revision: int, structure_updated_at) -> str:
-    return f"transparency:{identifier}:{revision}:{structure_updated_at.timestamp()}"
+    # The values as the database driver gives them (a datetime, or text on SQLite).
+    return f"transparency:{identifier}:{revision}:{structure_updated_at}"
 
 
 def touch(**structure) -> None:

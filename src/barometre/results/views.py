@@ -17,7 +17,7 @@ from barometre.core.downloads import download, streamed_download
 from barometre.core.errors import Refused
 from barometre.core.figures import rounded
 from barometre.core.navigation import crumbs, link
-from barometre.core.public_pages import for_visitors
+from barometre.core.public_pages import KeyQuery, for_visitors
 from barometre.results.access import (
     complete,
     get_structure_result,
@@ -203,31 +203,28 @@ def laureate(request, pk: int, version: int):
 def public_palmares(request, pk: int):
     """Public page of a published national edition: the palmarès of structures that
     accepted publication, and national aggregates only."""
-    result_set = _published_national(pk)
 
-    def body() -> str:
-        full = complete(result_set)
-        national = next((c for c in full.categories if c["category"] == "(national)"), None)
-        return render_to_string(
-            "results/public_palmares_main.html",
-            {
-                "result_set": full,
-                "edition": full.edition,
-                "national": national,
-                "palmares": palmares(full, public=True),
-            },
-        )
+    def page() -> HttpResponse:
+        result_set = _published_national(pk)
 
-    return visitor_page(
-        request,
-        "palmares",
-        result_set,
-        lambda: render(
-            request,
-            "results/public_palmares.html",
-            {"edition": result_set.edition, "main": version_body("palmares", result_set, body)},
-        ),
-    )
+        def body() -> str:
+            full = complete(result_set)
+            national = next((c for c in full.categories if c["category"] == "(national)"), None)
+            return render_to_string(
+                "results/public_palmares_main.html",
+                {
+                    "result_set": full,
+                    "edition": full.edition,
+                    "national": national,
+                    "palmares": palmares(full, public=True),
+                },
+            )
+
+        main = version_body("palmares", result_set, body)
+        context = {"edition": result_set.edition, "main": main}
+        return render(request, "results/public_palmares.html", context)
+
+    return visitor_page(request, "palmares", pk, page)
 
 
 PUBLIC_CACHE_SECONDS = 24 * 3600
@@ -260,11 +257,30 @@ def version_body(page: str, result_set: ResultSet, build) -> str:
     return mark_safe(per_version(page, result_set, build))  # noqa: S308 (our templates)
 
 
-def visitor_page(request, page: str, result_set: ResultSet, render_page) -> HttpResponse:
-    """A public page of one result version: visitors who are not logged in get the whole
-    page from the cache of that version — a press day's traffic costs the lookup of the
-    latest version (``core.public_pages``)."""
-    key = version_key(f"{page}.visitor", result_set)
+# What a visitor's key names: the latest published version of a national edition.
+_LATEST_PUBLISHED = KeyQuery(
+    lambda edition_id: (
+        ResultSet.objects.published_national()
+        .filter(edition_id=edition_id)
+        .order_by("-version")
+        .values_list("pk", "computed_at", "requested_at", "published_at")[:1]
+    ),
+    int,
+)
+
+
+def visitor_page(request, page: str, pk: int, render_page) -> HttpResponse:
+    """A public page of an edition's latest published version: visitors who are not logged
+    in get the whole page from the cache of that version — a press day's traffic costs one
+    lookup of the latest version, compiled once (``core.public_pages``). Others get
+    ``render_page()``, which finds the version they may see."""
+
+    def key() -> str:
+        latest = _LATEST_PUBLISHED(pk)
+        if latest is None:
+            raise Http404("Aucun résultat publié pour cette édition.")
+        return f"{page}.visitor:{pk}:" + ":".join(str(value) for value in latest)
+
     return for_visitors(request, key, render_page, seconds=PUBLIC_CACHE_SECONDS)
 
 
@@ -365,49 +381,45 @@ def _web_bars(labels: list[str], values: list, name: str, horizontal: bool = Tru
 
 @login_not_required
 def synthesis(request, pk: int):
-    result_set = get_synthesis_result_set(request.user, pk)
+    def page() -> HttpResponse:
+        result_set = get_synthesis_result_set(request.user, pk)
 
-    def body() -> str:
-        s = national_synthesis(complete(result_set))
-        tens = range(0, 100, 10)
-        charts = {
-            "categories": _web_bars(
-                [c.category for c in s.published_categories],
-                [c.mean for c in s.published_categories],
-                "Score moyen",
-            ),
-            "channels": _web_bars(
-                [c.label for c in s.published_channels],
-                [c.score for c in s.published_channels],
-                "Score moyen",
-            ),
-            "histogram": _web_bars(
-                [f"{lo}–{lo + 9 if lo < 90 else 100}" for lo in tens],
-                s.histogram,
-                "Structures",
-                horizontal=False,
-            ),
-        }
-        return render_to_string(
-            "results/synthesis_main.html",
-            {
-                "s": s,
-                "edition": result_set.edition,
-                "tens": tens,
-                "charts": charts,
-            },
-        )
+        def body() -> str:
+            s = national_synthesis(complete(result_set))
+            tens = range(0, 100, 10)
+            charts = {
+                "categories": _web_bars(
+                    [c.category for c in s.published_categories],
+                    [c.mean for c in s.published_categories],
+                    "Score moyen",
+                ),
+                "channels": _web_bars(
+                    [c.label for c in s.published_channels],
+                    [c.score for c in s.published_channels],
+                    "Score moyen",
+                ),
+                "histogram": _web_bars(
+                    [f"{lo}–{lo + 9 if lo < 90 else 100}" for lo in tens],
+                    s.histogram,
+                    "Structures",
+                    horizontal=False,
+                ),
+            }
+            return render_to_string(
+                "results/synthesis_main.html",
+                {
+                    "s": s,
+                    "edition": result_set.edition,
+                    "tens": tens,
+                    "charts": charts,
+                },
+            )
 
-    return visitor_page(
-        request,
-        "synthesis",
-        result_set,
-        lambda: render(
-            request,
-            "results/synthesis.html",
-            {"edition": result_set.edition, "main": version_body("synthesis", result_set, body)},
-        ),
-    )
+        main = version_body("synthesis", result_set, body)
+        context = {"edition": result_set.edition, "main": main}
+        return render(request, "results/synthesis.html", context)
+
+    return visitor_page(request, "synthesis", pk, page)
 
 
 @login_not_required
