@@ -77,7 +77,7 @@ def test_the_progress_page_refreshes_until_the_file_is_ready(client_for, operato
     )
     client = client_for(operator)
     page = client.get(reverse("export_status", args=[export.pk])).text
-    assert "4000 lignes écrites sur environ 36000 (11 %)" in page
+    assert "4\u202f000 lignes écrites sur environ 36\u202f000 (11 %)" in page
     assert '<meta http-equiv="refresh"' in page and 'href="/terrain/editions/1/"' in page
     assert client.get(reverse("export_file", args=[export.pk])).status_code == 404
     ExportFile.objects.update(status=ExportFile.Status.FAILED, error="disque plein")
