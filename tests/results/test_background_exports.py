@@ -112,3 +112,22 @@ def test_a_workbook_written_to_a_file_takes_memory_that_does_not_grow_with_its_r
 
     small, large = peak(2_000), peak(20_000)
     assert large < 1.5 * small, (small, large)
+
+
+def test_the_registry_export_in_the_background_keeps_what_the_user_sees(
+    client_for, operator, manager_a, structure_a, structure_b, settings
+):
+    from barometre.structures.exporting import export_structures
+    from barometre.structures.models import Structure
+
+    expected = export_structures(Structure.objects.filter(pk=structure_a.pk))
+    settings.BAROMETRE_EXPORT_BACKGROUND_ROWS = 0
+    url = reverse("structures:export")
+    client = client_for(manager_a)  # sees one structure of the two
+    response = client.get(url, {"department": structure_a.department})
+    export = ExportFile.objects.get()
+    assert response.url == reverse("export_status", args=[export.pk])
+    assert export.arguments["filters"] == {"department": structure_a.department}
+    content = b"".join(client.get(reverse("export_file", args=[export.pk])).streaming_content)
+    assert _sheets(content) == _sheets(expected)
+    assert client_for(operator).get(reverse("export_file", args=[export.pk])).status_code == 404
