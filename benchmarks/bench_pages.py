@@ -134,11 +134,22 @@ def demo_objects() -> dict:
         point.questionnaire.invitations.first()
         or (surveys.create_invitations(point.questionnaire, 1)[0])
     )
+    from barometre.core.models import ExportFile
+
+    export = ExportFile.objects.filter(requested_by__username="operateur").first()
+    export = export or ExportFile.objects.create(
+        title="Export des audits",
+        builder="barometre.campaigns.transfer.audit_sheets",
+        arguments={"edition_id": edition.pk},
+        filename="audits.xlsx",
+        requested_by=User.objects.get(username="operateur"),
+    )
     first = {
         model: model.objects.filter(structure=prefecture).order_by("pk").first()
         for model in (Indicator, Action, Meeting, FeedbackEntry)
     }
     return {
+        "EXPORT": export.pk,
         "A": prefecture.pk,
         "SIRET": prefecture.identifier,
         "EDITION": edition.pk,

@@ -6,6 +6,7 @@ from django.urls import include, path
 from mozilla_django_oidc import views as oidc_views
 
 from barometre.accounts.oidc import only_when_enabled
+from barometre.web import export_views
 from barometre.web import views as web_views
 
 admin.site.site_header = f"{settings.OPERATOR['name']} — administration"
@@ -20,6 +21,8 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("sante/", web_views.health, name="health"),
     path("journal/", web_views.journal, name="journal"),
+    path("exports/<int:pk>/", export_views.export_status, name="export_status"),
+    path("exports/<int:pk>/fichier/", export_views.export_file, name="export_file"),
     path("aide/", web_views.guide, name="guide"),
     path("aide/<slug:page>/", web_views.guide, name="guide_page"),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),

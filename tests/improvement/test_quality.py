@@ -7,6 +7,9 @@ import re
 
 import pytest
 import time_machine
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -320,8 +323,60 @@ def test_transparency_page_does_not_publish_a_rate_from_two_answers(
     assert page.count("effectif insuffisant (n = 2)") == 2  # overall and courtesy
     assert "50,0\xa0%" not in page and "réponses</span>" not in page
     settings.BAROMETRE_MIN_RATE_ANSWERS = 2
+    cache.clear()  # visitors read the page from the cache; settings change at a restart
     page = client.get(url).content.decode()
     assert "50,0\xa0%" in page and "1 / 2 réponses" in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_visitor_reads_the_cached_transparency_page_with_one_query(
+    seed_004, client_for, structure_a
+):
+    url = reverse("public:transparency", args=[structure_a.identifier])
+    visitor = client_for(None)
+    first = visitor.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        again = visitor.get(url)
+    assert again.status_code == 200 and again.content == first.content
+    assert len(queries) == 1, [q["sql"] for q in queries]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_transparency_page_changes_the_moment_the_structure_changes_what_it_publishes(
+    seed_004, client_for, manager_a, structure_a
+):
+    url = reverse("public:transparency", args=[structure_a.identifier])
+    visitor = client_for(None)
+    assert "Taux de réponse aux suggestions" in visitor.get(url).text
+    action = Action.objects.create(
+        structure=structure_a,
+        year=2022,
+        axis="a",
+        title="Guichet",
+        status="done",
+        done_on=D(2022, 10, 1),
+        publish=True,
+        public_summary="Nous avons ouvert un second guichet.",
+    )
+    assert "ouvert un second guichet" in visitor.get(url).text
+    action.publish = False
+    action.save()
+    assert "ouvert un second guichet" not in visitor.get(url).text
+    Indicator.objects.filter(structure=structure_a, public=True).update(public=False)
+    # A bulk update sends no signal: the manager's page saves one indicator at a time.
+    for indicator in Indicator.objects.filter(structure=structure_a):
+        indicator.save()
+    assert "Taux de réponse aux suggestions" not in visitor.get(url).text
+    profile = ImprovementProfile.objects.get(structure=structure_a)
+    profile.approach = "Nous écoutons nos usagers."
+    profile.save()
+    assert "Nous écoutons nos usagers." in visitor.get(url).text
+    structure_a.name = "Préfecture du Loiret (Orléans)"
+    with time_machine.travel(NOW + dt.timedelta(seconds=1), tick=False):
+        structure_a.save()  # a new ``updated_at``: time stands still in this test
+    assert "Préfecture du Loiret (Orléans)" in visitor.get(url).text
+    # The structure's manager, logged in, gets the page rendered for them.
+    assert "Nous écoutons nos usagers." in client_for(manager_a).get(url).text
 
 
 @time_machine.travel(NOW, tick=False)

@@ -43,6 +43,9 @@ MATRIX = {
     "api_tokens": ({}, expect(default=OK)),  # each user's own tokens
     "health": ({}, {p: OK for p in ALL}),
     "journal": ({}, expect(default=DENIED, operator=OK)),
+    # A background export, the operator's: no one else sees it, even that it exists.
+    "export_status": ({"pk": "EXPORT"}, expect(default=HIDDEN, operator=OK)),
+    "export_file": ({"pk": "EXPORT"}, expect(default=HIDDEN, operator=OK)),
     "guide": ({}, {p: OK for p in ALL}),  # the help pages are public
     "guide_page": ({"page": "methodologie"}, {p: OK for p in ALL}),
     "login": ({}, {p: OK for p in ALL}),
@@ -301,7 +304,20 @@ def matrix_objects(personas, structure_a) -> dict:
         structure=structure_a, held_on=datetime.date(2025, 1, 9), agenda="Bilan"
     )
     (invitation,) = surveys.create_invitations(questionnaire, 1)
+    from django.core.files.base import ContentFile
+
+    from barometre.core.models import ExportFile
+
+    export = ExportFile.objects.create(
+        title="Export des audits",
+        builder="barometre.campaigns.transfer.audit_sheets",
+        filename="audits.xlsx",
+        status=ExportFile.Status.READY,
+        requested_by=personas["operator"],
+    )
+    export.file.save("audits.xlsx", ContentFile(b"PK"))
     ids = {
+        "EXPORT": export.pk,
         "INVITATION": invitation.token,
         "A": structure_a.pk,
         "INDICATOR": indicator.pk,

@@ -72,3 +72,44 @@ def test_a_visitor_is_told_when_nothing_is_published_yet(client_for, db):
         or "Aucun résultat n'est encore publié" in html
     )
     assert "Aucune structure ne publie encore" in html
+
+
+def test_a_visitor_reads_the_cached_home_with_one_query(
+    client_for,
+    operator,
+    edition,  # noqa: F811
+    structure_a,
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fabricate_result_set(edition, 4, by=operator)
+    ImprovementProfile.objects.create(structure=structure_a, publish_transparency=True)
+    visitor = client_for(None)
+    first = visitor.get(reverse("home"))
+    with CaptureQueriesContext(connection) as queries:
+        again = visitor.get(reverse("home"))
+    assert again.content == first.content and "Baromètre 2025" in again.text
+    assert len(queries) == 1, [q["sql"] for q in queries]
+
+
+def test_the_visitors_home_changes_the_moment_something_is_published(
+    client_for,
+    operator,
+    edition,  # noqa: F811
+    structure_a,
+    structure_b,
+):
+    visitor = client_for(None)
+    assert "Baromètre 2025" not in visitor.get(reverse("home")).text
+    fabricate_result_set(edition, 4, by=operator)
+    assert "Baromètre 2025" in visitor.get(reverse("home")).text
+    transparency = reverse("public:transparency", args=[structure_b.identifier])
+    profile = ImprovementProfile.objects.create(structure=structure_b)
+    assert transparency not in visitor.get(reverse("home")).text
+    profile.publish_transparency = True
+    profile.save()
+    assert transparency in visitor.get(reverse("home")).text
+    profile.publish_transparency = False
+    profile.save(update_fields=["publish_transparency"])
+    assert transparency not in visitor.get(reverse("home")).text

@@ -134,6 +134,18 @@ def audits_csv_chunks(edition: Edition, statuses=DEFAULT_STATUSES):
     return csv_chunks(COLUMNS, iter_answer_rows(edition, statuses))
 
 
+def audit_rows_estimate(edition: Edition, statuses=DEFAULT_STATUSES) -> int:
+    """About as many rows as the export has (one per stored answer)."""
+    return Answer.objects.filter(task__edition=edition, task__status__in=statuses).count()
+
+
+def audit_sheets(edition_id: int) -> list:
+    """The sheet of the XLSX export, its rows read as they are written (``core.deferred``
+    builds a large export in the background from this)."""
+    edition = Edition.objects.select_related("grid").get(pk=edition_id)
+    return [("Audits", COLUMNS, iter_answer_rows(edition))]
+
+
 def export_audits(edition: Edition, fmt: str = "xlsx", statuses=DEFAULT_STATUSES) -> bytes:
     rows = answer_rows(edition, statuses)
     if fmt == "csv":

@@ -7,6 +7,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -36,10 +37,12 @@ from barometre.campaigns.models import (
 )
 from barometre.campaigns.transfer import (
     apply_audit_import,
+    audit_rows_estimate,
     audits_csv_chunks,
     export_audits,
     plan_audit_import,
 )
+from barometre.core.deferred import in_background, request_export
 from barometre.core.downloads import download, streamed_download
 from barometre.core.errors import Refused
 from barometre.core.navigation import crumbs, link
@@ -146,6 +149,18 @@ def edition_export(request, pk: int):
     name = f"audits-{edition.year}-{edition.pk}.{fmt}"
     if fmt == "csv":  # streamed: the first rows leave at once, memory stays flat
         return streamed_download(audits_csv_chunks(edition), name)
+    rows = audit_rows_estimate(edition)
+    if in_background(rows):  # a workbook cannot stream: built by the worker
+        export = request_export(
+            "barometre.campaigns.transfer.audit_sheets",
+            {"edition_id": edition.pk},
+            title=f"Export des audits — {edition.name}",
+            filename=name,
+            rows=rows,
+            by=request.user,
+            back_url=reverse("campaigns:edition", args=[edition.pk]),
+        )
+        return redirect("export_status", pk=export.pk)
     return download(export_audits(edition, fmt), name)
 
 

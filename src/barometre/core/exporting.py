@@ -64,21 +64,40 @@ def write_xlsx(columns: list[Column], rows: Iterable[object], sheet_title: str) 
     return write_xlsx_sheets([(sheet_title, columns, rows)])
 
 
+OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
 def write_xlsx_sheets(sheets: list[tuple[str, list[Column], Iterable[object]]]) -> bytes:
     """One workbook, one sheet per (title, columns, rows). Written by XlsxWriter, row by
     row: openpyxl took 4.5 times as long for the demo's 36,000 audit answers (11.8 s)."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        buffer,
-        {
-            "in_memory": True,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "strings_to_numbers": False,
-        },
-    )
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, **OPTIONS})
+    _write_sheets(workbook, sheets)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def write_xlsx_file(
+    sheets: list[tuple[str, list[Column], Iterable[object]]],
+    path: str,
+    *,
+    progress: Callable[[int], None] | None = None,
+    every: int = 1000,
+) -> int:
+    """The workbook of ``write_xlsx_sheets`` written into the file at ``path`` in
+    XlsxWriter's constant-memory mode (a row leaves memory when the next one starts: memory
+    does not grow with the rows); ``progress(rows written)`` every ``every`` rows. Returns
+    the number of rows written."""
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, **OPTIONS})
+    written = _write_sheets(workbook, sheets, progress, every)
+    workbook.close()
+    return written
+
+
+def _write_sheets(workbook, sheets, progress=None, every: int = 1000) -> int:
     moment = workbook.add_format({"num_format": "yyyy-mm-dd h:mm:ss"})
     day = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    written = 0
     for title, columns, rows in sheets:
         sheet = workbook.add_worksheet(title[:31])
         sheet.write_row(0, 0, [c.header for c in columns])
@@ -97,5 +116,7 @@ def write_xlsx_sheets(sheets: list[tuple[str, list[Column], Iterable[object]]]) 
                     sheet.write_number(index, col, value)
                 else:
                     sheet.write_string(index, col, str(value))
-    workbook.close()
-    return buffer.getvalue()
+            written += 1
+            if progress is not None and written % every == 0:
+                progress(written)
+    return written

@@ -7,6 +7,8 @@ import secrets
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Now
+from django.utils import timezone
 
 from barometre.structures.models import Structure
 
@@ -649,6 +651,12 @@ class ImprovementProfile(models.Model):
         related_name="+",
         verbose_name="résultats d'enquête publiés",
     )
+    # What the structure shows in public changes (this profile, and through
+    # ``transparency`` its indicators, targets, entered values, actions, questionnaires):
+    # ``revision`` counts the changes, the key of its cached transparency page;
+    # ``changed_at`` is the database's time of the last one, for the public home's key.
+    revision = models.PositiveIntegerField(default=0, editable=False)
+    changed_at = models.DateTimeField(default=timezone.now, db_index=True, editable=False)
 
     objects = ImprovementProfileQuerySet.as_manager()
 
@@ -657,6 +665,14 @@ class ImprovementProfile(models.Model):
 
     def __str__(self) -> str:
         return f"Profil qualité {self.structure.of_name}"
+
+    def save(self, *args, **kwargs):
+        self.revision = 1 if self._state.adding else models.F("revision") + 1
+        self.changed_at = Now()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "revision", "changed_at"}
+        super().save(*args, **kwargs)
+        self.refresh_from_db(fields=["revision", "changed_at"])
 
 
 class SurveyMailing(models.Model):

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from barometre.core.downloads import download
 from barometre.core.errors import Refused
+from barometre.core.public_pages import KeyQuery, for_visitors
 from barometre.improvement import dashboard, mailings, register, surveys
 from barometre.improvement.models import (
     Action,
@@ -26,6 +27,7 @@ from barometre.improvement.public import (
 from barometre.improvement.public_forms import PublicFeedbackForm
 from barometre.improvement.survey_forms import SurveyForm
 from barometre.improvement.tasks import send_acknowledgement
+from barometre.improvement.transparency import LIVE_SECONDS, page_key
 from barometre.structures.logos import MAX_BYTES, image_type
 from barometre.structures.models import Structure
 
@@ -209,15 +211,29 @@ def thanks(request, token: str):
 @login_not_required
 def transparency(request, identifier: str):
     """Services Publics+ engagement 6: a structure's published quality results — only
-    the indicators, survey and actions its manager chose to publish."""
-    profile = (
-        ImprovementProfile.objects.select_related("structure", "publish_survey")
-        .publishing_transparency()
-        .filter(structure__identifier=identifier)
-        .first()
-    )
-    if profile is None:
+    the indicators, survey and actions its manager chose to publish. Visitors get it from
+    the cache, under a key read in one query (``transparency``)."""
+    found = _PUBLISHING_PROFILE(identifier)
+    if found is None:
         raise Http404("Pas de résultats publiés pour cette structure.")
+    pk, revision, structure_updated_at = found
+    key = page_key(identifier, revision, structure_updated_at)
+    return for_visitors(request, key, lambda: _transparency(request, pk), seconds=LIVE_SECONDS)
+
+
+_PUBLISHING_PROFILE = KeyQuery(
+    lambda identifier: (
+        ImprovementProfile.objects.publishing_transparency()
+        .filter(structure__identifier=identifier)
+        .order_by()
+        .values_list("pk", "revision", "structure__updated_at")[:1]
+    ),
+    str,
+)
+
+
+def _transparency(request, pk: int):
+    profile = ImprovementProfile.objects.select_related("structure", "publish_survey").get(pk=pk)
     structure = profile.structure
     year = timezone.localdate().year
     years = [year - 2, year - 1, year]

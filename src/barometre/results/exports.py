@@ -135,6 +135,20 @@ def _csv_name(title: str) -> str:
     return title.lower().replace("é", "e").replace("è", "e").replace(" ", "-") + ".csv"
 
 
+def rows_estimate(result_set: ResultSet) -> int:
+    """About as many rows as the workbook has: per structure, its own row and one per
+    channel, stage, determinant and criterion of the grid."""
+    grid = result_set.grid.parsed()
+    per_structure = 2 + len(grid.channel_ids) + len(grid.criteria)
+    return result_set.structures.count() * per_structure
+
+
+def result_sheets(result_set_id: int) -> list:
+    """The sheets of the XLSX export (``core.deferred`` builds a large one in the
+    background from this)."""
+    return tables(ResultSet.objects.select_related("edition", "grid").get(pk=result_set_id))
+
+
 def export_results(result_set: ResultSet, fmt: str = "xlsx") -> bytes:
     if fmt != "csv":
         return write_xlsx_sheets(tables(result_set))

@@ -2,7 +2,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -13,10 +12,12 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from barometre.campaigns.access import get_edition_for_runner
+from barometre.core.deferred import in_background, request_export
 from barometre.core.downloads import download, streamed_download
 from barometre.core.errors import Refused
 from barometre.core.figures import rounded
 from barometre.core.navigation import crumbs, link
+from barometre.core.public_pages import KeyQuery, for_visitors
 from barometre.results.access import (
     complete,
     get_structure_result,
@@ -34,6 +35,7 @@ from barometre.results.exports import (
     export_results,
     open_data_csv,
     results_csv_zip_chunks,
+    rows_estimate,
     table_schema,
 )
 from barometre.results.internal import internal_report
@@ -136,6 +138,18 @@ def export(request, pk: int, version: int):
     name = f"resultats-{edition.year}-v{version}.{extension}"
     if fmt == "csv":  # streamed: the first tables leave while the next are written
         return streamed_download(results_csv_zip_chunks(result_set), name)
+    rows = rows_estimate(result_set)
+    if in_background(rows):  # a workbook cannot stream: built by the worker
+        export = request_export(
+            "barometre.results.exports.result_sheets",
+            {"result_set_id": result_set.pk},
+            title=f"Export des résultats — {edition.name}, version {version}",
+            filename=name,
+            rows=rows,
+            by=request.user,
+            back_url=reverse("results:edition", args=[edition.pk]),
+        )
+        return redirect("export_status", pk=export.pk)
     return download(export_results(result_set, fmt), name)
 
 
@@ -157,8 +171,9 @@ def _published_national(pk: int):
 @login_not_required
 def open_data(request, pk: int):
     """Public: the latest published national aggregates, as CSV."""
-    result_set = complete(_published_national(pk))
-    return download(open_data_csv(result_set), f"barometre-{result_set.edition.year}-agregats.csv")
+    result_set = _published_national(pk)
+    content = per_version("open_data", result_set, lambda: open_data_csv(complete(result_set)))
+    return download(content, f"barometre-{result_set.edition.year}-agregats.csv")
 
 
 @login_not_required
@@ -188,46 +203,49 @@ def laureate(request, pk: int, version: int):
 def public_palmares(request, pk: int):
     """Public page of a published national edition: the palmarès of structures that
     accepted publication, and national aggregates only."""
-    result_set = _published_national(pk)
 
-    def body() -> str:
-        full = complete(result_set)
-        national = next((c for c in full.categories if c["category"] == "(national)"), None)
-        return render_to_string(
-            "results/public_palmares_main.html",
-            {
-                "result_set": full,
-                "edition": full.edition,
-                "national": national,
-                "palmares": palmares(full, public=True),
-            },
-        )
+    def page() -> HttpResponse:
+        result_set = _published_national(pk)
 
-    return visitor_page(
-        request,
-        "palmares",
-        result_set,
-        lambda: render(
-            request,
-            "results/public_palmares.html",
-            {"edition": result_set.edition, "main": version_body("palmares", result_set, body)},
-        ),
-    )
+        def body() -> str:
+            full = complete(result_set)
+            national = next((c for c in full.categories if c["category"] == "(national)"), None)
+            return render_to_string(
+                "results/public_palmares_main.html",
+                {
+                    "result_set": full,
+                    "edition": full.edition,
+                    "national": national,
+                    "palmares": palmares(full, public=True),
+                },
+            )
+
+        main = version_body("palmares", result_set, body)
+        context = {"edition": result_set.edition, "main": main}
+        return render(request, "results/public_palmares.html", context)
+
+    return visitor_page(request, "palmares", pk, page)
 
 
 PUBLIC_CACHE_SECONDS = 24 * 3600
 
 
-def per_version(page: str, result_set: ResultSet, build, *, part: object = ""):
-    """What ``build`` makes of one result version (a page body, a PDF), built once per
-    version and served from the cache. The key names the version, when it was computed
-    and when it was published: the views look up the latest version first (a correction
-    published later is another version), so a publication is served at once, never a
-    stale body. (What else the bodies read is frozen once the edition publishes: the
-    enrolments' publication consent, the laureates of a published version.)"""
+def version_key(page: str, result_set: ResultSet, part: object = "") -> str:
+    """The cache key of what a page makes of one result version. It names the version,
+    when it was computed and when it was published: the views look up the latest version
+    first (a correction published later is another version), so a publication is served
+    at once, never a stale body. (What else the bodies read is frozen once the edition
+    publishes: the enrolments' publication consent, the laureates of a published
+    version.)"""
     computed = result_set.computed_at or result_set.requested_at
     published = result_set.published_at.timestamp() if result_set.published_at else "-"
-    key = f"{page}:{result_set.pk}:{part}:{computed.timestamp()}:{published}"
+    return f"{page}:{result_set.pk}:{part}:{computed.timestamp()}:{published}"
+
+
+def per_version(page: str, result_set: ResultSet, build, *, part: object = ""):
+    """What ``build`` makes of one result version (a page body, a PDF), built once per
+    version and served from the cache (see ``version_key``)."""
+    key = version_key(page, result_set, part)
     value = cache.get(key)
     if value is None:
         value = build()
@@ -239,15 +257,31 @@ def version_body(page: str, result_set: ResultSet, build) -> str:
     return mark_safe(per_version(page, result_set, build))  # noqa: S308 (our templates)
 
 
-def visitor_page(request, page: str, result_set: ResultSet, render_page) -> HttpResponse:
-    """A public page: visitors who are not logged in all get the same bytes (no token, no
-    name in the header), so the whole page is served from the cache of its version — a
-    press day's traffic costs the lookup of the latest version. Logged-in users, and a
-    visitor with a message to show, get ``render_page()``."""
-    if request.user.is_authenticated or len(get_messages(request)):
-        return render_page()
-    content = per_version(f"{page}.visitor", result_set, lambda: render_page().content)
-    return HttpResponse(content)
+# What a visitor's key names: the latest published version of a national edition.
+_LATEST_PUBLISHED = KeyQuery(
+    lambda edition_id: (
+        ResultSet.objects.published_national()
+        .filter(edition_id=edition_id)
+        .order_by("-version")
+        .values_list("pk", "computed_at", "requested_at", "published_at")[:1]
+    ),
+    int,
+)
+
+
+def visitor_page(request, page: str, pk: int, render_page) -> HttpResponse:
+    """A public page of an edition's latest published version: visitors who are not logged
+    in get the whole page from the cache of that version — a press day's traffic costs one
+    lookup of the latest version, compiled once (``core.public_pages``). Others get
+    ``render_page()``, which finds the version they may see."""
+
+    def key() -> str:
+        latest = _LATEST_PUBLISHED(pk)
+        if latest is None:
+            raise Http404("Aucun résultat publié pour cette édition.")
+        return f"{page}.visitor:{pk}:" + ":".join(str(value) for value in latest)
+
+    return for_visitors(request, key, render_page, seconds=PUBLIC_CACHE_SECONDS)
 
 
 def _json(values) -> str:
@@ -347,49 +381,45 @@ def _web_bars(labels: list[str], values: list, name: str, horizontal: bool = Tru
 
 @login_not_required
 def synthesis(request, pk: int):
-    result_set = get_synthesis_result_set(request.user, pk)
+    def page() -> HttpResponse:
+        result_set = get_synthesis_result_set(request.user, pk)
 
-    def body() -> str:
-        s = national_synthesis(complete(result_set))
-        tens = range(0, 100, 10)
-        charts = {
-            "categories": _web_bars(
-                [c.category for c in s.published_categories],
-                [c.mean for c in s.published_categories],
-                "Score moyen",
-            ),
-            "channels": _web_bars(
-                [c.label for c in s.published_channels],
-                [c.score for c in s.published_channels],
-                "Score moyen",
-            ),
-            "histogram": _web_bars(
-                [f"{lo}–{lo + 9 if lo < 90 else 100}" for lo in tens],
-                s.histogram,
-                "Structures",
-                horizontal=False,
-            ),
-        }
-        return render_to_string(
-            "results/synthesis_main.html",
-            {
-                "s": s,
-                "edition": result_set.edition,
-                "tens": tens,
-                "charts": charts,
-            },
-        )
+        def body() -> str:
+            s = national_synthesis(complete(result_set))
+            tens = range(0, 100, 10)
+            charts = {
+                "categories": _web_bars(
+                    [c.category for c in s.published_categories],
+                    [c.mean for c in s.published_categories],
+                    "Score moyen",
+                ),
+                "channels": _web_bars(
+                    [c.label for c in s.published_channels],
+                    [c.score for c in s.published_channels],
+                    "Score moyen",
+                ),
+                "histogram": _web_bars(
+                    [f"{lo}–{lo + 9 if lo < 90 else 100}" for lo in tens],
+                    s.histogram,
+                    "Structures",
+                    horizontal=False,
+                ),
+            }
+            return render_to_string(
+                "results/synthesis_main.html",
+                {
+                    "s": s,
+                    "edition": result_set.edition,
+                    "tens": tens,
+                    "charts": charts,
+                },
+            )
 
-    return visitor_page(
-        request,
-        "synthesis",
-        result_set,
-        lambda: render(
-            request,
-            "results/synthesis.html",
-            {"edition": result_set.edition, "main": version_body("synthesis", result_set, body)},
-        ),
-    )
+        main = version_body("synthesis", result_set, body)
+        context = {"edition": result_set.edition, "main": main}
+        return render(request, "results/synthesis.html", context)
+
+    return visitor_page(request, "synthesis", pk, page)
 
 
 @login_not_required

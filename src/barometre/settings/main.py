@@ -213,6 +213,9 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 # Processes that render a batch of PDF reports (0: one per core).
 BAROMETRE_REPORT_PROCESSES = env_int("BAROMETRE_REPORT_PROCESSES", 0)
+# XLSX exports of more rows than this (an estimate) are built in the background, with a
+# progress page and a download link; smaller ones download at once (core.deferred).
+BAROMETRE_EXPORT_BACKGROUND_ROWS = env_int("BAROMETRE_EXPORT_BACKGROUND_ROWS", 5000)
 
 TASKS = {
     "default": {

@@ -37,17 +37,18 @@ COLUMNS = [
 ]
 
 
-def _rows(queryset):
+def structure_rows(queryset):
+    """The structures with what the columns read, 500 at a time."""
     rows = queryset.select_related("parent").prefetch_related("contact_points", "labels")
     return rows.iterator(chunk_size=500)
 
 
 def export_structures(queryset, fmt: str = "xlsx") -> bytes:
     if fmt == "csv":
-        return write_csv(COLUMNS, _rows(queryset))
-    return write_xlsx(COLUMNS, _rows(queryset), "Structures")
+        return write_csv(COLUMNS, structure_rows(queryset))
+    return write_xlsx(COLUMNS, structure_rows(queryset), "Structures")
 
 
 def structures_csv_chunks(queryset):
     """The CSV export of ``export_structures``, in chunks, for a streamed response."""
-    return csv_chunks(COLUMNS, _rows(queryset))
+    return csv_chunks(COLUMNS, structure_rows(queryset))

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from barometre.accounts.access import (
     visible_structures,
 )
 from barometre.core.background import STALE_AFTER
+from barometre.core.deferred import in_background, request_export
 from barometre.core.downloads import download, streamed_download
 from barometre.core.navigation import crumbs, link
 from barometre.core.uploads import import_limits
@@ -130,6 +132,19 @@ def structure_export(request):
     name = f"structures-{timezone.localdate().isoformat()}.{fmt}"
     if fmt == "csv":  # streamed: the first rows leave at once, memory stays flat
         return streamed_download(structures_csv_chunks(structures), name)
+    rows = structures.count()
+    if in_background(rows):  # a workbook cannot stream: built by the worker
+        criteria = {k: v for k, v in request.GET.items() if k in filters.fields}
+        export = request_export(
+            "barometre.accounts.registry_export.registry_sheets",
+            {"user_id": request.user.pk, "filters": criteria},
+            title="Export du registre des structures",
+            filename=name,
+            rows=rows,
+            by=request.user,
+            back_url=reverse("structures:list"),
+        )
+        return redirect("export_status", pk=export.pk)
     return download(export_structures(structures, fmt), name)
 
 

@@ -1,10 +1,11 @@
+import functools
 import re
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, F, Func
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -13,6 +14,7 @@ from markdown_it import MarkdownIt
 
 from barometre.accounts.access import require_operator
 from barometre.accounts.models import Role, SensitiveAction
+from barometre.core.public_pages import for_visitors
 from barometre.improvement.models import ImprovementProfile
 from barometre.results.models import ResultSet, StructureResult
 from barometre.structures.models import Label, Structure, StructureImport, StructureKind
@@ -22,12 +24,9 @@ from barometre.structures.models import Label, Structure, StructureImport, Struc
 def home(request):
     """A visitor sees what the platform publishes; a user, the home of their roles."""
     if not request.user.is_authenticated:
-        transparency = ImprovementProfile.objects.publishing_transparency()
-        context = {
-            "editions": _published_editions(),
-            "transparency": transparency.select_related("structure").order_by("structure__name"),
-        }
-        return render(request, "web/public_home.html", context)
+        return for_visitors(
+            request, _public_home_key(), lambda: _public_home(request), seconds=PUBLIC_HOME_SECONDS
+        )
     user = request.user
     roles = user.roles
     context = {"roles": roles, "active_nav": "home", "Role": Role}
@@ -59,6 +58,54 @@ def home(request):
     if managed:
         context["my_results"] = _published_results(managed)
     return render(request, "web/home.html", context)
+
+
+# A safety net only: the key changes with every publication (see ``_public_home_key``).
+PUBLIC_HOME_SECONDS = 600
+
+
+def _public_home(request):
+    transparency = ImprovementProfile.objects.publishing_transparency()
+    context = {
+        "editions": _published_editions(),
+        "transparency": transparency.select_related("structure").order_by("structure__name"),
+    }
+    return render(request, "web/public_home.html", context)
+
+
+def _public_home_key() -> str:
+    """The cache key of the visitors' home, in one query: when a national result version
+    was last published and how many are, when a structure last changed what it publishes
+    (a profile that stops publishing moves its own ``changed_at``), and when a publishing
+    structure was last renamed."""
+    sql, params = _public_home_key_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    return "public_home:" + ":".join(str(value) for value in row)
+
+
+@functools.cache
+def _public_home_key_sql() -> tuple[str, list]:
+    """Compiled once per process: building it through the ORM cost more than running it."""
+    published = ResultSet.objects.published_national().order_by()
+    profiles = ImprovementProfile.objects.order_by()
+
+    def scalar(queryset, function: str, field: str):
+        return queryset.annotate(v=Func(F(field), function=function)).values("v").query
+
+    parts = [
+        scalar(published, "MAX", "published_at"),
+        scalar(published, "COUNT", "pk"),
+        scalar(profiles, "MAX", "changed_at"),
+        scalar(profiles.publishing_transparency(), "MAX", "structure__updated_at"),
+    ]
+    sql, params = [], []
+    for query in parts:
+        text, values = query.sql_with_params()
+        sql.append(f"({text})")
+        params.extend(values)
+    return f"SELECT {', '.join(sql)}", params
 
 
 def _published_editions() -> list[ResultSet]:

@@ -1,0 +1,76 @@
+"""Large XLSX exports built in the background, with progress and a download link.
+
+A CSV export streams (``downloads.streamed_download``); an XLSX workbook is a ZIP archive
+whose parts are complete only at the end, so a large one is written by a background task
+into a file (XlsxWriter's constant-memory mode: memory does not grow with the rows), while
+the user watches its progress page. Small exports stay immediate: ``in_background`` says
+which, from an estimate of the rows against ``BAROMETRE_EXPORT_BACKGROUND_ROWS``."""
+
+import tempfile
+
+from django.conf import settings
+from django.core.files import File
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from barometre.core.background import stale
+from barometre.core.exporting import write_xlsx_file
+from barometre.core.models import ExportFile
+
+PROGRESS_EVERY = 2000  # rows between two progress records
+
+
+def in_background(rows: int) -> bool:
+    return rows > settings.BAROMETRE_EXPORT_BACKGROUND_ROWS
+
+
+def request_export(
+    builder: str, arguments: dict, *, title: str, filename: str, rows: int, by, back_url=""
+) -> ExportFile:
+    """Queue the export (``builder``: the dotted path of a function of ``arguments`` that
+    returns the workbook's sheets). The same export already on its way for the same user
+    is reused: a double click builds once."""
+    from barometre.core.tasks import build_export
+
+    running = (
+        ExportFile.objects.filter(
+            requested_by=by,
+            builder=builder,
+            arguments=arguments,
+            status__in=(ExportFile.Status.QUEUED, ExportFile.Status.RUNNING),
+        )
+        .order_by("-requested_at")
+        .first()
+    )
+    if running is not None and not stale(running.requested_at, running.heartbeat):
+        return running
+    export = ExportFile.objects.create(
+        title=title,
+        builder=builder,
+        arguments=arguments,
+        filename=filename,
+        back_url=back_url,
+        total=rows,
+        requested_by=by,
+    )
+    build_export.enqueue(export.pk)
+    return export
+
+
+def build(export: ExportFile) -> ExportFile:
+    ExportFile.objects.filter(pk=export.pk).update(
+        status=ExportFile.Status.RUNNING, done=0, heartbeat=timezone.now()
+    )
+
+    def progress(done: int) -> None:
+        ExportFile.objects.filter(pk=export.pk).update(done=done, heartbeat=timezone.now())
+
+    sheets = import_string(export.builder)(**export.arguments)
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+        written = write_xlsx_file(sheets, handle.name, progress=progress, every=PROGRESS_EVERY)
+        handle.seek(0)
+        export.file.save(export.filename, File(handle), save=False)
+    export.done = export.total = written
+    export.status, export.finished_at = ExportFile.Status.READY, timezone.now()
+    export.save()
+    return export

@@ -1,0 +1,31 @@
+"""A background export's progress page and its file, for the user who asked for it only
+(anyone else gets a 404, so that another user's exports are not revealed)."""
+
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+
+from barometre.core.models import ExportFile
+from barometre.core.navigation import crumbs
+
+
+def _own(request, pk: int) -> ExportFile:
+    export = ExportFile.objects.filter(pk=pk, requested_by=request.user).first()
+    if export is None:
+        raise Http404("Export introuvable.")
+    return export
+
+
+def export_status(request, pk: int):
+    export = _own(request, pk)
+    return render(
+        request,
+        "web/export.html",
+        {"export": export, "busy": export.busy, **crumbs(export.title)},
+    )
+
+
+def export_file(request, pk: int):
+    export = _own(request, pk)
+    if export.status != ExportFile.Status.READY or not export.file:
+        raise Http404("Le fichier n'est pas encore prêt.")
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=export.filename)
