@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('improvement', '0008_survey_mailings'),
+        ('improvement', '0009_national_scale_indexes'),
     ]
 
     operations = [
