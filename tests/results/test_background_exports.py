@@ -2,6 +2,7 @@
 follows a progress page, then downloads the file; small ones download at once. Only the
 user who asked may fetch the file."""
 
+import datetime as dt
 import io
 import tracemalloc
 
@@ -131,3 +132,27 @@ def test_the_registry_export_in_the_background_keeps_what_the_user_sees(
     content = b"".join(client.get(reverse("export_file", args=[export.pk])).streaming_content)
     assert _sheets(content) == _sheets(expected)
     assert client_for(operator).get(reverse("export_file", args=[export.pk])).status_code == 404
+
+
+def test_an_export_and_its_file_are_deleted_after_the_keeping_time(
+    client_for, operator, computed, settings
+):
+    settings.BAROMETRE_EXPORT_BACKGROUND_ROWS = 10
+    settings.BAROMETRE_EXPORT_KEEP_HOURS = 48
+    client = client_for(operator)
+    url = reverse("campaigns:edition_export", args=[computed.edition.pk])
+    client.get(url)
+    old = ExportFile.objects.get()
+    storage, name = old.file.storage, old.file.name
+    assert storage.exists(name)
+    # Two days and an hour later, the next request deletes the old export and its file.
+    ExportFile.objects.filter(pk=old.pk).update(
+        requested_at=old.requested_at - dt.timedelta(hours=49),
+        finished_at=old.finished_at - dt.timedelta(hours=49),
+    )
+    client.get(reverse("results:export", args=[computed.edition.pk, computed.version]))
+    assert not ExportFile.objects.filter(pk=old.pk).exists()
+    assert not storage.exists(name)
+    assert client.get(reverse("export_file", args=[old.pk])).status_code == 404
+    # A recent export is kept.
+    assert ExportFile.objects.count() == 1 and ExportFile.objects.get().status == "ready"

@@ -4,8 +4,13 @@ A CSV export streams (``downloads.streamed_download``); an XLSX workbook is a ZI
 whose parts are complete only at the end, so a large one is written by a background task
 into a file (XlsxWriter's constant-memory mode: memory does not grow with the rows), while
 the user watches its progress page. Small exports stay immediate: ``in_background`` says
-which, from an estimate of the rows against ``BAROMETRE_EXPORT_BACKGROUND_ROWS``."""
+which, from an estimate of the rows against ``BAROMETRE_EXPORT_BACKGROUND_ROWS``.
 
+An export file holds what its user could see (audit observations, contacts of the
+registry), so it is not kept: each new request first deletes the exports, and their files,
+finished more than ``BAROMETRE_EXPORT_KEEP_HOURS`` ago, or abandoned by a dead worker."""
+
+import datetime as dt
 import tempfile
 
 from django.conf import settings
@@ -32,6 +37,7 @@ def request_export(
     is reused: a double click builds once."""
     from barometre.core.tasks import build_export
 
+    purge_expired()
     running = (
         ExportFile.objects.filter(
             requested_by=by,
@@ -55,6 +61,23 @@ def request_export(
     )
     build_export.enqueue(export.pk)
     return export
+
+
+def purge_expired(now=None) -> int:
+    """Delete the exports finished (or last heard of) more than the keeping time ago, and
+    their files; return how many. A file already gone from the storage is not an error."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(hours=settings.BAROMETRE_EXPORT_KEEP_HOURS)
+    expired = [
+        export
+        for export in ExportFile.objects.filter(requested_at__lt=limit)
+        if (export.finished_at or export.heartbeat or export.requested_at) < limit
+    ]
+    for export in expired:
+        if export.file:
+            export.file.delete(save=False)
+        export.delete()
+    return len(expired)
 
 
 def build(export: ExportFile) -> ExportFile:

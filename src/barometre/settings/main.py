@@ -216,6 +216,7 @@ BAROMETRE_REPORT_PROCESSES = env_int("BAROMETRE_REPORT_PROCESSES", 0)
 # XLSX exports of more rows than this (an estimate) are built in the background, with a
 # progress page and a download link; smaller ones download at once (core.deferred).
 BAROMETRE_EXPORT_BACKGROUND_ROWS = env_int("BAROMETRE_EXPORT_BACKGROUND_ROWS", 5000)
+BAROMETRE_EXPORT_KEEP_HOURS = env_int("BAROMETRE_EXPORT_KEEP_HOURS", 48)
 
 TASKS = {
     "default": {
