@@ -266,7 +266,9 @@ def _internal_campaign(structure, manager, year):
     )
     lifecycle.plan_fieldwork(edition, by=manager)
     edition = lifecycle.advance(edition, by=manager)
-    quality = {structure.pk: 0.9 + 0.04 * (year % 2)}  # seed 004: 88 to 99 % satisfactory
+    quality = {
+        structure.pk: 0.9 + 0.04 * (year % 2)
+    }  # a préfecture's committee review: 88 to 99 % satisfactory
     simulate_fieldwork(edition, quality, seed=year)
     edition = lifecycle.advance(edition, by=manager, close_not_done=True)
     edition = lifecycle.advance(edition, by=manager)
@@ -375,7 +377,7 @@ SEED_004_RESULTS = {
 
 
 def _catalogue_indicators(structure, years, rng):
-    """Every indicator of the catalogue, as seed 004's dashboard tracks them: those the
+    """Every indicator of the catalogue, as a préfecture's quality dashboard tracks them: those the
     demo computes (register, survey, internal calls) and the others entered per period."""
     created = catalogue.adopt(
         structure, [i.code for i in sp_indicator_catalogue().indicators], year=years[-1] + 1

@@ -1,6 +1,6 @@
 """Services Publics+ reference data shipped with the engine: the engagements with their
 maturity scale, the satisfaction-survey template and the catalogue of quality
-indicators (seed 004's quality dashboard)."""
+indicators (the quality dashboard a préfecture presents to its local users' committee)."""
 
 from __future__ import annotations
 

@@ -1,12 +1,12 @@
 """Satisfactory calls per stage: how internal campaigns report their mystery calls.
 
-A structure's own campaign of mystery calls (seed 004: twenty calls in November) is not
-compared with other structures; it is read against a target: per stage of the call (the
-interactive voice server, the switchboard, the service after transfer), the share of
-calls that were *satisfactory* at that stage, "88,2 % against a target of 85 %". A call is
-satisfactory at a stage when its score on the stage's criteria reaches the grid's
-``satisfaction.threshold`` (75 out of 100 by default); a call where no criterion of the
-stage applies is not counted at that stage. See docs/scoring.md §9.
+A structure's own campaign of mystery calls (a préfecture's twenty calls in November, as its
+users' committee reviews them) is not compared with other structures; it is read against a
+target: per stage of the call (the interactive voice server, the switchboard, the service
+after transfer), the share of calls that were *satisfactory* at that stage, "88,2 % against
+a target of 85 %". A call is satisfactory at a stage when its score on the stage's criteria
+reaches the grid's ``satisfaction.threshold`` (75 out of 100 by default); a call where no
+criterion of the stage applies is not counted at that stage. See docs/scoring.md §9.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""The Services Publics+ indicator catalogue (``engine.sp_indicator_catalogue``, seed 004's
-quality dashboard) adopted by a structure: each chosen indicator becomes one of its own,
-with the catalogue's code, engagement, unit, direction, source and default target, which
-the structure may then change like any other indicator."""
+"""The Services Publics+ indicator catalogue (``engine.sp_indicator_catalogue``, the quality
+dashboard a préfecture presents to its users' committee) adopted by a structure: each chosen
+indicator becomes one of its own, with the catalogue's code, engagement, unit, direction,
+source and default target, which the structure may then change like any other indicator."""
 
 from __future__ import annotations
 

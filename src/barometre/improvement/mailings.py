@@ -1,4 +1,5 @@
-"""Satisfaction surveys by e-mail (seed 004: "3 réponses sur 40 enquêtes mails").
+"""Satisfaction surveys by e-mail (a préfecture reported "3 réponses sur 40 enquêtes
+mails" to its users' committee).
 
 A manager uploads a list of addresses (CSV or XLSX, column « courriel »): every row is
 checked first and the list is refused whole with each problem named by row, or an

@@ -586,8 +586,8 @@ class Meeting(models.Model):
 
 
 class SpeakerRole(models.TextChoices):
-    """In what capacity someone speaks at the users' committee (seed 004: the secretary
-    general, associations, a chamber of commerce, mayors, the quality officer)."""
+    """In what capacity someone speaks at the users' committee (at a préfecture's: the
+    secretary general, associations, a chamber of commerce, mayors, the quality officer)."""
 
     CHAIR = "chair", "Présidence de séance"
     AGENT = "agent", "Agent de la structure"
@@ -676,8 +676,8 @@ class ImprovementProfile(models.Model):
 
 
 class SurveyMailing(models.Model):
-    """Invitations to a questionnaire sent by e-mail from a list of addresses (seed 004:
-    "3 réponses sur 40 enquêtes mails"): one single-use link each, at most one reminder;
+    """Invitations to a questionnaire sent by e-mail from a list of addresses (a préfecture
+    reported "3 réponses sur 40 enquêtes mails"): one single-use link each, at most one reminder;
     when it closes, the addresses are deleted and only the counts remain."""
 
     questionnaire = models.ForeignKey(

@@ -1,7 +1,7 @@
-"""The distinctions of a palmarès, in the words of seed 000 ("distingué parmi les
-lauréats… Deuxième de sa catégorie avec la belle moyenne de 77/100… téléphone (80/100),
-mail (78/100)…"), and what a distinguished structure receives: a certificate and a press
-kit with its figures.
+"""The distinctions of a palmarès, in the words of AFNOR's announcement of its trophies
+("distingué parmi les lauréats… Deuxième de sa catégorie avec la belle moyenne de 77/100…
+téléphone (80/100), mail (78/100)…"), and what a distinguished structure receives: a
+certificate and a press kit with its figures.
 
 Once the jury has confirmed a category's laureate, that category distinguishes:
 
@@ -45,7 +45,7 @@ class ChannelScore:
 
     @property
     def out_of_100(self) -> str:
-        """As seed 000 prints it: "80/100"."""
+        """As AFNOR's announcement prints it: "80/100"."""
         return f"{format_number(self.score, 0)}/100"
 
 
@@ -75,12 +75,12 @@ class Award:
 
     @property
     def global_score(self) -> str:
-        """As seed 000 prints it: "77/100"."""
+        """As AFNOR's announcement prints it: "77/100"."""
         return f"{format_number(self.result.score, 0)}/100"
 
     @property
     def press_sentence(self) -> str:
-        """The sentence of seed 000's press release, with this structure's figures."""
+        """The sentence of a trophy press release, with this structure's figures."""
         if self.kind == "laureate":
             opening = "Lauréat de sa catégorie"
         elif self.kind == "podium":
@@ -158,7 +158,8 @@ def certificate_pdf(award: Award) -> bytes:
 
 
 def press_kit(award: Award, *, methodology_url: str) -> str:
-    """The figures a press release needs, as seed 000 uses them, and a ready sentence."""
+    """The figures a press release needs, as a trophy press release uses them, and a
+    ready sentence."""
     participants = award.result.result_set.structures.count()
     return render_to_string(
         "results/press_kit.txt",

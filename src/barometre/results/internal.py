@@ -1,6 +1,6 @@
 """The report of an internal campaign: a structure's own mystery calls read against its
-target, as seed 004 presents them ("88,20 % taux de satisfaction serveur vocal
-interactif, cible > 85 %"), never against other structures.
+target, as a préfecture's users' committee review presents them ("88,20 % taux de
+satisfaction serveur vocal interactif, cible > 85 %"), never against other structures.
 
 Per stage, the rate of satisfactory calls (k / n, Wilson interval, the grid's target);
 the same rates for the structure's earlier internal campaigns, year after year; strengths
