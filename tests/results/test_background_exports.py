@@ -15,6 +15,7 @@ from barometre.core.exporting import Column, write_xlsx_file
 from barometre.core.models import ExportFile
 from barometre.results.exports import export_results
 from tests.conftest import _user
+from tests.html import shown
 
 pytestmark = pytest.mark.django_db
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -78,7 +79,7 @@ def test_the_progress_page_refreshes_until_the_file_is_ready(client_for, operato
     )
     client = client_for(operator)
     page = client.get(reverse("export_status", args=[export.pk])).text
-    assert "4\u202f000 lignes écrites sur environ 36\u202f000 (11 %)" in page
+    assert "4 000 lignes écrites sur environ 36 000 (11 %)" in shown(page)
     assert '<meta http-equiv="refresh"' in page and 'href="/terrain/editions/1/"' in page
     assert client.get(reverse("export_file", args=[export.pk])).status_code == 404
     ExportFile.objects.update(status=ExportFile.Status.FAILED, error="disque plein")
@@ -156,3 +157,49 @@ def test_an_export_and_its_file_are_deleted_after_the_keeping_time(
     assert client.get(reverse("export_file", args=[old.pk])).status_code == 404
     # A recent export is kept.
     assert ExportFile.objects.count() == 1 and ExportFile.objects.get().status == "ready"
+
+
+def test_a_progress_record_refused_by_the_database_does_not_stop_the_export(
+    client_for, operator, computed, settings, monkeypatch
+):
+    """On SQLite a write from the connection still reading the rows is refused at once
+    when another connection wrote meanwhile: the export goes on without that record."""
+    from django.db import OperationalError
+
+    from barometre.core import deferred
+
+    def locked(pk, done):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(deferred, "_record_progress", locked)
+    monkeypatch.setattr(deferred, "PROGRESS_EVERY", 5)
+    settings.BAROMETRE_EXPORT_BACKGROUND_ROWS = 10
+    client = client_for(operator)
+    client.get(reverse("campaigns:edition_export", args=[computed.edition.pk]))
+    export = ExportFile.objects.get()
+    assert export.status == "ready" and export.done > 5
+    assert client.get(reverse("export_file", args=[export.pk])).status_code == 200
+
+
+def test_a_stalled_export_says_so_and_stops_refreshing(client_for, operator):
+    from django.utils import timezone
+
+    export = ExportFile.objects.create(
+        title="Export des audits — Baromètre 2025",
+        builder="barometre.campaigns.transfer.audit_sheets",
+        filename="audits-2025.xlsx",
+        status=ExportFile.Status.RUNNING,
+        done=1,
+        total=36000,
+        requested_by=operator,
+        back_url="/terrain/editions/1/",
+    )
+    ExportFile.objects.filter(pk=export.pk).update(
+        heartbeat=timezone.now() - dt.timedelta(minutes=20)
+    )
+    page = shown(client_for(operator).get(reverse("export_status", args=[export.pk])).text)
+    assert "La préparation du fichier s'est interrompue" in page
+    assert "1 ligne écrite sur environ" not in page and "http-equiv" not in page
+    ExportFile.objects.filter(pk=export.pk).update(heartbeat=timezone.now())
+    page = shown(client_for(operator).get(reverse("export_status", args=[export.pk])).text)
+    assert "1 ligne écrite sur environ 36 000 (0 %)" in page

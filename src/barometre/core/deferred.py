@@ -11,10 +11,12 @@ registry), so it is not kept: each new request first deletes the exports, and th
 finished more than ``BAROMETRE_EXPORT_KEEP_HOURS`` ago, or abandoned by a dead worker."""
 
 import datetime as dt
+import logging
 import tempfile
 
 from django.conf import settings
 from django.core.files import File
+from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -23,6 +25,7 @@ from barometre.core.exporting import write_xlsx_file
 from barometre.core.models import ExportFile
 
 PROGRESS_EVERY = 2000  # rows between two progress records
+logger = logging.getLogger(__name__)
 
 
 def in_background(rows: int) -> bool:
@@ -80,19 +83,38 @@ def purge_expired(now=None) -> int:
     return len(expired)
 
 
+def _record_progress(pk: int, done: int) -> None:
+    ExportFile.objects.filter(pk=pk).update(done=done, heartbeat=timezone.now())
+
+
 def build(export: ExportFile) -> ExportFile:
     ExportFile.objects.filter(pk=export.pk).update(
         status=ExportFile.Status.RUNNING, done=0, heartbeat=timezone.now()
     )
 
     def progress(done: int) -> None:
-        ExportFile.objects.filter(pk=export.pk).update(done=done, heartbeat=timezone.now())
+        # The rows are still being read on this connection: on SQLite, a write from a
+        # connection whose read began before another connection wrote is refused at once
+        # ("database is locked", whatever the busy timeout). A progress record is only
+        # news for the user: one that cannot be written is skipped, never the export.
+        try:
+            _record_progress(export.pk, done)
+        except DatabaseError as exc:
+            logger.warning("export %s: progress not recorded (%s)", export.pk, exc)
 
     sheets = import_string(export.builder)(**export.arguments)
-    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
-        written = write_xlsx_file(sheets, handle.name, progress=progress, every=PROGRESS_EVERY)
-        handle.seek(0)
-        export.file.save(export.filename, File(handle), save=False)
+    try:
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+            written = write_xlsx_file(sheets, handle.name, progress=progress, every=PROGRESS_EVERY)
+            handle.seek(0)
+            export.file.save(export.filename, File(handle), save=False)
+    finally:
+        # Rows read lazily end their read now, even after a failure, so that the
+        # failure itself can be recorded.
+        for _title, _columns, rows in sheets:
+            close = getattr(rows, "close", None)
+            if close is not None:
+                close()
     export.done = export.total = written
     export.status, export.finished_at = ExportFile.Status.READY, timezone.now()
     export.save()

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from barometre.core.background import stale
+
 
 class ExportFile(models.Model):
     """A large spreadsheet export built in the background (``core.deferred``): the XLSX
@@ -44,4 +46,12 @@ class ExportFile(models.Model):
 
     @property
     def busy(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and not self.stalled
+
+    @property
+    def stalled(self) -> bool:
+        """Queued or running with no sign of life for ``STALE_AFTER``: its worker was
+        stopped; asking for the export again starts a new one."""
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and stale(
+            self.requested_at, self.heartbeat
+        )

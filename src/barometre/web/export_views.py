@@ -4,6 +4,7 @@
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 
+from barometre.core.background import STALE_AFTER
 from barometre.core.models import ExportFile
 from barometre.core.navigation import crumbs
 
@@ -20,7 +21,12 @@ def export_status(request, pk: int):
     return render(
         request,
         "web/export.html",
-        {"export": export, "busy": export.busy, **crumbs(export.title)},
+        {
+            "export": export,
+            "busy": export.busy,
+            "stale_minutes": int(STALE_AFTER.total_seconds() // 60),
+            **crumbs(export.title),
+        },
     )
 
 

@@ -40,3 +40,13 @@ def signed(value, decimals=1):
     """A change: ``+1,5`` or ``-0,3``."""
     text = figures.format_number(value, int(decimals))
     return text if text.startswith("-") or text == figures.MISSING else f"+{text}"
+
+
+@register.filter
+def fr_plural(value, suffix="s"):
+    """The plural mark in French: none for 0 and 1 (« 0 ligne écrite »), ``suffix`` from 2
+    (``{{ n|count }} ligne{{ n|fr_plural }}``)."""
+    try:
+        return suffix if abs(float(value)) >= 2 else ""
+    except (TypeError, ValueError):
+        return suffix
