@@ -150,6 +150,29 @@ def test_the_reminder_sweep_mails_the_people_in_charge_once_a_day(
     assert assigned.pk != unassigned.pk
 
 
+def test_due_soon_counts_working_days_like_the_reminders(structure_a, manager_a):
+    """« À échéance sous deux jours ouvrés » on the pages means what the reminder e-mails
+    mean: on Monday 30 November, an answer due on Wednesday is soon, one due on Friday is
+    not; on a Friday, one due the next Tuesday is."""
+    with time_machine.travel(dt.datetime(2026, 11, 27, 9, tzinfo=dt.UTC), tick=False):
+        wednesday = _entry(structure_a, received=D(2026, 11, 25))  # 5 working days: 2/12
+        friday = _entry(structure_a, received=D(2026, 11, 27))  # due 4/12
+    assert (wednesday.answer_due, friday.answer_due) == (D(2026, 12, 2), D(2026, 12, 4))
+    overdue, soon = register.due_within([structure_a.pk], D(2026, 11, 30))
+    assert list(soon) == [wednesday] and not overdue.exists()
+    with time_machine.travel(dt.datetime(2026, 11, 30, 9, tzinfo=dt.UTC), tick=False):
+        assert register.send_reminders() == 1  # the same one
+    overdue, soon = register.due_within([structure_a.pk], D(2026, 12, 3))
+    assert list(soon) == [friday] and list(overdue) == [wednesday]
+    # Friday 27 November: Monday and Tuesday are the next two working days.
+    overdue, soon = register.due_within([structure_a.pk], D(2026, 11, 27))
+    assert not soon.exists()
+    with time_machine.travel(dt.datetime(2026, 11, 27, 9, tzinfo=dt.UTC), tick=False):
+        tuesday = _entry(structure_a, received=D(2026, 11, 24))  # due 1/12
+    assert tuesday.answer_due == D(2026, 12, 1)
+    assert list(register.due_within([structure_a.pk], D(2026, 11, 27))[1]) == [tuesday]
+
+
 def test_old_entries_and_comments_are_anonymised_after_the_retention_period(
     structure_a, manager_a, questionnaire, settings
 ):

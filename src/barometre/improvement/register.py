@@ -217,15 +217,21 @@ def open_entries():
     return FeedbackEntry.objects.exclude(status__in=(S.ANSWERED, S.CLOSED))
 
 
-def due_within(structure_ids, today: dt.date, department_of=None):
-    """Open entries whose answer is due from today to the next working days, and the
-    overdue ones."""
+def due_within(structure_ids, today: dt.date):
+    """Open entries whose answer is overdue, and those due from today to
+    ``SOON_WORKING_DAYS`` working days later in each structure's calendar: the same horizon
+    as the reminder e-mails (``send_reminders``)."""
     entries = open_entries().filter(structure_id__in=structure_ids, answer_due__isnull=False)
-    horizon = today + dt.timedelta(days=4)  # covers 2 working days over any weekend
-    return (
-        entries.filter(answer_due__lt=today),
-        entries.filter(answer_due__gte=today, answer_due__lte=horizon),
-    )
+    by_department: dict[str, list[int]] = {}
+    for pk, department in Structure.objects.filter(pk__in=structure_ids).values_list(
+        "pk", "department"
+    ):
+        by_department.setdefault(department, []).append(pk)
+    soon = Q(pk__in=[])
+    for department, pks in by_department.items():
+        horizon = add_days(today, SOON_WORKING_DAYS, department, DayUnit.WORKING)
+        soon |= Q(structure_id__in=pks, answer_due__lte=horizon)
+    return entries.filter(answer_due__lt=today), entries.filter(soon, answer_due__gte=today)
 
 
 # What "answers within the deadline" and "mean delay" count, on every page.
