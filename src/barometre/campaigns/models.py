@@ -168,7 +168,7 @@ class Scenario(models.Model):
     structure_kinds = models.JSONField(
         "types de structure", default=list, blank=True, help_text="Vide : tous les types."
     )
-    active = models.BooleanField(default=True)
+    active = models.BooleanField("actif", default=True)
 
     class Meta:
         ordering = ["code"]

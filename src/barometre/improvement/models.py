@@ -459,7 +459,7 @@ class Action(models.Model):
     title = models.CharField("action", max_length=200)
     owner = models.CharField("pilote", max_length=120, blank=True)
     due_on = models.DateField("échéance", null=True, blank=True)
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PLANNED)
+    status = models.CharField("état", max_length=12, choices=Status.choices, default=Status.PLANNED)
     progress = models.PositiveSmallIntegerField(
         "avancement (%)", default=0, validators=[MaxValueValidator(100)]
     )
