@@ -1,6 +1,7 @@
 """Dashboards, reports and the synthesis through HTTP: who sees what, bounded queries."""
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -118,6 +119,10 @@ def test_the_edition_page_shows_a_running_batch_s_progress(computed, client_for,
     assert "Rapports PDF : 3 sur 10 produits (30 %)" in page
     assert '<progress class="barometre-progress"' in page and 'value="3"' in page
     assert '<meta http-equiv="refresh" content="3">' in page  # the page follows it
+    # The version itself is computed: no « Calcul de la version » banner, and a corrected
+    # version may be asked for meanwhile.
+    assert "Calcul de la version" not in page
+    assert re.search(r'<button class="fr-btn" type="submit"\s*>', page)
 
 
 @pytest.mark.parametrize("page", ["dashboard", "synthesis"])

@@ -59,6 +59,7 @@ def edition_results(request, pk: int):
     internal = [internal_report(r) for r in ranking] if edition.owner_id else []
     batch = latest.batches.first() if latest else None
     batch_busy = batch is not None and batch.status in ("queued", "running")
+    computing = latest is not None and latest.status in ("queued", "computing")
     return render(
         request,
         "results/edition.html",
@@ -71,7 +72,8 @@ def edition_results(request, pk: int):
             "internal": internal,
             "batch": batch,
             "batch_busy": batch_busy,
-            "busy": (latest is not None and latest.status in ("queued", "computing")) or batch_busy,
+            "computing": computing,
+            "busy": computing or batch_busy,  # the page refreshes itself
             "computable": edition.status in COMPUTABLE,
             **crumbs("Résultats", link(edition.name, "campaigns:edition", edition.pk)),
         },
