@@ -111,6 +111,10 @@ def test_the_network_page_shows_counts_to_operators(client_for, operator, struct
     text = page.content.decode()
     assert "Moselle" in text and "Ensemble du réseau" in text
     assert "Trop d'attente" not in text  # counts only, never an entry
+    # A year out of the selector's range shows the oldest year it offers, selected.
+    oldest = dt.date.today().year - 5
+    page = client_for(operator).get(reverse("improvement:network"), {"annee": 1900})
+    assert f'<option value="{oldest}" selected>' in page.content.decode()
 
 
 def _pages(structure, questionnaire) -> list[str]:

@@ -16,14 +16,16 @@ def network_register(request):
         year = int(request.GET.get("annee", this_year - 1))
     except ValueError:
         year = this_year - 1
-    year = min(max(year, 2000), this_year)
+    years = list(range(this_year, this_year - 6, -1))
+    # A year outside the selector shows the nearest one the selector offers.
+    year = min(max(year, years[-1]), years[0])
     rows = network.on_time_by_department(year)
     return render(
         request,
         "improvement/network.html",
         {
             "year": year,
-            "years": list(range(this_year, this_year - 6, -1)),
+            "years": years,
             "rows": rows,
             "total": network.network_total(rows),
             **crumbs(f"Registres du réseau en {year}", nav="network"),
