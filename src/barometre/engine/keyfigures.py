@@ -119,7 +119,7 @@ KEY_FIGURES = [
         "Score moyen de l'accueil physique (par structure)",
         "visit",
         "channel_mean",
-        unit="/100",
+        unit="/ 100",
         n_unit="structures",
     ),
 ]
