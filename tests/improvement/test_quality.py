@@ -432,3 +432,45 @@ def test_an_empty_review_says_why_each_section_is_empty(
         assert sentence in text, sentence
     assert "• —" not in text
     assert text.count("Page 1 / ") == 0 and "Page 2 / 2" in text  # no landscape page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_review_pdf_reads_a_bounded_number_of_queries_and_is_laid_out_once(
+    seed_004, client_for, manager_a, structure_a, monkeypatch
+):
+    from barometre.core import pdf
+
+    laid_out = []
+    real = pdf.html_to_pdf
+    monkeypatch.setattr(pdf, "html_to_pdf", lambda html: laid_out.append(1) or real(html))
+    client = client_for(manager_a)
+    url = reverse("improvement:review_pdf", args=[structure_a.pk, 2022])
+    first = client.get(url).content
+    with CaptureQueriesContext(connection) as small:
+        assert client.get(url).content == first
+    assert len(laid_out) == 1  # the same HTML: the PDF comes from the cache
+    # More of everything the review lists: the same number of queries.
+    for i in range(6):
+        indicator = Indicator.objects.create(
+            structure=structure_a, code=f"ind-{i}", label=f"Indicateur {i}", unit="count"
+        )
+        IndicatorValue.objects.create(indicator=indicator, period="2022", year=2022, value=i)
+        Training.objects.create(
+            structure=structure_a, year=2022, theme=f"thème {i}", agents_trained=2
+        )
+        Statement.objects.create(meeting=seed_004, speaker=f"Usager {i}", question=True, text="?")
+        Decision.objects.create(meeting=seed_004, text=f"Décision {i}")
+        Action.objects.create(structure=structure_a, year=2023, axis="Accueil", title=f"Action {i}")
+        _feedback(structure_a, manager_a, D(2022, 4, 1), D(2022, 4, 4))
+    with CaptureQueriesContext(connection) as larger:
+        changed = client.get(url).content
+    assert len(larger) == len(small), (len(small), len(larger))
+    assert len(laid_out) == 2 and "Action 5" in pdf_text_of(changed)
+
+
+def pdf_text_of(content: bytes) -> str:
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        return pdf_text(Path(folder), content)

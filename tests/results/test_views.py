@@ -125,7 +125,7 @@ def test_the_edition_page_shows_a_running_batch_s_progress(computed, client_for,
     assert re.search(r'<button class="fr-btn" type="submit"\s*>', page)
 
 
-@pytest.mark.parametrize("page", ["dashboard", "synthesis"])
+@pytest.mark.parametrize("page", ["dashboard", "synthesis", "edition"])
 def test_pages_read_a_bounded_number_of_queries(fabricate, client_for, personas, page):
     counts = []
     client = client_for(personas["operator"])
@@ -135,7 +135,7 @@ def test_pages_read_a_bounded_number_of_queries(fabricate, client_for, personas,
         url = (
             reverse("results:dashboard", args=[result_set.edition_id, target.structure_id])
             if page == "dashboard"
-            else reverse("results:synthesis", args=[result_set.edition_id])
+            else reverse(f"results:{page}", args=[result_set.edition_id])
         )
         client.get(url)  # warm caches (site configuration, grid)
         with CaptureQueriesContext(connection) as queries:
@@ -172,3 +172,28 @@ def test_the_dashboard_body_is_cached_per_result_version(
     score = recomputed.structures.get(structure=structure_b).score
     assert f"{score:.1f}".replace(".", ",") in client.get(url).content.decode()
     assert len(built) == 2
+
+
+def test_the_operator_reads_the_ranking_a_page_at_a_time_by_category_or_name(
+    fabricate, client_for, personas
+):
+    result_set = fabricate(130, published=False)
+    client = client_for(personas["operator"])
+    url = reverse("results:edition", args=[result_set.edition_id])
+    page = client.get(url).content.decode()
+    # 50 rows a page, the first of the ranking first, and the DSFR pagination.
+    assert "130 structures, affichées de 1 à 50" in page
+    assert page.count("<td>Communes A</td>") + page.count("<td>Communes B</td>") == 50
+    assert 'class="fr-pagination"' in page and "page=3" in page
+    last = client.get(url + "?page=3").content.decode()
+    assert "affichées de 101 à 130" in last
+    # A category keeps its filter across pages; a name finds one structure.
+    only_b = client.get(url + "?category=Communes+B").content.decode()
+    assert "65 structures" in only_b and "<td>Communes A</td>" not in only_b
+    assert "category=Communes+B&amp;page=2" in only_b
+    name = result_set.structures.order_by("pk").last().structure.name
+    found = client.get(url, {"q": name}).content.decode()
+    assert re.search(r"<p>\s*1 structure\s*</p>", found)
+    assert f">{name}</a>" in found
+    nothing = client.get(url, {"q": "introuvable"}).content.decode()
+    assert "Aucune structure ne correspond à ces critères." in nothing

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from barometre.accounts.models import Membership, Role
@@ -265,3 +267,90 @@ def test_a_manager_sets_the_name_used_in_sentences(client_for, manager_a, struct
     detail = client_for(manager_a).get(reverse("structures:detail", args=[structure_a.pk]))
     assert "« transmis aux services de la Préfecture du Loiret »" in detail.text
     assert structure_a.of_name == "des services de la Préfecture du Loiret"
+
+
+def _registry_form(parent: str) -> dict:
+    return {
+        "name": "Sous-préfecture de Montargis",
+        "identifier": "13000548700025",
+        "kind": "state",
+        "department": "45",
+        "parent": parent,
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
+        "labels-TOTAL_FORMS": "0",
+        "labels-INITIAL_FORMS": "0",
+    }
+
+
+def test_the_parent_is_chosen_by_its_identifier_and_checked_by_the_server(
+    client_for, operator, structure_a, structure_b
+):
+    client = client_for(operator)
+    # Typed as people write a SIRET: the préfecture becomes the parent.
+    response = client.post(reverse("structures:create"), _registry_form("130 005 487 00017"))
+    assert response.status_code == 302
+    child = Structure.objects.get(identifier="13000548700025")
+    assert child.parent == structure_a
+    # The form shows the current parent by its identifier, proposed with its name.
+    form = client.get(reverse("structures:edit", args=[child.pk])).text
+    assert 'value="13000548700017"' in form and ">Préfecture du Loiret</option>" in form
+    assert "data-parent-options=" in form and "parent_options.js" in form
+    # An identifier the registry does not hold, or the structure itself, is refused.
+    for parent in ("99999", "13000548700025"):
+        refused = client.post(reverse("structures:edit", args=[child.pk]), _registry_form(parent))
+        assert refused.status_code == 200
+        assert "Aucune structure du registre ne porte cet identifiant" in refused.text
+    child.refresh_from_db()
+    assert child.parent == structure_a
+
+
+def test_a_parent_outside_the_choices_given_to_the_form_is_refused(structure_a, structure_b):
+    from barometre.structures.forms import StructureForm
+
+    data = _registry_form(structure_b.identifier)
+    scoped = StructureForm(data, parent_choices=Structure.objects.filter(department="45"))
+    assert not scoped.is_valid()
+    assert "Aucune structure du registre" in scoped.errors["parent"][0]
+    data["parent"] = structure_a.identifier
+    assert StructureForm(data, parent_choices=Structure.objects.filter(department="45")).is_valid()
+
+
+def test_the_structure_form_does_not_list_the_registry(client_for, operator, structure_a):
+    client = client_for(operator)
+    url = reverse("structures:edit", args=[structure_a.pk])
+    counts = []
+    for n in (0, 60):
+        Structure.objects.bulk_create(
+            Structure(
+                name=f"Commune {n + i}", identifier=f"4{n + i:04d}", kind="commune", department="45"
+            )
+            for i in range(n)
+        )
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).text
+        counts.append(len(queries))
+        assert "Commune 1<" not in page and "<select" not in page.split('name="parent"')[0][-400:]
+    assert counts[0] == counts[1], counts
+
+
+def test_the_parent_proposals_are_few_and_for_operators_only(
+    client_for, operator, manager_a, structure_a, structure_b
+):
+    Structure.objects.bulk_create(
+        Structure(
+            name=f"Mairie de Metz {i}", identifier=f"57{i:03d}", kind="commune", department="57"
+        )
+        for i in range(30)
+    )
+    url = reverse("structures:parent_options")
+    client = client_for(operator)
+    options = client.get(url, {"q": "metz"}).json()["options"]
+    assert len(options) == 20
+    assert options[0] == {"value": "57000", "label": "Mairie de Metz 0 (57)"}
+    only = client.get(url, {"q": "loiret", "exclude": structure_a.pk}).json()["options"]
+    assert only == []
+    assert client.get(url, {"q": "l"}).json() == {"options": []}  # two letters at least
+    assert client_for(manager_a).get(url, {"q": "metz"}).status_code == 403
+    assert client_for(None).get(url, {"q": "metz"}).status_code == 302

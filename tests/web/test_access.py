@@ -52,6 +52,7 @@ MATRIX = {
     "structures:list": ({}, expect(default=DENIED, **REGISTRY_READERS)),
     "structures:export": ({}, expect(default=DENIED, **REGISTRY_READERS)),
     "structures:create": ({}, expect(default=DENIED, operator=OK)),
+    "structures:parent_options": ({}, expect(default=DENIED, operator=OK)),
     "structures:import": ({}, expect(default=DENIED, operator=OK)),
     "structures:import_annuaire": ({}, expect(default=DENIED, operator=OK)),
     "structures:detail": ({"pk": "A"}, expect(default=DENIED, **A_READERS)),

@@ -115,3 +115,21 @@ def html_digest(html: str) -> str:
 
 def render_pdf(template: str, context: dict) -> bytes:
     return html_to_pdf(render_html(template, context))
+
+
+PDF_CACHE_SECONDS = 3600
+
+
+def cached_pdf(template: str, context: dict) -> bytes:
+    """``render_pdf``, laid out once per HTML: the HTML is built from the data each time
+    (so the document is never stale), and the PDF of the same HTML, by its digest, comes
+    from the cache. Whoever gets a cached PDF produced the very same HTML."""
+    from django.core.cache import cache
+
+    html = render_html(template, context)
+    key = f"pdf:{html_digest(html)}"
+    content = cache.get(key)
+    if content is None:
+        content = html_to_pdf(html)
+        cache.set(key, content, PDF_CACHE_SECONDS)
+    return content

@@ -3,7 +3,7 @@
 from django.shortcuts import render
 
 from barometre.core.downloads import download
-from barometre.core.pdf import render_pdf
+from barometre.core.pdf import cached_pdf
 from barometre.improvement import (
     annual,
 )
@@ -30,7 +30,8 @@ def review(request, pk: int, year: int):
 
 def review_pdf(request, pk: int, year: int):
     structure = get_structure(request.user, pk)
-    content = render_pdf(
+    # Laid out again only when what it shows changed (WeasyPrint takes seconds).
+    content = cached_pdf(
         "improvement/review_pdf.html", {"r": annual.annual_review(structure, year), "pdf": True}
     )
     return download(content, f"bilan-qualite-{year}.pdf")

@@ -3,6 +3,8 @@ the public may see of a published edition."""
 
 from dataclasses import dataclass, field
 
+from django.db.models import F
+
 from barometre.campaigns.lifecycle import can_run
 from barometre.campaigns.models import Enrolment
 from barometre.core.errors import Refused
@@ -34,9 +36,23 @@ def palmares(result_set: ResultSet, *, public: bool = False) -> list[CategoryPal
     reaches the laureate's. ``public`` keeps only structures that accepted publication."""
     allowed = _publishable(result_set)
     laureates = {lt.category: lt for lt in result_set.laureates.select_related("structure")}
-    results = result_set.structures.filter(eligible=True).select_related("structure")
+    # The ranking without its large ``details`` (every stage and criterion): of them, the
+    # awards print only the channel scores, read from the database alone.
+    results = (
+        result_set.structures.filter(eligible=True)
+        .select_related("structure")
+        .defer("details")
+        .annotate(
+            details_channels=F("details__channels"),
+            details_channel_audits=F("details__channel_audits"),
+        )
+    )
     by_category: dict[str, list[StructureResult]] = {}
     for result in results.order_by("category", "rank"):
+        result.details = {
+            "channels": result.details_channels or {},
+            "channel_audits": result.details_channel_audits or {},
+        }
         by_category.setdefault(result.category, []).append(result)
     grid = result_set.grid.parsed() if laureates else None
     out = []

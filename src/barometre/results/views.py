@@ -3,6 +3,7 @@ import json
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -38,25 +39,40 @@ from barometre.results.exports import (
     rows_estimate,
     table_schema,
 )
+from barometre.results.forms import RankingFilterForm
 from barometre.results.internal import internal_report
 from barometre.results.models import ReportBatch, ResultSet
 from barometre.results.palmares import award_for, confirm_laureate, palmares
 from barometre.results.pdf import report_filename, report_pdf, synthesis_pdf
 from barometre.results.reports import national_synthesis, structure_report
 
+RANKING_PAGE_SIZE = 50
+
 
 def edition_results(request, pk: int):
     edition = get_edition_for_runner(request.user, pk)
     result_sets = list(edition.result_sets.select_related("requested_by"))
     latest = result_sets[0] if result_sets else None
-    ranking = (
-        latest.structures.select_related("structure").order_by("category", "rank", "-score")
-        if latest and latest.status == "ready"
+    ready = latest is not None and latest.status == "ready"
+    # The ranking a page at a time, filtered by category or name: the page's work does
+    # not grow with the number of structures of the edition.
+    categories = (
+        list(latest.structures.order_by("category").values_list("category", flat=True).distinct())
+        if ready
         else []
     )
-    categories = palmares(latest) if ranking and not edition.owner_id else []
+    filters = RankingFilterForm(request.GET or None, categories=categories)
+    ranking = (
+        filters.filter(latest.structures.select_related("structure")).order_by(
+            "category", "rank", "-score", "structure__name"
+        )
+        if ready
+        else []
+    )
+    page = Paginator(ranking, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
+    categories = palmares(latest) if ready and not edition.owner_id else []
     # An internal campaign is read against its target: no key figures, ranking or coverage.
-    internal = [internal_report(r) for r in ranking] if edition.owner_id else []
+    internal = [internal_report(r) for r in page] if edition.owner_id else []
     batch = latest.batches.first() if latest else None
     batch_busy = batch is not None and batch.status in ("queued", "running")
     computing = latest is not None and latest.status in ("queued", "computing")
@@ -67,7 +83,9 @@ def edition_results(request, pk: int):
             "edition": edition,
             "result_sets": result_sets,
             "latest": latest,
-            "ranking": ranking,
+            "filters": filters,
+            "page_obj": page,
+            "ranking": page.object_list,
             "palmares": categories,
             "internal": internal,
             "batch": batch,

@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 
 from barometre.core.forms import DsfrForm, DsfrModelForm, ImportFileField
 from barometre.engine.tables import size_label
@@ -43,6 +44,47 @@ class StructureFilterForm(DsfrForm):
         return queryset
 
 
+PARENT_OPTIONS_SHOWN = 20
+
+
+class ParentInput(forms.TextInput):
+    """The parent typed by its identifier, with the matching structures proposed as the
+    user types (a datalist the page's script fills from ``structures:parent_options``):
+    the page no longer lists the whole registry, and works without JavaScript."""
+
+    template_name = "structures/widgets/parent_input.html"
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "spellcheck": "false", **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["list_id"] = f"{context['widget']['attrs']['id']}-options"
+        context["widget"]["attrs"]["list"] = context["widget"]["list_id"]
+        context["widget"]["attrs"]["data-parent-options"] = reverse("structures:parent_options")
+        context["widget"]["current"] = getattr(self, "current", None)
+        return context
+
+
+class ParentField(forms.ModelChoiceField):
+    """A structure chosen by its identifier (SIRET or INSEE code) among those given."""
+
+    widget = ParentInput
+    default_error_messages = {
+        "invalid_choice": "Aucune structure du registre ne porte cet identifiant : "
+        "choisissez le rattachement parmi les structures proposées.",
+    }
+
+    def __init__(self, queryset, **kwargs):
+        # The model form would pass the foreign key's target (the primary key).
+        kwargs["to_field_name"] = "identifier"
+        super().__init__(queryset, **kwargs)
+
+    def to_python(self, value):
+        # Typed as people write it ("130 005 487 00017"), stored normalized.
+        return super().to_python(normalize_identifier(value) if value else value)
+
+
 class StructureForm(DsfrModelForm):
     # Wider than the stored value: people type SIRETs with spaces ("130 005 487 00017").
     identifier = forms.CharField(
@@ -66,15 +108,24 @@ class StructureForm(DsfrModelForm):
             "logo",
             "sp_code",
         ]
+        field_classes = {"parent": ParentField}
+        help_texts = {
+            "parent": "SIRET ou code INSEE de la structure de rattachement : tapez son nom, "
+            "sa commune ou son identifiant et choisissez-la dans la liste proposée."
+        }
 
     def __init__(self, *args, parent_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
+        parent = self.fields["parent"]
         if parent_choices is not None:
-            self.fields["parent"].queryset = parent_choices
+            parent.queryset = parent_choices
         if self.instance.pk:
-            self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(
-                pk=self.instance.pk
-            )
+            parent.queryset = parent.queryset.exclude(pk=self.instance.pk)
+            parent.widget.attrs["data-exclude"] = self.instance.pk
+        if self.instance.parent_id:
+            current = self.instance.parent
+            self.initial["parent"] = current.identifier
+            parent.widget.current = current
 
     def clean_identifier(self):
         value = normalize_identifier(self.cleaned_data["identifier"])

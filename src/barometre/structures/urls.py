@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.structure_list, name="list"),
     path("nouvelle/", views.structure_create, name="create"),
     path("export/", views.structure_export, name="export"),
+    path("rattachements/", views.parent_options, name="parent_options"),
     path("import/", views.import_upload, name="import"),
     path("import/annuaire/", views.import_annuaire, name="import_annuaire"),
     path("import/<int:pk>/", views.import_preview, name="import_preview"),

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from barometre.core.uploads import import_limits
 from barometre.structures.annuaire import plan_batch
 from barometre.structures.exporting import export_structures, structures_csv_chunks
 from barometre.structures.forms import (
+    PARENT_OPTIONS_SHOWN,
     AnnuaireUploadForm,
     ContactPointFormSet,
     ExportForm,
@@ -121,6 +123,25 @@ def structure_edit(request, pk: int):
 def structure_create(request):
     require_operator(request.user)
     return _edit(request, Structure(), "Nouvelle structure")
+
+
+def parent_options(request):
+    """The structures a parent may be chosen among, matching what the user types: a
+    few, for the structure form's list of proposals (operators only, as the form)."""
+    require_operator(request.user)
+    text = request.GET.get("q", "").strip()[:100]
+    structures = visible_structures(request.user)
+    if (exclude := request.GET.get("exclude", "")).isdigit():
+        structures = structures.exclude(pk=int(exclude))
+    found = (
+        structures.search(text).order_by("name", "pk")[:PARENT_OPTIONS_SHOWN]
+        if len(text) >= 2
+        else []
+    )
+    options = [
+        {"value": s.identifier, "label": f"{s.name} ({s.city or s.department})"} for s in found
+    ]
+    return JsonResponse({"options": options})
 
 
 def structure_export(request):
