@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from barometre.improvement import retention, surveys
-from barometre.improvement.models import SurveyResponse
+from barometre.improvement.models import ItemAnswer, SurveyResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +142,28 @@ def test_themes_are_computed_again_after_a_new_response_or_an_erasure(questionna
     assert not any(f"(numéro {i})" in text for i in range(4) for text in examples)
     cache.clear()
     assert surveys.themes(questionnaire, start, end) == erased
+
+
+def test_a_deletion_and_a_response_committed_late_under_a_lower_id_count_again(questionnaire):
+    """Two responses submitted at once may commit in the other order: the one with the
+    lower id appears after the higher was counted. With a deletion in between, the number
+    and the highest id are the same; the sum of the ids is not."""
+    today = dt.date.today()
+    start, end = dt.date(today.year, 1, 1), today
+    ids = [_submit(questionnaire, i, today) for i in (9, 9, 9, 9)]
+    late = SurveyResponse.objects.get(pk=ids[1])
+    answers = [(a.item_id, a.value) for a in late.answers.all()]
+    late.delete()  # its id is free, lower than the highest
+    counted = surveys.period_results(questionnaire, start, end)
+    SurveyResponse.objects.filter(pk=ids[0]).delete()
+    committed = SurveyResponse.objects.create(
+        pk=ids[1], questionnaire=questionnaire, answered_on=today, comment="Tard"
+    )
+    ItemAnswer.objects.bulk_create(
+        ItemAnswer(response=committed, item_id=item, value=1 if value else None)
+        for item, value in answers
+    )
+    again = surveys.period_results(questionnaire, start, end)
+    assert (again.responses, again.version[1]) == (counted.responses, counted.version[1])
+    assert _figures(again.items) != _figures(counted.items)
+    assert _figures(again.items) == _uncached(questionnaire, start, end)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
@@ -393,31 +393,38 @@ def _item_results(questionnaire: Questionnaire, items, by_item: dict) -> list[It
 
 def _version(questionnaire: Questionnaire, start: dt.date, end: dt.date, since: int):
     """The responses answered over [start, end]: their number, their highest id and the
-    number of those above ``since``. One query, read from the (questionnaire,
-    answered_on, id) index."""
+    sum of their ids (the version of the period), with the number of those above
+    ``since`` and the sum of the ids of the others. One query, read from the
+    (questionnaire, answered_on, id) index."""
     row = questionnaire.responses.filter(answered_on__range=(start, end)).aggregate(
-        n=Count("id"), last=Max("id"), new=Count("id", filter=Q(id__gt=since))
+        n=Count("id"),
+        last=Max("id"),
+        ids=Sum("id"),
+        new=Count("id", filter=Q(id__gt=since)),
+        old_ids=Sum("id", filter=Q(id__lte=since)),
     )
-    return row["n"], row["last"] or 0, row["new"]
+    version = (row["n"], row["last"] or 0, row["ids"] or 0)
+    return version, row["new"], row["old_ids"] or 0
 
 
 def _period_counts(questionnaire: Questionnaire, start: dt.date, end: dt.date):
-    """The per-item counts over [start, end] with the period's number of responses and
-    highest id. Kept in the cache with that number and id; when only responses were added
-    since (those above the cached highest id account for the whole difference), only
-    they are counted and added, otherwise (a deletion, a response committed late under a
-    lower id) everything is counted again. Answers are only ever added or deleted with
-    their response, so the page shows a new answer at once for the cost of counting it."""
+    """The per-item counts over [start, end] with the period's version (``_version``).
+    Kept in the cache with that version; when only responses were added since (the
+    responses up to the cached highest id are still the same number with the same sum
+    of ids), only the new ones are counted and added, otherwise (a deletion, a response
+    committed late under a lower id) everything is counted again. Answers are only ever
+    added or deleted with their response, so the page shows a new answer at once for the
+    cost of counting it."""
     q = questionnaire
     key = f"survey-period:{q.pk}:{q.satisfied_from}:{q.very_satisfied_from}:{start}:{end}"
-    stored = cache.get(key)
-    since = stored[1] if stored else 0
-    n, last, new = _version(questionnaire, start, end, since)
-    if stored and (stored[0], stored[1]) == (n, last):
-        return stored[2], n, last
+    stored = cache.get(key)  # (version, by_item)
+    since = stored[0][1] if stored else 0
+    version, new, old_ids = _version(questionnaire, start, end, since)
+    if stored and stored[0] == version:
+        return stored[1], version
     counts = _counts(questionnaire, start, end)
-    if stored and new and n - new == stored[0]:
-        by_item = {pk: dict(row) for pk, row in stored[2].items()}
+    if stored and new and (version[0] - new, old_ids) == (stored[0][0], stored[0][2]):
+        by_item = {pk: dict(row) for pk, row in stored[1].items()}
         added = counts.filter(response_id__gt=since).values("item_id").annotate(**_aggregates(q))
         for row in added:
             total = by_item.setdefault(row["item_id"], {"n": 0, "satisfied": 0, "very": 0})
@@ -428,24 +435,24 @@ def _period_counts(questionnaire: Questionnaire, start: dt.date, end: dt.date):
             row["item_id"]: {name: row[name] for name in ("n", "satisfied", "very")}
             for row in counts.values("item_id").annotate(**_aggregates(q))
         }
-    cache.set(key, (n, last, by_item), YEAR_CACHE_SECONDS)
-    return by_item, n, last
+    cache.set(key, (version, by_item), YEAR_CACHE_SECONDS)
+    return by_item, version
 
 
 @dataclass
 class PeriodResults:
     items: list[ItemResult]
     responses: int  # responses answered over the period
-    version: tuple[int, int]  # their number and highest id (keys the themes' cache)
+    version: tuple[int, int, int]  # their number, highest id, sum of ids (``_version``)
 
 
 def period_results(questionnaire: Questionnaire, start: dt.date, end: dt.date) -> PeriodResults:
     """``results`` with the period's number of responses, from the cache kept up to date
     by ``_period_counts``: two queries (the period's version, the items) when nothing
     changed, whatever the number of answers."""
-    by_item, n, last = _period_counts(questionnaire, start, end)
+    by_item, version = _period_counts(questionnaire, start, end)
     items = _item_results(questionnaire, questionnaire.items.all(), by_item)
-    return PeriodResults(items, n, (n, last))
+    return PeriodResults(items, version[0], version)
 
 
 def results(questionnaire: Questionnaire, start: dt.date, end: dt.date) -> list[ItemResult]:
@@ -534,17 +541,17 @@ def themes(
     questionnaire: Questionnaire,
     start: dt.date,
     end: dt.date,
-    version: tuple[int, int] | None = None,
+    version: tuple[int, int, int] | None = None,
 ):
     """Themes of the period's comments (the 2,000 latest), each with two examples. Kept
-    in the cache under the period's number of responses and highest id (``version``, as
-    ``period_results`` gives it; one query otherwise) and the last erasure of comments:
-    a new response computes them again, a visit without one does not (TF-IDF and NMF
-    take about 100 ms on 2,000 comments). A period older than the retention limit also
-    keys them by its number of comments still kept, which erasing them changes (another
-    process may erase them: the key is read from the database, not signalled)."""
+    in the cache under the period's version (number of responses, highest id, sum of
+    ids, as ``period_results`` gives it; one query otherwise): a new response computes
+    them again, a visit without one does not (TF-IDF and NMF take about 100 ms on 2,000
+    comments). A period older than the retention limit also keys them by its number of
+    comments still kept, which erasing them changes (another process may erase them:
+    the key is read from the database, not signalled)."""
     if version is None:
-        version = _version(questionnaire, start, end, 0)[:2]
+        version = _version(questionnaire, start, end, 0)[0]
     limit = timezone.localdate() - dt.timedelta(days=settings.BAROMETRE_RETENTION_DAYS)
     erased = ""
     if start < limit:
@@ -553,7 +560,7 @@ def themes(
             .exclude(comment="")
             .count()
         )
-    key = f"survey-themes:{questionnaire.pk}:{start}:{end}:{version[0]}:{version[1]}:{erased}"
+    key = f"survey-themes:{questionnaire.pk}:{start}:{end}:{'-'.join(map(str, version))}:{erased}"
     found = cache.get(key)
     if found is not None:
         return found
