@@ -463,8 +463,9 @@ def results(questionnaire: Questionnaire, start: dt.date, end: dt.date) -> list[
 
 def _year_keys(questionnaire: Questionnaire, years: list[int]) -> dict[int, str]:
     """A cache key for each past year of ``years`` that names the year's responses: their
-    number and their highest id (answers are only ever added or deleted with their
-    response; an addition raises the highest id, a deletion lowers the number), and the
+    number, their highest id and the sum of their ids (answers are only ever added or
+    deleted with their response; an addition raises the number or the highest id, a
+    deletion lowers the number, both at once change the sum), and the
     questionnaire's cut-offs. One query, read from the (questionnaire, answered_on, id)
     index."""
     past = [y for y in years if y < timezone.localdate().year]
@@ -476,14 +477,14 @@ def _year_keys(questionnaire: Questionnaire, years: list[int]) -> dict[int, str]
         )
         .annotate(year=ExtractYear("answered_on"))
         .values("year")
-        .annotate(n=Count("id"), last=Max("id"))
+        .annotate(n=Count("id"), last=Max("id"), ids=Sum("id"))
         .order_by()
     )
-    versions = {row["year"]: (row["n"], row["last"]) for row in stored}
+    versions = {row["year"]: f"{row['n']}:{row['last']}:{row['ids']}" for row in stored}
     q = questionnaire
     return {
         y: f"survey-year:{q.pk}:{q.satisfied_from}:{q.very_satisfied_from}:{y}:"
-        f"{versions.get(y, (0, 0))[0]}:{versions.get(y, (0, 0))[1]}"
+        f"{versions.get(y, '0:0:0')}"
         for y in past
     }
 
