@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Max, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -236,6 +237,7 @@ def due_within(structure_ids, today: dt.date):
 
 # What "answers within the deadline" and "mean delay" count, on every page.
 ON_TIME_KINDS = (FeedbackKind.COMPLAINT, FeedbackKind.SUGGESTION)
+FIGURES_CACHE_SECONDS = 24 * 3600
 
 
 @dataclass
@@ -287,6 +289,22 @@ def figures(
         entries = entries.filter(kind__in=kinds)
     if channels:
         entries = entries.filter(channel__in=channels)
+    # Kept in the cache under what the figures read: the entries' number, their highest
+    # id and their versions (every change of an entry goes through this module and raises
+    # its version; only the reminder date and the retention's erasures do not, and the
+    # figures read neither). One query; a new or edited entry shows at once.
+    version = entries.aggregate(
+        n=Count("id"), last=Max("id"), edits=Sum("version"), weighted=Sum(F("id") * F("version"))
+    )
+    key = (
+        f"register-figures:{structure.pk}:{structure.department}:{','.join(map(str, years))}:"
+        f"{','.join(sorted(timed))}:{','.join(sorted(kinds or ()))}:"
+        f"{','.join(sorted(channels or ()))}:"
+        f"{version['n']}:{version['last']}:{version['edits']}:{version['weighted']}"
+    )
+    found = cache.get(key)
+    if found is not None:
+        return found
     counted = (
         entries.annotate(year=ExtractYear("received_on"))
         .values("year", "kind")
@@ -313,7 +331,9 @@ def figures(
             year.answered += 1
             year.on_time += on <= deadline
             year.delays.append(delay)
-    return [out[y] for y in years]
+    figures = [out[y] for y in years]
+    cache.set(key, figures, FIGURES_CACHE_SECONDS)
+    return figures
 
 
 def acknowledgement_email(entry: FeedbackEntry) -> None:

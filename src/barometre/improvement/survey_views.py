@@ -91,6 +91,7 @@ def questionnaire_results(request, pk: int):
     years = [year - 2, year - 1, year]
     search = CommentSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
+    period = surveys.period_results(questionnaire, start, end)
     return render(
         request,
         "improvement/questionnaire.html",
@@ -99,13 +100,13 @@ def questionnaire_results(request, pk: int):
             "structure": questionnaire.structure,
             "start": start,
             "end": end,
-            "results": surveys.results(questionnaire, start, end),
+            "results": period.items,
             "years": years,
             "table": surveys.yearly_table(questionnaire, years),
-            "total": questionnaire.responses.filter(answered_on__range=(start, end)).count(),
+            "total": period.responses,
             "query": query,
             "search": search,
-            "themes": surveys.themes(questionnaire, start, end),
+            "themes": surveys.themes(questionnaire, start, end, period.version),
             "comments": surveys.search_comments(questionnaire, query)
             if query
             else questionnaire.responses.exclude(comment="").order_by("-answered_on", "-id")[:20],
