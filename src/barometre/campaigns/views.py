@@ -42,8 +42,8 @@ from barometre.campaigns.transfer import (
     export_audits,
     plan_audit_import,
 )
-from barometre.core.deferred import in_background, request_export
-from barometre.core.downloads import download, streamed_download
+from barometre.core.deferred import workbook_response
+from barometre.core.downloads import streamed_download
 from barometre.core.errors import Refused
 from barometre.core.navigation import crumbs, link
 from barometre.engine import InputRejected
@@ -149,19 +149,16 @@ def edition_export(request, pk: int):
     name = f"audits-{edition.year}-{edition.pk}.{fmt}"
     if fmt == "csv":  # streamed: the first rows leave at once, memory stays flat
         return streamed_download(audits_csv_chunks(edition), name)
-    rows = audit_rows_estimate(edition)
-    if in_background(rows):  # a workbook cannot stream: built by the worker
-        export = request_export(
-            "barometre.campaigns.transfer.audit_sheets",
-            {"edition_id": edition.pk},
-            title=f"Export des audits — {edition.name}",
-            filename=name,
-            rows=rows,
-            by=request.user,
-            back_url=reverse("campaigns:edition", args=[edition.pk]),
-        )
-        return redirect("export_status", pk=export.pk)
-    return download(export_audits(edition, fmt), name)
+    return workbook_response(  # a workbook cannot stream: a large one is built by the worker
+        request,
+        rows=audit_rows_estimate(edition),
+        immediate=lambda: export_audits(edition, fmt),
+        builder="barometre.campaigns.transfer.audit_sheets",
+        arguments={"edition_id": edition.pk},
+        title=f"Export des audits — {edition.name}",
+        filename=name,
+        back_url=reverse("campaigns:edition", args=[edition.pk]),
+    )
 
 
 @require_POST

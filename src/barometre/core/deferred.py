@@ -66,6 +66,38 @@ def request_export(
     return export
 
 
+def workbook_response(
+    request,
+    *,
+    rows: int,
+    immediate,
+    builder: str,
+    arguments: dict,
+    title: str,
+    filename: str,
+    back_url: str = "",
+):
+    """The answer to a request for an XLSX export: the workbook at once (``immediate()``
+    gives its bytes) when it is small, otherwise a background export and a redirect to its
+    progress page."""
+    from django.shortcuts import redirect
+
+    from barometre.core.downloads import download
+
+    if not in_background(rows):
+        return download(immediate(), filename)
+    export = request_export(
+        builder,
+        arguments,
+        title=title,
+        filename=filename,
+        rows=rows,
+        by=request.user,
+        back_url=back_url,
+    )
+    return redirect("export_status", pk=export.pk)
+
+
 def purge_expired(now=None) -> int:
     """Delete the exports finished (or last heard of) more than the keeping time ago, and
     their files; return how many. A file already gone from the storage is not an error."""

@@ -13,7 +13,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from barometre.campaigns.access import get_edition_for_runner
-from barometre.core.deferred import in_background, request_export
+from barometre.core.deferred import workbook_response
 from barometre.core.downloads import download, streamed_download
 from barometre.core.errors import Refused
 from barometre.core.figures import rounded
@@ -158,19 +158,16 @@ def export(request, pk: int, version: int):
     name = f"resultats-{edition.year}-v{version}.{extension}"
     if fmt == "csv":  # streamed: the first tables leave while the next are written
         return streamed_download(results_csv_zip_chunks(result_set), name)
-    rows = rows_estimate(result_set)
-    if in_background(rows):  # a workbook cannot stream: built by the worker
-        export = request_export(
-            "barometre.results.exports.result_sheets",
-            {"result_set_id": result_set.pk},
-            title=f"Export des résultats — {edition.name}, version {version}",
-            filename=name,
-            rows=rows,
-            by=request.user,
-            back_url=reverse("results:edition", args=[edition.pk]),
-        )
-        return redirect("export_status", pk=export.pk)
-    return download(export_results(result_set, fmt), name)
+    return workbook_response(  # a workbook cannot stream: a large one is built by the worker
+        request,
+        rows=rows_estimate(result_set),
+        immediate=lambda: export_results(result_set, fmt),
+        builder="barometre.results.exports.result_sheets",
+        arguments={"result_set_id": result_set.pk},
+        title=f"Export des résultats — {edition.name}, version {version}",
+        filename=name,
+        back_url=reverse("results:edition", args=[edition.pk]),
+    )
 
 
 def _published_national(pk: int):

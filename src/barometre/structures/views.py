@@ -16,8 +16,8 @@ from barometre.accounts.access import (
     visible_structures,
 )
 from barometre.core.background import STALE_AFTER
-from barometre.core.deferred import in_background, request_export
-from barometre.core.downloads import download, streamed_download
+from barometre.core.deferred import workbook_response
+from barometre.core.downloads import streamed_download
 from barometre.core.navigation import crumbs, link
 from barometre.core.uploads import import_limits
 from barometre.structures.annuaire import plan_batch
@@ -153,20 +153,17 @@ def structure_export(request):
     name = f"structures-{timezone.localdate().isoformat()}.{fmt}"
     if fmt == "csv":  # streamed: the first rows leave at once, memory stays flat
         return streamed_download(structures_csv_chunks(structures), name)
-    rows = structures.count()
-    if in_background(rows):  # a workbook cannot stream: built by the worker
-        criteria = {k: v for k, v in request.GET.items() if k in filters.fields}
-        export = request_export(
-            "barometre.accounts.registry_export.registry_sheets",
-            {"user_id": request.user.pk, "filters": criteria},
-            title="Export du registre des structures",
-            filename=name,
-            rows=rows,
-            by=request.user,
-            back_url=reverse("structures:list"),
-        )
-        return redirect("export_status", pk=export.pk)
-    return download(export_structures(structures, fmt), name)
+    criteria = {k: v for k, v in request.GET.items() if k in filters.fields}
+    return workbook_response(  # a workbook cannot stream: a large one is built by the worker
+        request,
+        rows=structures.count(),
+        immediate=lambda: export_structures(structures, fmt),
+        builder="barometre.accounts.registry_export.registry_sheets",
+        arguments={"user_id": request.user.pk, "filters": criteria},
+        title="Export du registre des structures",
+        filename=name,
+        back_url=reverse("structures:list"),
+    )
 
 
 def import_upload(request):
