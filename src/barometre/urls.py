@@ -21,6 +21,7 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("sante/", web_views.health, name="health"),
     path("journal/", web_views.journal, name="journal"),
+    path("exports/", export_views.export_list, name="export_list"),
     path("exports/<int:pk>/", export_views.export_status, name="export_status"),
     path("exports/<int:pk>/fichier/", export_views.export_file, name="export_file"),
     path("aide/", web_views.guide, name="guide"),

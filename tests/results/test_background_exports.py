@@ -203,3 +203,20 @@ def test_a_stalled_export_says_so_and_stops_refreshing(client_for, operator):
     ExportFile.objects.filter(pk=export.pk).update(heartbeat=timezone.now())
     page = shown(client_for(operator).get(reverse("export_status", args=[export.pk])).text)
     assert "1 ligne écrite sur environ 36 000 (0 %)" in page
+
+
+def test_my_exports_lists_only_mine_and_leads_back_to_each(
+    client_for, operator, manager_b, computed, settings
+):
+    settings.BAROMETRE_EXPORT_BACKGROUND_ROWS = 10
+    client = client_for(operator)
+    client.get(reverse("campaigns:edition_export", args=[computed.edition.pk]))
+    export = ExportFile.objects.get()
+    page = client.get(reverse("export_list")).text
+    assert reverse("export_list") in page  # in the header of every page
+    assert reverse("export_status", args=[export.pk]) in page
+    assert reverse("export_file", args=[export.pk]) in page and export.title in page
+    status = client.get(reverse("export_status", args=[export.pk])).text
+    assert "Tous mes exports" in status
+    other = client_for(manager_b).get(reverse("export_list")).text
+    assert export.title not in other and "Aucun export en cours ni prêt" in other

@@ -44,6 +44,7 @@ MATRIX = {
     "health": ({}, {p: OK for p in ALL}),
     "journal": ({}, expect(default=DENIED, operator=OK)),
     # A background export, the operator's: no one else sees it, even that it exists.
+    "export_list": ({}, expect(default=OK)),  # each user's own exports
     "export_status": ({"pk": "EXPORT"}, expect(default=HIDDEN, operator=OK)),
     "export_file": ({"pk": "EXPORT"}, expect(default=HIDDEN, operator=OK)),
     "guide": ({}, {p: OK for p in ALL}),  # the help pages are public

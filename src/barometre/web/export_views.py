@@ -16,6 +16,25 @@ def _own(request, pk: int) -> ExportFile:
     return export
 
 
+def export_list(request):
+    """The user's own background exports still kept (``BAROMETRE_EXPORT_KEEP_HOURS``): a
+    progress page left can be found again here."""
+    from django.conf import settings
+
+    from barometre.core.deferred import purge_expired
+
+    purge_expired()
+    return render(
+        request,
+        "web/exports.html",
+        {
+            "exports": ExportFile.objects.filter(requested_by=request.user).defer("arguments"),
+            "keep_hours": settings.BAROMETRE_EXPORT_KEEP_HOURS,
+            **crumbs("Mes exports"),
+        },
+    )
+
+
 def export_status(request, pk: int):
     export = _own(request, pk)
     return render(
