@@ -6,7 +6,7 @@ from django.shortcuts import render
 
 from barometre.core.background import STALE_AFTER
 from barometre.core.models import ExportFile
-from barometre.core.navigation import crumbs
+from barometre.core.navigation import crumbs, link
 
 
 def _own(request, pk: int) -> ExportFile:
@@ -44,7 +44,7 @@ def export_status(request, pk: int):
             "export": export,
             "busy": export.busy,
             "stale_minutes": int(STALE_AFTER.total_seconds() // 60),
-            **crumbs(export.title),
+            **crumbs(export.title, link("Mes exports", "export_list")),
         },
     )
 
