@@ -11,7 +11,9 @@ second process with 16 concurrent clients.
    public survey submissions through the API (each from its own address, behind one
    reverse proxy, with the default rate limit), the demo préfecture's dashboard, and the
    public pages of a press day as anonymous visitors: the national synthesis, the
-   palmarès, a transparency page and the public home. ``BENCH_DB`` names the database. The
+   palmarès, a transparency page and the public home, each sending the
+   ``Accept-Encoding`` of a browser (``--no-gzip`` leaves it out, as a bot might).
+   ``BENCH_DB`` names the database. The
    driver is wrk (C, two event-loop threads: little CPU taken from the server on a
    2-core machine) when installed, else a Python driver (16 threads, ``--driver python``).
 4. It prints throughput, p50/p95/p99 latencies, ratios against the baseline, and checks
@@ -44,6 +46,7 @@ DB = os.environ.get("BENCH_DB", "barometre_bench")
 PUBLIC = ("synthesis", "palmares", "transparency", "public_home")
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 CLIENTS = 16
+BROWSER_ENCODING = "gzip, deflate, br, zstd"  # what Chromium and Firefox send
 
 
 def environment() -> dict:
@@ -177,7 +180,7 @@ def _worker(port, scenario, info, cookie, deadline, out, lock):
             elif scenario == "dashboard":
                 conn.request("GET", info["dashboard"], headers={"Cookie": cookie})
             elif scenario in PUBLIC:
-                conn.request("GET", info[scenario])
+                conn.request("GET", info[scenario], headers=info["visitor_headers"])
             else:
                 conn.request("GET", "/sante/")
             response = conn.getresponse()
@@ -221,7 +224,7 @@ function setup(thread)
 end
 function init(args)
   acknowledged, expected = 0, tonumber(args[1])
-  survey, cookie = args[2] == "survey", args[3]
+  survey, cookie, encoding = args[2] == "survey", args[3], args[4]
 end
 function request()
   if survey then
@@ -234,6 +237,7 @@ function request()
       ["X-Forwarded-For"] = address}, body)
   end
   if cookie ~= "" then return wrk.format("GET", nil, {["Cookie"] = cookie}) end
+  if encoding ~= "" then return wrk.format("GET", nil, {["Accept-Encoding"] = encoding}) end
   return wrk.format("GET")
 end
 function response(status, headers, body)
@@ -275,6 +279,7 @@ def drive_wrk(port: int, info: dict, scenario: str, seconds: float) -> dict:
                 expected,
                 scenario,
                 cookie,
+                info["visitor_headers"].get("Accept-Encoding", "") if scenario in PUBLIC else "",
             ],
             capture_output=True,
             text=True,
@@ -329,11 +334,17 @@ def main() -> None:
         help="reuse the static files collected by a previous run",
     )
     parser.add_argument(
+        "--no-gzip",
+        action="store_true",
+        help="visitors without the browser's Accept-Encoding (uncompressed pages)",
+    )
+    parser.add_argument(
         "--driver", choices=["wrk", "python"], default="wrk" if shutil.which("wrk") else "python"
     )
     args = parser.parse_args()
     print("Préparation de la base de charge…", flush=True)
     info = prepare(args.reuse_static)
+    info["visitor_headers"] = {} if args.no_gzip else {"Accept-Encoding": BROWSER_ENCODING}
     server = subprocess.Popen(  # noqa: S603 - this interpreter's gunicorn, fixed arguments
         [
             str(Path(sys.executable).parent / "gunicorn"),
@@ -367,7 +378,8 @@ def main() -> None:
         print(
             f"gunicorn ({args.worker_class}) : {args.workers} processus × {args.threads} fils ; "
             f"{CLIENTS} clients "
-            f"concurrents ({args.driver}), {args.seconds:.0f} s par scénario",
+            f"concurrents ({args.driver}), {args.seconds:.0f} s par scénario ; visiteurs "
+            + ("sans compression" if args.no_gzip else f"« Accept-Encoding: {BROWSER_ENCODING} »"),
             flush=True,
         )
         before = stored_answers(info["questionnaire"])

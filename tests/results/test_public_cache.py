@@ -150,3 +150,24 @@ def test_a_visitor_reads_a_cached_page_with_one_query(page, filled, operator, cl
     with CaptureQueriesContext(connection) as queries:
         assert visitor.get(url).status_code == 200
     assert len(queries) == 1, [q["sql"] for q in queries]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_browser_that_accepts_gzip_gets_the_cached_page_compressed(
+    page, filled, operator, client_for
+):
+    import gzip
+
+    publish(_computed(filled, operator), by=operator)
+    url = reverse(page, args=[filled.pk])
+    visitor = client_for(None)
+    plain = visitor.get(url)
+    packed = visitor.get(url, headers={"accept-encoding": "gzip, deflate, br"})
+    assert packed["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed["Vary"]
+    assert "Content-Encoding" not in plain and "Accept-Encoding" in plain["Vary"]
+    assert gzip.decompress(packed.content) == plain.content
+    assert len(packed.content) * 4 < len(plain.content)
+    # A new publication: the compressed page changes too.
+    publish(_computed(filled, operator), by=operator, erratum=ERRATUM)
+    again = visitor.get(url, headers={"accept-encoding": "gzip"})
+    assert ERRATUM in gzip.decompress(again.content).decode()

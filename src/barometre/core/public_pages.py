@@ -8,11 +8,16 @@ server process serves the new page at once, while the cache itself may be each p
 own memory. Logged-in users, and a visitor with a message to show, get a fresh render."""
 
 import hashlib
+import re
 from collections.abc import Callable
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.text import compress_string
+
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 def for_visitors(
@@ -26,14 +31,21 @@ def for_visitors(
         key = key()
     # Hashed: the values read from the database may hold spaces (a datetime as text).
     key = "visitor:" + hashlib.sha256(key.encode()).hexdigest()
-    content = cache.get(key)
-    if content is None:
+    cached = cache.get(key)
+    if cached is None:
         response = render_page()
         if response.status_code != 200:
             return response
-        content = response.content
-        cache.set(key, content, seconds)
-    return HttpResponse(content)
+        cached = (response.content, compress_string(response.content))
+        cache.set(key, cached, seconds)
+    content, compressed = cached
+    if _ACCEPTS_GZIP.search(request.headers.get("accept-encoding", "")):
+        response = HttpResponse(compressed)
+        response.headers["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(content)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
 
 
 class KeyQuery:
