@@ -161,3 +161,53 @@ def test_the_open_data_file_is_valid_against_its_table_schema(fabricate):
     # The check has teeth: a value that is not a number is caught.
     broken = content.replace(b"62,0", b"soixante", 1)
     assert any("soixante" in error for error in table_errors(broken, table_schema()))
+
+
+def test_the_result_tables_are_read_from_the_database_as_they_are_written(fabricate):
+    """The first bytes of the ZIP leave before the long tables are read, and each long
+    table reads one part of the results' details, never the whole."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from barometre.results.exports import results_csv_zip_chunks
+
+    result_set = fabricate(40)
+    with CaptureQueriesContext(connection) as queries:
+        chunks = results_csv_zip_chunks(result_set)
+        first = next(chunks)
+        read_first = len(queries)
+        rest = b"".join(chunks)
+    assert first.startswith(b"PK")  # the archive has started
+    assert not any("criteria" in q["sql"] for q in queries[:read_first])
+    archive = zipfile.ZipFile(io.BytesIO(first + rest))
+    criteria = archive.read("criteres.csv").decode("utf-8-sig").splitlines()
+    scored = sum(1 for c in result_set.grid.parsed().criteria if c.scored)
+    assert len(criteria) == 1 + 40 * scored
+    palmares = archive.read("palmares.csv").decode("utf-8-sig").splitlines()
+    assert len(palmares) == 41  # every ranked structure, category then rank
+    for q in queries:
+        sql = q["sql"]
+        if "results_structureresult" in sql and "details" in sql:
+            assert "->" in sql or "JSON_EXTRACT" in sql.upper() or "json" in sql.lower(), sql
+
+
+def test_writing_the_result_tables_takes_memory_that_does_not_grow_with_the_structures(
+    fabricate, monkeypatch
+):
+    import tracemalloc
+
+    from barometre.results import exports
+
+    monkeypatch.setattr(exports, "CHUNK", 20)
+
+    def peak(n: int) -> int:
+        result_set = fabricate(n)
+        tracemalloc.start()
+        for _ in exports.results_csv_zip_chunks(result_set):
+            pass
+        _, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        return top
+
+    small, large = peak(60), peak(240)
+    assert large < small * 1.5, (small, large)

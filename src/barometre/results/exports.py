@@ -6,7 +6,7 @@ The open data holds only published, national aggregates: no structure is identif
 
 import json
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from barometre.core.exporting import Column, csv_chunks, write_csv, write_xlsx_sheets
 from barometre.core.figures import minimum, round_half_up
@@ -18,19 +18,21 @@ def _col(header, key):
     return Column(header, lambda row, key=key: row.get(key))
 
 
-def _long(result_set: ResultSet, part: str, label: str) -> list[dict]:
-    rows = []
-    for result in result_set.structures.select_related("structure").order_by("structure__name"):
-        for key, score in sorted(result.details.get(part, {}).items()):
-            rows.append(
-                {
-                    "identifiant": result.structure.identifier,
-                    "structure": result.structure.name,
-                    label: key,
-                    "score": score,
-                }
-            )
-    return rows
+# Rows are read from the database in chunks as the file is written: memory does not grow
+# with the number of structures (issue 22, item 4). Each long table reads one part of the
+# results' ``details`` only, by the database's JSON key lookup.
+CHUNK = 500
+
+
+def _long(result_set: ResultSet, part: str, label: str) -> Iterator[dict]:
+    rows = (
+        result_set.structures.order_by("structure__name", "structure_id")
+        .values_list("structure__identifier", "structure__name", f"details__{part}")
+        .iterator(chunk_size=CHUNK)
+    )
+    for identifier, name, scores in rows:
+        for key, score in sorted((scores or {}).items()):
+            yield {"identifiant": identifier, "structure": name, label: key, "score": score}
 
 
 def _structure_row(r) -> dict:
@@ -68,8 +70,11 @@ def _figure_row(f) -> dict:
     }
 
 
-def tables(result_set: ResultSet) -> list[tuple[str, list[Column], list[dict]]]:
-    structures = [_structure_row(r) for r in result_set.structures.select_related("structure")]
+def tables(result_set: ResultSet) -> list[tuple[str, list[Column], Iterable[dict]]]:
+    """The tables of the export, each row read as it is written (generators: each
+    table is read once)."""
+    light = result_set.structures.select_related("structure").defer("details")
+    structures = (_structure_row(r) for r in light.iterator(chunk_size=CHUNK))
     structure_cols = [
         _col(h, k)
         for h, k in [
@@ -89,9 +94,8 @@ def tables(result_set: ResultSet) -> list[tuple[str, list[Column], list[dict]]]:
             ("eligible", "eligible"),
         ]
     ]
-    ranking = sorted(
-        (r for r in structures if r["rang"]), key=lambda r: (r["categorie"], r["rang"])
-    )
+    ranked = light.filter(rank__isnull=False).order_by("category", "rank", "structure__name")
+    ranking = (_structure_row(r) for r in ranked.iterator(chunk_size=CHUNK))
 
     def long_cols(label):
         return [
