@@ -12,7 +12,7 @@ from django.urls import reverse
 from barometre.accounts.models import Membership, Role, User
 from barometre.campaigns import lifecycle
 from barometre.campaigns.models import Answer, AuditTask, Edition, GridVersion
-from barometre.results.awards import category_awards
+from barometre.results.awards import category_awards, recipients
 from barometre.results.computing import publish, request_computation
 from barometre.results.models import Laureate, StructureResult
 from barometre.results.palmares import confirm_laureate, palmares
@@ -247,7 +247,7 @@ def test_a_structure_that_cannot_be_told_apart_from_the_laureate_gets_a_mention(
     class Grid:
         channels = []
 
-    awards = category_awards(ranking, laureate, {1, 2, 3, 4, 5}, Grid())
+    awards = category_awards(recipients(ranking, laureate, {1, 2, 3, 4, 5}), 5, Grid())
     assert [(a.result.structure_id, a.title) for a in awards] == [
         (1, "Lauréat"),
         (2, "2e de sa catégorie"),
@@ -255,6 +255,6 @@ def test_a_structure_that_cannot_be_told_apart_from_the_laureate_gets_a_mention(
         (4, "Mention du jury"),
     ]
     # A structure that did not accept publication is never distinguished.
-    awards = category_awards(ranking, laureate, {1, 3, 4}, Grid())
-    assert [a.result.structure_id for a in awards] == [1, 3, 4]
-    assert category_awards(ranking, None, {1, 2}, Grid()) == []
+    assert [r.structure_id for _, r, _ in recipients(ranking, laureate, {1, 3, 4})] == [1, 3, 4]
+    assert recipients(ranking, None, {1, 2}) == []
+    assert {a.ranked for a in awards} == {5}

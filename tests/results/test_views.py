@@ -197,3 +197,49 @@ def test_the_operator_reads_the_ranking_a_page_at_a_time_by_category_or_name(
     assert f">{name}</a>" in found
     nothing = client.get(url, {"q": "introuvable"}).content.decode()
     assert "Aucune structure ne correspond à ces critères." in nothing
+
+
+def test_the_laureate_is_chosen_among_a_bounded_list_of_structures_that_may_be_published(
+    fabricate, client_for, personas
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from barometre.campaigns.models import Enrolment
+    from barometre.results.models import StructureResult
+
+    result_set = fabricate(130, published=False)
+    results = list(result_set.structures.order_by("category", "rank"))
+    # Every other structure accepted publication; in « Communes B », the 3rd (rank 2)
+    # did not, and a structure far down cannot be told apart from the first.
+    Enrolment.objects.bulk_create(
+        Enrolment(
+            edition=result_set.edition,
+            structure_id=r.structure_id,
+            category=r.category,
+            publish_results=(r.rank % 2 == 1 or r.rank == 30) and r.rank != 3,
+        )
+        for r in results
+    )
+    b = [r for r in results if r.category == "Communes B"]
+    for r in b:  # scores in rank order, each interval apart from the others
+        r.score = 90 - r.rank
+        r.score_low, r.score_high = r.score - 0.4, r.score + 0.4
+    b[29].score_high = b[0].score_low + 0.1  # rank 30
+    StructureResult.objects.bulk_update(b, ["score", "score_low", "score_high"])
+    client = client_for(personas["operator"])
+    url = reverse("results:edition", args=[result_set.edition_id])
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(url).content.decode()
+    section = page[page.index(">Communes B</h3>") :]
+    section = section[: section.index("</select>")]
+    offered = re.findall(r"<option value=\"(\d+)\"[^>]*>\s*(\d+)\. ", section)
+    ranks = [int(rank) for _, rank in offered]
+    # The first ten that accepted publication (odd ranks but 3), and rank 30.
+    assert ranks == [1, 5, 7, 9, 11, 13, 15, 17, 19, 21, 30]
+    assert "selected>" in section and f'value="{b[0].structure_id}" selected' in section
+    assert "Parmi les 10 premières structures classées" in section
+    # The palmarès reads the channel scores of distinguished structures only (none yet):
+    # no query reads the results' details.
+    assert not any('"details"' in q["sql"] and "channels" in q["sql"] for q in queries)

@@ -113,33 +113,36 @@ def channel_scores(result: StructureResult, grid) -> list[ChannelScore]:
     ]
 
 
-def category_awards(
-    ranking: list[StructureResult],
-    laureate: Laureate | None,
-    publishable: set[int],
-    grid,
-) -> list[Award]:
-    """The distinctions of one category, in the order they are announced. ``ranking`` is
-    the category's full eligible ranking (rank order)."""
+def recipients(
+    ranking: list[StructureResult], laureate: Laureate | None, publishable: set[int]
+) -> list[tuple[str, StructureResult, str]]:
+    """Who one category distinguishes, in the order they are announced: (kind, result,
+    jury note). ``ranking`` is the category's full eligible ranking (rank order)."""
     if laureate is None:
         return []
     reference = next((r for r in ranking if r.structure_id == laureate.structure_id), None)
     if reference is None:
         return []
-    ranked = len(ranking)
-
-    def award(kind: str, result: StructureResult, note: str = "") -> Award:
-        return Award(kind, result, channel_scores(result, grid), ranked, note)
-
-    awards = [award("laureate", reference, laureate.jury_note)]
+    chosen = [("laureate", reference, laureate.jury_note)]
     for result in ranking:
         if result is reference or result.structure_id not in publishable:
             continue
         if result.rank in PODIUM:
-            awards.append(award("podium", result))
+            chosen.append(("podium", result, ""))
         elif result.score_high >= reference.score_low:
-            awards.append(award("mention", result))
-    return awards
+            chosen.append(("mention", result, ""))
+    return chosen
+
+
+def category_awards(
+    chosen: list[tuple[str, StructureResult, str]], ranked: int, grid
+) -> list[Award]:
+    """The distinctions of one category (see ``recipients``) with their channel scores,
+    read from each result's ``details``; ``ranked``: structures ranked in the category."""
+    return [
+        Award(kind, result, channel_scores(result, grid), ranked, note)
+        for kind, result, note in chosen
+    ]
 
 
 def _context(award: Award) -> dict:

@@ -3,12 +3,10 @@ the public may see of a published edition."""
 
 from dataclasses import dataclass, field
 
-from django.db.models import F
-
 from barometre.campaigns.lifecycle import can_run
 from barometre.campaigns.models import Enrolment
 from barometre.core.errors import Refused
-from barometre.results.awards import Award, category_awards
+from barometre.results.awards import Award, category_awards, recipients
 from barometre.results.models import Laureate, ResultSet, StructureResult
 
 
@@ -20,6 +18,14 @@ class CategoryPalmares:
     laureate: Laureate | None = None
     tied: list[StructureResult] = field(default_factory=list)  # cannot be told apart
     awards: list[Award] = field(default_factory=list)  # laureate, 2nd, 3rd, mentions
+    # Who the jury may confirm, as the operator's page offers it: see ``palmares``.
+    candidates: list[StructureResult] = field(default_factory=list)
+
+
+# The jury's choice is offered among the first structures that accepted publication and
+# every one that cannot be told apart from the proposed laureate (or the confirmed one):
+# a list that does not grow with the size of the category.
+CANDIDATES = 10
 
 
 def _publishable(result_set: ResultSet) -> set[int]:
@@ -36,30 +42,29 @@ def palmares(result_set: ResultSet, *, public: bool = False) -> list[CategoryPal
     reaches the laureate's. ``public`` keeps only structures that accepted publication."""
     allowed = _publishable(result_set)
     laureates = {lt.category: lt for lt in result_set.laureates.select_related("structure")}
-    # The ranking without its large ``details`` (every stage and criterion): of them, the
-    # awards print only the channel scores, read from the database alone.
+    # The ranking without the results' large ``details`` (every stage and criterion):
+    # only the structures distinguished get their channel scores, read afterwards in one
+    # query (the awards print them).
     results = (
         result_set.structures.filter(eligible=True)
         .select_related("structure")
         .defer("details")
-        .annotate(
-            details_channels=F("details__channels"),
-            details_channel_audits=F("details__channel_audits"),
-        )
+        .order_by("category", "rank")
     )
     by_category: dict[str, list[StructureResult]] = {}
-    for result in results.order_by("category", "rank"):
-        result.details = {
-            "channels": result.details_channels or {},
-            "channel_audits": result.details_channel_audits or {},
-        }
+    for result in results:
         by_category.setdefault(result.category, []).append(result)
+    chosen_ones = {
+        category: recipients(ranking, laureates.get(category), allowed)
+        for category, ranking in by_category.items()
+    }
+    _read_channel_scores([r for chosen in chosen_ones.values() for _, r, _ in chosen])
     grid = result_set.grid.parsed() if laureates else None
     out = []
     for category, ranking in by_category.items():
         proposed = next((r for r in ranking if r.structure_id in allowed), None)
         laureate = laureates.get(category)
-        awards = category_awards(ranking, laureate, allowed, grid)
+        awards = category_awards(chosen_ones[category], len(ranking), grid)
         chosen = laureate.structure_id if laureate else None
         reference = next((r for r in ranking if r.structure_id == chosen), proposed)
         tied = [
@@ -67,15 +72,33 @@ def palmares(result_set: ResultSet, *, public: bool = False) -> list[CategoryPal
             for r in ranking
             if reference and r is not reference and r.score_high >= reference.score_low
         ]
+        candidates = [
+            r
+            for i, r in enumerate(r for r in ranking if r.structure_id in allowed)
+            if i < CANDIDATES or r is reference or r in tied
+        ]
         if public:
+            candidates = []
             ranking = [r for r in ranking if r.structure_id in allowed]
             tied = [r for r in tied if r.structure_id in allowed]
             if laureate and laureate.structure_id not in allowed:
                 laureate = None
         if public and laureate is None:
             awards = []
-        out.append(CategoryPalmares(category, ranking, proposed, laureate, tied, awards))
+        out.append(
+            CategoryPalmares(category, ranking, proposed, laureate, tied, awards, candidates)
+        )
     return out
+
+
+def _read_channel_scores(results: list[StructureResult]) -> None:
+    """Give these results the channel part of their ``details`` (one query)."""
+    rows = StructureResult.objects.filter(pk__in=[r.pk for r in results]).values_list(
+        "pk", "details__channels", "details__channel_audits"
+    )
+    found = {pk: {"channels": c or {}, "channel_audits": a or {}} for pk, c, a in rows}
+    for result in results:
+        result.details = found.get(result.pk, {"channels": {}, "channel_audits": {}})
 
 
 def award_for(result: StructureResult) -> Award | None:

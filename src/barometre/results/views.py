@@ -62,10 +62,11 @@ def edition_results(request, pk: int):
         else []
     )
     filters = RankingFilterForm(request.GET or None, categories=categories)
+    rows = latest.structures.select_related("structure") if ready else None
+    if ready and not edition.owner_id:  # the ranking shows scores, not the large details
+        rows = rows.defer("details")
     ranking = (
-        filters.filter(latest.structures.select_related("structure")).order_by(
-            "category", "rank", "-score", "structure__name"
-        )
+        filters.filter(rows).order_by("category", "rank", "-score", "structure__name")
         if ready
         else []
     )
