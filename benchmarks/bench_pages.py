@@ -45,6 +45,15 @@ PERSONAS = {
 # GET pages the matrix lists among its POST-only names (tested elsewhere) but that a user
 # waits for: the result version's export.
 EXTRA = {"results:export": ({"pk": "EDITION", "version": "version"}, {"operator": 200})}
+# Pages the matrix's objects cannot show on the demo, measured with objects that can: the
+# certificate and press kit of a laureate (as the operator), and the SP+ results file of
+# the préfecture (given an SP+ code in this database if the demo has none).
+SPECIFIC = {
+    "results:certificate": ({"pk": "EDITION", "structure_pk": "LAUREATE"}, "lauréat"),
+    "results:press_kit": ({"pk": "EDITION", "structure_pk": "LAUREATE"}, "lauréat"),
+    "public:sp_results": ({"identifier": "SIRET"}, "code SP+"),
+    "public:sp_results_schema": ({"identifier": "SIRET"}, "code SP+"),
+}
 # Exports also measured in their other format: a streamed one is judged on its first bytes.
 VARIANTS = {
     "campaigns:edition_export": "?format=csv",
@@ -125,6 +134,10 @@ def demo_objects() -> dict:
     )
     latest = edition.result_sets.order_by("-version").first()
     batch = ReportBatch.objects.filter(result_set=latest).order_by("-pk").first()
+    laureate = latest.laureates.order_by("pk").first()
+    if not prefecture.sp_code:
+        prefecture.sp_code = "SP-BENCH-45"
+        prefecture.save(update_fields=["sp_code"])
     task = AuditTask.objects.filter(edition__status="fieldwork").order_by("pk").first()
     point = CollectionPoint.objects.filter(structure=prefecture).order_by("pk").first()
     upload = StructureImport.objects.order_by("-pk").first() or StructureImport.objects.create(
@@ -166,6 +179,7 @@ def demo_objects() -> dict:
         "ENTRY": first[FeedbackEntry].pk,
         "version": latest.version,
         "batch": batch.pk if batch else 0,
+        "LAUREATE": laureate.structure_id if laureate else 0,
     }
 
 
@@ -257,17 +271,15 @@ def main() -> None:
     clients = {persona: client_for(persona) for persona in PERSONAS}
     baseline = measure(clients["anonymous"], "/sante/", max(args.repeat, 20))
     rows, refused = [], []
-    for name, (kwargs, _) in {**MATRIX, **EXTRA}.items():
+    pages = [(name, name, kwargs) for name, (kwargs, _) in {**MATRIX, **EXTRA}.items()]
+    pages += [(f"{name} ({what})", name, kw) for name, (kw, what) in SPECIFIC.items()]
+    for label, name, kwargs in pages:
         if args.only not in name:
             continue
-        for label, url in (
-            (name, url_for(name, kwargs, ids)),
-            (f"{name} {VARIANTS.get(name)}", None),
-        ):
-            if url is None:
-                if name not in VARIANTS:
-                    continue
-                url = url_for(name, kwargs, ids) + VARIANTS[name]
+        urls = [(label, url_for(name, kwargs, ids))]
+        if name in VARIANTS and label == name:
+            urls.append((f"{name} {VARIANTS[name]}", urls[0][1] + VARIANTS[name]))
+        for label, url in urls:
             for persona, client in clients.items():
                 status = fetch(client, url)[0].status_code
                 if status != 200:
@@ -293,7 +305,7 @@ def report(rows: list[dict], refused: list[str], baseline: dict) -> None:
     rows.sort(key=lambda r: r["p95"], reverse=True)
     print(f"\n{len(rows)} pages × personas mesurées ; les 20 plus lentes d'abord (p95 à chaud)\n")
     header = (
-        f"{'page':34} {'persona':10} {'froid':>8} {'médiane':>8} {'p95':>8} "
+        f"{'page':40} {'persona':10} {'froid':>8} {'médiane':>8} {'p95':>8} "
         f"{'×réf':>6} {'req.':>5} {'req.froid':>9}  budget"
     )
     print(header)
@@ -308,7 +320,7 @@ def report(rows: list[dict], refused: list[str], baseline: dict) -> None:
         stream = f", flux : 1er octet p95 {1000 * judged:.0f} ms" if r["streamed"] else ""
         over += verdict != "ok"
         print(
-            f"{r['name'][:34]:34} {r['persona'][:10]:10} {1000 * r['cold']:6.0f}ms "
+            f"{r['name'][:40]:40} {r['persona'][:10]:10} {1000 * r['cold']:6.0f}ms "
             f"{1000 * r['median']:6.0f}ms {1000 * r['p95']:6.0f}ms "
             f"{r['median'] / base:6.0f} {r['queries']:5} {r['cold_queries']:9}  "
             f"{verdict} ({1000 * budget:.0f} ms{', fichier' if r['file'] else ''}"
