@@ -167,6 +167,21 @@ def test_the_certificate_is_one_page_with_the_category_edition_and_scores(
     assert "80/100 78/100 77/100 67/100 85/100" in words
 
 
+def test_a_certificate_is_built_once_per_published_version(
+    client_for, loir_et_cher_manager, published, monkeypatch
+):
+    from barometre.results import views
+
+    built = []
+    real = views.certificate_pdf
+    monkeypatch.setattr(views, "certificate_pdf", lambda award: built.append(1) or real(award))
+    user, structure = loir_et_cher_manager
+    url = reverse("results:certificate", args=[published.edition_id, structure.pk])
+    client = client_for(user)
+    contents = {client.get(url).content for _ in range(3)}
+    assert len(contents) == 1 and built == [1]
+
+
 def test_the_press_kit_has_the_figures_of_the_press_release(
     client_for, loir_et_cher_manager, published
 ):

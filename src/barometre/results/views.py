@@ -483,7 +483,14 @@ def _award(request, pk: int, structure_pk: int):
 
 def award_certificate(request, pk: int, structure_pk: int):
     award = _award(request, pk, structure_pk)
-    return download(certificate_pdf(award), award_filename(award, "diplome", "pdf"))
+    # A published version's palmarès no longer changes: its certificates are built once.
+    content = per_version(
+        "certificate.pdf",
+        award.result.result_set,
+        lambda: certificate_pdf(award),
+        part=award.result.structure_id,
+    )
+    return download(content, award_filename(award, "diplome", "pdf"))
 
 
 def award_press_kit(request, pk: int, structure_pk: int):
