@@ -4,7 +4,7 @@ second process with 16 concurrent clients.
 1. A fresh database ``barometre_bench`` on 127.0.0.1 gets the demo of ``make demo``
    (337 structures, two published national editions of about 3,500 audits each, the demo
    préfecture's Services Publics+ history and its survey collection points).
-2. gunicorn serves the application (3 sync workers, as behind a reverse proxy that keeps
+2. gunicorn serves the application (3 sync workers, preloaded, as behind a reverse proxy that keeps
    the clients' connections) on 127.0.0.1.
 3. The driver, another process with 16 keep-alive connections, runs each scenario for a
    fixed time: the health page (baseline: the cheapest request the stack can answer),
@@ -359,6 +359,7 @@ def main() -> None:
             args.worker_class,
             "--keep-alive",
             "30",
+            "--preload",  # as in production (docs/operations.md)
             "--log-level",
             "warning",
             "--chdir",

@@ -7,6 +7,11 @@ from django.urls import get_resolver
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "barometre.settings.main")
 application = get_wsgi_application()
 
+from barometre.core.warmup import warm_up  # noqa: E402 - needs the settings loaded above
+
+# PDF and comment-theme libraries loaded now rather than by the first user who needs them.
+warm_up()
+
 # Load the views (through the URLconf) now, then put everything loaded so far out of the
 # garbage collector's sight: its full collections then scan only what requests create,
 # not the 190,000 objects of Django and the application. Measured on the dashboard: a full
