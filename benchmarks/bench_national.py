@@ -116,6 +116,9 @@ def setup_django() -> None:
         "django.contrib.staticfiles.storage.StaticFilesStorage"
     )
     call_command("migrate", verbosity=0)
+    from barometre.core.warmup import warm_up
+
+    warm_up()  # as a web server process does at its start (barometre.wsgi)
 
 
 # ---------------------------------------------------------------- generation
