@@ -3,6 +3,7 @@ number of queries does not grow with the data (``make bench-national`` measures 
 national network)."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.cache import cache
@@ -115,6 +116,25 @@ def test_the_network_page_shows_counts_to_operators(client_for, operator, struct
     oldest = dt.date.today().year - 5
     page = client_for(operator).get(reverse("improvement:network"), {"annee": 1900})
     assert f'<option value="{oldest}" selected>' in page.content.decode()
+
+
+def test_the_network_page_computes_its_figures_once_per_five_minutes(
+    client_for, operator, structure_b
+):
+    _entry(structure_b, dt.date(2025, 3, 3), answered=dt.date(2025, 3, 4))
+    client = client_for(operator)
+    url = reverse("improvement:network")
+    first = client.get(url, {"annee": 2025}).content.decode()
+    assert "Chiffres calculés le" in first and "au plus tard 5 minutes après" in first
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url, {"annee": 2025}).content.decode()
+    assert not any("improvement_feedbackentry" in q["sql"] for q in queries)
+    stamp = re.compile(r"Chiffres calculés le [^;]*;")
+    assert stamp.search(again).group() == stamp.search(first).group()
+    # Another year is another computation.
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url, {"annee": 2024})
+    assert any("improvement_feedbackentry" in q["sql"] for q in queries)
 
 
 def _pages(structure, questionnaire) -> list[str]:
