@@ -66,7 +66,11 @@ def comment_themes(
     if k < 1:
         return []
     model = NMF(n_components=k, init="nndsvda", random_state=seed, max_iter=500)
-    weights = model.fit_transform(matrix)
+    # NMF also computes its reconstruction error, which it does not use here; on some
+    # inputs a rounding error makes a square root of a tiny negative number there
+    # (RuntimeWarning in sklearn's _beta_divergence): the factors are not affected.
+    with np.errstate(invalid="ignore"):
+        weights = model.fit_transform(matrix)
     main = np.where(weights.max(axis=1) > 0, weights.argmax(axis=1), -1)
     out = []
     for j, component in enumerate(model.components_):
