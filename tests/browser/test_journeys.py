@@ -265,6 +265,8 @@ def test_4_operator_computes_publishes_and_confirms_a_laureate(browser, registry
     page.get_by_text("Lauréat confirmé").first.wait_for()
     laureate = Laureate.objects.get(category="Départements")
     assert laureate.structure.name in proposed
+    confirmed = f"Lauréat confirmé dans la catégorie « Départements » : {laureate.structure.name}."
+    assert page.get_by_text(confirmed).count() == 1
     # A decision taken after the computation makes the version stale: refused.
     late = edition.tasks.filter(status="validated").first()
     AuditTask.objects.filter(pk=late.pk).update(status="rejected")

@@ -237,6 +237,21 @@ def test_no_documents_before_publication_nor_for_others(client_for, operator, ma
     assert client_for(operator).get(loir_page).status_code == 404
 
 
+def test_the_published_documents_stay_available_while_a_correction_is_computed(
+    client_for, operator, published
+):
+    from barometre.results.computing import request_computation
+
+    loir = Structure.objects.get(name="Département de Loir-et-Cher")
+    correction = request_computation(published.edition, by=operator)
+    correction.refresh_from_db()
+    assert correction.version == published.version + 1 and correction.published_at is None
+    client = client_for(operator)
+    for name in ("results:certificate", "results:press_kit"):
+        response = client.get(reverse(name, args=[published.edition_id, loir.pk]))
+        assert response.status_code == 200, name
+
+
 def _result(rank, score, low, high, structure_id):
     return StructureResult(
         rank=rank,
@@ -273,3 +288,23 @@ def test_a_structure_that_cannot_be_told_apart_from_the_laureate_gets_a_mention(
     assert [r.structure_id for _, r, _ in recipients(ranking, laureate, {1, 3, 4})] == [1, 3, 4]
     assert recipients(ranking, None, {1, 2}) == []
     assert {a.ranked for a in awards} == {5}
+
+
+def test_a_structure_ranked_above_a_laureate_it_is_clearly_better_than_gets_no_mention():
+    """The jury confirmed the 4th: the first, whose interval lies wholly above the
+    laureate's, can be told apart from it."""
+    ranking = [
+        _result(1, 96, 95, 97, 1),
+        _result(2, 79, 73, 85, 2),
+        _result(3, 78, 72, 84, 3),
+        _result(4, 77, 67, 86, 4),
+        _result(5, 70, 66, 74, 5),
+    ]
+    laureate = Laureate(category="Villes", structure_id=4, jury_note="Accueil")
+    chosen = recipients(ranking, laureate, {1, 2, 3, 4, 5})
+    assert [(kind, r.structure_id) for kind, r, _ in chosen] == [
+        ("laureate", 4),
+        ("podium", 2),
+        ("podium", 3),
+        ("mention", 5),
+    ]

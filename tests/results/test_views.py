@@ -240,6 +240,24 @@ def test_the_laureate_is_chosen_among_a_bounded_list_of_structures_that_may_be_p
     assert ranks == [1, 5, 7, 9, 11, 13, 15, 17, 19, 21, 30]
     assert "selected>" in section and f'value="{b[0].structure_id}" selected' in section
     assert "Parmi les 10 premières structures classées" in section
+    # « Communes A »: every other structure accepted publication, more than ten: the hint
+    # too; the ranking says who did not accept publication.
+    assert page.count("Parmi les 10 premières structures classées") == 2
+    assert "n'a pas accepté la publication" in page
     # The palmarès reads the channel scores of distinguished structures only (none yet):
     # no query reads the results' details.
     assert not any('"details"' in q["sql"] and "channels" in q["sql"] for q in queries)
+    # The jury confirms the 21st: the structures above it, whose intervals lie wholly
+    # above its own, are not « indiscernables » from it (only the 30th, whose interval is
+    # wide, is); it stays the selected option.
+    from barometre.results.palmares import confirm_laureate
+
+    confirm_laureate(
+        result_set, "Communes B", b[20].structure_id, "Accueil", by=personas["operator"]
+    )
+    page = client.get(url).content.decode()
+    section = page[page.index(">Communes B</h3>") :]
+    section = section[: section.index("</section>")]
+    tied = re.search(r"Indiscernables du lauréat :(.*?)\.\s*</p>", section, re.S).group(1)
+    assert " ".join(tied.split()) == b[29].structure.name
+    assert f'value="{b[20].structure_id}" selected' in section

@@ -49,11 +49,13 @@ PAGE_FIELDS = (
 
 
 def get_structure_result(
-    user, pk: int, structure_pk: int, *, page_only: bool = False
+    user, pk: int, structure_pk: int, *, page_only: bool = False, published: bool = False
 ) -> StructureResult:
     """The result of a structure in an edition that ``user`` may see, or 404/403.
     ``page_only`` loads only ``PAGE_FIELDS`` (other fields would then load one query at a
-    time: callers that build a report ask for the full result)."""
+    time: callers that build a report ask for the full result). ``published``: the newest
+    published version's, for everyone (an operator otherwise gets the newest version,
+    even a correction not yet published)."""
     # One query for the common case: the structure's two newest computed versions with
     # their edition. A new version opens only once the previous one is published, so the
     # newest published version is one of these two. The large JSON fields (the result
@@ -76,7 +78,8 @@ def get_structure_result(
         )
     candidates = list(candidates.order_by("-result_set__version")[:2])
     edition = candidates[0].result_set.edition if candidates else _edition(pk)
-    if _published_only(user, edition, structure_pk):
+    # The access check runs whatever ``published`` asks (it refuses those who see none).
+    if _published_only(user, edition, structure_pk) or published:
         candidates = [c for c in candidates if c.result_set.published_at is not None]
     if not candidates:
         raise Http404("Aucun résultat pour cette structure dans cette édition.")

@@ -9,7 +9,7 @@ Once the jury has confirmed a category's laureate, that category distinguishes:
 - the structures ranked **2nd and 3rd** of the category (« 2e de sa catégorie »,
   « 3e de sa catégorie »), if they are not the laureate;
 - a **mention** (« Mention du jury ») for every other ranked structure that cannot be
-  told apart from the laureate (its score interval reaches the laureate's).
+  told apart from the laureate (its score interval overlaps the laureate's).
 
 Only structures that accepted the publication of their results are distinguished. Each
 distinction carries the global score and the channel scores, each with its number of
@@ -113,6 +113,12 @@ def channel_scores(result: StructureResult, grid) -> list[ChannelScore]:
     ]
 
 
+def indiscernible(result: StructureResult, reference: StructureResult) -> bool:
+    """Whether the two structures' score intervals overlap: ranked above or below the
+    reference, a structure whose interval does not reach it can be told apart."""
+    return result.score_high >= reference.score_low and result.score_low <= reference.score_high
+
+
 def recipients(
     ranking: list[StructureResult], laureate: Laureate | None, publishable: set[int]
 ) -> list[tuple[str, StructureResult, str]]:
@@ -129,7 +135,7 @@ def recipients(
             continue
         if result.rank in PODIUM:
             chosen.append(("podium", result, ""))
-        elif result.score_high >= reference.score_low:
+        elif indiscernible(result, reference):
             chosen.append(("mention", result, ""))
     return chosen
 

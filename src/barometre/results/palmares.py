@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from barometre.campaigns.lifecycle import can_run
 from barometre.campaigns.models import Enrolment
 from barometre.core.errors import Refused
-from barometre.results.awards import Award, category_awards, recipients
+from barometre.results.awards import Award, category_awards, indiscernible, recipients
 from barometre.results.models import Laureate, ResultSet, StructureResult
 
 
@@ -20,6 +20,7 @@ class CategoryPalmares:
     awards: list[Award] = field(default_factory=list)  # laureate, 2nd, 3rd, mentions
     # Who the jury may confirm, as the operator's page offers it: see ``palmares``.
     candidates: list[StructureResult] = field(default_factory=list)
+    more_candidates: bool = False  # structures that may be published but are not offered
 
 
 # The jury's choice is offered among the first structures that accepted publication and
@@ -68,17 +69,16 @@ def palmares(result_set: ResultSet, *, public: bool = False) -> list[CategoryPal
         chosen = laureate.structure_id if laureate else None
         reference = next((r for r in ranking if r.structure_id == chosen), proposed)
         tied = [
-            r
-            for r in ranking
-            if reference and r is not reference and r.score_high >= reference.score_low
+            r for r in ranking if reference and r is not reference and indiscernible(r, reference)
         ]
         candidates = [
             r
             for i, r in enumerate(r for r in ranking if r.structure_id in allowed)
             if i < CANDIDATES or r is reference or r in tied
         ]
+        more = sum(1 for r in ranking if r.structure_id in allowed) > len(candidates)
         if public:
-            candidates = []
+            candidates, more = [], False
             ranking = [r for r in ranking if r.structure_id in allowed]
             tied = [r for r in tied if r.structure_id in allowed]
             if laureate and laureate.structure_id not in allowed:
@@ -86,7 +86,7 @@ def palmares(result_set: ResultSet, *, public: bool = False) -> list[CategoryPal
         if public and laureate is None:
             awards = []
         out.append(
-            CategoryPalmares(category, ranking, proposed, laureate, tied, awards, candidates)
+            CategoryPalmares(category, ranking, proposed, laureate, tied, awards, candidates, more)
         )
     return out
 

@@ -72,6 +72,17 @@ def edition_results(request, pk: int):
     )
     page = Paginator(ranking, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
     categories = palmares(latest) if ready and not edition.owner_id else []
+    # The ranking says which structures of the page did not accept publication (they are
+    # ranked, but neither proposed nor distinguished).
+    unpublished = (
+        set(
+            edition.enrolments.filter(
+                publish_results=False, structure_id__in=[r.structure_id for r in page]
+            ).values_list("structure_id", flat=True)
+        )
+        if ready and not edition.owner_id
+        else set()
+    )
     # An internal campaign is read against its target: no key figures, ranking or coverage.
     internal = [internal_report(r) for r in page] if edition.owner_id else []
     batch = latest.batches.first() if latest else None
@@ -88,6 +99,7 @@ def edition_results(request, pk: int):
             "page_obj": page,
             "ranking": page.object_list,
             "palmares": categories,
+            "unpublished": unpublished,
             "internal": internal,
             "batch": batch,
             "batch_busy": batch_busy,
@@ -211,7 +223,10 @@ def laureate(request, pk: int, version: int):
             request.POST.get("jury_note", ""),
             by=request.user,
         )
-        messages.success(request, f"Lauréat confirmé : {chosen}.")
+        messages.success(
+            request,
+            f"Lauréat confirmé dans la catégorie « {chosen.category} » : {chosen.structure.name}.",
+        )
     except Refused as exc:
         messages.error(request, f"Impossible : {exc}.")
     return redirect("results:edition", pk=edition.pk)
@@ -475,7 +490,8 @@ def download_reports(request, pk: int, version: int, batch: int):
 def _award(request, pk: int, structure_pk: int):
     """The distinction of a structure in a published national edition, for its managers
     (and the operators), or 404."""
-    award = award_for(get_structure_result(request.user, pk, structure_pk))
+    # The published version's, even while a correction is being prepared.
+    award = award_for(get_structure_result(request.user, pk, structure_pk, published=True))
     if award is None:
         raise Http404("Aucune distinction publiée pour cette structure dans cette édition.")
     return award
