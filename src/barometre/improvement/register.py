@@ -27,6 +27,7 @@ from barometre.accounts.models import Membership, Role
 from barometre.core.errors import Conflict, Refused
 from barometre.engine import DayUnit, add_days, mask_personal_data
 from barometre.engine.privacy import EMAIL_MASK, NAME_MASK
+from barometre.improvement.access import sees_personal_data
 from barometre.improvement.deadlines import deadline_for, due_dates, working_days_taken_many
 from barometre.improvement.models import FeedbackEntry, FeedbackEvent, FeedbackKind
 from barometre.structures.models import Structure
@@ -125,6 +126,12 @@ def masked(entry: FeedbackEntry) -> FeedbackEntry:
     shown.answer = mask_personal_data(entry.answer)
     shown.save = _not_saved
     return shown
+
+
+def as_seen_by(user, entry: FeedbackEntry) -> FeedbackEntry:
+    """The entry as ``user`` may read it, in a list, a page or an export: as written for
+    whoever handles it (``access.sees_personal_data``), ``masked`` for the others."""
+    return entry if sees_personal_data(user, entry) else masked(entry)
 
 
 def _not_saved(*args, **kwargs):
