@@ -19,6 +19,7 @@ from barometre.accounts.models import Role, SensitiveAction
 from barometre.core.models import ExportFile
 from barometre.improvement import register
 from barometre.improvement.deadlines import working_days_taken
+from barometre.improvement.models import FeedbackEntry
 from barometre.improvement.register_export import register_sheets
 from tests.conftest import _user
 
@@ -354,3 +355,14 @@ def test_the_register_page_offers_both_downloads_with_its_filters(
     assert f'href="{export}?status=open&amp;q=guichet"' in page
     assert f'href="{export}?status=open&amp;q=guichet&amp;format=csv"' in page
     assert "Exporter le registre (XLSX)" in page
+
+
+def test_a_masked_copy_never_reads_a_text_left_unread(register_a, django_assert_num_queries):
+    """The export leaves the long texts unread: the masked copy does not fetch them (which
+    would give them as written), it leaves them empty."""
+    entry = FeedbackEntry.objects.defer("description", "answer").get(pk=register_a["on_time"].pk)
+    with django_assert_num_queries(0):
+        shown = register.masked(entry)
+        assert (shown.description, shown.answer) == ("", "")
+        assert shown.subject == "Accueil de Mme [nom masqué]"
+        assert (shown.contact_name, shown.contact_email) == ("[nom masqué]", "[courriel masqué]")

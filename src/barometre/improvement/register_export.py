@@ -62,7 +62,9 @@ COLUMNS = [
 def register_rows(structure: Structure, user, entries) -> Iterator[ExportedEntry]:
     """The rows of ``entries`` (a queryset of the structure's register) for ``user``."""
     batch: list[FeedbackEntry] = []
-    for entry in entries.select_related("assigned_to").iterator(chunk_size=BATCH):
+    # The long texts are not exported: left unread, and unmasked (``register.masked``).
+    rows = entries.select_related("assigned_to").defer("description", "answer")
+    for entry in rows.iterator(chunk_size=BATCH):
         batch.append(entry)
         if len(batch) == BATCH:
             yield from _rows(batch, structure, user)
