@@ -1,8 +1,9 @@
 """Who sees personal data (docs/guide/donnees-personnelles.md): the structure's managers
 and the person an entry is assigned to see the user's contact details and the entry's
-texts as written; other agents and viewers read them masked; the annual review (page and
-PDF), the deadlines, survey comments and exports never contain them. Checked over every
-register, survey-comment and export view × persona."""
+texts as written; other agents and viewers read them masked (in the register's export
+too); the annual review (page and PDF), the deadlines, survey comments and the other
+exports never contain them. Checked over every register, survey-comment and export view ×
+persona."""
 
 import datetime as dt
 import io
@@ -42,10 +43,17 @@ EVERYTHING = UNASSIGNED | ASSIGNED | COMMENT | MINUTES
 
 NOTHING = {p: set() for p in PERSONAS}
 LISTS = NOTHING | {"manager_a": UNASSIGNED_SUBJECT | ASSIGNED_SUBJECT, "agent_a": ASSIGNED_SUBJECT}
+# The register's export: the subjects and the users' contact details (name, e-mail).
+EXPORT = NOTHING | {
+    "manager_a": {"Dupuis", "jeanne.dupuis@example.fr", "Moreau", "paul.moreau@example.fr"},
+    "agent_a": {"Moreau", "paul.moreau@example.fr"},
+}
 # View → what each persona sees of the personal data above (a persona without access to
 # the view sees nothing either).
 EXPECTED = {
     "entries": LISTS,
+    "entries_export": EXPORT,
+    "entries_export_csv": EXPORT,
     "entry_unassigned": NOTHING | {"manager_a": UNASSIGNED},
     "entry_assigned": NOTHING | {"manager_a": ASSIGNED, "agent_a": ASSIGNED},
     "api_feedback": LISTS,
@@ -117,6 +125,8 @@ def _urls(structure, data) -> dict[str, str]:
     questionnaire = reverse("improvement:questionnaire", args=[data["questionnaire"].pk])
     return {
         "entries": reverse("improvement:entries", args=[pk]),
+        "entries_export": reverse("improvement:entries_export", args=[pk]),
+        "entries_export_csv": reverse("improvement:entries_export", args=[pk]) + "?format=csv",
         "entry_unassigned": reverse("improvement:entry", args=[data["unassigned"].pk]),
         "entry_assigned": reverse("improvement:entry", args=[data["assigned"].pk]),
         "api_feedback": f"/api/v1/improvement/structures/{pk}/feedback",
@@ -161,7 +171,8 @@ def _text(response, tmp_path) -> str:
 def test_personal_data_matrix(view, persona, personas, structure_a, data, client_for, tmp_path):
     url = _urls(structure_a, data)[view]
     response = client_for(personas[persona]).get(url)
-    seen = {marker for marker in EVERYTHING if marker in _text(response, tmp_path)}
+    text = _text(response, tmp_path)  # once: a streamed response is read only once
+    seen = {marker for marker in EVERYTHING if marker in text}
     expected = EXPECTED[view][persona]
     assert seen == expected, f"{view} pour {persona} : voit {seen}, attendu {expected}"
     if expected:

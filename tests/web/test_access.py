@@ -124,6 +124,7 @@ MATRIX = {
     "improvement:network": ({}, expect(default=DENIED, operator=OK)),
     "improvement:structure": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
     "improvement:entries": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
+    "improvement:entries_export": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
     "improvement:figures": ({"pk": "A"}, expect(default=HIDDEN, **A_TEAM)),
     "improvement:entry_create": ({"pk": "A"}, expect(default=HIDDEN, **A_WRITERS)),
     "improvement:experiences_import": ({"pk": "A"}, expect(default=HIDDEN, **A_MANAGERS)),

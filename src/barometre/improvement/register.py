@@ -27,6 +27,7 @@ from barometre.accounts.models import Membership, Role
 from barometre.core.errors import Conflict, Refused
 from barometre.engine import DayUnit, add_days, mask_personal_data
 from barometre.engine.privacy import EMAIL_MASK, NAME_MASK
+from barometre.improvement.access import sees_personal_data
 from barometre.improvement.deadlines import deadline_for, due_dates, working_days_taken_many
 from barometre.improvement.models import FeedbackEntry, FeedbackEvent, FeedbackKind
 from barometre.structures.models import Structure
@@ -116,15 +117,25 @@ def create_entry(
 def masked(entry: FeedbackEntry) -> FeedbackEntry:
     """The entry as read by someone who does not handle it (docs/guide, « Données
     personnelles »): no contact details, and its texts with e-mail addresses, phone numbers,
-    street addresses and names masked. A copy for display only: saving it is refused."""
+    street addresses and names masked. A copy for display only: saving it is refused.
+
+    A field the query left unread (``defer``: the export does not show the description
+    nor the answer) is left empty on the copy: read later, it would come from the
+    database as written, unmasked."""
     shown = copy.copy(entry)
-    shown.contact_name = NAME_MASK if entry.contact_name else ""
-    shown.contact_email = EMAIL_MASK if entry.contact_email else ""
-    shown.subject = mask_personal_data(entry.subject)
-    shown.description = mask_personal_data(entry.description)
-    shown.answer = mask_personal_data(entry.answer)
+    unread = entry.get_deferred_fields()
+    for name, mask in (("contact_name", NAME_MASK), ("contact_email", EMAIL_MASK)):
+        setattr(shown, name, mask if name not in unread and getattr(entry, name) else "")
+    for name in ("subject", "description", "answer"):
+        setattr(shown, name, "" if name in unread else mask_personal_data(getattr(entry, name)))
     shown.save = _not_saved
     return shown
+
+
+def as_seen_by(user, entry: FeedbackEntry) -> FeedbackEntry:
+    """The entry as ``user`` may read it, in a list, a page or an export: as written for
+    whoever handles it (``access.sees_personal_data``), ``masked`` for the others."""
+    return entry if sees_personal_data(user, entry) else masked(entry)
 
 
 def _not_saved(*args, **kwargs):

@@ -1,10 +1,15 @@
 """Forms of the feedback register (``register_views``)."""
 
+import datetime as dt
+
 from django import forms
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from barometre.core.forms import DsfrForm, DsfrModelForm
 from barometre.core.uploads import UploadRefused, check_import_file
+from barometre.improvement import register
+from barometre.improvement.access import can_manage
 from barometre.improvement.form_widgets import DATE
 from barometre.improvement.models import (
     Action,
@@ -95,6 +100,40 @@ class RegisterFilterForm(DsfrForm):
         label="Canal", required=False, choices=[("", "Tous"), *FeedbackChannel.choices]
     )
     q = forms.CharField(label="Recherche", required=False, max_length=100)
+
+    def entries(self, structure, user, *, due: str | None, today: dt.date) -> QuerySet:
+        """The entries the register list shows with these filters and ``due`` (the
+        ``echeance`` parameter: « retard » for the overdue, « bientot » for those due
+        within two working days), most recent first: the page and its export alike."""
+        entries = FeedbackEntry.objects.filter(structure=structure)
+        if due in DUE_FILTERS:
+            overdue, soon = register.due_within([structure.pk], today)
+            entries = overdue if due == "retard" else soon
+        if self.is_valid():
+            data = self.cleaned_data
+            if data["status"] == "open":
+                entries = entries.exclude(status__in=("answered", "closed"))
+            elif data["status"]:
+                entries = entries.filter(status=data["status"])
+            if data["kind"]:
+                entries = entries.filter(kind=data["kind"])
+            if data["channel"]:
+                entries = entries.filter(channel=data["channel"])
+            if data["q"]:
+                entries = entries.filter(_search(user, structure, data["q"]))
+        return entries.order_by("-received_on", "-id")
+
+
+DUE_FILTERS = ("retard", "bientot")
+
+
+def _search(user, structure, text: str) -> Q:
+    """The texts are searched only where the reader sees them as written: otherwise a
+    search for a name would tell which masked entry holds it."""
+    words = Q(subject__icontains=text) | Q(description__icontains=text)
+    if not can_manage(user, structure.pk):
+        words &= Q(assigned_to=user)
+    return Q(reference__icontains=text) | words
 
 
 class ExperiencesImportForm(DsfrForm):

@@ -4,12 +4,17 @@ import of experiences shared on Services Publics+."""
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
 
+from barometre.accounts import journal
 from barometre.accounts.models import User
+from barometre.core.deferred import workbook_response
+from barometre.core.downloads import streamed_download
 from barometre.core.errors import Conflict, Refused
 from barometre.core.navigation import link
 from barometre.core.uploads import import_limits
@@ -27,10 +32,10 @@ from barometre.improvement.access import (
 from barometre.improvement.experiences import apply_experiences, plan_experiences
 from barometre.improvement.models import (
     DeadlineRule,
-    FeedbackEntry,
     FeedbackKind,
 )
 from barometre.improvement.pages import MANAGE, structure_crumbs
+from barometre.improvement.register_export import export_register, register_csv_chunks
 from barometre.improvement.register_forms import (
     ActionForm,
     DeadlineRuleFormSet,
@@ -44,26 +49,11 @@ from barometre.improvement.register_forms import (
 def entry_list(request, pk: int):
     structure = get_structure(request.user, pk)
     filters = RegisterFilterForm(request.GET or None)
-    entries = FeedbackEntry.objects.filter(structure=structure).select_related("assigned_to")
     today = timezone.localdate()
     due = request.GET.get("echeance")
-    if due in ("retard", "bientot"):
-        overdue, soon = register.due_within([structure.pk], today)
-        entries = overdue if due == "retard" else soon
-    if filters.is_valid():
-        data = filters.cleaned_data
-        if data["status"] == "open":
-            entries = entries.exclude(status__in=("answered", "closed"))
-        elif data["status"]:
-            entries = entries.filter(status=data["status"])
-        if data["kind"]:
-            entries = entries.filter(kind=data["kind"])
-        if data["channel"]:
-            entries = entries.filter(channel=data["channel"])
-        if data["q"]:
-            entries = entries.filter(_search(request.user, structure, data["q"]))
-    page = Paginator(entries.order_by("-received_on", "-id"), 25).get_page(request.GET.get("page"))
-    page.object_list = [_shown(request.user, e) for e in page.object_list]
+    entries = filters.entries(structure, request.user, due=due, today=today)
+    page = Paginator(entries, 25).get_page(request.GET.get("page"))
+    page.object_list = [register.as_seen_by(request.user, e) for e in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -83,17 +73,41 @@ def entry_list(request, pk: int):
     )
 
 
-def _shown(user, entry: FeedbackEntry) -> FeedbackEntry:
-    return entry if sees_personal_data(user, entry) else register.masked(entry)
-
-
-def _search(user, structure, text: str) -> Q:
-    """The texts are searched only where the reader sees them as written: otherwise a
-    search for a name would tell which masked entry holds it."""
-    words = Q(subject__icontains=text) | Q(description__icontains=text)
-    if not can_manage(user, structure.pk):
-        words &= Q(assigned_to=user)
-    return Q(reference__icontains=text) | words
+@require_GET
+def entries_export(request, pk: int):
+    """The register as the list shows it (same filters, most recent first), XLSX by
+    default or ``?format=csv``, personal data masked as on the page."""
+    structure = get_structure(request.user, pk)
+    fmt = "csv" if request.GET.get("format") == "csv" else "xlsx"
+    filters = RegisterFilterForm(request.GET)
+    today = timezone.localdate()
+    due = request.GET.get("echeance")
+    entries = filters.entries(structure, request.user, due=due, today=today)
+    if can_write(request.user, pk):  # managers and agents may get users' contact details
+        journal.record(
+            journal.Kind.PERSONAL_EXPORT,
+            f"Registre des réclamations — {structure.name}",
+            actor=request.user,
+            structure=structure.pk,
+            format=fmt,
+        )
+    name = f"registre-{structure.identifier}-{today.isoformat()}.{fmt}"
+    if fmt == "csv":  # streamed: the first rows leave at once, memory stays flat
+        return streamed_download(register_csv_chunks(structure, request.user, entries), name)
+    criteria = {k: v for k, v in request.GET.items() if k in filters.fields or k == "echeance"}
+    back = reverse("improvement:entries", args=[pk]) + (
+        f"?{urlencode(criteria)}" if criteria else ""
+    )
+    return workbook_response(  # a workbook cannot stream: a large one is built by the worker
+        request,
+        rows=entries.count(),
+        immediate=lambda: export_register(structure, request.user, entries),
+        builder="barometre.improvement.register_export.register_sheets",
+        arguments={"user_id": request.user.pk, "structure_id": pk, "filters": criteria},
+        title=f"Export du registre — {structure.name}",
+        filename=name,
+        back_url=back,
+    )
 
 
 def _staff(structure):
