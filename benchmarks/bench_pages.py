@@ -58,6 +58,7 @@ VARIANTS = {
     "campaigns:edition_export": "?format=csv",
     "structures:export": "?format=csv",
     "results:export": "?format=csv",
+    "improvement:entries_export": "?format=csv",
 }
 
 
