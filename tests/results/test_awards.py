@@ -264,14 +264,13 @@ def _result(rank, score, low, high, structure_id):
     )
 
 
+def _ranking(*intervals: tuple[float, float, float]) -> list:
+    """Results ranked in the order given (score, low, high), structure ids from 1."""
+    return [_result(i, *interval, i) for i, interval in enumerate(intervals, start=1)]
+
+
 def test_a_structure_that_cannot_be_told_apart_from_the_laureate_gets_a_mention():
-    ranking = [
-        _result(1, 80, 74, 86, 1),
-        _result(2, 79, 73, 85, 2),
-        _result(3, 78, 72, 84, 3),
-        _result(4, 76, 70, 82, 4),
-        _result(5, 60, 55, 65, 5),
-    ]
+    ranking = _ranking((80, 74, 86), (79, 73, 85), (78, 72, 84), (76, 70, 82), (60, 55, 65))
     laureate = Laureate(category="Villes", structure_id=1, jury_note="Accueil")
 
     class Grid:
@@ -293,13 +292,7 @@ def test_a_structure_that_cannot_be_told_apart_from_the_laureate_gets_a_mention(
 def test_a_structure_ranked_above_a_laureate_it_is_clearly_better_than_gets_no_mention():
     """The jury confirmed the 4th: the first, whose interval lies wholly above the
     laureate's, can be told apart from it."""
-    ranking = [
-        _result(1, 96, 95, 97, 1),
-        _result(2, 79, 73, 85, 2),
-        _result(3, 78, 72, 84, 3),
-        _result(4, 77, 67, 86, 4),
-        _result(5, 70, 66, 74, 5),
-    ]
+    ranking = _ranking((96, 95, 97), (79, 73, 85), (78, 72, 84), (77, 67, 86), (70, 66, 74))
     laureate = Laureate(category="Villes", structure_id=4, jury_note="Accueil")
     chosen = recipients(ranking, laureate, {1, 2, 3, 4, 5})
     assert [(kind, r.structure_id) for kind, r, _ in chosen] == [
