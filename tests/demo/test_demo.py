@@ -200,6 +200,16 @@ def check_a_newcomer_can_believe_it():
     assert (
         not Action.objects.exclude(status__in=["done", "abandoned"]).filter(progress=100).exists()
     )
+    # The survey results open on the current year: it has answers, none after today.
+    from django.utils import timezone
+
+    from barometre.improvement.models import SurveyResponse
+
+    today = timezone.localdate()
+    this_year = SurveyResponse.objects.filter(
+        questionnaire__structure=prefecture, answered_on__year=today.year
+    )
+    assert this_year.count() >= 5 and not this_year.filter(answered_on__gt=today).exists()
 
 
 def test_simulated_fieldwork_is_deterministic(operator):

@@ -122,7 +122,7 @@ def load_improvement_history(structure: Structure, manager: User, *, seed: int =
     CollectionPoint.objects.create(
         structure=structure, label="Point d'accueil numérique", questionnaire=questionnaire
     )
-    _surveys(questionnaire, years, rng)
+    _surveys(questionnaire, years, today, rng)
     _register(structure, manager, years, today, rng)
     _trainings(structure, years)
     internal = [_internal_campaign(structure, manager, year) for year in years[1:]]
@@ -152,23 +152,33 @@ def load_improvement_history(structure: Structure, manager: User, *, seed: int =
     return reviewed
 
 
-def _surveys(questionnaire, years, rng):
+def _surveys(questionnaire, years, today, rng):
+    """Three full years of answers, and the current year's up to today (the results page
+    opens on the current year: it shows answers, as a real collection would)."""
     codes = [item.code for item in questionnaire.items.all()]
     conditional = {item.code for item in questionnaire.items.all() if item.condition}
+
+    def answer(day: dt.date, i: int, mood: float, rng: random.Random = rng) -> None:
+        values = {}
+        for code in codes:
+            if code in conditional and rng.random() > 0.15:
+                values[code] = None  # not concerned
+                continue
+            draw = rng.random()
+            values[code] = 10 if draw < mood * 0.7 else 8 if draw < mood else rng.choice([4, 5, 6])
+        comment = COMMENTS[i % len(COMMENTS)] if rng.random() < 0.3 else ""
+        surveys.submit(questionnaire, values, comment=comment, answered_on=day)
+
     for year, (n, mood) in zip(years, [(120, 0.78), (140, 0.82), (150, 0.86)], strict=True):
         for i in range(n):
-            values = {}
-            for code in codes:
-                if code in conditional and rng.random() > 0.15:
-                    values[code] = None  # not concerned
-                    continue
-                draw = rng.random()
-                values[code] = (
-                    10 if draw < mood * 0.7 else 8 if draw < mood else rng.choice([4, 5, 6])
-                )
-            day = dt.date(year, 1 + (i * 11) % 12, 1 + (i * 7) % 28)
-            comment = COMMENTS[i % len(COMMENTS)] if rng.random() < 0.3 else ""
-            surveys.submit(questionnaire, values, comment=comment, answered_on=day)
+            answer(dt.date(year, 1 + (i * 11) % 12, 1 + (i * 7) % 28), i, mood)
+    # Drawn apart, so that the rest of the history (register, indicators…) stays the same.
+    current = random.Random(today.year)
+    elapsed = today.timetuple().tm_yday  # days of the current year so far, today included
+    n = max(5, round(150 * elapsed / 365))
+    for i in range(n):
+        day = dt.date(today.year, 1, 1) + dt.timedelta(days=i * elapsed // n)
+        answer(day, i, 0.87, current)
 
 
 def _register(structure, manager, years, today, rng):
