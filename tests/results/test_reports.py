@@ -324,3 +324,111 @@ def test_the_funnel_places_each_structure_against_limits_around_the_national_mea
     svg = str(funnel_chart(funnel))
     assert svg.count("<circle") == 12 + 1  # the structures and the legend's own marker
     assert svg.count("<polyline") == 4 and "votre structure" in svg
+
+
+STANDINGS = [
+    # (above apart, below apart, rank, tied with the leader) → the sentence
+    (None, None, 1, False, "Votre structure est la seule classée dans sa catégorie."),
+    (
+        None,
+        True,
+        1,
+        False,
+        "Votre structure est en tête de sa catégorie ; votre score se distingue de celui de "
+        "la structure classée juste en dessous.",
+    ),
+    (
+        None,
+        False,
+        1,
+        False,
+        "Votre structure est en tête de sa catégorie ; votre score ne peut pas être "
+        "distingué de celui de la structure classée juste en dessous.",
+    ),
+    (
+        True,
+        True,
+        4,
+        False,
+        "Votre score se distingue de celui de la structure classée juste au-dessus comme de "
+        "celui de la structure classée juste en dessous.",
+    ),
+    (
+        True,
+        False,
+        4,
+        False,
+        "Votre score se distingue de celui de la structure classée juste au-dessus, mais pas "
+        "de celui de la structure classée juste en dessous.",
+    ),
+    (
+        False,
+        True,
+        2,
+        True,
+        "Votre score ne peut pas être distingué de celui de la structure classée juste "
+        "au-dessus, mais il se distingue de celui de la structure classée juste en dessous. "
+        "Votre intervalle rejoint celui de la structure classée première.",
+    ),
+    (
+        False,
+        False,
+        3,
+        True,
+        "Votre score ne peut être distingué ni de celui de la structure classée juste "
+        "au-dessus, ni de celui de la structure classée juste en dessous. Votre intervalle "
+        "rejoint celui de la structure classée première.",
+    ),
+    (
+        True,
+        None,
+        9,
+        False,
+        "Votre score se distingue de celui de la structure classée juste au-dessus ; aucune "
+        "structure n'est classée après la vôtre.",
+    ),
+    (
+        False,
+        None,
+        9,
+        True,
+        "Votre score ne peut pas être distingué de celui de la structure classée juste "
+        "au-dessus ; aucune structure n'est classée après la vôtre. Votre intervalle rejoint "
+        "celui de la structure classée première.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("above", "below", "rank", "tied", "sentence"), STANDINGS)
+def test_every_standing_reads_as_a_sentence_whose_subject_is_named(
+    above, below, rank, tied, sentence
+):
+    from barometre.results.reports import standing_sentence
+
+    assert standing_sentence(above, below, rank, tied) == sentence
+
+
+def test_the_leader_is_told_how_its_score_compares_with_the_next_one(fabricate):
+    """Seen on the Département de l'Aisne's dashboard: « … en tête de sa catégorie ; il se
+    distingue de celui de la structure classée juste en dessous » (« il » had no subject)."""
+    from django.template.loader import render_to_string
+
+    result_set = fabricate(6)  # three ranked structures in each of two categories
+    ranking = list(result_set.structures.filter(category="Communes B").order_by("rank"))
+    for result, score in zip(ranking, (80, 70, 69), strict=True):
+        StructureResult.objects.filter(pk=result.pk).update(
+            score=score, score_low=score - 2, score_high=score + 2
+        )
+    first, second, last = (
+        structure_report(_result(result_set, r.structure.identifier)) for r in ranking
+    )
+    html = " ".join(render_to_string("results/includes/standing.html", {"report": first}).split())
+    assert html == (
+        "<p>Votre structure est en tête de sa catégorie ; votre score se distingue de celui "
+        "de la structure classée juste en dessous.</p>"
+    )
+    assert second.standing == (
+        "Votre score se distingue de celui de la structure classée juste au-dessus, mais pas "
+        "de celui de la structure classée juste en dessous."
+    )
+    assert last.standing.endswith("aucune structure n'est classée après la vôtre.")
