@@ -27,9 +27,20 @@ def pdf_text(tmp_path, content: bytes) -> str:
     ).stdout
 
 
+def pdf_title(tmp_path, content: bytes) -> str:
+    """The document's Title as stored, with any space or line break around or inside
+    it (pdfinfo pads its value to the 17th column and prints the title as is)."""
+    path = tmp_path / "title.pdf"
+    path.write_bytes(content)
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    found = re.search(r"^Title: {0,16}(.*?)\n(?=[A-Z][\w ]*:)", info, re.DOTALL | re.MULTILINE)
+    return found[1] if found else ""
+
+
 def layout_problems(tmp_path, content: bytes, *, name: str = "doc") -> list[str]:
-    """Every word printed outside its page or in the side margins, and every HTML entity
-    left in the text ("l&#x27;expérience"), as readable lines; empty when the PDF is
+    """Every word printed outside its page or in the side margins, every HTML entity
+    left in the text ("l&#x27;expérience") and a missing or untidy title (what a PDF
+    reader shows in its title bar), as readable lines; empty when the PDF is
     clean. The pages are also rendered to ``var/test-artifacts/pdf/<name>-N.png`` to be
     looked at."""
     path = tmp_path / f"{name}.pdf"
@@ -52,6 +63,9 @@ def layout_problems(tmp_path, content: bytes, *, name: str = "doc") -> list[str]
         ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
     problems += [f"entité HTML dans le texte : {e}" for e in sorted(set(_ENTITY.findall(text)))]
+    title = pdf_title(tmp_path, content)
+    if not title.strip() or title != " ".join(title.split()):
+        problems.append(f"titre du document vide ou mal formé : {title!r}")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob(f"{name}-*.png"):
         old.unlink()

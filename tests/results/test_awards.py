@@ -17,7 +17,7 @@ from barometre.results.computing import publish, request_computation
 from barometre.results.models import Laureate, StructureResult
 from barometre.results.palmares import confirm_laureate, palmares
 from barometre.structures.models import ContactPoint, Structure
-from tests.pdf import layout_problems, pdf_text
+from tests.pdf import layout_problems, pdf_text, pdf_title
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 pytestmark = pytest.mark.django_db
@@ -161,6 +161,9 @@ def test_the_certificate_is_one_page_with_the_category_edition_and_scores(
     text = pdf_text(tmp_path, response.content)
     assert text.count("\f") == 1  # one page
     assert layout_problems(tmp_path, response.content, name="certificat") == []
+    assert pdf_title(tmp_path, response.content) == (
+        "Diplôme « 2e de sa catégorie » — Baromètre 2025 — Département de Loir-et-Cher"
+    )
     words = " ".join(text.split())
     assert "Baromètre 2025" in words and "Département de Loir-et-Cher" in words
     assert "la distinction « 2e de sa catégorie »" in words

@@ -11,7 +11,7 @@ from barometre.results.computing import publish, request_computation
 from barometre.results.models import StructureResult
 from barometre.results.pdf import reports_zip, structure_pdf, synthesis_pdf
 from barometre.results.reports import national_synthesis, structure_report
-from tests.pdf import layout_problems, pdf_text
+from tests.pdf import layout_problems, pdf_text, pdf_title
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +99,9 @@ def test_the_report_and_the_synthesis_fit_their_pages_and_print_no_entity(comput
     report = structure_pdf(structure_report(_result(computed, "57463")))
     assert layout_problems(tmp_path, report, name="rapport-structure") == []
     assert pdf_text(tmp_path, report).count("Baromètre de l'expérience usager 2025") >= 5
+    assert pdf_title(tmp_path, report) == (
+        "Rapport individuel — Baromètre de l'expérience usager 2025 — Ville de Metz"
+    )
     computed.refresh_from_db()
     long = "Développement économique, aménagement et tourisme"  # a trophy category
     computed.categories = [
@@ -110,6 +113,9 @@ def test_the_report_and_the_synthesis_fit_their_pages_and_print_no_entity(comput
     text = pdf_text(tmp_path, synthesis)
     assert "Baromètre de l'expérience usager 2025 — synthèse nationale" in text
     assert "Développement" in text and "aménagement et tourisme" in text
+    assert pdf_title(tmp_path, synthesis) == (
+        "Synthèse nationale — Baromètre de l'expérience usager 2025"
+    )
 
 
 def test_reports_zip_has_one_pdf_per_structure(computed):
