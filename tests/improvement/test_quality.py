@@ -214,6 +214,8 @@ def test_annual_review_in_the_shape_of_seed_004(
     assert "Bilan qualité 2022" in page and "54 agents formés" in page
     pdf = client.get(reverse("improvement:review_pdf", args=[structure_a.pk, 2022])).content
     assert pdf_title(tmp_path, pdf) == "Bilan qualité 2022 — Préfecture du Loiret"
+    # Every table on its page, no « % » sent to the line after its number.
+    assert layout_problems(tmp_path, pdf, name="bilan-qualite") == []
     text = pdf_text(tmp_path, pdf)
     for expected in (
         "Comité local des usagers",

@@ -175,7 +175,7 @@ def test_rates_year_after_year(structure_a, manager_a, colleagues, november_2022
         .text
     )
     assert "Évolution du taux d'appels satisfaisants, campagne après campagne" in page
-    assert "2022 (20 appels)" in page and "70,0\u00a0% (14 / 20 appels)" in page
+    assert "2022 (20&nbsp;appels)" in page and "70,0\u00a0% (14 / 20 appels)" in page
 
 
 def test_a_national_participation_is_shown_as_such(
