@@ -250,6 +250,7 @@ def test_scores_and_bounds_are_exported_to_four_decimals(fabricate):
     _accept_publication(result_set, every=1)
     first = result_set.structures.order_by("category", "rank").first()
     first.score, first.score_low, first.score_high = 64.17803192138672, 60.17803192138672, 68.5
+    first.coverage = 9 / 11
     first.details["channels"]["phone"] = 71.123456789
     first.details["criteria"] = {k: 0.123456789 for k in first.details["criteria"]}
     first.save()
@@ -262,6 +263,8 @@ def test_scores_and_bounds_are_exported_to_four_decimals(fabricate):
         )
         cells = [row[header.index(name)] for name in ("score_sur_100", "intervalle_90_bas")]
         assert cells == [64.178, 60.178], sheet
+    structures = book.get_sheet_by_name("Structures").to_python()
+    assert 0.8182 in [row[structures[0].index("couverture")] for row in structures[1:]]
     channels = book.get_sheet_by_name("Canaux").to_python()
     assert [first.structure.identifier, first.structure.name, "phone", "Téléphone", 71.1235] in (
         channels

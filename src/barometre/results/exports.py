@@ -2,9 +2,9 @@
 
 XLSX by default (one sheet per table); CSV on request as a ZIP of one file per table
 (UTF-8 with BOM, ``;``, decimal comma). Text cells are neutralised against formulas.
-Scores, points and interval bounds are exported to 4 decimals (the stored values keep
-the engine's precision). The open data holds only published, national aggregates: no
-structure is identified."""
+Scores, points, coverage, probabilities and interval bounds are exported to 4 decimals
+(the stored values keep the engine's precision). The open data holds only published,
+national aggregates: no structure is identified."""
 
 import json
 import zipfile
@@ -64,7 +64,7 @@ def _structure_row(r) -> dict:
         "bas": score.exported(_exported(r.score_low)),
         "haut": score.exported(_exported(r.score_high)),
         "audits": r.audits,
-        "couverture": r.coverage,
+        "couverture": _exported(r.coverage),
         "rang": r.rank,
         "rang_bas": r.rank_low,
         "rang_haut": r.rank_high,
