@@ -27,9 +27,21 @@ def pdf_text(tmp_path, content: bytes) -> str:
     ).stdout
 
 
+def pdf_title(tmp_path, content: bytes) -> str:
+    """The document's Title as stored, with any space or line break around or inside
+    it (pdfinfo pads its value to the 17th column and prints the title as is)."""
+    path = tmp_path / "title.pdf"
+    path.write_bytes(content)
+    info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    found = re.search(r"^Title: {0,16}(.*?)\n(?=[A-Z][\w ]*:)", info, re.DOTALL | re.MULTILINE)
+    return found[1] if found else ""
+
+
 def layout_problems(tmp_path, content: bytes, *, name: str = "doc") -> list[str]:
-    """Every word printed outside its page or in the side margins, and every HTML entity
-    left in the text ("l&#x27;expérience"), as readable lines; empty when the PDF is
+    """Every word printed outside its page or in the side margins, a « % » sent to the
+    line after its number, every HTML entity left in the text ("l&#x27;expérience") and
+    a missing or untidy title (what a PDF
+    reader shows in its title bar), as readable lines; empty when the PDF is
     clean. The pages are also rendered to ``var/test-artifacts/pdf/<name>-N.png`` to be
     looked at."""
     path = tmp_path / f"{name}.pdf"
@@ -37,10 +49,10 @@ def layout_problems(tmp_path, content: bytes, *, name: str = "doc") -> list[str]
     boxes = subprocess.run(
         ["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
-    problems, page, number = [], (0.0, 0.0), 0
+    problems, page, number, previous = [], (0.0, 0.0), 0, None
     for line in boxes.splitlines():
         if found := _PAGE.search(line):
-            page, number = (float(found[1]), float(found[2])), number + 1
+            page, number, previous = (float(found[1]), float(found[2])), number + 1, None
         elif found := _WORD.search(line):
             x0, y0, x1, y1 = (float(v) for v in found.groups()[:4])
             if x0 < SIDE_MARGIN or x1 > page[0] - SIDE_MARGIN or y0 < 0 or y1 > page[1]:
@@ -48,10 +60,18 @@ def layout_problems(tmp_path, content: bytes, *, name: str = "doc") -> list[str]
                     f"page {number} : « {found[5]} » en ({x0:.0f}, {y0:.0f}) "
                     f"sur une page de {page[0]:.0f} × {page[1]:.0f}"
                 )
+            # "95" at the end of a line and "%" at the start of the next: the space
+            # between a number and its unit should not break.
+            if found[5] == "%" and previous and previous[1] < y0 - 1 and previous[0][-1:].isdigit():
+                problems.append(f"page {number} : « % » renvoyé à la ligne après « {previous[0]} »")
+            previous = (found[5], y0)
     text = subprocess.run(
         ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
     problems += [f"entité HTML dans le texte : {e}" for e in sorted(set(_ENTITY.findall(text)))]
+    title = pdf_title(tmp_path, content)
+    if not title.strip() or title != " ".join(title.split()):
+        problems.append(f"titre du document vide ou mal formé : {title!r}")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob(f"{name}-*.png"):
         old.unlink()

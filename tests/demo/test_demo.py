@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, F
 from django.urls import reverse
+from django.utils import timezone
 
 from barometre.accounts.models import User
 from barometre.campaigns.models import AuditTask, Edition
@@ -35,6 +36,7 @@ def test_the_demo_builds_once_and_holds_everything_a_newcomer_explores(client, t
     demo = (first.getvalue(), second.getvalue())
     check_registry_auditors_and_logins(demo)
     check_published_editions()
+    check_a_coherent_history(client)
     check_fieldwork_edition()
     check_annual_review(client, tmp_path)
     check_a_newcomer_can_believe_it()
@@ -112,6 +114,39 @@ def check_published_editions():
     assert all(lt.jury_note for lt in latest.laureates.all())
     observations = latest.structures.exclude(details__observations=None).count()
     assert observations >= 300
+
+
+def check_a_coherent_history(client):
+    """Built in a minute, dated on the editions' calendars: each version computed before
+    it was published (« calculée le 05/10/2025 », « publiée le 15/10/2025 »), its laureates
+    confirmed in between, the phases logged in their order, nothing after today."""
+    from barometre.results.models import Laureate
+
+    now = timezone.now()
+    computed = ResultSet.objects.filter(computed_at__isnull=False)
+    assert computed.filter(published_at__isnull=False).count() == 2
+    assert computed.filter(edition__owner__isnull=False).count() == 2  # internal campaigns
+    for result_set in computed.select_related("edition"):
+        assert result_set.requested_at <= result_set.computed_at <= now, result_set
+        if result_set.published_at is not None:
+            assert result_set.computed_at < result_set.published_at <= now, result_set
+            assert result_set.edition.fieldwork_ends < result_set.computed_at.date()
+        laureates = Laureate.objects.filter(result_set=result_set)
+        for laureate in laureates:
+            assert result_set.computed_at < laureate.confirmed_at < result_set.published_at
+        moments = list(result_set.edition.transitions.order_by("id").values_list("at", flat=True))
+        assert moments == sorted(moments) and moments[-1] <= now, result_set
+        assert result_set.edition.created_at <= moments[0]
+    published = computed.filter(published_at__isnull=False).order_by("published_at").first()
+    edition = published.edition
+    client.force_login(User.objects.get(username="operateur"))
+    page = " ".join(
+        client.get(reverse("results:edition", args=[edition.pk])).content.decode().split()
+    )
+    day = timezone.localtime(published.computed_at).strftime("%d/%m/%Y")
+    assert f"<td>{day} " in page
+    assert f"<td>{timezone.localdate().strftime('%d/%m/%Y')} " not in page
+    client.logout()
 
 
 def check_fieldwork_edition():

@@ -27,7 +27,7 @@ from barometre.improvement.models import (
     Training,
 )
 from barometre.structures.models import Label
-from tests.pdf import layout_problems, pdf_text
+from tests.pdf import layout_problems, pdf_text, pdf_title
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -213,6 +213,9 @@ def test_annual_review_in_the_shape_of_seed_004(
     page = client.get(reverse("improvement:review", args=[structure_a.pk, 2022])).content.decode()
     assert "Bilan qualité 2022" in page and "54 agents formés" in page
     pdf = client.get(reverse("improvement:review_pdf", args=[structure_a.pk, 2022])).content
+    assert pdf_title(tmp_path, pdf) == "Bilan qualité 2022 — Préfecture du Loiret"
+    # Every table on its page, no « % » sent to the line after its number.
+    assert layout_problems(tmp_path, pdf, name="bilan-qualite") == []
     text = pdf_text(tmp_path, pdf)
     for expected in (
         "Comité local des usagers",

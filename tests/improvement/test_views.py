@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from barometre.improvement.models import FeedbackEntry, SurveyResponse
-from tests.pdf import layout_problems, pdf_text
+from tests.pdf import layout_problems, pdf_text, pdf_title
 
 pytestmark = pytest.mark.django_db
 
@@ -213,6 +213,7 @@ def test_the_poster_fits_its_page_with_a_long_name_and_address(
     )
     pdf = client_for(manager_a).get(reverse("improvement:point_qr", args=[point.pk, "pdf"]))
     assert layout_problems(tmp_path, pdf.content, name="affiche") == []
+    assert pdf_title(tmp_path, pdf.content) == f"Donnez votre avis — {structure_a.name}"
     text = pdf_text(tmp_path, pdf.content)
     assert "l'emploi, du travail" in text
     assert text.count("\f") == 1  # one page: the address stays under its code

@@ -17,7 +17,7 @@ from barometre.results.computing import publish, request_computation
 from barometre.results.models import Laureate, StructureResult
 from barometre.results.palmares import confirm_laureate, palmares
 from barometre.structures.models import ContactPoint, Structure
-from tests.pdf import layout_problems, pdf_text
+from tests.pdf import layout_problems, pdf_text, pdf_title
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 pytestmark = pytest.mark.django_db
@@ -126,11 +126,13 @@ def test_the_seed_figures_are_rebuilt_from_audits(published):
         "67/100",
         "85/100",
     ]
+    # The site (67) is 10.4 points under the global score (77.4): not « quel que soit le
+    # support de contact ».
     assert second.press_sentence == (
-        "Deuxième de sa catégorie avec une moyenne de 77/100, le Département de Loir-et-Cher "
-        "se distingue par la qualité de sa prise en charge des usagers, quel que soit le "
-        "support de contact – téléphone (80/100), courriel (78/100), courrier (77/100), site "
-        "internet (67/100) et réseaux sociaux (85/100)."
+        "Deuxième de sa catégorie : avec une moyenne de 77/100, le Département de "
+        "Loir-et-Cher se distingue par la qualité de sa prise en charge des usagers – "
+        "téléphone (80/100), courriel (78/100), courrier (77/100), site internet (67/100) et "
+        "réseaux sociaux (85/100)."
     )
 
 
@@ -159,6 +161,9 @@ def test_the_certificate_is_one_page_with_the_category_edition_and_scores(
     text = pdf_text(tmp_path, response.content)
     assert text.count("\f") == 1  # one page
     assert layout_problems(tmp_path, response.content, name="certificat") == []
+    assert pdf_title(tmp_path, response.content) == (
+        "Diplôme « 2e de sa catégorie » — Baromètre 2025 — Département de Loir-et-Cher"
+    )
     words = " ".join(text.split())
     assert "Baromètre 2025" in words and "Département de Loir-et-Cher" in words
     assert "la distinction « 2e de sa catégorie »" in words
@@ -200,7 +205,7 @@ def test_the_press_kit_has_the_figures_of_the_press_release(
         "  - Réseaux sociaux : 85/100 (1 audit)",
     ):
         assert line in text
-    assert "Deuxième de sa catégorie avec une moyenne de 77/100, le Département" in text
+    assert "Deuxième de sa catégorie : avec une moyenne de 77/100, le Département" in text
     assert "&#x27;" not in text and "&amp;" not in text
 
 
@@ -301,3 +306,75 @@ def test_a_structure_ranked_above_a_laureate_it_is_clearly_better_than_gets_no_m
         ("podium", 3),
         ("mention", 5),
     ]
+
+
+def _award(kind: str, rank: int, score: float, channels: dict[str, float], name: str):
+    """An award as the palmarès builds it, without the database."""
+    from types import SimpleNamespace
+
+    from barometre.results.awards import Award, ChannelScore
+
+    structure = SimpleNamespace(in_sentence=name)
+    result = SimpleNamespace(rank=rank, score=score, structure=structure)
+    scores = [ChannelScore(c, c.capitalize(), v, 2) for c, v in channels.items()]
+    return Award(kind, result, scores, 12)
+
+
+EVEN = {"téléphone": 72.0, "courriel": 66.0, "accueil": 74.0}  # none 10 points under 70
+UNEVEN = {"téléphone": 76.0, "courriel": 52.0, "accueil": 86.0}  # e-mail: 18 under 70
+PRESS_SENTENCES = [
+    (
+        "laureate",
+        1,
+        EVEN,
+        "Lauréat de sa catégorie : avec une moyenne de 70/100, la Région Sud se distingue "
+        "par la qualité de sa prise en charge des usagers, quel que soit le support de "
+        "contact – téléphone (72/100), courriel (66/100) et accueil (74/100).",
+    ),
+    (
+        "podium",
+        3,
+        EVEN,
+        "Troisième de sa catégorie : avec une moyenne de 70/100, la Région Sud se distingue "
+        "par la qualité de sa prise en charge des usagers, quel que soit le support de "
+        "contact – téléphone (72/100), courriel (66/100) et accueil (74/100).",
+    ),
+    (
+        "mention",
+        5,
+        EVEN,
+        "Mention du jury : avec une moyenne de 70/100, la Région Sud se distingue par la "
+        "qualité de sa prise en charge des usagers, quel que soit le support de contact – "
+        "téléphone (72/100), courriel (66/100) et accueil (74/100).",
+    ),
+    (
+        "mention",
+        5,
+        UNEVEN,
+        "Mention du jury : avec une moyenne de 70/100, la Région Sud se distingue par la "
+        "qualité de sa prise en charge des usagers – téléphone (76/100), courriel (52/100) "
+        "et accueil (86/100).",
+    ),
+    (
+        "laureate",
+        1,
+        {},
+        "Lauréat de sa catégorie : avec une moyenne de 70/100, la Région Sud se distingue "
+        "par la qualité de sa prise en charge des usagers.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kind", "rank", "channels", "sentence"), PRESS_SENTENCES)
+def test_the_press_sentence_reads_well_for_each_distinction(kind, rank, channels, sentence):
+    """Seen in the Région Sud's press kit: « Mention du jury avec une moyenne de 70/100, la
+    Région Sud se distingue … quel que soit le support de contact » with an e-mail score of
+    52/100."""
+    assert _award(kind, rank, 70.2, channels, "la Région Sud").press_sentence == sentence
+
+
+def test_whatever_the_channel_allows_a_channel_exactly_ten_points_under():
+    close = _award("podium", 2, 70.0, {"téléphone": 60.0, "courriel": 80.0}, "la Ville de Metz")
+    assert "quel que soit le support de contact" in close.press_sentence
+    under = _award("podium", 2, 70.0, {"téléphone": 59.9, "courriel": 80.0}, "la Ville de Metz")
+    assert "quel que soit le support de contact" not in under.press_sentence

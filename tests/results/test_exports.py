@@ -9,6 +9,7 @@ from python_calamine import CalamineWorkbook
 from barometre.core.exporting import write_csv
 from barometre.results.computing import publish
 from barometre.results.exports import tables
+from tests.results.test_awards import published  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,20 @@ def test_results_export_as_a_workbook_with_every_table(client_for, operator, com
     assert structures[0][:4] == ["identifiant", "structure", "categorie", "score_sur_100"]
     assert {row[0] for row in structures[1:]} == {"13000548700017", "57463"}
     channels = book.get_sheet_by_name("Canaux").to_python()
-    assert {row[2] for row in channels[1:]} == {"phone", "email"}
+    assert channels[0] == ["identifiant", "structure", "canal", "libelle", "score_sur_100"]
+    assert {(row[2], row[3]) for row in channels[1:]} == {
+        ("phone", "Téléphone"),
+        ("email", "Courriel ou formulaire"),
+    }
+    determinants = book.get_sheet_by_name("Déterminants").to_python()
+    assert ("courtesy", "Courtoisie") in {(row[2], row[3]) for row in determinants[1:]}
+    stages = book.get_sheet_by_name("Étapes").to_python()
+    assert ("access", "Accès : trouver et joindre le service") in {
+        (row[2], row[3]) for row in stages[1:]
+    }
+    criteria = book.get_sheet_by_name("Critères").to_python()
+    assert criteria[0] == ["identifiant", "structure", "critere", "libelle", "points_0_a_1"]
+    assert all(row[3] for row in criteria[1:])  # every criterion with its French label
 
 
 def test_csv_on_request_is_a_zip_of_french_csv_files(client_for, operator, computed):
@@ -172,6 +186,7 @@ def test_the_result_tables_are_read_from_the_database_as_they_are_written(fabric
     from barometre.results.exports import results_csv_zip_chunks
 
     result_set = fabricate(40)
+    _accept_publication(result_set, every=2)
     with CaptureQueriesContext(connection) as queries:
         chunks = results_csv_zip_chunks(result_set)
         first = next(chunks)
@@ -184,7 +199,7 @@ def test_the_result_tables_are_read_from_the_database_as_they_are_written(fabric
     scored = sum(1 for c in result_set.grid.parsed().criteria if c.scored)
     assert len(criteria) == 1 + 40 * scored
     palmares = archive.read("palmares.csv").decode("utf-8-sig").splitlines()
-    assert len(palmares) == 41  # every ranked structure, category then rank
+    assert len(palmares) == 1 + 20  # the ranked structures that accepted publication
     for q in queries:
         sql = q["sql"]
         if "results_structureresult" in sql and "details" in sql:
@@ -202,6 +217,7 @@ def test_writing_the_result_tables_takes_memory_that_does_not_grow_with_the_stru
 
     def peak(n: int) -> int:
         result_set = fabricate(n)
+        _accept_publication(result_set, every=1)
         tracemalloc.start()
         for _ in exports.results_csv_zip_chunks(result_set):
             pass
@@ -211,3 +227,87 @@ def test_writing_the_result_tables_takes_memory_that_does_not_grow_with_the_stru
 
     small, large = peak(60), peak(240)
     assert large < small * 1.5, (small, large)
+
+
+def _accept_publication(result_set, *, every: int) -> None:
+    """Enrol the structures of a fabricated version, one in ``every`` accepting that its
+    results be published."""
+    from barometre.campaigns.models import Enrolment
+
+    Enrolment.objects.bulk_create(
+        Enrolment(edition=result_set.edition, structure_id=pk, publish_results=i % every == 0)
+        for i, pk in enumerate(
+            result_set.structures.order_by("structure_id").values_list("structure_id", flat=True)
+        )
+    )
+
+
+def test_scores_and_bounds_are_exported_to_four_decimals(fabricate):
+    """Stored as computed, float32 noise included; exported as a reader expects."""
+    from barometre.results.exports import export_results
+
+    result_set = fabricate(6)
+    _accept_publication(result_set, every=1)
+    first = result_set.structures.order_by("category", "rank").first()
+    first.score, first.score_low, first.score_high = 64.17803192138672, 60.17803192138672, 68.5
+    first.coverage = 9 / 11
+    first.details["channels"]["phone"] = 71.123456789
+    first.details["criteria"] = {k: 0.123456789 for k in first.details["criteria"]}
+    first.save()
+    book = CalamineWorkbook.from_filelike(io.BytesIO(export_results(result_set)))
+    for sheet in ("Structures", "Palmarès"):
+        rows = book.get_sheet_by_name(sheet).to_python()
+        header = rows[0]
+        row = next(
+            r for r in rows[1:] if r[header.index("identifiant")] == first.structure.identifier
+        )
+        cells = [row[header.index(name)] for name in ("score_sur_100", "intervalle_90_bas")]
+        assert cells == [64.178, 60.178], sheet
+    structures = book.get_sheet_by_name("Structures").to_python()
+    assert 0.8182 in [row[structures[0].index("couverture")] for row in structures[1:]]
+    channels = book.get_sheet_by_name("Canaux").to_python()
+    assert [first.structure.identifier, first.structure.name, "phone", "Téléphone", 71.1235] in (
+        channels
+    )
+    criteria = book.get_sheet_by_name("Critères").to_python()
+    assert {r[4] for r in criteria[1:] if r[0] == first.structure.identifier} == {0.1235}
+    first.refresh_from_db()
+    assert first.score_low == 60.17803192138672  # the stored value keeps its precision
+
+
+def test_the_palmares_sheet_is_the_public_palmares_with_its_distinctions(published):  # noqa: F811
+    """Per category in rank order, the ranked structures that accepted publication, with
+    the distinction ``results.palmares`` gives them and the jury's note for the laureate
+    (it was the « Structures » sheet again, ranked rows only)."""
+    from barometre.campaigns.models import Enrolment
+    from barometre.results.exports import export_results
+
+    # The Indre's interval reaches the laureate's: a mention; the Loiret, 3rd, declined
+    # publication: not in the palmarès.
+    cher = published.structures.get(structure__name="Département du Cher")
+    published.structures.filter(structure__name="Département de l'Indre").update(
+        score_high=cher.score_low + 1
+    )
+    Enrolment.objects.filter(
+        edition=published.edition, structure__name="Département du Loiret"
+    ).update(publish_results=False)
+    book = CalamineWorkbook.from_filelike(io.BytesIO(export_results(published)))
+    rows = book.get_sheet_by_name("Palmarès").to_python()
+    assert rows[0] == [
+        "categorie",
+        "rang",
+        "identifiant",
+        "structure",
+        "score_sur_100",
+        "intervalle_90_bas",
+        "intervalle_90_haut",
+        "audits",
+        "distinction",
+        "note_du_jury",
+    ]
+    assert [(r[0], r[1], r[3], r[8], r[9]) for r in rows[1:]] == [
+        ("Départements", 1, "Département du Cher", "Lauréat", "Un numéro social unique."),
+        ("Départements", 2, "Département de Loir-et-Cher", "2e de sa catégorie", ""),
+        ("Départements", 4, "Département de l'Indre", "Mention du jury", ""),
+    ]
+    assert rows[2][4] == 77.4 and rows[2][7] == 5

@@ -18,7 +18,7 @@ from barometre.campaigns.models import Answer, AuditorProfile, AuditTask
 from barometre.results.computing import request_computation
 from barometre.results.internal import internal_report
 from barometre.results.models import StructureResult
-from tests.pdf import pdf_text
+from tests.pdf import layout_problems, pdf_text, pdf_title
 from tests.samples import fabricate_result_set
 
 pytestmark = pytest.mark.django_db
@@ -154,6 +154,10 @@ def test_the_pdf_shows_the_rates_and_the_target(client_for, manager_a, november_
     assert "Attente avant le standardiste (secondes) : 80,0 % (16 / 20 appels)" in text
     assert "Moyenne nationale" not in text and "Catégorie" not in text
     assert "couverture" not in text
+    assert layout_problems(tmp_path, response.content, name="rapport-interne") == []
+    assert pdf_title(tmp_path, response.content) == (
+        "Rapport interne — Appels mystères novembre 2022 — Préfecture du Loiret"
+    )
 
 
 def test_rates_year_after_year(structure_a, manager_a, colleagues, november_2022, client_for):
@@ -171,7 +175,7 @@ def test_rates_year_after_year(structure_a, manager_a, colleagues, november_2022
         .text
     )
     assert "Évolution du taux d'appels satisfaisants, campagne après campagne" in page
-    assert "2022 (20 appels)" in page and "70,0\u00a0% (14 / 20 appels)" in page
+    assert "2022 (20&nbsp;appels)" in page and "70,0\u00a0% (14 / 20 appels)" in page
 
 
 def test_a_national_participation_is_shown_as_such(

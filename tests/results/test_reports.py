@@ -11,7 +11,7 @@ from barometre.results.computing import publish, request_computation
 from barometre.results.models import StructureResult
 from barometre.results.pdf import reports_zip, structure_pdf, synthesis_pdf
 from barometre.results.reports import national_synthesis, structure_report
-from tests.pdf import layout_problems, pdf_text
+from tests.pdf import layout_problems, pdf_text, pdf_title
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +99,9 @@ def test_the_report_and_the_synthesis_fit_their_pages_and_print_no_entity(comput
     report = structure_pdf(structure_report(_result(computed, "57463")))
     assert layout_problems(tmp_path, report, name="rapport-structure") == []
     assert pdf_text(tmp_path, report).count("Baromètre de l'expérience usager 2025") >= 5
+    assert pdf_title(tmp_path, report) == (
+        "Rapport individuel — Baromètre de l'expérience usager 2025 — Ville de Metz"
+    )
     computed.refresh_from_db()
     long = "Développement économique, aménagement et tourisme"  # a trophy category
     computed.categories = [
@@ -110,6 +113,9 @@ def test_the_report_and_the_synthesis_fit_their_pages_and_print_no_entity(comput
     text = pdf_text(tmp_path, synthesis)
     assert "Baromètre de l'expérience usager 2025 — synthèse nationale" in text
     assert "Développement" in text and "aménagement et tourisme" in text
+    assert pdf_title(tmp_path, synthesis) == (
+        "Synthèse nationale — Baromètre de l'expérience usager 2025"
+    )
 
 
 def test_reports_zip_has_one_pdf_per_structure(computed):
@@ -324,3 +330,111 @@ def test_the_funnel_places_each_structure_against_limits_around_the_national_mea
     svg = str(funnel_chart(funnel))
     assert svg.count("<circle") == 12 + 1  # the structures and the legend's own marker
     assert svg.count("<polyline") == 4 and "votre structure" in svg
+
+
+STANDINGS = [
+    # (above apart, below apart, rank, tied with the leader) → the sentence
+    (None, None, 1, False, "Votre structure est la seule classée dans sa catégorie."),
+    (
+        None,
+        True,
+        1,
+        False,
+        "Votre structure est en tête de sa catégorie ; votre score se distingue de celui de "
+        "la structure classée juste en dessous.",
+    ),
+    (
+        None,
+        False,
+        1,
+        False,
+        "Votre structure est en tête de sa catégorie ; votre score ne peut pas être "
+        "distingué de celui de la structure classée juste en dessous.",
+    ),
+    (
+        True,
+        True,
+        4,
+        False,
+        "Votre score se distingue de celui de la structure classée juste au-dessus comme de "
+        "celui de la structure classée juste en dessous.",
+    ),
+    (
+        True,
+        False,
+        4,
+        False,
+        "Votre score se distingue de celui de la structure classée juste au-dessus, mais pas "
+        "de celui de la structure classée juste en dessous.",
+    ),
+    (
+        False,
+        True,
+        2,
+        True,
+        "Votre score ne peut pas être distingué de celui de la structure classée juste "
+        "au-dessus, mais il se distingue de celui de la structure classée juste en dessous. "
+        "Votre intervalle rejoint celui de la structure classée première.",
+    ),
+    (
+        False,
+        False,
+        3,
+        True,
+        "Votre score ne peut être distingué ni de celui de la structure classée juste "
+        "au-dessus, ni de celui de la structure classée juste en dessous. Votre intervalle "
+        "rejoint celui de la structure classée première.",
+    ),
+    (
+        True,
+        None,
+        9,
+        False,
+        "Votre score se distingue de celui de la structure classée juste au-dessus ; aucune "
+        "structure n'est classée après la vôtre.",
+    ),
+    (
+        False,
+        None,
+        9,
+        True,
+        "Votre score ne peut pas être distingué de celui de la structure classée juste "
+        "au-dessus ; aucune structure n'est classée après la vôtre. Votre intervalle rejoint "
+        "celui de la structure classée première.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("above", "below", "rank", "tied", "sentence"), STANDINGS)
+def test_every_standing_reads_as_a_sentence_whose_subject_is_named(
+    above, below, rank, tied, sentence
+):
+    from barometre.results.reports import standing_sentence
+
+    assert standing_sentence(above, below, rank, tied) == sentence
+
+
+def test_the_leader_is_told_how_its_score_compares_with_the_next_one(fabricate):
+    """Seen on the Département de l'Aisne's dashboard: « … en tête de sa catégorie ; il se
+    distingue de celui de la structure classée juste en dessous » (« il » had no subject)."""
+    from django.template.loader import render_to_string
+
+    result_set = fabricate(6)  # three ranked structures in each of two categories
+    ranking = list(result_set.structures.filter(category="Communes B").order_by("rank"))
+    for result, score in zip(ranking, (80, 70, 69), strict=True):
+        StructureResult.objects.filter(pk=result.pk).update(
+            score=score, score_low=score - 2, score_high=score + 2
+        )
+    first, second, last = (
+        structure_report(_result(result_set, r.structure.identifier)) for r in ranking
+    )
+    html = " ".join(render_to_string("results/includes/standing.html", {"report": first}).split())
+    assert html == (
+        "<p>Votre structure est en tête de sa catégorie ; votre score se distingue de celui "
+        "de la structure classée juste en dessous.</p>"
+    )
+    assert second.standing == (
+        "Votre score se distingue de celui de la structure classée juste au-dessus, mais pas "
+        "de celui de la structure classée juste en dessous."
+    )
+    assert last.standing.endswith("aucune structure n'est classée après la vôtre.")

@@ -101,8 +101,13 @@ def html_to_pdf(html: str) -> bytes:
 
     shared = _shared.get()
     stylesheets = [shared.stylesheet(text) for text in STYLE.findall(html)]
-    document = HTML(string=STYLE.sub("", html), base_url=BASE_URL, url_fetcher=shared.url_fetcher)
-    return document.write_pdf(font_config=shared.font_config, stylesheets=stylesheets)
+    document = HTML(
+        string=STYLE.sub("", html), base_url=BASE_URL, url_fetcher=shared.url_fetcher
+    ).render(font_config=shared.font_config, stylesheets=stylesheets)
+    # The title a PDF reader shows, from the template's <title>: laid out on its own
+    # lines by the template formatter, its spaces are collapsed as a browser would.
+    document.metadata.title = " ".join((document.metadata.title or "").split())
+    return document.write_pdf()
 
 
 def html_digest(html: str) -> str:

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from barometre.accounts.models import Membership, Role, User
 from barometre.campaigns import lifecycle
+from barometre.demo.history import date_internal_campaign
 from barometre.demo.national import simulate_fieldwork
 from barometre.engine import add_days, sp_indicator_catalogue
 from barometre.improvement import annual, catalogue, register, surveys
@@ -285,7 +286,10 @@ def _internal_campaign(structure, manager, year):
     result_set = ResultSet.objects.create(
         edition=edition, version=1, grid=edition.grid, requested_by=manager
     )
-    return compute(result_set)
+    result_set = compute(result_set)
+    date_internal_campaign(result_set)
+    result_set.refresh_from_db()
+    return result_set
 
 
 def _indicators(structure, years, internal, rng):

@@ -20,6 +20,7 @@ from barometre.accounts.models import User
 from barometre.campaigns import lifecycle
 from barometre.campaigns.models import Answer, AuditTask, Edition, GridVersion
 from barometre.campaigns.workflow import CYCLE_CHANNELS
+from barometre.demo.history import date_published_edition
 from barometre.engine import MeasureType
 from barometre.engine.grid import DATA_DIR
 from barometre.engine.synthetic import channel_answers
@@ -237,5 +238,6 @@ def national_edition(
             )
     result_set = publish(result_set, by=by)  # the edition moves to its published phase
     moment = timezone.make_aware(dt.datetime.combine(published_on, dt.time(10)))
-    ResultSet.objects.filter(pk=result_set.pk).update(published_at=moment)
+    date_published_edition(result_set, moment)
+    result_set.refresh_from_db()
     return result_set

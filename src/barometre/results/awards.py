@@ -80,19 +80,27 @@ class Award:
 
     @property
     def press_sentence(self) -> str:
-        """The sentence of a trophy press release, with this structure's figures."""
+        """The sentence of a trophy press release, with this structure's figures: « Mention
+        du jury : avec une moyenne de 70/100, la Région Sud se distingue par… ». The
+        distinction leads, before a colon, so that nothing has to agree with the
+        structure's gender. « Quel que soit le support de contact » is said only when it
+        is true: no channel scored more than 10 points under the global score."""
         if self.kind == "laureate":
             opening = "Lauréat de sa catégorie"
         elif self.kind == "podium":
             opening = f"{PODIUM_WORDS[self.result.rank]} de sa catégorie"
         else:
             opening = "Mention du jury"
-        name = self.structure.in_sentence
-        return (
-            f"{opening} avec une moyenne de {self.global_score}, {name} se distingue par la "
-            "qualité de sa prise en charge des usagers, quel que soit le support de contact – "
-            f"{self.channels_sentence}."
+        sentence = (
+            f"{opening} : avec une moyenne de {self.global_score}, "
+            f"{self.structure.in_sentence} se distingue par la qualité de sa prise en charge "
+            "des usagers"
         )
+        if self.channels and all(c.score >= self.result.score - 10 for c in self.channels):
+            sentence += ", quel que soit le support de contact"
+        if self.channels:
+            sentence += f" – {self.channels_sentence}"
+        return sentence + "."
 
     @property
     def channels_sentence(self) -> str:

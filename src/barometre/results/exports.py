@@ -2,7 +2,9 @@
 
 XLSX by default (one sheet per table); CSV on request as a ZIP of one file per table
 (UTF-8 with BOM, ``;``, decimal comma). Text cells are neutralised against formulas.
-The open data holds only published, national aggregates: no structure is identified."""
+Scores, points, coverage, probabilities and interval bounds are exported to 4 decimals
+(the stored values keep the engine's precision). The open data holds only published,
+national aggregates: no structure is identified."""
 
 import json
 import zipfile
@@ -12,6 +14,7 @@ from barometre.core.exporting import Column, csv_chunks, write_csv, write_xlsx_s
 from barometre.core.figures import minimum, round_half_up
 from barometre.results import figures
 from barometre.results.models import ResultSet
+from barometre.results.palmares import palmares
 
 
 def _col(header, key):
@@ -22,9 +25,18 @@ def _col(header, key):
 # with the number of structures (issue 22, item 4). Each long table reads one part of the
 # results' ``details`` only, by the database's JSON key lookup.
 CHUNK = 500
+# Scores and bounds are stored as computed (float32 noise included: 60.17803192138672);
+# a cell shows them to this many decimals.
+DECIMALS = 4
 
 
-def _long(result_set: ResultSet, part: str, label: str) -> Iterator[dict]:
+def _exported(value: float | None) -> float | None:
+    return _published(value, DECIMALS)
+
+
+def _long(result_set: ResultSet, part: str, label: str, labels: dict[str, str]) -> Iterator[dict]:
+    """One row per structure and grid item (channel, stage, determinant or criterion): its
+    id, as in the grid, and its French label."""
     rows = (
         result_set.structures.order_by("structure__name", "structure_id")
         .values_list("structure__identifier", "structure__name", f"details__{part}")
@@ -32,7 +44,13 @@ def _long(result_set: ResultSet, part: str, label: str) -> Iterator[dict]:
     )
     for identifier, name, scores in rows:
         for key, score in sorted((scores or {}).items()):
-            yield {"identifiant": identifier, "structure": name, label: key, "score": score}
+            yield {
+                "identifiant": identifier,
+                "structure": name,
+                label: key,
+                "libelle": labels.get(key, ""),
+                "score": _exported(score),
+            }
 
 
 def _structure_row(r) -> dict:
@@ -42,15 +60,15 @@ def _structure_row(r) -> dict:
         "identifiant": r.structure.identifier,
         "structure": r.structure.name,
         "categorie": r.category,
-        "score": score.exported(r.score),
-        "bas": score.exported(r.score_low),
-        "haut": score.exported(r.score_high),
+        "score": score.exported(_exported(r.score)),
+        "bas": score.exported(_exported(r.score_low)),
+        "haut": score.exported(_exported(r.score_high)),
         "audits": r.audits,
-        "couverture": r.coverage,
+        "couverture": _exported(r.coverage),
         "rang": r.rank,
         "rang_bas": r.rank_low,
         "rang_haut": r.rank_high,
-        "p_premier": r.p_first,
+        "p_premier": _exported(r.p_first),
         "indiscernable": r.tied_with_leader,
         "eligible": r.eligible,
     }
@@ -60,14 +78,49 @@ def _figure_row(f) -> dict:
     return {
         "label": f.label,
         "kind": {"rate": "taux", "mean": "moyenne"}[f.kind],
-        "value": f.exported(f.value),
-        "low": None if f.small else f.low,
-        "high": None if f.small else f.high,
+        "value": f.exported(_exported(f.value)),
+        "low": None if f.small else _exported(f.low),
+        "high": None if f.small else _exported(f.high),
         "numerator": f.numerator,
         "n": f.n,
         "n_unit": f.n_unit,
         "unit": f.unit or "part (0 à 1)",
     }
+
+
+def _palmares_rows(result_set: ResultSet) -> Iterator[dict]:
+    """The public palmarès as ``results.palmares`` decides it: per category in rank
+    order, the ranked structures that accepted publication, with their distinction
+    (« Lauréat », « 2e de sa catégorie », « 3e de sa catégorie », « Mention du jury ») and
+    the jury's note for the laureate. Only who is listed and their distinctions are kept
+    from it; the rows are read from the database as they are written."""
+    listed, awards = _palmares_entries(result_set)
+    ranked = (
+        result_set.structures.filter(eligible=True)
+        .select_related("structure")
+        .defer("details")
+        .order_by("category", "rank", "structure__name")
+    )
+    for r in ranked.iterator(chunk_size=CHUNK):
+        if r.structure_id not in listed:
+            continue
+        award = awards.get(r.structure_id)
+        yield {
+            **_structure_row(r),
+            "distinction": award.title if award else "",
+            "note_du_jury": award.jury_note if award else "",
+        }
+
+
+def _palmares_entries(result_set: ResultSet) -> tuple[set[int], dict]:
+    """The structures of the public palmarès and the distinctions (structure id →
+    ``awards.Award``); the rankings ``palmares`` builds are dropped on return."""
+    listed: set[int] = set()
+    awards = {}
+    for category in palmares(result_set, public=True):
+        listed.update(r.structure_id for r in category.ranking)
+        awards.update((a.result.structure_id, a) for a in category.awards)
+    return listed, awards
 
 
 def tables(result_set: ResultSet) -> list[tuple[str, list[Column], Iterable[dict]]]:
@@ -94,16 +147,38 @@ def tables(result_set: ResultSet) -> list[tuple[str, list[Column], Iterable[dict
             ("eligible", "eligible"),
         ]
     ]
-    ranked = light.filter(rank__isnull=False).order_by("category", "rank", "structure__name")
-    ranking = (_structure_row(r) for r in ranked.iterator(chunk_size=CHUNK))
+    palmares_cols = [
+        _col(h, k)
+        for h, k in [
+            ("categorie", "categorie"),
+            ("rang", "rang"),
+            ("identifiant", "identifiant"),
+            ("structure", "structure"),
+            ("score_sur_100", "score"),
+            ("intervalle_90_bas", "bas"),
+            ("intervalle_90_haut", "haut"),
+            ("audits", "audits"),
+            ("distinction", "distinction"),
+            ("note_du_jury", "note_du_jury"),
+        ]
+    ]
+    grid = result_set.grid.parsed()
 
     def long_cols(label):
         return [
             _col("identifiant", "identifiant"),
             _col("structure", "structure"),
             _col(label, label),
+            _col("libelle", "libelle"),
             _col("score_sur_100", "score"),
         ]
+
+    def long_table(title: str, part: str, label: str, items) -> tuple:
+        labels = {item.id: item.label for item in items}
+        columns = long_cols(label)
+        if part == "criteria":
+            columns = [*columns[:4], _col("points_0_a_1", "score")]
+        return (title, columns, _long(result_set, part, label, labels))
 
     figures_cols = [
         _col(h, k)
@@ -119,19 +194,14 @@ def tables(result_set: ResultSet) -> list[tuple[str, list[Column], Iterable[dict
             ("unite", "unit"),
         ]
     ]
-    criteria = _long(result_set, "criteria", "critere")
     return [
         ("Structures", structure_cols, structures),
-        ("Canaux", long_cols("canal"), _long(result_set, "channels", "canal")),
-        ("Étapes", long_cols("etape"), _long(result_set, "stages", "etape")),
-        (
-            "Déterminants",
-            long_cols("determinant"),
-            _long(result_set, "determinants", "determinant"),
-        ),
-        ("Critères", [*long_cols("critere")[:3], _col("points_0_a_1", "score")], criteria),
+        long_table("Canaux", "channels", "canal", grid.channels),
+        long_table("Étapes", "stages", "etape", grid.stages),
+        long_table("Déterminants", "determinants", "determinant", grid.determinants),
+        long_table("Critères", "criteria", "critere", grid.criteria),
         ("Chiffres clés", figures_cols, [_figure_row(f) for f in figures.key_figures(result_set)]),
-        ("Palmarès", structure_cols, ranking),
+        ("Palmarès", palmares_cols, _palmares_rows(result_set)),
     ]
 
 

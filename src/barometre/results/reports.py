@@ -131,6 +131,49 @@ class StructureReport:
     def edition(self):
         return self.result_set.edition
 
+    @property
+    def standing(self) -> str:
+        """Where the structure stands against its neighbours in the ranking (empty when
+        it is not ranked)."""
+        if not self.result.rank:
+            return ""
+        return standing_sentence(
+            self.above_apart, self.below_apart, self.result.rank, self.result.tied_with_leader
+        )
+
+
+ABOVE = "celui de la structure classée juste au-dessus"
+BELOW = "celui de la structure classée juste en dessous"
+
+
+def standing_sentence(
+    above_apart: bool | None, below_apart: bool | None, rank: int, tied_with_leader: bool | None
+) -> str:
+    """« Votre score se distingue de celui de la structure classée juste au-dessus, mais
+    pas de celui de la structure classée juste en dessous. »: ``None`` when there is no
+    structure on that side, otherwise whether the two score intervals are apart."""
+    if above_apart is None and below_apart is None:
+        sentence = "Votre structure est la seule classée dans sa catégorie."
+    elif above_apart is None:
+        verb = "se distingue de" if below_apart else "ne peut pas être distingué de"
+        sentence = f"Votre structure est en tête de sa catégorie ; votre score {verb} {BELOW}."
+    elif below_apart is None:
+        verb = "se distingue de" if above_apart else "ne peut pas être distingué de"
+        sentence = f"Votre score {verb} {ABOVE} ; aucune structure n'est classée après la vôtre."
+    elif above_apart and below_apart:
+        sentence = f"Votre score se distingue de {ABOVE} comme de {BELOW}."
+    elif above_apart:
+        sentence = f"Votre score se distingue de {ABOVE}, mais pas de {BELOW}."
+    elif below_apart:
+        sentence = (
+            f"Votre score ne peut pas être distingué de {ABOVE}, mais il se distingue de {BELOW}."
+        )
+    else:
+        sentence = f"Votre score ne peut être distingué ni de {ABOVE}, ni de {BELOW}."
+    if tied_with_leader and rank > 1:
+        sentence += " Votre intervalle rejoint celui de la structure classée première."
+    return sentence
+
 
 def _overlap(a_low, a_high, b_low, b_high) -> bool:
     return a_low <= b_high and b_low <= a_high
