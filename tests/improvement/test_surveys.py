@@ -171,3 +171,30 @@ def test_seed_004_satisfaction_table_is_produced_from_entered_answers(questionna
     assert (f"{overall.percent:.1f}", f"{overall.very_among_satisfied:.1f}") == ("97.3", "72.2")
     desk = next(r for r in table if r["item"].code == "digital_desk")["years"][0]
     assert (desk.percent, round(desk.very_among_satisfied, 1), desk.answers) == (100.0, 89.5, 19)
+
+
+@time_machine.travel(dt.datetime(2026, 11, 23, 9, tzinfo=dt.UTC), tick=False)
+def test_the_results_page_lists_the_comments_of_the_period_and_searches_within_it(
+    questionnaire, manager_a, client_for
+):
+    from django.urls import reverse
+
+    for day, comment in [
+        (dt.date(2025, 6, 2), "Accueil aimable en 2025"),
+        (dt.date(2026, 3, 2), "Accueil rapide en 2026"),
+    ]:
+        surveys.submit(questionnaire, {"overall": 8}, comment=comment, answered_on=day)
+    url = reverse("improvement:questionnaire", args=[questionnaire.pk])
+    client = client_for(manager_a)
+    this_year = client.get(url).text  # the current year by default
+    assert "Accueil rapide en 2026" in this_year and "Accueil aimable en 2025" not in this_year
+    assert "Commentaires du 01/01/2026 au 23/11/2026" in this_year
+    last_year = client.get(url, {"du": "2025-01-01", "au": "2025-12-31"}).text
+    assert "Accueil aimable en 2025" in last_year and "Accueil rapide en 2026" not in last_year
+    # The search form carries the period; a search finds within it only.
+    assert 'name="du" value="2025-01-01"' in last_year
+    found = client.get(url, {"du": "2025-01-01", "au": "2025-12-31", "q": "accueil"}).text
+    assert "Accueil aimable en 2025" in found and "Accueil rapide en 2026" not in found
+    empty = client.get(url, {"du": "2030-01-01", "au": "2030-12-31"}).text
+    assert "Aucun commentaire sur la période." in empty
+    assert "il en faut au moins 8" in " ".join(empty.split())

@@ -15,6 +15,7 @@ from barometre.core.downloads import download
 from barometre.core.errors import Refused
 from barometre.core.exporting import Column, write_csv
 from barometre.core.uploads import import_limits
+from barometre.engine.themes import MIN_COMMENTS
 from barometre.improvement import (
     mailings,
     posters,
@@ -107,9 +108,11 @@ def questionnaire_results(request, pk: int):
             "query": query,
             "search": search,
             "themes": surveys.themes(questionnaire, start, end, period.version),
-            "comments": surveys.search_comments(questionnaire, query)
-            if query
-            else questionnaire.responses.exclude(comment="").order_by("-answered_on", "-id")[:20],
+            # The comments of the period shown, the newest 20 (or those found, 100 at most).
+            "comments": surveys.search_comments(
+                questionnaire, query, 100 if query else 20, start=start, end=end
+            ),
+            "min_comments": MIN_COMMENTS,
             "can_write": can_write(request.user, questionnaire.structure_id),
             "can_manage": can_manage(request.user, questionnaire.structure_id),
             "mailings": [(m, mailings.response_rate(m)) for m in questionnaire.mailings.all()],

@@ -576,9 +576,19 @@ def themes(
     return out
 
 
-def search_comments(questionnaire: Questionnaire, text: str, limit: int = 100):
-    """Comments containing every word of ``text`` (case-insensitive), newest first."""
+def search_comments(
+    questionnaire: Questionnaire,
+    text: str,
+    limit: int = 100,
+    *,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+):
+    """Comments of the period (all when none is given) containing every word of ``text``
+    (case-insensitive; every comment when empty), newest first."""
     responses = questionnaire.responses.exclude(comment="")
+    if start is not None and end is not None:
+        responses = responses.filter(answered_on__range=(start, end))
     for word in text.split()[:8]:
         responses = responses.filter(comment__icontains=word)
     return responses.order_by("-answered_on", "-id")[:limit]
