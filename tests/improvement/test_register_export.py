@@ -366,3 +366,17 @@ def test_a_masked_copy_never_reads_a_text_left_unread(register_a, django_assert_
         assert (shown.description, shown.answer) == ("", "")
         assert shown.subject == "Accueil de Mme [nom masqué]"
         assert (shown.contact_name, shown.contact_email) == ("[nom masqué]", "[courriel masqué]")
+
+
+def test_filtering_the_overdue_entries_further_keeps_them_overdue(
+    client_for, manager_a, structure_a, register_a
+):
+    """The structure page links to ?echeance=retard; the filter bar has the same field, so
+    « Filtrer » with another criterion keeps it (it used to drop it)."""
+    client = client_for(manager_a)
+    url = reverse("improvement:entries", args=[structure_a.pk])
+    page = client.get(url, {"echeance": "retard"}).text
+    assert re.search(r'<option value="retard" selected>\s*En retard', page)
+    assert _listed(client, structure_a, {"echeance": "retard", "kind": "complaint"}) == [
+        register_a["overdue"].reference
+    ]

@@ -99,6 +99,13 @@ class RegisterFilterForm(DsfrForm):
     channel = forms.ChoiceField(
         label="Canal", required=False, choices=[("", "Tous"), *FeedbackChannel.choices]
     )
+    # The structure page links to the overdue entries (?echeance=retard): a field, so that
+    # filtering further keeps it.
+    echeance = forms.ChoiceField(
+        label="Échéance",
+        required=False,
+        choices=[("", "Toutes"), ("retard", "En retard"), ("bientot", "Sous deux jours ouvrés")],
+    )
     q = forms.CharField(label="Recherche", required=False, max_length=100)
 
     def entries(self, structure, user, *, due: str | None, today: dt.date) -> QuerySet:
