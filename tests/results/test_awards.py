@@ -136,13 +136,16 @@ def test_the_seed_figures_are_rebuilt_from_audits(published):
     )
 
 
-def test_the_palmares_and_the_synthesis_show_the_channel_scores(client, published):
+def test_the_palmares_and_the_synthesis_show_the_channel_scores(
+    client, client_for, operator, published
+):
     edition = published.edition
-    for url in (
-        reverse("results:public_palmares", args=[edition.pk]),
-        reverse("results:synthesis", args=[edition.pk]),
+    for url, user in (
+        (reverse("results:public_palmares", args=[edition.pk]), None),
+        (reverse("results:synthesis", args=[edition.pk]), None),
+        (reverse("results:edition", args=[edition.pk]), operator),  # the operator's page too
     ):
-        page = " ".join(client.get(url).text.split())
+        page = " ".join(client_for(user).get(url).text.split())
         assert "Distinctions — Départements (4 structures classées)" in page, url
         assert (
             '<td>2e de sa catégorie</td> <th scope="row">Département de Loir-et-Cher</th>' in page
