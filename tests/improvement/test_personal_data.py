@@ -242,3 +242,24 @@ def test_a_masked_copy_is_never_saved(data):
         shown.save()
     data["unassigned"].refresh_from_db()
     assert data["unassigned"].contact_email == "jeanne.dupuis@example.fr"
+
+
+def test_the_users_own_name_is_masked_in_the_texts_even_without_a_civility(structure_a):
+    """QA: « Texte libre de Jeanne Martin : … » stayed readable by the committee, the
+    general masking looking for a civility (« Mme Martin »)."""
+    entry, _ = register.create_entry(
+        structure_a,
+        kind="complaint",
+        channel="web_form",
+        received_on=timezone.localdate(),
+        subject="Texte libre de Jeanne Martin",
+        description="Jeanne Martin écrit : MARTIN a attendu ; martinet n'est pas un nom.",
+        contact_name="Jeanne Martin",
+        contact_email="jeanne.martin@example.org",
+    )
+    shown = register.masked(entry)
+    assert shown.subject == "Texte libre de [nom masqué]"
+    assert shown.description == (
+        "[nom masqué] écrit : [nom masqué] a attendu ; martinet n'est pas un nom."
+    )
+    assert "Martin" not in shown.subject + shown.description

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -124,12 +125,27 @@ def masked(entry: FeedbackEntry) -> FeedbackEntry:
     database as written, unmasked."""
     shown = copy.copy(entry)
     unread = entry.get_deferred_fields()
+    contact = "" if "contact_name" in unread else entry.contact_name
     for name, mask in (("contact_name", NAME_MASK), ("contact_email", EMAIL_MASK)):
         setattr(shown, name, mask if name not in unread and getattr(entry, name) else "")
     for name in ("subject", "description", "answer"):
-        setattr(shown, name, "" if name in unread else mask_personal_data(getattr(entry, name)))
+        text = "" if name in unread else _without_name(getattr(entry, name), contact)
+        setattr(shown, name, mask_personal_data(text))
     shown.save = _not_saved
     return shown
+
+
+def _without_name(text: str, name: str) -> str:
+    """``text`` with the user's own name masked wherever it stands, in full or in part (a
+    first name or a surname alone, as whole words of three letters or more), even without
+    the civility that the general masking looks for: « Texte libre de Jeanne Martin »."""
+    words = sorted({w for w in re.findall(r"[\w'-]{3,}", name or "")}, key=len, reverse=True)
+    if not text or not words:
+        return text
+    pattern = r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\b"
+    masked_text = re.sub(pattern, NAME_MASK, text, flags=re.IGNORECASE)
+    # « [nom masqué] [nom masqué] » for a full name reads as one name.
+    return re.sub(rf"{re.escape(NAME_MASK)}(?:\s+{re.escape(NAME_MASK)})+", NAME_MASK, masked_text)
 
 
 def as_seen_by(user, entry: FeedbackEntry) -> FeedbackEntry:
