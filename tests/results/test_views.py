@@ -37,7 +37,7 @@ def test_a_manager_sees_only_their_structures_published_results(
     page = response.content.decode()
     assert response.status_code == 200
     assert "Ville de Metz" in page and "Préfecture du Loiret" not in page
-    assert "<bar-chart" in page and "<radar-chart" in page and "DSFRChart.js" in page
+    assert page.count("<bar-chart") == 3 and "<radar-chart" not in page and "DSFRChart.js" in page
     assert "alternative au graphique" in page
     # Another structure's results, dashboard or PDF: 404 for B's manager, 403 for A's agent.
     assert manager_b.get(_dashboard(edition, structure_a)).status_code == 404
