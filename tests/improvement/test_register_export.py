@@ -305,6 +305,8 @@ def test_a_large_xlsx_is_built_in_the_background_with_the_filters(
         "filters": {"status": "open"},
     }
     assert export.back_url == reverse("improvement:entries", args=[structure_a.pk]) + "?status=open"
+    # « Mes exports » tells two exports of the register apart by their filters.
+    assert export.title == f"Export du registre — {structure_a.name} (État : À traiter)"
     # The tests' task backend builds it at once: the progress page offers the file.
     assert "Télécharger" in client.get(response.url).text
     download = client.get(reverse("export_file", args=[export.pk]))

@@ -108,6 +108,21 @@ class RegisterFilterForm(DsfrForm):
     )
     q = forms.CharField(label="Recherche", required=False, max_length=100)
 
+    def describe(self) -> str:
+        """The filters chosen, as a reader would say them: « Nature : Réclamation ;
+        Échéance : En retard » (empty without filter)."""
+        if not self.is_valid():
+            return ""
+        parts = []
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            if value:
+                shown = (
+                    dict(field.choices).get(value, value) if hasattr(field, "choices") else value
+                )
+                parts.append(f"{field.label} : {shown}")
+        return " ; ".join(parts)
+
     def entries(self, structure, user, *, due: str | None, today: dt.date) -> QuerySet:
         """The entries the register list shows with these filters and ``due`` (the
         ``echeance`` parameter: « retard » for the overdue, « bientot » for those due

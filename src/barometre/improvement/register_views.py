@@ -104,7 +104,8 @@ def entries_export(request, pk: int):
         immediate=lambda: export_register(structure, request.user, entries),
         builder="barometre.improvement.register_export.register_sheets",
         arguments={"user_id": request.user.pk, "structure_id": pk, "filters": criteria},
-        title=f"Export du registre — {structure.name}",
+        title=f"Export du registre — {structure.name}"
+        + (f" ({filters.describe()})" if filters.describe() else ""),
         filename=name,
         back_url=back,
     )
