@@ -56,3 +56,11 @@ def test_the_list_reads_the_same_queries_whatever_the_size_of_the_editions(
     assert len(small) == len(large)
     listing = next(sql for sql in large if "campaigns_audittask" in sql)
     assert "JOIN" not in listing, "les décomptes ne joignent pas les audits aux inscriptions"
+
+
+def test_the_list_is_titled_for_who_reads_it(client_for, operator, manager_a):
+    operator_page = shown(client_for(operator).get(reverse("campaigns:editions")).text)
+    assert "<h1>Éditions du baromètre</h1>" in operator_page
+    manager_page = shown(client_for(manager_a).get(reverse("campaigns:editions")).text)
+    assert "<h1>Campagnes internes</h1>" in manager_page
+    assert "<title>Campagnes internes —" in manager_page
