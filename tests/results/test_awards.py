@@ -381,3 +381,22 @@ def test_whatever_the_channel_allows_a_channel_exactly_ten_points_under():
     assert "quel que soit le support de contact" in close.press_sentence
     under = _award("podium", 2, 70.0, {"téléphone": 59.9, "courriel": 80.0}, "la Ville de Metz")
     assert "quel que soit le support de contact" not in under.press_sentence
+
+
+def test_a_structure_that_refused_publication_is_told_why_it_has_no_distinction(
+    client_for, loir_et_cher_manager, published
+):
+    from barometre.campaigns.models import Enrolment
+
+    user, structure = loir_et_cher_manager
+    url = reverse("results:dashboard", args=[published.edition_id, structure.pk])
+    assert "n'a pas accepté la publication" not in client_for(user).get(url).text
+    Enrolment.objects.filter(edition=published.edition, structure=structure).update(
+        publish_results=False
+    )
+    from django.core.cache import cache
+
+    cache.clear()  # the consent is frozen once published: the body is cached per version
+    page = " ".join(client_for(user).get(url).text.split())
+    assert "Votre structure n'a pas accepté la publication de ses résultats" in page
+    assert "Diplôme de la distinction" not in page

@@ -381,12 +381,23 @@ def _dashboard_body(full) -> str:
         "stages": _chart(report.stages),
         "determinants": _chart(report.determinants),
     }
+    award = award_for(full)
+    # Once published (the consent no longer changes then), a structure that refused the
+    # publication of its results is told why it is in no palmarès.
+    unpublished = (
+        award is None
+        and full.result_set.published_at is not None
+        and not full.result_set.edition.enrolments.filter(
+            structure_id=full.structure_id, publish_results=True
+        ).exists()
+    )
     context = {
         "report": report,
         "r": full,
         "edition": report.edition,
         "charts": charts,
-        "award": award_for(full),
+        "award": award,
+        "unpublished": unpublished,
     }
     return render_to_string("results/dashboard_main.html", context)
 
