@@ -40,3 +40,10 @@ def test_too_few_comments_give_no_theme_and_masks_are_ignored():
     masked = [f"Rappelez-moi au [téléphone masqué] pour le dossier {i}" for i in range(10)]
     themes = comment_themes(masked, themes=2)
     assert all("masqué" not in t.words and "téléphone" not in t.words for t in themes)
+
+
+def test_a_themes_most_typical_comments_come_first():
+    texts = WAITING + SIGNAGE + KIND
+    for theme in comment_themes(texts, themes=3):
+        first = texts[theme.comments[0]].lower()
+        assert any(word in first for word in theme.words[:2]), (theme.words, first)

@@ -75,7 +75,9 @@ def comment_themes(
     out = []
     for j, component in enumerate(model.components_):
         top = [vocabulary[i] for i in np.argsort(component)[::-1][:words] if component[i] > 0]
-        members = tuple(int(i) for i in np.flatnonzero(main == j))
-        if top and members:
-            out.append(Theme(tuple(top), members))
+        # The comments mainly about this theme, the most typical first.
+        members = np.flatnonzero(main == j)
+        order = np.lexsort((members, -weights[members, j]))
+        if top and len(members):
+            out.append(Theme(tuple(top), tuple(int(i) for i in members[order])))
     return sorted(out, key=lambda t: -t.size)

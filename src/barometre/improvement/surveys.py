@@ -571,7 +571,11 @@ def themes(
         .order_by("-answered_on", "-id")
         .values_list("comment", flat=True)[:THEMED_COMMENTS]
     )
-    out = [(theme, [comments[i] for i in theme.comments[:2]]) for theme in comment_themes(comments)]
+    # Two examples a theme: its most typical comments, each text once.
+    out = [
+        (theme, list(dict.fromkeys(comments[i] for i in theme.comments))[:2])
+        for theme in comment_themes(comments)
+    ]
     cache.set(key, out, YEAR_CACHE_SECONDS)
     return out
 
