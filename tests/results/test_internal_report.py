@@ -158,6 +158,10 @@ def test_the_pdf_shows_the_rates_and_the_target(client_for, manager_a, november_
     assert pdf_title(tmp_path, response.content) == (
         "Rapport interne — Appels mystères novembre 2022 — Préfecture du Loiret"
     )
+    identifier = november_2022.structure.identifier
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="rapport-interne-2022-11-prefecture-du-loiret-{identifier}.pdf"'
+    )
 
 
 def test_observations_are_dated_day_month_year(client_for, manager_a, november_2022, tmp_path):
