@@ -17,6 +17,18 @@ _WORD = re.compile(
 )
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 
+# pdftohtml -xml: pages, fonts (with their colour) and runs of text.
+_XML_PAGE = re.compile(r'<page number="(\d+)"[^>]* height="([\d.]+)"')
+_XML_FONT = re.compile(r'<fontspec id="(\d+)" size="[\d.]+" family="[^"]*" color="(#[0-9a-fA-F]+)"')
+_XML_TEXT = re.compile(
+    r'<text top="([\d.]+)" left="([\d.]+)" width="[\d.]+" height="([\d.]+)" '
+    r'font="(\d+)">(.*)</text>'
+)
+# Headings are blue (h1–h3); captions and table headers are bold in the text's colour.
+HEADING_COLOURS = {"#000091", "#161616"}
+# The footer is printed in the bottom margin (20 mm of 297): not the page's last line.
+BOTTOM_MARGIN = 20 / 297
+
 
 def pdf_text(tmp_path, content: bytes) -> str:
     """The text of a PDF, laid out as on the page."""
@@ -37,9 +49,60 @@ def pdf_title(tmp_path, content: bytes) -> str:
     return found[1] if found else ""
 
 
+def stranded_headings(path: Path) -> list[str]:
+    """Every page but the last whose last line is a heading, a table's caption or header
+    row alone (bold or blue, nothing else on the line), what it announces sent to the next
+    page, as readable lines. The second line of a bold row header (its numbers on the
+    line above) is the end of a row, not a heading."""
+    xml = subprocess.run(
+        ["pdftohtml", "-xml", "-i", "-stdout", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    colours, pages, height = {}, [], 0.0
+    for line in xml.splitlines():
+        if found := _XML_PAGE.search(line):
+            pages.append([])
+            height = float(found[2])
+        elif found := _XML_FONT.search(line):
+            colours[found[1]] = found[2].lower()
+        elif (found := _XML_TEXT.search(line)) and pages:
+            top, left, size, font, text = found.groups()
+            if float(top) < height * (1 - BOTTOM_MARGIN):
+                bold = text.startswith("<b>") and colours.get(font, "") in HEADING_COLOURS
+                words = re.sub(r"<[^>]+>", "", text).strip()
+                pages[-1].append((float(top) + float(size), float(left), bold, words))
+    problems = []
+    for number, runs in enumerate(pages[:-1], start=1):
+        lines = _lines(runs)
+        if not lines or not all(bold for _, _, bold, _ in lines[-1]):
+            continue
+        above = lines[-2] if len(lines) > 1 else []
+        wrapped_cell = not all(bold for _, _, bold, _ in above) and any(
+            abs(a[1] - b[1]) < 1 for a in above if a[2] for b in lines[-1]
+        )
+        if not wrapped_cell:
+            words = " ".join(words for _, _, _, words in lines[-1])
+            problems.append(f"page {number} : « {words} » seul en bas de page")
+    return problems
+
+
+def _lines(runs: list[tuple]) -> list[list[tuple]]:
+    """Runs of text grouped by line (bottoms within 4 units), top to bottom."""
+    lines: list[list[tuple]] = []
+    for run in sorted(runs):
+        if lines and run[0] - lines[-1][-1][0] < 4:
+            lines[-1].append(run)
+        else:
+            lines.append([run])
+    return lines
+
+
 def layout_problems(tmp_path, content: bytes, *, name: str = "doc") -> list[str]:
     """Every word printed outside its page or in the side margins, a « % » sent to the
-    line after its number, every HTML entity left in the text ("l&#x27;expérience") and
+    line after its number, every HTML entity left in the text ("l&#x27;expérience"), a
+    heading or caption left alone at the bottom of a page (``stranded_headings``) and
     a missing or untidy title (what a PDF
     reader shows in its title bar), as readable lines; empty when the PDF is
     clean. The pages are also rendered to ``var/test-artifacts/pdf/<name>-N.png`` to be
@@ -69,6 +132,7 @@ def layout_problems(tmp_path, content: bytes, *, name: str = "doc") -> list[str]
         ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
     ).stdout
     problems += [f"entité HTML dans le texte : {e}" for e in sorted(set(_ENTITY.findall(text)))]
+    problems += stranded_headings(path)
     title = pdf_title(tmp_path, content)
     if not title.strip() or title != " ".join(title.split()):
         problems.append(f"titre du document vide ou mal formé : {title!r}")

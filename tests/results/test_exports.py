@@ -1,8 +1,10 @@
+import datetime as dt
 import io
 import json
 import zipfile
 
 import pytest
+import time_machine
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
@@ -45,6 +47,18 @@ def test_results_export_as_a_workbook_with_every_table(client_for, operator, com
     criteria = book.get_sheet_by_name("Critères").to_python()
     assert criteria[0] == ["identifiant", "structure", "critere", "libelle", "points_0_a_1"]
     assert all(row[3] for row in criteria[1:])  # every criterion with its French label
+
+
+@time_machine.travel(dt.datetime(2026, 5, 28, 14, 30, 12, tzinfo=dt.UTC), tick=False)
+def test_the_csv_files_are_dated_when_written_and_compressed(client_for, operator, computed):
+    url = reverse("results:export", args=[computed.edition_id, computed.version])
+    response = client_for(operator).get(url, {"format": "csv"})
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    entries = archive.infolist()
+    assert len(entries) > 1
+    # Paris time, not 01/01/1980 (seconds are stored to the even second).
+    assert {e.date_time for e in entries} == {(2026, 5, 28, 16, 30, 12)}
+    assert {e.compress_type for e in entries} == {zipfile.ZIP_DEFLATED}
 
 
 def test_csv_on_request_is_a_zip_of_french_csv_files(client_for, operator, computed):

@@ -158,6 +158,25 @@ def test_the_pdf_shows_the_rates_and_the_target(client_for, manager_a, november_
     assert pdf_title(tmp_path, response.content) == (
         "Rapport interne — Appels mystères novembre 2022 — Préfecture du Loiret"
     )
+    identifier = november_2022.structure.identifier
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="rapport-interne-2022-11-prefecture-du-loiret-{identifier}.pdf"'
+    )
+
+
+def test_observations_are_dated_day_month_year(client_for, manager_a, november_2022, tmp_path):
+    november_2022.details["observations"] = [
+        {"date": "2022-11-28", "channel": "phone", "text": "Standardiste très aimable"}
+    ]
+    november_2022.save()
+    edition = november_2022.result_set.edition
+    args = [edition.pk, november_2022.structure_id]
+    page = client_for(manager_a).get(reverse("results:dashboard", args=args)).text
+    assert "28/11/2022 : Standardiste très aimable" in page
+    response = client_for(manager_a).get(reverse("results:report_pdf", args=args))
+    text = " ".join(pdf_text(tmp_path, response.content).split())
+    assert "28/11/2022 Standardiste très aimable" in text
+    assert "2022-11-28" not in page and "2022-11-28" not in text
 
 
 def test_rates_year_after_year(structure_a, manager_a, colleagues, november_2022, client_for):

@@ -5,6 +5,8 @@ import subprocess
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
 from barometre.campaigns.models import Answer, Edition
 from barometre.results.computing import publish, request_computation
@@ -57,6 +59,20 @@ def test_structure_report_compares_with_category_and_france(computed):
     texts = " ".join(o["text"] for o in report.observations)
     assert "Mme [nom masqué]" in texts and "[téléphone masqué]" in texts
     assert "durand@metz.fr" not in texts and "06 12" not in texts
+
+
+def test_observations_are_dated_day_month_year_on_the_dashboard_and_in_the_pdf(
+    computed, client_for, operator, tmp_path
+):
+    noted = Answer.objects.get(task__edition=computed.edition, value__startswith="Rappel promis")
+    day = timezone.localdate(noted.task.scheduled_at)
+    result = _result(computed, "57463")
+    url = reverse("results:dashboard", args=[computed.edition_id, result.structure_id])
+    page = client_for(operator).get(url).text
+    assert f"{day:%d/%m/%Y}, Téléphone : Rappel promis" in page
+    text = pdf_text(tmp_path, structure_pdf(structure_report(result)))
+    assert f"{day:%d/%m/%Y} — Téléphone" in text
+    assert day.isoformat() not in page and day.isoformat() not in text
 
 
 def test_the_pdf_report_is_a4_french_and_names_only_its_structure(computed, tmp_path):

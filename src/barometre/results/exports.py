@@ -10,6 +10,8 @@ import json
 import zipfile
 from collections.abc import Iterable, Iterator
 
+from django.utils import timezone
+
 from barometre.core.exporting import Column, csv_chunks, write_csv, write_xlsx_sheets
 from barometre.core.figures import minimum, round_half_up
 from barometre.results import figures
@@ -253,9 +255,13 @@ def results_csv_zip_chunks(result_set: ResultSet) -> Iterator[bytes]:
     """The ZIP of one CSV file per table, in chunks as it is written, for a streamed
     response: the first bytes leave before the last tables are written."""
     outbox = _Outbox()
+    # Opened by name, a member would be dated 01/01/1980: date it when it is written.
+    written = timezone.localtime().timetuple()[:6]
     with zipfile.ZipFile(outbox, "w", zipfile.ZIP_DEFLATED) as archive:
         for title, columns, rows in tables(result_set):
-            with archive.open(_csv_name(title), "w") as member:
+            entry = zipfile.ZipInfo(_csv_name(title), date_time=written)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with archive.open(entry, "w") as member:
                 for chunk in csv_chunks(columns, rows):
                     member.write(chunk)
                     yield outbox.take()

@@ -96,7 +96,7 @@ class InternalReport:
 
     @property
     def observations(self) -> list[dict]:
-        return self.result.details.get("observations", [])
+        return self.result.observations()
 
 
 def _stage_rates(grid, details: dict) -> dict[str, Figure]:

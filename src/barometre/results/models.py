@@ -1,6 +1,8 @@
 """Computed results of an edition, versioned: a published result set never changes; a
 recomputation after publication creates the next version and records what moved."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 
@@ -114,6 +116,21 @@ class StructureResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.structure} : {self.score:.1f}"
+
+    def observations(self) -> list[dict]:
+        """The auditors' observations, their date (stored as ISO text) read back as a date
+        for the templates' usual « 28/05/2026 »; a date written otherwise stays as text."""
+        return [
+            dict(o, date=_observation_date(o.get("date")))
+            for o in self.details.get("observations", [])
+        ]
+
+
+def _observation_date(value):
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
 
 
 class Laureate(models.Model):

@@ -94,10 +94,14 @@ def synthesis_pdf(synthesis: NationalSynthesis) -> bytes:
 
 
 def report_filename(report: StructureReport | InternalReport) -> str:
-    return (
-        f"rapport-{report.edition.year}-{slugify(report.structure.name)[:60]}-"
-        f"{report.structure.identifier}.pdf"
-    )
+    """``rapport-2025-…`` for a national edition; ``rapport-interne-2022-11-…`` for an
+    internal campaign, which must not share the national report's name and may come back
+    several times a year (its month tells them apart)."""
+    if isinstance(report, InternalReport):
+        prefix = f"rapport-interne-{report.edition.fieldwork_starts:%Y-%m}"
+    else:
+        prefix = f"rapport-{report.edition.year}"
+    return f"{prefix}-{slugify(report.structure.name)[:60]}-{report.structure.identifier}.pdf"
 
 
 @dataclass

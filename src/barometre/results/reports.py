@@ -338,7 +338,7 @@ def structure_report(
         evolution=evolution,
         observations=[
             dict(o, channel=channel_labels.get(o["channel"], o["channel"]))
-            for o in details.get("observations", [])
+            for o in result.observations()
         ],
         key_figures=shared.key_figures,
         funnel=result_figures.funnel(
