@@ -416,6 +416,10 @@ def test_the_review_pdf_does_not_print_a_rate_from_one_answer(
     # One answer in 2022 to the overall question: the document states why it gives no rate.
     assert "insuffisant (n = 1)" in text and "1 / 1 réponses" not in text
     assert "81,8 % (18 / 22)" in text  # the register is counted whole: no minimum
+    # It says why, and the page says what the document leaves out.
+    assert "un taux calculé sur moins de 30 réponses n'y est pas donné" in text
+    page = client_for(manager_a).get(reverse("improvement:review", args=[structure_a.pk, 2022]))
+    assert "le bilan PDF, destiné aux usagers, ne le donne pas" in " ".join(page.text.split())
 
 
 def test_an_empty_review_says_why_each_section_is_empty(

@@ -3,6 +3,7 @@
 from django.shortcuts import render
 
 from barometre.core.downloads import download
+from barometre.core.figures import minimum
 from barometre.core.pdf import cached_pdf
 from barometre.improvement import (
     annual,
@@ -23,6 +24,7 @@ def review(request, pk: int, year: int):
             "r": review,
             "structure": structure,
             "pdf": False,
+            "min_answers": minimum("rate"),
             **structure_crumbs(structure, f"Bilan qualité {year}"),
         },
     )
@@ -32,6 +34,7 @@ def review_pdf(request, pk: int, year: int):
     structure = get_structure(request.user, pk)
     # Laid out again only when what it shows changed (WeasyPrint takes seconds).
     content = cached_pdf(
-        "improvement/review_pdf.html", {"r": annual.annual_review(structure, year), "pdf": True}
+        "improvement/review_pdf.html",
+        {"r": annual.annual_review(structure, year), "pdf": True, "min_answers": minimum("rate")},
     )
     return download(content, f"bilan-qualite-{year}.pdf")
