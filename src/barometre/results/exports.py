@@ -94,35 +94,17 @@ def _palmares_rows(result_set: ResultSet) -> Iterator[dict]:
     """The public palmarès as ``results.palmares`` decides it: per category in rank
     order, the ranked structures that accepted publication, with their distinction
     (« Lauréat », « 2e de sa catégorie », « 3e de sa catégorie », « Mention du jury ») and
-    the jury's note for the laureate. Only who is listed and their distinctions are kept
-    from it; the rows are read from the database as they are written."""
-    listed, awards = _palmares_entries(result_set)
-    ranked = (
-        result_set.structures.filter(eligible=True)
-        .select_related("structure")
-        .defer("details")
-        .order_by("category", "rank", "structure__name")
-    )
-    for r in ranked.iterator(chunk_size=CHUNK):
-        if r.structure_id not in listed:
-            continue
-        award = awards.get(r.structure_id)
-        yield {
-            **_structure_row(r),
-            "distinction": award.title if award else "",
-            "note_du_jury": award.jury_note if award else "",
-        }
-
-
-def _palmares_entries(result_set: ResultSet) -> tuple[set[int], dict]:
-    """The structures of the public palmarès and the distinctions (structure id →
-    ``awards.Award``); the rankings ``palmares`` builds are dropped on return."""
-    listed: set[int] = set()
-    awards = {}
+    the jury's note for the laureate. Its rankings are already in memory (without the
+    results' details): the rows are made from them rather than read a second time."""
     for category in palmares(result_set, public=True):
-        listed.update(r.structure_id for r in category.ranking)
-        awards.update((a.result.structure_id, a) for a in category.awards)
-    return listed, awards
+        awards = {a.result.structure_id: a for a in category.awards}
+        for r in category.ranking:
+            award = awards.get(r.structure_id)
+            yield {
+                **_structure_row(r),
+                "distinction": award.title if award else "",
+                "note_du_jury": award.jury_note if award else "",
+            }
 
 
 def tables(result_set: ResultSet) -> list[tuple[str, list[Column], Iterable[dict]]]:
