@@ -71,5 +71,18 @@ def test_on_a_phone_every_chart_label_is_wrapped_to_fit_and_the_chart_grows_tall
         assert 0.4 <= chart["ratio"] <= 2
     # The channels (seven labels) need more height than half the width.
     assert any(len(chart["x"]) >= 7 and chart["ratio"] < 2 for chart in charts), charts
+    # Whole words, never inside a number (« 20 » | « 000 »), at the desktop width too.
+    for label, lines in [
+        ("Départements", ["Départements"]),
+        (
+            "Développement économique, aménagement et tourisme",
+            ["Développement économique,", "aménagement et tourisme"],
+        ),
+        (
+            "Communes de 10 000 à 20 000 habitants et plus",
+            ["Communes de 10 000 à", "20 000 habitants et plus"],
+        ),
+    ]:
+        assert page.evaluate("label => window.barometreCharts.wrap(label, 26)", label) == lines
     browser.shot("telephone")
     assert browser.errors == []

@@ -1,6 +1,5 @@
 """The PDF charts: labels are wrapped, never cut, and stay inside the chart."""
 
-import itertools
 import re
 
 from barometre.results import charts
@@ -38,31 +37,3 @@ def test_the_histogram_marker_label_turns_left_near_the_right_edge():
     assert 'text-anchor="end" y="12" fill="#c9191e">quartile supérieur dès' in near_edge
     middle = charts.histogram([1] * 10, marker=50.0, marker_label="quartile supérieur dès")
     assert 'text-anchor="end"' not in middle.split("<line")[-1]
-
-
-def test_web_chart_labels_wrap_on_whole_words_and_numbers_and_the_chart_grows_taller():
-    import json
-
-    from barometre.results.views import _label_lines, _web_bars
-
-    assert _label_lines("Départements") == ["Départements"]
-    assert _label_lines("Développement économique, aménagement et tourisme") == [
-        "Développement économique,",
-        "aménagement et tourisme",
-    ]
-    for label in (
-        "Villes de 20 000 à 50 000 habitants",
-        "Communes de 10 000 à 20 000 habitants et plus",  # textwrap alone: « 20 » | « 000 »
-    ):
-        lines = _label_lines(label)
-        assert " ".join(lines) == label and all(len(line) <= 26 for line in lines)
-        pairs = itertools.pairwise(lines)
-        cut = [(a, b) for a, b in pairs if a[-1].isdigit() and b[:3].isdigit()]
-        assert not cut, lines
-    short = _web_bars(["Téléphone", "Courriel"], [60.0, 70.0], "Score moyen")
-    assert 'aspect-ratio="2.00"' in short
-    many = [f"Catégorie numéro {i} au nom long et détaillé" for i in range(10)]
-    html = _web_bars(many, [50.0] * 10, "Score moyen")
-    x = json.loads(re.search(r'x="([^"]*)"', html).group(1).replace("&quot;", '"'))
-    assert all(isinstance(label, list) and len(label) == 2 for label in x[0])
-    assert 'aspect-ratio="1.10"' in html  # 20 lines of labels: taller than wide / 2

@@ -1,6 +1,4 @@
 import json
-import re
-import textwrap
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -18,7 +16,7 @@ from barometre.campaigns.access import get_edition_for_runner
 from barometre.core.deferred import workbook_response
 from barometre.core.downloads import download, streamed_download
 from barometre.core.errors import Refused
-from barometre.core.figures import format_number, rounded
+from barometre.core.figures import rounded
 from barometre.core.navigation import crumbs, link
 from barometre.core.public_pages import KeyQuery, for_visitors
 from barometre.results.access import (
@@ -414,43 +412,17 @@ def structure_report_pdf(request, pk: int, structure_pk: int):
     return download(content, filename)
 
 
-CHART_LABEL_COLUMNS = 26
-_NUMBER_SPACE = re.compile(r"(\d) (?=\d{3}\b)")  # "20 000": not cut between its digits
-
-
-def _label_lines(label: str) -> list[str]:
-    """A chart label on lines of at most ``CHART_LABEL_COLUMNS`` characters, never cut
-    inside a number."""
-    kept = _NUMBER_SPACE.sub("\\1\u00a0", label)  # textwrap breaks at ASCII spaces only
-    return [line.replace("\u00a0", " ") for line in textwrap.wrap(kept, CHART_LABEL_COLUMNS)] or [
-        label
-    ]
-
-
 def _web_bars(labels: list[str], values: list, name: str, horizontal: bool = True) -> str:
-    """A DSFR bar chart element (its table is next to it in the page). A long label is
-    given as its lines (the chart draws each on its own line instead of cutting the
-    label at the chart's left edge)."""
-    lines = [_label_lines(label) for label in labels]
+    """A DSFR bar chart element (its table is next to it in the page). Its labels are
+    wrapped, and its height set, in the browser to the width the chart has
+    (static/barometre/charts.js)."""
     return format_html(
         '<div aria-hidden="true"><bar-chart x="{}" y="{}" name="{}"{}></bar-chart></div>',
-        _json([[wrapped if len(wrapped) > 1 else wrapped[0] for wrapped in lines]]),
+        _json([labels]),
         _json([[rounded(v) for v in values]]),
         _json([name]),
-        mark_safe(  # noqa: S308 (constants and a number)
-            ' horizontal="true" x-min="0" x-max="100"'
-            f' aspect-ratio="{_aspect_ratio(sum(len(w) for w in lines))}"'
-        )
-        if horizontal
-        else "",
+        mark_safe(' horizontal="true" x-min="0" x-max="100"') if horizontal else "",
     )
-
-
-def _aspect_ratio(label_lines: int) -> str:
-    """Width over height of a horizontal bar chart: the component's 2 up to about ten
-    lines of labels, taller beyond (the chart would otherwise leave every other label
-    out to make them fit)."""
-    return format_number(max(1.0, min(2.0, 22 / max(label_lines, 1))), 2).replace(",", ".")
 
 
 @login_not_required

@@ -42,6 +42,8 @@
     chart.setAttribute("aspect-ratio", Math.max(0.4, Math.min(2, width / height)).toFixed(2));
   }
 
+  window.barometreCharts = { wrap: wrap }; // for the browser tests
+
   var module = document.currentScript.getAttribute("data-module");
   var load = function () {
     document.querySelectorAll("bar-chart").forEach(fit);
