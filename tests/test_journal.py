@@ -34,7 +34,8 @@ def test_tokens_and_exports_are_journaled(client_for, manager_a, operator, editi
     assert export.actor == operator and export.detail["edition"] == edition.pk
 
 
-def test_publication_is_journaled_once(filled, operator):  # noqa: F811
+def test_publication_is_journaled_once(filled, operator, settings):  # noqa: F811
+    settings.BAROMETRE_PUBLICATION_MIN_RANKED_CATEGORIES = 0  # a one-structure edition
     result_set = request_computation(filled, by=operator)
     result_set.refresh_from_db()
     publish(result_set, by=operator)

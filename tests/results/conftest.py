@@ -21,3 +21,15 @@ def computed(filled, operator):  # noqa: F811
     result_set = request_computation(filled, by=operator)
     result_set.refresh_from_db()
     return result_set
+
+
+@pytest.fixture(autouse=True)
+def thin_editions_publishable(request, settings):
+    """Most tests here publish editions of one to five structures to test what publishing
+    does: the minimum a national edition needs to be published (settings
+    ``BAROMETRE_PUBLICATION_MIN_*``) is lifted for them. Its own tests
+    (``test_publication_minimums.py``) are marked ``publication_minimums`` and keep it."""
+    if request.node.get_closest_marker("publication_minimums"):
+        return
+    settings.BAROMETRE_PUBLICATION_MIN_RANKED_CATEGORIES = 0
+    settings.BAROMETRE_PUBLICATION_MIN_AUDITS_DONE = 0

@@ -60,7 +60,10 @@ DEPARTMENTS = [
 
 
 @pytest.fixture
-def published(operator):
+def published(operator, settings):
+    # The seed's département was ranked among 35; four stand for them here, so the
+    # minimum of structures for a ranked category is lowered to four.
+    settings.BAROMETRE_MIN_CATEGORY_STRUCTURES = 4
     grid = GridVersion.objects.create(grid_id="trophees-2025", version=1, yaml=GRID)
     edition = lifecycle.create_edition(
         year=2025,
@@ -297,17 +300,42 @@ def test_a_structure_that_cannot_be_told_apart_from_the_laureate_gets_a_mention(
     assert {a.ranked for a in awards} == {5}
 
 
-def test_a_structure_ranked_above_a_laureate_it_is_clearly_better_than_gets_no_mention():
-    """The jury confirmed the 4th: the first, whose interval lies wholly above the
-    laureate's, can be told apart from it."""
+def test_a_jury_choice_below_the_first_never_erases_the_first():
+    """The jury confirmed the 4th: the first three keep their distinction by rank, with
+    their scores, and the laureate says it was the jury's choice."""
     ranking = _ranking((96, 95, 97), (79, 73, 85), (78, 72, 84), (77, 67, 86), (70, 66, 74))
     laureate = Laureate(category="Villes", structure_id=4, jury_note="Accueil")
     chosen = recipients(ranking, laureate, {1, 2, 3, 4, 5})
     assert [(kind, r.structure_id) for kind, r, _ in chosen] == [
         ("laureate", 4),
+        ("podium", 1),
         ("podium", 2),
         ("podium", 3),
         ("mention", 5),
+    ]
+
+    class Grid:
+        channels = []
+
+    awards = category_awards(chosen, 5, Grid())
+    assert [(a.title, a.choice) for a in awards[:2]] == [
+        ("Lauréat", "choisi par le jury, 4e du classement"),
+        ("1er de sa catégorie", ""),
+    ]
+    assert awards[0].jury_note == "Accueil"
+
+
+def test_the_first_of_the_ranking_as_laureate_is_not_called_a_jury_choice():
+    ranking = _ranking((96, 95, 97), (79, 73, 85))
+    laureate = Laureate(category="Villes", structure_id=1, jury_note="Accueil")
+
+    class Grid:
+        channels = []
+
+    awards = category_awards(recipients(ranking, laureate, {1, 2}), 2, Grid())
+    assert [(a.title, a.choice) for a in awards] == [
+        ("Lauréat", ""),
+        ("2e de sa catégorie", ""),
     ]
 
 

@@ -6,6 +6,10 @@ each structure a 90 % score interval, a 90 % rank interval and the probability o
 ranking first. A structure whose score interval overlaps the leader's cannot be told
 apart from it. Ties are broken deterministically: higher score at full precision, then
 more audits, then identifier in alphabetical order.
+
+A category with fewer eligible structures than ``min_category_structures`` is not ranked:
+its structures keep their scores and intervals but get no rank (they are participants,
+not a ranking of two).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ class RankingOptions:
     level: float = 0.90
     min_channels: int = 3
     min_coverage: float = 0.5
+    min_category_structures: int = 1
 
 
 def bootstrap(grid: Grid, audits: pl.DataFrame, structures: list[str], options: RankingOptions):
@@ -98,7 +103,9 @@ def rank(
         )
         others = part.filter(~pl.col("eligible"))
         n = eligible.height
-        if n:
+        if 0 < n < options.min_category_structures:
+            results.append(eligible)
+        elif n:
             cols = eligible["_i"].to_numpy()
             sub = boot[:, cols]
             # Rank within the category in each resample (1 = best); NaN-free by construction.

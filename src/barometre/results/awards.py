@@ -5,9 +5,12 @@ certificate and a press kit with its figures.
 
 Once the jury has confirmed a category's laureate, that category distinguishes:
 
-- the **laureate** (« Lauréat »), the structure the jury confirmed;
-- the structures ranked **2nd and 3rd** of the category (« 2e de sa catégorie »,
-  « 3e de sa catégorie »), if they are not the laureate;
+- the **laureate** (« Lauréat »), the structure the jury confirmed: usually the first of
+  the ranking; when the jury chose another one, the palmarès says so (« choisi par le
+  jury », with its rank) and its note;
+- the structures ranked **1st, 2nd and 3rd** of the category (« 1er de sa catégorie »,
+  « 2e de sa catégorie », « 3e de sa catégorie »), if they are not the laureate: a jury's
+  choice never takes a structure's rank or score out of the palmarès;
 - a **mention** (« Mention du jury ») for every other ranked structure that cannot be
   told apart from the laureate (its score interval overlaps the laureate's).
 
@@ -28,8 +31,8 @@ from barometre.core.figures import format_number
 from barometre.core.pdf import render_pdf
 from barometre.results.models import Laureate, StructureResult
 
-PODIUM = (2, 3)
-PODIUM_WORDS = {2: "Deuxième", 3: "Troisième"}
+PODIUM = (1, 2, 3)
+PODIUM_WORDS = {1: "Premier", 2: "Deuxième", 3: "Troisième"}
 
 
 def ordinal(rank: int) -> str:
@@ -66,6 +69,19 @@ class Award:
         return "Mention du jury"
 
     @property
+    def chosen_by_jury(self) -> bool:
+        """A laureate the jury chose below the first of the ranking."""
+        return self.kind == "laureate" and self.result.rank != 1
+
+    @property
+    def choice(self) -> str:
+        """What the palmarès says of a laureate the jury chose: « choisi par le jury,
+        2e du classement »; empty for the first of the ranking and other distinctions."""
+        if not self.chosen_by_jury:
+            return ""
+        return f"choisi par le jury, {ordinal(self.result.rank)} du classement"
+
+    @property
     def category(self) -> str:
         return self.result.category
 
@@ -87,6 +103,8 @@ class Award:
         is true: no channel scored more than 10 points under the global score."""
         if self.kind == "laureate":
             opening = "Lauréat de sa catégorie"
+            if self.chosen_by_jury:
+                opening += " sur le choix du jury"
         elif self.kind == "podium":
             opening = f"{PODIUM_WORDS[self.result.rank]} de sa catégorie"
         else:

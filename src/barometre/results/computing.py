@@ -6,9 +6,11 @@ structures whose score or rank moved. The write is one transaction: a worker kil
 the middle leaves the previous results as they were."""
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 
 import polars as pl
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -19,6 +21,7 @@ from barometre.campaigns.models import Answer, AuditTask, Edition, EditionTransi
 from barometre.campaigns.transfer import answers_frame
 from barometre.core.background import stale
 from barometre.core.errors import Refused
+from barometre.core.figures import format_percent
 from barometre.engine import (
     EditionResults,
     EngineError,
@@ -43,6 +46,12 @@ def _clean(value):
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return None
     return value
+
+
+def ranking_options() -> RankingOptions:
+    """The engine's ranking rules with the platform's minimum of structures for a
+    category to be ranked (``BAROMETRE_MIN_CATEGORY_STRUCTURES``)."""
+    return RankingOptions(min_category_structures=settings.BAROMETRE_MIN_CATEGORY_STRUCTURES)
 
 
 def request_computation(edition: Edition, *, by) -> ResultSet:
@@ -93,7 +102,7 @@ def compute(result_set: ResultSet) -> ResultSet:
     frame = answers_frame(edition)
     _step(result_set, f"Calcul des scores ({frame.height} réponses)")
     try:
-        results = score_edition(edition.grid.parsed(), frame)
+        results = score_edition(edition.grid.parsed(), frame, options=ranking_options())
     except EngineError as exc:
         ResultSet.objects.filter(pk=result_set.pk).update(
             status=ResultSet.Status.FAILED, error=str(exc)[:5000], step=""
@@ -228,7 +237,7 @@ def _carry_laureates(result_set: ResultSet) -> None:
     if published is None:
         return
     ranked = set(
-        result_set.structures.filter(eligible=True).values_list("category", "structure_id")
+        result_set.structures.filter(rank__isnull=False).values_list("category", "structure_id")
     )
     Laureate.objects.bulk_create(
         Laureate(
@@ -407,6 +416,8 @@ class PublicationReview:
     structures: int = 0  # structures with results, which their managers will see
     ranked: int = 0
     unranked: list[StructureResult] = field(default_factory=list)
+    # Eligible, in a category with too few structures to be ranked.
+    participants: list[StructureResult] = field(default_factory=list)
     publishable: int = 0  # structures that accepted publication in the palmarès
     laureates: int = 0
     categories: int = 0
@@ -442,6 +453,44 @@ def _refusals(result_set: ResultSet, edition: Edition) -> list[str]:
     newer = edition.result_sets.filter(version__gt=result_set.version).exists()
     if newer:
         reasons.append(f"une version plus récente que la {result_set.version} existe")
+    if not edition.owner_id:
+        reasons.extend(thin_edition(result_set, edition))
+    return reasons
+
+
+def publication_minimums() -> tuple[int, int, int]:
+    """What a national edition needs to be published (docs/scoring.md §7): this many
+    categories ranked with at least so many structures, and this share (in percent) of
+    the planned audits done and validated."""
+    return (
+        settings.BAROMETRE_PUBLICATION_MIN_RANKED_CATEGORIES,
+        settings.BAROMETRE_MIN_CATEGORY_STRUCTURES,
+        settings.BAROMETRE_PUBLICATION_MIN_AUDITS_DONE,
+    )
+
+
+def thin_edition(result_set: ResultSet, edition: Edition) -> list[str]:
+    """Why an edition is too thin to be published as a national synthesis, if it is."""
+    categories, structures, share = publication_minimums()
+    reasons = []
+    per_category = Counter(
+        result_set.structures.filter(rank__isnull=False).values_list("category", flat=True)
+    )
+    ranked = sum(1 for n in per_category.values() if n >= structures)
+    if ranked < categories:
+        reasons.append(
+            f"{ranked} catégorie{'s' if ranked > 1 else ''} classée{'s' if ranked > 1 else ''} "
+            f"avec au moins {structures} structures ; il en faut au moins {categories} pour "
+            "publier une synthèse nationale"
+        )
+    planned = edition.tasks.count()
+    done = len(result_set.audit_ids)
+    if planned and 100 * done < share * planned:
+        reasons.append(
+            f"{done} audits réalisés et validés sur {planned} prévus "
+            f"({format_percent(100 * done / planned)}) ; il en faut au moins {share} % "
+            "pour publier"
+        )
     return reasons
 
 
@@ -454,25 +503,36 @@ def review_publication(result_set: ResultSet) -> PublicationReview:
     )
     results = list(result_set.structures.select_related("structure").order_by("structure__name"))
     review.structures = len(results)
-    review.ranked = sum(1 for r in results if r.eligible)
+    review.ranked = sum(1 for r in results if r.rank is not None)
     review.unranked = [r for r in results if not r.eligible]
+    review.participants = [r for r in results if r.eligible and r.rank is None]
     allowed = set(
         edition.enrolments.filter(publish_results=True).values_list("structure_id", flat=True)
     )
     review.publishable = sum(1 for r in results if r.eligible and r.structure_id in allowed)
     review.laureates = result_set.laureates.count()
-    review.categories = len({r.category for r in results if r.eligible})
+    review.categories = len({r.category for r in results if r.rank is not None})
     review.validated = len(result_set.audit_ids)
     review.not_done = edition.tasks.filter(status=AuditTask.Status.NOT_DONE).count()
-    options = RankingOptions()
+    options = ranking_options()
+    categories, structures, share = publication_minimums()
     review.rules = [
         f"Une structure est classée quand au moins {options.min_channels} canaux ont été "
         f"audités et qu'au moins {round(options.min_coverage * 100)} % des audits prévus ont "
         "été réalisés et validés ; les autres reçoivent leurs résultats sans rang.",
         "Les audits non réalisés comptent comme couverture manquante, jamais comme un zéro.",
+        f"Une catégorie est classée (rangs, palmarès, moyennes publiées) quand elle compte au "
+        f"moins {structures} structures classables ; en dessous, ses structures sont "
+        "présentées comme participantes, sans rang ni distinction.",
         "Le palmarès public ne montre que les structures qui ont accepté la publication ; "
         "les autres n'apparaissent que dans les moyennes.",
     ]
+    if not edition.owner_id:
+        review.rules.append(
+            f"Minimum de publication d'une synthèse nationale : au moins {categories} "
+            f"catégorie{'s' if categories > 1 else ''} classée{'s' if categories > 1 else ''} "
+            f"et {share} % des audits prévus réalisés et validés."
+        )
     if (
         review.correction_of is None
         and review.laureates < review.categories

@@ -97,12 +97,25 @@ def _palmares_rows(result_set: ResultSet) -> Iterator[dict]:
     the jury's note for the laureate. Its rankings are already in memory (without the
     results' details): the rows are made from them rather than read a second time."""
     for category in palmares(result_set, public=True):
+        for r in category.participants:
+            yield {
+                **_structure_row(r),
+                "rang": None,
+                "distinction": "Participante (catégorie trop petite pour un classement)",
+                "note_du_jury": "",
+            }
         awards = {a.result.structure_id: a for a in category.awards}
         for r in category.ranking:
             award = awards.get(r.structure_id)
             yield {
                 **_structure_row(r),
-                "distinction": award.title if award else "",
+                "distinction": (
+                    f"{award.title} ({award.choice})"
+                    if award and award.choice
+                    else award.title
+                    if award
+                    else ""
+                ),
                 "note_du_jury": award.jury_note if award else "",
             }
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from barometre.campaigns.lifecycle import can_run
 from barometre.campaigns.models import Enrolment
 from barometre.core.errors import Refused
+from barometre.core.figures import minimum
 from barometre.results.awards import Award, category_awards, indiscernible, recipients
 from barometre.results.models import Laureate, ResultSet, StructureResult
 
@@ -21,6 +22,27 @@ class CategoryPalmares:
     # Who the jury may confirm, as the operator's page offers it: see ``palmares``.
     candidates: list[StructureResult] = field(default_factory=list)
     more_candidates: bool = False  # structures that may be published but are not offered
+    # A category with fewer structures than BAROMETRE_MIN_CATEGORY_STRUCTURES is not
+    # ranked: its structures are participants, without rank or distinction.
+    participants: list[StructureResult] = field(default_factory=list)
+    classable: int = 0  # a category not ranked: its eligible structures, published or not
+
+    @property
+    def ranked(self) -> bool:
+        return not self.classable
+
+    @property
+    def too_few(self) -> str:
+        """Why a category is not ranked: « 2 structures, moins que les 5 … »."""
+        n, need = self.classable, minimum("category_mean")
+        return (
+            f"{n} structure{'s' if n > 1 else ''} classable{'s' if n > 1 else ''}, moins que "
+            f"les {need} qu'il faut pour classer une catégorie : ni rang ni distinction"
+        )
+
+    @property
+    def laureate_award(self) -> Award | None:
+        return next((a for a in self.awards if a.kind == "laureate"), None)
 
 
 # The jury's choice is offered among the first structures that accepted publication and
@@ -55,6 +77,15 @@ def palmares(result_set: ResultSet, *, public: bool = False) -> list[CategoryPal
     by_category: dict[str, list[StructureResult]] = {}
     for result in results:
         by_category.setdefault(result.category, []).append(result)
+    # Categories too small to be ranked (versions computed before the engine applied the
+    # minimum may still carry ranks there: the minimum is applied again as they are read).
+    small = {
+        category: sorted(ranking, key=lambda r: r.structure.name)
+        for category, ranking in by_category.items()
+        if len(ranking) < minimum("category_mean") or ranking[0].rank is None
+    }
+    for category in small:
+        del by_category[category]
     chosen_ones = {
         category: recipients(ranking, laureates.get(category), allowed)
         for category, ranking in by_category.items()
@@ -88,6 +119,14 @@ def palmares(result_set: ResultSet, *, public: bool = False) -> list[CategoryPal
         out.append(
             CategoryPalmares(category, ranking, proposed, laureate, tied, awards, candidates, more)
         )
+    for category, participants in small.items():
+        classable = len(participants)
+        if public:
+            participants = [r for r in participants if r.structure_id in allowed]
+        out.append(
+            CategoryPalmares(category, [], None, participants=participants, classable=classable)
+        )
+    out.sort(key=lambda c: c.category)
     return out
 
 
@@ -128,9 +167,15 @@ def confirm_laureate(
                 "modifier"
             ]
         )
-    result = result_set.structures.filter(
-        category=category, structure_id=structure_id, eligible=True
-    ).first()
+    ranked = result_set.structures.filter(category=category, eligible=True, rank__isnull=False)
+    if ranked.count() < minimum("category_mean"):
+        raise Refused(
+            [
+                f"la catégorie « {category} » compte moins de {minimum('category_mean')} "
+                "structures classées : elle n'a ni classement ni lauréat"
+            ]
+        )
+    result = ranked.filter(structure_id=structure_id).first()
     if result is None:
         raise Refused([f"cette structure n'est pas classée dans la catégorie « {category} »"])
     if structure_id not in _publishable(result_set):
