@@ -83,3 +83,17 @@ def test_chart_values_are_rounded_half_up_too():
         0.0,
     )
     assert round(63.65, 1) == 63.6  # what Python's own rounding would have drawn
+
+
+def test_a_figure_without_a_real_interval_says_why():
+    one_audit_per_channel = Figure(kind="score", value=78.6, n=5, low=78.6, high=78.6)
+    assert not one_audit_per_channel.has_interval
+    assert one_audit_per_channel.interval == (
+        "pas d'intervalle : un audit par canal, l'écart entre audits ne se mesure pas"
+    )
+    single = Figure(kind="mean", value=81.3, n=1, low=None, high=None)
+    assert single.interval == "pas d'intervalle : une seule observation"
+    equal = Figure(kind="mean", value=100.0, n=3, low=None, high=None)
+    assert equal.interval == "pas d'intervalle : valeurs toutes égales ou à une borne de l'échelle"
+    assert Figure(kind="mean", value=None, n=0).interval == "—"
+    assert Figure(kind="mean", value=60.0, n=9, low=55.0, high=65.0).interval == "55,0 – 65,0"

@@ -41,6 +41,40 @@ def test_mean_interval_and_kappa():
     assert (round(kappa, 6), observed, n) == (0.6, 0.8, 10)
 
 
+def test_a_mean_of_scores_near_a_bound_has_an_interval_within_the_bounds():
+    """Three structures (the near-empty edition of the QA walk): the symmetric interval
+    was 44,5 – 118,0; on the logit scale it stays within 0–100, around the mean."""
+    scores = [98.0, 95.0, 51.0]
+    plain = mean_interval(scores)
+    assert plain.high > 100  # what a symmetric interval makes of it
+    bounded = mean_interval(scores, low=0.0, high=100.0)
+    assert bounded.value == plain.value
+    assert 0 < bounded.low < bounded.value < bounded.high < 100
+    rings = mean_interval([0.0, 1.0, 0.0, 2.0], low=0.0)
+    assert 0 < rings.low < rings.value < rings.high
+
+
+@pytest.mark.parametrize(
+    "values",
+    [[78.6], [78.6, 78.6, 78.6], [100.0, 100.0], [0.0, 0.0, 0.0]],
+    ids=["one value", "all equal", "all at the top", "all at the bottom"],
+)
+def test_no_interval_rather_than_one_of_zero_width(values):
+    est = mean_interval(values, low=0.0, high=100.0)
+    assert est.value == pytest.approx(values[0])
+    assert math.isnan(est.low) and math.isnan(est.high)
+
+
+def test_bounded_intervals_never_leave_their_bounds():
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        n = int(rng.integers(2, 8))
+        values = np.clip(rng.normal(rng.uniform(0, 100), 30, size=n), 0, 100)
+        est = mean_interval(values, low=0.0, high=100.0)
+        if not math.isnan(est.low):
+            assert 0 <= est.low <= est.value <= est.high <= 100
+
+
 def test_bootstrap_is_seeded_and_stratified_by_channel():
     scores = np.array([10.0, 20.0, 30.0, 50.0, 50.0])
     # Structure 0: channel 0 audits (10, 20, 30), channel 1 one audit (50); structure 1: 50.

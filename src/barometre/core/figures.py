@@ -150,12 +150,31 @@ class Figure:
 
     @property
     def interval(self) -> str:
-        if _missing(self.low) or _missing(self.high):
+        """« 61,2 – 74,0 » (a rate in percent), or why there is none: an interval of zero
+        width (« 78,6 – 78,6 ») would claim a certainty the sample does not give."""
+        if _missing(self.value):
             return MISSING
+        if not self.has_interval:
+            return self.no_interval
         if self.kind == "rate":
             low = format_number(_percent_of(self.low), 1)
             return f"{low} – {format_share(self.high)}"
         return f"{format_number(self.low, 1)} – {format_number(self.high, 1)}"
+
+    @property
+    def has_interval(self) -> bool:
+        return not (_missing(self.low) or _missing(self.high) or self.high - self.low < 1e-9)
+
+    @property
+    def no_interval(self) -> str:
+        """Why a figure has no interval (docs/scoring.md §7)."""
+        if self.kind == "count":
+            return MISSING
+        if self.n <= 1:
+            return "pas d'intervalle : une seule observation"
+        if self.kind == "score":
+            return "pas d'intervalle : un audit par canal, l'écart entre audits ne se mesure pas"
+        return "pas d'intervalle : valeurs toutes égales ou à une borne de l'échelle"
 
     @property
     def sample(self) -> str:

@@ -143,7 +143,7 @@ def key_figures(
         if spec.kind == "channel_mean":
             values = channels.filter(pl.col("channel") == spec.tag)["score"].to_numpy()
             if len(values):
-                out.append((spec, mean_interval(values)))
+                out.append((spec, mean_interval(values, low=0.0, high=100.0)))
             continue
         if spec.tag not in tagged:
             continue
@@ -163,7 +163,7 @@ def key_figures(
             rows = rows.join(met.select("audit"), on="audit", how="semi")
         raw = rows["raw"].drop_nulls().drop_nans().to_numpy()
         if spec.kind == "mean":
-            out.append((spec, mean_interval(raw)))
+            out.append((spec, mean_interval(raw, low=0.0)))  # rings, days: never below 0
         else:
             out.append((spec, wilson(int(np.sum(raw <= spec.threshold)), len(raw))))
     return [(spec, est) for spec, est in out if est.denominator > 0 or not math.isnan(est.value)]

@@ -43,18 +43,51 @@ def wilson(successes: int, n: int, z: float = Z95) -> Estimate:
     return Estimate(p, max(0.0, centre - half), min(1.0, centre + half), successes, n)
 
 
-def mean_interval(values: Sequence[float] | np.ndarray, z: float = Z95) -> Estimate:
-    """Mean with a normal-approximation interval (t would be wider below ~30 values)."""
+def mean_interval(
+    values: Sequence[float] | np.ndarray,
+    z: float = Z95,
+    *,
+    low: float | None = None,
+    high: float | None = None,
+) -> Estimate:
+    """Mean with a normal-approximation interval, kept within the values' bounds.
+
+    Without bounds the interval is the mean ± z·s/√n. Scores out of 100 and counts cannot
+    leave their range, and the symmetric interval of a few values near a bound would
+    (« 44,5 – 118,0 » for three structures): with ``low`` and ``high`` the interval is
+    computed on the logit of the value's place between them, with ``low`` only on the
+    log of its distance to it, and brought back (the delta method), so it never leaves
+    the range. There is no interval (NaN bounds) from a single value, when every value is
+    the same, or when the mean lies on a bound: a width of zero would claim a certainty
+    that the sample does not give."""
     arr = np.asarray(values, dtype=float)
     arr = arr[~np.isnan(arr)]
     n = len(arr)
     if n == 0:
         return Estimate(math.nan, math.nan, math.nan, 0.0, 0)
     mean = float(arr.mean())
+    nothing = Estimate(mean, math.nan, math.nan, float(arr.sum()), n)
     if n == 1:
-        return Estimate(mean, math.nan, math.nan, float(arr.sum()), 1)
-    half = z * float(arr.std(ddof=1)) / math.sqrt(n)
-    return Estimate(mean, mean - half, mean + half, float(arr.sum()), n)
+        return nothing
+    se = float(arr.std(ddof=1)) / math.sqrt(n)
+    if se == 0:
+        return nothing
+    if low is not None and high is not None:
+        span = high - low
+        p = (mean - low) / span
+        if not 0 < p < 1:
+            return nothing
+        centre, half = math.log(p / (1 - p)), z * se / span / (p * (1 - p))
+        lo, hi = (low + span / (1 + math.exp(-x)) for x in (centre - half, centre + half))
+    elif low is not None:
+        d = mean - low
+        if d <= 0:
+            return nothing
+        centre, half = math.log(d), z * se / d
+        lo, hi = low + math.exp(centre - half), low + math.exp(centre + half)
+    else:
+        lo, hi = mean - z * se, mean + z * se
+    return Estimate(mean, lo, hi, float(arr.sum()), n)
 
 
 def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> tuple[float, float, int]:

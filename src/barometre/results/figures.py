@@ -93,13 +93,16 @@ def category_mean(stats: dict, key: str = "mean", interval: Estimate | None = No
 
 def mean_intervals(rows) -> dict[str, Estimate]:
     """95 % intervals of the mean score of each category and of France (key
-    ``"(national)"``), from (category, score) pairs of every structure."""
+    ``"(national)"``), from (category, score) pairs of every structure: scores out of
+    100, so the intervals stay within 0–100 (``engine.mean_interval``)."""
     scores: dict[str, list[float]] = {NATIONAL: []}
     for category, score in rows:
         if score is not None:
             scores[NATIONAL].append(score)
             scores.setdefault(category or "", []).append(score)
-    return {category: mean_interval(values) for category, values in scores.items()}
+    return {
+        category: mean_interval(values, low=0.0, high=100.0) for category, values in scores.items()
+    }
 
 
 ZONES = {

@@ -23,3 +23,9 @@ def structure_score(result):
 @register.filter
 def funnel_chart(funnel, title=""):
     return charts.funnel(funnel, title=title) if funnel else ""
+
+
+@register.filter
+def score_interval(result):
+    """A structure's 90 % interval, or why it has none (``Figure.interval``)."""
+    return figures.structure_score(result).interval
