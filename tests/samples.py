@@ -105,8 +105,8 @@ def fabricate_result_set(
         "determinants": {d.id: mean for d in parsed.determinants},
         "criteria": {c.id: {"mean": 0.5, "n": n} for c in parsed.criteria if c.scored},
     }
-    result_set.benchmarks = {"(national)": bench, "Communes A": bench, "Communes B": bench}
-    result_set.categories = [
+    result_set.stored_benchmarks = {"(national)": bench, "Communes A": bench, "Communes B": bench}
+    result_set.stored_categories = [
         {
             "category": name,
             "structures": n,

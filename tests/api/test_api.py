@@ -191,7 +191,7 @@ def test_published_key_figures_state_their_sample_and_hide_small_ones(
     from tests.samples import fabricate_result_set
 
     result_set = fabricate_result_set(edition, 6, by=operator)
-    result_set.key_figures = [
+    result_set.stored_key_figures = [
         {
             "id": "phone_mean_rings",
             "label": "Sonneries",
@@ -226,3 +226,46 @@ def test_published_key_figures_state_their_sample_and_hide_small_ones(
     few = figures["email_answered"]
     assert (few["kind"], few["value"], few["numerator"], few["denominator"]) == ("rate", None, 2, 2)
     assert few["insufficient"] is True and rings["insufficient"] is False
+
+
+def test_a_rate_is_a_share_in_every_api_answer(api_client, operator, manager_a, edition):
+    """A client printed « 0,675 % »: rates were shares labelled « % ». One convention now
+    (docs/api.md, « Unités »): a share between 0 and 1, unit « part »."""
+    from barometre.improvement.models import Indicator, IndicatorTarget, IndicatorValue
+    from tests.samples import fabricate_result_set
+
+    result_set = fabricate_result_set(edition, 6, by=operator)
+    result_set.stored_key_figures = [
+        {
+            "id": "email_answered",
+            "label": "Courriels ayant reçu une réponse",
+            "unit": "%",
+            "value": 0.675,
+            "low": 0.6,
+            "high": 0.74,
+            "numerator": 135,
+            "denominator": 200,
+        }
+    ]
+    result_set.save()
+    (figure,) = api_client().get(f"/api/v1/results/editions/{edition.pk}").json()["key_figures"]
+    assert (figure["unit"], figure["value"], figure["low"], figure["high"]) == (
+        "part",
+        0.675,
+        0.6,
+        0.74,
+    )
+    structure = manager_a.memberships.get().structure
+    rate = Indicator.objects.create(structure=structure, code="tx", label="Taux")
+    IndicatorValue.objects.create(indicator=rate, period="2025", year=2025, value=87.5)
+    IndicatorTarget.objects.create(indicator=rate, year=2025, value=85)
+    days = Indicator.objects.create(structure=structure, code="d", label="Délai", unit="days")
+    IndicatorValue.objects.create(indicator=days, period="2025", year=2025, value=4.5)
+    url = f"/api/v1/improvement/structures/{structure.pk}/indicators?year=2025"
+    rows = {r["code"]: r for r in api_client(manager_a).get(url).json()}
+    assert (rows["tx"]["unit"], rows["tx"]["values"]["2025"], rows["tx"]["targets"]["2025"]) == (
+        "part",
+        0.875,
+        0.85,
+    )
+    assert (rows["d"]["unit"], rows["d"]["values"]["2025"]) == ("days", 4.5)

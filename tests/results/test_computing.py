@@ -21,8 +21,11 @@ def test_an_edition_is_computed_in_the_background_and_stored(filled, operator):
     metz = result_set.structures.get(structure__identifier="57463")
     assert set(metz.details["channels"]) == {"phone", "email"}
     assert metz.score_low <= metz.score <= metz.score_high and metz.audits == 4
-    assert {f["id"] for f in result_set.key_figures} >= {"phone_first_attempt", "email_answered"}
-    assert result_set.categories[0]["category"] == "(national)"
+    assert {f["id"] for f in result_set.stored_key_figures} >= {
+        "phone_first_attempt",
+        "email_answered",
+    }
+    assert result_set.stored_categories[0]["category"] == "(national)"
 
 
 def test_recomputing_a_draft_is_idempotent(filled, operator):

@@ -86,10 +86,12 @@ def test_open_data_is_public_only_once_published(client, operator, computed):
     header = text.splitlines()[0].split(";")
     schema = json.loads(client.get(schema_url).content)
     assert header == [field["name"] for field in schema["fields"]]
-    assert "national;score_moyen" in text and "phone_first_attempt" in text
+    assert "phone_first_attempt" in text
     assert "Préfecture" not in text and "Metz" not in text  # aggregates only
-    # Both categories hold a single structure: below the disclosure threshold.
+    # Both categories hold a single structure, France two: below the disclosure
+    # threshold, no score of theirs is published (docs/scoring.md §7).
     assert "Villes de plus de 50 000" not in text and "Services de l" not in text
+    assert "score_moyen" not in text
     numbers = [f for f in schema["fields"] if f["type"] == "number"]
     assert numbers and all(f["decimalChar"] == "," for f in numbers)
 
@@ -127,7 +129,7 @@ def test_open_data_counts_what_each_value_was_computed_from(fabricate):
     from barometre.results.exports import open_data_csv
 
     result_set = fabricate(12)  # 12 structures, 3 of them certified, in each scope
-    result_set.key_figures = [RINGS, FEW]
+    result_set.stored_key_figures = [RINGS, FEW]
     result_set.save()
     rows = _csv_rows(open_data_csv(result_set))
     national = rows[("national", "score_moyen")]
@@ -150,7 +152,7 @@ def test_the_workbook_does_not_export_small_samples_as_values(fabricate, setting
     from barometre.results.exports import export_results
 
     result_set = fabricate(6)
-    result_set.key_figures = [RINGS, FEW]
+    result_set.stored_key_figures = [RINGS, FEW]
     result_set.save()
     result_set.structures.filter(pk=result_set.structures.order_by("pk").first().pk).update(
         audits=3
@@ -182,7 +184,7 @@ def test_the_open_data_file_is_valid_against_its_table_schema(fabricate):
     from tests.opendata import table_errors
 
     result_set = fabricate(12)
-    result_set.key_figures = [RINGS, FEW]
+    result_set.stored_key_figures = [RINGS, FEW]
     result_set.save()
     content = open_data_csv(result_set)
     assert table_errors(content, table_schema()) == []

@@ -174,8 +174,21 @@ def test_every_figure_is_rebuilt_from_the_rows(demo_edition, client):
     figures = _own_key_figures(edition)
     check_synthesis(result_set, own, figures, client)
     check_open_data(result_set, own, figures)
+    check_api(result_set, own, figures, client)
     check_dashboard(result_set, own, client)
     check_annual_review(client)
+
+
+def _bounded_interval(scores: list[float], tolerance: float = 1e-4) -> tuple:
+    """The 95 % interval of a mean of scores out of 100, rebuilt by hand: normal on the
+    logit of the mean's share of 100, brought back (docs/scoring.md §7)."""
+    p = statistics.fmean(scores) / 100
+    se = statistics.stdev(scores) / math.sqrt(len(scores)) / 100
+    centre, half = math.log(p / (1 - p)), 1.959964 * se / (p * (1 - p))
+    return tuple(
+        pytest.approx(100 / (1 + math.exp(-x)), abs=tolerance)
+        for x in (centre - half, centre + half)
+    )
 
 
 def check_synthesis(result_set, own, figures, client):
@@ -188,11 +201,7 @@ def check_synthesis(result_set, own, figures, client):
     )
     assert s.local_authorities == sum(r["kind"] in LOCAL for r in own.values())
     assert (s.mean.value, s.mean.n) == (pytest.approx(statistics.fmean(scores)), len(own))
-    half = 1.959964 * statistics.stdev(scores) / math.sqrt(len(scores))
-    assert (s.mean.low, s.mean.high) == (
-        pytest.approx(statistics.fmean(scores) - half, abs=1e-4),
-        pytest.approx(statistics.fmean(scores) + half, abs=1e-4),
-    )
+    assert (s.mean.low, s.mean.high) == _bounded_interval(scores)
     certified = [r["score"] for r in own.values() if r["certified"]]
     others = [r["score"] for r in own.values() if not r["certified"]]
     assert (s.certified_mean.n, s.not_certified_mean.n) == (len(certified), len(others))
@@ -206,11 +215,13 @@ def check_synthesis(result_set, own, figures, client):
     assert set(lines) == set(by_category)
     for name, values in by_category.items():
         line = lines[name]
+        small = len(values) < MIN_STRUCTURES
+        # Below the minimum the mean is withheld at its source (results.publication).
         assert (line.structures, line.mean) == (
             len(values),
-            pytest.approx(statistics.fmean(values)),
+            None if small else pytest.approx(statistics.fmean(values)),
         )
-        assert line.small == (len(values) < MIN_STRUCTURES)
+        assert line.small == small
     assert s.histogram == [
         sum(lo <= v < lo + 10 or (lo == 90 and v == 100) for v in scores)
         for lo in range(0, 100, 10)
@@ -279,10 +290,8 @@ def check_open_data(result_set, own, figures):
     scores = [r["score"] for r in own.values()]
     assert _number(national["valeur"]) == pytest.approx(statistics.fmean(scores), abs=0.005)
     assert int(national["effectif"]) == len(own)
-    half = 1.959964 * statistics.stdev(scores) / math.sqrt(len(scores))
-    assert _number(national["ic95_bas"]) == pytest.approx(
-        statistics.fmean(scores) - half, abs=0.005
-    )
+    low, high = _bounded_interval(scores, tolerance=0.005)
+    assert (_number(national["ic95_bas"]), _number(national["ic95_haut"])) == (low, high)
     certified = [r["score"] for r in own.values() if r["certified"]]
     labelled = rows[("national", "score_moyen_labellisees")]
     assert int(labelled["effectif"]) == len(certified)
@@ -313,6 +322,54 @@ def check_open_data(result_set, own, figures):
             assert _number(row["valeur"]) == pytest.approx(value, abs=0.005), key
 
 
+def check_api(result_set, own, figures, client):
+    """The anonymous national results and a structure's own result, as the API answers
+    them: the same values, n and publication decisions as the rows give."""
+    client.logout()
+    body = client.get(f"/api/v1/results/editions/{result_set.edition_id}").json()
+    assert body["participants"] == len(own)
+    by_category = defaultdict(list)
+    for r in own.values():
+        by_category[r["category"]].append(r["score"])
+    by_category["(national)"] = [r["score"] for r in own.values()]
+    categories = {c["category"]: c for c in body["categories"]}
+    assert set(categories) == set(by_category)
+    for name, values in by_category.items():
+        row = categories[name]
+        assert row["structures"] == len(values)
+        assert "min" not in row and "max" not in row  # one structure's score each
+        if len(values) < MIN_STRUCTURES:
+            assert row["published"] is False
+            assert [row[k] for k in ("mean", "median", "q1", "q3", "histogram")] == [None] * 5
+        else:
+            assert row["published"] is True
+            assert row["mean"] == pytest.approx(statistics.fmean(values))
+            assert (row["mean_low"], row["mean_high"]) == _bounded_interval(values)
+            assert sum(row["histogram"]) == len(values)
+    published = {f["id"]: f for f in body["key_figures"]}
+    assert set(published) == set(figures)
+    for key, (value, numerator, n) in figures.items():
+        row = published[key]
+        assert row["denominator"] == n, key
+        small = n < (MIN_STRUCTURES if key.startswith("visit") else MIN_RATE)
+        assert row["insufficient"] is small
+        assert row["value"] == (None if small else pytest.approx(value)), key
+        if row["kind"] == "rate":
+            assert row["unit"] == "part" and row["numerator"] == numerator, key
+            assert small or 0 <= row["low"] <= row["value"] <= row["high"] <= 1
+        else:
+            assert row["unit"] != "%"
+    prefecture = Structure.objects.get(name=DEMO_STRUCTURE)
+    client.force_login(User.objects.get(username="qualite"))
+    url = f"/api/v1/results/editions/{result_set.edition_id}/structures/{prefecture.pk}"
+    mine = client.get(url).json()
+    assert (mine["score"], mine["audits"]) == (
+        pytest.approx(own[prefecture.pk]["score"]),
+        own[prefecture.pk]["audits"],
+    )
+    client.logout()
+
+
 def check_dashboard(result_set, own, client):
     prefecture = Structure.objects.get(name=DEMO_STRUCTURE)
     result = StructureResult.objects.select_related(
@@ -328,7 +385,7 @@ def check_dashboard(result_set, own, client):
         assert (c.audits or 0) == per_channel.get(c.id, 0), c.id
     peers = [r["score"] for r in own.values() if r["category"] == mine["category"]]
     assert (report.category_mean.value, report.category_mean.n) == (
-        pytest.approx(statistics.fmean(peers)),
+        None if len(peers) < MIN_STRUCTURES else pytest.approx(statistics.fmean(peers)),
         len(peers),
     )
     assert report.national_mean.n == len(own)
@@ -336,8 +393,11 @@ def check_dashboard(result_set, own, client):
     client.force_login(User.objects.get(username="qualite"))
     url = reverse("results:dashboard", args=[result_set.edition_id, prefecture.pk])
     page = client.get(url).content.decode()
-    assert f"sur {mine['audits']} audits" in page
-    assert f"{len(peers)} structures" in page
+    assert f"Sur {mine['audits']} audits" in page
+    if len(peers) < MIN_STRUCTURES:  # the category's mean is not published
+        assert f"Effectif insuffisant (n = {len(peers)})" in page
+    else:
+        assert f"{len(peers)} structures" in page
     assert "Votre position dans l'entonnoir" in page
 
 

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def _small_rate(result_set):
     """A key figure of the small edition: a rate over a handful of audits."""
-    figure = next(f for f in result_set.key_figures if f["unit"] == "%" and f["denominator"])
+    figure = next(f for f in result_set.stored_key_figures if f["unit"] == "%" and f["denominator"])
     assert figure["denominator"] < 30
     return figure
 
@@ -30,10 +30,10 @@ def test_internal_pages_show_a_small_sample_with_a_warning(computed, client_for,
     assert f"{figure['numerator']} / {n} " in page  # a rate shows k / n
     assert f"effectif faible (n = {n})" in page
     # A mean shows what it averaged, never its sum over its n ("1893 / 704").
-    for mean in (f for f in computed.key_figures if f["unit"] != "%"):
+    for mean in (f for f in computed.stored_key_figures if f["unit"] != "%"):
         total = format_number(mean["numerator"], 0)
         assert f"{total} / {mean['denominator']}" not in page
-    rings = next(f for f in computed.key_figures if f["id"] == "phone_mean_rings")
+    rings = next(f for f in computed.stored_key_figures if f["id"] == "phone_mean_rings")
     assert f"{rings['denominator']} appels décrochés" in page
     result = StructureResult.objects.filter(result_set=computed).first()
     assert result.audits < 5
@@ -57,7 +57,7 @@ def test_public_pages_and_documents_say_the_sample_is_insufficient(
     # A channel's mean over the two structures of this edition is not published either.
     synthesis = client.get(reverse("results:synthesis", args=[computed.edition_id])).content
     labels = {c.id: c.label for c in computed.grid.parsed().channels}
-    for channel, stats in computed.benchmarks["(national)"]["channels"].items():
+    for channel, stats in computed.stored_benchmarks["(national)"]["channels"].items():
         row = (
             f'<th scope="row">{labels[channel]}</th><td class="n">{stats["n"]}</td>'
             f'<td class="n">effectif insuffisant (n = {stats["n"]})</td>'

@@ -7,6 +7,7 @@ as the web pages: objects outside the caller's scope answer 404. Errors share on
 ``{"code": "…", "message": "… en français", "details": [{"field": "…", "message": "…"}]}``."""
 
 import datetime as dt
+import math
 from typing import Annotated, Literal
 
 import polars as pl
@@ -37,9 +38,11 @@ from barometre.improvement.models import (
     FeedbackChannel,
     FeedbackEntry,
     FeedbackKind,
+    Indicator,
 )
 from barometre.results import access as result_access
 from barometre.results import figures as result_figures
+from barometre.results import publication
 from barometre.results.models import ResultSet
 from barometre.structures.models import Channel, StructureKind
 from barometre.web.errors import ERRORS as HTTP_ERRORS
@@ -433,14 +436,22 @@ def put_answers(request, audit_id: Id, payload: AnswersIn):
 # ---------------------------------------------------------------- results
 
 
+RATE_UNIT = "part"  # docs/api.md, « Unités » : a rate is a share between 0 and 1
+
+
 class KeyFigure(Schema):
     id: str
     label: str
     kind: Literal["rate", "mean"] = Field(description="taux (k / n) ou moyenne (de n valeurs)")
-    unit: str
+    unit: str = Field(
+        description=(
+            "unité de la valeur : « part » pour un taux, exprimé entre 0 et 1 (0,675 = "
+            "67,5 %), sinon l'unité de la moyenne (« sonneries », « / 100 »…)"
+        )
+    )
     value: float | None = Field(description="vide quand l'effectif est insuffisant")
-    low: float | None
-    high: float | None
+    low: float | None = Field(description="borne basse de l'intervalle à 95 %, dans l'unité")
+    high: float | None = Field(description="borne haute de l'intervalle à 95 %, dans l'unité")
     numerator: float | None = Field(description="numérateur d'un taux")
     denominator: int | None = Field(description="effectif : observations comptées")
     counted: str = Field(description="ce que compte l'effectif : appels, structures…")
@@ -454,7 +465,7 @@ def _key_figure(figure) -> dict:
         "id": figure.id,
         "label": figure.label,
         "kind": figure.kind,
-        "unit": figure.unit or "%",
+        "unit": RATE_UNIT if figure.kind == "rate" else figure.unit,
         "value": None if small else figure.value,
         "low": None if small else figure.low,
         "high": None if small else figure.high,
@@ -465,6 +476,46 @@ def _key_figure(figure) -> dict:
     }
 
 
+class CategoryResults(Schema):
+    """A category's scores out of 100 (or France's, category « (national) »), under the
+    publication rule (docs/scoring.md §7): below the minimum of structures only their
+    number is given; no minimum or maximum is ever published (each is one structure's
+    score)."""
+
+    category: str = Field(description="catégorie du palmarès, « (national) » pour la France")
+    structures: int = Field(description="structures ayant un score dans la catégorie")
+    published: bool = Field(
+        description="faux sous le minimum de structures : seul leur nombre est publié"
+    )
+    mean: float | None = Field(description="score moyen sur 100")
+    mean_low: float | None = Field(description="borne basse de l'intervalle à 95 % du score moyen")
+    mean_high: float | None = Field(description="borne haute de l'intervalle à 95 % du score moyen")
+    median: float | None
+    q1: float | None = Field(description="premier quartile")
+    q3: float | None = Field(description="troisième quartile : seuil du quart supérieur")
+    histogram: list[int] | None = Field(
+        description="structures par tranche de 10 points : 0–9, 10–19, …, 90–100"
+    )
+
+
+def _category(row: dict, interval) -> dict:
+    published = row["published"]
+    bounds = (interval.low, interval.high) if published and interval else (None, None)
+    low, high = (b if b is not None and math.isfinite(b) else None for b in bounds)
+    return {
+        "category": row["category"],
+        "structures": row["structures"],
+        "published": published,
+        "mean": row.get("mean"),
+        "mean_low": low,
+        "mean_high": high,
+        "median": row.get("median"),
+        "q1": row.get("q1"),
+        "q3": row.get("q3"),
+        "histogram": [int(row[f"from_{lo}"]) for lo in range(0, 100, 10)] if published else None,
+    }
+
+
 class PublishedResults(Schema):
     edition_id: int
     edition: str
@@ -472,7 +523,7 @@ class PublishedResults(Schema):
     published_at: dt.datetime
     participants: int
     key_figures: list[KeyFigure]
-    categories: list[dict]
+    categories: list[CategoryResults]
 
 
 class StructureResultOut(Schema):
@@ -513,14 +564,18 @@ def get_national_results(request, edition_id: Id):
     )
     if found is None:
         raise Http404("Aucun résultat publié pour cette édition.")
+    intervals = result_figures.mean_intervals(found.structures.values_list("category", "score"))
     return {
         "edition_id": edition_id,
         "edition": found.edition.name,
         "version": found.version,
         "published_at": found.published_at,
         "participants": found.structures.count(),
-        "key_figures": [_key_figure(f) for f in result_figures.key_figures(found)],
-        "categories": found.categories,
+        "key_figures": [_key_figure(f) for f in publication.key_figures(found)],
+        "categories": [
+            _category(row, intervals.get(row["category"]))
+            for row in publication.category_rows(found)
+        ],
     }
 
 
@@ -592,7 +647,12 @@ class IndicatorOut(Schema):
     code: str
     label: str
     engagement: str
-    unit: str
+    unit: str = Field(
+        description=(
+            "unité des valeurs et des cibles : « part » pour un taux (entre 0 et 1), "
+            "« days » (jours) ou « count » (nombre)"
+        )
+    )
     direction: Literal["ge", "le"]
     source: str
     values: dict[int, float | None]
@@ -639,17 +699,26 @@ def list_indicators(
     year = year or timezone.localdate().year
     years = [year - 2, year - 1, year]
     rows = dashboard.dashboard(structure, years, year)
+
+    def published(indicator, value):
+        """A rate (entered and shown in percent) as a share, as every output gives it."""
+        if value is None or indicator.unit != Indicator.Unit.PERCENT:
+            return value
+        return value / 100
+
     return [
         {
             "id": r.indicator.pk,
             "code": r.indicator.code,
             "label": r.indicator.label,
             "engagement": r.indicator.engagement,
-            "unit": r.indicator.unit,
+            "unit": RATE_UNIT if r.indicator.unit == Indicator.Unit.PERCENT else r.indicator.unit,
             "direction": r.indicator.direction,
             "source": r.indicator.source,
-            "values": {y: c.value for y, c in zip(years, r.cells, strict=True)},
-            "targets": {t.year: t.value for t in r.indicator.targets.all()},
+            "values": {
+                y: published(r.indicator, c.value) for y, c in zip(years, r.cells, strict=True)
+            },
+            "targets": {t.year: published(r.indicator, t.value) for t in r.indicator.targets.all()},
         }
         for r in rows
     ]

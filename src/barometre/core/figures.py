@@ -28,7 +28,9 @@ Kind = Literal["rate", "mean", "score", "count"]
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and not math.isfinite(value))
+    """None, NaN, or the empty string a template gives for a key that a published row
+    leaves out (``results.publication``)."""
+    return value is None or value == "" or (isinstance(value, float) and not math.isfinite(value))
 
 
 def round_half_up(value: float, decimals: int = 0) -> Decimal:

@@ -172,11 +172,11 @@ def compute(result_set: ResultSet) -> ResultSet:
             )
             for row in results.structures.iter_rows(named=True)
         )
-        locked.categories = [
+        locked.stored_categories = [
             {k: _clean(v) for k, v in row.items()}
             for row in results.categories.iter_rows(named=True)
         ]
-        locked.key_figures = [
+        locked.stored_key_figures = [
             {
                 "id": spec.id,
                 "label": spec.label,
@@ -197,7 +197,7 @@ def compute(result_set: ResultSet) -> ResultSet:
             for row in results.agreement.iter_rows(named=True)
         ]
         locked.audit_ids = audit_ids
-        locked.benchmarks = _benchmarks(results)
+        locked.stored_benchmarks = _benchmarks(results)
         locked.evolution = {k: v for k, v in evolution.items() if k != "rows"}
         locked.grid = edition.grid
         locked.changes = _changes(locked)

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator
 from django.utils import timezone
 
 from barometre.core.exporting import Column, csv_chunks, write_csv, write_xlsx_sheets
-from barometre.core.figures import minimum, round_half_up
-from barometre.results import figures
+from barometre.core.figures import round_half_up
+from barometre.results import figures, publication
 from barometre.results.models import ResultSet
 from barometre.results.palmares import palmares
 
@@ -197,7 +197,7 @@ def tables(result_set: ResultSet) -> list[tuple[str, list[Column], Iterable[dict
         long_table("Étapes", "stages", "etape", grid.stages),
         long_table("Déterminants", "determinants", "determinant", grid.determinants),
         long_table("Critères", "criteria", "critere", grid.criteria),
-        ("Chiffres clés", figures_cols, [_figure_row(f) for f in figures.key_figures(result_set)]),
+        ("Chiffres clés", figures_cols, map(_figure_row, publication.key_figures(result_set))),
         ("Palmarès", palmares_cols, _palmares_rows(result_set)),
     ]
 
@@ -331,16 +331,16 @@ def open_data_rows(result_set: ResultSet) -> list[dict]:
     base = {"edition": edition.name, "annee": edition.year, "version": result_set.version}
     intervals = figures.mean_intervals(result_set.structures.values_list("category", "score"))
     rows = []
-    for stats in result_set.categories:
+    for stats in publication.category_rows(result_set):
         scope = "national" if stats["category"] == "(national)" else stats["category"]
-        if scope != "national" and stats["structures"] < minimum("category_mean"):
+        if not stats["published"]:
             continue
         for key, code, label in _STATS:
             if stats.get(key) is not None:
                 interval = intervals.get(stats["category"]) if key == "mean" else None
                 figure = figures.category_mean(stats, key, interval=interval)
                 rows.append(_open_row(base, scope, code, label, figure, 2))
-    for figure in figures.key_figures(result_set):
+    for figure in publication.key_figures(result_set):
         rows.append(
             _open_row(
                 base, "national", figure.id, figure.label, figure, 4 if figure.kind == "rate" else 2

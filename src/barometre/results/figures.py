@@ -29,7 +29,8 @@ SPECS = {spec.id: spec for spec in KEY_FIGURES}
 
 
 def key_figure(stored: dict) -> Figure:
-    """A key figure as stored in ``ResultSet.key_figures``."""
+    """A key figure as a result version stores it (read through
+    ``results.publication.key_figures``)."""
     spec = SPECS.get(stored["id"])
     rate = spec.is_rate if spec else stored.get("unit") == "%"
     n_unit = spec.n_unit if spec else ""
@@ -47,10 +48,6 @@ def key_figure(stored: dict) -> Figure:
         label=stored.get("label", ""),
         id=stored["id"],
     )
-
-
-def key_figures(result_set) -> list[Figure]:
-    return [key_figure(f) for f in result_set.key_figures]
 
 
 def structure_score(result) -> Figure:

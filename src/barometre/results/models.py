@@ -13,9 +13,9 @@ from barometre.structures.models import Structure
 # time of a page that only names the version (a cached public page, the public home).
 LARGE_FIELDS = (
     "audit_ids",
-    "benchmarks",
-    "categories",
-    "key_figures",
+    "stored_benchmarks",
+    "stored_categories",
+    "stored_key_figures",
     "auditors",
     "agreement",
     "changes",
@@ -66,14 +66,19 @@ class ResultSet(models.Model):
     # Last sign of life of the worker computing it: a computation silent for longer than
     # STALE_AFTER (core/background.py) was killed and may be requested again.
     heartbeat = models.DateTimeField(null=True, blank=True)
-    categories = models.JSONField(default=list)
-    key_figures = models.JSONField(default=list)
+    # The aggregates that compare structures (categories, key figures, benchmarks) are
+    # stored whole and read only through ``results.publication``, which applies the
+    # publication rule (docs/scoring.md §7): ``stored_`` says they are raw.
+    stored_categories = models.JSONField(default=list, db_column="categories")
+    stored_key_figures = models.JSONField(default=list, db_column="key_figures")
     auditors = models.JSONField(default=list)
     agreement = models.JSONField(default=list)
     changes = models.JSONField("changements depuis la version publiée", default=list)
     # {"(national)" or category: {"channels" | "stages" | "determinants" | "criteria":
     #   {id: {"mean": float, "n": structures}}}}
-    benchmarks = models.JSONField("moyennes de comparaison", default=dict)
+    stored_benchmarks = models.JSONField(
+        "moyennes de comparaison", default=dict, db_column="benchmarks"
+    )
     # Comparison with the previous published edition on shared criteria (empty if none).
     evolution = models.JSONField("évolution", default=dict)
 

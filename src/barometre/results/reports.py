@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from barometre.core.figures import Figure
 from barometre.engine import Estimate
 from barometre.results import figures as result_figures
+from barometre.results import publication
 from barometre.results.figures import Funnel
 from barometre.results.models import ResultSet, StructureResult
 from barometre.results.palmares import CategoryPalmares, palmares
@@ -224,7 +225,7 @@ def shared_figures(result_set: ResultSet) -> SharedFigures:
     return SharedFigures(
         everyone=everyone,
         intervals=result_figures.mean_intervals((r[5], r[1]) for r in everyone),
-        key_figures=result_figures.key_figures(result_set),
+        key_figures=publication.key_figures(result_set),
     )
 
 
@@ -238,7 +239,7 @@ def structure_report(
     shared = shared or shared_figures(result_set)
     grid = result_set.grid.parsed()
     details = result.details
-    benchmarks = result_set.benchmarks or {}
+    benchmarks = publication.benchmarks(result_set)
     national = benchmarks.get(NATIONAL, {})
     category = benchmarks.get(result.category, {}) if result.category else {}
     channel_labels = {c.id: c.label for c in grid.channels}
@@ -277,7 +278,8 @@ def structure_report(
         if not criterion.scored or own_criteria.get(criterion.id) is None:
             continue
         reference = category_criteria.get(criterion.id) or {}
-        if reference.get("n", 0) < 2:  # alone in its category: compare with France
+        # Alone in its category, or too few to publish its mean: compare with France.
+        if reference.get("n", 0) < 2 or reference.get("mean") is None:
             reference = national_criteria.get(criterion.id) or {}
         if reference.get("mean") is None:
             continue
@@ -302,7 +304,7 @@ def structure_report(
     evolution = None
     if details.get("evolution"):
         evolution = {**result_set.evolution, **details["evolution"]}
-    stats = {row["category"]: row for row in result_set.categories}
+    stats = publication.categories_by_name(result_set)
     national_mean = (stats.get(NATIONAL) or {}).get("mean")
     return StructureReport(
         result_set=result_set,
@@ -465,7 +467,7 @@ def national_synthesis(result_set: ResultSet, *, public: bool = True) -> Nationa
     for category, _, change, *_ in kinds:
         if change is not None:
             changes[category].append(float(change))
-    stats = {row["category"]: row for row in result_set.categories}
+    stats = publication.categories_by_name(result_set)
     national_row = stats.get(NATIONAL, {})
     intervals = result_figures.mean_intervals((row[0], row[4]) for row in kinds)
     categories = [
@@ -484,7 +486,7 @@ def national_synthesis(result_set: ResultSet, *, public: bool = True) -> Nationa
         for name, row in stats.items()
         if name != NATIONAL
     ]
-    national = (result_set.benchmarks or {}).get(NATIONAL, {})
+    national = publication.benchmarks(result_set).get(NATIONAL, {})
 
     def compared(items, key):
         means = national.get(key, {})
@@ -496,7 +498,7 @@ def national_synthesis(result_set: ResultSet, *, public: bool = True) -> Nationa
 
     channels = compared(grid.channels, "channels")
     visit = next((c for c in channels if c.id == "visit"), None)
-    figures = result_figures.key_figures(result_set)
+    figures = publication.key_figures(result_set)
     evolution = result_set.evolution or {}
     return NationalSynthesis(
         result_set=result_set,

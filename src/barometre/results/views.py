@@ -19,6 +19,7 @@ from barometre.core.errors import Refused
 from barometre.core.figures import rounded
 from barometre.core.navigation import crumbs, link
 from barometre.core.public_pages import KeyQuery, for_visitors
+from barometre.results import publication
 from barometre.results.access import (
     complete,
     get_structure_result,
@@ -242,7 +243,7 @@ def public_palmares(request, pk: int):
 
         def body() -> str:
             full = complete(result_set)
-            national = next((c for c in full.categories if c["category"] == "(national)"), None)
+            national = publication.categories_by_name(full).get(publication.NATIONAL)
             return render_to_string(
                 "results/public_palmares_main.html",
                 {

@@ -50,3 +50,14 @@ def fr_plural(value, suffix="s"):
         return suffix if abs(float(value)) >= 2 else ""
     except (TypeError, ValueError):
         return suffix
+
+
+@register.filter
+def with_interval(figure, level=95):
+    """What follows a figure in a sentence: « , intervalle à 95 % : 61,2 – 74,0 », or why it
+    has none, « (pas d'intervalle : une seule observation) » (``Figure.interval``)."""
+    if figure is None:
+        return ""
+    if figure.has_interval:
+        return f", intervalle à {level}\u00a0% : {figure.interval}"
+    return f" ({figure.no_interval})"

@@ -5,14 +5,14 @@ them: ``{{ result_set|key_figures }}``, ``{{ result|structure_score }}``,
 
 from django import template
 
-from barometre.results import charts, figures
+from barometre.results import charts, figures, publication
 
 register = template.Library()
 
 
 @register.filter
 def key_figures(result_set):
-    return figures.key_figures(result_set)
+    return publication.key_figures(result_set)
 
 
 @register.filter
