@@ -1,9 +1,12 @@
 """The vendored DSFR charts draw in a real browser under the Content Security Policy
 (Debian's Chromium driven by Playwright); screenshots are kept as test artefacts."""
 
+import re
+
 import pytest
 
 from tests.browser.conftest import browser, chromium  # noqa: F401 - shared fixtures
+from tests.results.test_palmares import ranked  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "Mot-de-passe-du-test-2025"
@@ -86,3 +89,40 @@ def test_on_a_phone_every_chart_label_is_wrapped_to_fit_and_the_chart_grows_tall
         assert page.evaluate("label => window.barometreCharts.wrap(label, 26)", label) == lines
     browser.shot("telephone")
     assert browser.errors == []
+
+
+def test_the_jury_chooses_the_second_and_the_first_keeps_its_place(
+    ranked,  # noqa: F811
+    browser,  # noqa: F811
+    operator,
+):
+    """The operator confirms the 2nd of the ranking as laureate from the results page: the
+    distinctions still name the 1st (« 1er de sa catégorie »), and say that the laureate
+    was the jury's choice, with its note."""
+    from barometre.campaigns.models import Enrolment
+    from barometre.results.palmares import palmares
+
+    Enrolment.objects.filter(edition=ranked.edition).update(publish_results=True)
+    (category,) = palmares(ranked)
+    first, second = category.ranking[:2]
+    operator.set_password(PASSWORD)
+    operator.save()
+    browser.login(operator.username, PASSWORD)
+    page = browser.goto(f"/resultats/editions/{ranked.edition_id}/")
+    page.select_option("select[name=structure]", str(second.structure_id))
+    page.fill("textarea[name=jury_note]", "Un rappel systématique des usagers")
+    page.get_by_role("button", name="Confirmer le lauréat").click()
+    page.wait_for_load_state()
+    message = page.locator(".fr-alert--success").inner_text()
+    assert second.structure.name in message
+    table = page.locator("table", has_text="Distinctions").first
+    rows = [" ".join(r.split()) for r in table.locator("tbody tr").all_inner_texts()]
+    assert rows[0].startswith(
+        f"Lauréat choisi par le jury, 2e du classement {second.structure.name}"
+    )
+    assert rows[1].startswith(f"1er de sa catégorie {first.structure.name}")
+    assert "Un rappel systématique des usagers" in page.content()
+    # Identical audits give a bootstrap interval of zero width: never printed as one.
+    assert not re.search(r"(\d+,\d) – \1\b", page.content())
+    assert "pas d'intervalle : aucun écart entre les audits" in page.content()
+    browser.shot("laureat-choisi-par-le-jury")

@@ -165,7 +165,12 @@ class Figure:
 
     @property
     def has_interval(self) -> bool:
-        return not (_missing(self.low) or _missing(self.high) or self.high - self.low < 1e-9)
+        """False without bounds, or when they would print the same (« 78,6 – 78,6 »: a
+        structure audited once per channel, whose bootstrap cannot vary)."""
+        if _missing(self.low) or _missing(self.high):
+            return False
+        scale = 100 if self.kind == "rate" else 1
+        return format_number(self.low * scale, 1) != format_number(self.high * scale, 1)
 
     @property
     def no_interval(self) -> str:
@@ -175,7 +180,10 @@ class Figure:
         if self.n <= 1:
             return "pas d'intervalle : une seule observation"
         if self.kind == "score":
-            return "pas d'intervalle : un audit par canal, l'écart entre audits ne se mesure pas"
+            return (
+                "pas d'intervalle : aucun écart entre les audits d'un même canal (un seul "
+                "audit par canal, ou des audits identiques)"
+            )
         return "pas d'intervalle : valeurs toutes égales ou à une borne de l'échelle"
 
     @property
