@@ -134,7 +134,7 @@ def test_errors_outside_the_operations_answer_in_the_error_format(
     def broken(user):
         raise RuntimeError("panne")
 
-    monkeypatch.setattr("barometre.api.api.runnable_editions", broken)
+    monkeypatch.setattr("barometre.api.editions.runnable_editions", broken)
     client.raise_request_exception = False
     failed = client.get("/api/v1/editions")
     assert failed.status_code == 500

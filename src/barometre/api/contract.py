@@ -84,3 +84,7 @@ def errors(*statuses: int, public: bool = False, body: bool = False) -> dict[int
         declared.add(400)
     declared.update({404} if public else {401, 403, 404})
     return dict.fromkeys(sorted(declared), Error)
+
+
+# docs/api.md, « Unités » : in every output a rate is a share between 0 and 1, unit « part ».
+RATE_UNIT = "part"

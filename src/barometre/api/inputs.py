@@ -3,6 +3,7 @@ pagination bounds, and the 422 answer of checks made in an operation."""
 
 from typing import Annotated
 
+from django.core.exceptions import PermissionDenied
 from ninja import Field, Path, Schema, Status
 from ninja.pagination import LimitOffsetPagination
 from pydantic import AfterValidator
@@ -44,3 +45,11 @@ class Pagination(LimitOffsetPagination):
     class Input(Schema):
         limit: Annotated[int, Field(ge=1, le=100)] = 50
         offset: Annotated[int, Field(ge=0, le=MAX_OFFSET)] = 0
+
+
+def require_write(request) -> None:
+    """A write through the API needs a token with the write scope (or the session)."""
+    from barometre.api.models import ApiToken
+
+    if isinstance(request.auth, ApiToken) and not request.auth.can_write:
+        raise PermissionDenied("Ce jeton n'a que le droit de lecture.")

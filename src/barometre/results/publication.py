@@ -45,7 +45,7 @@ EXTREMES = ("min", "max")
 # Every output that publishes aggregates of a result version, with the function that
 # builds it from the rule above (dotted path, checked by the test).
 OUTPUTS = {
-    "API : résultats nationaux": "barometre.api.api.get_national_results",
+    "API : résultats nationaux": "barometre.api.results.get_national_results",
     "Données ouvertes (CSV)": "barometre.results.exports.open_data_rows",
     "Export XLSX d'une version (chiffres clés, palmarès)": "barometre.results.exports.tables",
     "Synthèse nationale (page)": "barometre.results.views.synthesis",
