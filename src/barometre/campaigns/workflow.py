@@ -223,7 +223,27 @@ def submit(task: AuditTask, *, by) -> list[str]:
     return found
 
 
-def _decide(task: AuditTask, by, target: str, action: str, comment: str) -> None:
+def _overtaken(task: AuditTask) -> Conflict:
+    """What the validator who lost the race is told: what happened since, by whom, when."""
+    last = task.events.exclude(action="edit").select_related("by").last()
+    if last is None:
+        return Conflict(
+            "Cet audit a changé depuis que vous l'avez ouvert : "
+            "votre décision n'a pas été enregistrée."
+        )
+    at = timezone.localtime(last.at)
+    return Conflict(
+        f"Cet audit a déjà été {last.label} par {last.by} le {at:%d/%m/%Y à %H:%M} : "
+        "votre décision n'a pas été enregistrée."
+    )
+
+
+def _decide(
+    task: AuditTask, by, target: str, action: str, comment: str, seen_version: int | None
+) -> None:
+    """Decide on the audit as the validator saw it (``seen_version``, carried by the form):
+    the row is locked, and a decision or a new submission since then raises ``Conflict``
+    naming who did what, and nothing is written."""
     from barometre.campaigns.lifecycle import can_run
 
     if not can_run(by, task.edition):
@@ -233,30 +253,36 @@ def _decide(task: AuditTask, by, target: str, action: str, comment: str) -> None
                 "qualité) valident les audits"
             ]
         )
-    if task.status != T.SUBMITTED:
-        raise Refused([f"l'audit est « {task.get_status_display()} », pas soumis"])
+    current = AuditTask.objects.select_for_update().get(pk=task.pk)
+    moved = seen_version is not None and current.version != seen_version
+    if moved or (current.status != T.SUBMITTED and task.status == T.SUBMITTED):
+        raise _overtaken(current)
+    if current.status != T.SUBMITTED:
+        raise Refused([f"l'audit est « {current.get_status_display()} », pas soumis"])
     if target != T.VALIDATED and not comment.strip():
         raise Refused(["indiquez la raison à l'enquêteur"])
-    before = task.status
+    before = current.status
     task.status = target
-    task.version += 1
+    task.version = current.version + 1
     task.save(update_fields=["status", "version"])
     _event(task, by, action, {"status": before}, {"status": target}, comment)
 
 
 @transaction.atomic
-def validate(task: AuditTask, *, by) -> None:
-    _decide(task, by, T.VALIDATED, "validate", "")
+def validate(task: AuditTask, *, by, seen_version: int | None = None) -> None:
+    _decide(task, by, T.VALIDATED, "validate", "", seen_version)
 
 
 @transaction.atomic
-def return_to_auditor(task: AuditTask, *, by, comment: str) -> None:
-    _decide(task, by, T.RETURNED, "return", comment)
+def return_to_auditor(
+    task: AuditTask, *, by, comment: str, seen_version: int | None = None
+) -> None:
+    _decide(task, by, T.RETURNED, "return", comment, seen_version)
 
 
 @transaction.atomic
-def reject(task: AuditTask, *, by, reason: str) -> None:
-    _decide(task, by, T.REJECTED, "reject", reason)
+def reject(task: AuditTask, *, by, reason: str, seen_version: int | None = None) -> None:
+    _decide(task, by, T.REJECTED, "reject", reason, seen_version)
 
 
 def close_unanswered(
