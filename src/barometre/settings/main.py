@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "barometre.web.errors.OutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "barometre.web.errors.NotAllowedMiddleware",
@@ -93,6 +94,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'barometre.sqlite3'}"),
         conn_max_age=env_int("BAROMETRE_DB_CONN_MAX_AGE", 0),
+        # A kept connection is checked before each request reuses it: after a database
+        # restart, the first request reconnects instead of failing on a dead connection.
+        conn_health_checks=env_int("BAROMETRE_DB_CONN_MAX_AGE", 0) > 0,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
