@@ -45,7 +45,7 @@ serve: venv
 	BAROMETRE_DEBUG=true $(BIN)/barometre serve
 
 worker: venv
-	BAROMETRE_DEBUG=true $(BIN)/barometre db_worker
+	BAROMETRE_DEBUG=true $(BIN)/barometre worker
 
 clean:
 	rm -rf var/barometre.sqlite3* var/media var/static
