@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from barometre.campaigns import codec
 from barometre.campaigns.models import Answer, AuditTask, Edition, Evidence, TaskEvent
+from barometre.core.disk import DiskFull, is_disk_full
 from barometre.core.errors import Conflict, Refused
 from barometre.core.uploads import UploadRefused, check_upload
 
@@ -22,6 +23,10 @@ CYCLE_CHANNELS = {"email", "mail", "social"}  # a sending, then (maybe) a reply
 EDITABLE = {T.ASSIGNED, T.AWAITING_REPLY, T.RETURNED}
 MAX_RINGS, MAX_WAIT_SECONDS, MAX_WAIT_MINUTES = 30, 7200, 120
 MIN_SECONDS_BETWEEN_SUBMISSIONS = 60
+DISK_FULL = (
+    "espace disque insuffisant : le fichier n'a pas été enregistré, vos réponses saisies "
+    "sont conservées"
+)
 
 
 def _event(task: AuditTask, by, action: str, before=None, after=None, comment="") -> None:
@@ -356,14 +361,20 @@ def add_evidence(task: AuditTask, uploaded, *, by) -> Evidence:
     original_name = uploaded.name[:255]
     # Stored under a generated name with the extension of what the file really is.
     uploaded.name = f"{uuid.uuid4().hex}.{detected.extension}"
-    return Evidence.objects.create(
-        task=task,
-        file=uploaded,
-        original_name=original_name,
-        mime=detected.mime,
-        size=uploaded.size,
-        uploaded_by=by,
-    )
+    try:
+        with transaction.atomic():  # a failed save leaves the caller's transaction usable
+            return Evidence.objects.create(
+                task=task,
+                file=uploaded,
+                original_name=original_name,
+                mime=detected.mime,
+                size=uploaded.size,
+                uploaded_by=by,
+            )
+    except (DiskFull, OSError) as exc:  # the storage left no partial file (core.disk)
+        if not is_disk_full(exc):
+            raise
+        raise Refused([DISK_FULL]) from None
 
 
 def remove_evidence(task: AuditTask, evidence: Evidence, *, by) -> None:

@@ -189,6 +189,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("BAROMETRE_STATIC_ROOT", str(DATA_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("BAROMETRE_MEDIA_ROOT", str(DATA_DIR / "media")))
+# Temporary files (exports and report batches being written): a private folder of the
+# data directory, purged daily of what a killed process left (core.disk).
+BAROMETRE_TEMP_DIR = Path(env_str("BAROMETRE_TEMP_DIR", str(DATA_DIR / "tmp")))
 # Uploaded files (evidence, attachments) go through Django's storage API: local folder by
 # default, any backend by configuration, e.g. S3-compatible storage with the "s3" extra:
 # BAROMETRE_STORAGE_BACKEND=storages.backends.s3.S3Storage and
@@ -203,7 +206,9 @@ except json.JSONDecodeError as exc:
 STORAGES = {
     "default": {
         "BACKEND": env_str(
-            "BAROMETRE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+            # Django's file system storage, which also cleans up after a full disk.
+            "BAROMETRE_STORAGE_BACKEND",
+            "barometre.core.disk.LocalStorage",
         ),
         "OPTIONS": _storage_options,
     },
