@@ -153,7 +153,10 @@ def unavailable(request):
     if is_api(request):
         response = error_response(request, 503)
     else:
-        page = render_to_string("web/unavailable.html", {"error": error})
+        try:
+            page = render_to_string("web/unavailable.html", {"error": error})
+        except Exception:  # static files not collected: the page without its style sheet
+            page = _BARE.format(**vars(error))
         response = HttpResponse(page, status=503)
     response["Retry-After"] = str(outage.RETRY_AFTER_SECONDS)
     response._has_been_logged = True  # logged once per outage by core.outage, not here
