@@ -27,6 +27,7 @@ import glob
 import http.client
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -36,6 +37,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -294,6 +296,240 @@ def task_after_restart(cluster: Cluster, worker: subprocess.Popen) -> dict:
     }
 
 
+PASSWORD = "exercice-de-panne-2026"  # noqa: S105 - accounts of a throw-away cluster
+PDF = b"%PDF-1.7\n1 0 obj\n<< >>\nendobj\n" + b"0" * 60_000 + b"\n%%EOF\n"
+PHONE = {"phone.number_consistent": "oui", "phone.rings": "3", "phone.observations": "Aimable"}
+
+
+def campaign() -> dict:
+    """An edition in fieldwork, as in the tests: two operators, an auditor, a phone audit
+    left to fill (for the uploads) and one submitted (for the decisions)."""
+    import datetime as dt
+
+    from barometre.accounts.models import Membership, Role, User
+    from barometre.campaigns import lifecycle, workflow
+    from barometre.campaigns.models import AuditorProfile, AuditTask, Edition, GridVersion
+    from barometre.engine.grid import DATA_DIR
+    from barometre.structures.models import ContactPoint, Structure
+
+    def user(name, role):
+        person = User.objects.create_user(name, password=PASSWORD)
+        Membership.objects.create(user=person, role=role)
+        return person
+
+    operator = user("olivia", Role.OPERATOR)
+    user("octave", Role.OPERATOR)
+    auditor, second = user("elie", Role.AUDITOR), user("zoe", Role.AUDITOR)
+    for person in (auditor, second):
+        AuditorProfile.objects.create(user=person, departments=["45"], weekly_capacity=20)
+    grid = GridVersion.objects.create(
+        grid_id="barometre-2025",
+        version=1,
+        yaml=(DATA_DIR / "barometre-2025.yaml").read_text(),
+    )
+    edition = lifecycle.create_edition(
+        year=2025,
+        name="Baromètre 2025",
+        grid=grid,
+        enrolment_opens=dt.date(2025, 1, 6),
+        enrolment_closes=dt.date(2025, 4, 30),
+        fieldwork_starts=dt.date(2025, 5, 5),
+        fieldwork_ends=dt.date(2025, 7, 25),
+        by=operator,
+    )
+    structure = Structure.objects.get()
+    ContactPoint.objects.create(structure=structure, channel="phone", value="02 38 81 40 00")
+    ContactPoint.objects.create(structure=structure, channel="email", value="pref@example.fr")
+    lifecycle.advance(edition, by=operator)
+    lifecycle.enrol(edition, structure, by=operator)
+    lifecycle.plan_fieldwork(edition, by=operator)
+    AuditTask.objects.filter(edition=edition).update(
+        auditor=second, status="assigned", planning_problem=""
+    )
+    Edition.objects.filter(pk=edition.pk).update(status="fieldwork")
+    upload, decided = AuditTask.objects.filter(edition=edition, channel="phone")[:2]
+    AuditTask.objects.filter(pk__in=[upload.pk, decided.pk]).update(auditor=auditor)
+    decided.refresh_from_db()
+    workflow.save_answers(decided, PHONE, by=auditor)
+    workflow.submit(decided, by=auditor)
+    return {"upload": upload.pk, "decided": decided.pk}
+
+
+class Session:
+    """One signed-in browser: cookies, and the CSRF token of the last page read."""
+
+    def __init__(self, port: int, username: str):
+        self.port, self.cookies, self.token = port, {}, ""
+        self.get("/connexion/")
+        self.post_form("/connexion/", {"username": username, "password": PASSWORD})
+
+    def _request(self, method, path, body=None, headers=None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        conn.request(method, path, body, {"Cookie": cookie, **(headers or {})})
+        response = conn.getresponse()
+        text = response.read().decode(errors="replace")
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";")[0]
+        found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', text)
+        if found:
+            self.token = found.group(1)
+        return response.status, text
+
+    def get(self, path):
+        return self._request("GET", path)
+
+    def post_form(self, path, fields):
+        body = urllib.parse.urlencode({**fields, "csrfmiddlewaretoken": self.token})
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        return self._request("POST", path, body, headers)
+
+    def post_file(self, path, fields, name, content):
+        boundary = secrets.token_hex(16)
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+            for k, v in {**fields, "csrfmiddlewaretoken": self.token}.items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"'
+            "\r\nContent-Type: application/pdf\r\n\r\n".encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        return self._request("POST", path, b"".join(parts), headers)
+
+
+def follow(session: Session, status: int, text: str, path: str) -> str:
+    """The page a redirect leads to (where the message is shown)."""
+    return session.get(path)[1] if status == 302 else text
+
+
+def disk_full_uploads(port: int, pk: int, media: Path, method: str, uploads: int) -> dict:
+    """The auditor attaches a 60 KB file, again and again, with answers typed, until the
+    disk is full: each is stored whole or refused in French; no partial file stays."""
+    from django.db import close_old_connections
+    from django.urls import reverse
+
+    from barometre.campaigns.models import AuditTask, Evidence
+
+    session = Session(port, "elie")
+    url = reverse("campaigns:task", args=[pk])
+    accepted = refused = errors = 0
+    for number in range(uploads):
+        session.get(url)
+        close_old_connections()
+        version = AuditTask.objects.get(pk=pk).version
+        fields = {**PHONE, "version": version, "action": "attach"}
+        status, text = session.post_file(url, fields, f"piece-{number}.pdf", PDF)
+        page = follow(session, status, text, url)
+        errors += status >= 500
+        accepted += "Pièce justificative ajoutée." in page
+        refused += "espace disque insuffisant" in page
+    close_old_connections()
+    rows = {Path(e.file.name).name: e for e in Evidence.objects.filter(task_id=pk)}
+    on_disk = [p for p in media.rglob("*") if p.is_file() and p.name != "remplissage"]
+    whole = [p for p in on_disk if p.name in rows and p.stat().st_size == len(PDF)]
+    answers = dict(AuditTask.objects.get(pk=pk).answers.values_list("criterion", "value"))
+    return {
+        "drill": f"disque plein au dépôt de pièces ({method})",
+        "sent": uploads,
+        "acknowledged": accepted,
+        "stored": len(whole),
+        "lost": accepted - len(whole),
+        "5xx": errors,
+        "503": 0,
+        "network": 0,
+        "recovery": None,
+        "note": f"{refused} refus « espace disque insuffisant », "
+        f"{len(on_disk) - len(whole)} fichier(s) partiel(s) ou orphelin(s), "
+        f"réponses {'conservées' if answers == PHONE else 'perdues'}",
+    }
+
+
+def _race(sessions, seen, decide, queue) -> list[tuple[int, str]]:
+    """The first validates, the second rejects, both at once; the pages they read next."""
+    barrier, pages = threading.Barrier(2), [None, None]
+
+    def decide_as(index, choice):
+        barrier.wait()
+        fields = {"decision": choice, "comment": "Doublon", "version": seen[index]}
+        status, text = sessions[index].post_form(decide, fields)
+        pages[index] = (status, follow(sessions[index], status, text, queue))
+
+    threads = [
+        threading.Thread(target=decide_as, args=(0, "validate")),
+        threading.Thread(target=decide_as, args=(1, "reject")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return pages
+
+
+def concurrent_decisions(port: int, pk: int, races: int) -> dict:
+    """Two operators open the same submitted audit, then one validates while the other
+    rejects, at the same instant; again and again."""
+    from django.db import close_old_connections
+    from django.db.models import F
+    from django.urls import reverse
+
+    from barometre.campaigns.models import AuditTask, TaskEvent
+
+    sessions = [Session(port, "olivia"), Session(port, "octave")]
+    desk, decide = reverse("campaigns:task", args=[pk]), reverse("campaigns:decide", args=[pk])
+    queue = reverse("campaigns:validation")
+    told_recorded = told_lost = errors = recorded = 0
+    for _ in range(races):
+        close_old_connections()
+        before = TaskEvent.objects.filter(task_id=pk, action__in=["validate", "reject"]).count()
+        seen = [
+            re.search(r'name="version" value="(\d+)"', s.get(desk)[1]).group(1) for s in sessions
+        ]
+        pages = _race(sessions, seen, decide, queue)
+        errors += sum(status >= 500 for status, _page in pages)
+        told_recorded += sum("décision enregistrée" in page for _status, page in pages)
+        told_lost += sum("a pas été enregistrée" in page for _status, page in pages)
+        close_old_connections()
+        after = TaskEvent.objects.filter(task_id=pk, action__in=["validate", "reject"]).count()
+        recorded += after - before
+        AuditTask.objects.filter(pk=pk).update(status="submitted", version=F("version") + 1)
+    return {
+        "drill": "décisions simultanées sur un audit (valider / rejeter)",
+        "sent": 2 * races,
+        "acknowledged": told_recorded,
+        "stored": recorded,
+        "lost": told_recorded - recorded,
+        "5xx": errors,
+        "503": 0,
+        "network": 0,
+        "recovery": None,
+        "note": f"{told_lost} perdant(s) prévenu(s) sur {races} courses",
+    }
+
+
+@contextlib.contextmanager
+def small_disk(media: Path, size_kb: int):
+    """The media folder on a tmpfs of ``size_kb`` (root, where mounting is permitted);
+    otherwise the storage that answers ENOSPC (tests/disk.py). Yields the method used."""
+    media.mkdir(parents=True, exist_ok=True)
+    mounted = os.geteuid() == 0 and (
+        subprocess.run(  # noqa: S603 - fixed arguments
+            ["/usr/bin/mount", "-t", "tmpfs", "-o", f"size={size_kb}k", "tmpfs", str(media)],
+            capture_output=True,
+        ).returncode
+        == 0
+    )
+    try:
+        yield f"tmpfs de {size_kb} Ko" if mounted else "stockage qui répond ENOSPC"
+    finally:
+        if mounted:
+            subprocess.run(["/usr/bin/umount", str(media)], check=False)  # noqa: S603
+
+
 def print_table(rows: list[dict]) -> None:
     print()
     print(
@@ -318,16 +554,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--outage", type=float, default=20, help="secondes d'arrêt de la base")
     parser.add_argument("--load", type=float, default=12, help="secondes de charge par exercice")
+    parser.add_argument("--uploads", type=int, default=8, help="pièces déposées, disque plein")
+    parser.add_argument("--races", type=int, default=20, help="courses de décisions simultanées")
     args = parser.parse_args()
     cluster = Cluster()
     data_dir = cluster.root / "app"
     data_dir.mkdir()
     server = worker = None
+    media = data_dir / "media"
+    disk = small_disk(media, 256)
     try:
+        method = disk.__enter__()
         print(f"Grappe PostgreSQL de l'exercice sur le port {cluster.port}…", flush=True)
         cluster.create()
         os.environ.update(environment(cluster, data_dir))
+        os.environ["BAROMETRE_MEDIA_ROOT"] = str(media)
+        if method.startswith("stockage"):
+            os.environ["BAROMETRE_STORAGE_BACKEND"] = "tests.disk.FullDisk"
+            os.environ["PYTHONPATH"] = str(ROOT)
         url = prepare(cluster)
+        audits = campaign()
+        if method.startswith("tmpfs"):  # leave room for two files and a half
+            free = shutil.disk_usage(media).free
+            (media / "remplissage").write_bytes(b"0" * (free - int(2.5 * len(PDF))))
         port = free_port()
         web_log, worker_log = data_dir / "gunicorn.log", data_dir / "worker.log"
         server = subprocess.Popen(  # noqa: S603 - this interpreter's gunicorn, fixed arguments
@@ -384,6 +633,10 @@ def main() -> None:
             rows.append(row(name, load, recovery))
         print("Exercice : base redémarrée, travailleur en marche…", flush=True)
         rows.append(task_after_restart(cluster, worker))
+        print("Exercice : disque plein au dépôt de pièces…", flush=True)
+        rows.append(disk_full_uploads(port, audits["upload"], media, method, args.uploads))
+        print("Exercice : décisions simultanées…", flush=True)
+        rows.append(concurrent_decisions(port, audits["decided"], args.races))
         print_table(rows)
         tracebacks = count_lines(web_log, "Traceback")
         down = count_lines(web_log, "Base de données injoignable")
@@ -407,6 +660,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
+        disk.__exit__(None, None, None)
         cluster.remove()
 
 
