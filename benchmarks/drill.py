@@ -358,15 +358,17 @@ def campaign() -> dict:
 class Session:
     """One signed-in browser: cookies, and the CSRF token of the last page read."""
 
-    def __init__(self, port: int, username: str):
-        self.port, self.cookies, self.token = port, {}, ""
-        self.get("/connexion/")
-        self.post_form("/connexion/", {"username": username, "password": PASSWORD})
+    def __init__(self, port: int, username: str = "", address: str = "127.0.0.1"):
+        self.port, self.cookies, self.token, self.address = port, {}, "", address
+        if username:
+            self.get("/connexion/")
+            self.post_form("/connexion/", {"username": username, "password": PASSWORD})
 
     def _request(self, method, path, body=None, headers=None):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        conn.request(method, path, body, {"Cookie": cookie, **(headers or {})})
+        headers = {"Cookie": cookie, "X-Forwarded-For": self.address, **(headers or {})}
+        conn.request(method, path, body, headers)
         response = conn.getresponse()
         text = response.read().decode(errors="replace")
         for header, value in response.getheaders():
@@ -511,6 +513,56 @@ def concurrent_decisions(port: int, pk: int, races: int) -> dict:
     }
 
 
+def double_clicks(port: int, clicks: int) -> dict:
+    """A person opens a single-use invitation and clicks « Envoyer » twice: both requests
+    of that one submission, at once; each must get the thanks page, one answer stored."""
+    from django.db import close_old_connections
+    from django.urls import reverse
+
+    from barometre.improvement import surveys
+    from barometre.improvement.models import Questionnaire, SurveyResponse
+
+    close_old_connections()
+    invitations = surveys.create_invitations(Questionnaire.objects.get(), clicks)
+    thanked = refused = errors = stored = 0
+    for invitation in invitations:
+        address = ".".join(str(b) for b in (10, *secrets.token_bytes(3)))
+        session = Session(port, address=address)
+        url = reverse("public:invitation", args=[invitation.token])
+        page = session.get(url)[1]
+        key = re.search(r'name="submission_key" value="([^"]+)"', page).group(1)
+        fields = {"submission_key": key, "item_overall": "9"}
+        barrier, answers = threading.Barrier(2), []
+
+        def click(url=url, fields=fields, barrier=barrier, answers=answers, session=session):
+            barrier.wait()
+            answers.append(session.post_form(url, fields))
+
+        threads = [threading.Thread(target=click) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        for status, text in answers:
+            errors += status >= 500
+            thanked += status == 200 and "Merci" in text
+            refused += "déjà servi" in text
+        close_old_connections()
+        stored += SurveyResponse.objects.filter(submission_key=key).count()
+    return {
+        "drill": "double clic sur un lien d'invitation à usage unique",
+        "sent": 2 * clicks,
+        "acknowledged": thanked,
+        "stored": stored,
+        "lost": clicks - stored,
+        "5xx": errors,
+        "503": 0,
+        "network": 0,
+        "recovery": None,
+        "note": f"{refused} « ce lien a déjà servi » ; {stored} réponse(s) pour {clicks} personnes",
+    }
+
+
 @contextlib.contextmanager
 def small_disk(media: Path, size_kb: int):
     """The media folder on a tmpfs of ``size_kb`` (root, where mounting is permitted);
@@ -637,6 +689,8 @@ def main() -> None:
         rows.append(disk_full_uploads(port, audits["upload"], media, method, args.uploads))
         print("Exercice : décisions simultanées…", flush=True)
         rows.append(concurrent_decisions(port, audits["decided"], args.races))
+        print("Exercice : double clic sur un lien d'invitation…", flush=True)
+        rows.append(double_clicks(port, args.races))
         print_table(rows)
         tracebacks = count_lines(web_log, "Traceback")
         down = count_lines(web_log, "Base de données injoignable")
