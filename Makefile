@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-fast lint format venv venv-dev serve worker bench-engine bench-reports bench-load bench-pages bench-national bench-annuaire clean
+.PHONY: demo test test-fast lint format venv venv-dev serve worker drill bench-engine bench-reports bench-load bench-pages bench-national bench-annuaire clean
 
 venv:
 	@scripts/bootstrap.sh --no-dev --inexact
@@ -45,7 +45,7 @@ serve: venv
 	BAROMETRE_DEBUG=true $(BIN)/barometre serve
 
 worker: venv
-	BAROMETRE_DEBUG=true $(BIN)/barometre db_worker
+	BAROMETRE_DEBUG=true $(BIN)/barometre worker
 
 clean:
 	rm -rf var/barometre.sqlite3* var/media var/static
@@ -61,6 +61,11 @@ bench-reports: venv-dev
 ## make bench-annuaire: import of 5,000 generated Annuaire records (dry run, write, re-import)
 bench-annuaire: venv-dev
 	$(BIN)/python benchmarks/bench_annuaire.py
+
+## make drill: fault drills on a PostgreSQL cluster of its own (database restart and stop,
+## web worker killed, task worker through a restart), one table (docs/operations.md)
+drill: venv-dev
+	$(BIN)/python benchmarks/drill.py
 
 ## make bench-load: gunicorn on PostgreSQL (127.0.0.1), 16 clients (wrk), surveys and dashboard
 bench-load: venv-dev

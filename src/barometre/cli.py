@@ -17,7 +17,8 @@ COMMANDS = {
     "close_unanswered_audits": "clôt en « sans réponse » les audits en attente après le terrain",
     "migrate": "met la base de données à jour",
     "createsuperuser": "crée un compte d'administration",
-    "db_worker": "exécute les tâches de fond (imports, calculs, rapports)",
+    "worker": "exécute les tâches de fond (imports, calculs, rapports) ; survit aux "
+    "redémarrages de la base",
 }
 
 HELP = """Baromètre — audits mystères et amélioration continue des services publics

@@ -56,8 +56,9 @@ hors de votre périmètre répond 404.
 **Erreurs** : toujours `{"code": "…", "message": "…", "details": [{"field": "…",
 "message": "…"}]}` ; codes `unauthenticated` (401), `forbidden` (403), `not_found` (404),
 `conflict` et `refused` (409), `validation_error` (422), `rate_limited` (429),
-`bad_request` (400 : corps JSON illisible), `method_not_allowed` (405) et `server_error`
-(500). Chaque opération déclare les statuts qu'elle peut rendre.
+`bad_request` (400 : corps JSON illisible), `method_not_allowed` (405), `server_error`
+(500) et `unavailable` (503 avec `Retry-After` : base de données injoignable, réessayer).
+Chaque opération déclare les statuts qu'elle peut rendre.
 
 **Pagination** : `limit` (1 à 100) et `offset` ; la réponse donne `items` et `count`.
 

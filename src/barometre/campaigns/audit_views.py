@@ -186,10 +186,13 @@ def decide(request, pk: int):
     if not lifecycle.can_run(request.user, task.edition):
         raise PermissionDenied("Seuls ceux qui conduisent l'édition valident ses audits.")
     comment = request.POST.get("comment", "")
+    seen = request.POST.get("version", "")
+    version = int(seen) if seen.isdigit() else None
+    by = {"by": request.user, "seen_version": version}
     actions = {
-        "validate": lambda: workflow.validate(task, by=request.user),
-        "return": lambda: workflow.return_to_auditor(task, by=request.user, comment=comment),
-        "reject": lambda: workflow.reject(task, by=request.user, reason=comment),
+        "validate": lambda: workflow.validate(task, **by),
+        "return": lambda: workflow.return_to_auditor(task, comment=comment, **by),
+        "reject": lambda: workflow.reject(task, reason=comment, **by),
     }
     action = actions.get(request.POST.get("decision", ""))
     if action is None:
@@ -200,6 +203,10 @@ def decide(request, pk: int):
             messages.success(request, f"Audit « {task} » : décision enregistrée.")
         except Refused as exc:
             messages.error(request, f"Impossible : {exc}.")
+            if request.POST.get("from") == "desk":
+                return redirect("campaigns:task", pk=task.pk)
+        except Conflict as exc:
+            messages.error(request, str(exc))
             if request.POST.get("from") == "desk":
                 return redirect("campaigns:task", pk=task.pk)
     if request.POST.get("from") == "desk":

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from barometre.campaigns import codec
 from barometre.campaigns.models import Answer, AuditTask, Edition, Evidence, TaskEvent
+from barometre.core.disk import DiskFull, is_disk_full
 from barometre.core.errors import Conflict, Refused
 from barometre.core.uploads import UploadRefused, check_upload
 
@@ -22,6 +23,10 @@ CYCLE_CHANNELS = {"email", "mail", "social"}  # a sending, then (maybe) a reply
 EDITABLE = {T.ASSIGNED, T.AWAITING_REPLY, T.RETURNED}
 MAX_RINGS, MAX_WAIT_SECONDS, MAX_WAIT_MINUTES = 30, 7200, 120
 MIN_SECONDS_BETWEEN_SUBMISSIONS = 60
+DISK_FULL = (
+    "espace disque insuffisant : le fichier n'a pas été enregistré, vos réponses saisies "
+    "sont conservées"
+)
 
 
 def _event(task: AuditTask, by, action: str, before=None, after=None, comment="") -> None:
@@ -223,7 +228,27 @@ def submit(task: AuditTask, *, by) -> list[str]:
     return found
 
 
-def _decide(task: AuditTask, by, target: str, action: str, comment: str) -> None:
+def _overtaken(task: AuditTask) -> Conflict:
+    """What the validator who lost the race is told: what happened since, by whom, when."""
+    last = task.events.exclude(action="edit").select_related("by").last()
+    if last is None:
+        return Conflict(
+            "Cet audit a changé depuis que vous l'avez ouvert : "
+            "votre décision n'a pas été enregistrée."
+        )
+    at = timezone.localtime(last.at)
+    return Conflict(
+        f"Cet audit a déjà été {last.label} par {last.by} le {at:%d/%m/%Y à %H:%M} : "
+        "votre décision n'a pas été enregistrée."
+    )
+
+
+def _decide(
+    task: AuditTask, by, target: str, action: str, comment: str, seen_version: int | None
+) -> None:
+    """Decide on the audit as the validator saw it (``seen_version``, carried by the form):
+    the row is locked, and a decision or a new submission since then raises ``Conflict``
+    naming who did what, and nothing is written."""
     from barometre.campaigns.lifecycle import can_run
 
     if not can_run(by, task.edition):
@@ -233,30 +258,36 @@ def _decide(task: AuditTask, by, target: str, action: str, comment: str) -> None
                 "qualité) valident les audits"
             ]
         )
-    if task.status != T.SUBMITTED:
-        raise Refused([f"l'audit est « {task.get_status_display()} », pas soumis"])
+    current = AuditTask.objects.select_for_update().get(pk=task.pk)
+    moved = seen_version is not None and current.version != seen_version
+    if moved or (current.status != T.SUBMITTED and task.status == T.SUBMITTED):
+        raise _overtaken(current)
+    if current.status != T.SUBMITTED:
+        raise Refused([f"l'audit est « {current.get_status_display()} », pas soumis"])
     if target != T.VALIDATED and not comment.strip():
         raise Refused(["indiquez la raison à l'enquêteur"])
-    before = task.status
+    before = current.status
     task.status = target
-    task.version += 1
+    task.version = current.version + 1
     task.save(update_fields=["status", "version"])
     _event(task, by, action, {"status": before}, {"status": target}, comment)
 
 
 @transaction.atomic
-def validate(task: AuditTask, *, by) -> None:
-    _decide(task, by, T.VALIDATED, "validate", "")
+def validate(task: AuditTask, *, by, seen_version: int | None = None) -> None:
+    _decide(task, by, T.VALIDATED, "validate", "", seen_version)
 
 
 @transaction.atomic
-def return_to_auditor(task: AuditTask, *, by, comment: str) -> None:
-    _decide(task, by, T.RETURNED, "return", comment)
+def return_to_auditor(
+    task: AuditTask, *, by, comment: str, seen_version: int | None = None
+) -> None:
+    _decide(task, by, T.RETURNED, "return", comment, seen_version)
 
 
 @transaction.atomic
-def reject(task: AuditTask, *, by, reason: str) -> None:
-    _decide(task, by, T.REJECTED, "reject", reason)
+def reject(task: AuditTask, *, by, reason: str, seen_version: int | None = None) -> None:
+    _decide(task, by, T.REJECTED, "reject", reason, seen_version)
 
 
 def close_unanswered(
@@ -330,14 +361,20 @@ def add_evidence(task: AuditTask, uploaded, *, by) -> Evidence:
     original_name = uploaded.name[:255]
     # Stored under a generated name with the extension of what the file really is.
     uploaded.name = f"{uuid.uuid4().hex}.{detected.extension}"
-    return Evidence.objects.create(
-        task=task,
-        file=uploaded,
-        original_name=original_name,
-        mime=detected.mime,
-        size=uploaded.size,
-        uploaded_by=by,
-    )
+    try:
+        with transaction.atomic():  # a failed save leaves the caller's transaction usable
+            return Evidence.objects.create(
+                task=task,
+                file=uploaded,
+                original_name=original_name,
+                mime=detected.mime,
+                size=uploaded.size,
+                uploaded_by=by,
+            )
+    except (DiskFull, OSError) as exc:  # the storage left no partial file (core.disk)
+        if not is_disk_full(exc):
+            raise
+        raise Refused([DISK_FULL]) from None
 
 
 def remove_evidence(task: AuditTask, evidence: Evidence, *, by) -> None:

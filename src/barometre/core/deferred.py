@@ -12,7 +12,6 @@ finished more than ``BAROMETRE_EXPORT_KEEP_HOURS`` ago, or abandoned by a dead w
 
 import datetime as dt
 import logging
-import tempfile
 
 from django.conf import settings
 from django.core.files import File
@@ -21,10 +20,12 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from barometre.core.background import stale
+from barometre.core.disk import DiskFull, is_disk_full, named_temporary_file
 from barometre.core.exporting import write_xlsx_file
 from barometre.core.models import ExportFile
 
 PROGRESS_EVERY = 2000  # rows between two progress records
+DISK_FULL = "espace disque insuffisant : l'export n'a pas été enregistré. Réessayez plus tard."
 logger = logging.getLogger(__name__)
 
 
@@ -136,10 +137,18 @@ def build(export: ExportFile) -> ExportFile:
 
     sheets = import_string(export.builder)(**export.arguments)
     try:
-        with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+        with named_temporary_file(suffix=".xlsx") as handle:
             written = write_xlsx_file(sheets, handle.name, progress=progress, every=PROGRESS_EVERY)
             handle.seek(0)
             export.file.save(export.filename, File(handle), save=False)
+    except (DiskFull, OSError) as exc:  # no file is left: neither temporary nor stored
+        if not is_disk_full(exc):
+            raise
+        ExportFile.objects.filter(pk=export.pk).update(
+            status=ExportFile.Status.FAILED, error=DISK_FULL, finished_at=timezone.now()
+        )
+        export.refresh_from_db()
+        return export
     finally:
         # Rows read lazily end their read now, even after a failure, so that the
         # failure itself can be recorded.

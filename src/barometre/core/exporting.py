@@ -88,7 +88,11 @@ def write_xlsx_file(
     XlsxWriter's constant-memory mode (a row leaves memory when the next one starts: memory
     does not grow with the rows); ``progress(rows written)`` every ``every`` rows. Returns
     the number of rows written."""
-    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, **OPTIONS})
+    from barometre.core.disk import temp_dir
+
+    # The sheets' own temporary files go to the private folder, not to /tmp.
+    options = {"constant_memory": True, "tmpdir": str(temp_dir()), **OPTIONS}
+    workbook = xlsxwriter.Workbook(path, options)
     written = _write_sheets(workbook, sheets, progress, every)
     workbook.close()
     return written

@@ -119,6 +119,10 @@ def invitation(request, token: str):
         context = {"structure": found.questionnaire.structure, "closed": True}
         return render(request, "improvement/public_used.html", context, status=410)
     if found.used_at is not None:
+        key = request.POST.get("submission_key", "")
+        if request.method == "POST" and surveys.answered_with(found, key):
+            thanks = {"structure": found.questionnaire.structure, "point": None}
+            return render(request, "improvement/public_thanks.html", thanks)
         return render(
             request,
             "improvement/public_used.html",

@@ -231,6 +231,16 @@ def _stored_under(target: SurveyTarget, key: str) -> int | None:
     )
 
 
+def answered_with(invitation: SurveyInvitation, key: str) -> bool:
+    """Whether this single-use link was spent by the submission carrying ``key`` (the
+    first of a double click): that person is thanked again, not told the link was used."""
+    return bool(key) and (
+        SurveyResponse.objects.filter(
+            questionnaire_id=invitation.questionnaire_id, submission_key=key
+        ).exists()
+    )
+
+
 def submit(
     questionnaire: Questionnaire | SurveyTarget,
     values: dict[str, int | None],
@@ -292,6 +302,11 @@ def submit(
             if not SurveyInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(
                 used_at=timezone.now()
             ):
+                # Spent by this very submission (a double click that waited for the
+                # first click's commit): the same answer, the same thanks.
+                existing = submission_key and _stored_under(target, submission_key)
+                if existing:
+                    return existing, False
                 raise Refused(["ce lien à usage unique a déjà servi"])
             stored = _insert(target, answers, **fields)
     if stored is not None:

@@ -9,7 +9,6 @@ batch's ZIP file (so a batch requested again after one structure's results chang
 out that structure's report only)."""
 
 import os
-import tempfile
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -19,11 +18,17 @@ from django.utils import timezone
 
 from barometre.campaigns.lifecycle import can_run
 from barometre.core.background import stale
+from barometre.core.disk import DiskFull, is_disk_full, temporary_file
 from barometre.core.errors import Refused
 from barometre.results.internal import internal_report
 from barometre.results.models import ReportBatch, ResultSet, StructureResult
 from barometre.results.pdf import previous_reports, write_reports_zip
 from barometre.results.reports import shared_figures, structure_report
+
+DISK_FULL = (
+    "espace disque insuffisant : le lot n'a pas été enregistré. Libérez de la place puis "
+    "relancez-le."
+)
 
 ACTIVE = (ReportBatch.Status.QUEUED, ReportBatch.Status.RUNNING)
 
@@ -98,18 +103,27 @@ def build(batch: ReportBatch) -> ReportBatch:
     else:
         shared = shared_figures(result_set)  # once for every report
         reports = (structure_report(r, shared) for r in results.iterator())
-    with tempfile.TemporaryFile() as handle, _previous_file(batch) as previous:
-        count = write_reports_zip(
-            handle,
-            reports,
-            progress,
-            processes=processes(),
-            previous=previous_reports(previous),
-        ).reports
-        handle.seek(0)
+    try:
+        with temporary_file() as handle, _previous_file(batch) as previous:
+            count = write_reports_zip(
+                handle,
+                reports,
+                progress,
+                processes=processes(),
+                previous=previous_reports(previous),
+            ).reports
+            handle.seek(0)
+            batch.refresh_from_db()
+            name = f"rapports-{result_set.edition.year}-v{result_set.version}.zip"
+            batch.file.save(name, File(handle), save=False)
+    except (DiskFull, OSError) as exc:  # no file is left: neither temporary nor stored
+        if not is_disk_full(exc):
+            raise
+        ReportBatch.objects.filter(pk=batch.pk).update(
+            status=ReportBatch.Status.FAILED, error=DISK_FULL, finished_at=timezone.now()
+        )
         batch.refresh_from_db()
-        name = f"rapports-{result_set.edition.year}-v{result_set.version}.zip"
-        batch.file.save(name, File(handle), save=False)
+        return batch
     batch.total, batch.done = count, count
     batch.status, batch.finished_at = ReportBatch.Status.READY, timezone.now()
     batch.save()

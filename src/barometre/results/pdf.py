@@ -3,8 +3,12 @@ national synthesis."""
 
 from __future__ import annotations
 
+import ctypes
 import io
 import multiprocessing
+import os
+import signal
+import sys
 import time
 import zipfile
 from collections.abc import Callable, Iterable
@@ -128,17 +132,40 @@ def _forget_connections() -> None:
         connection.connection = None
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _renderer_start(parent: int) -> None:
+    """In a forked renderer: end with the parent, whatever kills it (``kill -9`` of the
+    worker included: each renderer holds some 255 MB), and obey SIGTERM again (the fork
+    inherits the worker's handler, which waits for the task in hand: here, for ever)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the parent's to handle
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+    _forget_connections()
+
+
+def renderer_pool(processes: int) -> ProcessPoolExecutor:
+    """Forked, the processes start with what the parent loaded (templates, fonts, the
+    Pango and WeasyPrint modules) and receive complete reports: they never query."""
+    return ProcessPoolExecutor(
+        processes,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_renderer_start,
+        initargs=(os.getpid(),),
+    )
+
+
 def _rendered(reports: Iterable, processes: int, reusable: frozenset[str]):
     render = partial(_render, reusable=reusable)
     if processes <= 1:
         yield from map(render, reports)
         return
-    # Forked, the processes start with what the parent loaded (templates, fonts, the
-    # Pango and WeasyPrint modules) and receive complete reports: they never query.
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(
-        processes, mp_context=context, initializer=_forget_connections
-    ) as pool:
+    with renderer_pool(processes) as pool:
         yield from pool.map(render, reports)
 
 

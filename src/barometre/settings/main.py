@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "barometre.web.errors.OutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "barometre.web.errors.NotAllowedMiddleware",
@@ -93,6 +94,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'barometre.sqlite3'}"),
         conn_max_age=env_int("BAROMETRE_DB_CONN_MAX_AGE", 0),
+        # A kept connection is checked before each request reuses it: after a database
+        # restart, the first request reconnects instead of failing on a dead connection.
+        conn_health_checks=env_int("BAROMETRE_DB_CONN_MAX_AGE", 0) > 0,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -190,6 +194,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("BAROMETRE_STATIC_ROOT", str(DATA_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("BAROMETRE_MEDIA_ROOT", str(DATA_DIR / "media")))
+# Temporary files (exports and report batches being written): a private folder of the
+# data directory, purged daily of what a killed process left (core.disk).
+BAROMETRE_TEMP_DIR = Path(env_str("BAROMETRE_TEMP_DIR", str(DATA_DIR / "tmp")))
 # Uploaded files (evidence, attachments) go through Django's storage API: local folder by
 # default, any backend by configuration, e.g. S3-compatible storage with the "s3" extra:
 # BAROMETRE_STORAGE_BACKEND=storages.backends.s3.S3Storage and
@@ -204,7 +211,9 @@ except json.JSONDecodeError as exc:
 STORAGES = {
     "default": {
         "BACKEND": env_str(
-            "BAROMETRE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+            # Django's file system storage, which also cleans up after a full disk.
+            "BAROMETRE_STORAGE_BACKEND",
+            "barometre.core.disk.LocalStorage",
         ),
         "OPTIONS": _storage_options,
     },

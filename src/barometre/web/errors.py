@@ -2,6 +2,11 @@
 
 Django calls the ``handler…`` views of ``barometre.urls`` and ``CSRF_FAILURE_VIEW``;
 ``NotAllowedMiddleware`` dresses the bare 405 answers of ``require_POST`` and the API.
+While the database is out of reach, every request (page, API, ``/sante/``) answers 503
+with ``Retry-After``, from a page that needs no database, and the log has one line when it
+goes and one when it comes back (``core.outage``), not a traceback per request. Django
+turns an exception raised anywhere (a view, the session or login middleware) into a call
+of ``server_error``, which is where the outage is recognised.
 A 429 is answered where the limit is counted, in French too: the public forms show the
 form again with the reason, the login lockout has its own page (``AXES_LOCKOUT_TEMPLATE``)
 and the API answers ``rate_limited``.
@@ -9,11 +14,15 @@ No page shows debug details: the visitor reads what happened and what to do."""
 
 import logging
 import re
+import sys
 from dataclasses import dataclass
 
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+
+from barometre.core import outage
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +68,13 @@ ERRORS = {
         "Une erreur inattendue s'est produite de notre côté.",
         "Elle a été enregistrée. Réessayez dans quelques instants ; si elle persiste, "
         "contactez l'opérateur du baromètre.",
+    ),
+    503: Error(
+        "Service momentanément indisponible",
+        "unavailable",
+        "Le service ne peut pas répondre pour le moment : sa base de données est injoignable.",
+        "Rien de ce que vous aviez déjà enregistré n'est perdu. Réessayez dans une minute ; "
+        "un formulaire non envoyé peut être renvoyé tel quel.",
     ),
 }
 CSRF = Error(
@@ -124,7 +140,41 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
+    exc = sys.exc_info()[1]
+    if outage.is_unreachable(exc):
+        outage.went_down(exc, "web")
+        return unavailable(request)
     return error_response(request, 500)
+
+
+def unavailable(request):
+    """503 with ``Retry-After``, drawn without the database (the site's layout reads it)."""
+    error = ERRORS[503]
+    if is_api(request):
+        response = error_response(request, 503)
+    else:
+        try:
+            page = render_to_string("web/unavailable.html", {"error": error})
+        except Exception:  # static files not collected: the page without its style sheet
+            page = _BARE.format(**vars(error))
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(outage.RETRY_AFTER_SECONDS)
+    response._has_been_logged = True  # logged once per outage by core.outage, not here
+    return response
+
+
+class OutageMiddleware:
+    """Logs once that the database answers again: the first request answered normally
+    after an outage (every page and API call reads the database)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if outage.is_down() and response.status_code != 503:
+            outage.came_back("web")
+        return response
 
 
 def csrf_failure(request, reason=""):

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from barometre.core.disk import purge_temporary_files
 from barometre.improvement.mailings import close_due
 from barometre.improvement.retention import anonymise, cutoff
 
@@ -8,8 +9,9 @@ from barometre.improvement.retention import anonymise, cutoff
 class Command(BaseCommand):
     help = (
         "Anonymise les réclamations et suggestions et efface les commentaires d'enquête plus "
-        "anciens que BAROMETRE_RETENTION_DAYS (RGPD), et clôt les envois d'invitations par "
-        "courriel dont la date de clôture est passée (leurs adresses sont effacées). À lancer "
+        "anciens que BAROMETRE_RETENTION_DAYS (RGPD), clôt les envois d'invitations par "
+        "courriel dont la date de clôture est passée (leurs adresses sont effacées) et "
+        "supprime les fichiers temporaires abandonnés par un processus arrêté. À lancer "
         "chaque jour."
     )
 
@@ -28,3 +30,5 @@ class Command(BaseCommand):
         )
         if not dry_run:
             self.stdout.write(f"{close_due()} envoi(s) d'invitations clos, adresses effacées.")
+            removed = purge_temporary_files()
+            self.stdout.write(f"{removed} fichier(s) temporaire(s) abandonné(s) supprimé(s).")
