@@ -109,6 +109,13 @@ def test_a_number_code_gets_back_its_zero_and_anything_else_is_named():
     ]
 
 
+def test_a_name_on_two_lines_is_put_on_one():
+    items = json.loads(bulk_bytes(records({CCAS_ID: {"nom": "CCAS\r\n  d'Orléans"}})))
+    record = by_id(json.dumps(items).encode())[CCAS_ID]
+    assert record.name == "CCAS d'Orléans"
+    assert "retour à la ligne dans le nom remplacé par une espace" in record.notes
+
+
 def test_unreadable_nested_json_names_the_record_and_field():
     items = json.loads(api_bytes())
     items["results"][2]["telephone"] = "[{pas du json"

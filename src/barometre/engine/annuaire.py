@@ -194,10 +194,14 @@ def _record(number: int, raw: dict, problems: list[InputProblem]) -> AnnuaireRec
         problems.append(InputProblem(number, "id", "", "fiche sans identifiant « id »"))
         return None
     name = _text(raw.get("nom"))
+    one_line = " ".join(name.split())  # a name holds on one line (it goes into e-mail subjects)
+    notes: list[str] = []
+    if one_line != name and len(name.splitlines()) > 1:
+        notes.append("retour à la ligne dans le nom remplacé par une espace")
+    name = one_line
     if not name:
         problems.append(InputProblem(number, "nom", "", "fiche sans nom"))
         return None
-    notes: list[str] = []
     pivots = [p for p in _nested(raw, "pivot", number, problems) if isinstance(p, dict)]
     types = [_text(p.get("type_service_local")) for p in pivots if p.get("type_service_local")]
     pivot_codes = [
@@ -276,7 +280,7 @@ def _addresses(record: AnnuaireRecord, addresses: list) -> None:
             _text(address.get(k)) for k in ("numero_voie", "complement1", "complement2")
         ).strip()
         postal_code = _text(address.get("code_postal"))
-        city = _text(address.get("nom_commune"))
+        city = " ".join(_text(address.get("nom_commune")).split())
         text = ", ".join(part for part in (street, f"{postal_code} {city}".strip()) if part)
         if not text:
             continue
