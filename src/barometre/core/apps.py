@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from django.conf import settings
 
+        from barometre.core import checks  # noqa: F401 - registers the system checks
         from barometre.engine import sandbox
 
         # Every untrusted spreadsheet is parsed in a child under these limits.
