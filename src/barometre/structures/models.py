@@ -191,6 +191,8 @@ class Structure(models.Model):
     class Meta:
         ordering = ["name", "id"]
         verbose_name = "structure"
+        # The last change of any structure is part of the public pages' cache keys.
+        indexes = [models.Index(fields=["updated_at"], name="structure_updated_at")]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "department"],
