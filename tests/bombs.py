@@ -29,6 +29,7 @@ def in_child(function, *args, memory_bytes: int = 2 * 1024**3):
         os.close(read_end)
         code = 0
         try:
+            _prepare_nothing()
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
             report = {"result": function(*args)}
         except BaseException as exc:  # reported to the parent, which fails the test
@@ -91,6 +92,16 @@ def _zip(parts: list[tuple[str, str]]) -> bytes:
         for name, text in parts:
             archive.writestr(name, text)
     return buffer.getvalue()
+
+
+def _prepare_nothing() -> None:
+    """The child shares the parent's PostgreSQL session: a statement it prepared (psycopg
+    prepares one run five times) would exist on the server unknown to the parent, whose
+    next preparation of that name then fails. The child prepares none."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql" and connection.connection is not None:
+        connection.connection.prepare_threshold = None
 
 
 def xlsx(sheet_data: str, dimension: str | None = None) -> bytes:
