@@ -58,6 +58,10 @@ bench-engine: venv-dev
 bench-reports: venv-dev
 	$(BIN)/python benchmarks/bench_reports.py
 
+## make bench-child-read: a 5,000-row survey workbook read in the process, then in the child
+bench-child-read: venv-dev
+	$(BIN)/python benchmarks/bench_child_read.py
+
 ## make bench-annuaire: import of 5,000 generated Annuaire records (dry run, write, re-import)
 bench-annuaire: venv-dev
 	$(BIN)/python benchmarks/bench_annuaire.py

@@ -29,6 +29,7 @@ def in_child(function, *args, memory_bytes: int = 2 * 1024**3):
         os.close(read_end)
         code = 0
         try:
+            _prepare_nothing()
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
             report = {"result": function(*args)}
         except BaseException as exc:  # reported to the parent, which fails the test
@@ -49,46 +50,110 @@ def in_child(function, *args, memory_bytes: int = 2 * 1024**3):
     return report["result"]
 
 
-def xlsx(sheet_data: str, dimension: str | None = None) -> bytes:
-    """A minimal XLSX whose first sheet holds ``sheet_data`` (the inside of <sheetData>)."""
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats'
+    '.org/package/2006/content-types"><Default Extension="rels" ContentType="'
+    'application/vnd.openxmlformats-package.relationships+xml"/><Default Extension='
+    '"xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.'
+    'main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="'
+    'application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+    "</Types>"
+)
+
+
+def _relationships(kind: str, target: str) -> str:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PACKAGE_RELS}">'
+        f'<Relationship Id="rId1" Type="{_RELS}/{kind}" Target="{target}"/></Relationships>'
+    )
+
+
+def _workbook() -> str:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_MAIN}" '
+        f'xmlns:r="{_RELS}"><sheets><sheet name="Feuille1" sheetId="1" r:id="rId1"/>'
+        "</sheets></workbook>"
+    )
+
+
+def _sheet(sheet_data: str, dimension: str | None = None) -> str:
     declared = f'<dimension ref="{dimension}"/>' if dimension else ""
-    sheet = (
+    return (
         f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{_MAIN}">{declared}'
         f"<sheetData>{sheet_data}</sheetData></worksheet>"
     )
+
+
+def _zip(parts: list[tuple[str, str]]) -> bytes:
+    """The parts in this order; zipfile lets two of them share a name up to case."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(
-            "[Content_Types].xml",
-            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats'
-            '.org/package/2006/content-types"><Default Extension="rels" ContentType="'
-            'application/vnd.openxmlformats-package.relationships+xml"/><Default Extension='
-            '"xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" '
-            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.'
-            'main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="'
-            'application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-            "</Types>",
-        )
-        archive.writestr(
-            "_rels/.rels",
-            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PACKAGE_RELS}">'
-            f'<Relationship Id="rId1" Type="{_RELS}/officeDocument" Target="xl/workbook.xml"/>'
-            "</Relationships>",
-        )
-        archive.writestr(
-            "xl/workbook.xml",
-            f'<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="{_MAIN}" '
-            f'xmlns:r="{_RELS}"><sheets><sheet name="Feuille1" sheetId="1" r:id="rId1"/>'
-            "</sheets></workbook>",
-        )
-        archive.writestr(
-            "xl/_rels/workbook.xml.rels",
-            f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="{_PACKAGE_RELS}">'
-            f'<Relationship Id="rId1" Type="{_RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
-            "</Relationships>",
-        )
-        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+        for name, text in parts:
+            archive.writestr(name, text)
     return buffer.getvalue()
+
+
+def _prepare_nothing() -> None:
+    """The child shares the parent's PostgreSQL session: a statement it prepared (psycopg
+    prepares one run five times) would exist on the server unknown to the parent, whose
+    next preparation of that name then fails. The child prepares none."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql" and connection.connection is not None:
+        connection.connection.prepare_threshold = None
+
+
+def xlsx(sheet_data: str, dimension: str | None = None) -> bytes:
+    """A minimal XLSX whose first sheet holds ``sheet_data`` (the inside of <sheetData>)."""
+    return _zip(
+        [
+            ("[Content_Types].xml", _CONTENT_TYPES),
+            ("_rels/.rels", _relationships("officeDocument", "xl/workbook.xml")),
+            ("xl/workbook.xml", _workbook()),
+            ("xl/_rels/workbook.xml.rels", _relationships("worksheet", "worksheets/sheet1.xml")),
+            ("xl/worksheets/sheet1.xml", _sheet(sheet_data, dimension)),
+        ]
+    )
+
+
+_INNOCENT = '<row r="1"><c r="A1" t="inlineStr"><is><t>identifiant</t></is></c></row>'
+_FAR = (
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>identifiant</t></is></c></row>'
+    '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+)
+
+
+def second_workbook_xlsx() -> bytes:
+    """An innocent ``xl/`` workbook (what a measure expecting ``xl/workbook.xml`` reads)
+    beside a ``bomb/`` workbook with a far cell, the one ``_rels/.rels`` points to."""
+    return _zip(
+        [
+            ("[Content_Types].xml", _CONTENT_TYPES),
+            ("_rels/.rels", _relationships("officeDocument", "bomb/workbook.xml")),
+            ("xl/workbook.xml", _workbook()),
+            ("xl/_rels/workbook.xml.rels", _relationships("worksheet", "worksheets/sheet1.xml")),
+            ("xl/worksheets/sheet1.xml", _sheet(_INNOCENT)),
+            ("bomb/workbook.xml", _workbook()),
+            ("bomb/_rels/workbook.xml.rels", _relationships("worksheet", "worksheets/sheet1.xml")),
+            ("bomb/worksheets/sheet1.xml", _sheet(_FAR)),
+        ]
+    )
+
+
+def case_twin_xlsx() -> bytes:
+    """An innocent ``xl/worksheets/sheet1.xml`` followed by a far cell in
+    ``XL/Worksheets/Sheet1.xml``: one name for a reader that ignores case."""
+    return _zip(
+        [
+            ("[Content_Types].xml", _CONTENT_TYPES),
+            ("_rels/.rels", _relationships("officeDocument", "xl/workbook.xml")),
+            ("xl/workbook.xml", _workbook()),
+            ("xl/_rels/workbook.xml.rels", _relationships("worksheet", "worksheets/sheet1.xml")),
+            ("xl/worksheets/sheet1.xml", _sheet(_INNOCENT)),
+            ("XL/Worksheets/Sheet1.xml", _sheet(_FAR)),
+        ]
+    )
 
 
 def text_cell(reference: str, text: str) -> str:

@@ -46,7 +46,7 @@ def test_every_variable_is_documented_with_a_default():
     assert all(default.strip() for _, default in documented)
 
 
-def test_production_settings_pass_check_deploy(tmp_path):
+def _check_deploy(tmp_path, **variables) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BAROMETRE_")}
     env |= {
         "DJANGO_SETTINGS_MODULE": "barometre.settings.main",
@@ -54,16 +54,32 @@ def test_production_settings_pass_check_deploy(tmp_path):
         "BAROMETRE_ALLOWED_HOSTS": "barometre.example.fr",
         "BAROMETRE_EMAIL_HOST": "smtp.example.fr",
         "BAROMETRE_DATA_DIR": str(tmp_path),
+        **variables,
     }
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
         capture_output=True,
         text=True,
         check=False,
     )
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    result = _check_deploy(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+    behind = {"BAROMETRE_BEHIND_PROXY": "true", "BAROMETRE_PROXY_COUNT": "1"}
+    assert _check_deploy(tmp_path, **behind).returncode == 0
+
+
+def test_check_deploy_warns_behind_a_proxy_counted_as_none(tmp_path):
+    # Every client would have the proxy's address: one lockout for all.
+    result = _check_deploy(tmp_path, BAROMETRE_BEHIND_PROXY="true")
+    assert result.returncode != 0
+    assert "(barometre.W001) BAROMETRE_BEHIND_PROXY est activé mais BAROMETRE_PROXY_COUNT" in (
+        result.stderr
+    )
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

@@ -82,6 +82,40 @@ def test_a_record_without_insee_code_takes_its_pivot_one():
     assert any("celui du pivot" in note for note in record.notes)
 
 
+@pytest.mark.parametrize("code", [45234, 45234.0, "45234", ["45234"], [45234]])
+def test_a_pivot_code_may_be_a_number_or_a_text(code):
+    items = json.loads(bulk_bytes(records({CCAS_ID: {"code_insee_commune": None}})))
+    for item in items["service"]:
+        if item["id"] == CCAS_ID:
+            item["pivot"][0]["code_insee_commune"] = code
+    annuaire = read_annuaire(json.dumps(items).encode(), max_bytes=LIMIT)
+    assert annuaire.problems == []
+    assert {r.id: r for r in annuaire.records}[CCAS_ID].insee == "45234"
+
+
+def test_a_number_code_gets_back_its_zero_and_anything_else_is_named():
+    items = json.loads(bulk_bytes(records({CCAS_ID: {"code_insee_commune": 1053}})))
+    number = next(n for n, item in enumerate(items["service"], 1) if item["id"] == CCAS_ID)
+    items["service"][number - 1]["pivot"][0]["code_insee_commune"] = {"code": "45234"}
+    annuaire = read_annuaire(json.dumps(items).encode(), max_bytes=LIMIT)
+    assert {r.id: r for r in annuaire.records}[CCAS_ID].insee == "01053"
+    assert [(p.row, p.column, p.value, p.message) for p in annuaire.problems] == [
+        (
+            number,
+            "pivot.code_insee_commune",
+            "{'code': '45234'}",
+            "code INSEE attendu (texte ou nombre)",
+        )
+    ]
+
+
+def test_a_name_on_two_lines_is_put_on_one():
+    items = json.loads(bulk_bytes(records({CCAS_ID: {"nom": "CCAS\r\n  d'Orléans"}})))
+    record = by_id(json.dumps(items).encode())[CCAS_ID]
+    assert record.name == "CCAS d'Orléans"
+    assert "retour à la ligne dans le nom remplacé par une espace" in record.notes
+
+
 def test_unreadable_nested_json_names_the_record_and_field():
     items = json.loads(api_bytes())
     items["results"][2]["telephone"] = "[{pas du json"

@@ -14,6 +14,7 @@ from barometre.engine import InputRejected
 from barometre.engine.files import read_answers
 from barometre.engine.tables import TableError, read_table
 from tests.bombs import (
+    case_twin_xlsx,
     far_cell_xlsx,
     in_child,
     many_rows_csv,
@@ -21,6 +22,7 @@ from tests.bombs import (
     ods,
     ods_cell,
     ods_row,
+    second_workbook_xlsx,
     text_cell,
     xlsx,
 )
@@ -173,7 +175,87 @@ def test_a_zip_with_two_parts_of_one_name_is_refused():
             zipfile.ZipFile(io.BytesIO(small)).read("xl/worksheets/sheet1.xml"),
         )
     refused = in_child(_read, buffer.getvalue())["refused"]
-    assert refused == "Le classeur est illisible ou endommagé (ni XLSX, ni XLS, ni ODS valide)."
+    assert refused.startswith(
+        "Le classeur contient deux parties du même nom, « xl/worksheets/sheet1.xml » : "
+    )
+
+
+def test_a_second_workbook_that_the_package_points_to_is_refused():
+    # The reader follows _rels/.rels to bomb/workbook.xml; the measure used to read xl/.
+    content = second_workbook_xlsx()
+    assert len(content) < 3000
+    refused = in_child(_read, content)["refused"]
+    assert refused.startswith(
+        "Le classeur est organisé de façon inhabituelle (son classeur est "
+        "« bomb/workbook.xml » au lieu de « xl/workbook.xml ») : il n'a pas été lu."
+    )
+
+
+def test_two_parts_of_one_name_up_to_case_are_refused():
+    # The reader looks parts up without case: it may read XL/Worksheets/Sheet1.xml.
+    content = case_twin_xlsx()
+    assert len(content) < 3000
+    refused = in_child(_read, content)["refused"]
+    assert refused.startswith(
+        "Le classeur contient deux parties du même nom, « xl/worksheets/sheet1.xml » et "
+        "« XL/Worksheets/Sheet1.xml » (à la casse près) : il n'a pas été lu."
+    )
+
+
+def _rezip(content: bytes, rename=lambda name: name, replace=None) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(content))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if replace and name in replace:
+                data = replace[name](data)
+            target.writestr(rename(name), data)
+    return buffer.getvalue()
+
+
+def test_parts_are_found_without_case_and_with_backslashes_as_the_reader_finds_them():
+    far = far_cell_xlsx()
+    upper = _rezip(far, rename=lambda name: name.replace("worksheets/sheet1", "WORKSHEETS/SHEET1"))
+    assert "(cellule XFD1048576)" in in_child(_read, upper)["refused"]
+    backslashed = _rezip(
+        far, rename=lambda name: name.replace("xl/worksheets/", "xl\\worksheets\\")
+    )
+    assert "(cellule XFD1048576)" in in_child(_read, backslashed)["refused"]
+
+
+def test_a_sheet_target_read_two_ways_is_measured_both_ways():
+    # calamine keeps a target starting with xl/ as it is (the far cell); the standard puts
+    # it under xl/ (an innocent sheet, which the measure used to read alone).
+    small = xlsx(f'<row r="1">{text_cell("A1", "nom")}</row>')
+    innocent = zipfile.ZipFile(io.BytesIO(small)).read("xl/worksheets/sheet1.xml")
+    content = _rezip(
+        far_cell_xlsx(),
+        replace={
+            "xl/_rels/workbook.xml.rels": lambda data: data.replace(
+                b'Target="worksheets/sheet1.xml"', b'Target="xl/worksheets/sheet1.xml"'
+            )
+        },
+    )
+    buffer = io.BytesIO(content)
+    with zipfile.ZipFile(buffer, "a") as archive:
+        archive.writestr("xl/xl/worksheets/sheet1.xml", innocent)
+    assert "(cellule XFD1048576)" in in_child(_read, buffer.getvalue())["refused"]
+
+
+def test_a_package_without_its_relationships_or_with_a_dotted_target_is_refused():
+    small = xlsx(f'<row r="1">{text_cell("A1", "nom")}</row>')
+    without = _rezip(small, rename=lambda name: "autre.xml" if name == "_rels/.rels" else name)
+    assert "la partie « _rels/.rels » manque" in in_child(_read, without)["refused"]
+    dotted = _rezip(
+        small,
+        replace={
+            "xl/_rels/workbook.xml.rels": lambda data: data.replace(
+                b'Target="worksheets/', b'Target="./worksheets/'
+            )
+        },
+    )
+    assert "« ./worksheets/sheet1.xml »" in in_child(_read, dotted)["refused"]
 
 
 def test_an_xlsx_that_is_also_an_ods_is_measured_as_both():

@@ -9,9 +9,16 @@ from django.db import connection
 from django.urls import reverse
 
 from barometre.core import uploads
+from barometre.engine import tables
 from barometre.improvement import surveys
 from barometre.improvement.models import SurveyResponse
-from tests.bombs import far_cell_xlsx, in_child, many_rows_xlsx
+from tests.bombs import (
+    case_twin_xlsx,
+    far_cell_xlsx,
+    in_child,
+    many_rows_xlsx,
+    second_workbook_xlsx,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +44,30 @@ def test_a_survey_bomb_is_refused_and_nothing_is_written(
     text, written = in_child(upload)
     assert "Rien n'a été importé : 1 problème" in text and expected in text
     assert written == 0
+
+
+@pytest.mark.parametrize(
+    "content",
+    [far_cell_xlsx("date"), second_workbook_xlsx(), case_twin_xlsx()],
+    ids=["far-cell", "second-workbook", "case-twin"],
+)
+def test_a_bomb_the_measure_misses_fails_its_import_and_the_worker_lives_on(
+    monkeypatch, client_for, manager_a, questionnaire, content
+):
+    # As for a file nobody foresaw: the measure lets it through, the child parses it.
+    monkeypatch.setattr(tables, "check_workbook_extent", lambda *args, **kwargs: None)
+    client = client_for(manager_a)
+    url = reverse("improvement:survey_import", args=[questionnaire.pk])
+
+    def upload_then_go_on():
+        page = client.post(url, {"file": SimpleUploadedFile("avis.xlsx", content)})
+        good = b"date;overall\r\n02/03/2026;9\r\n"
+        after = client.post(url, {"file": SimpleUploadedFile("avis.csv", good)}, follow=True)
+        return html.unescape(page.text), SurveyResponse.objects.count(), after.status_code
+
+    text, written, after = in_child(upload_then_go_on)
+    assert "Le fichier « avis.xlsx » n'a pas pu être lu sans danger" in text
+    assert after == 200 and written == 1  # the same process served the next import
 
 
 def test_on_sqlite_a_survey_import_writes_a_bounded_number_of_rows(

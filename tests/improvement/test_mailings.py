@@ -76,6 +76,17 @@ def test_forty_invitations_three_answers(client, client_for, manager_a, question
     assert "3 réponses sur 40" in page.text and "7,5\u00a0%" in page.text
 
 
+def test_a_name_stored_on_two_lines_does_not_break_the_mailing(
+    client_for, manager_a, questionnaire, mailoutbox
+):
+    # Stored before names were held to one line: the subject puts it on one line.
+    questionnaire.structure.name = "Préfecture\r\ndu Loiret"
+    questionnaire.structure.save()
+    response = _send(client_for(manager_a), questionnaire, FORTY[:2])
+    assert "2 invitation(s) envoyée(s) par courriel." in response.text
+    assert mailoutbox[0].subject == "Votre avis sur l'accueil de Préfecture du Loiret"
+
+
 def test_one_reminder_to_those_who_neither_answered_nor_unsubscribed(
     client, client_for, manager_a, questionnaire, mailoutbox
 ):

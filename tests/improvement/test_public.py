@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from barometre.improvement import public
 from barometre.improvement.models import FeedbackEntry, ItemAnswer, SurveyResponse
 
 pytestmark = pytest.mark.django_db
@@ -182,6 +183,28 @@ def test_acknowledgements_to_one_address_are_limited(client, point, mailoutbox, 
     # The address counts whatever its case.
     _complaint(client, point, 10, contact_email="CIBLE@example.fr")
     assert len(mailoutbox) == 3
+    # Nor whatever sub-address, quotes or final dot: one mailbox, already served twice.
+    for number, variant in enumerate(
+        ["cible+1@example.fr", '"cible"@example.fr', "CIBLE+x@Example.FR"], start=20
+    ):
+        assert _complaint(client, point, number, contact_email=variant).status_code == 302
+    assert len(mailoutbox) == 3
     settings.BAROMETRE_ACKNOWLEDGEMENTS_PER_ADDRESS = 0  # none at all
     _complaint(client, point, 11, contact_email="nouveau@example.fr")
-    assert len(mailoutbox) == 3 and FeedbackEntry.objects.count() == 7
+    assert len(mailoutbox) == 3 and FeedbackEntry.objects.count() == 10
+    assert public.mailbox("Cible+1@Example.fr") == "cible@example.fr"
+
+
+@pytest.mark.parametrize(
+    ("address", "expected"),
+    [
+        ("Cible@Example.fr", "cible@example.fr"),
+        ("cible+tag@example.fr", "cible@example.fr"),
+        ('"cible"@example.fr', "cible@example.fr"),
+        ('"ci\\ble+x"@example.fr', "cible@example.fr"),
+        (" cible@example.fr. ", "cible@example.fr"),
+        ("cible@exämple.fr", "cible@xn--exmple-cua.fr"),
+    ],
+)
+def test_addresses_are_counted_by_mailbox(address, expected):
+    assert public.mailbox(address) == expected

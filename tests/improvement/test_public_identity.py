@@ -61,6 +61,35 @@ def test_a_structures_logo_is_shown_and_served_as_an_image(
     assert client.get(logo).status_code == 404
 
 
+def test_a_logo_is_stored_under_a_generated_name_with_the_extension_of_its_type(
+    client_for, operator, structure_a, settings, tmp_path
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    data = {
+        "name": structure_a.name,
+        "identifier": structure_a.identifier,
+        "kind": "state",
+        "department": "45",
+        "contacts-TOTAL_FORMS": 0,
+        "contacts-INITIAL_FORMS": 0,
+        "labels-TOTAL_FORMS": 0,
+        "labels-INITIAL_FORMS": 0,
+    }
+    url = reverse("structures:edit", args=[structure_a.pk])
+    polyglot = SimpleUploadedFile("poly.html", PNG)  # a PNG named as a page
+    assert client_for(operator).post(url, {**data, "logo": polyglot}).status_code == 302
+    structure_a.refresh_from_db()
+    assert re.fullmatch(r"logos/[0-9a-f]{32}\.png", structure_a.logo.name)
+    assert (tmp_path / structure_a.logo.name).read_bytes() == PNG
+    assert not list(tmp_path.rglob("*.html"))
+
+
 def test_a_logo_that_is_not_a_small_image_is_refused(client_for, operator, structure_a):
     url = reverse("structures:edit", args=[structure_a.pk])
     data = {

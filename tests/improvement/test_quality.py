@@ -422,6 +422,15 @@ def test_the_review_pdf_does_not_print_a_rate_from_one_answer(
     assert "le bilan PDF, destiné aux usagers, ne le donne pas" in " ".join(page.text.split())
 
 
+@pytest.mark.parametrize("year", [0, 1, 1899, 2200, 9999, 99999])
+@pytest.mark.parametrize("name", ["improvement:review", "improvement:review_pdf"])
+def test_a_review_of_a_year_out_of_range_is_not_found(
+    client_for, manager_a, structure_a, name, year
+):
+    page = client_for(manager_a).get(reverse(name, args=[structure_a.pk, year]))
+    assert page.status_code == 404
+
+
 def test_an_empty_review_says_why_each_section_is_empty(
     client_for, manager_b, structure_b, tmp_path
 ):

@@ -131,3 +131,16 @@ def test_the_public_palmares_shows_only_published_editions_and_consenting_struct
     # A published palmarès changes only through a corrected version.
     assert "son palmarès et les notes du jury ne changent plus" in confirm.text
     assert "Nouvelle note" not in client.get(url).text
+
+
+def test_a_renamed_structure_is_shown_at_once_on_the_cached_palmares(
+    client, client_for, ranked, operator
+):
+    publish(ranked, by=operator)
+    url = reverse("results:public_palmares", args=[ranked.edition_id])
+    assert "Ville A" in client.get(url).text  # now cached, for visitors and as a body
+    town = Structure.objects.get(name="Ville A")
+    town.name = "Ville A-sur-Loire"
+    town.save()
+    for reader in (client, client_for(operator)):
+        assert "Ville A-sur-Loire" in reader.get(url).text

@@ -289,6 +289,34 @@ def test_the_name_in_a_sentence_is_imported_and_otherwise_derived():
     assert prefecture.of_name == "de la Préfecture du Loiret"
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_name_on_two_lines_is_refused_with_row_and_column(fmt):
+    header = [*HEADER[:4], "nom_dans_une_phrase", "commune"]
+    rows = [
+        ["45234", "Mairie\nd'Orléans", "commune", "45", "", "Orléans"],
+        ["13000548700017", "Préfecture du Loiret", "state", "45", "la\r\nPréfecture", ""],
+        ["45208", "Mairie de Montargis", "commune", "45", "", "Mon\u2028targis"],
+    ]
+    if fmt == "csv":
+        rows = [[f'"{cell}"' for cell in row] for row in rows]
+        content = csv_bytes(rows, header)
+    else:
+        content = xlsx_bytes(rows, header)
+    plan, _ = run(content, f"structures.{fmt}")
+    assert [(p.row, p.column, p.message) for p in plan.problems] == [
+        (2, "nom", "retour à la ligne interdit : le texte doit tenir sur une ligne"),
+        (
+            3,
+            "nom_dans_une_phrase",
+            "retour à la ligne interdit : le texte doit tenir sur une ligne",
+        ),
+        (4, "commune", "retour à la ligne interdit : le texte doit tenir sur une ligne"),
+    ]
+    with pytest.raises(ImportRefused):
+        apply_import(plan)
+    assert not Structure.objects.exists()
+
+
 def test_the_database_holds_one_council_per_departement():
     from django.db import IntegrityError, transaction
 

@@ -269,6 +269,25 @@ def test_a_manager_sets_the_name_used_in_sentences(client_for, manager_a, struct
     assert structure_a.of_name == "des services de la Préfecture du Loiret"
 
 
+@pytest.mark.parametrize("field", ["name", "name_in_sentence", "city"])
+def test_a_name_on_two_lines_is_refused_by_the_form(client_for, manager_a, structure_a, field):
+    form = {
+        "name": "Préfecture du Loiret",
+        "name_in_sentence": "",
+        "city": "Orléans",
+        "contacts-TOTAL_FORMS": "0",
+        "contacts-INITIAL_FORMS": "0",
+        "labels-TOTAL_FORMS": "0",
+        "labels-INITIAL_FORMS": "0",
+    }
+    form[field] = "la Préfecture\r\ndu Loiret"
+    response = client_for(manager_a).post(reverse("structures:edit", args=[structure_a.pk]), form)
+    assert response.status_code == 200
+    assert "Ce texte doit tenir sur une ligne : retirez le retour à la ligne." in response.text
+    structure_a.refresh_from_db()
+    assert "\n" not in structure_a.name + structure_a.name_in_sentence + structure_a.city
+
+
 def _registry_form(parent: str) -> dict:
     return {
         "name": "Sous-préfecture de Montargis",

@@ -167,26 +167,49 @@ def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
+def _insee_codes(value: object, number: int, within: str, problems: list) -> list[str]:
+    """The INSEE codes of a ``code_insee_commune`` field: a text, a number (the zero on
+    the left that a number loses is put back: 1053 → 01053), or a list of them. Anything
+    else is a problem naming the record and the field, and is left out."""
+    field = f"{within}.code_insee_commune" if within else "code_insee_commune"
+    codes = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, float) and item.is_integer():
+            item = int(item)
+        if isinstance(item, int) and not isinstance(item, bool) and 0 < item < 100_000:
+            codes.append(f"{item:05d}")
+        elif isinstance(item, str):
+            if item.strip():
+                codes.append(item.strip())
+        elif item is not None:
+            problems.append(
+                InputProblem(number, field, str(item)[:80], "code INSEE attendu (texte ou nombre)")
+            )
+    return codes
+
+
 def _record(number: int, raw: dict, problems: list[InputProblem]) -> AnnuaireRecord | None:
     record_id = _text(raw.get("id"))
     if not record_id:
         problems.append(InputProblem(number, "id", "", "fiche sans identifiant « id »"))
         return None
     name = _text(raw.get("nom"))
+    one_line = " ".join(name.split())  # a name holds on one line (it goes into e-mail subjects)
+    notes: list[str] = []
+    if one_line != name and len(name.splitlines()) > 1:
+        notes.append("retour à la ligne dans le nom remplacé par une espace")
+    name = one_line
     if not name:
         problems.append(InputProblem(number, "nom", "", "fiche sans nom"))
         return None
-    notes: list[str] = []
     pivots = [p for p in _nested(raw, "pivot", number, problems) if isinstance(p, dict)]
     types = [_text(p.get("type_service_local")) for p in pivots if p.get("type_service_local")]
     pivot_codes = [
-        _text(code) for p in pivots for code in (p.get("code_insee_commune") or []) if _text(code)
+        code
+        for p in pivots
+        for code in _insee_codes(p.get("code_insee_commune"), number, "pivot", problems)
     ]
-    record_codes = raw.get("code_insee_commune")
-    if isinstance(record_codes, list):
-        record_codes = [_text(c) for c in record_codes if _text(c)]
-    else:
-        record_codes = [_text(record_codes)] if _text(record_codes) else []
+    record_codes = _insee_codes(raw.get("code_insee_commune"), number, "", problems)
     insee = record_codes[0] if record_codes else ""
     if len(record_codes) > 1:
         notes.append(f"plusieurs codes INSEE ({', '.join(record_codes)}) : le premier est retenu")
@@ -257,7 +280,7 @@ def _addresses(record: AnnuaireRecord, addresses: list) -> None:
             _text(address.get(k)) for k in ("numero_voie", "complement1", "complement2")
         ).strip()
         postal_code = _text(address.get("code_postal"))
-        city = _text(address.get("nom_commune"))
+        city = " ".join(_text(address.get("nom_commune")).split())
         text = ", ".join(part for part in (street, f"{postal_code} {city}".strip()) if part)
         if not text:
             continue

@@ -16,7 +16,6 @@ dimension is absent or lies is caught all the same.
 """
 
 import io
-import posixpath
 import re
 import struct
 import zipfile
@@ -108,41 +107,168 @@ def check_workbook_extent(content: bytes, *, max_rows: int, max_cells: int) -> N
     damaged = TableError("Le classeur est illisible ou endommagé (ni XLSX, ni XLS, ni ODS valide).")
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-        names = set(archive.namelist())
+        parts = _Parts(archive)
     except (zipfile.BadZipFile, ValueError):
         raise damaged from None
-    if len(names) != len(archive.namelist()):
-        raise damaged  # two parts of one name: the reader might not read the one measured
     budget = max_cells * BYTES_PER_CELL
-    if "xl/workbook.bin" in names:
-        raise TableError(
-            "Les classeurs binaires Excel (XLSB) ne sont pas acceptés : enregistrez le "
-            "fichier au format XLSX."
-        )
+    if parts.get("xl/workbook.bin"):
+        raise _XLSB
     measured = False
-    if "xl/workbook.xml" in names:
+    if parts.get("_rels/.rels") or parts.get("xl/workbook.xml"):
         measured = True
-        sheet = _first_xlsx_sheet(archive, names)
-        try:
+        sheets, strings = _xlsx_parts(parts)
+        for sheet in sheets:
+            try:
+                extent = _Extent(max_rows=max_rows, max_cells=max_cells)
+                budget = _stream(archive, sheet, _XlsxScan(extent), budget)
+            except _NeedsParser:
+                extent = _Extent(max_rows=max_rows, max_cells=max_cells)
+                budget = _stream(archive, sheet, _XlsxSheet(extent).parser(), budget)
+        for part in strings:
             extent = _Extent(max_rows=max_rows, max_cells=max_cells)
-            left = _stream(archive, sheet, _XlsxScan(extent), budget)
-        except _NeedsParser:
-            extent = _Extent(max_rows=max_rows, max_cells=max_cells)
-            left = _stream(archive, sheet, _XlsxSheet(extent).parser(), budget)
-        if "xl/sharedStrings.xml" in names:
-            strings = _Extent(max_rows=max_rows, max_cells=max_cells)
-            _stream(archive, "xl/sharedStrings.xml", _SharedStringsScan(strings), left)
+            budget = _stream(archive, part, _SharedStringsScan(extent), budget)
     # Also when the file is an XLSX too: a reader that fails on one format tries the next.
-    if "content.xml" in names and _is_ods(archive, names):
+    content_part = parts.get("content.xml")
+    if content_part and _is_ods(archive, parts):
         measured = True
         extent = _Extent(max_rows=max_rows, max_cells=max_cells)
-        _stream(archive, "content.xml", _OdsTable(extent).parser(), budget)
+        _stream(archive, content_part, _OdsTable(extent).parser(), budget)
     if not measured:
         raise damaged
 
 
-def _is_ods(archive: zipfile.ZipFile, names: set[str]) -> bool:
-    return "mimetype" not in names or archive.read("mimetype")[:100].startswith(_ODS_MIME)
+_XLSB = TableError(
+    "Les classeurs binaires Excel (XLSB) ne sont pas acceptés : enregistrez le "
+    "fichier au format XLSX."
+)
+
+
+def _unusual(what: str) -> TableError:
+    return TableError(
+        f"Le classeur est organisé de façon inhabituelle ({what}) : il n'a pas été lu. "
+        "Ouvrez-le dans votre tableur et enregistrez-le de nouveau au format XLSX."
+    )
+
+
+class _Parts:
+    """The members of the zip as the reader finds them: calamine looks a part up by its
+    name compared without case, backslashes read as slashes. Two members that are one
+    name for it are refused: the measure could read one and the reader the other."""
+
+    def __init__(self, archive: zipfile.ZipFile):
+        self.archive = archive
+        self.names: dict[str, str] = {}
+        for name in archive.namelist():
+            key = _key(name)
+            if key in self.names:
+                twins = f"« {name} »"
+                if self.names[key] != name:
+                    twins = f"« {self.names[key]} » et « {name} » (à la casse près)"
+                raise TableError(
+                    f"Le classeur contient deux parties du même nom, {twins} : il n'a pas "
+                    "été lu. Ouvrez-le dans votre tableur et enregistrez-le de nouveau."
+                )
+            self.names[key] = name
+
+    def get(self, path: str) -> str | None:
+        """The member a reader opens for this part path, or None."""
+        return self.names.get(_key(path))
+
+
+def _key(name: str) -> str:
+    return name.replace("\\", "/").lower()
+
+
+_WORKBOOK = "xl/workbook.xml"
+# Relationship types end with these names, whatever the schema version before them.
+_OFFICE_DOCUMENT = "/officedocument"
+_SHARED_STRINGS = "/sharedstrings"
+
+
+def _xlsx_parts(parts: _Parts) -> tuple[list[str], list[str]]:
+    """The members an XLSX reader may take for the first sheet and for the shared strings.
+
+    The workbook is the one ``_rels/.rels`` points to (the reader follows it); only the
+    usual ``xl/workbook.xml`` is accepted, as readers that ignore ``_rels/.rels`` read
+    that one. A target that readers resolve in different ways is measured in each."""
+    package = parts.get("_rels/.rels")
+    if not package:
+        raise _unusual("la partie « _rels/.rels » manque")
+    targets = [t for kind, _, t in _relationships(parts, package) if kind == _OFFICE_DOCUMENT]
+    if len(targets) != 1:
+        raise _unusual(f"{len(targets)} documents principaux déclarés au lieu d'un")
+    if targets[0].lower().endswith(".bin"):
+        raise _XLSB
+    if targets[0].removeprefix("/").lower() != _WORKBOOK:
+        raise _unusual(f"son classeur est « {targets[0]} » au lieu de « {_WORKBOOK} »")
+    workbook = parts.get(_WORKBOOK)
+    if not workbook:
+        raise _unusual(f"la partie « {_WORKBOOK} » manque")
+    sheet_ids = _sheet_ids(parts, workbook)
+    if not sheet_ids:
+        raise TableError("Le classeur ne contient aucune feuille.")
+    relations = parts.get("xl/_rels/workbook.xml.rels")
+    found = _relationships(parts, relations) if relations else []
+    first = [target for _, rid, target in found if rid == sheet_ids[0]]
+    sheets = [m for target in first[:1] for p in _readings(target) if (m := parts.get(p))]
+    if not sheets:
+        raise TableError("Le classeur est illisible ou endommagé (ni XLSX, ni XLS, ni ODS valide).")
+    strings = {m for p in ["xl/sharedStrings.xml"] if (m := parts.get(p))}
+    for kind, _, target in found:
+        if kind == _SHARED_STRINGS:
+            strings |= {m for p in _readings(target) if (m := parts.get(p))}
+    return list(dict.fromkeys(sheets)), sorted(strings)
+
+
+def _readings(target: str) -> set[str]:
+    """The part paths readers make of a target of ``xl/_rels/workbook.xml.rels``: relative
+    to ``xl/`` as the standard says, or kept as it is when it starts with ``xl/`` as
+    calamine does. Dots and backslashes, which a reader may or may not resolve, are
+    refused."""
+    segments = target.replace("\\", "/").split("/")
+    if "\\" in target or "." in segments or ".." in segments:
+        raise _unusual(f"une partie désignée par « {target} »")
+    if target.startswith("/"):
+        return {target[1:]}
+    readings = {f"xl/{target}"}
+    if target.lower().startswith("xl/"):
+        readings.add(target)
+    return readings
+
+
+def _relationships(parts: _Parts, member: str) -> list[tuple[str, str, str]]:
+    """(type's last segment in lower case, id, target) of each relationship of a part."""
+    found: list[tuple[str, str, str]] = []
+    parser = _parser()
+
+    def on_relation(name: str, attributes: dict[str, str]) -> None:
+        if _local(name) == "Relationship":
+            values = _attributes(attributes)
+            kind = values.get("Type", "").lower()
+            found.append((kind[kind.rfind("/") :], values.get("Id", ""), values.get("Target", "")))
+
+    parser.StartElementHandler = on_relation
+    _stream(parts.archive, member, parser, 16 * _CHUNK)
+    return found
+
+
+def _sheet_ids(parts: _Parts, workbook: str) -> list[str]:
+    """The relationship ids of the sheets, in the workbook's order: the first is read."""
+    sheet_ids: list[str] = []
+    parser = _parser()
+
+    def on_workbook(name: str, attributes: dict[str, str]) -> None:
+        if _local(name) == "sheet":
+            sheet_ids.append(_attributes(attributes).get("id", ""))
+
+    parser.StartElementHandler = on_workbook
+    _stream(parts.archive, workbook, parser, 16 * _CHUNK)
+    return sheet_ids
+
+
+def _is_ods(archive: zipfile.ZipFile, parts: _Parts) -> bool:
+    mimetype = parts.get("mimetype")
+    return not mimetype or archive.read(mimetype)[:100].startswith(_ODS_MIME)
 
 
 def _parser(*, namespaces: bool = True) -> expat.XMLParserType:
@@ -183,40 +309,6 @@ def _stream(archive: zipfile.ZipFile, name: str, parser, budget: int) -> int:
             "Le classeur est illisible ou endommagé (ni XLSX, ni XLS, ni ODS valide)."
         ) from None
     return budget
-
-
-def _first_xlsx_sheet(archive: zipfile.ZipFile, names: set[str]) -> str:
-    """The part of the first sheet in the workbook's order: the one calamine reads."""
-    sheet_ids: list[str] = []
-    targets: dict[str, str] = {}
-
-    workbook = _parser()
-
-    def on_workbook(name: str, attributes: dict[str, str]) -> None:
-        if _local(name) == "sheet":
-            sheet_ids.append(_attributes(attributes).get("id", ""))
-
-    workbook.StartElementHandler = on_workbook
-    _stream(archive, "xl/workbook.xml", workbook, 16 * _CHUNK)
-
-    relations = _parser()
-
-    def on_relation(name: str, attributes: dict[str, str]) -> None:
-        if _local(name) == "Relationship":
-            found = _attributes(attributes)
-            targets[found.get("Id", "")] = found.get("Target", "")
-
-    relations.StartElementHandler = on_relation
-    if "xl/_rels/workbook.xml.rels" in names:
-        _stream(archive, "xl/_rels/workbook.xml.rels", relations, 16 * _CHUNK)
-    if not sheet_ids:
-        raise TableError("Le classeur ne contient aucune feuille.")
-    target = targets.get(sheet_ids[0], "")
-    path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
-    path = posixpath.normpath(path)
-    if path not in names:
-        raise TableError("Le classeur est illisible ou endommagé (ni XLSX, ni XLS, ni ODS valide).")
-    return path
 
 
 class _NeedsParser(Exception):

@@ -13,10 +13,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from python_calamine import CalamineWorkbook
-
 from barometre.engine.errors import InputProblem, TableError
 from barometre.engine.extent import check_workbook_extent
+from barometre.engine.sandbox import read_workbook_rows
 
 _SIGNATURES = {
     b"%PDF": "un document PDF",
@@ -103,26 +102,21 @@ def read_table(
 ) -> Table:
     """Read the first sheet of a workbook, or a CSV file. The file is measured before it
     is read: more than ``max_rows`` rows (header included) or ``max_cells`` cells is
-    refused with a TableError, so that no reader ever allocates for a bomb."""
+    refused with a TableError, so that no reader ever allocates for a bomb; and a
+    workbook is read by calamine in a child process under resource limits
+    (engine/sandbox.py), so that a file the measure did not foresee fails this import
+    alone, with a French message naming the file."""
     limits = {"max_rows": max_rows, "max_cells": max_cells}
     if check_table(content, max_bytes=max_bytes, **limits):
-        return _read_workbook(content)
+        return _read_workbook(content, filename)
     return _read_csv(content, **limits)
 
 
-def _read_workbook(content: bytes) -> Table:
-    try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        if not workbook.sheet_names:
-            raise TableError("Le classeur ne contient aucune feuille.")
-        rows = workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except TableError:
-        raise
-    except Exception:
-        raise TableError(
-            "Le classeur est illisible ou endommagé (ni XLSX, ni XLS, ni ODS valide)."
-        ) from None
-    return _build_table([list(r) for r in rows], "xlsx")
+def _read_workbook(content: bytes, filename: str) -> Table:
+    rows = read_workbook_rows(content, filename)
+    if rows is None:
+        raise TableError("Le classeur ne contient aucune feuille.")
+    return _build_table(rows, "xlsx")
 
 
 def _decode(content: bytes) -> str:

@@ -221,6 +221,10 @@ def masked_minutes(item: Statement | Decision) -> Statement | Decision:
     return shown
 
 
+# The years a review can be about: it reads two years back and dates itself the next year.
+REVIEW_YEARS = range(1900, 2200)
+
+
 def annual_review(structure: Structure, year: int) -> AnnualReview:
     profile = ImprovementProfile.objects.filter(structure=structure).first()
     meeting = (

@@ -35,6 +35,7 @@ from barometre.improvement.models import (
     SurveyMailing,
     SurveyOptOut,
 )
+from barometre.structures.names import one_line
 
 COLUMNS = ("courriel", "email", "adresse")
 
@@ -109,7 +110,7 @@ def _send(invitation: SurveyInvitation, *, reminder: bool) -> None:
         "Pour ne plus recevoir d'invitation de notre part :",
         unsubscribe,
     ]
-    subject = f"Votre avis sur l'accueil de {structure.name}"
+    subject = f"Votre avis sur l'accueil de {one_line(structure.name)}"
     send_mail(
         f"Rappel : {subject}" if reminder else subject,
         "\n".join(lines),

@@ -3,9 +3,11 @@ limit per address counted on a keyed hash that changes every day (neither revers
 linkable from one day to the next), and one-time submission keys so that a double click
 or a retry is stored once."""
 
+import contextlib
 import datetime as dt
 import hashlib
 import hmac
+import re
 import secrets
 
 from django.conf import settings
@@ -28,11 +30,26 @@ def digest(request) -> str:
     return hmac.new(key, client_address(request).encode(), hashlib.sha256).hexdigest()
 
 
+def mailbox(email: str) -> str:
+    """The mailbox an address delivers to, for counting: one mailbox whatever the case,
+    the quotes around its local part (``"cible"@``), a sub-address (``cible+1@``), an
+    internationalised domain written in Unicode or in ASCII, or a final dot."""
+    local, _, domain = email.strip().rpartition("@")
+    local = local.strip()
+    if len(local) >= 2 and local[0] == local[-1] == '"':
+        local = re.sub(r"\\(.)", r"\1", local[1:-1])
+    local = local.split("+", 1)[0]
+    domain = domain.strip().rstrip(".").lower()
+    with contextlib.suppress(UnicodeError):  # else not a domain: counted as written
+        domain = domain.encode("idna").decode("ascii")
+    return f"{local.lower()}@{domain}"
+
+
 def recipient_digest(email: str) -> str:
-    """A keyed hash of an e-mail address the platform writes to. Not daily: the limit on
-    acknowledgements counts over a whole day."""
+    """A keyed hash of the mailbox of an e-mail address the platform writes to. Not daily:
+    the limit on acknowledgements counts over a whole day."""
     key = f"{settings.SECRET_KEY}|recipient".encode()
-    return hmac.new(key, email.strip().lower().encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, mailbox(email).encode(), hashlib.sha256).hexdigest()
 
 
 def _recording(key: str, limit: int | None, minutes: int) -> tuple[str, list]:

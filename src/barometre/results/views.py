@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import Subquery
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -46,6 +47,7 @@ from barometre.results.models import ReportBatch, ResultSet
 from barometre.results.palmares import award_for, confirm_laureate, palmares
 from barometre.results.pdf import report_filename, report_pdf, synthesis_pdf
 from barometre.results.reports import national_synthesis, structure_report
+from barometre.structures.models import Structure
 
 RANKING_PAGE_SIZE = 50
 
@@ -273,7 +275,15 @@ def version_key(page: str, result_set: ResultSet, part: object = "") -> str:
     version.)"""
     computed = result_set.computed_at or result_set.requested_at
     published = result_set.published_at.timestamp() if result_set.published_at else "-"
-    return f"{page}:{result_set.pk}:{part}:{computed.timestamp()}:{published}"
+    names = _LAST_STRUCTURE_CHANGE.values_list("updated_at", flat=True).first()
+    names = names.timestamp() if names else "-"
+    return f"{page}:{result_set.pk}:{part}:{computed.timestamp()}:{published}:{names}"
+
+
+# When a structure last changed (a rename among others): the pages and documents of a
+# version show the structures' current names, so a change gives them a new key at once, in
+# every server process. One index lookup (structures.Structure's updated_at index).
+_LAST_STRUCTURE_CHANGE = Structure.objects.order_by("-updated_at").values("updated_at")[:1]
 
 
 def per_version(page: str, result_set: ResultSet, build, *, part: object = ""):
@@ -297,7 +307,8 @@ _LATEST_PUBLISHED = KeyQuery(
         ResultSet.objects.published_national()
         .filter(edition_id=edition_id)
         .order_by("-version")
-        .values_list("pk", "computed_at", "requested_at", "published_at")[:1]
+        .annotate(names=Subquery(_LAST_STRUCTURE_CHANGE))
+        .values_list("pk", "computed_at", "requested_at", "published_at", "names")[:1]
     ),
     int,
 )

@@ -279,6 +279,12 @@ IMPORT_MAX_BYTES = env_int("BAROMETRE_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 # rows is refused instead of making the reader allocate for it.
 IMPORT_MAX_ROWS = env_int("BAROMETRE_IMPORT_MAX_ROWS", 100_000)
 IMPORT_MAX_CELLS = env_int("BAROMETRE_IMPORT_MAX_CELLS", 2_000_000)
+# Untrusted spreadsheets are parsed in a child process under these limits (engine/sandbox.py):
+# a file that aborts the parser fails its own import, not the web or task worker. The largest
+# import allowed above (2 000 000 cells) peaks at about 600 Mo in the child (docs/operations.md).
+PARSER_MEMORY_MB = env_int("BAROMETRE_PARSER_MEMORY_MB", 1024)
+PARSER_CPU_SECONDS = env_int("BAROMETRE_PARSER_CPU_SECONDS", 60)
+PARSER_TIMEOUT_SECONDS = env_int("BAROMETRE_PARSER_TIMEOUT_SECONDS", 120)
 EVIDENCE_MAX_BYTES = env_int("BAROMETRE_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = max(IMPORT_MAX_BYTES, EVIDENCE_MAX_BYTES) + 1024 * 1024
 

@@ -47,8 +47,11 @@ from barometre.structures.models import (
     duplicate_reason,
     territory_keys,
 )
+from barometre.structures.names import LINE_BREAK, LINE_BREAK_PROBLEM
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Columns stored in fields that hold on one line (structures/names.py).
+_ONE_LINE = {"nom", "nom_dans_une_phrase", "commune"}
 
 
 def _fold(text: str) -> str:
@@ -175,6 +178,8 @@ def _plan_rows(table: Table, plan: ImportPlan) -> None:
         for column, value in values.items():
             if isinstance(value, str) and _CONTROL.search(value):
                 problem(column, "caractères de contrôle interdits")
+            elif column in _ONE_LINE and LINE_BREAK.search(cell_text(value)):
+                problem(column, LINE_BREAK_PROBLEM)
         identifier = normalize_identifier(cell_text(values["identifiant"]))
         if reason := identifier_problem(identifier):
             problem("identifiant", reason)

@@ -2,9 +2,11 @@
 complaint form, transparency page). SVG is refused: it is a document that can carry
 scripts, not only a picture."""
 
-from pathlib import PurePath
+import uuid
 
 from django.core.exceptions import ValidationError
+
+from barometre.core.uploads import EXTENSIONS
 
 MAX_BYTES = 200 * 1024
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
@@ -34,4 +36,12 @@ def validate_logo(file) -> None:
 
 
 def logo_path(structure, filename: str) -> str:
-    return f"logos/{structure.identifier}{PurePath(filename).suffix.lower()[:5]}"
+    """Where a logo is stored, as evidence files are: under a generated name, with the
+    extension of what the file is (read from its first bytes), never the uploaded one."""
+    file = structure.logo.file
+    position = file.tell()
+    file.seek(0)
+    head = file.read(12)
+    file.seek(position)
+    extension = EXTENSIONS.get(image_type(head) or "", "bin")  # validate_logo refused others
+    return f"logos/{uuid.uuid4().hex}.{extension}"

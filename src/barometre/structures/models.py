@@ -20,6 +20,7 @@ from barometre.engine import (
 )
 from barometre.structures.identifiers import identifier_kind, identifier_problem
 from barometre.structures.logos import logo_path, validate_logo
+from barometre.structures.names import validate_one_line
 
 
 class StructureKind(models.TextChoices):
@@ -112,11 +113,12 @@ class StructureQuerySet(models.QuerySet):
 
 
 class Structure(models.Model):
-    name = models.CharField("nom", max_length=200)
+    name = models.CharField("nom", max_length=200, validators=[validate_one_line])
     name_in_sentence = models.CharField(
         "nom dans une phrase",
         max_length=210,
         blank=True,
+        validators=[validate_one_line],
         help_text="Avec son article, tel qu'il s'écrit après « transmis à » ou « résultats de » "
         "sans la préposition : « la Préfecture du Loiret », « le CCAS d'Orléans ». "
         "Vide : déduit du nom.",
@@ -132,7 +134,7 @@ class Structure(models.Model):
         "population", null=True, blank=True, validators=[MinValueValidator(1)]
     )
     department = models.CharField("département", max_length=3, choices=DEPARTMENT_CHOICES)
-    city = models.CharField("commune", max_length=120, blank=True)
+    city = models.CharField("commune", max_length=120, blank=True, validators=[validate_one_line])
     postal_code = models.CharField("code postal", max_length=5, blank=True)
     parent = models.ForeignKey(
         "self",
@@ -189,6 +191,8 @@ class Structure(models.Model):
     class Meta:
         ordering = ["name", "id"]
         verbose_name = "structure"
+        # The last change of any structure is part of the public pages' cache keys.
+        indexes = [models.Index(fields=["updated_at"], name="structure_updated_at")]
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "department"],
