@@ -12,3 +12,32 @@ STALE_AFTER = dt.timedelta(minutes=15)
 def stale(requested_at, heartbeat) -> bool:
     """True when background work shows no sign of life for STALE_AFTER (worker killed)."""
     return (heartbeat or requested_at) < timezone.now() - STALE_AFTER
+
+
+class Job:
+    """What every model of background work shares (exports, imports, result computations,
+    report batches): statuses in ``ACTIVE`` mean queued or at work, ``heartbeat`` is its
+    last sign of life, ``started_field`` names when it was asked for. One rule says when
+    it has gone silent; its page then offers « Relancer » instead of waiting."""
+
+    ACTIVE: tuple[str, ...] = ("queued", "running")
+    started_field = "requested_at"
+    status: str
+    heartbeat: dt.datetime | None
+
+    @property
+    def stalled(self) -> bool:
+        """Queued or at work with no sign of life for ``STALE_AFTER``: its worker was
+        killed; asking again starts it anew."""
+        started = getattr(self, self.started_field)
+        return self.status in self.ACTIVE and stale(started, self.heartbeat)
+
+    @property
+    def busy(self) -> bool:
+        return self.status in self.ACTIVE and not self.stalled
+
+    @property
+    def silent_minutes(self) -> int:
+        """How long it has been silent, for the page that says so."""
+        last = self.heartbeat or getattr(self, self.started_field)
+        return int((timezone.now() - last).total_seconds() // 60)

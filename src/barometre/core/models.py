@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db import models
 
-from barometre.core.background import stale
+from barometre.core.background import Job
 
 
-class ExportFile(models.Model):
+class ExportFile(Job, models.Model):
     """A large spreadsheet export built in the background (``core.deferred``): the XLSX
     format cannot be sent while it is written, so the user follows its progress and then
     downloads the file. Only the user who asked for it may fetch it."""
@@ -44,14 +44,4 @@ class ExportFile(models.Model):
     def percent(self) -> int:
         return min(99, round(100 * self.done / self.total)) if self.total else 0
 
-    @property
-    def busy(self) -> bool:
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and not self.stalled
 
-    @property
-    def stalled(self) -> bool:
-        """Queued or running with no sign of life for ``STALE_AFTER``: its worker was
-        stopped; asking for the export again starts a new one."""
-        return self.status in (self.Status.QUEUED, self.Status.RUNNING) and stale(
-            self.requested_at, self.heartbeat
-        )

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from barometre.campaigns.models import Edition, GridVersion
+from barometre.core.background import Job
 from barometre.structures.models import Structure
 
 # The large JSON fields of a result version: loading and decoding them was most of the
@@ -37,12 +38,14 @@ class ResultSetQuerySet(models.QuerySet):
         return self.published().filter(edition__owner__isnull=True)
 
 
-class ResultSet(models.Model):
+class ResultSet(Job, models.Model):
     class Status(models.TextChoices):
         QUEUED = "queued", "En file d'attente"
         COMPUTING = "computing", "Calcul en cours"
         READY = "ready", "Prêt"
         FAILED = "failed", "Échec"
+
+    ACTIVE = (Status.QUEUED, Status.COMPUTING)
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="result_sets")
     version = models.PositiveIntegerField("version")
@@ -162,7 +165,7 @@ class Laureate(models.Model):
         return f"{self.category} : {self.structure}"
 
 
-class ReportBatch(models.Model):
+class ReportBatch(Job, models.Model):
     """Every structure's PDF report of one result version, built in the background into
     one ZIP file."""
 

@@ -89,8 +89,10 @@ def edition_results(request, pk: int):
     # An internal campaign is read against its target: no key figures, ranking or coverage.
     internal = [internal_report(r) for r in page] if edition.owner_id else []
     batch = latest.batches.first() if latest else None
-    batch_busy = batch is not None and batch.status in ("queued", "running")
-    computing = latest is not None and latest.status in ("queued", "computing")
+    # Work whose worker went silent (killed) is neither waited for nor refreshed: the page
+    # says so and offers to relaunch it (core.background.Job).
+    batch_busy = batch is not None and batch.busy
+    computing = latest is not None and latest.busy
     return render(
         request,
         "results/edition.html",

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from barometre.core.background import stale
+from barometre.core.background import Job
 from barometre.engine import (
     TERRITORIES,
     after,
@@ -346,7 +346,7 @@ class Label(models.Model):
             )
 
 
-class StructureImport(models.Model):
+class StructureImport(Job, models.Model):
     """An uploaded file kept between the preview (dry run) and the confirmed write."""
 
     class Status(models.TextChoices):
@@ -389,16 +389,11 @@ class StructureImport(models.Model):
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_status_display()})"
 
-    @property
-    def stalled(self) -> bool:
-        """Queued or running, but silent for too long: its worker was killed."""
-        busy = self.status in (self.Status.QUEUED, self.Status.RUNNING)
-        return busy and stale(self.created_at, self.heartbeat)
+    started_field = "created_at"  # background.Job: when the write was asked for
 
     @property
     def in_progress(self) -> bool:
-        busy = self.status in (self.Status.QUEUED, self.Status.RUNNING)
-        return busy and not self.stalled
+        return self.busy
 
     @property
     def percent(self) -> int:
