@@ -12,6 +12,8 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from barometre.core.figures import insufficient, minimum, round_half_up
 from barometre.improvement import register, surveys
 from barometre.improvement.models import Indicator, Questionnaire
@@ -39,7 +41,7 @@ def _register(indicator: Indicator, year: int) -> tuple[float | None, int | None
     kinds = params.get("kinds")  # by default register.ON_TIME_KINDS, as everywhere
     (figures,) = register.figures(indicator.structure, [year], kinds=kinds, channels=channels)
     if indicator.source == SOURCE.REGISTER_ON_TIME:
-        return figures.on_time_rate, figures.answered, figures.on_time
+        return figures.on_time_rate, figures.counted, figures.on_time
     return figures.mean_delay, figures.answered, None
 
 
@@ -148,6 +150,9 @@ class Cell:
     n: int | None = None  # observations behind the value (survey answers, audits, replies)
     minimum: int = 0  # below it the value is a small sample (0: never, as for the register)
     numerator: int | None = None  # a rate's k, shown as k / n
+    # The day a value of a year not over was counted: the value is provisional and is
+    # given no target verdict ("année en cours, au 07/12").
+    as_of: dt.date | None = None
 
     @property
     def small(self) -> bool:
@@ -186,17 +191,22 @@ class Row:
         return "en progrès" if better else "en recul"
 
 
-def _register_years(indicator: Indicator, years: list[int], shared: dict) -> list[tuple]:
+def _register_years(
+    indicator: Indicator, years: list[int], shared: dict, today: dt.date
+) -> list[tuple]:
     """``_register`` for every year at once; indicators reading the same part of the
-    register (same kinds and channels) share one computation."""
+    register (same kinds and channels) share one computation. The on-time rate's n counts
+    the open entries past their due date (late), as on the register's own page."""
     params = parse_parameter(indicator.parameter)
     channels = params.get("channels") or params.get("value")
     kinds = params.get("kinds")
     key = (tuple(kinds or ()), tuple(channels or ()))
     if key not in shared:
-        shared[key] = register.figures(indicator.structure, years, kinds=kinds, channels=channels)
+        shared[key] = register.figures(
+            indicator.structure, years, kinds=kinds, channels=channels, today=today
+        )
     if indicator.source == SOURCE.REGISTER_ON_TIME:
-        return [(f.on_time_rate, f.answered, f.on_time) for f in shared[key]]
+        return [(f.on_time_rate, f.counted, f.on_time) for f in shared[key]]
     return [(f.mean_delay, f.answered, None) for f in shared[key]]
 
 
@@ -248,7 +258,14 @@ def _mystery_years(
     return [_mystery_value(indicator, latest.get(y), national=national) for y in years]
 
 
-def dashboard(structure, years: list[int], target_year: int) -> list[Row]:
+# Values that grow through the year as entries and answers come in: until the year is over
+# they are counted "as of today" and not judged against the target.
+RUNNING_SOURCES = (SOURCE.REGISTER_ON_TIME, SOURCE.REGISTER_DELAY, SOURCE.SURVEY)
+
+
+def dashboard(
+    structure, years: list[int], target_year: int, today: dt.date | None = None
+) -> list[Row]:
     """Rows of the dashboard: values of ``years`` and the target of ``target_year``.
     The register, the surveys and the results are read once for all the years (and
     shared by the indicators that read the same part), not once per indicator and year:
@@ -258,6 +275,7 @@ def dashboard(structure, years: list[int], target_year: int) -> list[Row]:
         .prefetch_related("values", "targets")
         .select_related("structure")
     )
+    today = today or timezone.localdate()
     rows = []
     shared: dict = {}
     for indicator in indicators:
@@ -265,7 +283,7 @@ def dashboard(structure, years: list[int], target_year: int) -> list[Row]:
         entered = list(indicator.values.all())
         least = _minimum(indicator)
         if indicator.source in (SOURCE.REGISTER_ON_TIME, SOURCE.REGISTER_DELAY):
-            sampled = _register_years(indicator, years, shared)
+            sampled = _register_years(indicator, years, shared, today)
         elif indicator.source == SOURCE.SURVEY:
             sampled = _survey_years(indicator, years, shared)
         elif indicator.source in (SOURCE.MYSTERY_CALLS, SOURCE.BAROMETER):
@@ -276,6 +294,9 @@ def dashboard(structure, years: list[int], target_year: int) -> list[Row]:
         cells = []
         for year, (value, n, k) in zip(years, sampled, strict=True):
             target = targets.get(year)
-            cells.append(Cell(value, target, met(indicator, value, target), n, least, k))
+            running = indicator.source in RUNNING_SOURCES and year >= today.year
+            verdict = None if running else met(indicator, value, target)
+            as_of = today if running and value is not None else None
+            cells.append(Cell(value, target, verdict, n, least, k, as_of))
         rows.append(Row(indicator, cells, targets.get(target_year)))
     return rows
