@@ -271,7 +271,9 @@ def test_self_assessment_is_prefilled_and_shows_progress(structure_a, manager_a,
 
 @time_machine.travel(NOW, tick=False)
 def test_upcoming_deadlines_follow_the_label_cycle(structure_a, manager_a):
-    Label.objects.create(structure=structure_a, kind="sp_silver", obtained_on=D(2021, 9, 1))
+    Label.objects.create(
+        structure=structure_a, kind="sp_silver", obtained_on=D(2021, 9, 1), status="confirmed"
+    )
     Action.objects.create(
         structure=structure_a, year=2023, axis="a", title="Signalétique", due_on=D(2023, 3, 31)
     )

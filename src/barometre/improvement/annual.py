@@ -120,7 +120,7 @@ def upcoming_deadlines(structure: Structure, today: dt.date, *, days: int = 365)
     18 months), plan actions not done, feedback entries awaiting an answer."""
     horizon = today + dt.timedelta(days=days)
     out = []
-    for label in Label.objects.filter(structure=structure):
+    for label in Label.objects.confirmed().filter(structure=structure):
         expires = label.expires_on or label.obtained_on + LABEL_VALIDITY
         follow_up = label.follow_up_on or label.obtained_on + LABEL_FOLLOW_UP
         if today <= follow_up <= horizon:

@@ -48,7 +48,8 @@ def home(request):
     if structure_ids:
         today = timezone.localdate()
         labels = (
-            Label.objects.filter(structure_id__in=structure_ids)
+            Label.objects.confirmed()
+            .filter(structure_id__in=structure_ids)
             .select_related("structure")
             .order_by("expires_on")
         )
