@@ -419,5 +419,6 @@ def check_annual_review(client):
     assert on_time_text in page
     # The same figure in the register's table and the dashboard's, written the same way.
     assert page.count(format_percent(100 * last.on_time / last.counted)) >= 2
-    assert format_percent(100 * last.on_time / last.counted, 0) not in page
+    # Never without its decimal ("intervalle à 95 %" names the interval, not a rate).
+    assert f"{format_percent(100 * last.on_time / last.counted, 0)} (" not in page
     assert format_count(cell.value) in page

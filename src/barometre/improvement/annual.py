@@ -228,11 +228,8 @@ def annual_review(structure: Structure, year: int) -> AnnualReview:
         .prefetch_related("statements", "decisions", "attendees")
         .first()
     )
-    questionnaire = (
-        profile.publish_survey
-        if profile and profile.publish_survey_id
-        else Questionnaire.objects.filter(structure=structure).order_by("-created_at").first()
-    )
+    # The same choice as the dashboard's survey indicators: one rate per question.
+    questionnaire = surveys.reference_questionnaire(structure)
     sat_years = [year, year - 1, year - 2]
     satisfaction, overall, count = [], None, 0
     if questionnaire:
