@@ -14,7 +14,13 @@ from django.urls import reverse
 
 from barometre.api.models import ApiToken
 from barometre.improvement import annual, dashboard, network, register
-from barometre.improvement.models import ImprovementProfile, Indicator, IndicatorTarget
+from barometre.improvement.models import (
+    FeedbackEntry,
+    ImprovementProfile,
+    Indicator,
+    IndicatorTarget,
+)
+from barometre.improvement.register_export import _within_deadline, register_rows
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -135,3 +141,23 @@ def test_the_annual_review_and_the_network_count_late_entries(
     assert "(2 / 4)" in page.content.decode()
     (row,) = network.on_time_by_department(2026)
     assert (row.answered, row.overdue, row.on_time, row.on_time_rate) == (2, 2, 2, 50.0)
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_register_export_says_late_for_an_open_entry_past_its_due_date(
+    overdue_register, manager_a
+):
+    entries = FeedbackEntry.objects.filter(structure=overdue_register, kind="complaint")
+    rows = {
+        row.entry.reference: _within_deadline(row)
+        for row in register_rows(overdue_register, manager_a, entries)
+    }
+    assert rows == {
+        "2026-0001": "oui",
+        "2026-0002": "oui",
+        "2026-0003": "non",  # due 27 November, no answer
+        "2026-0004": "non",
+        "2026-0005": None,  # due 11 December
+        "2025-0001": "oui",
+        "2025-0002": "non",
+    }
