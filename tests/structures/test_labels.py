@@ -71,8 +71,10 @@ def test_a_proposal_counts_nowhere_until_an_operator_confirms_it(
     assert label.certificate.name.endswith(".pdf") and label.certificate_name == "certificat.pdf"
     assert not Structure.objects.certified(D(2026, 6, 30)).exists()
     assert not Label.objects.counting_on(D(2026, 6, 30)).exists()
-    # The operator sees it with its certificate and confirms it.
+    # The operator finds it on their home page, sees it with its certificate, confirms it.
     client = client_for(operator)
+    home = client.get(reverse("home")).content.decode()
+    assert "Labels proposés à vérifier" in home and "Services Publics+ or" in home
     page = client.get(reverse("structures:detail", args=[structure_a.pk])).content.decode()
     assert "proposé, à vérifier" in page and "Enregistrer la décision" in page
     certificate = client.get(

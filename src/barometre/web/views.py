@@ -37,6 +37,10 @@ def home(request):
             "by_kind": [(label, by_kind.get(code, 0)) for code, label in StructureKind.choices],
             "certified_count": Structure.objects.certified().count(),
             "recent_imports": StructureImport.objects.select_related("uploaded_by")[:5],
+            # Managers' label proposals wait for an operator's decision (with the certificate).
+            "proposed_labels": Label.objects.proposed()
+            .select_related("structure")
+            .order_by("proposed_at")[:20],
         }
     memberships = (
         user.memberships.filter(structure__isnull=False)
