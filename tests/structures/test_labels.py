@@ -214,3 +214,24 @@ def test_labels_entered_before_the_proposals_existed_become_confirmed():
     assert list(new.get_model("structures", "Label").objects.values_list("status", flat=True)) == [
         "confirmed"
     ]
+
+
+def test_the_registry_export_carries_only_confirmed_labels(manager_a, structure_a):
+    """Its file goes back through the operators' import, which confirms what it writes."""
+    from barometre.structures.exporting import export_structures
+
+    labels.propose(
+        structure_a,
+        by=manager_a,
+        kind="sp_gold",
+        obtained_on=D(2025, 1, 2),
+        expires_on=D(2028, 1, 2),
+        certificate=_certificate(),
+    )
+    Label.objects.create(
+        structure=structure_a, kind="marianne", obtained_on=D(2016, 3, 1), status="confirmed"
+    )
+    content = export_structures(Structure.objects.all(), "csv").decode("utf-8-sig")
+    header, row = content.splitlines()[:2]
+    cells = dict(zip(header.split(";"), row.split(";"), strict=True))
+    assert cells["label_marianne"] == "01/03/2016" and cells["label_sp_or"] == ""
