@@ -7,7 +7,6 @@ import re
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -271,7 +270,9 @@ def test_self_assessment_is_prefilled_and_shows_progress(structure_a, manager_a,
 
 @time_machine.travel(NOW, tick=False)
 def test_upcoming_deadlines_follow_the_label_cycle(structure_a, manager_a):
-    Label.objects.create(structure=structure_a, kind="sp_silver", obtained_on=D(2021, 9, 1))
+    Label.objects.create(
+        structure=structure_a, kind="sp_silver", obtained_on=D(2021, 9, 1), status="confirmed"
+    )
     Action.objects.create(
         structure=structure_a, year=2023, axis="a", title="Signalétique", due_on=D(2023, 3, 31)
     )
@@ -316,19 +317,17 @@ def test_transparency_page_shows_only_what_is_published(seed_004, client, struct
 
 
 @time_machine.travel(NOW, tick=False)
-def test_transparency_page_does_not_publish_a_rate_from_two_answers(
-    seed_004, client, structure_a, questionnaire, settings
+def test_transparency_page_gives_a_rate_from_two_answers_as_a_small_sample(
+    seed_004, client, structure_a, questionnaire
 ):
+    """A structure's own publication: every rate with its k / n, its interval and
+    "effectif faible" below the minimum (30 answers), never left out."""
     surveys.submit(questionnaire, {"overall": 2, "courtesy": 10}, answered_on=D(2022, 12, 1))
     url = reverse("public:transparency", args=[structure_a.identifier])
-    page = client.get(url).content.decode()
-    # 2022: two answers to each question, under the 30 a published rate needs.
-    assert page.count("effectif insuffisant (n = 2)") == 2  # overall and courtesy
-    assert "50,0\xa0%" not in page and "réponses</span>" not in page
-    settings.BAROMETRE_MIN_RATE_ANSWERS = 2
-    cache.clear()  # visitors read the page from the cache; settings change at a restart
-    page = client.get(url).content.decode()
-    assert "50,0\xa0%" in page and "1 / 2 réponses" in page
+    page = " ".join(client.get(url).content.decode().split())
+    assert "effectif insuffisant" not in page
+    assert page.count("effectif faible (n = 2)") == 2  # overall and courtesy
+    assert '50,0 % <span class="fr-hint-text">(1 / 2 réponses ; intervalle à 95 % : ' in page
 
 
 @time_machine.travel(NOW, tick=False)
@@ -397,6 +396,7 @@ def test_the_review_gives_one_value_per_figure_and_counts_as_integers(
         .get(reverse("improvement:review", args=[structure_a.pk, 2022]))
         .content.decode()
     )
+    page = re.sub(r"<span[^>]*>|</span>", "", page)  # the figures' k / n are in spans
     page = re.sub(r"[ \t\r\n]+", " ", page)  # as a browser shows it: one space per line break
     # 18 of the 22 answered complaints and suggestions, in both tables.
     assert page.count("81,8\xa0% (18 / 22)") == 2 and page.count("81,8\xa0%") == 2
@@ -408,18 +408,19 @@ def test_the_review_gives_one_value_per_figure_and_counts_as_integers(
 
 
 @time_machine.travel(NOW, tick=False)
-def test_the_review_pdf_does_not_print_a_rate_from_one_answer(
+def test_the_review_pdf_prints_a_rate_from_one_answer_as_a_small_sample(
     seed_004, client_for, manager_a, structure_a, tmp_path
 ):
     pdf = client_for(manager_a).get(reverse("improvement:review_pdf", args=[structure_a.pk, 2022]))
     text = " ".join(pdf_text(tmp_path, pdf.content).split())
-    # One answer in 2022 to the overall question: the document states why it gives no rate.
-    assert "insuffisant (n = 1)" in text and "1 / 1 réponses" not in text
+    # One answer in 2022: the committee's document gives the rate, with its k / n, its
+    # interval and "effectif faible" (docs/scoring.md §7, own publications).
+    assert "insuffisant" not in text
+    assert "1 / 1 réponses ; intervalle à 95 % : 20,7 – 100,0 %" in text
+    assert "effectif faible (n = 1)" in text
     assert "81,8 % (18 / 22)" in text  # the register is counted whole: no minimum
-    # It says why, and the page says what the document leaves out.
-    assert "un taux calculé sur moins de 30 réponses n'y est pas donné" in text
-    page = client_for(manager_a).get(reverse("improvement:review", args=[structure_a.pk, 2022]))
-    assert "le bilan PDF, destiné aux usagers, ne le donne pas" in " ".join(page.text.split())
+    assert "moins de 30 réponses est signalé « effectif faible » : il est donné" in text
+    assert "n'y est pas donné" not in text
 
 
 @pytest.mark.parametrize("year", [0, 1, 1899, 2200, 9999, 99999])

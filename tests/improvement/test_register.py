@@ -121,7 +121,8 @@ def test_yearly_figures_are_computed_from_the_entries(structure_a, manager_a):
     year = figures[2026]
     assert (year.count("complaint"), year.count("suggestion"), year.count("thanks")) == (3, 1, 1)
     assert year.total == 5 and figures[2025].total == 1
-    assert (year.answered, year.on_time, year.on_time_rate) == (2, 1, 50.0)
+    # The complaint of 1 June and the suggestion, unanswered past their due date, are late.
+    assert (year.answered, year.overdue, year.on_time, year.on_time_rate) == (2, 2, 1, 25.0)
     assert year.mean_delay == pytest.approx(5.5)
 
 

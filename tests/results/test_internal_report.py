@@ -149,7 +149,8 @@ def test_the_pdf_shows_the_rates_and_the_target(client_for, manager_a, november_
     response = client_for(manager_a).get(url)
     text = " ".join(pdf_text(tmp_path, response.content).split())
     assert "Taux de satisfaction par étape" in text
-    assert "Serveur vocal 90,0 % 69,9 – 97,2 % 18 / 20 appels 85 % oui" in text
+    # Twenty calls: each rate is given, with k / n, its interval and "effectif faible".
+    assert "90,0 % 69,9 – 97,2 % 18 / 20 appels 85 % oui effectif faible (n = 20)" in text
     assert "18 / 20 appels ; cible 85 % atteinte" in text
     assert "Attente avant le standardiste (secondes) : 80,0 % (16 / 20 appels)" in text
     assert "Moyenne nationale" not in text and "Catégorie" not in text
@@ -242,3 +243,21 @@ def test_the_campaign_results_page_shows_the_rates_not_a_ranking(
         "Synthèse nationale",
     ):
         assert leftover not in page, leftover
+
+
+def test_the_campaign_results_page_shows_strengths_and_improvement_points_beside_the_rates(
+    client_for, manager_a, november_2022
+):
+    """As the annual review does: a structure's own publication, every rate given with
+    its k / n and "effectif faible" below the minimum sample (20 calls < 30)."""
+    edition = november_2022.result_set.edition
+    page = " ".join(
+        client_for(manager_a).get(reverse("results:edition", args=[edition.pk])).text.split()
+    )
+    stages = page.index("Taux d'appels satisfaisants par étape")
+    assert stages < page.index("Points forts") < page.index("Axes d'amélioration")
+    assert (
+        "Attente avant le standardiste (secondes) : 80,0 % (16 / 20 appels), effectif faible"
+        in page
+    )
+    assert "effectif faible (n = 20)" in page and "effectif insuffisant" not in page

@@ -88,7 +88,7 @@ def test_managers_see_only_their_structures(client_for, manager_a, structure_a, 
     assert structure_b.name not in response.text
 
 
-def test_manager_edits_contact_points_and_labels(client_for, manager_a, structure_a):
+def test_manager_edits_contact_points_but_not_labels(client_for, manager_a, structure_a):
     client = client_for(manager_a)
     url = reverse("structures:edit", args=[structure_a.pk])
     contact = structure_a.contact_points.get()
@@ -116,7 +116,31 @@ def test_manager_edits_contact_points_and_labels(client_for, manager_a, structur
     structure_a.refresh_from_db()
     assert structure_a.identifier == "13000548700017"
     assert structure_a.contact_points.count() == 2
-    assert structure_a.labels.get().kind == "qualepref"
+    # Labels are entered or confirmed by operators; managers propose them apart.
+    assert not structure_a.labels.exists()
+
+
+def test_an_operator_enters_a_label_confirmed_in_their_name(client_for, operator, structure_a):
+    response = client_for(operator).post(
+        reverse("structures:edit", args=[structure_a.pk]),
+        {
+            "name": structure_a.name,
+            "identifier": structure_a.identifier,
+            "kind": "state",
+            "department": "45",
+            "city": "Orléans",
+            "contacts-TOTAL_FORMS": "0",
+            "contacts-INITIAL_FORMS": "0",
+            "labels-TOTAL_FORMS": "1",
+            "labels-INITIAL_FORMS": "0",
+            "labels-0-kind": "qualepref",
+            "labels-0-obtained_on": "2022-06-15",
+            "labels-0-expires_on": "2025-06-15",
+        },
+    )
+    assert response.status_code == 302
+    label = structure_a.labels.get()
+    assert (label.kind, label.status, label.decided_by) == ("qualepref", "confirmed", operator)
 
 
 def test_edit_form_explains_an_invalid_identifier(client_for, operator, structure_a):

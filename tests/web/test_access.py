@@ -61,6 +61,15 @@ MATRIX = {
         {"pk": "A"},
         expect(default=DENIED, operator=OK, manager_a=OK, manager_b=HIDDEN),
     ),
+    # A manager proposes a label with its certificate; operators confirm it (POST only).
+    "structures:label_propose": (
+        {"pk": "A"},
+        expect(default=DENIED, operator=OK, manager_a=OK, manager_b=HIDDEN),
+    ),
+    "structures:label_certificate": (
+        {"pk": "A", "label_pk": "LABEL"},
+        expect(default=DENIED, operator=OK, manager_a=OK, manager_b=HIDDEN),
+    ),
     "structures:import_preview": ({"pk": "IMPORT"}, expect(default=DENIED, operator=OK)),
     "structures:import_status": ({"pk": "IMPORT"}, expect(default=DENIED, operator=OK)),
     "campaigns:my_tasks": ({}, expect(default=DENIED, auditor=OK)),
@@ -204,6 +213,7 @@ MATRIX = {
 NOT_GET = {
     "logout",
     "structures:import_confirm",
+    "structures:label_decide",  # tests/structures/test_labels.py
     "oidc_authentication_init",
     "oidc_authentication_callback",
     "campaigns:decide",
@@ -319,7 +329,14 @@ def matrix_objects(personas, structure_a) -> dict:
         requested_by=personas["operator"],
     )
     export.file.save("audits.xlsx", ContentFile(b"PK"))
+    from barometre.structures.models import Label
+
+    label = Label(structure=structure_a, kind="sp_gold", obtained_on=datetime.date(2026, 1, 5))
+    label.certificate.save("certificat.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+    label.certificate_mime = "application/pdf"
+    label.save()
     ids = {
+        "LABEL": label.pk,
         "EXPORT": export.pk,
         "INVITATION": invitation.token,
         "A": structure_a.pk,

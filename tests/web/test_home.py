@@ -18,12 +18,14 @@ def test_an_expired_label_is_shown_as_expired_not_as_to_renew(client_for, manage
         kind="marianne",
         obtained_on=datetime.date(2022, 6, 15),
         expires_on=datetime.date(2025, 6, 15),
+        status="confirmed",
     )
     Label.objects.create(
         structure=structure_a,
         kind="qualepref",
         obtained_on=datetime.date(2023, 3, 1),
         expires_on=datetime.date(2026, 3, 1),
+        status="confirmed",
     )
     client = client_for(manager_a)
     html = client.get(reverse("home")).text

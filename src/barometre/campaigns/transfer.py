@@ -20,6 +20,7 @@ from barometre.core.exporting import Column, csv_chunks, write_csv, write_xlsx
 from barometre.core.uploads import import_limits, sqlite_write_refusal
 from barometre.engine import InputProblem, InputRejected, MeasureType, prepare_answers
 from barometre.engine.files import ANSWER_COLUMNS, read_answers
+from barometre.structures.models import Label
 
 DEFAULT_STATUSES = (AuditTask.Status.VALIDATED,)
 
@@ -53,8 +54,12 @@ def iter_answer_rows(edition: Edition, statuses=DEFAULT_STATUSES, *, task_ids=No
     enrolments = edition.enrolments.all()
     if task_ids is not None:  # one audit on the validation desk: its structure only
         enrolments = enrolments.filter(structure__in=tasks.values("structure_id"))
+    # "Labellisée": a label confirmed by an operator and valid on the last day of the
+    # edition's fieldwork (docs/scoring.md §5), whatever it became since.
     certified = set(
-        enrolments.filter(structure__labels__isnull=False).values_list("structure_id", flat=True)
+        enrolments.filter(
+            structure__in=Label.objects.counting_on(edition.fieldwork_ends).values("structure_id")
+        ).values_list("structure_id", flat=True)
     )
     enrolments = {e.structure_id: e for e in enrolments}
     for task in tasks.iterator(chunk_size=100):

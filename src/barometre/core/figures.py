@@ -8,8 +8,11 @@ rounded half up (63.65 → 63,7; 0.5 → 1), never truncated.
 A figure knows what it was computed from: a **rate** shows k / n and its interval, a
 **mean** shows n (what was averaged: calls, audits, structures) and its interval, a
 **score** shows its number of audits, a **count** is a whole number. Below a minimum
-sample (settings ``BAROMETRE_MIN_*``) a figure is *small*: public pages and exports print
-"effectif insuffisant (n = 2)" instead of it, internal pages print it with a warning."""
+sample (settings ``BAROMETRE_MIN_*``) a figure is *small*: where structures are compared
+(rankings, category means, synthesis, open data, API categories) "effectif insuffisant
+(n = 2)" is printed instead of it (``Figure.compared``); a structure's own publications
+(annual review, transparency page, internal campaign results) print it with its k / n, its
+interval and "effectif faible" (``Figure.own``)."""
 
 from __future__ import annotations
 
@@ -194,14 +197,54 @@ class Figure:
             return f"{format_count(self.numerator)} / {format_count(self.n)}{unit}"
         return f"{format_count(self.n)}{unit}"
 
+    # Two treatments of a small sample (docs/scoring.md §7, "Compared outputs and own
+    # publications"):
+    # - where structures are compared (rankings, category means, national synthesis,
+    #   open data aggregates, API categories), a figure below its minimum is not given;
+    # - in a structure's own publications (annual review, transparency page, internal
+    #   campaign results), it is always given, with its k / n, its interval and
+    #   "effectif faible" below the minimum.
+
     @property
-    def public(self) -> str:
-        """What a public page or an export prints: the value, or why it is not given."""
+    def compared(self) -> str:
+        """Where structures are compared: the value, or why it is not given."""
         return insufficient(self.n) if self.small else self.text
 
     @property
-    def public_headline(self) -> str:
+    def compared_headline(self) -> str:
         return insufficient(self.n) if self.small else self.headline
+
+    # The names of the first outputs that compared structures, kept for their callers.
+    public = compared
+    public_headline = compared_headline
+
+    @property
+    def confidence(self) -> str:
+        """What the interval is: 95 % (Wilson, normal) or the scores' 90 % bootstrap."""
+        return "90\u00a0%" if self.kind == "score" else "95\u00a0%"
+
+    @property
+    def own_details(self) -> str:
+        """k / n (or n) and the interval, as a structure's own publications add them."""
+        parts = [self.sample]
+        if self.interval != MISSING:
+            parts.append(f"intervalle à {self.confidence} : {self.interval}")
+        return " ; ".join(parts)
+
+    @property
+    def own_note(self) -> str:
+        """ "effectif faible (n = 20)" below the minimum, else empty."""
+        return f"effectif faible (n = {format_count(self.n)})" if self.small else ""
+
+    @property
+    def own(self) -> str:
+        """In a structure's own publications: the value always, with its k / n, its
+        interval and "effectif faible" below the minimum: ``45,0 % (9 / 20 appels ;
+        intervalle à 95 % : 25,8 – 65,8 %), effectif faible (n = 20)``."""
+        if _missing(self.value):
+            return MISSING
+        text = f"{self.text} ({self.own_details})"
+        return f"{text}, {self.own_note}" if self.small else text
 
     @property
     def warning(self) -> str:

@@ -215,6 +215,7 @@ def _certify(rng: random.Random) -> None:
                 defaults={
                     "obtained_on": obtained,
                     "expires_on": obtained.replace(year=obtained.year + 3),
+                    "status": Label.Status.CONFIRMED,
                 },
             )
 
@@ -269,7 +270,11 @@ def load_demo_data(*, national: bool = True) -> list[tuple[str, str]]:
             Label.objects.update_or_create(
                 structure=by_name[name],
                 kind=kind,
-                defaults={"obtained_on": obtained, "expires_on": expires},
+                defaults={
+                    "obtained_on": obtained,
+                    "expires_on": expires,
+                    "status": Label.Status.CONFIRMED,
+                },
             )
     logins = []
     for username, first, last, role, structure_name in USERS:

@@ -120,7 +120,7 @@ def upcoming_deadlines(structure: Structure, today: dt.date, *, days: int = 365)
     18 months), plan actions not done, feedback entries awaiting an answer."""
     horizon = today + dt.timedelta(days=days)
     out = []
-    for label in Label.objects.filter(structure=structure):
+    for label in Label.objects.confirmed().filter(structure=structure):
         expires = label.expires_on or label.obtained_on + LABEL_VALIDITY
         follow_up = label.follow_up_on or label.obtained_on + LABEL_FOLLOW_UP
         if today <= follow_up <= horizon:
@@ -232,11 +232,8 @@ def annual_review(structure: Structure, year: int) -> AnnualReview:
         .prefetch_related("statements", "decisions", "attendees")
         .first()
     )
-    questionnaire = (
-        profile.publish_survey
-        if profile and profile.publish_survey_id
-        else Questionnaire.objects.filter(structure=structure).order_by("-created_at").first()
-    )
+    # The same choice as the dashboard's survey indicators: one rate per question.
+    questionnaire = surveys.reference_questionnaire(structure)
     sat_years = [year, year - 1, year - 2]
     satisfaction, overall, count = [], None, 0
     if questionnaire:

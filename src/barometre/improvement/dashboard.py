@@ -12,9 +12,12 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from barometre.core.figures import insufficient, minimum, round_half_up
+from django.utils import timezone
+
+from barometre.core.figures import Figure, insufficient, minimum, round_half_up
+from barometre.engine import wilson
 from barometre.improvement import register, surveys
-from barometre.improvement.models import Indicator, Questionnaire
+from barometre.improvement.models import Indicator
 from barometre.results.models import ResultSet, StructureResult
 
 SOURCE = Indicator.Source
@@ -30,51 +33,6 @@ def parse_parameter(text: str) -> dict[str, list[str]]:
         key, _, value = part.partition("=") if "=" in part else ("value", "", part)
         out[key.strip()] = [v.strip() for v in value.split(",") if v.strip()]
     return out
-
-
-def _register(indicator: Indicator, year: int) -> tuple[float | None, int | None, int | None]:
-    """The on-time rate (with its k / n) or the mean delay (with its n) of the register."""
-    params = parse_parameter(indicator.parameter)
-    channels = params.get("channels") or params.get("value")
-    kinds = params.get("kinds")  # by default register.ON_TIME_KINDS, as everywhere
-    (figures,) = register.figures(indicator.structure, [year], kinds=kinds, channels=channels)
-    if indicator.source == SOURCE.REGISTER_ON_TIME:
-        return figures.on_time_rate, figures.answered, figures.on_time
-    return figures.mean_delay, figures.answered, None
-
-
-def _survey(indicator: Indicator, year: int) -> tuple[float | None, int | None]:
-    """The item's % of satisfied users and the number of answers it was computed from."""
-    code = indicator.parameter.strip()
-    questionnaire = (
-        Questionnaire.objects.filter(structure=indicator.structure, items__code=code)
-        .order_by("-created_at")
-        .first()
-    )
-    if questionnaire is None:
-        return None, None
-    rows = surveys.results(questionnaire, dt.date(year, 1, 1), dt.date(year, 12, 31))
-    found = next((r for r in rows if r.item.code == code), None)
-    return (found.percent, found.answers) if found else (None, None)
-
-
-def _mystery(
-    indicator: Indicator, year: int, *, national: bool
-) -> tuple[float | None, int | None, int | None]:
-    """Internal mystery calls: with a stage, the % of satisfactory calls at that stage
-    (docs/scoring.md §9) with its k / n calls; otherwise, and for the national barometer,
-    the structure's global score and the number of audits behind it."""
-    result_sets = ResultSet.objects.filter(status=ResultSet.Status.READY, edition__year=year)
-    if national:
-        result_sets = result_sets.published_national()
-    else:
-        result_sets = result_sets.filter(edition__owner=indicator.structure)
-    result = (
-        StructureResult.objects.filter(result_set__in=result_sets, structure=indicator.structure)
-        .order_by("-result_set__edition__fieldwork_ends", "-result_set__version")
-        .first()
-    )
-    return _mystery_value(indicator, result, national=national)
 
 
 def _mystery_value(
@@ -99,28 +57,6 @@ def _entered(indicator: Indicator, year: int, values: list) -> float | None:
     return statistics.fmean(v.value for v in of_year) if of_year else None
 
 
-def value_for(indicator: Indicator, year: int, entered: list | None = None) -> float | None:
-    return sampled_value(indicator, year, entered)[0]
-
-
-def sampled_value(
-    indicator: Indicator, year: int, entered: list | None = None
-) -> tuple[float | None, int | None, int | None]:
-    """The year's value, the number of observations it was computed from (survey answers,
-    audits, register answers; None for entered values) and a rate's numerator."""
-    source = indicator.source
-    if source in (SOURCE.REGISTER_ON_TIME, SOURCE.REGISTER_DELAY):
-        return _register(indicator, year)
-    if source == SOURCE.SURVEY:
-        return (*_survey(indicator, year), None)
-    if source == SOURCE.MYSTERY_CALLS:
-        return _mystery(indicator, year, national=False)
-    if source == SOURCE.BAROMETER:
-        return _mystery(indicator, year, national=True)
-    entered = entered if entered is not None else list(indicator.values.all())
-    return _entered(indicator, year, entered), None, None
-
-
 def _minimum(indicator: Indicator) -> int:
     """The register counts every entry: it is not a sample and has no minimum."""
     if indicator.source == SOURCE.SURVEY:
@@ -130,6 +66,22 @@ def _minimum(indicator: Indicator) -> int:
     if indicator.source in (SOURCE.MYSTERY_CALLS, SOURCE.BAROMETER):
         return minimum("structure_score")
     return 0
+
+
+def _kind(indicator: Indicator) -> tuple[str, str]:
+    """What the indicator's value is, as a ``core.figures`` kind, and what its n counts."""
+    source, stage = indicator.source, indicator.parameter.strip()
+    if source == SOURCE.REGISTER_ON_TIME:
+        return "rate", ""  # k / n as on the register's own table
+    if source == SOURCE.SURVEY:
+        return "rate", "réponses"
+    if source == SOURCE.MYSTERY_CALLS and stage:
+        return "rate", "appels"
+    if source == SOURCE.REGISTER_DELAY:
+        return "mean", "réponses"  # the answered entries
+    if source in (SOURCE.MYSTERY_CALLS, SOURCE.BAROMETER):
+        return "score", "audits"
+    return "count", ""
 
 
 def met(indicator: Indicator, value: float | None, target: float | None) -> bool | None:
@@ -142,17 +94,44 @@ def met(indicator: Indicator, value: float | None, target: float | None) -> bool
 
 @dataclass
 class Cell:
-    value: float | None
+    value: float | None  # in the indicator's unit: a rate in percent
     target: float | None
     met: bool | None
     n: int | None = None  # observations behind the value (survey answers, audits, replies)
     minimum: int = 0  # below it the value is a small sample (0: never, as for the register)
     numerator: int | None = None  # a rate's k, shown as k / n
+    # The day a value of a year not over was counted: the value is provisional and is
+    # given no target verdict ("année en cours, au 07/12").
+    as_of: dt.date | None = None
+    kind: str = "count"  # core.figures kind: "rate" (k / n), "mean", "score" or "count"
+    n_unit: str = ""
+
+    @property
+    def figure(self) -> Figure:
+        """The value as a ``core.figures.Figure``: its k / n, its interval (a rate's
+        Wilson interval) and its small-sample treatments, ``compared`` and ``own``."""
+        n = self.n or 0
+        if self.kind == "rate" and self.value is not None and self.numerator is not None and n:
+            estimate = wilson(int(self.numerator), n)
+            # The register is counted whole, not sampled (minimum 0): no interval.
+            sampled = self.minimum > 0
+            return Figure(
+                kind="rate",
+                value=estimate.value,
+                n=n,
+                n_unit=self.n_unit,
+                numerator=self.numerator,
+                low=estimate.low if sampled else None,
+                high=estimate.high if sampled else None,
+                minimum=self.minimum,
+            )
+        kind = self.kind if self.kind in ("mean", "score") else "count"
+        return Figure(kind=kind, value=self.value, n=n, n_unit=self.n_unit, minimum=self.minimum)
 
     @property
     def small(self) -> bool:
         """Estimated from fewer observations than the minimum (docs/scoring.md §7)."""
-        return self.n is not None and self.value is not None and self.n < self.minimum
+        return self.n is not None and self.value is not None and self.figure.small
 
     @property
     def insufficient(self) -> str:
@@ -160,11 +139,12 @@ class Cell:
 
     def exported(self, unit: str) -> float | int | str | None:
         """The cell in an export: a count as an integer, a percent or days with one
-        decimal (rounded half up), or why a small sample is not given."""
+        decimal (rounded half up), or why a small sample is not given (the treatment
+        of outputs that leave the structure as data, ``Figure.compared``)."""
         if self.value is None:
             return None
         if self.small:
-            return self.insufficient
+            return self.figure.compared
         if unit == Indicator.Unit.COUNT:
             return int(round_half_up(self.value, 0))
         return float(round_half_up(self.value, 1))
@@ -186,29 +166,33 @@ class Row:
         return "en progrès" if better else "en recul"
 
 
-def _register_years(indicator: Indicator, years: list[int], shared: dict) -> list[tuple]:
-    """``_register`` for every year at once; indicators reading the same part of the
-    register (same kinds and channels) share one computation."""
+def _register_years(
+    indicator: Indicator, years: list[int], shared: dict, today: dt.date
+) -> list[tuple]:
+    """The register's on-time rate (with its k / n) or mean delay (with its n) for every
+    year at once; indicators reading the same part of the register (same kinds and
+    channels) share one computation. The on-time rate's n counts
+    the open entries past their due date (late), as on the register's own page."""
     params = parse_parameter(indicator.parameter)
     channels = params.get("channels") or params.get("value")
     kinds = params.get("kinds")
     key = (tuple(kinds or ()), tuple(channels or ()))
     if key not in shared:
-        shared[key] = register.figures(indicator.structure, years, kinds=kinds, channels=channels)
+        shared[key] = register.figures(
+            indicator.structure, years, kinds=kinds, channels=channels, today=today
+        )
     if indicator.source == SOURCE.REGISTER_ON_TIME:
-        return [(f.on_time_rate, f.answered, f.on_time) for f in shared[key]]
+        return [(f.on_time_rate, f.counted, f.on_time) for f in shared[key]]
     return [(f.mean_delay, f.answered, None) for f in shared[key]]
 
 
 def _survey_years(indicator: Indicator, years: list[int], shared: dict) -> list[tuple]:
-    """``_survey`` for every year at once (past years' counts are cached by surveys)."""
+    """The item's % of satisfied users per year, with its n answers and k satisfied, read
+    in the questionnaire the structure's review also reads (``surveys.
+    reference_questionnaire``); past years' counts are cached by surveys."""
     code = indicator.parameter.strip()
     if ("survey", code) not in shared:
-        questionnaire = (
-            Questionnaire.objects.filter(structure=indicator.structure, items__code=code)
-            .order_by("-created_at")
-            .first()
-        )
+        questionnaire = surveys.reference_questionnaire(indicator.structure, code)
         shared["survey", code] = (
             surveys.results_by_year(questionnaire, years) if questionnaire else None
         )
@@ -216,7 +200,7 @@ def _survey_years(indicator: Indicator, years: list[int], shared: dict) -> list[
     out = []
     for year in years:
         found = next((r for r in per_year[year] if r.item.code == code), None) if per_year else None
-        out.append((found.percent, found.answers, None) if found else (None, None, None))
+        out.append((found.percent, found.answers, found.satisfied) if found else (None, None, None))
     return out
 
 
@@ -248,7 +232,14 @@ def _mystery_years(
     return [_mystery_value(indicator, latest.get(y), national=national) for y in years]
 
 
-def dashboard(structure, years: list[int], target_year: int) -> list[Row]:
+# Values that grow through the year as entries and answers come in: until the year is over
+# they are counted "as of today" and not judged against the target.
+RUNNING_SOURCES = (SOURCE.REGISTER_ON_TIME, SOURCE.REGISTER_DELAY, SOURCE.SURVEY)
+
+
+def dashboard(
+    structure, years: list[int], target_year: int, today: dt.date | None = None
+) -> list[Row]:
     """Rows of the dashboard: values of ``years`` and the target of ``target_year``.
     The register, the surveys and the results are read once for all the years (and
     shared by the indicators that read the same part), not once per indicator and year:
@@ -258,6 +249,7 @@ def dashboard(structure, years: list[int], target_year: int) -> list[Row]:
         .prefetch_related("values", "targets")
         .select_related("structure")
     )
+    today = today or timezone.localdate()
     rows = []
     shared: dict = {}
     for indicator in indicators:
@@ -265,17 +257,21 @@ def dashboard(structure, years: list[int], target_year: int) -> list[Row]:
         entered = list(indicator.values.all())
         least = _minimum(indicator)
         if indicator.source in (SOURCE.REGISTER_ON_TIME, SOURCE.REGISTER_DELAY):
-            sampled = _register_years(indicator, years, shared)
+            sampled = _register_years(indicator, years, shared, today)
         elif indicator.source == SOURCE.SURVEY:
             sampled = _survey_years(indicator, years, shared)
         elif indicator.source in (SOURCE.MYSTERY_CALLS, SOURCE.BAROMETER):
             national = indicator.source == SOURCE.BAROMETER
             sampled = _mystery_years(indicator, years, national=national, shared=shared)
         else:
-            sampled = [sampled_value(indicator, year, entered) for year in years]
+            sampled = [(_entered(indicator, year, entered), None, None) for year in years]
+        kind, n_unit = _kind(indicator)
         cells = []
         for year, (value, n, k) in zip(years, sampled, strict=True):
             target = targets.get(year)
-            cells.append(Cell(value, target, met(indicator, value, target), n, least, k))
+            running = indicator.source in RUNNING_SOURCES and year >= today.year
+            verdict = None if running else met(indicator, value, target)
+            as_of = today if running and value is not None else None
+            cells.append(Cell(value, target, verdict, n, least, k, as_of, kind=kind, n_unit=n_unit))
         rows.append(Row(indicator, cells, targets.get(target_year)))
     return rows

@@ -76,6 +76,27 @@ class DeadlineRule(models.Model):
         return f"{self.get_channel_display()} : {self.answer_working_days} j ouvrés"
 
 
+# What "answered within the deadline" counts, on every page and export (docs/scoring.md §7).
+ON_TIME_KINDS = (FeedbackKind.COMPLAINT, FeedbackKind.SUGGESTION)
+
+
+class FeedbackEntryQuerySet(models.QuerySet):
+    def deadline_counted(self, today, kinds=None) -> "FeedbackEntryQuerySet":
+        """The entries the on-time rate counts on ``today``: complaints and suggestions
+        (``kinds``) that expected an answer and either got one or are past their due date
+        without one. An open entry past its due date is late, not left out: leaving it out
+        would show a register that leaves complaints unanswered as "100 % on time"."""
+        return self.filter(kind__in=list(kinds or ON_TIME_KINDS), answer_due__isnull=False).filter(
+            models.Q(answered_on__isnull=False) | models.Q(answer_due__lt=today)
+        )
+
+
+# Among ``deadline_counted`` entries: answered on or before the due date. An open entry
+# (``answered_on`` empty) is never on time.
+ANSWERED_ON_TIME = models.Q(answered_on__lte=models.F("answer_due"))
+OVERDUE_UNANSWERED = models.Q(answered_on__isnull=True)
+
+
 class FeedbackEntry(models.Model):
     class Status(models.TextChoices):
         RECEIVED = "received", "Reçue"
@@ -133,6 +154,8 @@ class FeedbackEntry(models.Model):
     # A public submission carries a one-time key: a double click or a retry is stored once.
     submission_key = models.CharField(max_length=64, blank=True)
     version = models.PositiveIntegerField(default=1)  # optimistic locking
+
+    objects = FeedbackEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "réclamation ou suggestion"

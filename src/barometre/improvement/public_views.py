@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from barometre.core.downloads import download
 from barometre.core.errors import Refused
+from barometre.core.figures import minimum
 from barometre.core.public_pages import KeyQuery, for_visitors
 from barometre.improvement import dashboard, mailings, register, surveys
 from barometre.improvement.models import (
@@ -259,6 +260,7 @@ def _transparency(request, pk: int):
             "year": year,
             "survey": survey,
             "actions": actions,
+            "min_answers": minimum("rate"),
         },
     )
 

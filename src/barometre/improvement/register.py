@@ -30,7 +30,12 @@ from barometre.engine import DayUnit, add_days, mask_personal_data
 from barometre.engine.privacy import EMAIL_MASK, NAME_MASK
 from barometre.improvement.access import sees_personal_data
 from barometre.improvement.deadlines import deadline_for, due_dates, working_days_taken_many
-from barometre.improvement.models import FeedbackEntry, FeedbackEvent, FeedbackKind
+from barometre.improvement.models import (
+    ON_TIME_KINDS,
+    FeedbackEntry,
+    FeedbackEvent,
+    FeedbackKind,
+)
 from barometre.structures.models import Structure
 
 S = FeedbackEntry.Status
@@ -262,8 +267,6 @@ def due_within(structure_ids, today: dt.date):
     return entries.filter(answer_due__lt=today), entries.filter(soon, answer_due__gte=today)
 
 
-# What "answers within the deadline" and "mean delay" count, on every page.
-ON_TIME_KINDS = (FeedbackKind.COMPLAINT, FeedbackKind.SUGGESTION)
 FIGURES_CACHE_SECONDS = 24 * 3600
 
 
@@ -274,14 +277,26 @@ class YearFigures:
     answered: int = 0
     on_time: int = 0
     delays: list[int] = field(default_factory=list)
+    overdue: int = 0  # open entries past their due date: late, counted in the rate
+    today: dt.date | None = None  # the day the figures were counted
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
 
     @property
+    def counted(self) -> int:
+        """The on-time rate's n: answered entries and open entries past their due date."""
+        return self.answered + self.overdue
+
+    @property
     def on_time_rate(self) -> float | None:
-        return 100.0 * self.on_time / self.answered if self.answered else None
+        return 100.0 * self.on_time / self.counted if self.counted else None
+
+    @property
+    def in_progress(self) -> bool:
+        """The year is not over: its figures are provisional, no target verdict yet."""
+        return self.today is not None and self.today.year <= self.year
 
     @property
     def mean_delay(self) -> float | None:
@@ -292,22 +307,31 @@ class YearFigures:
 
 
 def figures(
-    structure: Structure, years: list[int], *, kinds=None, channels=None
+    structure: Structure,
+    years: list[int],
+    *,
+    kinds=None,
+    channels=None,
+    today: dt.date | None = None,
 ) -> list[YearFigures]:
     """Per year of reception: counts per kind, answers within the deadline and mean delay
     in working days, optionally restricted to some kinds and channels.
 
     The deadline figures have one definition wherever they are shown (register, quality
-    dashboard, annual review): complaints and suggestions (``ON_TIME_KINDS``, unless
-    ``kinds`` says otherwise) that expected an answer and got one. They count the whole
-    register, not a sample: no minimum applies, and they are shown with k / n."""
+    dashboard, annual review, transparency page, SP+ export, API): complaints and
+    suggestions (``ON_TIME_KINDS``, unless ``kinds`` says otherwise) that expected an
+    answer and got one or are past their due date on ``today`` (Paris time) without one
+    (``FeedbackEntry.objects.deadline_counted``); the latter are late. The mean delay is
+    over the answered ones. They count the whole register, not a sample: no minimum
+    applies, and they are shown with k / n."""
+    today = today or timezone.localdate()
     timed = list(kinds or ON_TIME_KINDS)
-    out = {y: YearFigures(y, Counter()) for y in years}
+    out = {y: YearFigures(y, Counter(), today=today) for y in years}
     if not years:
         return []
     # Date ranges rather than the year of a date: the (structure, received_on) index
-    # serves them. The counts are aggregated by the database; only the answered entries'
-    # two dates are read, for their delay in working days (vectorised, one call).
+    # serves them. The counts are aggregated by the database; only the counted entries'
+    # dates are read, for the answered ones' delay in working days (vectorised, one call).
     entries = FeedbackEntry.objects.filter(
         structure=structure,
         received_on__range=(dt.date(min(years), 1, 1), dt.date(max(years), 12, 31)),
@@ -319,14 +343,15 @@ def figures(
     # Kept in the cache under what the figures read: the entries' number, their highest
     # id and their versions (every change of an entry goes through this module and raises
     # its version; only the reminder date and the retention's erasures do not, and the
-    # figures read neither). One query; a new or edited entry shows at once.
+    # figures read neither), and the day (an open entry becomes late at midnight). One
+    # query; a new or edited entry shows at once.
     version = entries.aggregate(
         n=Count("id"), last=Max("id"), edits=Sum("version"), weighted=Sum(F("id") * F("version"))
     )
     key = (
         f"register-figures:{structure.pk}:{structure.department}:{','.join(map(str, years))}:"
         f"{','.join(sorted(timed))}:{','.join(sorted(kinds or ()))}:"
-        f"{','.join(sorted(channels or ()))}:"
+        f"{','.join(sorted(channels or ()))}:{today.isoformat()}:"
         f"{version['n']}:{version['last']}:{version['edits']}:{version['weighted']}"
     )
     found = cache.get(key)
@@ -341,11 +366,15 @@ def figures(
     for row in counted:
         if row["year"] in out:
             out[row["year"]].counts[row["kind"]] = row["n"]
-    answered = list(
-        entries.filter(kind__in=timed, answered_on__isnull=False, answer_due__isnull=False)
+    timed_entries = list(
+        entries.deadline_counted(today, timed)
         .values_list("received_on", "answered_on", "answer_due")
         .order_by()
     )
+    answered = [row for row in timed_entries if row[1] is not None]
+    for day, on, _ in timed_entries:
+        if on is None and day.year in out:
+            out[day.year].overdue += 1
     if answered:
         received, replied = (
             np.array([row[i] for row in answered], dtype="datetime64[D]") for i in (0, 1)

@@ -32,9 +32,13 @@ class ExportedEntry:
 
 
 def _within_deadline(row: ExportedEntry) -> str | None:
+    """As the on-time rate counts it (``FeedbackEntry.objects.deadline_counted``): an
+    open entry past its due date (Paris day) is late; one not yet due is not counted."""
     entry = row.entry
-    if entry.answered_on is None or entry.answer_due is None:
-        return None  # open, or nothing was due (thanks)
+    if entry.answer_due is None:
+        return None  # nothing was due (thanks)
+    if entry.answered_on is None:
+        return "non" if entry.answer_due < timezone.localdate() else None
     return "oui" if entry.answered_on <= entry.answer_due else "non"
 
 

@@ -40,6 +40,7 @@ from barometre.engine.tables import (
 )
 from barometre.improvement.models import (
     CollectionPoint,
+    ImprovementProfile,
     ItemAnswer,
     Questionnaire,
     SurveyInvitation,
@@ -468,6 +469,26 @@ def period_results(questionnaire: Questionnaire, start: dt.date, end: dt.date) -
     by_item, version = _period_counts(questionnaire, start, end)
     items = _item_results(questionnaire, questionnaire.items.all(), by_item)
     return PeriodResults(items, version[0], version)
+
+
+def reference_questionnaire(structure: Structure, code: str = "") -> Questionnaire | None:
+    """The questionnaire a structure's satisfaction figures are read in, for every output
+    (the annual review's satisfaction section and its quality dashboard, the transparency
+    page): the one its quality profile publishes, else its newest. With ``code``, the
+    questionnaire must hold that item: the published one if it does, else the newest that
+    does. One choice, so that a review never prints two rates for one question."""
+    profile = (
+        ImprovementProfile.objects.filter(structure=structure)
+        .select_related("publish_survey")
+        .first()
+    )
+    published = profile.publish_survey if profile else None
+    questionnaires = Questionnaire.objects.filter(structure=structure)
+    if code:
+        questionnaires = questionnaires.filter(items__code=code)
+        if published and not published.items.filter(code=code).exists():
+            published = None
+    return published or questionnaires.order_by("-created_at", "-pk").first()
 
 
 def results(questionnaire: Questionnaire, start: dt.date, end: dt.date) -> list[ItemResult]:

@@ -2,7 +2,7 @@
 
 from barometre.core.exporting import Column, csv_chunks, write_csv, write_xlsx
 from barometre.structures.columns import CONTACT_COLUMNS, LABEL_COLUMNS, MULTI_VALUE_SEPARATOR
-from barometre.structures.models import Structure
+from barometre.structures.models import Label, Structure
 
 
 def _contacts(channel):
@@ -15,8 +15,18 @@ def _contacts(channel):
 
 
 def _label(kind):
+    """The confirmed label's date: the file goes back through the operators' import, which
+    confirms what it writes, so a proposal waiting for its decision is not in it."""
+
     def value(structure: Structure):
-        return next((lb.obtained_on for lb in structure.labels.all() if lb.kind == kind), None)
+        return next(
+            (
+                lb.obtained_on
+                for lb in structure.labels.all()
+                if lb.kind == kind and lb.status == Label.Status.CONFIRMED
+            ),
+            None,
+        )
 
     return value
 

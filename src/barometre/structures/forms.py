@@ -40,7 +40,7 @@ class StructureFilterForm(DsfrForm):
         if data["certified"] == "yes":
             queryset = queryset.certified()
         elif data["certified"] == "no":
-            queryset = queryset.filter(labels__isnull=True)
+            queryset = queryset.exclude(pk__in=queryset.certified().values("pk"))
         return queryset
 
 
@@ -152,18 +152,48 @@ ContactPointFormSet = forms.inlineformset_factory(
     extra=1,
     can_delete=True,
 )
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _ConfirmedLabels(forms.BaseInlineFormSet):
+    """The operators' formset: the labels in force (confirmed); proposals are decided on
+    the structure's page, rejected ones stay in its history."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(status=Label.Status.CONFIRMED)
+
+
+# Operators only: what they enter is confirmed by them (``labels.confirm_entered``).
 LabelFormSet = forms.inlineformset_factory(
     Structure,
     Label,
     form=DsfrModelForm,
+    formset=_ConfirmedLabels,
     fields=["kind", "obtained_on", "expires_on", "follow_up_on"],
     extra=1,
     can_delete=True,
-    widgets={
-        "obtained_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        "expires_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    },
+    widgets={"obtained_on": _DATE, "expires_on": _DATE, "follow_up_on": _DATE},
 )
+
+
+class LabelProposalForm(DsfrForm):
+    """A manager proposes a label with its certificate; an operator confirms it."""
+
+    kind = forms.ChoiceField(label="Label", choices=Label._meta.get_field("kind").choices)
+    obtained_on = forms.DateField(label="Obtenu le", widget=_DATE)
+    expires_on = forms.DateField(label="Valable jusqu'au", required=False, widget=_DATE)
+    follow_up_on = forms.DateField(label="Audit de suivi le", required=False, widget=_DATE)
+    certificate = forms.FileField(
+        label="Certificat",
+        help_text="PDF ou image (PNG, JPEG, WebP) du certificat délivré par l'organisme.",
+    )
+
+
+class LabelDecisionForm(DsfrForm):
+    decision = forms.ChoiceField(
+        label="Décision", choices=[("confirm", "Confirmer"), ("reject", "Refuser")]
+    )
+    note = forms.CharField(label="Motif (facultatif)", required=False, max_length=300)
 
 
 class ImportUploadForm(DsfrForm):

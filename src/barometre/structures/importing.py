@@ -470,11 +470,13 @@ def _write_contacts(items: list[PlannedStructure], written: dict[str, Structure]
 
 
 def _write_labels(items: list[PlannedStructure], written: dict[str, Structure]) -> None:
-    """A label column present in the file sets the date obtained, or removes the label."""
+    """A label column present in the file sets the date obtained, or removes the label.
+    The file is an operator's: the labels it writes are confirmed (managers' proposals are
+    left to the operators' decision)."""
     current: dict[tuple[int, str], Label] = {}
     ids = [written[item.identifier].pk for item in items if item.labels]
     for chunk in chunks(ids):
-        for label in Label.objects.filter(structure_id__in=chunk):
+        for label in Label.objects.confirmed().filter(structure_id__in=chunk):
             current[(label.structure_id, label.kind)] = label
     removed: list[int] = []
     added: list[Label] = []
@@ -487,7 +489,14 @@ def _write_labels(items: list[PlannedStructure], written: dict[str, Structure]) 
                 if label is not None:
                     removed.append(label.pk)
             elif label is None:
-                added.append(Label(structure_id=structure_id, kind=kind, obtained_on=obtained))
+                added.append(
+                    Label(
+                        structure_id=structure_id,
+                        kind=kind,
+                        obtained_on=obtained,
+                        status=Label.Status.CONFIRMED,
+                    )
+                )
             elif label.obtained_on != obtained:
                 label.obtained_on = obtained
                 changed.append(label)

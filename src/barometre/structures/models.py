@@ -91,8 +91,11 @@ class StructureQuerySet(models.QuerySet):
             Q(name__icontains=text) | Q(identifier__icontains=text) | Q(city__icontains=text)
         )
 
-    def certified(self) -> "StructureQuerySet":
-        return self.filter(labels__isnull=False).distinct()
+    def certified(self, day: datetime.date | None = None) -> "StructureQuerySet":
+        """Structures with a label counting on ``day`` (today by default): confirmed by an
+        operator and valid that day (``Label.objects.counting_on``)."""
+        day = day or timezone.localdate()
+        return self.filter(pk__in=Label.objects.counting_on(day).values("structure_id"))
 
     def same_as(
         self, *, name: str, kind: str, department: str, identifier: str
@@ -302,6 +305,24 @@ class ContactPoint(models.Model):
 class LabelQuerySet(models.QuerySet):
     """A label is valid until its ``expires_on`` date included."""
 
+    def confirmed(self) -> "LabelQuerySet":
+        return self.filter(status=Label.Status.CONFIRMED)
+
+    def proposed(self) -> "LabelQuerySet":
+        return self.filter(status=Label.Status.PROPOSED)
+
+    def valid_on(self, day: datetime.date) -> "LabelQuerySet":
+        """Obtained on or before ``day`` and not expired then (no end date: valid)."""
+        return self.filter(obtained_on__lte=day).filter(
+            Q(expires_on__isnull=True) | Q(expires_on__gte=day)
+        )
+
+    def counting_on(self, day: datetime.date) -> "LabelQuerySet":
+        """The labels that make a structure "labellisée" in a figure about ``day`` (for an
+        edition, the last day of its fieldwork): confirmed by an operator and valid that
+        day. A manager's proposal, a rejected or an expired label never counts."""
+        return self.confirmed().valid_on(day)
+
     def expired(self, today: datetime.date) -> "LabelQuerySet":
         return self.filter(expires_on__lt=today)
 
@@ -311,6 +332,15 @@ class LabelQuerySet(models.QuerySet):
 
 
 class Label(models.Model):
+    """A quality label or certification. Operators enter or confirm labels; a structure's
+    manager may propose one with its certificate, which an operator confirms or rejects.
+    Only confirmed labels count in figures (``Label.objects.counting_on``)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Proposé par la structure, à vérifier"
+        CONFIRMED = "confirmed", "Confirmé par l'opérateur"
+        REJECTED = "rejected", "Refusé par l'opérateur"
+
     structure = models.ForeignKey(Structure, on_delete=models.CASCADE, related_name="labels")
     kind = models.CharField("label", max_length=12, choices=LabelKind.choices)
     obtained_on = models.DateField("obtenu le")
@@ -321,15 +351,51 @@ class Label(models.Model):
         blank=True,
         help_text="Par exemple à 18 mois d'un cycle de 3 ans.",
     )
+    status = models.CharField(
+        "statut", max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    certificate = models.FileField("certificat", upload_to="labels/%Y/", blank=True)
+    certificate_name = models.CharField("nom d'origine du certificat", max_length=255, blank=True)
+    certificate_mime = models.CharField("type détecté du certificat", max_length=40, blank=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="proposé par",
+    )
+    proposed_at = models.DateTimeField("proposé le", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="confirmé ou refusé par",
+    )
+    decided_at = models.DateTimeField("confirmé ou refusé le", null=True, blank=True)
+    decision_note = models.CharField("motif", max_length=300, blank=True)
 
     objects = LabelQuerySet.as_manager()
 
     class Meta:
-        ordering = ["kind"]
+        ordering = ["kind", "-obtained_on"]
         verbose_name = "label ou certification"
         verbose_name_plural = "labels et certifications"
         constraints = [
-            models.UniqueConstraint(fields=["structure", "kind"], name="unique_label_per_kind")
+            # One label of a kind in force, and one proposal waiting (a renewal): confirming
+            # the proposal replaces the label in force (``structures.labels.decide``).
+            models.UniqueConstraint(
+                fields=["structure", "kind"],
+                condition=Q(status="confirmed"),
+                name="one_confirmed_label_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["structure", "kind"],
+                condition=Q(status="proposed"),
+                name="one_proposed_label_per_kind",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -338,6 +404,12 @@ class Label(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_on is not None and self.expires_on < timezone.localdate()
+
+    @property
+    def certificate_download_name(self) -> str:
+        """The uploaded name with the extension of the detected type."""
+        stem = (self.certificate_name.rsplit(".", 1)[0] or "certificat").replace("/", "_")
+        return f"{stem}.{self.certificate.name.rsplit('.', 1)[-1]}"
 
     def clean(self) -> None:
         if self.expires_on and self.obtained_on and self.expires_on <= self.obtained_on:

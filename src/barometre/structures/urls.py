@@ -16,4 +16,11 @@ urlpatterns = [
     path("import/<int:pk>/suivi/", views.import_status, name="import_status"),
     path("<int:pk>/", views.structure_detail, name="detail"),
     path("<int:pk>/modifier/", views.structure_edit, name="edit"),
+    path("<int:pk>/labels/proposer/", views.label_propose, name="label_propose"),
+    path("<int:pk>/labels/<int:label_pk>/decision/", views.label_decide, name="label_decide"),
+    path(
+        "<int:pk>/labels/<int:label_pk>/certificat/",
+        views.label_certificate,
+        name="label_certificate",
+    ),
 ]

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +18,10 @@ from barometre.accounts.access import (
 from barometre.core.background import STALE_AFTER
 from barometre.core.deferred import workbook_response
 from barometre.core.downloads import streamed_download
+from barometre.core.errors import Conflict, Refused
 from barometre.core.navigation import crumbs, link
 from barometre.core.uploads import import_limits
+from barometre.structures import labels as structure_labels
 from barometre.structures.annuaire import plan_batch
 from barometre.structures.exporting import export_structures, structures_csv_chunks
 from barometre.structures.forms import (
@@ -28,7 +30,9 @@ from barometre.structures.forms import (
     ContactPointFormSet,
     ExportForm,
     ImportUploadForm,
+    LabelDecisionForm,
     LabelFormSet,
+    LabelProposalForm,
     ManagedStructureForm,
     StructureFilterForm,
     StructureForm,
@@ -72,9 +76,10 @@ def structure_detail(request, pk: int):
         {
             "structure": structure,
             "contact_points": structure.contact_points.all(),
-            "labels": structure.labels.all(),
+            "labels": structure.labels.select_related("proposed_by", "decided_by"),
             "children": visible_structures(request.user).filter(parent=structure),
             "can_edit": can_edit_structure(request.user, structure),
+            "decision_form": LabelDecisionForm() if request.user.is_operator else None,
             **structure_crumbs(structure.name, REGISTRY),
         },
     )
@@ -88,16 +93,21 @@ def _edit(request, structure, template_title):
             instance=structure,
             parent_choices=visible_structures(request.user),
         )
+        # Labels are entered or confirmed by operators only; managers propose them.
+        labels = LabelFormSet(request.POST or None, instance=structure, prefix="labels")
     else:
         form = ManagedStructureForm(request.POST or None, request.FILES or None, instance=structure)
+        labels = None
     contacts = ContactPointFormSet(request.POST or None, instance=structure, prefix="contacts")
-    labels = LabelFormSet(request.POST or None, instance=structure, prefix="labels")
-    if request.method == "POST" and form.is_valid() and contacts.is_valid() and labels.is_valid():
+    valid = form.is_valid() and contacts.is_valid() and (labels is None or labels.is_valid())
+    if request.method == "POST" and valid:
         with transaction.atomic():
             saved = form.save()
-            contacts.instance = labels.instance = saved
+            contacts.instance = saved
             contacts.save()
-            labels.save()
+            if labels is not None:
+                labels.instance = saved
+                structure_labels.confirm_entered(labels.save(), by=request.user)
         messages.success(request, f"La structure « {saved.name} » est enregistrée.")
         return redirect(saved)
     return render(
@@ -112,6 +122,80 @@ def _edit(request, structure, template_title):
             "title": template_title,
             **structure_crumbs(template_title, REGISTRY),
         },
+    )
+
+
+def label_propose(request, pk: int):
+    """A structure's manager proposes a label with its certificate (an operator confirms)."""
+    structure = get_structure_for_editing(request.user, pk)
+    form = LabelProposalForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            structure_labels.propose(structure, by=request.user, **form.cleaned_data)
+        except Refused as exc:
+            for reason in exc.reasons:
+                form.add_error(None, reason[0].upper() + reason[1:] + ".")
+        else:
+            messages.success(
+                request,
+                "Label proposé : il comptera dans les résultats une fois confirmé par "
+                "l'opérateur, au vu du certificat.",
+            )
+            return redirect(structure)
+    return render(
+        request,
+        "structures/label_propose.html",
+        {
+            "form": form,
+            "structure": structure,
+            **structure_crumbs(
+                "Proposer un label", REGISTRY, link(structure.name, "structures:detail", pk)
+            ),
+        },
+    )
+
+
+def _label(structure, label_pk: int):
+    try:
+        return structure.labels.get(pk=label_pk)
+    except structure.labels.model.DoesNotExist:
+        raise Http404("Label introuvable.") from None
+
+
+@require_POST
+def label_decide(request, pk: int, label_pk: int):
+    """An operator confirms or rejects a manager's proposal."""
+    structure = get_structure_for_user(request.user, pk)
+    require_operator(request.user)
+    label = _label(structure, label_pk)
+    form = LabelDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choisissez de confirmer ou de refuser le label.")
+        return redirect(structure)
+    confirm = form.cleaned_data["decision"] == "confirm"
+    try:
+        structure_labels.decide(
+            label, by=request.user, confirm=confirm, note=form.cleaned_data["note"]
+        )
+    except Conflict as exc:
+        messages.error(request, str(exc))
+    else:
+        verdict = "confirmé" if confirm else "refusé"
+        messages.success(request, f"Label « {label.get_kind_display()} » {verdict}.")
+    return redirect(structure)
+
+
+def label_certificate(request, pk: int, label_pk: int):
+    """A label's certificate, for the operators and the structure's managers."""
+    structure = get_structure_for_editing(request.user, pk)
+    label = _label(structure, label_pk)
+    if not label.certificate:
+        raise Http404("Pas de certificat pour ce label.")
+    return FileResponse(
+        label.certificate.open("rb"),
+        as_attachment=True,
+        filename=label.certificate_download_name,
+        content_type=label.certificate_mime,
     )
 
 

@@ -37,6 +37,10 @@ def home(request):
             "by_kind": [(label, by_kind.get(code, 0)) for code, label in StructureKind.choices],
             "certified_count": Structure.objects.certified().count(),
             "recent_imports": StructureImport.objects.select_related("uploaded_by")[:5],
+            # Managers' label proposals wait for an operator's decision (with the certificate).
+            "proposed_labels": Label.objects.proposed()
+            .select_related("structure")
+            .order_by("proposed_at")[:20],
         }
     memberships = (
         user.memberships.filter(structure__isnull=False)
@@ -48,7 +52,8 @@ def home(request):
     if structure_ids:
         today = timezone.localdate()
         labels = (
-            Label.objects.filter(structure_id__in=structure_ids)
+            Label.objects.confirmed()
+            .filter(structure_id__in=structure_ids)
             .select_related("structure")
             .order_by("expires_on")
         )
