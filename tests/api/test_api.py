@@ -269,3 +269,5 @@ def test_a_rate_is_a_share_in_every_api_answer(api_client, operator, manager_a, 
         0.85,
     )
     assert (rows["d"]["unit"], rows["d"]["values"]["2025"]) == ("days", 4.5)
+    assert rows["tx"]["as_of"] is None  # 2025 is over: its values are final
+    assert rows["tx"]["samples"] == {"2023": None, "2024": None, "2025": None}  # entered

@@ -71,6 +71,15 @@ class IndicatorOut(Schema):
     source: str
     values: dict[int, float | None]
     targets: dict[int, float]
+    samples: dict[int, int | None] = Field(
+        description="effectif de chaque valeur calculée (réponses, entrées du registre, appels)"
+    )
+    as_of: dt.date | None = Field(
+        description=(
+            "pour l'année en cours, date à laquelle la valeur est arrêtée : pas encore de "
+            "verdict par rapport à la cible"
+        )
+    )
 
 
 improvement_router = Router(tags=["improvement"])
@@ -133,6 +142,8 @@ def list_indicators(
                 y: published(r.indicator, c.value) for y, c in zip(years, r.cells, strict=True)
             },
             "targets": {t.year: published(r.indicator, t.value) for t in r.indicator.targets.all()},
+            "samples": {y: c.n for y, c in zip(years, r.cells, strict=True)},
+            "as_of": next((c.as_of for c in r.cells if c.as_of), None),
         }
         for r in rows
     ]
