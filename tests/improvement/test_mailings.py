@@ -3,6 +3,7 @@ checked row by row, single-use links, one reminder, unsubscribing honoured, the 
 rate with the results, addresses deleted when the survey closes."""
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -59,7 +60,7 @@ def test_the_list_is_checked_row_by_row_and_nothing_is_sent(
 
 def test_forty_invitations_three_answers(client, client_for, manager_a, questionnaire, mailoutbox):
     response = _send(client_for(manager_a), questionnaire, FORTY)
-    assert "40 invitation(s) envoyée(s) par courriel." in response.text
+    assert "40 invitations en cours d'envoi par courriel" in html.unescape(response.text)
     assert len(mailoutbox) == 40 and mailoutbox[0].to == ["usager00@example.fr"]
     assert "Préfecture du Loiret" in mailoutbox[0].subject
     links = [LINK.search(m.body).group(1) for m in mailoutbox]
@@ -83,7 +84,7 @@ def test_a_name_stored_on_two_lines_does_not_break_the_mailing(
     questionnaire.structure.name = "Préfecture\r\ndu Loiret"
     questionnaire.structure.save()
     response = _send(client_for(manager_a), questionnaire, FORTY[:2])
-    assert "2 invitation(s) envoyée(s) par courriel." in response.text
+    assert "2 invitations en cours d'envoi par courriel" in html.unescape(response.text)
     assert mailoutbox[0].subject == "Votre avis sur l'accueil de Préfecture du Loiret"
 
 
@@ -101,16 +102,16 @@ def test_one_reminder_to_those_who_neither_answered_nor_unsubscribed(
     mailing = SurveyMailing.objects.get()
     remind = reverse("improvement:mailing_remind", args=[mailing.pk])
     response = client_for(manager_a).post(remind, follow=True)
-    assert "Relance envoyée à 3 personne(s)." in response.text
+    assert "Relance en cours d'envoi à 3 personnes." in html.unescape(response.text)
     assert sorted(m.to[0] for m in mailoutbox) == FORTY[2:5]
     assert mailoutbox[0].subject.startswith("Rappel : ")
     again = client_for(manager_a).post(remind, follow=True)
-    assert "Impossible : la relance a déjà été envoyée le" in again.text
+    assert "Impossible : la relance a déjà été demandée le" in again.text
     assert len(mailoutbox) == 3
     # The address that unsubscribed is left out of the structure's next mailing.
     mailoutbox.clear()
     response = _send(client_for(manager_a), questionnaire, FORTY[:3])
-    assert "2 invitation(s) envoyée(s) par courriel. 1 adresse(s) désinscrite(s)" in response.text
+    assert "1 adresse désinscrite laissée de côté" in response.text
     assert sorted(m.to[0] for m in mailoutbox) == [FORTY[0], FORTY[2]]
 
 

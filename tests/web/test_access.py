@@ -235,6 +235,7 @@ NOT_GET = {
     "improvement:invitations",
     "improvement:mailing_remind",
     "improvement:mailing_close",
+    "improvement:mailing_resume",  # tests/improvement/test_mailing_worker.py
 }
 
 

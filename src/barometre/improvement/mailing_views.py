@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from barometre.core.errors import Refused
+from barometre.core.templatetags.figures import fr_plural as plural
 from barometre.improvement import mailings
 from barometre.improvement.access import get_mailing, get_questionnaire
 from barometre.improvement.mailing_forms import MailingForm
@@ -27,9 +28,16 @@ def mailing_create(request, pk: int):
             by=request.user,
         )
         if mailing is not None:
-            text = f"{mailing.invited} invitation(s) envoyée(s) par courriel."
+            n = mailing.invited
+            text = (
+                f"{n} invitation{plural(n)} en cours d'envoi par courriel : l'envoi se suit "
+                "sur cette page."
+            )
             if skipped:
-                text += f" {skipped} adresse(s) désinscrite(s) laissée(s) de côté."
+                text += (
+                    f" {skipped} adresse{plural(skipped)} désinscrite{plural(skipped)} "
+                    f"laissée{plural(skipped)} de côté."
+                )
             messages.success(request, text)
             return redirect("improvement:questionnaire", pk=pk)
     title = "Inviter par courriel"
@@ -52,7 +60,7 @@ def mailing_remind(request, pk: int):
     mailing = get_mailing(request.user, pk, MANAGE)
     try:
         count = mailings.send_reminder(mailing)
-        messages.success(request, f"Relance envoyée à {count} personne(s).")
+        messages.success(request, f"Relance en cours d'envoi à {count} personne{plural(count)}.")
     except Refused as exc:
         messages.error(request, f"Impossible : {exc}.")
     return redirect("improvement:questionnaire", pk=mailing.questionnaire_id)
@@ -62,5 +70,19 @@ def mailing_remind(request, pk: int):
 def mailing_close(request, pk: int):
     mailing = get_mailing(request.user, pk, MANAGE)
     deleted = mailings.close(mailing)
-    messages.success(request, f"Enquête close : {deleted} adresse(s) effacée(s).")
+    messages.success(
+        request, f"Enquête close : {deleted} adresse{plural(deleted)} effacée{plural(deleted)}."
+    )
+    return redirect("improvement:questionnaire", pk=mailing.questionnaire_id)
+
+
+@require_POST
+def mailing_resume(request, pk: int):
+    """Relaunch a sending stopped with its worker: the rest goes out, nobody twice."""
+    mailing = get_mailing(request.user, pk, MANAGE)
+    try:
+        mailings.resume(mailing)
+        messages.success(request, "Envoi relancé : les courriels restants partent maintenant.")
+    except Refused as exc:
+        messages.error(request, f"Impossible : {exc}.")
     return redirect("improvement:questionnaire", pk=mailing.questionnaire_id)

@@ -8,7 +8,14 @@ to those who neither answered nor unsubscribed. Unsubscribing is honoured for th
 structure's later mailings too, through a keyed digest of the address (the address itself
 is not kept). When the mailing closes (its closing date passed, swept daily by
 ``barometre anonymise_old_data``, or closed by hand) its links stop accepting answers and
-its addresses are deleted; the response rate, answers / invitations sent, remains."""
+its addresses are deleted; the response rate, answers / invitations sent, remains.
+
+The e-mails are sent by the task worker (``deliver``), never in the manager's request: a
+list of 600 addresses at a quarter of a second each would outlast the request. Each
+invitation is marked sent (or reminded) in its own transaction just before its e-mail goes
+out, so a worker killed midway leaves at most the e-mail it was sending unsent, and the
+relaunch (``resume``, « Relancer l'envoi » on the questionnaire's page) sends the rest:
+nobody is mailed twice."""
 
 from __future__ import annotations
 
@@ -119,13 +126,13 @@ def _send(invitation: SurveyInvitation, *, reminder: bool) -> None:
     )
 
 
-@transaction.atomic
 def send_mailing(
     questionnaire: Questionnaire, content: bytes, filename: str, *, closes_on: dt.date, by
 ) -> tuple[SurveyMailing | None, list[str], int]:
-    """Check the list, then invite every address that did not unsubscribe before. Returns
-    the mailing (None when refused), the problems and how many addresses were left out
-    because they had unsubscribed."""
+    """Check the list, then record an invitation for every address that did not
+    unsubscribe before, all or none, and queue their sending. Returns the mailing (None
+    when refused), the problems and how many addresses were left out because they had
+    unsubscribed."""
     if not questionnaire.active:
         return None, ["Ce questionnaire n'est plus ouvert aux réponses."], 0
     if closes_on <= timezone.localdate():
@@ -138,42 +145,121 @@ def send_mailing(
         SurveyOptOut.objects.filter(structure_id=structure_id).values_list("digest", flat=True)
     )
     kept = [a for a in addresses if digest(structure_id, a) not in opted_out]
-    mailing = SurveyMailing.objects.create(
-        questionnaire=questionnaire, created_by=by, closes_on=closes_on, invited=len(kept)
-    )
-    invitations = SurveyInvitation.objects.bulk_create(
-        SurveyInvitation(
+    with transaction.atomic():
+        mailing = SurveyMailing.objects.create(
             questionnaire=questionnaire,
-            mailing=mailing,
-            email=address,
-            token=secrets.token_urlsafe(12),
+            created_by=by,
+            closes_on=closes_on,
+            invited=len(kept),
+            status=SurveyMailing.Status.QUEUED,
+            heartbeat=timezone.now(),
         )
-        for address in kept
-    )
-    for invitation in invitations:
-        invitation.mailing = mailing
-        _send(invitation, reminder=False)
+        SurveyInvitation.objects.bulk_create(
+            SurveyInvitation(
+                questionnaire=questionnaire,
+                mailing=mailing,
+                email=address,
+                token=secrets.token_urlsafe(12),
+            )
+            for address in kept
+        )
+    _queue(mailing, reminder=False)
     return mailing, [], len(addresses) - len(kept)
 
 
-@transaction.atomic
 def send_reminder(mailing: SurveyMailing) -> int:
-    """The one reminder, to those who neither answered nor unsubscribed."""
-    mailing = SurveyMailing.objects.select_for_update().get(pk=mailing.pk)
-    if mailing.closed_at is not None:
-        raise Refused(["l'enquête est close"])
-    if mailing.reminded_at is not None:
-        raise Refused([f"la relance a déjà été envoyée le {mailing.reminded_at:%d/%m/%Y}"])
-    pending = mailing.invitations.filter(used_at__isnull=True, unsubscribed_at__isnull=True)
-    pending = pending.exclude(email="").select_related("questionnaire__structure")
-    count = 0
-    for invitation in pending:
-        invitation.mailing = mailing
-        _send(invitation, reminder=True)
-        count += 1
-    mailing.reminded_at = timezone.now()
-    mailing.save(update_fields=["reminded_at"])
+    """Queue the one reminder, to those who neither answered nor unsubscribed; returns
+    how many it will reach."""
+    with transaction.atomic():
+        mailing = SurveyMailing.objects.select_for_update().get(pk=mailing.pk)
+        if mailing.closed_at is not None:
+            raise Refused(["l'enquête est close"])
+        if mailing.reminded_at is not None:
+            raise Refused([f"la relance a déjà été demandée le {mailing.reminded_at:%d/%m/%Y}"])
+        if mailing.busy:
+            raise Refused(["les invitations sont encore en cours d'envoi"])
+        count = _to_remind(mailing).count()
+        mailing.reminded_at = timezone.now()
+        mailing.status, mailing.heartbeat, mailing.error = "queued", timezone.now(), ""
+        mailing.save(update_fields=["reminded_at", "status", "heartbeat", "error"])
+    _queue(mailing, reminder=True)
     return count
+
+
+def resume(mailing: SurveyMailing) -> None:
+    """Relaunch a sending whose worker was killed (or that failed): what was not sent yet
+    is sent, nothing twice."""
+    with transaction.atomic():
+        mailing = SurveyMailing.objects.select_for_update().get(pk=mailing.pk)
+        if mailing.closed_at is not None:
+            raise Refused(["l'enquête est close"])
+        if mailing.busy:
+            raise Refused(["l'envoi est en cours : il reprendra de lui-même"])
+        if mailing.status == SurveyMailing.Status.DONE:
+            raise Refused(["tout a été envoyé"])
+        mailing.status, mailing.heartbeat, mailing.error = "queued", timezone.now(), ""
+        mailing.save(update_fields=["status", "heartbeat", "error"])
+    _queue(mailing, reminder=mailing.reminded_at is not None)
+
+
+def _queue(mailing: SurveyMailing, *, reminder: bool) -> None:
+    from barometre.improvement.tasks import deliver_mailing
+
+    deliver_mailing.enqueue(mailing.pk, reminder)
+
+
+def _to_send(mailing: SurveyMailing):
+    return mailing.invitations.filter(sent_at__isnull=True).exclude(email="")
+
+
+def _to_remind(mailing: SurveyMailing):
+    pending = mailing.invitations.filter(
+        used_at__isnull=True, unsubscribed_at__isnull=True, reminded_at__isnull=True
+    )
+    return pending.exclude(email="")
+
+
+def deliver(mailing_id: int, *, reminder: bool) -> int:
+    """Send what remains of a mailing's invitations (or of its reminder), one e-mail at a
+    time, each recorded in its own transaction just before it goes out. Returns how many
+    were sent by this run."""
+    mailing = SurveyMailing.objects.select_related("questionnaire__structure").get(pk=mailing_id)
+    if mailing.closed_at is not None:
+        SurveyMailing.objects.filter(pk=mailing.pk).update(status="done")
+        return 0
+    SurveyMailing.objects.filter(pk=mailing.pk).update(status="running", heartbeat=timezone.now())
+    mark = "reminded_at" if reminder else "sent_at"
+    pending = _to_remind(mailing) if reminder else _to_send(mailing)
+    sent = 0
+    for invitation in pending.order_by("pk").iterator(chunk_size=200):
+        now = timezone.now()
+        claimed = SurveyInvitation.objects.filter(
+            pk=invitation.pk, **{f"{mark}__isnull": True}
+        ).update(**{mark: now})
+        if not claimed:  # another run sent it meanwhile
+            continue
+        invitation.mailing = mailing
+        try:
+            _send(invitation, reminder=reminder)
+        except Exception as exc:  # the mail server refused or was unreachable
+            SurveyInvitation.objects.filter(pk=invitation.pk).update(**{mark: None})
+            SurveyMailing.objects.filter(pk=mailing.pk).update(
+                status="failed",
+                error=f"Envoi interrompu après {sent} courriel(s) : {exc}"[:2000],
+            )
+            raise
+        sent += 1
+        SurveyMailing.objects.filter(pk=mailing.pk).update(heartbeat=now)
+    SurveyMailing.objects.filter(pk=mailing.pk).update(status="done", heartbeat=timezone.now())
+    return sent
+
+
+def progress(mailing: SurveyMailing) -> tuple[int, int]:
+    """(sent, to send) of the current sending: the invitations, or the reminder."""
+    if mailing.reminded_at is not None:
+        reached = mailing.invitations.filter(reminded_at__isnull=False).count()
+        return reached, reached + _to_remind(mailing).count()
+    return mailing.invitations.filter(sent_at__isnull=False).count(), mailing.invited
 
 
 @transaction.atomic

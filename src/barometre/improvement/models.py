@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from barometre.core.background import Job
 from barometre.structures.models import Structure
 
 
@@ -698,10 +699,22 @@ class ImprovementProfile(models.Model):
         self.refresh_from_db(fields=["revision", "changed_at"])
 
 
-class SurveyMailing(models.Model):
+class SurveyMailing(Job, models.Model):
     """Invitations to a questionnaire sent by e-mail from a list of addresses (a préfecture
     reported "3 réponses sur 40 enquêtes mails"): one single-use link each, at most one reminder;
-    when it closes, the addresses are deleted and only the counts remain."""
+    when it closes, the addresses are deleted and only the counts remain.
+
+    The e-mails go out from the task worker in batches (``mailings.deliver``), never in the
+    web request: ``status`` and ``heartbeat`` follow the current sending (the invitations,
+    then the reminder) as for every background job (``core.background.Job``), and each
+    invitation records when it was sent, so that a sending interrupted by a killed worker
+    resumes where it stopped without mailing anyone twice."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "En file d'attente"
+        RUNNING = "running", "Envoi en cours"
+        DONE = "done", "Envoyé"
+        FAILED = "failed", "Échec"
 
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.CASCADE, related_name="mailings"
@@ -714,6 +727,11 @@ class SurveyMailing(models.Model):
     invited = models.PositiveIntegerField("invitations envoyées", default=0)
     reminded_at = models.DateTimeField("relance envoyée le", null=True, blank=True)
     closed_at = models.DateTimeField("close le", null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DONE)
+    heartbeat = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    started_field = "created_at"  # core.background.Job
 
     class Meta:
         verbose_name = "envoi d'invitations par courriel"
@@ -756,6 +774,9 @@ class SurveyInvitation(models.Model):
     )
     email = models.EmailField("courriel", blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # Recorded just before its e-mail goes out (at most once, even if the worker dies).
+    sent_at = models.DateTimeField("invitation envoyée le", null=True, blank=True)
+    reminded_at = models.DateTimeField("relance envoyée le", null=True, blank=True)
 
     class Meta:
         verbose_name = "lien à usage unique"

@@ -93,6 +93,9 @@ def questionnaire_results(request, pk: int):
     search = CommentSearchForm(request.GET or None)
     query = search.cleaned_data["q"] if search.is_valid() else ""
     period = surveys.period_results(questionnaire, start, end)
+    sending = [
+        (m, mailings.response_rate(m), mailings.progress(m)) for m in questionnaire.mailings.all()
+    ]
     return render(
         request,
         "improvement/questionnaire.html",
@@ -115,7 +118,8 @@ def questionnaire_results(request, pk: int):
             "min_comments": MIN_COMMENTS,
             "can_write": can_write(request.user, questionnaire.structure_id),
             "can_manage": can_manage(request.user, questionnaire.structure_id),
-            "mailings": [(m, mailings.response_rate(m)) for m in questionnaire.mailings.all()],
+            "mailings": sending,
+            "sending": any(m.busy for m, _, _ in sending),  # the page follows the sending
             **structure_crumbs(questionnaire.structure, questionnaire.title),
         },
     )
