@@ -23,6 +23,7 @@ tests/campaigns/test_decision_race.py, tests/results/test_renderer_processes.py)
 
 import argparse
 import contextlib
+import datetime as dt
 import glob
 import http.client
 import json
@@ -563,6 +564,85 @@ def double_clicks(port: int, clicks: int) -> dict:
     }
 
 
+def start_worker(log: Path) -> subprocess.Popen:
+    """The task worker as the supervisor (systemd, ``barometre serve``) starts it."""
+    return subprocess.Popen(  # noqa: S603 - our own command
+        [str(BIN / "barometre"), "worker", "--no-reload", "--interval", "0.5"],
+        stdout=log.open("a"),
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},  # every e-mail printed before a kill
+    )
+
+
+def mailing_killed(port: int, worker: subprocess.Popen, log: Path, addresses: int) -> tuple:
+    """A manager invites ``addresses`` people by e-mail; the task worker is killed (SIGKILL)
+    mid-sending and started again, as its supervisor would; the sending, silent, is
+    relaunched from the questionnaire's page. The e-mails go to the worker's log (console
+    backend): each address must be there once, none twice. Returns the table's row and
+    the worker now running."""
+    from django.utils import timezone
+
+    from barometre.accounts.models import Membership, Role, User
+    from barometre.core.background import STALE_AFTER
+    from barometre.improvement.models import Questionnaire, SurveyInvitation, SurveyMailing
+
+    questionnaire = Questionnaire.objects.get()
+    manager = User.objects.create_user("magali", password=PASSWORD)
+    Membership.objects.create(
+        user=manager, role=Role.MANAGER, structure_id=questionnaire.structure_id
+    )
+    session = Session(port, "magali")
+    listing = "\r\n".join(["courriel", *(f"usager{i:04d}@example.fr" for i in range(addresses))])
+    path = f"/amelioration/enquetes/{questionnaire.pk}/courriels/"
+    session.get(path)
+    closes = (timezone.localdate() + dt.timedelta(days=30)).isoformat()
+    started = time.monotonic()
+    status, _ = session.post_file(path, {"closes_on": closes}, "adresses.csv", listing.encode())
+    answered = time.monotonic() - started
+    mailing = SurveyMailing.objects.get()
+    sent = SurveyInvitation.objects.filter(mailing=mailing, sent_at__isnull=False)
+    while sent.count() < addresses // 6 and time.monotonic() - started < 60:
+        time.sleep(0.02)
+    worker.kill()
+    worker.wait()
+    at_kill = sent.count()
+    worker = start_worker(log)  # the supervisor starts it again
+    # Silent for STALE_AFTER: its heartbeat is set back rather than waited for.
+    SurveyMailing.objects.filter(pk=mailing.pk).update(
+        heartbeat=timezone.now() - STALE_AFTER - dt.timedelta(seconds=1)
+    )
+    page = session.get(f"/amelioration/enquetes/{questionnaire.pk}/")[1]
+    offered = "Relancer l&#x27;envoi" in page or "Relancer l'envoi" in page
+    relaunched = time.monotonic()
+    session.post_form(f"/amelioration/envois/{mailing.pk}/reprise/", {})
+    done = None
+    while time.monotonic() - relaunched < 120:
+        mailing.refresh_from_db()
+        if mailing.status == "done":
+            done = time.monotonic() - relaunched
+            break
+        time.sleep(0.2)
+    received = re.findall(r"^To: (usager\d+@example\.fr)$", log.read_text(), re.M)
+    unique = set(received)
+    row = {
+        "drill": f"travailleur tué pendant l'envoi de {addresses} invitations, relancé de la page",
+        "sent": addresses,
+        "acknowledged": addresses if status == 302 else 0,
+        "stored": len(unique),
+        "lost": addresses - len(unique),
+        "5xx": int(status >= 500),
+        "503": 0,
+        "network": 0,
+        "recovery": done,
+        "note": (
+            f"réponse en {answered:.2f} s ; tué à {at_kill} envoyés ; "
+            f"{len(received) - len(unique)} en double ; "
+            f"« Relancer l'envoi » {'proposé' if offered else 'ABSENT'}"
+        ),
+    }
+    return row, worker
+
+
 @contextlib.contextmanager
 def small_disk(media: Path, size_kb: int):
     """The media folder on a tmpfs of ``size_kb`` (root, where mounting is permitted);
@@ -608,6 +688,7 @@ def main() -> None:
     parser.add_argument("--load", type=float, default=12, help="secondes de charge par exercice")
     parser.add_argument("--uploads", type=int, default=8, help="pièces déposées, disque plein")
     parser.add_argument("--races", type=int, default=20, help="courses de décisions simultanées")
+    parser.add_argument("--invitations", type=int, default=600, help="invitations envoyées")
     args = parser.parse_args()
     cluster = Cluster()
     data_dir = cluster.root / "app"
@@ -650,11 +731,8 @@ def main() -> None:
             stdout=web_log.open("w"),
             stderr=subprocess.STDOUT,
         )
-        worker = subprocess.Popen(  # noqa: S603 - our own command
-            [str(BIN / "barometre"), "worker", "--no-reload", "--interval", "0.5"],
-            stdout=worker_log.open("w"),
-            stderr=subprocess.STDOUT,
-        )
+        worker_log.write_text("")
+        worker = start_worker(worker_log)
         wait_for(port)
         print(f"gunicorn (3 processus) sur le port {port}, {CLIENTS} clients.", flush=True)
         rows = []
@@ -691,6 +769,9 @@ def main() -> None:
         rows.append(concurrent_decisions(port, audits["decided"], args.races))
         print("Exercice : double clic sur un lien d'invitation…", flush=True)
         rows.append(double_clicks(port, args.races))
+        print("Exercice : travailleur tué pendant un envoi d'invitations…", flush=True)
+        mailing_row, worker = mailing_killed(port, worker, worker_log, args.invitations)
+        rows.append(mailing_row)
         print_table(rows)
         tracebacks = count_lines(web_log, "Traceback")
         down = count_lines(web_log, "Base de données injoignable")

@@ -95,7 +95,13 @@ def test_a_figure_without_a_real_interval_says_why():
     )
     single = Figure(kind="mean", value=81.3, n=1, low=None, high=None)
     assert single.interval == "pas d'intervalle : une seule observation"
-    equal = Figure(kind="mean", value=100.0, n=3, low=None, high=None)
+    equal = Figure(kind="mean", value=100.0, n=3, low=100.0, high=100.0)
     assert equal.interval == "pas d'intervalle : valeurs toutes égales ou à une borne de l'échelle"
+    # A register counted whole is no sample: no interval, and no reason to give.
+    whole = Figure(kind="rate", value=21 / 23, n=23, numerator=21)
+    assert whole.interval == "—"
+    assert whole.own == "91,3\u00a0% (21 / 23)"
+    small = Figure(kind="mean", value=3.0, n=1, n_unit="réponse")
+    assert small.own_details == "1 réponse ; pas d'intervalle : une seule observation"
     assert Figure(kind="mean", value=None, n=0).interval == "—"
     assert Figure(kind="mean", value=60.0, n=9, low=55.0, high=65.0).interval == "55,0 – 65,0"

@@ -177,11 +177,15 @@ class Figure:
 
     @property
     def no_interval(self) -> str:
-        """Why a figure has no interval (docs/scoring.md §7)."""
-        if self.kind == "count":
+        """Why a figure has no interval (docs/scoring.md §7), when it is known: a single
+        observation, or bounds that coincide. A figure given without bounds otherwise
+        (a register counted whole is no sample) has « — »."""
+        if self.kind == "count" or self.kind == "rate" and _missing(self.low):
             return MISSING
         if self.n <= 1:
             return "pas d'intervalle : une seule observation"
+        if _missing(self.low) or _missing(self.high):
+            return MISSING
         if self.kind == "score":
             return (
                 "pas d'intervalle : aucun écart entre les audits d'un même canal (un seul "
@@ -227,8 +231,10 @@ class Figure:
     def own_details(self) -> str:
         """k / n (or n) and the interval, as a structure's own publications add them."""
         parts = [self.sample]
-        if self.interval != MISSING:
+        if self.has_interval:
             parts.append(f"intervalle à {self.confidence} : {self.interval}")
+        elif self.interval != MISSING:
+            parts.append(self.interval)  # why there is none
         return " ; ".join(parts)
 
     @property

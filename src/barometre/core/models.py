@@ -43,5 +43,3 @@ class ExportFile(Job, models.Model):
     @property
     def percent(self) -> int:
         return min(99, round(100 * self.done / self.total)) if self.total else 0
-
-

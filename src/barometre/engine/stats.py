@@ -57,32 +57,32 @@ def mean_interval(
     (« 44,5 – 118,0 » for three structures): with ``low`` and ``high`` the interval is
     computed on the logit of the value's place between them, with ``low`` only on the
     log of its distance to it, and brought back (the delta method), so it never leaves
-    the range. There is no interval (NaN bounds) from a single value, when every value is
-    the same, or when the mean lies on a bound: a width of zero would claim a certainty
-    that the sample does not give."""
+    the range. A single value has no interval (NaN bounds); when every value is the same,
+    or the mean lies on a bound, the bounds are the mean itself: no spread was measured,
+    and the outputs say so rather than print a width of zero (``Figure.interval``)."""
     arr = np.asarray(values, dtype=float)
     arr = arr[~np.isnan(arr)]
     n = len(arr)
     if n == 0:
         return Estimate(math.nan, math.nan, math.nan, 0.0, 0)
     mean = float(arr.mean())
-    nothing = Estimate(mean, math.nan, math.nan, float(arr.sum()), n)
     if n == 1:
-        return nothing
+        return Estimate(mean, math.nan, math.nan, float(arr.sum()), 1)
+    flat = Estimate(mean, mean, mean, float(arr.sum()), n)  # no spread measured
     se = float(arr.std(ddof=1)) / math.sqrt(n)
     if se == 0:
-        return nothing
+        return flat
     if low is not None and high is not None:
         span = high - low
         p = (mean - low) / span
         if not 0 < p < 1:
-            return nothing
+            return flat
         centre, half = math.log(p / (1 - p)), z * se / span / (p * (1 - p))
         lo, hi = (low + span / (1 + math.exp(-x)) for x in (centre - half, centre + half))
     elif low is not None:
         d = mean - low
         if d <= 0:
-            return nothing
+            return flat
         centre, half = math.log(d), z * se / d
         lo, hi = low + math.exp(centre - half), low + math.exp(centre + half)
     else:
