@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 Kind = Literal["rate", "mean", "score", "count"]
 
 
-def _missing(value: float | str | None) -> TypeIs[None | str]:
+def _missing(value: float | str | None) -> TypeIs[str | None]:
     """None, NaN, or the empty string a template gives for a key that a published row
     leaves out (``results.publication``). For the type checker, False means a number."""
     return value is None or value == "" or (isinstance(value, float) and not math.isfinite(value))

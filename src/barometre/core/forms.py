@@ -8,7 +8,6 @@ from dsfr.utils import dsfr_input_class_attr
 
 from barometre.core.uploads import UploadRefused, check_import_file
 
-
 if TYPE_CHECKING:
     _FormBase = forms.BaseForm
 else:
