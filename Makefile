@@ -32,6 +32,7 @@ test-fast: venv-dev
 lint: venv-dev
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/djlint src --check
 	$(BIN)/djlint src --lint
 	BAROMETRE_DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run

@@ -69,6 +69,17 @@ def test_the_child_gives_back_the_values_with_their_types():
     ]
 
 
+@pytest.mark.parametrize(
+    "answer",
+    [b'{"rows": [[{"$": "date"}]]}', b'{"rows": [[{"$": "timedelta", "v": "1h"}]]}'],
+    ids=["date-without-value", "timedelta-as-text"],
+)
+def test_a_tagged_value_the_child_never_writes_is_refused_in_french(monkeypatch, answer):
+    monkeypatch.setattr(sandbox, "run_child", lambda *args, **kwargs: answer)
+    with pytest.raises(TableError, match="n'a pas pu être lu sans danger"):
+        sandbox.read_workbook_rows(b"", "etrange.xlsx")
+
+
 def _script(tmp_path: Path, body: str) -> Path:
     script = tmp_path / "child.py"
     script.write_text("import sys\nsys.stdin.buffer.read()\n" + body)

@@ -1,10 +1,11 @@
 """Computing an edition: stored, idempotent, versioned after publication."""
 
+import polars as pl
 import pytest
 
 from barometre.campaigns.models import Answer, AuditTask
 from barometre.core.errors import Refused
-from barometre.results.computing import publish, request_computation
+from barometre.results.computing import _mean, publish, request_computation
 from barometre.results.models import ResultSet
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +120,9 @@ def test_a_failure_while_writing_leaves_the_previous_results(filled, operator, m
     with pytest.raises(RuntimeError):
         compute(ResultSet.objects.get(pk=result_set.pk))
     assert dict(result_set.structures.values_list("structure_id", "score")) == before
+
+
+def test_the_evolution_mean_of_a_column_without_values_is_none_not_an_error():
+    assert _mean(pl.Series([None, None], dtype=pl.Float64)) is None
+    assert _mean(pl.Series([60.0, 70.0, float("nan")], dtype=pl.Float64)) is None
+    assert _mean(pl.Series([60.0, 71.0], dtype=pl.Float64)) == 65.5

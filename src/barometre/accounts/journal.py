@@ -12,7 +12,7 @@ _actor: ContextVar = ContextVar("journal_actor", default=None)
 Kind = SensitiveAction.Kind
 
 
-def record(kind: str, target: str, *, actor=None, **detail) -> SensitiveAction:
+def record(kind: str, target: object, *, actor=None, **detail) -> SensitiveAction:
     actor = actor or _actor.get()
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None

@@ -11,8 +11,10 @@ import os
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.core.files import File
 from django.core.files.storage import FileSystemStorage
 
 from barometre.core.background import STALE_AFTER
@@ -31,14 +33,23 @@ def is_disk_full(exc: BaseException) -> bool:
     return isinstance(exc, DiskFull) or (isinstance(exc, OSError) and exc.errno in FULL)
 
 
-class RemovesPartialFiles:
+if TYPE_CHECKING:
+    _StorageBase = FileSystemStorage
+else:
+    _StorageBase = object
+
+
+class RemovesPartialFiles(_StorageBase):
     """For a file storage: a save that fails for want of space removes what it wrote and
     raises ``DiskFull``. (The name reaching ``_save`` is one the storage has just found
     free, and our uploads are named by UUID: the file removed is the one being written.)"""
 
-    def _save(self, name, content):
+    def _save(self, name: str, content: File) -> str:
         try:
-            return super()._save(name, content)
+            # django-stubs leave out Storage._save, the method Django documents for
+            # custom storages to override.
+            saved: str = super()._save(name, content)  # type: ignore[misc]
+            return saved
         except OSError as exc:
             if not is_disk_full(exc):
                 raise

@@ -10,6 +10,7 @@ import io
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import xlsxwriter
 
@@ -19,7 +20,9 @@ from barometre.engine.tables import neutralize
 @dataclass(frozen=True)
 class Column:
     header: str
-    value: Callable[[object], object]
+    # A function of the row, whatever a table's rows are (model instances, dicts): each
+    # table declares its own, so the row's type is not one the column can name.
+    value: Callable[[Any], object]
 
 
 def _csv_cell(value: object) -> str:

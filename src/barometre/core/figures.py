@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from django.conf import settings
 
@@ -27,12 +27,15 @@ THOUSANDS = "\u202f"  # narrow no-break space, the French thousands separator
 DECIMAL = ","
 MISSING = "—"
 
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
+
 Kind = Literal["rate", "mean", "score", "count"]
 
 
-def _missing(value) -> bool:
+def _missing(value: float | str | None) -> TypeIs[str | None]:
     """None, NaN, or the empty string a template gives for a key that a published row
-    leaves out (``results.publication``)."""
+    leaves out (``results.publication``). For the type checker, False means a number."""
     return value is None or value == "" or (isinstance(value, float) and not math.isfinite(value))
 
 
@@ -57,7 +60,7 @@ def format_number(value: float | None, decimals: int = 0) -> str:
         rounded = abs(rounded)  # never "-0,0"
     sign, digits = ("-", -rounded) if rounded < 0 else ("", rounded)
     whole, _, fraction = f"{digits:.{decimals}f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         whole, groups = whole[:-3], [whole[-3:], *groups]
     text = THOUSANDS.join([whole, *groups])
@@ -159,7 +162,7 @@ class Figure:
         width (« 78,6 – 78,6 ») would claim a certainty the sample does not give."""
         if _missing(self.value):
             return MISSING
-        if not self.has_interval:
+        if not self.has_interval or _missing(self.low):  # the second for the type checker
             return self.no_interval
         if self.kind == "rate":
             low = format_number(_percent_of(self.low), 1)

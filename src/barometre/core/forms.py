@@ -1,13 +1,20 @@
 """Forms rendered with the DSFR's field markup (labels, hints, error descriptions)."""
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from dsfr.forms import DsfrBoundField
 from dsfr.utils import dsfr_input_class_attr
 
 from barometre.core.uploads import UploadRefused, check_import_file
 
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
 
-class DsfrFormMixin:
+
+class DsfrFormMixin(_FormBase):
     template_name = "dsfr/form_snippet.html"
     bound_field_class = DsfrBoundField
 
@@ -16,7 +23,7 @@ class DsfrFormMixin:
         for visible in self.visible_fields():
             dsfr_input_class_attr(visible)
 
-    def get_context(self):
+    def get_context(self) -> dict[str, Any]:
         context = super().get_context()
         # The DSFR now marks optional fields rather than required ones.
         context["DSFR_MARK_OPTIONAL_FIELDS"] = True

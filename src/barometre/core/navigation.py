@@ -3,14 +3,14 @@
 from django.urls import reverse_lazy
 
 
-def link(title: str, name: str, *args) -> dict:
+def link(title: str, name: str, *args: object) -> dict[str, object]:
     """One breadcrumb link to the named URL (resolved when the page renders)."""
     return {"url": reverse_lazy(name, args=args), "title": title}
 
 
-def crumbs(current: str, *links: dict, nav: str = "") -> dict:
+def crumbs(current: str, *links: dict[str, object], nav: str = "") -> dict[str, object]:
     """The context of the layout's breadcrumb (and of the main menu's current entry)."""
-    context = {"breadcrumb_data": {"links": list(links), "current": current}}
+    context: dict[str, object] = {"breadcrumb_data": {"links": list(links), "current": current}}
     if nav:
         context["active_nav"] = nav
     return context

@@ -17,9 +17,15 @@ import threading
 from functools import cache
 from multiprocessing.util import Finalize
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+
+if TYPE_CHECKING:
+    from weasyprint import CSS
+    from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
 
 BASE_URL = str(Path(__file__).parent)
 # Our templates' style elements (what a template prints is escaped: a text never holds
@@ -47,6 +53,9 @@ class _Shared(threading.local):
     shared across a fork)."""
 
     pid: int | None = None
+    font_config: "FontConfiguration"
+    url_fetcher: "URLFetcher"
+    stylesheets: "dict[str, CSS]"
 
     def get(self):
         if self.pid != os.getpid():

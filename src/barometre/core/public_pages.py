@@ -10,9 +10,11 @@ own memory. Logged-in users, and a visitor with a message to show, get a fresh r
 import hashlib
 import re
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
@@ -57,27 +59,29 @@ class KeyQuery:
     of what the key needs); it is compiled once with placeholder values, and each call runs
     that SQL with the request's values in their places. Returns the first row, or None."""
 
-    def __init__(self, build: Callable[..., object], *kinds: type):
+    def __init__(self, build: Callable[..., QuerySet[Any, Any]], *kinds: type):
         self.build = build
         self.kinds = kinds
-        self.compiled: tuple[str, list] | None = None
+        # The SQL, and each parameter's slot (its index in ``values``) or the value the
+        # ORM compiled into it.
+        self.compiled: tuple[str, list[tuple[int | None, Any]]] | None = None
 
-    def _placeholders(self) -> list:
+    def _placeholders(self) -> list[int | str]:
         return [
             -(10**15) - i if kind is int else f"\x1fplaceholder-{i}\x1f"
             for i, kind in enumerate(self.kinds)
         ]
 
-    def __call__(self, *values):
+    def __call__(self, *values: int | str) -> tuple[Any, ...] | None:
         from django.db import connection
 
         if self.compiled is None:
             marks = self._placeholders()
-            sql, params = self.build(*marks).query.sql_with_params()
-            slots = [marks.index(p) if p in marks else None for p in params]
-            self.compiled = (sql, [(s, p) for s, p in zip(slots, params, strict=True)])
-        sql, slots = self.compiled
-        params = [values[s] if s is not None else p for s, p in slots]
+            sql, marked = self.build(*marks).query.sql_with_params()
+            slots = [marks.index(p) if p in marks else None for p in marked]
+            self.compiled = (sql, list(zip(slots, marked, strict=True)))
+        sql, parameters = self.compiled
+        params = [values[s] if s is not None else p for s, p in parameters]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchone()

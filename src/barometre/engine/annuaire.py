@@ -47,8 +47,15 @@ PIVOT_PRECEDENCE = (
     "mdph",
     "sdis",
 )
-NESTED = ("pivot", "adresse", "telephone", "adresse_courriel", "site_internet")
-NESTED += ("plage_ouverture", "reseau_social")
+NESTED = (
+    "pivot",
+    "adresse",
+    "telephone",
+    "adresse_courriel",
+    "site_internet",
+    "plage_ouverture",
+    "reseau_social",
+)
 DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::\d{2})?$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -145,7 +152,9 @@ def choose_type(types: list[str], wanted: set[str] | None = None) -> str:
     return candidates[0] if candidates else ""
 
 
-def _nested(raw: dict, name: str, number: int, problems: list[InputProblem]) -> list:
+def _nested(
+    raw: dict[str, object], name: str, number: int, problems: list[InputProblem]
+) -> list[object]:
     """A nested field as a list, whether it came as a list or as JSON inside a string."""
     value = raw.get(name)
     if value in (None, ""):
@@ -167,7 +176,9 @@ def _text(value: object) -> str:
     return "" if value is None else str(value).strip()
 
 
-def _insee_codes(value: object, number: int, within: str, problems: list) -> list[str]:
+def _insee_codes(
+    value: object, number: int, within: str, problems: list[InputProblem]
+) -> list[str]:
     """The INSEE codes of a ``code_insee_commune`` field: a text, a number (the zero on
     the left that a number loses is put back: 1053 → 01053), or a list of them. Anything
     else is a problem naming the record and the field, and is left out."""
@@ -188,7 +199,9 @@ def _insee_codes(value: object, number: int, within: str, problems: list) -> lis
     return codes
 
 
-def _record(number: int, raw: dict, problems: list[InputProblem]) -> AnnuaireRecord | None:
+def _record(
+    number: int, raw: dict[str, object], problems: list[InputProblem]
+) -> AnnuaireRecord | None:
     record_id = _text(raw.get("id"))
     if not record_id:
         problems.append(InputProblem(number, "id", "", "fiche sans identifiant « id »"))
@@ -251,7 +264,7 @@ def _record(number: int, raw: dict, problems: list[InputProblem]) -> AnnuaireRec
     return record
 
 
-def _modified(raw: dict) -> dt.datetime | None:
+def _modified(raw: dict[str, object]) -> dt.datetime | None:
     """When the record was last modified, in Paris time (the DILA's ``date_modification``
     is written in it; ``date_modification_datetime`` carries its offset)."""
     iso = _text(raw.get("date_modification_datetime"))
@@ -270,7 +283,7 @@ def _modified(raw: dict) -> dt.datetime | None:
         return None
 
 
-def _addresses(record: AnnuaireRecord, addresses: list) -> None:
+def _addresses(record: AnnuaireRecord, addresses: list[object]) -> None:
     """The visit address gives the commune and postal code; a postal address is the
     « courrier » channel. Without a visit address, the postal one gives the commune."""
     for address in addresses:
@@ -290,7 +303,7 @@ def _addresses(record: AnnuaireRecord, addresses: list) -> None:
             record.city, record.postal_code = city[:120], postal_code[:5]
 
 
-def _phones(record: AnnuaireRecord, phones: list) -> None:
+def _phones(record: AnnuaireRecord, phones: list[object]) -> None:
     for phone in phones:
         value = _text(phone.get("valeur")) if isinstance(phone, dict) else _text(phone)
         label = _text(phone.get("description")) if isinstance(phone, dict) else ""
@@ -300,7 +313,7 @@ def _phones(record: AnnuaireRecord, phones: list) -> None:
             record.notes.append(f"numéro de téléphone illisible ignoré : {value[:40]}")
 
 
-def _emails(record: AnnuaireRecord, emails: list) -> None:
+def _emails(record: AnnuaireRecord, emails: list[object]) -> None:
     for email in emails:
         value = _text(email.get("valeur")) if isinstance(email, dict) else _text(email)
         if _EMAIL.match(value) and len(value) <= 254:
@@ -309,7 +322,7 @@ def _emails(record: AnnuaireRecord, emails: list) -> None:
             record.notes.append(f"adresse électronique invalide ignorée : {value[:60]}")
 
 
-def _websites(record: AnnuaireRecord, sites: list) -> None:
+def _websites(record: AnnuaireRecord, sites: list[object]) -> None:
     """A site without scheme gets https:// (every public site must be served over HTTPS);
     an http:// address is kept as the Annuaire gives it, and said; no site is said too."""
     for site in sites:
@@ -338,7 +351,7 @@ def _time(value: object) -> str | None:
     return f"{int(match[1]):02d}:{match[2]}"
 
 
-def _hours(record: AnnuaireRecord, ranges: list) -> dict[int, list[tuple[str, str]]]:
+def _hours(record: AnnuaireRecord, ranges: list[object]) -> dict[int, list[tuple[str, str]]]:
     """Opening hours by weekday (0 = Monday): each range covers its days from
     ``nom_jour_debut`` to ``nom_jour_fin`` with up to two slots."""
     hours: dict[int, list[tuple[str, str]]] = {}

@@ -91,9 +91,11 @@ def normalize_frame(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.with_columns(pl.col("row").cast(pl.Int64))
 
 
-def _problems_from(frame: pl.DataFrame, column: str, message: str, value_col: str | None = None):
+def _problems_from(
+    frame: pl.DataFrame, column: str, message: str, value_col: str | None = None
+) -> list[InputProblem]:
     value_col = value_col or column
-    out = []
+    out: list[InputProblem] = []
     for row, value in frame.select("row", value_col).head(MAX_PROBLEMS).iter_rows():
         out.append(InputProblem(row, column, "" if value is None else str(value), message))
     return out

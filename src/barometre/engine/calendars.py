@@ -57,7 +57,7 @@ _HOLIDAY_SUBDIVISIONS = {
 @lru_cache(maxsize=512)
 def _holidays(key: str, year: int) -> frozenset[dt.date]:
     subdiv = None if key == "FR" else _HOLIDAY_SUBDIVISIONS.get(key, key)
-    return frozenset(holidays.France(subdiv=subdiv, years=year).keys())
+    return frozenset(holidays.country_holidays("FR", subdiv=subdiv, years=year).keys())
 
 
 @lru_cache(maxsize=64)
@@ -105,7 +105,8 @@ def days_between_many(
     if len(starts) == 0:
         return np.zeros(0, dtype=np.int64)
     if unit == DayUnit.CALENDAR:
-        return (ends - starts).astype(np.int64)
+        calendar_days: np.ndarray = (ends - starts).astype(np.int64)
+        return calendar_days
     years = np.concatenate([starts, ends]).astype("datetime64[Y]").astype(int) + 1970
     hol = _holiday_array(calendar_key(department), int(years.min()), int(years.max()) + 1)
     one = np.timedelta64(1, "D")
@@ -133,4 +134,5 @@ def add_days(start: dt.date, n: int, department: str, unit: DayUnit = DayUnit.WO
         result = np.busday_offset(day, n, weekmask=_WEEKMASKS[unit], holidays=hol)
     else:
         result = np.busday_offset(day, n - 1, weekmask=_WEEKMASKS[unit], holidays=hol)
-    return result.astype(dt.date)
+    day_after: dt.date = result.astype(dt.date)
+    return day_after

@@ -116,7 +116,7 @@ def explain_audit(grid: Grid, frame: pl.DataFrame) -> Explained:
         elif not counted:
             note = "sans objet : hors du calcul"
         knocked = bool(m.knocked_out[0, j])
-        if knocked:
+        if knocked and criterion.knock_out is not None:  # only such a criterion knocks out
             cap = criterion.knock_out.cap
             note = (note + " ; " if note else "") + (
                 f"critère éliminatoire non rempli : score du canal plafonné à {_number(cap)}"

@@ -21,6 +21,7 @@ import struct
 import zipfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
+from typing import Protocol
 from xml.parsers import expat
 
 from barometre.engine.errors import TableError
@@ -274,7 +275,7 @@ def _is_ods(archive: zipfile.ZipFile, parts: _Parts) -> bool:
 def _parser(*, namespaces: bool = True) -> expat.XMLParserType:
     parser = expat.ParserCreate(namespace_separator=" " if namespaces else None)
 
-    def refuse(*_args) -> None:
+    def refuse(*_args: object) -> None:
         # Spreadsheet XML never declares a DOCTYPE: one here is an entity bomb.
         raise TableError("Le classeur contient une déclaration XML interdite (DOCTYPE).")
 
@@ -291,7 +292,13 @@ def _attributes(attributes: dict[str, str]) -> dict[str, str]:
     return {_local(k): v for k, v in attributes.items()}
 
 
-def _stream(archive: zipfile.ZipFile, name: str, parser, budget: int) -> int:
+class _Feedable(Protocol):
+    """What ``_stream`` feeds: an expat parser or one of the quick scans below."""
+
+    def Parse(self, chunk: bytes, final: bool, /) -> object: ...
+
+
+def _stream(archive: zipfile.ZipFile, name: str, parser: _Feedable, budget: int) -> int:
     """Feed one zip member to ``parser`` chunk by chunk; return the budget left."""
     try:
         with archive.open(name) as member:
@@ -396,7 +403,7 @@ class _XlsxSheet:
         self.cell: tuple[int, int] | None = None
         self.filled = False
 
-    def parser(self):
+    def parser(self) -> expat.XMLParserType:
         parser = _parser()
         parser.StartElementHandler = self.start
         parser.EndElementHandler = self.end
@@ -451,7 +458,7 @@ class _OdsTable:
         self.filled = False
         self.row_filled_to = 0
 
-    def parser(self):
+    def parser(self) -> expat.XMLParserType:
         parser = _parser(namespaces=False)
         parser.StartElementHandler = self.start
         parser.EndElementHandler = self.end
@@ -557,20 +564,23 @@ def _ole_stream(content: bytes, wanted: tuple[str, ...]) -> bytes:
             difat_count,
         ) = struct.unpack_from("<IIIIIIII", content, 44)
         difat = list(struct.unpack_from("<109I", content, 76))
-        next_difat, visited = difat_start, set()
+        next_difat, visited = difat_start, set[int]()
         while next_difat < 0xFFFFFFFA and len(visited) <= difat_count:
             if next_difat in visited:
                 raise damaged
             visited.add(next_difat)
-            entries = struct.unpack_from(f"<{sector // 4}I", content, (next_difat + 1) * sector)
-            difat += entries[:-1]
-            next_difat = entries[-1]
+            difat_sector = struct.unpack_from(
+                f"<{sector // 4}I", content, (next_difat + 1) * sector
+            )
+            difat += difat_sector[:-1]
+            next_difat = difat_sector[-1]
         fat: list[int] = []
         for index in difat[:fat_sectors]:
             fat += struct.unpack_from(f"<{sector // 4}I", content, (index + 1) * sector)
 
         def chain(start: int) -> bytes:
-            parts, current, seen = [], start, set()
+            parts: list[bytes] = []
+            current, seen = start, set[int]()
             while current < 0xFFFFFFFA:
                 if current in seen or current >= len(fat):
                     raise damaged
@@ -597,7 +607,8 @@ def _ole_stream(content: bytes, wanted: tuple[str, ...]) -> bytes:
             if mini_fat_count:
                 raw = chain(mini_fat_start)
                 mini_fat = list(struct.unpack_from(f"<{len(raw) // 4}I", raw))
-            parts, current = [], start
+            parts: list[bytes] = []
+            current = start
             while current < 0xFFFFFFFA and len(parts) <= len(mini_fat):
                 parts.append(mini_stream[current * 64 : (current + 1) * 64])
                 current = mini_fat[current] if current < len(mini_fat) else 0xFFFFFFFE

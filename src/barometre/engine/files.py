@@ -99,10 +99,10 @@ def read_answers(
                 )
             ]
         )
-    data: dict[str, list] = {engine: [] for engine in ANSWER_COLUMNS.values()}
-    rows = []
+    data: dict[str, list[object]] = {engine: [] for engine in ANSWER_COLUMNS.values()}
+    rows: list[int] = []
     for row, values in table.rows:
-        record = {engine: None for engine in ANSWER_COLUMNS.values()}
+        record: dict[str, object] = {engine: None for engine in ANSWER_COLUMNS.values()}
         for column, engine in names.items():
             if engine is None:
                 continue
@@ -127,6 +127,7 @@ def read_answers(
         raise InputRejected(problems)
     if not rows:
         raise InputRejected([InputProblem(None, None, "", "le fichier n'a aucune ligne")])
+    schema: dict[str, pl.DataType | type[pl.DataType]]
     schema = {engine: pl.String for engine in ANSWER_COLUMNS.values()}
     schema |= {
         "sent_at": pl.Datetime("us"),
@@ -136,7 +137,7 @@ def read_answers(
     return pl.DataFrame(data, schema=schema).with_columns(pl.Series("row", rows, dtype=pl.Int64))
 
 
-def _clean(value):
+def _clean(value: object) -> object:
     if isinstance(value, float) and math.isnan(value):
         return None
     if isinstance(value, list):
@@ -144,7 +145,9 @@ def _clean(value):
     return neutralize(value)
 
 
-def _sheet(workbook, title: str, frame: pl.DataFrame, headers: dict[str, str]) -> None:
+def _sheet(
+    workbook: xlsxwriter.Workbook, title: str, frame: pl.DataFrame, headers: dict[str, str]
+) -> None:
     sheet = workbook.add_worksheet(title[:31])
     bold = workbook.add_format({"bold": True})
     columns = [c for c in headers if c in frame.columns]

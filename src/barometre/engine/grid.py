@@ -238,11 +238,11 @@ class Grid(_Model):
         return [crits[i] for i in order.static_order() if i in crits]
 
 
-def _line_index(text: str) -> dict[tuple, int]:
+def _line_index(text: str) -> dict[tuple[str | int, ...], int]:
     """Map each YAML path (tuple of keys and indexes) to its 1-based line."""
-    lines: dict[tuple, int] = {}
+    lines: dict[tuple[str | int, ...], int] = {}
 
-    def walk(node, path):
+    def walk(node: yaml.Node, path: tuple[str | int, ...]) -> None:
         lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
@@ -258,7 +258,7 @@ def _line_index(text: str) -> dict[tuple, int]:
     return lines
 
 
-def _path_text(loc: tuple) -> str:
+def _path_text(loc: tuple[str | int, ...]) -> str:
     out = ""
     for part in loc:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))

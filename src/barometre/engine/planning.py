@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from barometre.engine.calendars import is_off
@@ -52,7 +53,7 @@ class StructureToAudit:
         return self.opening_hours
 
 
-def weekly_hours(hours: dict) -> dict[int, Slots]:
+def weekly_hours(hours: Mapping[str, Sequence[Sequence[str]]]) -> dict[int, Slots]:
     """Stored opening hours ({"0": [["08:30", "12:00"], …]}) as the planner's slots,
     leaving out slots too short to place an audit in."""
     result: dict[int, Slots] = {}
@@ -173,7 +174,9 @@ def generate_tasks(
     return tasks
 
 
-def _scenario_pool(scenarios, channel: str, kind: str) -> list[str]:
+def _scenario_pool(
+    scenarios: dict[tuple[str, str], list[str]], channel: str, kind: str
+) -> list[str]:
     return sorted(set(scenarios.get((channel, kind), [])) | set(scenarios.get((channel, ""), [])))
 
 

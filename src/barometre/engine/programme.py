@@ -115,7 +115,7 @@ class IndicatorCatalogue(_Model):
         return next((i for i in self.indicators if i.code == code), None)
 
 
-def _load(name: str, model):
+def _load[M: BaseModel](name: str, model: type[M]) -> M:
     path = DATA_DIR / name
     try:
         return model.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))

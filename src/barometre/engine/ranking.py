@@ -44,7 +44,9 @@ class RankingOptions:
     min_category_structures: int = 1
 
 
-def bootstrap(grid: Grid, audits: pl.DataFrame, structures: list[str], options: RankingOptions):
+def bootstrap(
+    grid: Grid, audits: pl.DataFrame, structures: list[str], options: RankingOptions
+) -> np.ndarray:
     """(resamples × structures) matrix of bootstrapped global scores, in ``structures`` order."""
     index = pl.DataFrame({"structure": structures, "_s": np.arange(len(structures))})
     weights = channel_weights(grid).with_row_index("_c")

@@ -38,7 +38,7 @@ class EditionResults:
     warnings: list[InputProblem] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
 
-    def structure(self, structure_id: str) -> dict:
+    def structure(self, structure_id: str) -> dict[str, object]:
         rows = self.structures.filter(pl.col("structure") == structure_id).to_dicts()
         if not rows:
             raise KeyError(structure_id)

@@ -97,20 +97,21 @@ def run_child(script: Path, payload: bytes, *, limits: ChildLimits | None = None
     return done.stdout
 
 
-def _decode(value: dict) -> object:
+def _decode(value: dict[str, object]) -> object:
     """A tagged date or time of workbook_child.py back to its type; other objects as is."""
     if "$" not in value:
         return value
     tag, raw = value["$"], value.get("v")
-    if tag == "datetime":
-        return dt.datetime.fromisoformat(raw)
-    if tag == "date":
-        return dt.date.fromisoformat(raw)
-    if tag == "time":
-        return dt.time.fromisoformat(raw)
-    if tag == "timedelta":
+    if tag == "timedelta" and isinstance(raw, int | float):
         return dt.timedelta(seconds=raw)
-    raise ValueError(f"unknown tag {tag!r}")
+    if isinstance(raw, str):
+        if tag == "datetime":
+            return dt.datetime.fromisoformat(raw)
+        if tag == "date":
+            return dt.date.fromisoformat(raw)
+        if tag == "time":
+            return dt.time.fromisoformat(raw)
+    raise ValueError(f"unknown tag {tag!r} or value {raw!r}")
 
 
 def unsafe_file(filename: str) -> TableError:
@@ -137,4 +138,5 @@ def read_workbook_rows(content: bytes, filename: str = "") -> list[list[object]]
         raise unsafe_file(filename) from None
     if "error" in answer:
         raise TableError("Le classeur est illisible ou endommagé (ni XLSX, ni XLS, ni ODS valide).")
-    return answer["rows"]
+    rows: list[list[object]] | None = answer["rows"]
+    return rows

@@ -19,7 +19,7 @@ import numpy as np
 import polars as pl
 
 from barometre.engine.answers import PreparedAnswers
-from barometre.engine.errors import InputProblem
+from barometre.engine.errors import EngineError, InputProblem
 from barometre.engine.grid import NUMERIC_MEASURES, Criterion, Grid
 
 # A criterion is *met* by an audit that earns all its points (floating-point tolerance).
@@ -45,8 +45,11 @@ def criterion_points(criterion: Criterion, raw: np.ndarray) -> np.ndarray:
         return raw
     rule = criterion.scoring
     if rule.type == "linear":
+        best, worst = rule.best, rule.worst
+        if best is None or worst is None:  # the grid's validator refuses such a rule
+            raise EngineError("barème linéaire sans best ni worst", path=criterion.id)
         with np.errstate(invalid="ignore"):
-            return np.clip((raw - rule.worst) / (rule.best - rule.worst), 0.0, 1.0)
+            return np.clip((raw - worst) / (best - worst), 0.0, 1.0)
     out = np.full(raw.shape, rule.otherwise, dtype=float)
     decided = np.zeros(raw.shape, dtype=bool)
     with np.errstate(invalid="ignore"):
@@ -130,7 +133,9 @@ def channel_matrix(
     return ChannelMatrix(points, applicable, missing_all, failed_all, knocked, cap)
 
 
-def dimension_scores(grid: Grid, criteria: list[Criterion], m: ChannelMatrix) -> dict:
+def dimension_scores(
+    grid: Grid, criteria: list[Criterion], m: ChannelMatrix
+) -> dict[str, np.ndarray]:
     """Per audit: the channel score before its cap (``channel_raw``), the ``cap``, and one
     score per stage (``stage:<id>``) and determinant (``det:<id>``), NaN where none of its
     criteria applies."""
@@ -139,7 +144,7 @@ def dimension_scores(grid: Grid, criteria: list[Criterion], m: ChannelMatrix) ->
     applicable_weights = np.where(m.applicable, weights, 0.0)
     n_a = m.points.shape[0]
 
-    def score(mask):
+    def score(mask: np.ndarray) -> np.ndarray:
         total = applicable_weights[:, mask].sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(total > 0, 100.0 * weighted[:, mask].sum(axis=1) / total, np.nan)
@@ -164,7 +169,9 @@ def score_audits(grid: Grid, prepared: PreparedAnswers) -> AuditScores:
         {"structure": structure_ids, "_s": np.arange(len(structure_ids))}
     )
     n_s = len(structure_ids)
-    frames, criteria_frames, warnings = [], [], []
+    frames: list[pl.DataFrame] = []
+    criteria_frames: list[_CriterionMeans] = []
+    warnings: list[InputProblem] = []
     by_channel = {
         key[0]: part for key, part in answers.partition_by("channel", as_dict=True).items()
     }
@@ -220,7 +227,12 @@ def score_audits(grid: Grid, prepared: PreparedAnswers) -> AuditScores:
     return AuditScores(audits, criteria_means, warnings)
 
 
-def _criteria_means(parts: list[tuple], structure_ids: pl.Series) -> pl.DataFrame:
+# One criterion's means over the structures that have it: (structure codes, criterion id,
+# mean points, audits, audits meeting it in full).
+type _CriterionMeans = tuple[np.ndarray, str, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _criteria_means(parts: list[_CriterionMeans], structure_ids: pl.Series) -> pl.DataFrame:
     """One row per (structure, criterion) from per-criterion arrays (structure codes,
     criterion id, mean points, audits, met), ordered by structure then criterion: the
     codes follow the structures' order, so integer keys sort like the names."""
@@ -250,7 +262,9 @@ def channel_weights(grid: Grid) -> pl.DataFrame:
     )
 
 
-def _grouped_mean(groups: np.ndarray, values: np.ndarray, size: int):
+def _grouped_mean(
+    groups: np.ndarray, values: np.ndarray, size: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Mean and count of ``values`` per group index, NaN values left out."""
     valid = ~np.isnan(values)
     counts = np.bincount(groups[valid], minlength=size)
@@ -259,7 +273,9 @@ def _grouped_mean(groups: np.ndarray, values: np.ndarray, size: int):
         return np.where(counts > 0, sums / counts, np.nan), counts
 
 
-def _weighted_over_channels(means: np.ndarray, weights: np.ndarray):
+def _weighted_over_channels(
+    means: np.ndarray, weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Weighted mean across channels (axis 1) of the channels that have a value."""
     has = ~np.isnan(means)
     total = (has * weights).sum(axis=1)

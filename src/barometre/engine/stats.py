@@ -110,7 +110,7 @@ def cohen_kappa(first: Sequence[str], second: Sequence[str]) -> tuple[float, flo
 class FunnelLimits:
     """Control limits of a funnel plot at one sample size ``n``."""
 
-    n: int
+    n: float  # a number of audits; fractional on a chart's drawn curve
     low95: float
     high95: float
     low998: float
@@ -211,7 +211,8 @@ def bootstrap_structure_scores(
     present = np.zeros((n_structures, n_channels), dtype=bool)
     present[group_structure, group_channel] = True
     weight_sums = (present * weights).sum(axis=1)
-    classes = []
+    # (kind, values, target, cumulative probabilities of the compositions or None)
+    classes: list[tuple[str, np.ndarray, np.ndarray, np.ndarray | None]] = []
     for size in np.unique(sizes):
         members = np.flatnonzero(sizes == size)
         values = scores[starts[members][:, None] + np.arange(size)[None, :]]
@@ -237,6 +238,7 @@ def bootstrap_structure_scores(
         for kind, values, target, cumulative in classes:
             n = len(target)
             if kind == "composition":
+                assert cumulative is not None  # set for every composition class
                 pick = np.searchsorted(cumulative, rng.random((b, n)))
                 flat = pick + (np.arange(n) * values.shape[1])[None, :]
                 means[:b, target] = values.ravel()[flat]

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import TypedDict
 
 import numpy as np
 import polars as pl
 
-from barometre.engine.grid import Grid, MeasureType
+from barometre.engine.grid import Criterion, Grid, MeasureType
 from barometre.engine.territory import DEPARTMENTS
 
 CATEGORIES = [
@@ -28,6 +29,19 @@ CATEGORIES = [
     ("Développement économique et tourisme", 0.04),
     ("Services de l'État", 0.03),
 ]
+
+
+class _Part(TypedDict):
+    """The answers of one criterion of one channel, before they become a frame."""
+
+    structure: np.ndarray
+    audit: np.ndarray
+    auditor: np.ndarray
+    channel: str
+    criterion: str
+    value: np.ndarray
+    sent_at: np.ndarray | None
+    replied_at: np.ndarray | None
 
 
 def synthetic_answers(
@@ -51,7 +65,7 @@ def synthetic_answers(
     s_quality = np.clip(s_quality + 0.06 * s_certified, 0, 1)
     a_bias = rng.normal(0, 0.04, size=n_auditors)
 
-    parts = []
+    parts: list[_Part] = []
     audit_counter = 0
     for channel in grid.channels:
         present = np.ones(n_structures, dtype=bool)
@@ -59,19 +73,19 @@ def synthetic_answers(
             present = rng.random(n_structures) < 0.8
         elif channel.id == "reviews":
             present = rng.random(n_structures) < 0.9
-        structures = np.repeat(np.flatnonzero(present), channel.planned_audits)
-        n = len(structures)
+        audited = np.repeat(np.flatnonzero(present), channel.planned_audits)
+        n = len(audited)
         audit_ids = np.arange(audit_counter, audit_counter + n)
         audit_counter += n
         auditors = rng.integers(0, n_auditors, size=n)
-        p = np.clip(s_quality[structures] + a_bias[auditors], 0.02, 0.98)
+        p = np.clip(s_quality[audited] + a_bias[auditors], 0.02, 0.98)
         sent = np.datetime64(start) + rng.integers(0, 60, size=n).astype("timedelta64[D]")
         for criterion_id, keep, values, sent_at, replied_at in channel_answers(
             grid, channel.id, p, rng, sent
         ):
             parts.append(
                 {
-                    "structure": structures[keep],
+                    "structure": audited[keep],
                     "audit": audit_ids[keep],
                     "auditor": auditors[keep],
                     "channel": channel.id,
@@ -139,6 +153,11 @@ def synthetic_answers(
     )
 
 
+# One criterion's answers of a channel: (criterion id, answered mask, values, sent_at,
+# replied_at), the two dates only for a delay criterion counted in working days.
+type Answers = tuple[str, np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]
+
+
 def channel_answers(
     grid: Grid,
     channel_id: str,
@@ -148,7 +167,7 @@ def channel_answers(
     *,
     bias: Mapping[str, float] | None = None,
     delay_factor: Mapping[str, float] | None = None,
-):
+) -> list[Answers]:
     """Plausible answers of ``len(p)`` audits of one channel, one criterion at a time in
     prerequisite order: ``(criterion id, answered mask, values, sent_at, replied_at)``.
 
@@ -161,7 +180,7 @@ def channel_answers(
     delay_factor = delay_factor or {}
     n = len(p)
     failed: dict[str, np.ndarray] = {}
-    out = []
+    out: list[Answers] = []
     for criterion in grid.prerequisite_order(channel_id):
         skip = np.zeros(n, dtype=bool)
         for pre in criterion.prerequisites:
@@ -176,11 +195,18 @@ def channel_answers(
     return out
 
 
-def _values(criterion, p, rng, sent, delay_factor: float = 1.0):
+def _values(
+    criterion: Criterion,
+    p: np.ndarray,
+    rng: np.random.Generator,
+    sent: np.ndarray,
+    delay_factor: float = 1.0,
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     n = len(p)
     kind = criterion.measure.type
     u = rng.random(n)
-    sent_at = replied_at = None
+    sent_at: np.ndarray | None = None
+    replied_at: np.ndarray | None = None
     if kind == MeasureType.YES_NO:
         values = np.where(u < p, "oui", "non").astype(object)
         if criterion.not_applicable:
@@ -222,7 +248,9 @@ def _values(criterion, p, rng, sent, delay_factor: float = 1.0):
     return values, sent_at, replied_at
 
 
-def _double_code(answers: pl.DataFrame, share: float, rng, n_auditors: int) -> pl.DataFrame:
+def _double_code(
+    answers: pl.DataFrame, share: float, rng: np.random.Generator, n_auditors: int
+) -> pl.DataFrame:
     audits = answers["audit"].unique().sort()
     chosen = audits.sample(fraction=share, seed=int(rng.integers(1 << 31)))
     copy = answers.filter(pl.col("audit").is_in(chosen.implode()))

@@ -11,11 +11,30 @@ import datetime as dt
 import io
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from barometre.engine.errors import InputProblem, TableError
 from barometre.engine.extent import check_workbook_extent
 from barometre.engine.sandbox import read_workbook_rows
+
+# TableError is defined in engine.errors and re-exported here: the apps that read a table
+# catch it from the module they read with.
+__all__ = [
+    "DEFAULT_MAX_CELLS",
+    "DEFAULT_MAX_ROWS",
+    "MAX_CELL_CHARS",
+    "Table",
+    "TableError",
+    "cell_text",
+    "check_table",
+    "neutralize",
+    "normalize_header",
+    "parse_date",
+    "parse_int",
+    "read_table",
+    "size_label",
+]
 
 _SIGNATURES = {
     b"%PDF": "un document PDF",
@@ -177,7 +196,7 @@ def _read_csv(content: bytes, *, max_rows: int, max_cells: int) -> Table:
     if csv.field_size_limit() <= len(text):
         csv.field_size_limit(len(text) + 1)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator)
-    rows: list[list[object]] = []
+    rows: list[list[str]] = []
     cells = 0
     try:
         for row in reader:
@@ -210,7 +229,7 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _long_cell(row: int, raw: list[object], columns: list[str]) -> InputProblem | None:
+def _long_cell(row: int, raw: Sequence[object], columns: list[str]) -> InputProblem | None:
     for index, value in enumerate(raw):
         if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
             column = columns[index] if index < len(columns) else f"n° {index + 1}"
@@ -224,7 +243,7 @@ def _long_cell(row: int, raw: list[object], columns: list[str]) -> InputProblem 
     return None
 
 
-def _build_table(raw_rows: list[list[object]], fmt: str) -> Table:
+def _build_table(raw_rows: Sequence[Sequence[object]], fmt: str) -> Table:
     # Skip blank lines above the header, as spreadsheet users often leave some.
     start = 0
     while start < len(raw_rows) and all(_blank(v) for v in raw_rows[start]):

@@ -14,22 +14,21 @@ import io
 import json
 import sys
 
-_TAGS = (
-    (dt.datetime, "datetime", dt.datetime.isoformat),
-    (dt.date, "date", dt.date.isoformat),
-    (dt.time, "time", dt.time.isoformat),
-    (dt.timedelta, "timedelta", dt.timedelta.total_seconds),
-)
-
 
 def encode(value: object) -> object:
-    for kind, tag, convert in _TAGS:
-        if isinstance(value, kind):
-            return {"$": tag, "v": convert(value)}
+    # A datetime is a date too: test it first.
+    if isinstance(value, dt.datetime):
+        return {"$": "datetime", "v": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$": "date", "v": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"$": "time", "v": value.isoformat()}
+    if isinstance(value, dt.timedelta):
+        return {"$": "timedelta", "v": value.total_seconds()}
     return str(value)
 
 
-def read(content: bytes) -> dict:
+def read(content: bytes) -> dict[str, object]:
     from python_calamine import CalamineWorkbook
 
     try:

@@ -61,22 +61,18 @@ def get_structure_result(
     # newest published version is one of these two. The large JSON fields (the result
     # set's, and the structure's own details) load only when a report is built: the
     # dashboard body is cached per version, so most requests need none of them.
-    candidates = StructureResult.objects.filter(
+    query = StructureResult.objects.filter(
         result_set__edition_id=pk,
         structure_id=structure_pk,
         result_set__status=ResultSet.Status.READY,
     )
     if page_only:
-        candidates = candidates.select_related("result_set__edition", "structure").only(
-            *PAGE_FIELDS
-        )
+        query = query.select_related("result_set__edition", "structure").only(*PAGE_FIELDS)
     else:
-        candidates = candidates.select_related(
-            "result_set__edition", "result_set__grid", "structure"
-        ).defer(
+        query = query.select_related("result_set__edition", "result_set__grid", "structure").defer(
             *(f"result_set__{name}" for name in LARGE_FIELDS), "result_set__grid__yaml", "details"
         )
-    candidates = list(candidates.order_by("-result_set__version")[:2])
+    candidates = list(query.order_by("-result_set__version")[:2])
     edition = candidates[0].result_set.edition if candidates else _edition(pk)
     # The access check runs whatever ``published`` asks (it refuses those who see none).
     if _published_only(user, edition, structure_pk) or published:

@@ -61,11 +61,18 @@ class Award:
     jury_note: str = ""
 
     @property
+    def rank(self) -> int:
+        """The structure's rank in its category: a palmarès holds ranked results only."""
+        if self.result.rank is None:
+            raise ValueError(f"résultat {self.result.pk} sans rang dans un palmarès")
+        return self.result.rank
+
+    @property
     def title(self) -> str:
         if self.kind == "laureate":
             return "Lauréat"
         if self.kind == "podium":
-            return f"{ordinal(self.result.rank)} de sa catégorie"
+            return f"{ordinal(self.rank)} de sa catégorie"
         return "Mention du jury"
 
     @property
@@ -79,7 +86,7 @@ class Award:
         2e du classement »; empty for the first of the ranking and other distinctions."""
         if not self.chosen_by_jury:
             return ""
-        return f"choisi par le jury, {ordinal(self.result.rank)} du classement"
+        return f"choisi par le jury, {ordinal(self.rank)} du classement"
 
     @property
     def category(self) -> str:
@@ -106,7 +113,7 @@ class Award:
             if self.chosen_by_jury:
                 opening += " sur le choix du jury"
         elif self.kind == "podium":
-            opening = f"{PODIUM_WORDS[self.result.rank]} de sa catégorie"
+            opening = f"{PODIUM_WORDS[self.rank]} de sa catégorie"
         else:
             opening = "Mention du jury"
         sentence = (

@@ -9,6 +9,7 @@ batch's ZIP file (so a batch requested again after one structure's results chang
 out that structure's report only)."""
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -20,10 +21,10 @@ from barometre.campaigns.lifecycle import can_run
 from barometre.core.background import stale
 from barometre.core.disk import DiskFull, is_disk_full, temporary_file
 from barometre.core.errors import Refused
-from barometre.results.internal import internal_report
+from barometre.results.internal import InternalReport, internal_report
 from barometre.results.models import ReportBatch, ResultSet, StructureResult
 from barometre.results.pdf import previous_reports, write_reports_zip
-from barometre.results.reports import shared_figures, structure_report
+from barometre.results.reports import StructureReport, shared_figures, structure_report
 
 DISK_FULL = (
     "espace disque insuffisant : le lot n'a pas été enregistré. Libérez de la place puis "
@@ -98,6 +99,7 @@ def build(batch: ReportBatch) -> ReportBatch:
         ReportBatch.objects.filter(pk=batch.pk).update(done=done, heartbeat=timezone.now())
 
     result_set = batch.result_set
+    reports: Iterator[InternalReport | StructureReport]
     if result_set.edition.owner_id is not None:
         reports = (internal_report(r) for r in results.iterator())
     else:

@@ -12,11 +12,15 @@ from __future__ import annotations
 import math
 import textwrap
 from html import escape
+from typing import TYPE_CHECKING
 
 from django.utils.safestring import SafeString, mark_safe
 
 from barometre.core.figures import format_number
 from barometre.engine import funnel_limits
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 
 # DSFR colours: blue France, its lighter tint, a neutral grey; red for markers.
 PALETTE = ["#000091", "#8585f6", "#929292"]
@@ -24,7 +28,8 @@ MARKER = "#c9191e"
 FONT = 'font-family="Marianne, sans-serif"'
 
 
-def _missing(value: float | None) -> bool:
+def _missing(value: float | None) -> TypeIs[None]:
+    """None or NaN. For the type checker, False means a number."""
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
@@ -68,7 +73,7 @@ def bars(
         f'aria-label="{escape(title)}" {FONT} font-size="10">'
     ]
     for k, name in enumerate(series if len(series) > 1 else []):
-        x = label_w + k * 150
+        x: float = label_w + k * 150
         parts.append(
             f'<rect x="{x}" y="4" width="10" height="10" fill="{PALETTE[k % 3]}"/>'
             f'<text x="{x + 14}" y="13">{escape(name)}</text>'

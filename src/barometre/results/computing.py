@@ -8,6 +8,7 @@ the middle leaves the previous results as they were."""
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 from django.conf import settings
@@ -42,10 +43,16 @@ PREVIEW_PHASES = (E.FIELDWORK, E.VALIDATION)
 OBSERVATIONS_PER_STRUCTURE = 40
 
 
-def _clean(value):
+def _clean[T](value: T) -> T | None:
     if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
         return None
     return value
+
+
+def _mean(column: pl.Series) -> float | None:
+    """The mean of a column of numbers; None when none is known."""
+    mean = column.mean()
+    return _clean(float(mean)) if isinstance(mean, int | float) else None
 
 
 def ranking_options() -> RankingOptions:
@@ -114,7 +121,8 @@ def compute(result_set: ResultSet) -> ResultSet:
             identifier__in=results.structures["structure"].to_list()
         ).values_list("identifier", "pk")
     )
-    detail = {
+    # StructureResult.details, one per structure: its typed definition is issue 31's.
+    detail: dict[str, dict[str, Any]] = {
         sid: {"channels": {}, "stages": {}, "determinants": {}, "criteria": {}}
         for sid in by_identifier
     }
@@ -364,9 +372,9 @@ def _evolution(edition: Edition, frame: pl.DataFrame) -> dict:
     return base | {
         "structures": table.height,
         "shared_criteria": int(table["shared_criteria"][0]),
-        "previous": _clean(float(table["previous"].mean())),
-        "current": _clean(float(table["current"].mean())),
-        "change": _clean(float(table["change"].mean())),
+        "previous": _mean(table["previous"]),
+        "current": _mean(table["current"]),
+        "change": _mean(table["change"]),
         "rows": table.to_dicts(),
     }
 

@@ -19,8 +19,8 @@ from barometre.results.models import ResultSet
 from barometre.results.palmares import palmares
 
 
-def _col(header, key):
-    return Column(header, lambda row, key=key: row.get(key))
+def _col(header: str, key: str) -> Column:
+    return Column(header, lambda row: row.get(key))
 
 
 # Rows are read from the database in chunks as the file is written: memory does not grow
@@ -120,7 +120,7 @@ def _palmares_rows(result_set: ResultSet) -> Iterator[dict]:
             }
 
 
-def tables(result_set: ResultSet) -> list[tuple[str, list[Column], Iterable[dict]]]:
+def tables(result_set: ResultSet) -> list[tuple[str, list[Column], Iterable[object]]]:
     """The tables of the export, each row read as it is written (generators: each
     table is read once)."""
     light = result_set.structures.select_related("structure").defer("details")
@@ -230,14 +230,17 @@ class _Outbox:
     """A write-only file whose written bytes are taken out as they come (``zipfile``
     writes a stream without seeking: each member's sizes follow its data)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.parts: list[bytes] = []
 
-    def write(self, data) -> int:
+    def write(self, data: bytes) -> int:
         self.parts.append(bytes(data))
         return len(data)
 
     def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
         pass
 
     def take(self) -> bytes:

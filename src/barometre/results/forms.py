@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 
 from barometre.core.forms import DsfrForm
@@ -14,7 +16,10 @@ class RankingFilterForm(DsfrForm):
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "Toutes"), *((c, c) for c in categories)]
+        cast(forms.ChoiceField, self.fields["category"]).choices = [
+            ("", "Toutes"),
+            *((c, c) for c in categories),
+        ]
 
     def filter(self, results):
         if not self.is_valid():

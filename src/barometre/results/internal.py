@@ -21,7 +21,9 @@ IMPROVEMENTS_SHOWN = 3
 YEARS_SHOWN = 3
 
 
-def rate(satisfied: int, n: int, n_unit: str = "appels", label: str = "", id: str = "") -> Figure:
+def rate(
+    satisfied: int, n: int, n_unit: str = "appels", *, label: str = "", id: str = ""
+) -> Figure:
     """k satisfactory (or met) out of n, with its 95 % Wilson interval."""
     estimate = wilson(satisfied, n)
     return Figure(
@@ -106,6 +108,13 @@ def _stage_rates(grid, details: dict) -> dict[str, Figure]:
     }
 
 
+def _met(figure: Figure) -> float:
+    """A criterion's rate: never None, _criteria_rates keeps criteria with audits only."""
+    if figure.value is None:
+        raise ValueError(f"critère {figure.id} sans audit")
+    return figure.value
+
+
 def _criteria_rates(grid, details: dict) -> list[Figure]:
     stored = details.get("criteria_met", {})
     return [
@@ -172,8 +181,8 @@ def internal_report(result: StructureResult) -> InternalReport:
     criteria = _criteria_rates(grid, result.details)
     # Strengths: met at least as often as the target, most often first; improvement
     # points: met less often, least often first. Equal rates: the larger sample first.
-    strengths = sorted((f for f in criteria if f.value >= target), key=lambda f: (-f.value, -f.n))
-    improvements = sorted((f for f in criteria if f.value < target), key=lambda f: (f.value, -f.n))
+    strengths = sorted((f for f in criteria if _met(f) >= target), key=lambda f: (-_met(f), -f.n))
+    improvements = sorted((f for f in criteria if _met(f) < target), key=lambda f: (_met(f), -f.n))
     return InternalReport(
         result_set=result_set,
         result=result,

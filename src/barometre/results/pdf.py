@@ -194,7 +194,7 @@ class BatchCount:
 
 def write_reports_zip(
     target: BinaryIO,
-    reports: Iterable[StructureReport],
+    reports: Iterable[StructureReport | InternalReport],
     progress: Callable[[int], None] | None = None,
     *,
     processes: int = 1,

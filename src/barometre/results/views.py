@@ -56,25 +56,25 @@ def edition_results(request, pk: int):
     edition = get_edition_for_runner(request.user, pk)
     result_sets = list(edition.result_sets.select_related("requested_by"))
     latest = result_sets[0] if result_sets else None
-    ready = latest is not None and latest.status == "ready"
+    ready = latest if latest is not None and latest.status == "ready" else None
     # The ranking a page at a time, filtered by category or name: the page's work does
     # not grow with the number of structures of the edition.
-    categories = (
-        list(latest.structures.order_by("category").values_list("category", flat=True).distinct())
+    category_names = (
+        list(ready.structures.order_by("category").values_list("category", flat=True).distinct())
         if ready
         else []
     )
-    filters = RankingFilterForm(request.GET or None, categories=categories)
-    rows = latest.structures.select_related("structure") if ready else None
-    if ready and not edition.owner_id:  # the ranking shows scores, not the large details
+    filters = RankingFilterForm(request.GET or None, categories=category_names)
+    rows = ready.structures.select_related("structure") if ready else None
+    if rows is not None and not edition.owner_id:  # the ranking shows scores, not the large details
         rows = rows.defer("details")
     ranking = (
         filters.filter(rows).order_by("category", "rank", "-score", "structure__name")
-        if ready
+        if rows is not None
         else []
     )
     page = Paginator(ranking, RANKING_PAGE_SIZE).get_page(request.GET.get("page"))
-    categories = palmares(latest) if ready and not edition.owner_id else []
+    categories = palmares(ready) if ready and not edition.owner_id else []
     # The ranking says which structures of the page did not accept publication (they are
     # ranked, but neither proposed nor distinguished).
     unpublished = (
@@ -277,8 +277,8 @@ def version_key(page: str, result_set: ResultSet, part: object = "") -> str:
     version.)"""
     computed = result_set.computed_at or result_set.requested_at
     published = result_set.published_at.timestamp() if result_set.published_at else "-"
-    names = _LAST_STRUCTURE_CHANGE.values_list("updated_at", flat=True).first()
-    names = names.timestamp() if names else "-"
+    changed = _LAST_STRUCTURE_CHANGE.values_list("updated_at", flat=True).first()
+    names = changed.timestamp() if changed else "-"
     return f"{page}:{result_set.pk}:{part}:{computed.timestamp()}:{published}:{names}"
 
 
