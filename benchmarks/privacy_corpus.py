@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (texts of the corpus are kept one a line, as they read)
 """Builds the frozen corpus of French free texts used to measure name masking
 (tests/data/privacy/corpus.jsonl): complaints, suggestions and survey comments, with the
 spans of person names (to be masked) and of places and structures (to be kept).
