@@ -233,10 +233,11 @@ def _by_rules(text: str) -> list[Found]:
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
-    """The span without leading words that are not names (« Merci Kevin » → « Kevin »)."""
+    """The span without leading words that are not names (« Merci Kevin » → « Kevin », « de
+    Gérard Lebrun » → « Gérard Lebrun »): a name starts with a capital."""
     while start < end:
         word = re.match(r"[\w'’-]+", text[start:end])
-        if not word or word.group().lower() not in _NOT_NAMES:
+        if not word or (word.group().lower() not in _NOT_NAMES and not word.group().islower()):
             break
         start += word.end()
         while start < end and not text[start].isalnum():

@@ -100,6 +100,12 @@ class FeedbackEntry(models.Model):
     acknowledged_on = models.DateField("accusé de réception le", null=True, blank=True)
     answered_on = models.DateField("répondue le", null=True, blank=True)
     answer = models.TextField("réponse", blank=True, max_length=10000)
+    # The texts as read by those who do not handle the entry (names, e-mail addresses,
+    # phone numbers and street addresses masked), written with the texts by
+    # ``register.masked_texts``; re-masked by ``barometre remask-texts``.
+    subject_masked = models.CharField(max_length=400, blank=True)
+    description_masked = models.TextField(blank=True)
+    answer_masked = models.TextField(blank=True)
     root_cause = models.CharField("cause", max_length=80, blank=True)
     feeling = models.CharField(
         "ressenti de l'usager", max_length=8, choices=Feeling.choices, blank=True
