@@ -35,6 +35,9 @@ pytestmark = pytest.mark.slow
             "ouvert de 8 h 30 à 12 h, le 12/05/2025, 57000 Metz, 25 €",
             "ouvert de 8 h 30 à 12 h, le 12/05/2025, 57000 Metz, 25 €",
         ),
+        # A comment of one word is not a signature.
+        ("Parfait", "Parfait"),
+        ("Très long. Super !", "Très long. Super !"),
         ("", ""),
     ],
 )

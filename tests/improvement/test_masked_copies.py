@@ -38,9 +38,7 @@ def test_a_name_without_civility_is_masked_for_those_who_do_not_handle_the_entry
     assert "Martin" not in shown.description and "DUPONT" not in shown.subject
 
 
-def test_the_copy_is_stored_with_the_text_and_read_without_masking_again(
-    structure_a, monkeypatch
-):
+def test_the_copy_is_stored_with_the_text_and_read_without_masking_again(structure_a, monkeypatch):
     entry = _entry(structure_a, description="Reçu à la Mairie d'Orléans par Kevin.")
     stored = FeedbackEntry.objects.get(pk=entry.pk)
     assert stored.description_masked == "Reçu à la Mairie d'Orléans par [nom masqué]."

@@ -44,7 +44,12 @@ _CLOSING = (
     r"|merci(?:\s+d'avance)?|bonne\s+journée|contact)[ \t]*[,:]?"
     r"|(?<!\S)[—–-]"
 )
-_SIGNATURE = re.compile(rf"(?:^|[.!?…,]|{_CLOSING})\s*(?P<name>{_NAME})[ \t]*[.!]?\s*$")
+# A single word closing a sentence is a name only after a formula (« Parfait. » is not).
+_FULL_NAME = rf"{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE})?{_NAME_WORD}){{1,3}}"
+_SIGNATURE = re.compile(
+    rf"(?:{_CLOSING})\s*(?P<name>{_NAME})[ \t]*[.!]?\s*$"
+    rf"|(?:^|[.!?…,])\s*(?P<full>{_FULL_NAME})[ \t]*[.!]?\s*$"
+)
 # A line that is only a name, as at the head or foot of a letter.
 _NAME_LINE = re.compile(rf"^[ \t]*(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}})[ \t]*$", re.M)
 # Two or three capitalised words inside a sentence: « car Hortense Lacombe du service ».
@@ -148,6 +153,11 @@ _loaded: tuple | None = None
 _lock = threading.Lock()
 
 
+def load() -> None:
+    """Load the model now rather than on the first text (a web process at its start)."""
+    _engines()
+
+
 def _engines():
     """The analyzer and the anonymizer, built once per process on first use."""
     global _loaded
@@ -226,7 +236,8 @@ def _by_rules(text: str) -> list[Found]:
     found += [Found(m.start(2), m.end(2), PERSON) for m in _CIVILITY.finditer(text)]
     for pattern in (_SIGNATURE, _NAME_LINE, _NAME_PAIR, _PERSON_CONTEXT, _PERSON_SUBJECT):
         for m in pattern.finditer(text):
-            start, end = _trim(text, m.start("name"), m.end("name"))
+            group = "name" if m.group("name") is not None else "full"
+            start, end = _trim(text, m.start(group), m.end(group))
             if start < end:
                 found.append(Found(start, end, PERSON))
     return found
