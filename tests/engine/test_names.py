@@ -37,6 +37,8 @@ pytestmark = pytest.mark.slow
         ),
         # A comment of one word is not a signature.
         ("Parfait", "Parfait"),
+        # A common noun the model calls a person is not one.
+        ("Parking trop petit", "Parking trop petit"),
         ("Très long. Super !", "Très long. Super !"),
         ("", ""),
     ],

@@ -62,13 +62,14 @@ _PERSON_CONTEXT = re.compile(
     r"|directrice|directeur|assistante?\s+sociale?|par|à\s+l'attention\s+de|de\s+la\s+part\s+de"
     r"|signé|m'appelle|c'est|famille|mon\s+fils|ma\s+fille|voisine?|président|mr|mrs"
     r"|idée\s+de|suggestion\s+de|réclamation\s+de|plainte\s+de|transmise?\s+par|et"
-    r"|sauf|en\s+particulier|notamment|surtout)"
+    r"|sauf|en\s+particulier|notamment|surtout"
+    r"|(?:parlé|demandé|écrit|expliqué|dit|téléphoné|adressée?)\s+à)"
     r"[ \t]*:?[ \t]+)"
     rf"(?P<name>{_NAME})"
 )
-# A capitalised word before « m'a », « nous a »…: the subject of what a person did.
+# A capitalised word before « m'a », « nous a », « a été »: the subject of what a person did.
 _PERSON_SUBJECT = re.compile(
-    rf"(?<!['’])\b(?P<name>{_NAME_WORD})(?=[ \t]+(?:m'|nous[ \t]+a\b|vous[ \t]+a\b))"
+    rf"(?<!['’])\b(?P<name>{_NAME_WORD})(?=[ \t]+(?:m'|nous[ \t]+a\b|vous[ \t]+a\b|a[ \t]+été\b))"
 )
 # A name after these words is that of a place or a structure, not of a person: « rue Jeanne
 # d'Arc », « lycée Jean Moulin », « centre social Romain Rolland », « Saint-Denis ».
@@ -261,13 +262,21 @@ def _is_place(text: str, start: int, end: int) -> bool:
     return bool(_PLACE_BEFORE.search(text[:start]) or _PLACE_WORD.search(text[start:end]))
 
 
+def _has_proper_noun(doc, start: int, end: int) -> bool:
+    """Whether the model reads a proper noun among the words it calls a person: « Parking
+    trop petit », « Accueil parfait » are not names."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is None or any(token.pos_ == "PROPN" for token in span)
+
+
 def find_personal_data(text: str) -> list[Found]:
     """Names, e-mail addresses, phone numbers and street addresses in ``text``, in order and
     without overlaps."""
     if not text or not text.strip():
         return []
     analyzer, _ = _engines()
-    results = analyzer.analyze(text=text, language="fr")
+    artifacts = analyzer.nlp_engine.process_text(text, "fr")
+    results = analyzer.analyze(text=text, language="fr", nlp_artifacts=artifacts)
     candidates = []
     for r in results:
         if r.entity_type not in MASKS:
@@ -276,6 +285,8 @@ def find_personal_data(text: str) -> list[Found]:
         if start >= end:
             continue
         if r.entity_type == PERSON and _is_place(text, start, end):
+            continue
+        if r.score < RULE_SCORE and not _has_proper_noun(artifacts.tokens, start, end):
             continue
         candidates.append((r.score, end - start, Found(start, end, r.entity_type)))
     kept: list[Found] = []
