@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-fast lint format venv venv-dev serve worker bench-engine bench-reports bench-load bench-pages bench-national bench-annuaire clean
+.PHONY: demo test test-fast lint format venv venv-dev serve worker bench-engine bench-reports bench-load bench-pages bench-national bench-annuaire bench-privacy clean
 
 venv:
 	@scripts/bootstrap.sh --no-dev --inexact
@@ -57,6 +57,11 @@ bench-engine: venv-dev
 ## make bench-reports: one PDF report, then the ZIP of 300 reports
 bench-reports: venv-dev
 	$(BIN)/python benchmarks/bench_reports.py
+
+## make bench-privacy: name masking on the frozen corpus (tests/data/privacy): recall of person
+## names, places and structures wrongly masked, per half; time per text, model memory
+bench-privacy: venv-dev
+	$(BIN)/python benchmarks/bench_privacy.py
 
 ## make bench-annuaire: import of 5,000 generated Annuaire records (dry run, write, re-import)
 bench-annuaire: venv-dev

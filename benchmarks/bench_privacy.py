@@ -40,21 +40,23 @@ def main() -> None:
     print(f"modèle chargé en {load_s:.1f} s, mémoire +{rss_mb() - before:.0f} Mo (RSS)")
     for half in HALVES:
         texts = load(half)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         result = measure(texts, find_personal_data)
         per_text = (time.perf_counter() - started) / len(texts) * 1000
+        cpu_per_text = (time.process_time() - cpu) / len(texts) * 1000
         print(
             f"{half:>9} : {len(texts)} textes, noms de personne masqués "
             f"{result.persons_masked}/{result.persons} ({result.recall:.1%}), "
             f"lieux et structures masqués à tort {result.places_masked}/{result.places} "
-            f"({result.false_mask_rate:.1%}), {per_text:.1f} ms par texte"
+            f"({result.false_mask_rate:.1%}), {per_text:.1f} ms par texte "
+            f"({cpu_per_text:.1f} ms CPU)"
         )
         if args.show:
             for line in result.missed:
                 print("   manqué :", line)
             for line in result.wrongly_masked:
                 print("   à tort :", line)
-    print(f"mémoire totale du processus : {rss_mb():.0f} Mo (RSS)")
+    print(f"mémoire totale du processus : {rss_mb():.0f} Mo (RSS), charge {os.getloadavg()[0]:.1f}")
     print(
         f"cibles sur la moitié held-out : rappel ≥ {TARGET_RECALL:.0%}, "
         f"masqués à tort ≤ {TARGET_FALSE_MASKS:.0%}"

@@ -39,6 +39,7 @@ pytestmark = pytest.mark.slow
         ("Parfait", "Parfait"),
         # A common noun the model calls a person is not one.
         ("Parking trop petit", "Parking trop petit"),
+        ("Rappel promis par Mme Durand", "Rappel promis par Mme [nom masqué]"),
         ("Très long. Super !", "Très long. Super !"),
         ("", ""),
     ],
@@ -57,3 +58,17 @@ def test_the_held_out_half_meets_its_targets():
     result = measure(load("held-out"), find_personal_data)
     assert result.recall >= 0.95, result.missed
     assert result.false_mask_rate <= 0.05, result.wrongly_masked
+
+
+def test_a_missing_model_is_refused_not_downloaded(monkeypatch):
+    import spacy
+
+    from barometre.engine import names
+
+    def no_download(*args, **kwargs):
+        raise AssertionError("nothing is downloaded at run time")
+
+    monkeypatch.setattr(spacy.util, "is_package", lambda name: False)
+    monkeypatch.setattr(spacy.cli, "download", no_download)
+    with pytest.raises(names.ModelMissing, match="fr_core_news_sm"):
+        names._build()

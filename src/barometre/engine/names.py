@@ -11,6 +11,7 @@ Measured on the corpus of tests/data/privacy (``make bench-privacy``)."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import threading
@@ -170,6 +171,8 @@ def _engines():
 
 
 def _build():
+    # Presidio logs at INFO its device on import and a line per text.
+    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
     # Imported here, not with the module: a few seconds and some 270 MB, paid by the
     # processes that mask a text, not by every process that imports the engine.
     import spacy
@@ -179,7 +182,6 @@ def _build():
     from presidio_anonymizer import AnonymizerEngine
 
     # Presidio downloads a model it does not find: here nothing is fetched at run time.
-    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)  # a line per text
     if not spacy.util.is_package(MODEL):
         raise ModelMissing(f"le modèle {MODEL} n'est pas installé (uv sync l'installe)")
     nlp_engine = NlpEngineProvider(
@@ -207,7 +209,11 @@ def _build():
     )
     registry.add_recognizer(_rules_recognizer())
     analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["fr"])
-    return analyzer, AnonymizerEngine()
+    # The model's own French lexicon (its lemmatizer's nouns, adjectives and verbs): a
+    # capitalised common word opening a sentence (« Rappel promis par… ») is not a name.
+    index = nlp_engine.nlp["fr"].get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    common = frozenset(word for pos in ("noun", "adj", "verb") for word in index.get(pos, []))
+    return analyzer, AnonymizerEngine(), common
 
 
 def _rules_recognizer():
@@ -269,12 +275,19 @@ def _has_proper_noun(doc, start: int, end: int) -> bool:
     return span is None or any(token.pos_ == "PROPN" for token in span)
 
 
+def _common_word_opening(text: str, start: int, end: int, common: frozenset) -> bool:
+    """Whether ``text[start:end]`` is one common word opening a sentence."""
+    word = text[start:end]
+    opening = not text[:start].strip() or text[:start].rstrip()[-1] in ".!?…\n:"
+    return opening and " " not in word and word.lower() in common
+
+
 def find_personal_data(text: str) -> list[Found]:
     """Names, e-mail addresses, phone numbers and street addresses in ``text``, in order and
     without overlaps."""
     if not text or not text.strip():
         return []
-    analyzer, _ = _engines()
+    analyzer, _, common = _engines()
     artifacts = analyzer.nlp_engine.process_text(text, "fr")
     results = analyzer.analyze(text=text, language="fr", nlp_artifacts=artifacts)
     candidates = []
@@ -286,7 +299,10 @@ def find_personal_data(text: str) -> list[Found]:
             continue
         if r.entity_type == PERSON and _is_place(text, start, end):
             continue
-        if r.score < RULE_SCORE and not _has_proper_noun(artifacts.tokens, start, end):
+        if r.score < RULE_SCORE and (
+            not _has_proper_noun(artifacts.tokens, start, end)
+            or _common_word_opening(text, start, end, common)
+        ):
             continue
         candidates.append((r.score, end - start, Found(start, end, r.entity_type)))
     kept: list[Found] = []
@@ -299,12 +315,20 @@ def find_personal_data(text: str) -> list[Found]:
 def mask_names(text: str) -> str:
     """``text`` with person names, e-mail addresses, phone numbers and street addresses
     masked (``privacy`` masks, « [nom masqué] »…); what the model reads is French."""
+    if not text or not text.strip():
+        return text
+    return _mask(text)
+
+
+# Short comments come back often (« Accueil chaleureux. »): each is read by the model once.
+@functools.lru_cache(maxsize=2048)
+def _mask(text: str) -> str:
     found = find_personal_data(text)
     if not found:
         return text
     from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 
-    _, anonymizer = _engines()
+    _, anonymizer, _ = _engines()
     result = anonymizer.anonymize(
         text=text,
         analyzer_results=[RecognizerResult(f.kind, f.start, f.end, 1.0) for f in found],
