@@ -40,6 +40,7 @@ pytestmark = pytest.mark.slow
         # A common noun the model calls a person is not one.
         ("Parking trop petit", "Parking trop petit"),
         ("Rappel promis par Mme Durand", "Rappel promis par Mme [nom masqué]"),
+        ("Un QR code envoie les réclamations.", "Un QR code envoie les réclamations."),
         ("Très long. Super !", "Très long. Super !"),
         ("", ""),
     ],

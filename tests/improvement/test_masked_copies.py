@@ -8,8 +8,14 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from barometre.improvement import register, remasking, surveys
-from barometre.improvement.models import FeedbackEntry, SurveyResponse
+from barometre.improvement import annual, register, remasking, surveys
+from barometre.improvement.models import (
+    Decision,
+    FeedbackEntry,
+    Meeting,
+    Statement,
+    SurveyResponse,
+)
 
 # Masking names loads the French model (a few seconds, once per process).
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -96,10 +102,42 @@ def test_remask_makes_every_copy_again_when_the_rules_change(
     monkeypatch.setattr(remasking, "mask_names", lambda text: text.replace("parfait", "[masqué]"))
     steps = []
     counts = remasking.remask(batch=1, progress=lambda done, total: steps.append((done, total)))
-    assert counts == {"feedback": 1, "comments": 1}
+    assert counts == {"feedback": 1, "minutes": 0, "comments": 1}
     assert steps == [(1, 2), (2, 2)]
     entry.refresh_from_db()
     assert entry.description_masked == "J'attends depuis [masqué]. Rappelez-moi. Jeanne Martin"
     assert SurveyResponse.objects.get().comment == "Accueil [masqué], merci à [nom masqué]."
     # Nothing changed since: nothing written.
-    assert remasking.remask() == {"feedback": 0, "comments": 0}
+    assert remasking.remask() == {"feedback": 0, "minutes": 0, "comments": 0}
+
+
+def test_the_minutes_keep_their_masked_copies_and_show_them(structure_a, monkeypatch):
+    meeting = Meeting.objects.create(
+        structure=structure_a,
+        held_on=timezone.localdate(),
+        agenda="Bilan",
+        reviewed_year=timezone.localdate().year - 1,
+    )
+    statement = Statement.objects.create(
+        meeting=meeting,
+        speaker="Mme Roux (UNAF)",
+        text="Le dossier de Gérard Lebrun attend depuis mars.",
+        answer="Sophie Lefèvre le rappellera.",
+    )
+    decision = Decision.objects.create(meeting=meeting, text="Rappeler Paul DUPONT en mai")
+    assert statement.text_masked == "Le dossier de [nom masqué] attend depuis mars."
+    assert decision.text_masked == "Rappeler [nom masqué] en mai"
+    decision.text = "Écrire à Jeanne Martin"
+    decision.save(update_fields=["text"])
+    decision.refresh_from_db()
+    assert decision.text_masked == "Écrire à [nom masqué]"
+    monkeypatch.setattr(annual, "mask_personal_data", None)  # read, not masked again
+    shown = annual.masked_minutes(Statement.objects.get(pk=statement.pk))
+    assert (shown.text, shown.answer) == (
+        "Le dossier de [nom masqué] attend depuis mars.",
+        "[nom masqué] le rappellera.",
+    )
+    Statement.objects.filter(pk=statement.pk).update(text_masked="", answer_masked="")
+    Decision.objects.filter(pk=decision.pk).update(text_masked="")
+    assert remasking.remask(only_missing=True) == {"feedback": 0, "minutes": 2, "comments": 0}
+    assert Statement.objects.get(pk=statement.pk).answer_masked == "[nom masqué] le rappellera."

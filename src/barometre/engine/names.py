@@ -245,7 +245,7 @@ def _by_rules(text: str) -> list[Found]:
         for m in pattern.finditer(text):
             group = "name" if m.group("name") is not None else "full"
             start, end = _trim(text, m.start(group), m.end(group))
-            if start < end:
+            if start < end and not _acronym(text[start:end]):
                 found.append(Found(start, end, PERSON))
     return found
 
@@ -275,10 +275,17 @@ def _has_proper_noun(doc, start: int, end: int) -> bool:
     return span is None or any(token.pos_ == "PROPN" for token in span)
 
 
+def _acronym(word: str) -> bool:
+    """« QR », « SVI », « CCAS »: capitals, but not a name on their own."""
+    return word.isalpha() and word.isupper() and len(word) <= 4
+
+
 def _common_word_opening(text: str, start: int, end: int, common: frozenset) -> bool:
-    """Whether ``text[start:end]`` is one common word opening a sentence."""
+    """Whether ``text[start:end]`` is one common word opening a sentence, or an acronym."""
     word = text[start:end]
     opening = not text[:start].strip() or text[:start].rstrip()[-1] in ".!?…\n:"
+    if _acronym(word):
+        return True
     return opening and " " not in word and word.lower() in common
 
 

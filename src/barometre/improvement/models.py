@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models.functions import Now
 from django.utils import timezone
 
+from barometre.engine import mask_names
 from barometre.structures.models import Structure
 
 
@@ -616,12 +617,19 @@ class Statement(models.Model):
     question = models.BooleanField("question posée au comité", default=False)
     answer = models.TextField("réponse apportée", blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # As read outside the quality team (``annual.masked_minutes``): made when saved.
+    text_masked = models.TextField(blank=True)
+    answer_masked = models.TextField(blank=True)
 
     class Meta:
         ordering = ["meeting", "position", "id"]
 
     def __str__(self) -> str:
         return f"{self.speaker} : {self.text[:40]}"
+
+    def save(self, *args, **kwargs):
+        _mask_on_save(self, ("text", "answer"), kwargs)
+        super().save(*args, **kwargs)
 
 
 class Decision(models.Model):
@@ -630,12 +638,29 @@ class Decision(models.Model):
     action = models.OneToOneField(
         Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="decision"
     )
+    text_masked = models.CharField(max_length=600, blank=True)
 
     class Meta:
         ordering = ["meeting", "id"]
 
     def __str__(self) -> str:
         return self.text
+
+    def save(self, *args, **kwargs):
+        _mask_on_save(self, ("text",), kwargs)
+        super().save(*args, **kwargs)
+
+
+def _mask_on_save(item, names: tuple[str, ...], kwargs) -> None:
+    """Write the masked copies of ``item``'s texts (``text_masked`` beside ``text``) before
+    it is saved: names, e-mail addresses, phone numbers and street addresses masked once,
+    not at every display (``barometre remask-texts`` makes them again)."""
+    fields = kwargs.get("update_fields")
+    for name in names:
+        if fields is None or name in fields:
+            setattr(item, f"{name}_masked", mask_names(getattr(item, name)))
+    if fields is not None:
+        kwargs["update_fields"] = {*fields, *(f"{n}_masked" for n in names if n in fields)}
 
 
 class ImprovementProfileQuerySet(models.QuerySet):

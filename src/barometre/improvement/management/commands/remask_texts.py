@@ -8,9 +8,10 @@ from barometre.improvement.remasking import BATCH, remask, to_remask
 class Command(BaseCommand):
     help = (
         "Masque à nouveau les textes libres enregistrés (réclamations et suggestions, "
-        "commentaires d'enquête) : noms de personne, courriels, téléphones et adresses. À "
-        "lancer après une mise à jour qui change les règles ou le modèle de masquage, et une "
-        "fois après la migration qui a ajouté les copies masquées (--missing)."
+        "comptes rendus du comité des usagers, commentaires d'enquête) : noms de personne, "
+        "courriels, téléphones et adresses. À lancer après une mise à jour qui change les "
+        "règles ou le modèle de masquage, et une fois après la migration qui a ajouté les "
+        "copies masquées (--missing)."
     )
 
     def add_arguments(self, parser):
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         with progress_bar(console, total, "Masquage") as step:
             counts = remask(only_missing=missing, batch=batch, progress=step)
         console.print(
-            f"{counts['feedback']} fiche(s) et {counts['comments']} commentaire(s) "
-            "d'enquête masqués à nouveau (les autres étaient déjà à jour)."
+            f"{counts['feedback']} fiche(s), {counts['minutes']} propos ou décision(s) de "
+            f"comité et {counts['comments']} commentaire(s) d'enquête masqués à nouveau (les "
+            "autres étaient déjà à jour)."
         )
