@@ -4,7 +4,8 @@ numbers, street addresses, a name after a civility), so that « … Rappelez-moi
 Martin » or « Signé : Paul DUPONT » is masked too.
 
 French only and offline: the model is an installed package, loaded once per process on the
-first text (about 1 s and 100 MB, docs/operations.md), never downloaded. Place and structure
+first text (5 s or more and about 270 MB with its libraries, docs/operations.md), never
+downloaded. Place and structure
 names stay: « Mairie d'Orléans », « rue Jeanne d'Arc », « lycée Jean Moulin ».
 
 Measured on the corpus of tests/data/privacy (``make bench-privacy``)."""
@@ -32,8 +33,8 @@ from barometre.engine.privacy import (
 MODEL = "fr_core_news_sm"
 PERSON, EMAIL, PHONE, ADDRESS = "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS"
 MASKS = {PERSON: NAME_MASK, EMAIL: EMAIL_MASK, PHONE: PHONE_MASK, ADDRESS: ADDRESS_MASK}
-# A name found by a rule wins over what the model says of the same words.
-RULE_SCORE, MODEL_SCORE = 1.0, 0.85
+# A name found by a rule wins over what the model says of the same words (its score: 0.85).
+RULE_SCORE = 1.0
 
 _UPPER = "A-ZÀ-ÖØ-Ý"
 _NAME_WORD = rf"[{_UPPER}][\w'’-]*"
