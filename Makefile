@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-fast lint format venv venv-dev serve worker drill bench-engine bench-reports bench-load bench-pages bench-national bench-annuaire clean
+.PHONY: demo test test-fast lint format venv venv-dev serve worker drill bench-engine bench-reports bench-load bench-pages bench-national bench-annuaire bench-privacy bench-child-read clean
 
 venv:
 	@scripts/bootstrap.sh --no-dev --inexact
@@ -62,6 +62,11 @@ bench-reports: venv-dev
 ## make bench-child-read: a 5,000-row survey workbook read in the process, then in the child
 bench-child-read: venv-dev
 	$(BIN)/python benchmarks/bench_child_read.py
+
+## make bench-privacy: name masking on the frozen corpus (tests/data/privacy): recall of person
+## names, places and structures wrongly masked, per half; time per text, model memory
+bench-privacy: venv-dev
+	$(BIN)/python benchmarks/bench_privacy.py
 
 ## make bench-annuaire: import of 5,000 generated Annuaire records (dry run, write, re-import)
 bench-annuaire: venv-dev

@@ -15,6 +15,7 @@ COMMANDS = {
     "export-audits": "exporte les audits validés d'une édition (format long, XLSX ou CSV)",
     "import-audits": "vérifie (et avec --commit, enregistre) un fichier d'audits pour une édition",
     "close_unanswered_audits": "clôt en « sans réponse » les audits en attente après le terrain",
+    "remask-texts": "masque à nouveau les noms et coordonnées dans les textes libres enregistrés",
     "migrate": "met la base de données à jour",
     "createsuperuser": "crée un compte d'administration",
     "worker": "exécute les tâches de fond (imports, calculs, rapports) ; survit aux "

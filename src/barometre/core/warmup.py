@@ -7,13 +7,21 @@ process serves both sooner or later: loaded at its start (``barometre.wsgi``), t
 user to open a PDF or a survey's results after a restart no longer waits for the import.
 Under ``gunicorn --preload`` the modules are loaded once, before the workers are forked,
 and their memory is shared between workers. ``BAROMETRE_WARM_UP=false`` turns this off
-(a small machine short of memory)."""
+(a small machine short of memory).
+
+The French model that masks names in free text (``engine.names``, a few seconds and about
+270 MB with spaCy and Presidio) is loaded too: a web process masks every public complaint
+and survey comment when storing it, and the first one after a restart would otherwise
+wait for the model; preloaded, the workers share its memory."""
 
 import importlib
 
 from django.conf import settings
 
+from barometre.engine import names
+
 MODULES = ("weasyprint", "sklearn.decomposition", "sklearn.feature_extraction.text")
+NAMES_MODEL = "fr_core_news_sm"
 
 
 def warm_up() -> list[str]:
@@ -22,4 +30,5 @@ def warm_up() -> list[str]:
         return []
     for name in MODULES:
         importlib.import_module(name)
-    return list(MODULES)
+    names.load()
+    return [*MODULES, NAMES_MODEL]

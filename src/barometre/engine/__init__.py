@@ -20,6 +20,7 @@ from barometre.engine.grid import (
     shipped_grid,
 )
 from barometre.engine.keyfigures import KEY_FIGURES, KeyFigureSpec
+from barometre.engine.names import find_personal_data, mask_names
 from barometre.engine.privacy import mask_personal_data
 from barometre.engine.programme import (
     CatalogueIndicator,
@@ -103,11 +104,13 @@ __all__ = [
     "department_of_commune",
     "elides",
     "explain_audit",
+    "find_personal_data",
     "funnel_limits",
     "funnel_sigma",
     "holidays_for",
     "is_off",
     "load_grid",
+    "mask_names",
     "mask_personal_data",
     "mean_interval",
     "national_change",

@@ -211,13 +211,20 @@ def number_statements(formset) -> None:
 
 def masked_minutes(item: Statement | Decision) -> Statement | Decision:
     """A statement or a decision of the minutes with names, e-mail addresses, phone numbers
-    and street addresses masked in its text (a copy for display): the review is handed to
-    the users' committee and may be published. The speakers are the committee's members,
+    and street addresses masked in its text (a copy for display, from the masked copies
+    stored with the minutes): the review is handed to the users' committee and may be
+    published. The speakers are the committee's members,
     named as on its page."""
     shown = copy.copy(item)
-    shown.text = mask_personal_data(item.text)
-    if isinstance(item, Statement):
-        shown.answer = mask_personal_data(item.answer)
+    names = ("text", "answer") if isinstance(item, Statement) else ("text",)
+    for name in names:
+        text = getattr(item, name)
+        # Minutes saved before their copies existed: the rules, until remask-texts.
+        setattr(
+            shown,
+            name,
+            (getattr(item, f"{name}_masked") or mask_personal_data(text)) if text else "",
+        )
     return shown
 
 

@@ -11,6 +11,7 @@ from django.db.models.functions import Now
 from django.utils import timezone
 
 from barometre.core.background import Job
+from barometre.engine import mask_names
 from barometre.structures.models import Structure
 
 
@@ -122,6 +123,12 @@ class FeedbackEntry(models.Model):
     acknowledged_on = models.DateField("accusé de réception le", null=True, blank=True)
     answered_on = models.DateField("répondue le", null=True, blank=True)
     answer = models.TextField("réponse", blank=True, max_length=10000)
+    # The texts as read by those who do not handle the entry (names, e-mail addresses,
+    # phone numbers and street addresses masked), written with the texts by
+    # ``register.masked_texts``; re-masked by ``barometre remask-texts``.
+    subject_masked = models.CharField(max_length=400, blank=True)
+    description_masked = models.TextField(blank=True)
+    answer_masked = models.TextField(blank=True)
     root_cause = models.CharField("cause", max_length=80, blank=True)
     feeling = models.CharField(
         "ressenti de l'usager", max_length=8, choices=Feeling.choices, blank=True
@@ -634,12 +641,19 @@ class Statement(models.Model):
     question = models.BooleanField("question posée au comité", default=False)
     answer = models.TextField("réponse apportée", blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # As read outside the quality team (``annual.masked_minutes``): made when saved.
+    text_masked = models.TextField(blank=True)
+    answer_masked = models.TextField(blank=True)
 
     class Meta:
         ordering = ["meeting", "position", "id"]
 
     def __str__(self) -> str:
         return f"{self.speaker} : {self.text[:40]}"
+
+    def save(self, *args, **kwargs):
+        _mask_on_save(self, ("text", "answer"), kwargs)
+        super().save(*args, **kwargs)
 
 
 class Decision(models.Model):
@@ -648,12 +662,29 @@ class Decision(models.Model):
     action = models.OneToOneField(
         Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="decision"
     )
+    text_masked = models.CharField(max_length=600, blank=True)
 
     class Meta:
         ordering = ["meeting", "id"]
 
     def __str__(self) -> str:
         return self.text
+
+    def save(self, *args, **kwargs):
+        _mask_on_save(self, ("text",), kwargs)
+        super().save(*args, **kwargs)
+
+
+def _mask_on_save(item, names: tuple[str, ...], kwargs) -> None:
+    """Write the masked copies of ``item``'s texts (``text_masked`` beside ``text``) before
+    it is saved: names, e-mail addresses, phone numbers and street addresses masked once,
+    not at every display (``barometre remask-texts`` makes them again)."""
+    fields = kwargs.get("update_fields")
+    for name in names:
+        if fields is None or name in fields:
+            setattr(item, f"{name}_masked", mask_names(getattr(item, name)))
+    if fields is not None:
+        kwargs["update_fields"] = {*fields, *(f"{n}_masked" for n in names if n in fields)}
 
 
 class ImprovementProfileQuerySet(models.QuerySet):

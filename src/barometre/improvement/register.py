@@ -26,7 +26,7 @@ from django.utils.text import capfirst
 
 from barometre.accounts.models import Membership, Role
 from barometre.core.errors import Conflict, Refused
-from barometre.engine import DayUnit, add_days, mask_personal_data
+from barometre.engine import DayUnit, add_days, mask_names, mask_personal_data
 from barometre.engine.privacy import EMAIL_MASK, NAME_MASK
 from barometre.improvement.access import sees_personal_data
 from barometre.improvement.deadlines import deadline_for, due_dates, working_days_taken_many
@@ -88,6 +88,10 @@ def create_entry(
         if existing:
             return existing, False
     _check_dates(received_on, timezone.localdate())
+    contact = fields.get("contact_name", "")
+    fields["subject_masked"] = masked_text(subject, contact, limit=SUBJECT_MASKED_MAX)
+    fields["description_masked"] = masked_text(description, contact)
+    fields["answer_masked"] = masked_text(fields.get("answer", ""), contact)
     ack_due, answer_due = due_dates(
         received_on, deadline_for(structure.pk, channel, kind), structure.department
     )
@@ -120,22 +124,42 @@ def create_entry(
     raise Refused(["impossible d'attribuer une référence, réessayez"])
 
 
+SUBJECT_MASKED_MAX = FeedbackEntry._meta.get_field("subject_masked").max_length
+
+
+def masked_text(text: str, contact_name: str = "", *, limit: int | None = None) -> str:
+    """The copy of one of an entry's texts that those who do not handle it read: the
+    user's own name, other person names, e-mail addresses, phone numbers and street
+    addresses masked (``engine.mask_names``). Made once, when the text is stored, by the
+    functions that store it; ``barometre remask-texts`` makes them again."""
+    if not text:
+        return ""
+    return mask_names(_without_name(text, contact_name))[:limit]
+
+
 def masked(entry: FeedbackEntry) -> FeedbackEntry:
     """The entry as read by someone who does not handle it (docs/guide, « Données
-    personnelles »): no contact details, and its texts with e-mail addresses, phone numbers,
-    street addresses and names masked. A copy for display only: saving it is refused.
+    personnelles »): no contact details, and its texts as their masked copies stored
+    beside them. A copy for display only: saving it is refused.
 
     A field the query left unread (``defer``: the export does not show the description
     nor the answer) is left empty on the copy: read later, it would come from the
-    database as written, unmasked."""
+    database as written, unmasked. A text stored before its copy existed (before
+    ``remask-texts`` ran) is masked by the rules alone."""
     shown = copy.copy(entry)
     unread = entry.get_deferred_fields()
     contact = "" if "contact_name" in unread else entry.contact_name
     for name, mask in (("contact_name", NAME_MASK), ("contact_email", EMAIL_MASK)):
         setattr(shown, name, mask if name not in unread and getattr(entry, name) else "")
     for name in ("subject", "description", "answer"):
-        text = "" if name in unread else _without_name(getattr(entry, name), contact)
-        setattr(shown, name, mask_personal_data(text))
+        copy_name = f"{name}_masked"
+        if name in unread or copy_name in unread or not getattr(entry, name):
+            text = ""
+        else:
+            text = getattr(entry, copy_name) or mask_personal_data(
+                _without_name(getattr(entry, name), contact)
+            )
+        setattr(shown, name, text)
     shown.save = _not_saved
     return shown
 
@@ -211,7 +235,11 @@ def transition(
     if action == "answer":
         if not answer.strip() and entry.kind != FeedbackKind.THANKS:
             raise Refused(["le texte de la réponse est obligatoire"])
-        changes.update(answered_on=on, answer=answer.strip())
+        changes.update(
+            answered_on=on,
+            answer=answer.strip(),
+            answer_masked=masked_text(answer.strip(), entry.contact_name),
+        )
         if entry.acknowledged_on is None:
             changes["acknowledged_on"] = on  # an answer acknowledges receipt
     if action == "reopen":
@@ -235,6 +263,10 @@ def edit(entry: FeedbackEntry, *, by, version: int, **fields) -> FeedbackEntry:
     allowed = {"service", "assigned_to", "root_cause", "subject", "action"}
     if set(fields) - allowed:
         raise Refused(["champ non modifiable"])
+    if "subject" in fields:
+        fields["subject_masked"] = masked_text(
+            fields["subject"], entry.contact_name, limit=SUBJECT_MASKED_MAX
+        )
     with transaction.atomic():
         updated = FeedbackEntry.objects.filter(pk=entry.pk, version=version).update(
             **fields, version=F("version") + 1

@@ -67,7 +67,9 @@ def register_rows(structure: Structure, user, entries) -> Iterator[ExportedEntry
     """The rows of ``entries`` (a queryset of the structure's register) for ``user``."""
     batch: list[FeedbackEntry] = []
     # The long texts are not exported: left unread, and unmasked (``register.masked``).
-    rows = entries.select_related("assigned_to").defer("description", "answer")
+    rows = entries.select_related("assigned_to").defer(
+        "description", "answer", "description_masked", "answer_masked"
+    )
     for entry in rows.iterator(chunk_size=BATCH):
         batch.append(entry)
         if len(batch) == BATCH:

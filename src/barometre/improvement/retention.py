@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from barometre.accounts import journal
-from barometre.engine import mask_personal_data
 from barometre.improvement.models import FeedbackEntry, SurveyResponse
+from barometre.improvement.register import masked_text
 
 ERASED = "[contenu anonymisé]"
 
@@ -28,10 +28,14 @@ def anonymise(*, today: dt.date | None = None, dry_run: bool = False) -> dict[st
     if dry_run:
         return counts
     with transaction.atomic():
-        for entry in entries.select_for_update().only("pk", "subject", "answer"):
+        for entry in entries.select_for_update().only("pk", "subject", "answer", "contact_name"):
+            subject = masked_text(entry.subject, entry.contact_name, limit=200)
             FeedbackEntry.objects.filter(pk=entry.pk).update(
-                subject=mask_personal_data(entry.subject)[:200],
+                subject=subject,
+                subject_masked=subject,
                 description=ERASED,
+                description_masked=ERASED,
+                answer_masked=ERASED if entry.answer else "",
                 answer=ERASED if entry.answer else "",
                 contact_name="",
                 contact_email="",

@@ -25,7 +25,7 @@ from barometre.engine import (
     Estimate,
     InputProblem,
     comment_themes,
-    mask_personal_data,
+    mask_names,
     sp_survey_template,
     wilson,
 )
@@ -293,7 +293,7 @@ def submit(
         "answered_on": answered_on,
         "source": source,
         "key": submission_key,
-        "comment": mask_personal_data(comment.strip()),
+        "comment": mask_names(comment.strip()),
         "by_id": by.pk if by else None,
     }
     if invitation is None:

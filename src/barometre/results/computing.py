@@ -29,7 +29,7 @@ from barometre.engine import (
     MeasureType,
     RankingOptions,
     compare_editions,
-    mask_personal_data,
+    mask_names,
     score_edition,
 )
 from barometre.results.models import Laureate, ResultSet, StructureResult
@@ -309,7 +309,8 @@ def _not_done(edition: Edition) -> dict[str, dict[str, int]]:
 
 
 def _observations(edition: Edition) -> dict[str, list[dict]]:
-    """Auditors' free-text observations per structure, personal data masked."""
+    """Auditors' free-text observations per structure, personal data and person names
+    masked once, when the results are stored (``engine.mask_names``)."""
     grid = edition.grid.parsed()
     text_ids = [c.id for c in grid.criteria if c.measure.type == MeasureType.TEXT]
     rows = (
@@ -331,7 +332,7 @@ def _observations(edition: Edition) -> dict[str, list[dict]]:
                 {
                     "channel": channel,
                     "date": timezone.localdate(when).isoformat(),
-                    "text": mask_personal_data(value.strip())[:2000],
+                    "text": mask_names(value.strip())[:2000],
                 }
             )
     return out

@@ -231,7 +231,8 @@ BAROMETRE_REPORT_PROCESSES = env_int("BAROMETRE_REPORT_PROCESSES", 0)
 # progress page and a download link; smaller ones download at once (core.deferred).
 BAROMETRE_EXPORT_BACKGROUND_ROWS = env_int("BAROMETRE_EXPORT_BACKGROUND_ROWS", 5000)
 BAROMETRE_EXPORT_KEEP_HOURS = env_int("BAROMETRE_EXPORT_KEEP_HOURS", 48)
-# A web server process imports WeasyPrint and scikit-learn at its start (core.warmup).
+# A web server process imports WeasyPrint and scikit-learn and loads the French model of
+# name masking at its start (core.warmup).
 BAROMETRE_WARM_UP = env_bool("BAROMETRE_WARM_UP", True)
 
 TASKS = {

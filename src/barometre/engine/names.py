@@ -1,0 +1,350 @@
+"""Person names in French free text: a named-entity recogniser (Presidio over spaCy's small
+French model, ``fr_core_news_sm``) beside the rules of ``privacy`` (e-mail addresses, phone
+numbers, street addresses, a name after a civility), so that « … Rappelez-moi. Jeanne
+Martin » or « Signé : Paul DUPONT » is masked too.
+
+French only and offline: the model is an installed package, loaded once per process on the
+first text (5 s or more and about 270 MB with its libraries, docs/operations.md), never
+downloaded. Place and structure
+names stay: « Mairie d'Orléans », « rue Jeanne d'Arc », « lycée Jean Moulin ».
+
+Measured on the corpus of tests/data/privacy (``make bench-privacy``)."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import threading
+from dataclasses import dataclass
+
+from barometre.engine.errors import EngineError
+from barometre.engine.privacy import (
+    _ADDRESS,
+    _CIVILITY,
+    _EMAIL,
+    _PHONE,
+    ADDRESS_MASK,
+    EMAIL_MASK,
+    NAME_MASK,
+    PHONE_MASK,
+)
+
+MODEL = "fr_core_news_sm"
+PERSON, EMAIL, PHONE, ADDRESS = "PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS"
+MASKS = {PERSON: NAME_MASK, EMAIL: EMAIL_MASK, PHONE: PHONE_MASK, ADDRESS: ADDRESS_MASK}
+# A name found by a rule wins over what the model says of the same words (its score: 0.85).
+RULE_SCORE = 1.0
+
+_UPPER = "A-ZÀ-ÖØ-Ý"
+_NAME_WORD = rf"[{_UPPER}][\w'’-]*"
+_PARTICLE = r"(?:de|du|des|le|la|van|von|ben|el|da|dos)[ \t]+"
+_NAME = rf"{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE})?{_NAME_WORD}){{0,3}}"
+# A signature: a name closing the text, after a sentence or a closing formula.
+_CLOSING = (
+    r"(?i:sign[ée]e?s?|cordialement|bien\s+cordialement|bien\s+à\s+vous|salutations"
+    r"|merci(?:\s+d'avance)?|bonne\s+journée|contact)[ \t]*[,:]?"
+    r"|(?<!\S)[—–-]"
+)
+# A single word closing a sentence is a name only after a formula (« Parfait. » is not).
+_FULL_NAME = rf"{_NAME_WORD}(?:[ \t]+(?:{_PARTICLE})?{_NAME_WORD}){{1,3}}"
+_SIGNATURE = re.compile(
+    rf"(?:{_CLOSING})\s*(?P<name>{_NAME})[ \t]*[.!]?\s*$"
+    rf"|(?:^|[.!?…,])\s*(?P<full>{_FULL_NAME})[ \t]*[.!]?\s*$"
+)
+# A line that is only a name, as at the head or foot of a letter.
+_NAME_LINE = re.compile(rf"^[ \t]*(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,3}})[ \t]*$", re.M)
+# Two or three capitalised words inside a sentence: « car Hortense Lacombe du service ».
+_NAME_PAIR = re.compile(
+    rf"(?:(?<=[\w,;:)] )|(?<=[.!?] )|^|(?<=\n))(?P<name>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{1,2}})"
+)
+# Words after which a capitalised word is a person: « merci à Kevin », « l'agent Didier ».
+_PERSON_CONTEXT = re.compile(
+    r"(?i:\b(?:merci(?:\s+à)?|bravo\s+à|remercie|l'agent|agent|agente|collègue|conseill[eè]re?"
+    r"|directrice|directeur|assistante?\s+sociale?|par|à\s+l'attention\s+de|de\s+la\s+part\s+de"
+    r"|signé|m'appelle|c'est|famille|mon\s+fils|ma\s+fille|voisine?|président|mr|mrs"
+    r"|idée\s+de|suggestion\s+de|réclamation\s+de|plainte\s+de|transmise?\s+par|et"
+    r"|sauf|en\s+particulier|notamment|surtout"
+    r"|(?:parlé|demandé|écrit|expliqué|dit|téléphoné|adressée?)\s+à)"
+    r"[ \t]*:?[ \t]+)"
+    rf"(?P<name>{_NAME})"
+)
+# A capitalised word before « m'a », « nous a », « a été »: the subject of what a person did.
+_PERSON_SUBJECT = re.compile(
+    rf"(?<!['’])\b(?P<name>{_NAME_WORD})(?=[ \t]+(?:m'|nous[ \t]+a\b|vous[ \t]+a\b|a[ \t]+été\b))"
+)
+# A name after these words is that of a place or a structure, not of a person: « rue Jeanne
+# d'Arc », « lycée Jean Moulin », « centre social Romain Rolland », « Saint-Denis ».
+_PLACE_KINDS = (
+    r"rue|avenue|av\.|boulevard|bd|place|quai|square|allée|impasse|chemin|route|cours"
+    r"|pont|parc|jardin|stade|gymnase|piscine|salle|espace|centre(?:\s+social)?|maison"
+    r"|médiathèque|bibliothèque|école|collège|lycée|université|hôpital|clinique|ehpad"
+    r"|résidence|cité|quartier|faubourg|hôtel|théâtre|musée|halle|groupe\s+scolaire"
+)
+_PLACE_BEFORE = re.compile(rf"(?i:\b(?:{_PLACE_KINDS})(?:\s+(?:de|du|des|la|le|les|l'|d'))*\s*)$")
+_PLACE_WORD = re.compile(
+    rf"^(?:[LlDd]['’])?(?i:{_PLACE_KINDS})\b|^(?:Saint|Sainte|St|Ste)\b"
+    r"|-(?:sur|sous|en|lès|les|le|la|Saint|Sainte)-"
+    r"|^(?:(?:Le|La|Les|L')\s*)?(?:Mairie|Préfecture|Sous-préfecture|CCAS|CPAM|CAF|Conseil|Tribunal|Hôtel|Maison"
+    r"|France|Centre|EHPAD|DDT|URSSAF|Pôle)\b|\b(?:Métropole|Agglomération|Communauté)\b"
+)
+# A capitalised word starting a sentence is not a name because of its capital.
+_NOT_NAMES = frozenset(
+    {
+        "bonjour",
+        "bonsoir",
+        "merci",
+        "madame",
+        "monsieur",
+        "mesdames",
+        "messieurs",
+        "cordialement",
+        "rappelez",
+        "rappeler",
+        "signé",
+        "bravo",
+        "proposition",
+        "suggestion",
+        "plainte",
+        "réclamation",
+        "dossier",
+        "service",
+        "accueil",
+        "agent",
+        "ras",
+        "rien",
+        "très",
+        "trop",
+        "pas",
+        "bien",
+        "bonne",
+        "un",
+        "une",
+        "je",
+        "il",
+        "elle",
+        "nous",
+        "vous",
+        "mon",
+        "ma",
+        "mes",
+        "votre",
+        "vos",
+        "m",
+        "mme",
+        "mlle",
+        "dr",
+        "me",
+    }
+)
+
+
+class ModelMissing(EngineError):
+    """The French model is not installed (it is a dependency: ``uv sync`` installs it)."""
+
+
+@dataclass(frozen=True)
+class Found:
+    """Personal data found in a text: ``text[start:end]``, of a Presidio entity type."""
+
+    start: int
+    end: int
+    kind: str
+
+
+_loaded: tuple | None = None
+_lock = threading.Lock()
+
+
+def load() -> None:
+    """Load the model now rather than on the first text (a web process at its start)."""
+    _engines()
+
+
+def _engines():
+    """The analyzer and the anonymizer, built once per process on first use."""
+    global _loaded
+    if _loaded is None:
+        with _lock:
+            if _loaded is None:
+                _loaded = _build()
+    return _loaded
+
+
+def _build():
+    # Presidio logs at INFO its device on import and a line per text.
+    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
+    # Imported here, not with the module: a few seconds and some 270 MB, paid by the
+    # processes that mask a text, not by every process that imports the engine.
+    import spacy
+    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
+    from presidio_analyzer.nlp_engine import NlpEngineProvider
+    from presidio_analyzer.predefined_recognizers import SpacyRecognizer
+    from presidio_anonymizer import AnonymizerEngine
+
+    # Presidio downloads a model it does not find: here nothing is fetched at run time.
+    if not spacy.util.is_package(MODEL):
+        raise ModelMissing(f"le modèle {MODEL} n'est pas installé (uv sync l'installe)")
+    nlp_engine = NlpEngineProvider(
+        nlp_configuration={
+            "nlp_engine_name": "spacy",
+            "models": [{"lang_code": "fr", "model_name": MODEL}],
+            "ner_model_configuration": {
+                "model_to_presidio_entity_mapping": {
+                    "PER": PERSON,
+                    "LOC": "LOCATION",
+                    "ORG": "ORGANIZATION",
+                    "MISC": "MISC",
+                },
+                "low_confidence_score_multiplier": 1.0,
+                "low_score_entity_names": [],
+            },
+        }
+    ).create_engine()
+    registry = RecognizerRegistry(supported_languages=["fr"])
+    registry.add_recognizer(
+        SpacyRecognizer(
+            supported_language="fr",
+            supported_entities=[PERSON, "LOCATION", "ORGANIZATION", "MISC"],
+        )
+    )
+    registry.add_recognizer(_rules_recognizer())
+    analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["fr"])
+    # The model's own French lexicon (its lemmatizer's nouns, adjectives and verbs): a
+    # capitalised common word opening a sentence (« Rappel promis par… ») is not a name.
+    index = nlp_engine.nlp["fr"].get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    common = frozenset(word for pos in ("noun", "adj", "verb") for word in index.get(pos, []))
+    return analyzer, AnonymizerEngine(), common
+
+
+def _rules_recognizer():
+    from presidio_analyzer import LocalRecognizer, RecognizerResult
+
+    class RulesRecognizer(LocalRecognizer):
+        """The rules of ``privacy`` and of this module as a Presidio recogniser."""
+
+        def load(self) -> None:
+            pass
+
+        def analyze(self, text, entities, nlp_artifacts=None):
+            return [
+                RecognizerResult(found.kind, found.start, found.end, RULE_SCORE)
+                for found in _by_rules(text)
+            ]
+
+    return RulesRecognizer(
+        supported_entities=[PERSON, EMAIL, PHONE, ADDRESS], supported_language="fr", name="rules"
+    )
+
+
+def _by_rules(text: str) -> list[Found]:
+    found = [Found(m.start(), m.end(), EMAIL) for m in _EMAIL.finditer(text)]
+    found += [Found(m.start(), m.end(), ADDRESS) for m in _ADDRESS.finditer(text)]
+    found += [Found(m.start(), m.end(), PHONE) for m in _PHONE.finditer(text)]
+    found += [Found(m.start(2), m.end(2), PERSON) for m in _CIVILITY.finditer(text)]
+    for pattern in (_SIGNATURE, _NAME_LINE, _NAME_PAIR, _PERSON_CONTEXT, _PERSON_SUBJECT):
+        for m in pattern.finditer(text):
+            group = "name" if m.group("name") is not None else "full"
+            start, end = _trim(text, m.start(group), m.end(group))
+            if start < end and not _acronym(text[start:end]):
+                found.append(Found(start, end, PERSON))
+    return found
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without leading words that are not names (« Merci Kevin » → « Kevin », « de
+    Gérard Lebrun » → « Gérard Lebrun »): a name starts with a capital."""
+    while start < end:
+        word = re.match(r"[\w'’-]+", text[start:end])
+        if not word or (word.group().lower() not in _NOT_NAMES and not word.group().islower()):
+            break
+        start += word.end()
+        while start < end and not text[start].isalnum():
+            start += 1
+    return start, end
+
+
+def _is_place(text: str, start: int, end: int) -> bool:
+    """Whether the name at ``text[start:end]`` names a place or a structure."""
+    return bool(_PLACE_BEFORE.search(text[:start]) or _PLACE_WORD.search(text[start:end]))
+
+
+def _has_proper_noun(doc, start: int, end: int) -> bool:
+    """Whether the model reads a proper noun among the words it calls a person: « Parking
+    trop petit », « Accueil parfait » are not names."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is None or any(token.pos_ == "PROPN" for token in span)
+
+
+def _acronym(word: str) -> bool:
+    """« QR », « SVI », « CCAS »: capitals, but not a name on their own."""
+    return word.isalpha() and word.isupper() and len(word) <= 4
+
+
+def _common_word_opening(text: str, start: int, end: int, common: frozenset) -> bool:
+    """Whether ``text[start:end]`` is one common word opening a sentence, or an acronym."""
+    word = text[start:end]
+    opening = not text[:start].strip() or text[:start].rstrip()[-1] in ".!?…\n:"
+    if _acronym(word):
+        return True
+    return opening and " " not in word and word.lower() in common
+
+
+def find_personal_data(text: str) -> list[Found]:
+    """Names, e-mail addresses, phone numbers and street addresses in ``text``, in order and
+    without overlaps."""
+    if not text or not text.strip():
+        return []
+    analyzer, _, common = _engines()
+    artifacts = analyzer.nlp_engine.process_text(text, "fr")
+    results = analyzer.analyze(text=text, language="fr", nlp_artifacts=artifacts)
+    candidates = []
+    for r in results:
+        if r.entity_type not in MASKS:
+            continue
+        start, end = (r.start, r.end) if r.score >= RULE_SCORE else _trim(text, r.start, r.end)
+        if start >= end:
+            continue
+        if r.entity_type == PERSON and _is_place(text, start, end):
+            continue
+        if r.score < RULE_SCORE and (
+            not _has_proper_noun(artifacts.tokens, start, end)
+            or _common_word_opening(text, start, end, common)
+        ):
+            continue
+        candidates.append((r.score, end - start, Found(start, end, r.entity_type)))
+    kept: list[Found] = []
+    for _score, _length, found in sorted(candidates, key=lambda c: (-c[0], -c[1])):
+        if all(found.end <= k.start or k.end <= found.start for k in kept):
+            kept.append(found)
+    return sorted(kept, key=lambda f: f.start)
+
+
+def mask_names(text: str) -> str:
+    """``text`` with person names, e-mail addresses, phone numbers and street addresses
+    masked (``privacy`` masks, « [nom masqué] »…); what the model reads is French."""
+    if not text or not text.strip():
+        return text
+    return _mask(text)
+
+
+# Short comments come back often (« Accueil chaleureux. »): each is read by the model once.
+@functools.lru_cache(maxsize=2048)
+def _mask(text: str) -> str:
+    found = find_personal_data(text)
+    if not found:
+        return text
+    from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
+
+    _, anonymizer, _ = _engines()
+    result = anonymizer.anonymize(
+        text=text,
+        analyzer_results=[RecognizerResult(f.kind, f.start, f.end, 1.0) for f in found],
+        operators={
+            kind: OperatorConfig("replace", {"new_value": mask}) for kind, mask in MASKS.items()
+        },
+    )
+    # « [nom masqué] [nom masqué] » for a first name and a surname found apart is one name.
+    return re.sub(
+        rf"{re.escape(NAME_MASK)}(?:[ \t]+{re.escape(NAME_MASK)})+", NAME_MASK, result.text
+    )
