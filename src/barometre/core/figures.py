@@ -183,7 +183,7 @@ class Figure:
         """Why a figure has no interval (docs/scoring.md §7), when it is known: a single
         observation, or bounds that coincide. A figure given without bounds otherwise
         (a register counted whole is no sample) has « — »."""
-        if self.kind == "count" or self.kind == "rate" and _missing(self.low):
+        if self.kind == "count" or (self.kind == "rate" and _missing(self.low)):
             return MISSING
         if self.n <= 1:
             return "pas d'intervalle : une seule observation"
