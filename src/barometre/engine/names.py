@@ -17,6 +17,7 @@ import logging
 import re
 import threading
 from dataclasses import dataclass
+from typing import Any
 
 from barometre.engine.errors import EngineError
 from barometre.engine.privacy import (
@@ -152,7 +153,10 @@ class Found:
     kind: str
 
 
-_loaded: tuple | None = None
+# (analyzer, anonymizer, the model's common French words): Presidio's engines are typed
+# ``Any`` here, since their classes are imported only when the model is first used.
+Engines = tuple[Any, Any, frozenset[str]]
+_loaded: Engines | None = None
 _lock = threading.Lock()
 
 
@@ -161,7 +165,7 @@ def load() -> None:
     _engines()
 
 
-def _engines():
+def _engines() -> Engines:
     """The analyzer and the anonymizer, built once per process on first use."""
     global _loaded
     if _loaded is None:
@@ -171,7 +175,7 @@ def _engines():
     return _loaded
 
 
-def _build():
+def _build() -> Engines:
     # Presidio logs at INFO its device on import and a line per text.
     logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)
     # Imported here, not with the module: a few seconds and some 270 MB, paid by the
@@ -212,12 +216,14 @@ def _build():
     analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=["fr"])
     # The model's own French lexicon (its lemmatizer's nouns, adjectives and verbs): a
     # capitalised common word opening a sentence (« Rappel promis par… ») is not a name.
-    index = nlp_engine.nlp["fr"].get_pipe("lemmatizer").lookups.get_table("lemma_index")
+    nlp: Any = nlp_engine  # a SpacyNlpEngine, whose ``nlp`` the base class does not declare
+    index = nlp.nlp["fr"].get_pipe("lemmatizer").lookups.get_table("lemma_index")
     common = frozenset(word for pos in ("noun", "adj", "verb") for word in index.get(pos, []))
-    return analyzer, AnonymizerEngine(), common
+    anonymizer: Any = AnonymizerEngine  # untyped constructor
+    return analyzer, anonymizer(), common
 
 
-def _rules_recognizer():
+def _rules_recognizer() -> Any:
     from presidio_analyzer import LocalRecognizer, RecognizerResult
 
     class RulesRecognizer(LocalRecognizer):
@@ -226,7 +232,7 @@ def _rules_recognizer():
         def load(self) -> None:
             pass
 
-        def analyze(self, text, entities, nlp_artifacts=None):
+        def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[Any]:
             return [
                 RecognizerResult(found.kind, found.start, found.end, RULE_SCORE)
                 for found in _by_rules(text)
@@ -269,7 +275,7 @@ def _is_place(text: str, start: int, end: int) -> bool:
     return bool(_PLACE_BEFORE.search(text[:start]) or _PLACE_WORD.search(text[start:end]))
 
 
-def _has_proper_noun(doc, start: int, end: int) -> bool:
+def _has_proper_noun(doc: Any, start: int, end: int) -> bool:
     """Whether the model reads a proper noun among the words it calls a person: « Parking
     trop petit », « Accueil parfait » are not names."""
     span = doc.char_span(start, end, alignment_mode="expand")
@@ -281,7 +287,7 @@ def _acronym(word: str) -> bool:
     return word.isalpha() and word.isupper() and len(word) <= 4
 
 
-def _common_word_opening(text: str, start: int, end: int, common: frozenset) -> bool:
+def _common_word_opening(text: str, start: int, end: int, common: frozenset[str]) -> bool:
     """Whether ``text[start:end]`` is one common word opening a sentence, or an acronym."""
     word = text[start:end]
     opening = not text[:start].strip() or text[:start].rstrip()[-1] in ".!?…\n:"
