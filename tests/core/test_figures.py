@@ -105,3 +105,18 @@ def test_a_figure_without_a_real_interval_says_why():
     assert small.own_details == "1 réponse ; pas d'intervalle : une seule observation"
     assert Figure(kind="mean", value=None, n=0).interval == "—"
     assert Figure(kind="mean", value=60.0, n=9, low=55.0, high=65.0).interval == "55,0 – 65,0"
+
+
+@pytest.mark.parametrize(
+    ("unit", "n", "written"),
+    [
+        ("réponses", 1, "1 réponse"),
+        ("réponses", 0, "0 réponse"),
+        ("réponses", 2, "2 réponses"),
+        ("appels décrochés", 1, "1 appel décroché"),
+        ("courriels répondus", 1, "1 courriel répondu"),
+        ("structures", 12, "12 structures"),
+    ],
+)
+def test_what_a_figure_counts_agrees_with_its_number(unit, n, written):
+    assert Figure(kind="mean", value=3.0, n=n, n_unit=unit).sample == written

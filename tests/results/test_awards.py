@@ -317,7 +317,7 @@ def test_a_jury_choice_below_the_first_never_erases_the_first():
     class Grid:
         channels = []
 
-    awards = category_awards(chosen, 5, Grid())
+    awards = category_awards(chosen, 5, Grid(), proposed=ranking[0])
     assert [(a.title, a.choice) for a in awards[:2]] == [
         ("Lauréat", "choisi par le jury, 4e du classement"),
         ("1er de sa catégorie", ""),
@@ -332,10 +332,26 @@ def test_the_first_of_the_ranking_as_laureate_is_not_called_a_jury_choice():
     class Grid:
         channels = []
 
-    awards = category_awards(recipients(ranking, laureate, {1, 2}), 2, Grid())
+    awards = category_awards(recipients(ranking, laureate, {1, 2}), 2, Grid(), ranking[0])
     assert [(a.title, a.choice) for a in awards] == [
         ("Lauréat", ""),
         ("2e de sa catégorie", ""),
+    ]
+
+
+def test_the_second_is_no_jury_choice_when_the_first_refused_publication():
+    """The first refused publication: the ranking proposes the second, and the jury that
+    confirms it overrules nothing."""
+    ranking = _ranking((96, 95, 97), (79, 73, 85), (78, 72, 84))
+    laureate = Laureate(category="Villes", structure_id=2, jury_note="Accueil")
+
+    class Grid:
+        channels = []
+
+    awards = category_awards(recipients(ranking, laureate, {2, 3}), 3, Grid(), ranking[1])
+    assert [(a.title, a.choice) for a in awards] == [
+        ("Lauréat", ""),
+        ("3e de sa catégorie", ""),
     ]
 
 

@@ -8,6 +8,7 @@ nearest rates are 18/20 = 90,0 %, 20/20 = 100,0 % and 18/20 = 90,0 % (88,2 % is 
 91,7 % is 11/12 and 98,8 % needs at least 84 calls: the seed's own denominators)."""
 
 import datetime as dt
+import html
 
 import pytest
 from django.urls import reverse
@@ -261,3 +262,26 @@ def test_the_campaign_results_page_shows_strengths_and_improvement_points_beside
         in page
     )
     assert "effectif faible (n = 20)" in page and "effectif insuffisant" not in page
+
+
+def test_the_publish_page_of_a_campaign_speaks_of_the_campaign(
+    client_for, manager_a, november_2022
+):
+    """One structure's campaign is not a national edition: nothing becomes public, no
+    ranking, no palmarès, no national minimum (the QA walk found all four)."""
+    result_set = november_2022.result_set
+    url = reverse("results:publish", args=[result_set.edition_id, result_set.version])
+    page = " ".join(html.unescape(client_for(manager_a).get(url).text).split())
+    assert "Ce qui devient visible" in page
+    assert "visibles des responsables qualité de Préfecture du Loiret" in page or (
+        "responsables qualité" in page
+    )
+    for national in (
+        "Ce qui devient public",
+        "palmarès",
+        "classée",
+        "sans rang",
+        "Minimum de publication",
+        "chacune des 1 structures",
+    ):
+        assert national not in page, national

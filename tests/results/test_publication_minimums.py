@@ -24,8 +24,12 @@ CATEGORY = "Villes de plus de 50 000 habitants"
 def test_five_ranked_structures_and_every_audit_done_are_publishable(ranked):  # noqa: F811
     review = review_publication(ranked)
     assert review.refusals == []
-    assert any(
-        "au moins 1 catégorie classée et 80 % des audits prévus" in rule for rule in review.rules
+    (rule,) = [r for r in review.rules if r.startswith("Minimum de publication")]
+    assert rule == (
+        "Minimum de publication d'une synthèse nationale : au moins 1 catégorie classée et "
+        "80 % des audits prévus réalisés et validés — atteint pour cette version (1 catégorie "
+        "classée avec au moins 5 structures ; 30 audits réalisés et validés sur 30 prévus "
+        "(100,0\u00a0%))."
     )
 
 

@@ -108,6 +108,19 @@ def minimum(name: str) -> int:
     }[name]
 
 
+def plural(n: float | None, suffix: str = "s") -> str:
+    """The French plural mark: none for 0 and 1, ``suffix`` from 2."""
+    return suffix if n is not None and abs(n) >= 2 else ""
+
+
+def counted(unit: str, n: float | None) -> str:
+    """What ``n`` counts, in the singular below 2: « 1 appel décroché », « 0 réponse »
+    (each word of the plural units the figures use loses its final « s »)."""
+    if n is not None and abs(n) >= 2:
+        return unit
+    return " ".join(w[:-1] if w.endswith("s") and len(w) > 3 else w for w in unit.split(" "))
+
+
 def insufficient(n: int | None) -> str:
     return f"effectif insuffisant (n = {format_count(n or 0)})"
 
@@ -198,8 +211,9 @@ class Figure:
 
     @property
     def sample(self) -> str:
-        """A rate's k / n, a mean's or a score's n, with what was counted."""
-        unit = f" {self.n_unit}" if self.n_unit else ""
+        """A rate's k / n, a mean's or a score's n, with what was counted (« 1 réponse »,
+        « 2 réponses »: the French plural from 2)."""
+        unit = f" {counted(self.n_unit, self.n)}" if self.n_unit else ""
         if self.kind == "rate" and self.numerator is not None:
             return f"{format_count(self.numerator)} / {format_count(self.n)}{unit}"
         return f"{format_count(self.n)}{unit}"

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from barometre.core.errors import Refused
-from barometre.core.templatetags.figures import fr_plural as plural
+from barometre.core.figures import plural
 from barometre.improvement import mailings
 from barometre.improvement.access import get_mailing, get_questionnaire
 from barometre.improvement.mailing_forms import MailingForm

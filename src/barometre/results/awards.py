@@ -75,16 +75,15 @@ class Award:
             return f"{ordinal(self.rank)} de sa catégorie"
         return "Mention du jury"
 
-    @property
-    def chosen_by_jury(self) -> bool:
-        """A laureate the jury chose below the first of the ranking."""
-        return self.kind == "laureate" and self.result.rank != 1
+    # A laureate other than the one the ranking proposed (the first structure that
+    # accepted publication): the jury chose it for its note.
+    chosen_by_jury: bool = False
 
     @property
     def choice(self) -> str:
         """What the palmarès says of a laureate the jury chose: « choisi par le jury,
         2e du classement »; empty for the first of the ranking and other distinctions."""
-        if not self.chosen_by_jury:
+        if self.kind != "laureate" or not self.chosen_by_jury:
             return ""
         return f"choisi par le jury, {ordinal(self.rank)} du classement"
 
@@ -174,12 +173,28 @@ def recipients(
 
 
 def category_awards(
-    chosen: list[tuple[str, StructureResult, str]], ranked: int, grid
+    chosen: list[tuple[str, StructureResult, str]],
+    ranked: int,
+    grid,
+    proposed: StructureResult | None = None,
 ) -> list[Award]:
     """The distinctions of one category (see ``recipients``) with their channel scores,
-    read from each result's ``details``; ``ranked``: structures ranked in the category."""
+    read from each result's ``details``; ``ranked``: structures ranked in the category;
+    ``proposed``: the laureate the ranking proposed (the first structure that accepted
+    publication), to say when the jury chose another."""
     return [
-        Award(kind, result, channel_scores(result, grid), ranked, note)
+        Award(
+            kind,
+            result,
+            channel_scores(result, grid),
+            ranked,
+            note,
+            chosen_by_jury=(
+                kind == "laureate"
+                and proposed is not None
+                and result.structure_id != proposed.structure_id
+            ),
+        )
         for kind, result, note in chosen
     ]
 

@@ -22,7 +22,8 @@ from barometre.campaigns.models import Answer, AuditTask, Edition, EditionTransi
 from barometre.campaigns.transfer import answers_frame
 from barometre.core.background import stale
 from barometre.core.errors import Refused
-from barometre.core.figures import format_percent
+from barometre.core.figures import format_count, format_percent
+from barometre.core.figures import plural as fr_plural
 from barometre.engine import (
     EditionResults,
     EngineError,
@@ -478,26 +479,44 @@ def publication_minimums() -> tuple[int, int, int]:
     )
 
 
-def thin_edition(result_set: ResultSet, edition: Edition) -> list[str]:
-    """Why an edition is too thin to be published as a national synthesis, if it is."""
-    categories, structures, share = publication_minimums()
-    reasons = []
+def publication_coverage(result_set: ResultSet, edition: Edition) -> tuple[int, int, int]:
+    """(categories ranked with at least the minimum of structures, audits done and
+    validated, audits planned) of a version: what the publication minimums compare."""
+    _, structures, _ = publication_minimums()
     per_category = Counter(
         result_set.structures.filter(rank__isnull=False).values_list("category", flat=True)
     )
     ranked = sum(1 for n in per_category.values() if n >= structures)
+    return ranked, len(result_set.audit_ids), edition.tasks.count()
+
+
+def coverage_text(ranked: int, done: int, planned: int) -> str:
+    """« 11 catégories classées ; 3 489 audits réalisés et validés sur 3 489 prévus (100,0 %) »."""
+    _, structures, _ = publication_minimums()
+    share = f" ({format_percent(100 * done / planned)})" if planned else ""
+    return (
+        f"{ranked} catégorie{fr_plural(ranked)} classée{fr_plural(ranked)} avec au moins "
+        f"{structures} structures ; {format_count(done)} audit{fr_plural(done)} réalisé"
+        f"{fr_plural(done)} et validé{fr_plural(done)} sur {format_count(planned)} prévu"
+        f"{fr_plural(planned)}{share}"
+    )
+
+
+def thin_edition(result_set: ResultSet, edition: Edition) -> list[str]:
+    """Why an edition is too thin to be published as a national synthesis, if it is."""
+    categories, structures, share = publication_minimums()
+    ranked, done, planned = publication_coverage(result_set, edition)
+    reasons = []
     if ranked < categories:
         reasons.append(
-            f"{ranked} catégorie{'s' if ranked > 1 else ''} classée{'s' if ranked > 1 else ''} "
-            f"avec au moins {structures} structures ; il en faut au moins {categories} pour "
-            "publier une synthèse nationale"
+            f"{ranked} catégorie{fr_plural(ranked)} classée{fr_plural(ranked)} avec au moins "
+            f"{structures} structures ; il en faut au moins {categories} pour publier une "
+            "synthèse nationale"
         )
-    planned = edition.tasks.count()
-    done = len(result_set.audit_ids)
     if planned and 100 * done < share * planned:
         reasons.append(
-            f"{done} audits réalisés et validés sur {planned} prévus "
-            f"({format_percent(100 * done / planned)}) ; il en faut au moins {share} % "
+            f"{format_count(done)} audits réalisés et validés sur {format_count(planned)} "
+            f"prévus ({format_percent(100 * done / planned)}) ; il en faut au moins {share} % "
             "pour publier"
         )
     return reasons
@@ -525,23 +544,32 @@ def review_publication(result_set: ResultSet) -> PublicationReview:
     review.not_done = edition.tasks.filter(status=AuditTask.Status.NOT_DONE).count()
     options = ranking_options()
     categories, structures, share = publication_minimums()
+    not_done = "Les audits non réalisés comptent comme couverture manquante, jamais comme un zéro."
+    if edition.owner_id:  # an internal campaign: one structure, read against its target
+        review.rules = [
+            not_done,
+            "Les résultats ne sont visibles que des responsables qualité de la structure ; "
+            "rien n'est publié sur les pages publiques.",
+        ]
+        return review
     review.rules = [
         f"Une structure est classée quand au moins {options.min_channels} canaux ont été "
         f"audités et qu'au moins {round(options.min_coverage * 100)} % des audits prévus ont "
         "été réalisés et validés ; les autres reçoivent leurs résultats sans rang.",
-        "Les audits non réalisés comptent comme couverture manquante, jamais comme un zéro.",
+        not_done,
         f"Une catégorie est classée (rangs, palmarès, moyennes publiées) quand elle compte au "
         f"moins {structures} structures classables ; en dessous, ses structures sont "
         "présentées comme participantes, sans rang ni distinction.",
         "Le palmarès public ne montre que les structures qui ont accepté la publication ; "
         "les autres n'apparaissent que dans les moyennes.",
     ]
-    if not edition.owner_id:
-        review.rules.append(
-            f"Minimum de publication d'une synthèse nationale : au moins {categories} "
-            f"catégorie{'s' if categories > 1 else ''} classée{'s' if categories > 1 else ''} "
-            f"et {share} % des audits prévus réalisés et validés."
-        )
+    met = "non atteint" if thin_edition(result_set, edition) else "atteint"
+    coverage = coverage_text(*publication_coverage(result_set, edition))
+    review.rules.append(
+        f"Minimum de publication d'une synthèse nationale : au moins {categories} "
+        f"catégorie{fr_plural(categories)} classée{fr_plural(categories)} et {share} % "
+        f"des audits prévus réalisés et validés — {met} pour cette version ({coverage})."
+    )
     if (
         review.correction_of is None
         and review.laureates < review.categories

@@ -96,7 +96,7 @@ def palmares(result_set: ResultSet, *, public: bool = False) -> list[CategoryPal
     for category, ranking in by_category.items():
         proposed = next((r for r in ranking if r.structure_id in allowed), None)
         laureate = laureates.get(category)
-        awards = category_awards(chosen_ones[category], len(ranking), grid)
+        awards = category_awards(chosen_ones[category], len(ranking), grid, proposed)
         chosen = laureate.structure_id if laureate else None
         reference = next((r for r in ranking if r.structure_id == chosen), proposed)
         tied = [
