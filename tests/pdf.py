@@ -52,8 +52,8 @@ def pdf_title(tmp_path, content: bytes) -> str:
 def stranded_headings(path: Path) -> list[str]:
     """Every page but the last whose last line is a heading, a table's caption or header
     row alone (bold or blue, nothing else on the line), what it announces sent to the next
-    page, as readable lines. The second line of a bold row header (its numbers on the
-    line above) is the end of a row, not a heading."""
+    page, as readable lines. The last line of a bold row header wrapped on several lines
+    (its numbers on its first line) is the end of a row, not a heading."""
     xml = subprocess.run(
         ["pdftohtml", "-xml", "-i", "-stdout", str(path)],
         check=True,
@@ -78,10 +78,13 @@ def stranded_headings(path: Path) -> list[str]:
         lines = _lines(runs)
         if not lines or not all(bold for _, _, bold, _ in lines[-1]):
             continue
-        above = lines[-2] if len(lines) > 1 else []
-        wrapped_cell = not all(bold for _, _, bold, _ in above) and any(
-            abs(a[1] - b[1]) < 1 for a in above if a[2] for b in lines[-1]
-        )
+        # Up through the bold lines above (a label wrapped on several lines) to the line
+        # that holds the rest of its row.
+        k = len(lines) - 2
+        while k >= 0 and all(bold for _, _, bold, _ in lines[k]):
+            k -= 1
+        above = lines[k] if k >= 0 else []
+        wrapped_cell = any(abs(a[1] - b[1]) < 1 for a in above if a[2] for b in lines[-1])
         if not wrapped_cell:
             words = " ".join(words for _, _, _, words in lines[-1])
             problems.append(f"page {number} : « {words} » seul en bas de page")
