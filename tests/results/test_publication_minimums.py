@@ -105,9 +105,15 @@ def test_a_category_below_the_minimum_is_neither_ranked_nor_distinguished(
     publish(result_set, by=operator)
     url = reverse("results:public_palmares", args=[ranked.edition_id])
     page = html.unescape(" ".join(client.get(url).text.split()))
-    assert "5 structures classables, moins que les 6 qu'il faut pour classer" in page
-    # Ville B refused publication: not named among the participants.
-    assert "Structures participantes : Ville A, Ville C, Ville D, Ville E." in page
+    assert (
+        "Catégorie trop petite pour un classement : 5 structures, il en faut au moins 6 ; "
+        "ni rang ni distinction." in page
+    )
+    # Ville B refused publication: not named among the participants, but counted.
+    assert (
+        "Participantes : Ville A, Ville C, Ville D, Ville E (et 1 autre structure, qui n'a "
+        "pas accepté la publication de ses résultats)." in page
+    )
     section = page[page.index('<h3 id="pub-cat-1">') : page.index("</main>")]
     assert "Lauréat" not in section and "de sa catégorie" not in section
 

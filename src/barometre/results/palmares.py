@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from barometre.campaigns.lifecycle import can_run
 from barometre.campaigns.models import Enrolment
 from barometre.core.errors import Refused
-from barometre.core.figures import minimum
+from barometre.core.figures import minimum, plural
 from barometre.results.awards import Award, category_awards, indiscernible, recipients
 from barometre.results.models import Laureate, ResultSet, StructureResult
 
@@ -36,9 +36,27 @@ class CategoryPalmares:
         """Why a category is not ranked: « 2 structures, moins que les 5 … »."""
         n, need = self.classable, minimum("category_mean")
         return (
-            f"{n} structure{'s' if n > 1 else ''} classable{'s' if n > 1 else ''}, moins que "
-            f"les {need} qu'il faut pour classer une catégorie : ni rang ni distinction"
+            f"catégorie trop petite pour un classement : {n} structure{plural(n)}, il en faut "
+            f"au moins {need} ; ni rang ni distinction"
         )
+
+    @property
+    def participants_sentence(self) -> str:
+        """« Participante : Médiathèque de Guérande (et 1 autre structure, qui n'a pas
+        accepté la publication de ses résultats). » — who took part, said whole."""
+        names = ", ".join(r.structure.name for r in self.participants)
+        unnamed = self.classable - len(self.participants)
+        if unnamed == 1:
+            others = "1 autre structure, qui n'a pas accepté la publication de ses résultats"
+        else:
+            others = (
+                f"{unnamed} autres structures, qui n'ont pas accepté la publication de leurs "
+                "résultats"
+            )
+        if not names:
+            return "Aucune n'a accepté la publication de ses résultats." if unnamed else ""
+        sentence = f"Participante{plural(len(self.participants))} : {names}"
+        return f"{sentence} (et {others})." if unnamed else f"{sentence}."
 
     @property
     def laureate_award(self) -> Award | None:
@@ -126,7 +144,7 @@ def palmares(result_set: ResultSet, *, public: bool = False) -> list[CategoryPal
         out.append(
             CategoryPalmares(category, [], None, participants=participants, classable=classable)
         )
-    out.sort(key=lambda c: c.category)
+    out.sort(key=lambda c: (not c.ranked, c.category))  # ranked categories first
     return out
 
 
