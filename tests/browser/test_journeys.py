@@ -299,7 +299,7 @@ def test_4_operator_computes_publishes_and_confirms_a_laureate(browser, registry
     browser.goto(f"/resultats/editions/{edition.pk}/")
     page.get_by_role("button", name="Calculer une version corrigée").click()
     page.get_by_role("link", name="Publier…").click()
-    page.get_by_text("Publier la version 2, correction de la version 1").wait_for()
+    page.get_by_text("Publier la version 2 (correction de la version 1)").wait_for()
     page.fill("textarea[name=erratum]", "Un audit rejeté après coup ne compte plus.")
     page.get_by_role("button", name="Confirmer la publication").click()
     page.get_by_text("version corrigée : Un audit rejeté après coup ne compte plus.").wait_for()
