@@ -161,3 +161,14 @@ def test_the_register_export_says_late_for_an_open_entry_past_its_due_date(
         "2025-0001": "oui",
         "2025-0002": "non",
     }
+
+
+def test_a_year_in_progress_makes_no_trend():
+    """2 / 4 at the 7th of December is no « en recul » against last year's full count."""
+    from barometre.improvement.dashboard import Cell, Row
+    from barometre.improvement.models import Indicator
+
+    indicator = Indicator(code="tx", label="Taux", direction="ge")
+    cells = [Cell(80.0, 85, False), Cell(90.0, 85, True), Cell(50.0, 85, None, as_of=TODAY.date())]
+    assert Row(indicator, cells, 85).trend == "en progrès"
+    assert Row(indicator, cells[1:], 85).trend == ""  # one final year: no trend at all

@@ -416,7 +416,7 @@ def test_the_review_pdf_prints_a_rate_from_one_answer_as_a_small_sample(
     # One answer in 2022: the committee's document gives the rate, with its k / n, its
     # interval and "effectif faible" (docs/scoring.md §7, own publications).
     assert "insuffisant" not in text
-    assert "1 / 1 réponses ; intervalle à 95 % : 20,7 – 100,0 %" in text
+    assert "1 / 1 réponse ; intervalle à 95 % : 20,7 – 100,0 %" in text
     assert "effectif faible (n = 1)" in text
     assert "81,8 % (18 / 22)" in text  # the register is counted whole: no minimum
     assert "moins de 30 réponses est signalé « effectif faible » : il est donné" in text

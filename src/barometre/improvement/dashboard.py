@@ -158,8 +158,9 @@ class Row:
 
     @property
     def trend(self) -> str:
-        """↗ / ↘ / → between the last two years with a value, in the indicator's direction."""
-        known = [c.value for c in self.cells if c.value is not None]
+        """↗ / ↘ / → between the last two years with a final value, in the indicator's
+        direction: a year in progress (« au 07/12 ») is no trend yet."""
+        known = [c.value for c in self.cells if c.value is not None and c.as_of is None]
         if len(known) < 2 or known[-1] == known[-2]:
             return "stable" if len(known) >= 2 else ""
         better = (known[-1] > known[-2]) == (self.indicator.direction == "ge")
