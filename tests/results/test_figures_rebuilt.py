@@ -7,7 +7,9 @@ national edition (enrolment, planning, simulated fieldwork, computation, publica
 the préfecture's three years of Services Publics+."""
 
 import datetime as dt
+import html
 import math
+import re
 import statistics
 from collections import Counter, defaultdict
 
@@ -177,6 +179,7 @@ def test_every_figure_is_rebuilt_from_the_rows(demo_edition, client):
     check_api(result_set, own, figures, client)
     check_dashboard(result_set, own, client)
     check_annual_review(client)
+    check_public_register(client)
 
 
 def _bounded_interval(scores: list[float], tolerance: float = 1e-4) -> tuple:
@@ -482,3 +485,45 @@ def check_annual_review(client):
     # Never without its decimal ("intervalle à 95 %" names the interval, not a rate).
     assert f"{format_percent(100 * last.on_time / last.counted, 0)} (" not in page
     assert format_count(cell.value) in page
+
+
+def _on_time(prefecture, year: int) -> tuple[int, int]:
+    """(on time, counted) of complaints and suggestions received in ``year``: answered by
+    their due date, out of those answered and those still open past it (late)."""
+    entries = FeedbackEntry.objects.filter(
+        structure=prefecture, received_on__year=year, kind__in=["complaint", "suggestion"]
+    ).exclude(answer_due__isnull=True)
+    today = timezone.localdate()
+    answered = [e for e in entries if e.answered_on is not None]
+    late_open = [e for e in entries if e.answered_on is None and e.answer_due < today]
+    on_time = sum(e.answered_on <= e.answer_due for e in answered)
+    return on_time, len(answered) + len(late_open)
+
+
+def check_public_register(client):
+    """The préfecture's on-time rate as the public transparency page and the SP+ export
+    publish it: the same k / n as the rows give, this year counted « au » today."""
+    import csv
+    import io
+
+    prefecture = Structure.objects.get(name=DEMO_STRUCTURE)
+    indicator = Indicator.objects.get(structure=prefecture, source="register_on_time", parameter="")
+    year = timezone.localdate().year
+    client.logout()
+    page = client.get(reverse("public:transparency", args=[prefecture.identifier]))
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.content.decode())).split())
+    for y in (year - 1, year):
+        k, n = _on_time(prefecture, y)
+        if n:
+            shown = f"{format_percent(100 * k / n)} ({k} / {n}"
+            assert " ".join(shown.split()) in text, y
+    if not prefecture.sp_code:  # the SP+ export needs the structure's SP+ code
+        Structure.objects.filter(pk=prefecture.pk).update(sp_code="PREF-45")
+    response = client.get(reverse("public:sp_results", args=[prefecture.identifier]))
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    (row,) = [r for r in rows if r["code_sp_de_l_indicateur"] == indicator.code]
+    k, n = _on_time(prefecture, year)
+    if not n:  # nothing counted yet this year: the export gives last year's value
+        k, n = _on_time(prefecture, year - 1)
+    assert float(row["valeur"]) == pytest.approx(100 * k / n, abs=0.05)
