@@ -81,7 +81,11 @@ def test_a_proposal_counts_nowhere_until_an_operator_confirms_it(
         reverse("structures:label_certificate", args=[structure_a.pk, label.pk])
     )
     assert b"".join(certificate.streaming_content) == PDF
+    assert "— Choisir après lecture du certificat —" in page  # no decision by default
     url = reverse("structures:label_decide", args=[structure_a.pk, label.pk])
+    client.post(url, {"decision": ""})
+    label.refresh_from_db()
+    assert label.status == "proposed"  # nothing chosen: nothing decided
     assert client.post(url, {"decision": "confirm"}).status_code == 302
     label.refresh_from_db()
     assert (label.status, label.decided_by) == ("confirmed", operator)
@@ -119,6 +123,13 @@ def test_a_certificate_is_checked_by_its_content(client_for, manager_a, structur
     assert response.status_code == 200
     assert "programme exécutable Windows" in response.content.decode()
     assert not Label.objects.exists()
+    text = _proposal(
+        client_for(manager_a),
+        structure_a,
+        certificate=_certificate(b"plain text, no certificate", "certificat.pdf"),
+    ).content.decode()
+    assert "format non reconnu : envoyez une image (PNG, JPEG, WebP) ou un PDF." in text
+    assert "audio" not in text  # a certificate is no recording
 
 
 def test_a_rejected_proposal_stays_in_the_history_and_a_renewal_replaces_the_label(

@@ -95,11 +95,23 @@ def check_upload(uploaded, *, max_bytes: int, allowed: set[str]) -> DetectedFile
             )
     detected = detect(head)
     if detected is None or detected.mime not in allowed:
-        raise UploadRefused(
-            "Format non reconnu : envoyez une image (PNG, JPEG, WebP), un PDF ou un "
-            "enregistrement audio (MP3, M4A, WAV, OGG)."
-        )
+        raise UploadRefused(f"Format non reconnu : envoyez {expected_formats(allowed)}.")
     return detected
+
+
+def expected_formats(allowed: set[str]) -> str:
+    """« une image (PNG, JPEG) ou un PDF »: what an upload accepts, in words (a
+    certificate is no audio recording, evidence may be one)."""
+    names = {"image/png": "PNG", "image/jpeg": "JPEG", "image/gif": "GIF", "image/webp": "WebP"}
+    sounds = {"audio/mpeg": "MP3", "audio/mp4": "M4A", "audio/wav": "WAV", "audio/ogg": "OGG"}
+    images = [name for mime, name in names.items() if mime in allowed]
+    audio = [name for mime, name in sounds.items() if mime in allowed]
+    parts = [f"une image ({', '.join(images)})"] if images else []
+    if "application/pdf" in allowed:
+        parts.append("un PDF")
+    if audio:
+        parts.append(f"un enregistrement audio ({', '.join(audio)})")
+    return ", ".join(parts[:-1]) + (" ou " if len(parts) > 1 else "") + parts[-1]
 
 
 def check_import_file(uploaded) -> bytes:

@@ -191,7 +191,13 @@ class LabelProposalForm(DsfrForm):
 
 class LabelDecisionForm(DsfrForm):
     decision = forms.ChoiceField(
-        label="Décision", choices=[("confirm", "Confirmer"), ("reject", "Refuser")]
+        label="Décision",
+        # No default: confirming a label is a choice made after reading its certificate.
+        choices=[
+            ("", "— Choisir après lecture du certificat —"),
+            ("confirm", "Confirmer"),
+            ("reject", "Refuser"),
+        ],
     )
     note = forms.CharField(label="Motif (facultatif)", required=False, max_length=300)
 
