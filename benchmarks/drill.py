@@ -622,6 +622,9 @@ def mailing_killed(port: int, worker: subprocess.Popen, log: Path, addresses: in
             done = time.monotonic() - relaunched
             break
         time.sleep(0.2)
+    unconfirmed = SurveyInvitation.objects.filter(mailing=mailing, in_flight=True).count()
+    page = session.get(f"/amelioration/enquetes/{questionnaire.pk}/")[1]
+    told = "n&#x27;a pas pu être confirmé" in page or "n'a pas pu être confirmé" in page
     received = re.findall(r"^To: (usager\d+@example\.fr)$", log.read_text(), re.M)
     unique = set(received)
     row = {
@@ -637,7 +640,9 @@ def mailing_killed(port: int, worker: subprocess.Popen, log: Path, addresses: in
         "note": (
             f"réponse en {answered:.2f} s ; tué à {at_kill} envoyés ; "
             f"{len(received) - len(unique)} en double ; "
-            f"« Relancer l'envoi » {'proposé' if offered else 'ABSENT'}"
+            f"« Relancer l'envoi » {'proposé' if offered else 'ABSENT'} ; "
+            f"{unconfirmed} envoi(s) non confirmé(s), "
+            f"{'signalé(s) sur la page' if told or not unconfirmed else 'NON SIGNALÉ(S)'}"
         ),
     }
     return row, worker

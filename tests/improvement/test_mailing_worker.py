@@ -89,6 +89,12 @@ def test_a_worker_killed_midway_is_relaunched_and_mails_nobody_twice(
     assert len(sent) == 59 and set(sent.values()) == {1}
     assert SurveyMailing.objects.get().status == "done"
     assert SurveyInvitation.objects.filter(sent_at__isnull=True).count() == 0
+    # The one being sent when the worker died may not have left: the page says so.
+    assert SurveyInvitation.objects.filter(in_flight=True).count() == 1
+    assert (
+        "1 courriel dont l'envoi n'a pas pu être confirmé (traitement arrêté pendant "
+        "l'envoi) : ni renvoyé, pour ne jamais écrire deux fois." in _page(client, questionnaire)
+    )
 
 
 def test_a_refusing_mail_server_fails_the_sending_which_resumes_later(

@@ -235,31 +235,38 @@ def deliver(mailing_id: int, *, reminder: bool) -> int:
         now = timezone.now()
         claimed = SurveyInvitation.objects.filter(
             pk=invitation.pk, **{f"{mark}__isnull": True}
-        ).update(**{mark: now})
+        ).update(**{mark: now, "in_flight": True})
         if not claimed:  # another run sent it meanwhile
             continue
         invitation.mailing = mailing
         try:
             _send(invitation, reminder=reminder)
         except Exception as exc:  # the mail server refused or was unreachable
-            SurveyInvitation.objects.filter(pk=invitation.pk).update(**{mark: None})
+            SurveyInvitation.objects.filter(pk=invitation.pk).update(
+                **{mark: None, "in_flight": False}
+            )
             SurveyMailing.objects.filter(pk=mailing.pk).update(
                 status="failed",
                 error=f"Envoi interrompu après {sent} courriel(s) : {exc}"[:2000],
             )
             raise
         sent += 1
+        SurveyInvitation.objects.filter(pk=invitation.pk).update(in_flight=False)
         SurveyMailing.objects.filter(pk=mailing.pk).update(heartbeat=now)
     SurveyMailing.objects.filter(pk=mailing.pk).update(status="done", heartbeat=timezone.now())
     return sent
 
 
-def progress(mailing: SurveyMailing) -> tuple[int, int]:
-    """(sent, to send) of the current sending: the invitations, or the reminder."""
+def progress(mailing: SurveyMailing) -> tuple[int, int, int]:
+    """(sent, to send, unconfirmed) of the current sending: the invitations, or the
+    reminder; unconfirmed, those a killed worker was sending: they may not have left,
+    and are not sent again (never twice), which the page says."""
+    unconfirmed = 0 if mailing.busy else mailing.invitations.filter(in_flight=True).count()
     if mailing.reminded_at is not None:
         reached = mailing.invitations.filter(reminded_at__isnull=False).count()
-        return reached, reached + _to_remind(mailing).count()
-    return mailing.invitations.filter(sent_at__isnull=False).count(), mailing.invited
+        return reached, reached + _to_remind(mailing).count(), unconfirmed
+    sent = mailing.invitations.filter(sent_at__isnull=False).count()
+    return sent, mailing.invited, unconfirmed
 
 
 @transaction.atomic

@@ -808,6 +808,9 @@ class SurveyInvitation(models.Model):
     # Recorded just before its e-mail goes out (at most once, even if the worker dies).
     sent_at = models.DateTimeField("invitation envoyée le", null=True, blank=True)
     reminded_at = models.DateTimeField("relance envoyée le", null=True, blank=True)
+    # True from that record until the mail server accepted the e-mail: left True by a
+    # worker killed in between, the e-mail may not have left (it is not sent again).
+    in_flight = models.BooleanField("envoi non confirmé", default=False)
 
     class Meta:
         verbose_name = "lien à usage unique"
