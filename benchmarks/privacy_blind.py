@@ -20,9 +20,10 @@ from pathlib import Path
 
 from faker import Faker
 
+from privacy_corpus import _parse  # the same markup as the first corpus
+
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "privacy" / "blind.jsonl"
 SEED = 7391
-MARK = re.compile(r"\[\[([PL]):(.+?)\]\]")
 
 PLACES = [
     ("la ", "rue Victor Hugo"),
@@ -257,19 +258,6 @@ def _fill(template: str, names, rng: random.Random) -> str:
     contracted = {"à": "au", "À": "Au", "de": "du", "De": "Du"}
     text = re.sub(r"\b(à|À|de|De) le ", lambda m: contracted[m.group(1)] + " ", text)
     return re.sub(r"\b([dD])e \[\[L:([AEIOUÉ])", r"\1'[[L:\2", text)
-
-
-def _parse(marked: str) -> dict:
-    """The text without markup and the spans of its persons and places."""
-    text, persons, places, last = "", [], [], 0
-    for match in MARK.finditer(marked):
-        text += marked[last : match.start()]
-        start = len(text)
-        text += match.group(2)
-        (persons if match.group(1) == "P" else places).append([start, len(text)])
-        last = match.end()
-    text += marked[last:]
-    return {"text": text, "persons": persons, "places": places}
 
 
 def build() -> list[dict]:
