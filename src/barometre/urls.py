@@ -24,6 +24,7 @@ urlpatterns = [
     path("exports/", export_views.export_list, name="export_list"),
     path("exports/<int:pk>/", export_views.export_status, name="export_status"),
     path("exports/<int:pk>/fichier/", export_views.export_file, name="export_file"),
+    path("exports/<int:pk>/relancer/", export_views.export_relaunch, name="export_relaunch"),
     path("aide/", web_views.guide, name="guide"),
     path("aide/<slug:page>/", web_views.guide, name="guide_page"),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),

@@ -220,3 +220,32 @@ def test_my_exports_lists_only_mine_and_leads_back_to_each(
     assert "Tous mes exports" in status
     other = client_for(manager_b).get(reverse("export_list")).text
     assert export.title not in other and "Aucun export en cours ni prêt" in other
+
+
+def test_a_stalled_export_is_relaunched_from_its_page(
+    client_for, operator, manager_b, computed, settings
+):
+    """The worker was killed while it wrote the file: the page offers « Relancer
+    l'export », which prepares a new file; nobody else may relaunch it."""
+    from django.utils import timezone
+
+    settings.BAROMETRE_EXPORT_BACKGROUND_ROWS = 10
+    edition = computed.edition
+    client = client_for(operator)
+    client.get(reverse("campaigns:edition_export", args=[edition.pk]))
+    export = ExportFile.objects.get()
+    ExportFile.objects.filter(pk=export.pk).update(
+        status=ExportFile.Status.RUNNING,
+        file="",
+        heartbeat=timezone.now() - dt.timedelta(minutes=20),
+    )
+    page = shown(client.get(reverse("export_status", args=[export.pk])).text)
+    assert "La préparation du fichier s'est interrompue" in page
+    assert "Relancer l'export" in page
+    url = reverse("export_relaunch", args=[export.pk])
+    assert client_for(manager_b).post(url).status_code == 404
+    response = client_for(operator).post(url)
+    again = ExportFile.objects.exclude(pk=export.pk).get()
+    assert response.url == reverse("export_status", args=[again.pk])
+    assert (again.status, again.title, again.builder) == ("ready", export.title, export.builder)
+    assert again.arguments == export.arguments

@@ -236,6 +236,7 @@ NOT_GET = {
     "improvement:mailing_remind",
     "improvement:mailing_close",
     "improvement:mailing_resume",  # tests/improvement/test_mailing_worker.py
+    "export_relaunch",  # tests/core/test_exporting.py
 }
 
 
