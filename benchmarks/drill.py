@@ -23,9 +23,11 @@ tests/campaigns/test_decision_race.py, tests/results/test_renderer_processes.py)
 
 import argparse
 import contextlib
+import csv
 import datetime as dt
 import glob
 import http.client
+import io
 import json
 import os
 import re
@@ -564,6 +566,306 @@ def double_clicks(port: int, clicks: int) -> dict:
     }
 
 
+def _renderers(worker_pid: int) -> list[int]:
+    """The report renderers a worker started (its children)."""
+    found = []
+    for status in glob.glob("/proc/[0-9]*/status"):
+        with contextlib.suppress(OSError):
+            if f"PPid:\t{worker_pid}\n" in Path(status).read_text():
+                found.append(int(Path(status).parent.name))
+    return found
+
+
+def job_killed(port, worker, log, *, name, start, progress, relaunch, offered, done):
+    """A background job started from its page, its worker SIGKILLed mid-run and started
+    again (as its supervisor would), then the job relaunched from its page once silent
+    (its heartbeat set back 15 minutes rather than waited for). Returns the row and the
+    worker now running."""
+    from django.utils import timezone
+
+    from barometre.core.background import STALE_AFTER
+
+    session = Session(port, "olivia")
+    job = start(session)
+    began = time.monotonic()
+    while not progress(job) and time.monotonic() - began < 120:
+        time.sleep(0.05)
+    children = _renderers(worker.pid)
+    worker.kill()
+    worker.wait()
+    killed = time.monotonic()
+    while any(Path(f"/proc/{pid}").exists() for pid in children) and time.monotonic() < killed + 10:
+        time.sleep(0.1)
+    orphans = sum(Path(f"/proc/{pid}").exists() for pid in children)
+    worker = start_worker(log)
+    type(job).objects.filter(pk=job.pk).update(
+        heartbeat=timezone.now() - STALE_AFTER - dt.timedelta(seconds=1)
+    )
+    shown = offered(session, job)
+    relaunched = time.monotonic()
+    again = relaunch(session, job)
+    finished = None
+    while time.monotonic() - relaunched < 180:
+        if done(again):
+            finished = time.monotonic() - relaunched
+            break
+        time.sleep(0.2)
+    row = {
+        "drill": f"travailleur tué pendant {name}, relancé de sa page",
+        "sent": 1,
+        "acknowledged": 1,
+        "stored": int(finished is not None),
+        "lost": int(finished is None),
+        "5xx": 0,
+        "503": 0,
+        "network": 0,
+        "recovery": finished,
+        "note": (
+            f"« Relancer » {'proposé' if shown else 'ABSENT'}"
+            + (f" ; {len(children)} processus de rendu, {orphans} survivant(s)" if children else "")
+        ),
+    }
+    return row, worker
+
+
+def export_killed(port, worker, log, rows: int) -> tuple:
+    """The registry exported as a workbook of ``rows`` structures by the worker."""
+    from barometre.core.models import ExportFile
+    from barometre.structures.models import Structure
+
+    Structure.objects.bulk_create(
+        Structure(
+            name=f"Commune d'exercice {i}",
+            identifier=f"{20_000_000_000_000 + i}",
+            kind="commune",
+            department="45",
+        )
+        for i in range(rows)
+    )
+
+    def start(session):
+        session.get("/structures/export/?format=xlsx")
+        return ExportFile.objects.order_by("-pk").first()
+
+    def progress(export):
+        export.refresh_from_db()
+        return export.status == "running" and export.done > 0
+
+    def offered(session, export):
+        return "Relancer l'export" in session.get(f"/exports/{export.pk}/")[1]
+
+    def relaunch(session, export):
+        session.post_form(f"/exports/{export.pk}/relancer/", {})
+        return ExportFile.objects.order_by("-pk").first()
+
+    def done(export):
+        export.refresh_from_db()
+        return export.status == "ready"
+
+    name = f"l'export du registre ({rows} structures)"
+    return job_killed(
+        port,
+        worker,
+        log,
+        name=name,
+        start=start,
+        progress=progress,
+        relaunch=relaunch,
+        offered=offered,
+        done=done,
+    )
+
+
+def batch_killed(port, worker, log, structures: int) -> tuple:
+    """The PDF reports of a result version of ``structures`` structures."""
+    sys.path.insert(0, str(ROOT))
+    from tests.samples import fabricate_result_set
+
+    from barometre.accounts.models import User
+    from barometre.campaigns.models import Edition
+    from barometre.results.models import ReportBatch
+
+    edition = Edition.objects.get()
+    result_set = fabricate_result_set(
+        edition, structures, by=User.objects.get(username="olivia"), published=False
+    )
+    path = f"/resultats/editions/{edition.pk}/versions/{result_set.version}/rapports/"
+
+    def start(session):
+        session.get(f"/resultats/editions/{edition.pk}/")
+        session.post_form(path, {})
+        return ReportBatch.objects.order_by("-pk").first()
+
+    def progress(batch):
+        batch.refresh_from_db()
+        return batch.status == "running" and batch.done >= 2
+
+    def offered(session, batch):
+        page = session.get(f"/resultats/editions/{edition.pk}/")[1]
+        return "Relancer la production des rapports" in page
+
+    def relaunch(session, batch):
+        session.post_form(path, {})
+        return ReportBatch.objects.order_by("-pk").first()
+
+    def done(batch):
+        batch.refresh_from_db()
+        return batch.status == "ready"
+
+    name = f"un lot de {structures} rapports PDF"
+    return job_killed(
+        port,
+        worker,
+        log,
+        name=name,
+        start=start,
+        progress=progress,
+        relaunch=relaunch,
+        offered=offered,
+        done=done,
+    )
+
+
+def _siret(n: int) -> str:
+    """A 14-digit SIRET from ``n`` with its Luhn check digit."""
+    body = f"{n:013d}"
+    total = 0
+    for index, char in enumerate(reversed(body)):
+        value = int(char) * (2 if index % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return body + str((10 - total % 10) % 10)
+
+
+def import_killed(port, worker, log, rows: int) -> tuple:
+    """A registry import of ``rows`` new structures (the registry's own CSV export with
+    new identifiers), written by the worker once confirmed."""
+    from barometre.accounts.models import User
+    from barometre.structures.exporting import export_structures
+    from barometre.structures.models import Structure, StructureImport
+
+    source = Structure.objects.filter(name__startswith="Commune d'exercice")[:rows]
+    exported = export_structures(source, "csv").decode("utf-8-sig")
+    table = list(csv.DictReader(io.StringIO(exported), delimiter=";"))
+    for i, record in enumerate(table):  # new structures, with valid SIRETs
+        record["identifiant"], record["nom"] = _siret(30_000_000_000 + i), f"Bourg {i}"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(table[0]), delimiter=";")
+    writer.writeheader()
+    writer.writerows(table)
+    batch = StructureImport.objects.create(
+        file_name="structures.csv",
+        content=out.getvalue().encode("utf-8"),
+        uploaded_by=User.objects.get(username="olivia"),
+    )
+    path = f"/structures/import/{batch.pk}/"
+
+    def start(session):
+        session.get(path)
+        session.post_form(f"{path}confirmer/", {})
+        return batch
+
+    def progress(job):  # written in one transaction: killed as soon as it runs
+        job.refresh_from_db()
+        return job.status == "running"
+
+    def offered(session, job):
+        return "Relancer l'import" in session.get(f"{path}suivi/")[1]
+
+    def relaunch(session, job):
+        session.post_form(f"{path}confirmer/", {})
+        return job
+
+    def done(job):
+        job.refresh_from_db()
+        return job.status == "done"
+
+    row, worker = job_killed(
+        port,
+        worker,
+        log,
+        name=f"l'import de {rows} structures",
+        start=start,
+        progress=progress,
+        relaunch=relaunch,
+        offered=offered,
+        done=done,
+    )
+    created = Structure.objects.filter(name__startswith="Bourg").count()
+    row["note"] += f" ; {created} structures créées sur {rows}, aucune en double"
+    row["stored"] = int(created == rows)
+    return row, worker
+
+
+def computation_killed(port, worker, log, structures: int) -> tuple:
+    """The results of the edition computed by the worker, once ``structures`` structures
+    of the registry have three validated phone audits each."""
+    import random
+
+    from barometre.campaigns.models import Answer, AuditTask, Edition, Enrolment
+    from barometre.results.models import ResultSet
+    from barometre.structures.models import Structure
+
+    edition = Edition.objects.get()
+    rng = random.Random(2026)
+    chosen = list(Structure.objects.filter(name__startswith="Commune d'exercice")[:structures])
+    Enrolment.objects.bulk_create(Enrolment(edition=edition, structure=s) for s in chosen)
+    when = dt.datetime(2025, 5, 6, 10, tzinfo=dt.UTC)
+    tasks = AuditTask.objects.bulk_create(
+        AuditTask(
+            edition=edition,
+            structure=s,
+            channel="phone",
+            sequence=10 + i,
+            scheduled_at=when,
+            status="validated",
+        )
+        for s in chosen
+        for i in range(3)
+    )
+    Answer.objects.bulk_create(
+        Answer(task=t, criterion=c, value=v)
+        for t in tasks
+        for c, v in {
+            "phone.number_consistent": rng.choice(["oui", "non"]),
+            "phone.rings": str(rng.randint(1, 9)),
+        }.items()
+    )
+    path = f"/resultats/editions/{edition.pk}/"
+
+    def start(session):
+        session.get(path)
+        session.post_form(f"{path}calculer/", {})
+        return ResultSet.objects.filter(edition=edition).order_by("-version").first()
+
+    def progress(result_set):
+        result_set.refresh_from_db()
+        return result_set.status == "computing"
+
+    def offered(session, result_set):
+        return "Relancer le calcul" in session.get(path)[1]
+
+    def relaunch(session, result_set):
+        session.post_form(f"{path}calculer/", {})
+        return ResultSet.objects.filter(edition=edition).order_by("-version").first()
+
+    def done(result_set):
+        result_set.refresh_from_db()
+        return result_set.status == "ready"
+
+    name = f"le calcul des résultats ({structures * 3} audits)"
+    return job_killed(
+        port,
+        worker,
+        log,
+        name=name,
+        start=start,
+        progress=progress,
+        relaunch=relaunch,
+        offered=offered,
+        done=done,
+    )
+
+
 def start_worker(log: Path) -> subprocess.Popen:
     """The task worker as the supervisor (systemd, ``barometre serve``) starts it."""
     return subprocess.Popen(  # noqa: S603 - our own command
@@ -694,13 +996,22 @@ def main() -> None:
     parser.add_argument("--uploads", type=int, default=8, help="pièces déposées, disque plein")
     parser.add_argument("--races", type=int, default=20, help="courses de décisions simultanées")
     parser.add_argument("--invitations", type=int, default=600, help="invitations envoyées")
+    parser.add_argument("--export-rows", type=int, default=40_000, help="lignes de l'export")
+    parser.add_argument("--reports", type=int, default=40, help="rapports PDF du lot")
+    parser.add_argument("--computed", type=int, default=3000, help="structures du calcul")
+    parser.add_argument("--imported", type=int, default=20_000, help="structures importées")
+    parser.add_argument(
+        "--jobs-only", action="store_true", help="seulement les travaux tués puis relancés"
+    )
     args = parser.parse_args()
     cluster = Cluster()
     data_dir = cluster.root / "app"
     data_dir.mkdir()
     server = worker = None
     media = data_dir / "media"
-    disk = small_disk(media, 256)
+    # Room for the files of the killed jobs (an export, a batch of PDFs); the disk-full
+    # drill fills it first with a placeholder file, removed after it.
+    disk = small_disk(media, 64 * 1024)
     try:
         method = disk.__enter__()
         print(f"Grappe PostgreSQL de l'exercice sur le port {cluster.port}…", flush=True)
@@ -761,22 +1072,36 @@ def main() -> None:
             (f"base arrêtée {args.outage:.0f} s sous charge", stop_for_a_while, args.load),
             ("processus web tué (SIGKILL) sous charge", kill_a_web_worker, args.load),
         ]
-        for name, fault, seconds in drills:
+        for name, fault, seconds in [] if args.jobs_only else drills:
             print(f"Exercice : {name}…", flush=True)
             load = Load(port, url)
             recovery = load.run(seconds, fault)
             rows.append(row(name, load, recovery))
-        print("Exercice : base redémarrée, travailleur en marche…", flush=True)
-        rows.append(task_after_restart(cluster, worker))
-        print("Exercice : disque plein au dépôt de pièces…", flush=True)
-        rows.append(disk_full_uploads(port, audits["upload"], media, method, args.uploads))
-        print("Exercice : décisions simultanées…", flush=True)
-        rows.append(concurrent_decisions(port, audits["decided"], args.races))
-        print("Exercice : double clic sur un lien d'invitation…", flush=True)
-        rows.append(double_clicks(port, args.races))
-        print("Exercice : travailleur tué pendant un envoi d'invitations…", flush=True)
-        mailing_row, worker = mailing_killed(port, worker, worker_log, args.invitations)
-        rows.append(mailing_row)
+        if not args.jobs_only:
+            print("Exercice : base redémarrée, travailleur en marche…", flush=True)
+            rows.append(task_after_restart(cluster, worker))
+            print("Exercice : disque plein au dépôt de pièces…", flush=True)
+            rows.append(disk_full_uploads(port, audits["upload"], media, method, args.uploads))
+            print("Exercice : décisions simultanées…", flush=True)
+            rows.append(concurrent_decisions(port, audits["decided"], args.races))
+            print("Exercice : double clic sur un lien d'invitation…", flush=True)
+            rows.append(double_clicks(port, args.races))
+            print("Exercice : travailleur tué pendant un envoi d'invitations…", flush=True)
+            mailing_row, worker = mailing_killed(port, worker, worker_log, args.invitations)
+            rows.append(mailing_row)
+        (media / "remplissage").unlink(missing_ok=True)  # the disk is no longer full
+        print("Exercice : travailleur tué pendant un export…", flush=True)
+        export_row, worker = export_killed(port, worker, worker_log, args.export_rows)
+        rows.append(export_row)
+        print("Exercice : travailleur tué pendant un import…", flush=True)
+        import_row, worker = import_killed(port, worker, worker_log, args.imported)
+        rows.append(import_row)
+        print("Exercice : travailleur tué pendant un lot de rapports…", flush=True)
+        batch_row, worker = batch_killed(port, worker, worker_log, args.reports)
+        rows.append(batch_row)
+        print("Exercice : travailleur tué pendant un calcul de résultats…", flush=True)
+        computation_row, worker = computation_killed(port, worker, worker_log, args.computed)
+        rows.append(computation_row)
         print_table(rows)
         tracebacks = count_lines(web_log, "Traceback")
         down = count_lines(web_log, "Base de données injoignable")
@@ -801,6 +1126,9 @@ def main() -> None:
 
         connections.close_all()
         disk.__exit__(None, None, None)
+        with contextlib.suppress(OSError):  # the logs outlive the cluster, to be read
+            for log in (data_dir / "gunicorn.log", data_dir / "worker.log"):
+                shutil.copy(log, ROOT / "var" / f"drill-{log.name}")
         cluster.remove()
 
 
