@@ -576,6 +576,16 @@ def _renderers(worker_pid: int) -> list[int]:
     return found
 
 
+def _reached(status: str):
+    """Whether a job record, read again, has reached ``status``."""
+
+    def check(job) -> bool:
+        job.refresh_from_db()
+        return job.status == status
+
+    return check
+
+
 def job_killed(port, worker, log, *, name, start, progress, relaunch, offered, done):
     """A background job started from its page, its worker SIGKILLed mid-run and started
     again (as its supervisor would), then the job relaunched from its page once silent
@@ -658,10 +668,6 @@ def export_killed(port, worker, log, rows: int) -> tuple:
         session.post_form(f"/exports/{export.pk}/relancer/", {})
         return ExportFile.objects.order_by("-pk").first()
 
-    def done(export):
-        export.refresh_from_db()
-        return export.status == "ready"
-
     name = f"l'export du registre ({rows} structures)"
     return job_killed(
         port,
@@ -672,7 +678,7 @@ def export_killed(port, worker, log, rows: int) -> tuple:
         progress=progress,
         relaunch=relaunch,
         offered=offered,
-        done=done,
+        done=_reached("ready"),
     )
 
 
@@ -708,10 +714,6 @@ def batch_killed(port, worker, log, structures: int) -> tuple:
         session.post_form(path, {})
         return ReportBatch.objects.order_by("-pk").first()
 
-    def done(batch):
-        batch.refresh_from_db()
-        return batch.status == "ready"
-
     name = f"un lot de {structures} rapports PDF"
     return job_killed(
         port,
@@ -722,7 +724,7 @@ def batch_killed(port, worker, log, structures: int) -> tuple:
         progress=progress,
         relaunch=relaunch,
         offered=offered,
-        done=done,
+        done=_reached("ready"),
     )
 
 
@@ -775,10 +777,6 @@ def import_killed(port, worker, log, rows: int) -> tuple:
         session.post_form(f"{path}confirmer/", {})
         return job
 
-    def done(job):
-        job.refresh_from_db()
-        return job.status == "done"
-
     row, worker = job_killed(
         port,
         worker,
@@ -788,7 +786,7 @@ def import_killed(port, worker, log, rows: int) -> tuple:
         progress=progress,
         relaunch=relaunch,
         offered=offered,
-        done=done,
+        done=_reached("done"),
     )
     created = Structure.objects.filter(name__startswith="Bourg").count()
     row["note"] += f" ; {created} structures créées sur {rows}, aucune en double"
@@ -848,10 +846,6 @@ def computation_killed(port, worker, log, structures: int) -> tuple:
         session.post_form(f"{path}calculer/", {})
         return ResultSet.objects.filter(edition=edition).order_by("-version").first()
 
-    def done(result_set):
-        result_set.refresh_from_db()
-        return result_set.status == "ready"
-
     name = f"le calcul des résultats ({structures * 3} audits)"
     return job_killed(
         port,
@@ -862,7 +856,7 @@ def computation_killed(port, worker, log, structures: int) -> tuple:
         progress=progress,
         relaunch=relaunch,
         offered=offered,
-        done=done,
+        done=_reached("ready"),
     )
 
 
