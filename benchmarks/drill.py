@@ -1004,7 +1004,7 @@ def main() -> None:
     server = worker = None
     media = data_dir / "media"
     # Room for the files of the killed jobs (an export, a batch of PDFs); the disk-full
-    # drill fills it first with a placeholder file, removed after it.
+    # drill fills it first with a filler file, removed after it.
     disk = small_disk(media, 64 * 1024)
     try:
         method = disk.__enter__()
