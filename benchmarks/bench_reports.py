@@ -119,7 +119,7 @@ def run(n: int, repeat: int, processes: list[int], source: str | None = None) ->
         .first()
     )
     report = structure_report(result)
-    pdf.structure_pdf(report)  # warm-up: fonts, templates, WeasyPrint's first layout
+    pdf.report_pdf(report)  # warm-up: fonts, templates, WeasyPrint's first layout
 
     def html_only():
         figures = {
@@ -133,9 +133,9 @@ def run(n: int, repeat: int, processes: list[int], source: str | None = None) ->
 
     baseline = timed(html_only, repeat)
     cpu = cpu_seconds()
-    single = timed(lambda: pdf.structure_pdf(structure_report(result)), repeat)
+    single = timed(lambda: pdf.report_pdf(structure_report(result)), repeat)
     single_cpu = (cpu_seconds() - cpu) / repeat
-    size = len(pdf.structure_pdf(report))
+    size = len(pdf.report_pdf(report))
     print(
         f"Rapport d'une structure ({repeat} essais) : médiane "
         f"{statistics.median(single):.3f} s, meilleur {min(single):.3f} s, pire "

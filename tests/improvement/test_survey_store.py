@@ -1,4 +1,4 @@
-"""The public survey's write path in SQL (``surveys.open_target`` and ``surveys.submit``):
+"""The public survey's write path in SQL (``surveys.receive`` and ``surveys.submit``):
 the rows it writes are the rows the models describe, on SQLite and on PostgreSQL."""
 
 import datetime as dt
@@ -7,6 +7,7 @@ import threading
 import pytest
 import time_machine
 from django.db import connection, connections
+from django.test import RequestFactory
 
 from barometre.core.errors import Refused
 from barometre.improvement import surveys
@@ -22,29 +23,34 @@ pytestmark = pytest.mark.django_db
 NOW = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC)
 
 
+def open_target(token: str) -> surveys.SurveyTarget | None:
+    """The survey a public submission to this link reads (the rate limit counts it too)."""
+    return surveys.receive(RequestFactory().post("/"), token)[0]
+
+
 def test_the_target_of_a_point_is_read_with_its_items(point, questionnaire):
-    target = surveys.open_target(point.token)
+    target = open_target(point.token)
     items = {item.code: (item.pk, item.label) for item in questionnaire.items.all()}
     assert target == surveys.SurveyTarget(questionnaire.pk, point.pk, questionnaire.scale, items)
     assert len(items) >= 5 and target.allowed == set(range(1, 11))
-    assert surveys.open_target("inconnu") is None
+    assert open_target("inconnu") is None
 
 
 def test_no_target_when_the_point_or_its_survey_is_closed(point, questionnaire, structure_a):
     CollectionPoint.objects.filter(pk=point.pk).update(active=False)
-    assert surveys.open_target(point.token) is None
+    assert open_target(point.token) is None
     CollectionPoint.objects.filter(pk=point.pk).update(active=True)
     Questionnaire.objects.filter(pk=questionnaire.pk).update(active=False)
-    assert surveys.open_target(point.token) is None
+    assert open_target(point.token) is None
     no_survey = CollectionPoint.objects.create(structure=structure_a, label="Guichet")
-    assert surveys.open_target(no_survey.token) is None
+    assert open_target(no_survey.token) is None
 
 
 @time_machine.travel(NOW, tick=False)
 def test_the_rows_written_are_those_of_the_models(point, questionnaire, manager_a):
     answers = {"overall": 8, "courtesy": 10, "digital_desk": None}
     stored, created = surveys.submit(
-        surveys.open_target(point.token),
+        open_target(point.token),
         answers,
         submission_key="cle-publique-01",
         comment="  Rappelez-moi au 06 11 22 33 44 ; merci  ",
@@ -78,15 +84,13 @@ def test_the_rows_written_are_those_of_the_models(point, questionnaire, manager_
 
 
 def test_a_comment_alone_is_stored_without_answers(point):
-    stored, created = surveys.submit(
-        surveys.open_target(point.token), {}, comment="Parking trop petit"
-    )
+    stored, created = surveys.submit(open_target(point.token), {}, comment="Parking trop petit")
     assert created and ItemAnswer.objects.filter(response_id=stored).count() == 0
     assert SurveyResponse.objects.get(pk=stored).comment == "Parking trop petit"
 
 
 def test_a_key_sent_again_is_stored_once(point):
-    target = surveys.open_target(point.token)
+    target = open_target(point.token)
     first = surveys.submit(target, {"overall": 9}, submission_key="cle-double-clic")
     again = surveys.submit(target, {"overall": 9}, submission_key="cle-double-clic")
     assert first == (first[0], True) and again == (first[0], False)
@@ -116,7 +120,7 @@ def test_a_single_use_link_is_spent_once(questionnaire):
 def test_the_same_key_at_the_same_moment_is_stored_once(point):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite lets one writer at a time: nothing concurrent to check there")
-    target = surveys.open_target(point.token)
+    target = open_target(point.token)
     barrier, results, errors = threading.Barrier(8), [], []
 
     def send():
@@ -145,7 +149,7 @@ def test_a_public_submission_is_counted_and_its_target_read_together(point, rf, 
     settings.BAROMETRE_PUBLIC_RATE_LIMIT = 3
     request = rf.post("/", REMOTE_ADDR="192.0.2.10")
     target, allowed = surveys.receive(request, point.token)
-    assert target == surveys.open_target(point.token) and allowed is True
+    assert target == open_target(point.token) and allowed is True
     # Links tried at random count too, and then the real one is refused.
     assert surveys.receive(request, "devine-1") == (None, False)
     assert surveys.receive(request, "devine-2") == (None, False)

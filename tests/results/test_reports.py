@@ -11,7 +11,7 @@ from django.utils import timezone
 from barometre.campaigns.models import Answer, Edition
 from barometre.results.computing import publish, request_computation
 from barometre.results.models import StructureResult
-from barometre.results.pdf import reports_zip, structure_pdf, synthesis_pdf
+from barometre.results.pdf import report_pdf, synthesis_pdf, write_reports_zip
 from barometre.results.reports import national_synthesis, structure_report
 from tests.pdf import layout_problems, pdf_text, pdf_title
 
@@ -74,13 +74,13 @@ def test_observations_are_dated_day_month_year_on_the_dashboard_and_in_the_pdf(
     url = reverse("results:dashboard", args=[computed.edition_id, result.structure_id])
     page = client_for(operator).get(url).text
     assert f"{day:%d/%m/%Y}, Téléphone : Rappel promis" in page
-    text = pdf_text(tmp_path, structure_pdf(structure_report(result)))
+    text = pdf_text(tmp_path, report_pdf(structure_report(result)))
     assert f"{day:%d/%m/%Y} — Téléphone" in text
     assert day.isoformat() not in page and day.isoformat() not in text
 
 
 def test_the_pdf_report_is_a4_french_and_names_only_its_structure(computed, tmp_path):
-    content = structure_pdf(structure_report(_result(computed, "57463")))
+    content = report_pdf(structure_report(_result(computed, "57463")))
     assert content.startswith(b"%PDF")
     text = pdf_text(tmp_path, content)
     for expected in (
@@ -116,7 +116,7 @@ def test_the_report_and_the_synthesis_fit_their_pages_and_print_no_entity(comput
     Edition.objects.filter(pk=computed.edition_id).update(
         name="Baromètre de l'expérience usager 2025"
     )
-    report = structure_pdf(structure_report(_result(computed, "57463")))
+    report = report_pdf(structure_report(_result(computed, "57463")))
     assert layout_problems(tmp_path, report, name="rapport-structure") == []
     assert pdf_text(tmp_path, report).count("Baromètre de l'expérience usager 2025") >= 5
     assert pdf_title(tmp_path, report) == (
@@ -148,8 +148,9 @@ def test_reports_zip_has_one_pdf_per_structure(computed):
             "result_set__edition", "result_set__grid", "structure"
         )
     ]
-    seen = []
-    archive = zipfile.ZipFile(io.BytesIO(reports_zip(reports, progress=seen.append)))
+    seen, buffer = [], io.BytesIO()
+    write_reports_zip(buffer, reports, progress=seen.append)
+    archive = zipfile.ZipFile(buffer)
     assert len(archive.namelist()) == 2 and seen == [1, 2]
     assert all(archive.read(name).startswith(b"%PDF") for name in archive.namelist())
 
@@ -161,7 +162,6 @@ def test_a_batch_rendered_by_several_processes_equals_the_one_process_batch(
     import zipfile
 
     from barometre.results.batches import request_batch
-    from barometre.results.pdf import write_reports_zip
 
     def texts(content: bytes) -> dict[str, str]:
         archive = zipfile.ZipFile(io.BytesIO(content))

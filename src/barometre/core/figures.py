@@ -94,10 +94,6 @@ def format_days(value: float | None) -> str:
     return format_number(value, 1)
 
 
-def format_score(value: float | None) -> str:
-    return format_number(value, 1)
-
-
 def minimum(name: str) -> int:
     """The configured minimum sample: ``rate`` (answers), ``structure_score`` (audits) or
     ``category_mean`` (structures)."""
@@ -235,9 +231,8 @@ class Figure:
     def compared_headline(self) -> str:
         return insufficient(self.n) if self.small else self.headline
 
-    # The names of the first outputs that compared structures, kept for their callers.
+    # The name of the first output that compared structures, kept for its templates.
     public = compared
-    public_headline = compared_headline
 
     @property
     def confidence(self) -> str:

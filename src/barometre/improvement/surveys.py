@@ -158,13 +158,6 @@ def _target(rows: list[tuple]) -> SurveyTarget | None:
     return SurveyTarget(rows[0][1], rows[0][0], rows[0][2], items)
 
 
-def open_target(token: str) -> SurveyTarget | None:
-    """The open survey of an active collection point, or None: one query."""
-    with connection.cursor() as cursor:
-        cursor.execute(_target_sql(), [token])
-        return _target(cursor.fetchall())
-
-
 def receive(request, token: str) -> tuple[SurveyTarget | None, bool]:
     """A public submission arrives at a point's link: count it against its address's rate
     limit and read the open survey, in one statement on PostgreSQL. Returns (the survey

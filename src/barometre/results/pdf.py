@@ -4,7 +4,6 @@ national synthesis."""
 from __future__ import annotations
 
 import ctypes
-import io
 import multiprocessing
 import os
 import signal
@@ -53,16 +52,6 @@ def structure_html(report: StructureReport) -> str:
         ),
     }
     return render_html("results/pdf/structure.html", {"report": report, "charts": figures})
-
-
-def structure_pdf(report: StructureReport) -> bytes:
-    """The confidential report of one structure."""
-    return html_to_pdf(structure_html(report))
-
-
-def internal_pdf(report: InternalReport) -> bytes:
-    """The report of an internal campaign: the structure's calls against its target."""
-    return render_pdf("results/pdf/internal.html", {"report": report})
 
 
 def report_html(report: StructureReport | InternalReport) -> str:
@@ -219,9 +208,3 @@ def write_reports_zip(
             if progress:
                 progress(count.reports)
     return count
-
-
-def reports_zip(reports, progress: Callable[[int], None] | None = None) -> bytes:
-    buffer = io.BytesIO()
-    write_reports_zip(buffer, reports, progress)
-    return buffer.getvalue()
