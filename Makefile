@@ -24,10 +24,14 @@ test: venv-dev
 	@scripts/system-deps.sh
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-## make test-fast: the developer's loop: parallel, test databases kept, no browser tests
-## (add PYTEST_ARGS=--lf to rerun only what failed last time)
+## make test-fast: the developer's loop: parallel, test databases kept (--reuse-db), no
+## browser and no slow tests (tests/conftest.py SLOW); its last line prints its time
+## (add PYTEST_ARGS=--lf to rerun only what failed last time, --create-db after a branch switch)
 test-fast: venv-dev
-	$(BIN)/pytest -n auto --reuse-db -m "not browser" $(PYTEST_ARGS)
+	@start=$$(date +%s); \
+	$(BIN)/pytest -n auto --reuse-db -m "not browser and not slow" $(PYTEST_ARGS); status=$$?; \
+	echo "make test-fast : $$(( $$(date +%s) - start )) s (cible : moins de 90 s sur 2 cœurs)"; \
+	exit $$status
 
 lint: venv-dev
 	$(BIN)/ruff format --check src tests benchmarks

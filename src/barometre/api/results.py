@@ -12,7 +12,7 @@ from barometre.api.contract import RATE_UNIT, errors
 from barometre.api.inputs import Id
 from barometre.results import access as result_access
 from barometre.results import figures as result_figures
-from barometre.results import publication
+from barometre.results import publication, stored
 from barometre.results.models import ResultSet
 
 
@@ -75,7 +75,7 @@ class CategoryResults(Schema):
     )
 
 
-def _category(row: dict, interval) -> dict:
+def _category(row: stored.PublishedCategoryRow, interval) -> dict:
     published = row["published"]
     bounds = (interval.low, interval.high) if published and interval else (None, None)
     low, high = (b if b is not None and math.isfinite(b) else None for b in bounds)
@@ -89,7 +89,7 @@ def _category(row: dict, interval) -> dict:
         "median": row.get("median"),
         "q1": row.get("q1"),
         "q3": row.get("q3"),
-        "histogram": [int(row[f"from_{lo}"]) for lo in range(0, 100, 10)] if published else None,
+        "histogram": [int(row.get(key) or 0) for key in stored.HISTOGRAM] if published else None,
     }
 
 
@@ -162,7 +162,7 @@ def get_national_results(request, edition_id: Id):
 )
 def get_structure_result(request, edition_id: Id, structure_id: Id):
     result = result_access.get_structure_result(request.user, edition_id, structure_id)
-    details = result.details
+    details = stored.details(result)
     return {
         "edition_id": edition_id,
         "structure_id": structure_id,

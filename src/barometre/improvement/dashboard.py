@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-from barometre.core.figures import Figure, insufficient, minimum, round_half_up
+from barometre.core.figures import Figure, Kind, insufficient, minimum, round_half_up
 from barometre.engine import wilson
 from barometre.improvement import register, surveys
 from barometre.improvement.models import Indicator
+from barometre.results import stored
 from barometre.results.models import ResultSet, StructureResult
 
 SOURCE = Indicator.Source
@@ -42,7 +43,7 @@ def _mystery_value(
         return None, None, None
     stage = indicator.parameter.strip()
     if stage and not national:
-        satisfied, calls = result.details.get("satisfaction", {}).get(stage) or (None, None)
+        satisfied, calls = stored.details(result).get("satisfaction", {}).get(stage) or (0, 0)
         if not calls:
             return None, None, None
         return 100.0 * satisfied / calls, calls, satisfied
@@ -125,7 +126,7 @@ class Cell:
                 high=estimate.high if sampled else None,
                 minimum=self.minimum,
             )
-        kind = self.kind if self.kind in ("mean", "score") else "count"
+        kind: Kind = "mean" if self.kind == "mean" else "score" if self.kind == "score" else "count"
         return Figure(kind=kind, value=self.value, n=n, n_unit=self.n_unit, minimum=self.minimum)
 
     @property

@@ -29,6 +29,7 @@ from django.utils.text import slugify
 
 from barometre.core.figures import format_number
 from barometre.core.pdf import render_pdf
+from barometre.results import stored
 from barometre.results.models import Laureate, StructureResult
 
 PODIUM = (1, 2, 3)
@@ -136,12 +137,12 @@ class Award:
 
 
 def channel_scores(result: StructureResult, grid) -> list[ChannelScore]:
-    scores = result.details.get("channels", {})
-    audits = result.details.get("channel_audits", {})
+    details = stored.details(result)
+    scores, audits = details.get("channels", {}), details.get("channel_audits", {})
     return [
-        ChannelScore(c.id, c.label, scores[c.id], int(audits.get(c.id) or 0))
+        ChannelScore(c.id, c.label, score, int(audits.get(c.id) or 0))
         for c in grid.channels
-        if scores.get(c.id) is not None
+        if (score := scores.get(c.id)) is not None
     ]
 
 

@@ -8,7 +8,7 @@ the middle leaves the previous results as they were."""
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from django.conf import settings
@@ -34,6 +34,16 @@ from barometre.engine import (
     score_edition,
 )
 from barometre.results.models import Laureate, ResultSet, StructureResult
+from barometre.results.stored import (
+    NATIONAL,
+    Benchmarks,
+    CategoryRow,
+    EditionEvolution,
+    KeyFigureRow,
+    Observation,
+    ScoredPart,
+    StructureDetails,
+)
 from barometre.structures.models import Structure
 
 MOVE_THRESHOLD = 0.05  # points; smaller differences are rounding noise
@@ -122,20 +132,20 @@ def compute(result_set: ResultSet) -> ResultSet:
             identifier__in=results.structures["structure"].to_list()
         ).values_list("identifier", "pk")
     )
-    # StructureResult.details, one per structure: its typed definition is issue 31's.
-    detail: dict[str, dict[str, Any]] = {
+    # StructureResult.details, one per structure (typed in results.stored).
+    detail: dict[str, StructureDetails] = {
         sid: {"channels": {}, "stages": {}, "determinants": {}, "criteria": {}}
         for sid in by_identifier
     }
-    for frame_name, key in (
-        ("channels", "channel"),
-        ("stages", "stage"),
-        ("determinants", "determinant"),
-    ):
-        for row in getattr(results, frame_name).iter_rows(named=True):
-            detail[row["structure"]][frame_name][row[key]] = _clean(row["score"])
-    for row in results.criteria.iter_rows(named=True):
-        detail[row["structure"]]["criteria"][row["criterion"]] = _clean(row["points"])
+    parts: tuple[tuple[ScoredPart, str, str], ...] = (
+        ("channels", "channel", "score"),
+        ("stages", "stage", "score"),
+        ("determinants", "determinant", "score"),
+        ("criteria", "criterion", "points"),
+    )
+    for part, key, value in parts:
+        for row in getattr(results, part).iter_rows(named=True):
+            detail[row["structure"]][part][row[key]] = _clean(row[value])
     for row in results.channels.iter_rows(named=True):
         detail[row["structure"]].setdefault("channel_audits", {})[row["channel"]] = row["audits"]
     if edition.owner_id:
@@ -147,11 +157,13 @@ def compute(result_set: ResultSet) -> ResultSet:
         if identifier in detail:
             detail[identifier]["observations"] = notes
     _step(result_set, "Évolution depuis l'édition précédente")
-    evolution = _evolution(edition, frame)
-    for row in evolution.get("rows", []):
+    evolution, evolution_rows = _evolution(edition, frame)
+    for row in evolution_rows:
         if row["structure"] in detail:
             detail[row["structure"]]["evolution"] = {
-                k: _clean(row[k]) for k in ("previous", "current", "change")
+                "previous": _clean(row["previous"]),
+                "current": _clean(row["current"]),
+                "change": _clean(row["change"]),
             }
     audit_ids = list(
         edition.tasks.filter(status=AuditTask.Status.VALIDATED).values_list("pk", flat=True)
@@ -181,11 +193,11 @@ def compute(result_set: ResultSet) -> ResultSet:
             )
             for row in results.structures.iter_rows(named=True)
         )
-        locked.stored_categories = [
-            {k: _clean(v) for k, v in row.items()}
+        categories: list[CategoryRow] = [
+            cast(CategoryRow, {k: _clean(v) for k, v in row.items()})
             for row in results.categories.iter_rows(named=True)
         ]
-        locked.stored_key_figures = [
+        key_figures: list[KeyFigureRow] = [
             {
                 "id": spec.id,
                 "label": spec.label,
@@ -198,6 +210,7 @@ def compute(result_set: ResultSet) -> ResultSet:
             }
             for spec, e in results.key_figures
         ]
+        locked.stored_categories, locked.stored_key_figures = categories, key_figures
         locked.auditors = [
             {k: _clean(v) for k, v in row.items()} for row in results.auditors.iter_rows(named=True)
         ]
@@ -207,7 +220,7 @@ def compute(result_set: ResultSet) -> ResultSet:
         ]
         locked.audit_ids = audit_ids
         locked.stored_benchmarks = _benchmarks(results)
-        locked.evolution = {k: v for k, v in evolution.items() if k != "rows"}
+        locked.evolution = evolution
         locked.grid = edition.grid
         locked.changes = _changes(locked)
         locked.preview = edition.status in PREVIEW_PHASES
@@ -218,7 +231,7 @@ def compute(result_set: ResultSet) -> ResultSet:
     return locked
 
 
-def _internal_details(results: EditionResults, detail: dict) -> None:
+def _internal_details(results: EditionResults, detail: dict[str, StructureDetails]) -> None:
     """What an internal campaign reports (results.internal): per stage its satisfactory
     calls out of the calls where the stage applied, per criterion the audits that met it
     out of those where it applied."""
@@ -268,24 +281,28 @@ def last_published(edition: Edition, *, exclude: ResultSet | None = None) -> Res
     return found.order_by("-version").first()
 
 
-def _benchmarks(results: EditionResults) -> dict:
+def _benchmarks(results: EditionResults) -> Benchmarks:
     """Mean and number of structures per category (and "(national)") for every channel,
     stage, determinant and criterion: what a structure's dashboard compares itself to."""
     categories = results.structures.select(
         "structure", pl.col("category").fill_null("").alias("category")
     )
-    out: dict[str, dict] = {}
-    for name, key, value in (
+    out: Benchmarks = {}
+    parts: tuple[tuple[ScoredPart, str, str], ...] = (
         ("channels", "channel", "score"),
         ("stages", "stage", "score"),
         ("determinants", "determinant", "score"),
         ("criteria", "criterion", "points"),
-    ):
+    )
+    for name, key, value in parts:
         frame = getattr(results, name).join(categories, on="structure")
-        scopes = [("(national)", frame), *((c, g) for (c,), g in frame.group_by("category"))]
+        scopes = [(NATIONAL, frame), *((c, g) for (c,), g in frame.group_by("category"))]
         for scope, part in scopes:
             means = part.group_by(key).agg(pl.col(value).mean().alias("mean"), pl.len().alias("n"))
-            out.setdefault(scope, {})[name] = {
+            scope_means = out.setdefault(
+                scope, {"channels": {}, "stages": {}, "determinants": {}, "criteria": {}}
+            )
+            scope_means[name] = {
                 row[key]: {"mean": _clean(row["mean"]), "n": row["n"]}
                 for row in means.iter_rows(named=True)
             }
@@ -309,7 +326,7 @@ def _not_done(edition: Edition) -> dict[str, dict[str, int]]:
     return out
 
 
-def _observations(edition: Edition) -> dict[str, list[dict]]:
+def _observations(edition: Edition) -> dict[str, list[Observation]]:
     """Auditors' free-text observations per structure, personal data and person names
     masked once, when the results are stored (``engine.mask_names``)."""
     grid = edition.grid.parsed()
@@ -325,7 +342,7 @@ def _observations(edition: Edition) -> dict[str, list[dict]]:
         .order_by("task__scheduled_at", "pk")
         .values_list("task__structure__identifier", "task__channel", "task__scheduled_at", "value")
     )
-    out: dict[str, list[dict]] = {}
+    out: dict[str, list[Observation]] = {}
     for identifier, channel, when, value in rows.iterator():
         notes = out.setdefault(identifier, [])
         if len(notes) < OBSERVATIONS_PER_STRUCTURE:
@@ -350,35 +367,38 @@ def previous_result_set(edition: Edition) -> ResultSet | None:
     )
 
 
-def _evolution(edition: Edition, frame: pl.DataFrame) -> dict:
+def _evolution(
+    edition: Edition, frame: pl.DataFrame
+) -> tuple[EditionEvolution, list[dict[str, Any]]]:
     """Scores of both editions recomputed on the criteria they share, for the structures
-    audited in both: a change of grid does not pass for a change of quality."""
+    audited in both: a change of grid does not pass for a change of quality. Returns what
+    the version stores and the rows of the structures (stored in their own details)."""
     previous = previous_result_set(edition)
     if previous is None:
-        return {}
+        return {}, []
     old_frame = answers_frame(previous.edition)
-    base = {
+    base: EditionEvolution = {
         "edition": previous.edition.name,
         "year": previous.edition.year,
         "version": previous.version,
         "participants": previous.structures.count(),
     }
     if old_frame.height == 0:
-        return base
+        return base, []
     try:
         table = compare_editions(previous.grid.parsed(), old_frame, edition.grid.parsed(), frame)
     except EngineError:
-        return base
+        return base, []
     if table.height == 0:
-        return base | {"structures": 0, "shared_criteria": 0}
-    return base | {
+        return base | {"structures": 0, "shared_criteria": 0}, []
+    summary: EditionEvolution = base | {
         "structures": table.height,
         "shared_criteria": int(table["shared_criteria"][0]),
         "previous": _mean(table["previous"]),
         "current": _mean(table["current"]),
         "change": _mean(table["change"]),
-        "rows": table.to_dicts(),
     }
+    return summary, table.to_dicts()
 
 
 def _changes(result_set: ResultSet) -> list[dict]:

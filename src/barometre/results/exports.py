@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from barometre.core.exporting import Column, csv_chunks, write_csv, write_xlsx_sheets
 from barometre.core.figures import round_half_up
-from barometre.results import figures, publication
+from barometre.results import figures, publication, stored
 from barometre.results.models import ResultSet
 from barometre.results.palmares import palmares
+from barometre.results.stored import MeanKey, ScoredPart
 
 
 def _col(header: str, key: str) -> Column:
@@ -36,12 +37,14 @@ def _exported(value: float | None) -> float | None:
     return _published(value, DECIMALS)
 
 
-def _long(result_set: ResultSet, part: str, label: str, labels: dict[str, str]) -> Iterator[dict]:
+def _long(
+    result_set: ResultSet, part: ScoredPart, label: str, labels: dict[str, str]
+) -> Iterator[dict]:
     """One row per structure and grid item (channel, stage, determinant or criterion): its
     id, as in the grid, and its French label."""
     rows = (
         result_set.structures.order_by("structure__name", "structure_id")
-        .values_list("structure__identifier", "structure__name", f"details__{part}")
+        .values_list("structure__identifier", "structure__name", stored.detail_lookup(part))
         .iterator(chunk_size=CHUNK)
     )
     for identifier, name, scores in rows:
@@ -170,7 +173,7 @@ def tables(result_set: ResultSet) -> list[tuple[str, list[Column], Iterable[obje
             _col("score_sur_100", "score"),
         ]
 
-    def long_table(title: str, part: str, label: str, items) -> tuple:
+    def long_table(title: str, part: ScoredPart, label: str, items) -> tuple:
         labels = {item.id: item.label for item in items}
         columns = long_cols(label)
         if part == "criteria":
@@ -294,7 +297,7 @@ OPEN_DATA_FIELDS = [
         "quand l'effectif est sous le minimum de publication (valeur et intervalle vides)",
     ),
 ]
-_STATS = [
+_STATS: list[tuple[MeanKey, str, str]] = [
     ("mean", "score_moyen", "Score moyen sur 100"),
     ("median", "score_median", "Score médian sur 100"),
     ("q3", "seuil_quart_superieur", "Seuil du quart supérieur (3e quartile)"),

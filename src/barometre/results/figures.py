@@ -22,13 +22,14 @@ from barometre.engine import (
     funnel_sigma,
     mean_interval,
 )
+from barometre.results.stored import CategoryRow, KeyFigureRow, MeanKey
 
 NATIONAL = "(national)"
 
 SPECS = {spec.id: spec for spec in KEY_FIGURES}
 
 
-def key_figure(stored: dict) -> Figure:
+def key_figure(stored: KeyFigureRow) -> Figure:
     """A key figure as a result version stores it (read through
     ``results.publication.key_figures``)."""
     spec = SPECS.get(stored["id"])
@@ -63,13 +64,17 @@ def structure_score(result) -> Figure:
     )
 
 
-def certified_counts(stats: dict) -> tuple[int, int]:
+def certified_counts(stats: CategoryRow) -> tuple[int, int]:
     """Structures the certified and the non-certified means were computed from."""
     certified = int(stats.get("certified") or 0)
     return certified, int(stats.get("structures") or 0) - certified
 
 
-def category_mean(stats: dict, key: str = "mean", interval: Estimate | None = None) -> Figure:
+def category_mean(
+    stats: CategoryRow,
+    key: MeanKey = "mean",
+    interval: Estimate | None = None,
+) -> Figure:
     """A mean over structures from a ``ResultSet.categories`` row: ``mean``, ``median``,
     ``q3``, ``mean_certified`` or ``mean_not_certified``, with the structures it counts
     and, for a mean, its 95 % interval when given (see ``mean_intervals``)."""

@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 from barometre.core.figures import Figure, minimum
 from barometre.engine import Satisfaction, wilson
+from barometre.results import stored
 from barometre.results.models import ResultSet, StructureResult
+from barometre.results.stored import StructureDetails
 
 STRENGTHS_SHOWN = 5
 IMPROVEMENTS_SHOWN = 3
@@ -101,10 +103,12 @@ class InternalReport:
         return self.result.observations()
 
 
-def _stage_rates(grid, details: dict) -> dict[str, Figure]:
+def _stage_rates(grid, details: StructureDetails) -> dict[str, Figure]:
     stored = details.get("satisfaction", {})
     return {
-        s.id: rate(*stored[s.id], label=s.label, id=s.id) for s in grid.stages if s.id in stored
+        s.id: rate(stored[s.id][0], stored[s.id][1], label=s.label, id=s.id)
+        for s in grid.stages
+        if s.id in stored
     }
 
 
@@ -115,10 +119,10 @@ def _met(figure: Figure) -> float:
     return figure.value
 
 
-def _criteria_rates(grid, details: dict) -> list[Figure]:
+def _criteria_rates(grid, details: StructureDetails) -> list[Figure]:
     stored = details.get("criteria_met", {})
     return [
-        rate(*stored[c.id], label=c.label, id=c.id)
+        rate(stored[c.id][0], stored[c.id][1], label=c.label, id=c.id)
         for c in grid.criteria
         if c.scored and c.id in stored and stored[c.id][1]
     ]
@@ -153,7 +157,7 @@ def _history(result: StructureResult, grid) -> list[CampaignRates]:
             name=row.result_set.edition.name,
             year=row.result_set.edition.year,
             calls=row.audits,
-            rates=_stage_rates(grid, row.details),
+            rates=_stage_rates(grid, stored.details(row)),
         )
         for row in campaigns
     ]
@@ -176,9 +180,9 @@ def internal_report(result: StructureResult) -> InternalReport:
     result_set = result.result_set
     grid = result_set.grid.parsed()
     target = grid.satisfaction.target / 100.0
-    rates = _stage_rates(grid, result.details)
+    rates = _stage_rates(grid, stored.details(result))
     stages = [StageRate(s.id, s.label, rates[s.id], target) for s in grid.stages if s.id in rates]
-    criteria = _criteria_rates(grid, result.details)
+    criteria = _criteria_rates(grid, stored.details(result))
     # Strengths: met at least as often as the target, most often first; improvement
     # points: met less often, least often first. Equal rates: the larger sample first.
     strengths = sorted((f for f in criteria if _met(f) >= target), key=lambda f: (-_met(f), -f.n))

@@ -8,6 +8,7 @@ from django.db import models
 
 from barometre.campaigns.models import Edition, GridVersion
 from barometre.core.background import Job
+from barometre.results import stored
 from barometre.structures.models import Structure
 
 # The large JSON fields of a result version: loading and decoding them was most of the
@@ -130,7 +131,7 @@ class StructureResult(models.Model):
         for the templates' usual « 28/05/2026 »; a date written otherwise stays as text."""
         return [
             dict(o, date=_observation_date(o.get("date")))
-            for o in self.details.get("observations", [])
+            for o in stored.details(self).get("observations", [])
         ]
 
 

@@ -7,8 +7,10 @@ from barometre.campaigns.lifecycle import can_run
 from barometre.campaigns.models import Enrolment
 from barometre.core.errors import Refused
 from barometre.core.figures import minimum, plural
+from barometre.results import stored
 from barometre.results.awards import Award, category_awards, indiscernible, recipients
 from barometre.results.models import Laureate, ResultSet, StructureResult
+from barometre.results.stored import StructureDetails
 
 
 @dataclass
@@ -151,9 +153,11 @@ def palmares(result_set: ResultSet, *, public: bool = False) -> list[CategoryPal
 def _read_channel_scores(results: list[StructureResult]) -> None:
     """Give these results the channel part of their ``details`` (one query)."""
     rows = StructureResult.objects.filter(pk__in=[r.pk for r in results]).values_list(
-        "pk", "details__channels", "details__channel_audits"
+        "pk", stored.detail_lookup("channels"), stored.detail_lookup("channel_audits")
     )
-    found = {pk: {"channels": c or {}, "channel_audits": a or {}} for pk, c, a in rows}
+    found: dict[int, StructureDetails] = {
+        pk: {"channels": c or {}, "channel_audits": a or {}} for pk, c, a in rows
+    }
     for result in results:
         result.details = found.get(result.pk, {"channels": {}, "channel_audits": {}})
 

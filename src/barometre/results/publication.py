@@ -22,9 +22,13 @@ category and fails when one is missing or prints a withheld value.
 
 from __future__ import annotations
 
+from typing import cast
+
 from barometre.core.figures import Figure, minimum
 from barometre.results import figures as result_figures
+from barometre.results import stored as stored_results
 from barometre.results.models import ResultSet
+from barometre.results.stored import Benchmarks, Mean, PublishedCategoryRow
 
 NATIONAL = result_figures.NATIONAL
 
@@ -56,48 +60,54 @@ OUTPUTS = {
 }
 
 
-def category_rows(result_set: ResultSet) -> list[dict]:
+def category_rows(result_set: ResultSet) -> list[PublishedCategoryRow]:
     """The stored category rows (France first, key ``"(national)"``) as they may be
     published: extremes dropped, distributions of small categories withheld (only
     ``category`` and ``structures`` remain, with ``published`` False)."""
     need = minimum("category_mean")
-    rows = []
-    for stored in result_set.stored_categories:
+    rows: list[PublishedCategoryRow] = []
+    for stored in stored_results.raw_categories(result_set):
         structures = int(stored.get("structures") or 0)
         published = structures >= need
-        row = {
+        kept = {
             key: value
             for key, value in stored.items()
             if key not in EXTREMES and (published or key not in DISTRIBUTION)
         }
-        row["structures"] = structures
-        row["published"] = published
-        rows.append(row)
+        rows.append(
+            cast(PublishedCategoryRow, kept | {"structures": structures, "published": published})
+        )
     return rows
 
 
-def categories_by_name(result_set: ResultSet) -> dict[str, dict]:
+def categories_by_name(result_set: ResultSet) -> dict[str, PublishedCategoryRow]:
     return {row["category"]: row for row in category_rows(result_set)}
 
 
-def benchmarks(result_set: ResultSet) -> dict[str, dict]:
+def benchmarks(result_set: ResultSet) -> Benchmarks:
     """The comparison means of every category and of France: ``{scope: {part: {id:
     {"mean", "n"}}}}``, the mean withheld (None) when computed over fewer structures than
     the minimum; its n stays, so that outputs say why."""
     need = minimum("category_mean")
+
+    def kept(means: dict[str, Mean]) -> dict[str, Mean]:
+        return {
+            key: mean if int(mean.get("n") or 0) >= need else {"mean": None, "n": mean["n"]}
+            for key, mean in means.items()
+        }
+
     return {
         scope: {
-            part: {
-                key: mean if int(mean.get("n") or 0) >= need else {**mean, "mean": None}
-                for key, mean in means.items()
-            }
-            for part, means in parts.items()
+            "channels": kept(parts.get("channels", {})),
+            "stages": kept(parts.get("stages", {})),
+            "determinants": kept(parts.get("determinants", {})),
+            "criteria": kept(parts.get("criteria", {})),
         }
-        for scope, parts in (result_set.stored_benchmarks or {}).items()
+        for scope, parts in stored_results.raw_benchmarks(result_set).items()
     }
 
 
 def key_figures(result_set: ResultSet) -> list[Figure]:
     """The key figures, each with its sample and minimum (``Figure.small`` says which
     ones the outputs withhold)."""
-    return [result_figures.key_figure(stored) for stored in result_set.stored_key_figures]
+    return [result_figures.key_figure(row) for row in stored_results.raw_key_figures(result_set)]

@@ -11,10 +11,17 @@ from dataclasses import dataclass, field
 from barometre.core.figures import Figure
 from barometre.engine import Estimate
 from barometre.results import figures as result_figures
-from barometre.results import publication
+from barometre.results import publication, stored
 from barometre.results.figures import Funnel
 from barometre.results.models import ResultSet, StructureResult
 from barometre.results.palmares import CategoryPalmares, palmares
+from barometre.results.stored import (
+    CategoryRow,
+    CategoryStatistics,
+    EditionEvolution,
+    PublishedCategoryRow,
+    ScoredPart,
+)
 from barometre.structures.models import StructureKind
 
 NATIONAL = "(national)"
@@ -50,7 +57,8 @@ class Compared:
     def national_mean(self) -> Figure:
         """In the synthesis, ``score`` is the mean over the ``audits`` structures audited
         on this channel (stage, determinant)."""
-        return result_figures.category_mean({"structures": self.audits or 0, "mean": self.score})
+        stats: CategoryRow = {"category": "", "structures": self.audits or 0, "mean": self.score}
+        return result_figures.category_mean(stats)
 
 
 @dataclass
@@ -82,8 +90,8 @@ class Gap:
 class StructureReport:
     result_set: ResultSet
     result: StructureResult
-    category_stats: dict | None
-    national_stats: dict | None
+    category_stats: PublishedCategoryRow | None
+    national_stats: PublishedCategoryRow | None
     channels: list[Compared]
     stages: list[Compared]
     determinants: list[Compared]
@@ -94,7 +102,7 @@ class StructureReport:
     strengths: list[Gap]
     weaknesses: list[Gap]
     recommendations: list[Gap]
-    evolution: dict | None  # {"previous", "current", "change", "edition", "year", …}
+    evolution: EditionEvolution | None  # the edition's, with the structure's scores
     observations: list[dict]
     key_figures: list[Figure] = field(default_factory=list)
     funnel: Funnel | None = None
@@ -106,7 +114,7 @@ class StructureReport:
     @property
     def not_done(self) -> int:
         """Audits closed as not done when the fieldwork closed: missing coverage."""
-        return sum((self.result.details or {}).get("not_done", {}).values())
+        return sum(stored.details(self.result).get("not_done", {}).values())
 
     intervals: dict = field(default_factory=dict)  # category → 95 % interval of its mean
 
@@ -238,10 +246,12 @@ def structure_report(
     result_set = result.result_set
     shared = shared or shared_figures(result_set)
     grid = result_set.grid.parsed()
-    details = result.details
+    details = stored.details(result)
     benchmarks = publication.benchmarks(result_set)
-    national = benchmarks.get(NATIONAL, {})
-    category = benchmarks.get(result.category, {}) if result.category else {}
+    national = benchmarks.get(NATIONAL) or stored.no_benchmarks()
+    category = (benchmarks.get(result.category) if result.category else None) or (
+        stored.no_benchmarks()
+    )
     channel_labels = {c.id: c.label for c in grid.channels}
 
     neighbours, ranked, above_apart, below_apart = [], 0, None, None
@@ -275,20 +285,21 @@ def structure_report(
     national_criteria = national.get("criteria", {})
     gaps = []
     for criterion in grid.criteria:
-        if not criterion.scored or own_criteria.get(criterion.id) is None:
+        own = own_criteria.get(criterion.id)
+        if not criterion.scored or own is None:
             continue
-        reference = category_criteria.get(criterion.id) or {}
+        reference = category_criteria.get(criterion.id)
         # Alone in its category, or too few to publish its mean: compare with France.
-        if reference.get("n", 0) < 2 or reference.get("mean") is None:
-            reference = national_criteria.get(criterion.id) or {}
-        if reference.get("mean") is None:
+        if reference is None or reference["n"] < 2 or reference["mean"] is None:
+            reference = national_criteria.get(criterion.id)
+        if reference is None or reference["mean"] is None:
             continue
         gaps.append(
             Gap(
                 criterion.id,
                 criterion.label,
                 channel_labels.get(criterion.channel, ""),
-                100.0 * own_criteria[criterion.id],
+                100.0 * own,
                 100.0 * reference["mean"],
                 criterion.recommendation,
             )
@@ -301,11 +312,12 @@ def structure_report(
         if gap.recommendation and gap.criterion not in seen:
             seen.add(gap.criterion)
             recommendations.append(gap)
-    evolution = None
-    if details.get("evolution"):
-        evolution = {**result_set.evolution, **details["evolution"]}
+    evolution: EditionEvolution | None = None
+    if "evolution" in details:
+        evolution = {**stored.evolution(result_set), **details["evolution"]}
     stats = publication.categories_by_name(result_set)
-    national_mean = (stats.get(NATIONAL) or {}).get("mean")
+    national_row = stats.get(NATIONAL)
+    national_mean = national_row.get("mean") if national_row else None
     return StructureReport(
         result_set=result_set,
         result=result,
@@ -365,7 +377,11 @@ class CategoryLine:
 
     @property
     def mean_figure(self) -> Figure:
-        stats = {"structures": self.structures, "mean": self.mean}
+        stats: CategoryRow = {
+            "category": self.category,
+            "structures": self.structures,
+            "mean": self.mean,
+        }
         return result_figures.category_mean(stats, interval=self.interval)
 
     @property
@@ -379,7 +395,7 @@ class NationalSynthesis:
     participants: int
     local_authorities: int
     others: int
-    national: dict
+    national: PublishedCategoryRow
     change: float | None
     previous_participants: int | None
     certified: int
@@ -394,7 +410,7 @@ class NationalSynthesis:
     visit_figures: list[Figure]
     palmares: list[CategoryPalmares]
     histogram: list[int]
-    evolution: dict
+    evolution: EditionEvolution
     funnel: Funnel | None = None
     intervals: dict = field(default_factory=dict)  # category → 95 % interval of its mean
 
@@ -441,8 +457,8 @@ class NationalSynthesis:
         return self.mean_certified - self.mean_not_certified
 
 
-def _histogram(row: dict) -> list[int]:
-    return [int(row.get(f"from_{lo}") or 0) for lo in range(0, 100, 10)]
+def _histogram(row: CategoryStatistics) -> list[int]:
+    return [int(row.get(key) or 0) for key in stored.HISTOGRAM]
 
 
 def national_synthesis(result_set: ResultSet, *, public: bool = True) -> NationalSynthesis:
@@ -454,7 +470,7 @@ def national_synthesis(result_set: ResultSet, *, public: bool = True) -> Nationa
         StructureResult.objects.filter(result_set=result_set).values_list(
             "category",
             "structure__kind",
-            "details__evolution__change",
+            stored.detail_lookup("evolution") + "__change",
             "pk",
             "score",
             "score_low",
@@ -468,7 +484,7 @@ def national_synthesis(result_set: ResultSet, *, public: bool = True) -> Nationa
         if change is not None:
             changes[category].append(float(change))
     stats = publication.categories_by_name(result_set)
-    national_row = stats.get(NATIONAL, {})
+    national_row = stats.get(NATIONAL) or stored.no_category(NATIONAL)
     intervals = result_figures.mean_intervals((row[0], row[4]) for row in kinds)
     categories = [
         CategoryLine(
@@ -486,10 +502,10 @@ def national_synthesis(result_set: ResultSet, *, public: bool = True) -> Nationa
         for name, row in stats.items()
         if name != NATIONAL
     ]
-    national = publication.benchmarks(result_set).get(NATIONAL, {})
+    national = publication.benchmarks(result_set).get(NATIONAL) or stored.no_benchmarks()
 
-    def compared(items, key):
-        means = national.get(key, {})
+    def compared(items, key: ScoredPart):
+        means = national[key]
         return [
             Compared(i.id, i.label, means[i.id].get("mean"), None, None, means[i.id].get("n"))
             for i in items
@@ -499,7 +515,7 @@ def national_synthesis(result_set: ResultSet, *, public: bool = True) -> Nationa
     channels = compared(grid.channels, "channels")
     visit = next((c for c in channels if c.id == "visit"), None)
     figures = publication.key_figures(result_set)
-    evolution = result_set.evolution or {}
+    evolution = stored.evolution(result_set)
     return NationalSynthesis(
         result_set=result_set,
         participants=len(kinds),
