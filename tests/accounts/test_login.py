@@ -17,6 +17,7 @@ def test_repeated_failures_block_the_login_even_with_the_right_password(client, 
         response = client.post(reverse("login"), {"username": "magali", "password": "faux"})
     assert response.status_code == 429
     assert "Connexion temporairement bloquée" in response.text
+    assert response["Retry-After"] == "900"  # the 15 minutes of the lockout
     response = client.post(reverse("login"), {"username": "magali", "password": "pw-magali"})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session

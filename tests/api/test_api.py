@@ -146,13 +146,14 @@ def test_public_survey_answers_are_stored_once_and_bounded(client, structure_a, 
         content_type="application/json",
     )
     assert out_of_range.status_code == 422  # refused by the schema: not counted
-    codes = [
+    answers = [
         client.post(
             url, body | {"submission_key": f"cle-0000000{i}"}, content_type="application/json"
-        ).status_code
+        )
         for i in (5, 6)
     ]
-    assert codes == [201, 429]  # the third and fourth counted submissions
+    assert [a.status_code for a in answers] == [201, 429]  # the third and fourth counted
+    assert answers[1]["Retry-After"] == "600" and "Retry-After" not in answers[0]
     assert SurveyResponse.objects.count() == 2
 
 

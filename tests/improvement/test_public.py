@@ -50,10 +50,9 @@ def test_the_honeypot_stores_nothing(client, point):
 def test_too_many_submissions_from_one_address_are_refused(client, point, settings):
     settings.BAROMETRE_PUBLIC_RATE_LIMIT = 3
     url = reverse("public:point", args=[point.token])
-    codes = [
-        client.post(url, _survey_data(key=f"cle-{i:04d}-abcdef")).status_code for i in range(5)
-    ]
-    assert codes == [302, 302, 302, 429, 429]
+    answers = [client.post(url, _survey_data(key=f"cle-{i:04d}-abcdef")) for i in range(5)]
+    assert [a.status_code for a in answers] == [302, 302, 302, 429, 429]
+    assert answers[3]["Retry-After"] == "600"  # the counting window, in seconds
     assert SurveyResponse.objects.count() == 3
     page = client.post(url, _survey_data(key="cle-derniere")).content.decode()
     assert "Trop d&#x27;envois" in page or "Trop d'envois" in page

@@ -3,7 +3,7 @@ a citizen's answers to it, with the same limits as the public page."""
 
 from typing import Annotated
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from ninja import Field, Router, Schema, Status
 
 from barometre.api.contract import errors, named_enum
@@ -11,6 +11,7 @@ from barometre.api.inputs import NoNull, invalid
 from barometre.core.errors import Refused
 from barometre.improvement import surveys
 from barometre.improvement.models import CollectionPoint, Questionnaire
+from barometre.improvement.public import RETRY_AFTER
 
 
 class SurveyAnswersIn(Schema):
@@ -96,13 +97,16 @@ def get_point_questionnaire(request, token: PointToken):
     "/points/{token}/answers",
     response={201: Stored, 200: Stored, **errors(409, 429, public=True, body=True)},
 )
-def submit_survey_answers(request, token: PointToken, payload: SurveyAnswersIn):
+def submit_survey_answers(
+    request, token: PointToken, payload: SurveyAnswersIn, response: HttpResponse
+):
     """A citizen's answers to the survey of a collection point (no authentication; the
     same limits as the public page)."""
     target, allowed = surveys.receive(request, token)
     if target is None:
         raise Http404("Aucune enquête ouverte à cette adresse.")
     if not allowed:
+        response["Retry-After"] = RETRY_AFTER
         return Status(
             429,
             {

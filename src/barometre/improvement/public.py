@@ -12,6 +12,7 @@ import secrets
 
 from django.conf import settings
 from django.db import connection
+from django.http import HttpResponse
 from django.utils import timezone
 
 from barometre.core.network import client_address
@@ -75,7 +76,20 @@ def _forget_now_and_then() -> None:
         PublicSubmission.objects.filter(at__lt=timezone.now() - dt.timedelta(days=1)).delete()
 
 
-def allow(request, *, limit: int | None = None, minutes: int = 10) -> bool:
+WINDOW_MINUTES = 10  # submissions are counted over this sliding window
+# What a refused sender is told to wait (HTTP Retry-After): at most the window, after
+# which its oldest counted submission no longer counts.
+RETRY_AFTER = str(WINDOW_MINUTES * 60)
+
+
+def with_retry_after[R: HttpResponse](response: R) -> R:
+    """A 429 answer says when to try again."""
+    if response.status_code == 429:
+        response["Retry-After"] = RETRY_AFTER
+    return response
+
+
+def allow(request, *, limit: int | None = None, minutes: int = WINDOW_MINUTES) -> bool:
     """Record one submission from this address; False when it already made ``limit``
     submissions in the last ``minutes``."""
     return _allow(digest(request), limit, minutes)
@@ -100,7 +114,12 @@ def _allow(key: str, limit: int | None, minutes: int) -> bool:
 
 
 def allow_and_select(
-    request, select: str, params: list, *, limit: int | None = None, minutes: int = 10
+    request,
+    select: str,
+    params: list,
+    *,
+    limit: int | None = None,
+    minutes: int = WINDOW_MINUTES,
 ) -> tuple[bool | None, list[tuple]]:
     """``allow`` and a query in one round trip: on PostgreSQL, the recording runs as a
     data-modifying ``WITH`` of the query, which always runs it, so the submission counts

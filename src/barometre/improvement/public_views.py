@@ -24,6 +24,7 @@ from barometre.improvement.public import (
     allow,
     allow_acknowledgement,
     new_submission_key,
+    with_retry_after,
 )
 from barometre.improvement.public_forms import PublicFeedbackForm
 from barometre.improvement.survey_forms import SurveyForm
@@ -94,16 +95,18 @@ def _survey(request, questionnaire, *, point=None, invitation=None):
                 if point is not None:
                     return redirect("public:thanks", token=point.token)
                 return render(request, "improvement/public_thanks.html", thanks)
-    return render(
-        request,
-        "improvement/public_survey.html",
-        {
-            "point": point,
-            "questionnaire": questionnaire,
-            "form": form,
-            "structure": questionnaire.structure,
-        },
-        status=status,
+    return with_retry_after(
+        render(
+            request,
+            "improvement/public_survey.html",
+            {
+                "point": point,
+                "questionnaire": questionnaire,
+                "form": form,
+                "structure": questionnaire.structure,
+            },
+            status=status,
+        )
     )
 
 
@@ -195,7 +198,9 @@ def feedback(request, token: str):
             )
             return redirect("public:thanks", token=token)
     context = {"point": point, "structure": point.structure, "form": form}
-    return render(request, "improvement/public_feedback.html", context, status=status)
+    return with_retry_after(
+        render(request, "improvement/public_feedback.html", context, status=status)
+    )
 
 
 @login_not_required

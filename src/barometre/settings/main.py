@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "barometre.accounts.journal.JournalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "barometre.web.errors.RetryAfterMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -17,6 +17,7 @@ import re
 import sys
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -200,3 +201,18 @@ class NotAllowedMiddleware:
         if "Allow" in response:
             dressed["Allow"] = response["Allow"]
         return dressed
+
+
+class RetryAfterMiddleware:
+    """Every 429 says when to try again (``Retry-After``, in seconds). The public forms and
+    the API set it from their window; the login lockout (django-axes) does not: it gets
+    the lockout's cool-off."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 429 and "Retry-After" not in response:
+            response["Retry-After"] = str(round(settings.AXES_COOLOFF_TIME * 3600))
+        return response
