@@ -15,9 +15,9 @@ directly, so that a new output cannot forget the rule:
 - a key figure keeps its k / n; below its minimum the outputs print why it is not given
   (``Figure.public``), its value never.
 
-The outputs that publish these figures are declared in ``OUTPUTS``; the test
-``tests/results/test_publication_rule.py`` builds each one on an edition with a small
-category and fails when one is missing or prints a withheld value.
+The outputs that publish these figures are declared in the test
+``tests/results/test_publication_rule.py`` (``OUTPUTS``), which builds each one on an
+edition with a small category and fails when one is missing or prints a withheld value.
 """
 
 from __future__ import annotations
@@ -45,19 +45,6 @@ DISTRIBUTION = (
     *(f"from_{lo}" for lo in range(0, 100, 10)),
 )
 EXTREMES = ("min", "max")
-
-# Every output that publishes aggregates of a result version, with the function that
-# builds it from the rule above (dotted path, checked by the test).
-OUTPUTS = {
-    "API : résultats nationaux": "barometre.api.results.get_national_results",
-    "Données ouvertes (CSV)": "barometre.results.exports.open_data_rows",
-    "Export XLSX d'une version (chiffres clés, palmarès)": "barometre.results.exports.tables",
-    "Synthèse nationale (page)": "barometre.results.views.synthesis",
-    "Synthèse nationale (PDF)": "barometre.results.views.synthesis_pdf_view",
-    "Palmarès public": "barometre.results.views.public_palmares",
-    "Tableau de bord d'une structure": "barometre.results.views.structure_dashboard",
-    "Rapport PDF d'une structure": "barometre.results.pdf.report_pdf",
-}
 
 
 def category_rows(result_set: ResultSet) -> list[PublishedCategoryRow]:

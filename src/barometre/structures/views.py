@@ -242,7 +242,7 @@ def structure_export(request):
         request,
         rows=structures.count(),
         immediate=lambda: export_structures(structures, fmt),
-        builder="barometre.accounts.registry_export.registry_sheets",
+        builder="barometre.structures.registry_export.registry_sheets",
         arguments={"user_id": request.user.pk, "filters": criteria},
         title="Export du registre des structures",
         filename=name,
