@@ -15,8 +15,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from barometre.core import outage
+from barometre.core.deferred import build_export
 from barometre.core.models import ExportFile
-from barometre.core.tasks import build_export
 from barometre.structures.models import Structure, StructureImport
 from barometre.structures.tasks import apply_structure_import
 from barometre.web.management.commands.serve import Supervisor

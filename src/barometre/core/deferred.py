@@ -16,6 +16,7 @@ import logging
 from django.conf import settings
 from django.core.files import File
 from django.db import DatabaseError
+from django.tasks import task
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -39,8 +40,6 @@ def request_export(
     """Queue the export (``builder``: the dotted path of a function of ``arguments`` that
     returns the workbook's sheets). The same export already on its way for the same user
     is reused: a double click builds once."""
-    from barometre.core.tasks import build_export
-
     purge_expired()
     running = (
         ExportFile.objects.filter(
@@ -160,3 +159,19 @@ def build(export: ExportFile) -> ExportFile:
     export.status, export.finished_at = ExportFile.Status.READY, timezone.now()
     export.save()
     return export
+
+
+@task
+def build_export(export_id: int) -> str:
+    export = ExportFile.objects.get(pk=export_id)
+    try:
+        return build(export).status
+    except Exception as exc:
+        try:
+            ExportFile.objects.filter(pk=export_id).update(
+                status=ExportFile.Status.FAILED, error=f"Erreur inattendue : {exc}"[:5000]
+            )
+        except DatabaseError:
+            # Not recorded: the page will say the export stalled once it is silent.
+            logger.exception("export %s: failure not recorded", export_id)
+        raise

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
 
 from barometre.campaigns.lifecycle import can_run
@@ -35,8 +36,6 @@ ACTIVE = (ReportBatch.Status.QUEUED, ReportBatch.Status.RUNNING)
 
 
 def request_batch(result_set: ResultSet, *, by) -> ReportBatch:
-    from barometre.results.tasks import build_report_batch
-
     if not can_run(by, result_set.edition):
         raise Refused(["seuls ceux qui conduisent l'édition produisent ses rapports"])
     if result_set.status != ResultSet.Status.READY:
@@ -130,3 +129,15 @@ def build(batch: ReportBatch) -> ReportBatch:
     batch.status, batch.finished_at = ReportBatch.Status.READY, timezone.now()
     batch.save()
     return batch
+
+
+@task
+def build_report_batch(batch_id: int) -> str:
+    batch = ReportBatch.objects.select_related("result_set__edition").get(pk=batch_id)
+    try:
+        return build(batch).status
+    except Exception as exc:
+        ReportBatch.objects.filter(pk=batch_id).update(
+            status=ReportBatch.Status.FAILED, error=f"Erreur inattendue : {exc}"[:5000]
+        )
+        raise

@@ -14,6 +14,7 @@ import polars as pl
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Count
+from django.tasks import task
 from django.utils import timezone
 
 from barometre.accounts import journal
@@ -74,8 +75,6 @@ def ranking_options() -> RankingOptions:
 
 def request_computation(edition: Edition, *, by) -> ResultSet:
     """Queue a computation: reuse the draft result set, or open the next version."""
-    from barometre.results.tasks import compute_results
-
     if not can_run(by, edition):
         raise Refused(["seuls ceux qui conduisent l'édition calculent ses résultats"])
     if edition.status not in COMPUTABLE:
@@ -645,3 +644,17 @@ def publish(result_set: ResultSet, *, by, erratum: str = "") -> ResultSet:
             correction=correction_of is not None,
         )
     return ResultSet.objects.select_related("edition").get(pk=result_set.pk)
+
+
+@task
+def compute_results(result_set_id: int) -> str:
+    result_set = ResultSet.objects.select_related("edition__grid").get(pk=result_set_id)
+    try:
+        return compute(result_set).status
+    except Refused as exc:
+        return str(exc)
+    except Exception as exc:
+        ResultSet.objects.filter(pk=result_set_id).update(
+            status=ResultSet.Status.FAILED, error=f"Erreur inattendue : {exc}"[:5000], step=""
+        )
+        raise

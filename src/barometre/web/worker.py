@@ -46,13 +46,21 @@ class Kind:
 
 KINDS = {
     # A computation, a batch and an export start over and replace what they had written.
-    "barometre.results.tasks.compute_results": Kind(True, ResultSet),
-    "barometre.results.tasks.build_report_batch": Kind(True, ReportBatch),
-    "barometre.core.tasks.build_export": Kind(True, ExportFile),
+    "barometre.results.computing.compute_results": Kind(True, ResultSet),
+    "barometre.results.batches.build_report_batch": Kind(True, ReportBatch),
+    "barometre.core.deferred.build_export": Kind(True, ExportFile),
     # An import is confirmed again by a person, from its page; mails are never sent twice.
     "barometre.structures.tasks.apply_structure_import": Kind(False, StructureImport, "created_at"),
     "barometre.improvement.tasks.send_acknowledgement": Kind(False),
     "barometre.improvement.tasks.send_feedback_reminders": Kind(False),
+}
+# The same tasks queued by a version before they moved beside their work (December 2026).
+KINDS |= {
+    "barometre.results.tasks.compute_results": KINDS["barometre.results.computing.compute_results"],
+    "barometre.results.tasks.build_report_batch": KINDS[
+        "barometre.results.batches.build_report_batch"
+    ],
+    "barometre.core.tasks.build_export": KINDS["barometre.core.deferred.build_export"],
 }
 UNKNOWN = Kind(False)
 
