@@ -3,8 +3,14 @@ out of memory) leaves its record « en cours » forever. Every long task records
 heartbeat; one silent for STALE_AFTER was killed and may be requested again."""
 
 import datetime as dt
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from django.db import DatabaseError
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 STALE_AFTER = dt.timedelta(minutes=15)
 
@@ -41,3 +47,21 @@ class Job:
         """How long it has been silent, for the page that says so."""
         last = self.heartbeat or getattr(self, self.started_field)
         return int((timezone.now() - last).total_seconds() // 60)
+
+
+@contextmanager
+def failure_recorded(model, pk: int, **cleared: str) -> Iterator[None]:
+    """The work of a job's task: an unexpected error marks the job failed with its reason in
+    French (``cleared``: fields emptied at the same time, such as a step) and is raised
+    again for the worker's log. When even that record fails (the database is down), the
+    job's page will say it went silent."""
+    try:
+        yield
+    except Exception as exc:
+        try:
+            model.objects.filter(pk=pk).update(
+                status="failed", error=f"Erreur inattendue : {exc}"[:5000], **cleared
+            )
+        except DatabaseError:
+            logger.exception("%s %s: failure not recorded", model.__name__, pk)
+        raise

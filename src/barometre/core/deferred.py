@@ -20,7 +20,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from barometre.core.background import stale
+from barometre.core.background import failure_recorded, stale
 from barometre.core.disk import DiskFull, is_disk_full, named_temporary_file
 from barometre.core.exporting import write_xlsx_file
 from barometre.core.models import ExportFile
@@ -164,14 +164,5 @@ def build(export: ExportFile) -> ExportFile:
 @task
 def build_export(export_id: int) -> str:
     export = ExportFile.objects.get(pk=export_id)
-    try:
+    with failure_recorded(ExportFile, export_id):
         return build(export).status
-    except Exception as exc:
-        try:
-            ExportFile.objects.filter(pk=export_id).update(
-                status=ExportFile.Status.FAILED, error=f"Erreur inattendue : {exc}"[:5000]
-            )
-        except DatabaseError:
-            # Not recorded: the page will say the export stalled once it is silent.
-            logger.exception("export %s: failure not recorded", export_id)
-        raise

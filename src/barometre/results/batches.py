@@ -19,7 +19,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from barometre.campaigns.lifecycle import can_run
-from barometre.core.background import stale
+from barometre.core.background import failure_recorded, stale
 from barometre.core.disk import DiskFull, is_disk_full, temporary_file
 from barometre.core.errors import Refused
 from barometre.results.internal import InternalReport, internal_report
@@ -134,10 +134,5 @@ def build(batch: ReportBatch) -> ReportBatch:
 @task
 def build_report_batch(batch_id: int) -> str:
     batch = ReportBatch.objects.select_related("result_set__edition").get(pk=batch_id)
-    try:
+    with failure_recorded(ReportBatch, batch_id):
         return build(batch).status
-    except Exception as exc:
-        ReportBatch.objects.filter(pk=batch_id).update(
-            status=ReportBatch.Status.FAILED, error=f"Erreur inattendue : {exc}"[:5000]
-        )
-        raise

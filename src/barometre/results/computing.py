@@ -21,7 +21,7 @@ from barometre.accounts import journal
 from barometre.campaigns.lifecycle import can_run
 from barometre.campaigns.models import Answer, AuditTask, Edition, EditionTransition
 from barometre.campaigns.transfer import answers_frame
-from barometre.core.background import stale
+from barometre.core.background import failure_recorded, stale
 from barometre.core.errors import Refused
 from barometre.core.figures import format_count, format_percent
 from barometre.core.figures import plural as fr_plural
@@ -53,6 +53,15 @@ COMPUTABLE = (E.FIELDWORK, E.VALIDATION, E.RESULTS, E.PUBLISHED)
 # Before the results phase a computation is an operators-only preview.
 PREVIEW_PHASES = (E.FIELDWORK, E.VALIDATION)
 OBSERVATIONS_PER_STRUCTURE = 40
+
+
+# The engine's tables of scores by part: (part, its key column, its value column).
+SCORED_PARTS: tuple[tuple[ScoredPart, str, str], ...] = (
+    ("channels", "channel", "score"),
+    ("stages", "stage", "score"),
+    ("determinants", "determinant", "score"),
+    ("criteria", "criterion", "points"),
+)
 
 
 def _clean[T](value: T) -> T | None:
@@ -136,13 +145,7 @@ def compute(result_set: ResultSet) -> ResultSet:
         sid: {"channels": {}, "stages": {}, "determinants": {}, "criteria": {}}
         for sid in by_identifier
     }
-    parts: tuple[tuple[ScoredPart, str, str], ...] = (
-        ("channels", "channel", "score"),
-        ("stages", "stage", "score"),
-        ("determinants", "determinant", "score"),
-        ("criteria", "criterion", "points"),
-    )
-    for part, key, value in parts:
+    for part, key, value in SCORED_PARTS:
         for row in getattr(results, part).iter_rows(named=True):
             detail[row["structure"]][part][row[key]] = _clean(row[value])
     for row in results.channels.iter_rows(named=True):
@@ -287,13 +290,7 @@ def _benchmarks(results: EditionResults) -> Benchmarks:
         "structure", pl.col("category").fill_null("").alias("category")
     )
     out: Benchmarks = {}
-    parts: tuple[tuple[ScoredPart, str, str], ...] = (
-        ("channels", "channel", "score"),
-        ("stages", "stage", "score"),
-        ("determinants", "determinant", "score"),
-        ("criteria", "criterion", "points"),
-    )
-    for name, key, value in parts:
+    for name, key, value in SCORED_PARTS:
         frame = getattr(results, name).join(categories, on="structure")
         scopes = [(NATIONAL, frame), *((c, g) for (c,), g in frame.group_by("category"))]
         for scope, part in scopes:
@@ -649,12 +646,8 @@ def publish(result_set: ResultSet, *, by, erratum: str = "") -> ResultSet:
 @task
 def compute_results(result_set_id: int) -> str:
     result_set = ResultSet.objects.select_related("edition__grid").get(pk=result_set_id)
-    try:
-        return compute(result_set).status
-    except Refused as exc:
-        return str(exc)
-    except Exception as exc:
-        ResultSet.objects.filter(pk=result_set_id).update(
-            status=ResultSet.Status.FAILED, error=f"Erreur inattendue : {exc}"[:5000], step=""
-        )
-        raise
+    with failure_recorded(ResultSet, result_set_id, step=""):
+        try:
+            return compute(result_set).status
+        except Refused as exc:  # published meanwhile: nothing written, nothing failed
+            return str(exc)
