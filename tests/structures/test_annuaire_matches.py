@@ -57,7 +57,7 @@ def test_the_dry_run_shows_each_probable_match_and_waits_for_a_decision(loiret):
     )
     ccas = matches[CCAS_ID]
     assert ccas.structure.name == "CCAS d'Orléans"
-    assert (ccas.similarity, ccas.reason) == (100, "même type, même commune, noms proches")
+    assert (ccas.similarity, ccas.reason) == (100, "même type et même commune, noms semblables")
     assert matches[FRANCE_SERVICES_ID].structure.name == "France Services de Montargis"
     # The préfecture, same name and type: no longer a refusal of the whole file.
     assert checked.problems == []

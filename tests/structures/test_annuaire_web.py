@@ -69,7 +69,7 @@ def test_the_preview_asks_a_decision_per_probable_match(client_for, operator):
     assert "1 à rapprocher d'une structure du registre : votre décision est demandée" in preview
     assert "<td>Mairie - Orléans<br>Orléans</td>" in preview
     assert "Ville d&#x27;Orléans</a><br>Orléans, 10786041169733</td>" in preview
-    assert "<td>une seule mairie par commune (noms semblables à 100 %)</td>" in preview
+    assert "<td>Une seule mairie par commune<br>Ressemblance des noms : 100 %</td>" in preview
     confirm = reverse("structures:import_confirm", args=[batch.pk])
     undecided = client.post(confirm, follow=True)
     assert (

@@ -292,7 +292,7 @@ def _probable_match(
         elif kind == StructureKind.COMMUNE:
             reason = "une seule mairie par commune"
         elif similarity >= SIMILAR_NAMES:
-            reason = "même type, même commune, noms proches"
+            reason = "même type et même commune, noms semblables"
         else:
             continue
         found.append((similarity, structure.name, structure, reason))

@@ -165,7 +165,7 @@ def _report(console: Console, plan) -> None:
                 str(match.number),
                 f"{match.record_name}\n{match.record_city}",
                 f"{structure.name}\n{structure.city}, {structure.identifier}",
-                f"{match.reason} (noms semblables à {match.similarity} %)",
+                f"{match.reason} ; ressemblance des noms : {match.similarity} %",
                 DECISIONS.get(match.decision, "à décider"),
             )
         console.print(table)
