@@ -276,7 +276,8 @@ def apply_audit_import(edition: Edition, plan: AuditImportPlan, *, by) -> dict[s
     auditor saving a draft) wait for it at most 20 seconds. So the transaction reads in a
     few queries and writes with one prepared statement per kind of row (``core.bulk``),
     whatever the number of audits: an edition's own export, 3,489 audits and 35,451
-    answers, is written in about a second (docs/operations.md)."""
+    answers, is written in under 3 s on the loaded development machine
+    (docs/operations.md)."""
     if not plan.ok:
         raise InputRejected(plan.problems)
     users = dict(User.objects.values_list("username", "pk"))

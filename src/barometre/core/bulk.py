@@ -3,14 +3,15 @@ write lock (an import, all or nothing, in one transaction).
 
 Django's ``bulk_update`` builds a ``CASE WHEN`` expression per field and per row, and
 ``bulk_create`` compiles each batch: measured on the demo (3,489 audits, 35,451
-answers), 45 s and 9 s of Python inside the transaction, while other writers waited for
-the lock and failed after 20 s. Here each value goes through its field's own conversion
-(``get_db_prep_save``, as the ORM does: dates in UTC, booleans, foreign keys) and the
-rows through ``executemany`` of one statement: the same rows, in about a second.
+answers), 40 s inside the transaction, nearly all of it building those expressions,
+while an auditor's draft waited 22 s for the lock and failed. Here each value goes
+through its field's own conversion (``get_db_prep_save``, as the ORM does: dates in UTC,
+booleans, foreign keys) and the rows through ``executemany`` of one statement: the same
+rows in under 3 s on the loaded development machine (docs/operations.md).
 
 Only for plain models: no database defaults to read back, no signals expected (the ORM's
 bulk methods send none either). Rows are mappings, not model instances: building 40,000
-instances cost another 3 s.
+instances cost another second or more. A field's default is computed once per call.
 """
 
 from collections.abc import Iterable, Mapping, Sequence
