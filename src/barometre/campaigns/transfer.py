@@ -169,6 +169,10 @@ class AuditImportPlan:
     def ok(self) -> bool:
         return not self.problems and bool(self.audits)
 
+    @property
+    def answer_count(self) -> int:
+        return sum(len(audit["answers"]) for audit in self.audits.values())
+
 
 def plan_audit_import(edition: Edition, content: bytes, filename: str) -> AuditImportPlan:
     plan = AuditImportPlan()
