@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: demo test test-fast lint format venv venv-dev serve worker drill bench-engine bench-reports bench-load bench-pages bench-national bench-annuaire bench-privacy bench-child-read clean
+.PHONY: demo test test-fast lint format venv venv-dev serve worker drill bench-engine bench-reports bench-load bench-pages bench-national bench-annuaire bench-audit-import bench-privacy bench-child-read clean
 
 venv:
 	@scripts/bootstrap.sh --no-dev --inexact
@@ -75,6 +75,11 @@ bench-privacy: venv-dev
 ## make bench-annuaire: import of 5,000 generated Annuaire records (dry run, write, re-import)
 bench-annuaire: venv-dev
 	$(BIN)/python benchmarks/bench_annuaire.py
+
+## make bench-audit-import: an edition's own audit export imported back into it on a copy of
+## the demo database, while an auditor saves a draft every 100 ms (longest wait, failures)
+bench-audit-import: venv-dev
+	$(BIN)/python benchmarks/bench_audit_import.py
 
 ## make drill: fault drills on a PostgreSQL cluster of its own (database restart and stop,
 ## web worker killed, task worker through a restart), one table (docs/operations.md)

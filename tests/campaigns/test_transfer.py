@@ -2,9 +2,8 @@ import datetime as dt
 import zoneinfo
 
 import pytest
-from django.db import connection
 
-from barometre.campaigns import lifecycle
+from barometre.campaigns import lifecycle, transfer
 from barometre.campaigns.models import Answer, AuditTask, Edition
 from barometre.campaigns.transfer import (
     answers_frame,
@@ -167,6 +166,11 @@ def test_the_command_line_checks_then_imports(filled, tmp_path, operator):
     out = io.StringIO()
     call_command("import_audits", str(filled.pk), str(path), stdout=out)
     assert "7 audit(s) valides." in out.getvalue() and not AuditTask.objects.exists()
+    answers = sum(
+        len(a["answers"])
+        for a in plan_audit_import(filled, path.read_bytes(), "a.csv").audits.values()
+    )
+    assert f"7 audit(s) et {answers} réponse(s) lus dans le fichier." in out.getvalue()
     call_command("import_audits", str(filled.pk), str(path), "--commit", stdout=out)
     assert AuditTask.objects.filter(edition=filled, status="submitted").count() == 7
     bad = tmp_path / "bad.csv"
@@ -206,17 +210,52 @@ def test_the_web_import_checks_then_writes_once(client_for, filled, operator):
     assert AuditTask.objects.filter(edition=filled).count() == 7
 
 
-def test_on_sqlite_an_audit_import_writes_a_bounded_number_of_answers(
-    monkeypatch, filled, operator
+def test_an_editions_own_export_imports_back_in_a_few_statements(
+    monkeypatch, filled, operator, django_assert_max_num_queries
 ):
+    # Before, SQLite refused a file of more answers than SQLITE_MAX_WRITES, even as a
+    # dry run; the write is now in bulk, its statements independent of the audits' count.
     monkeypatch.setattr(uploads, "SQLITE_MAX_WRITES", 3)
+    before = {
+        task.pk: {a.criterion: a.value for a in task.answers.all()}
+        for task in AuditTask.objects.filter(edition=filled)
+    }
     plan = plan_audit_import(filled, export_audits(filled, "csv"), "audits.csv")
-    if connection.vendor != "sqlite":
-        assert plan.problems == []
-        return
-    assert [str(p) for p in plan.problems] == [
-        f"Le fichier écrirait {sum(len(a['answers']) for a in plan.audits.values())} "
-        "réponses d'audit d'un coup ; sur une base SQLite, un import en écrit au plus 3, pour "
-        "ne pas bloquer les autres enregistrements de la plateforme pendant l'écriture. "
-        "Découpez le fichier."
-    ]
+    assert plan.problems == [] and len(plan.audits) == 7
+    with django_assert_max_num_queries(12):
+        assert apply_audit_import(filled, plan, by=operator) == {"created": 0, "updated": 7}
+    tasks = AuditTask.objects.filter(edition=filled)
+    assert {t.pk: {a.criterion: a.value for a in t.answers.all()} for t in tasks} == before
+    assert {(t.status, t.version) for t in tasks} == {("submitted", 2)}
+
+
+def test_a_failure_during_the_write_leaves_nothing_visible(monkeypatch, filled, operator):
+    plan = plan_audit_import(filled, export_audits(filled, "csv"), "audits.csv")
+    answers = Answer.objects.count()
+
+    insert_rows = transfer.insert_rows
+
+    def broken(model, objects):
+        if model is Answer:  # the audits are written, their answers fail
+            raise RuntimeError("disque plein")
+        return insert_rows(model, objects)
+
+    monkeypatch.setattr(transfer, "insert_rows", broken)
+    with pytest.raises(RuntimeError):
+        apply_audit_import(filled, plan, by=operator)
+    tasks = AuditTask.objects.filter(edition=filled)
+    assert {(t.status, t.version) for t in tasks} == {("validated", 1)}
+    assert Answer.objects.count() == answers
+
+
+def test_a_double_coding_imported_with_its_original_points_to_it(filled, operator, auditor):
+    header = "structure;canal;audit;enqueteur;critere;valeur;double_de\r\n"
+    rows = "57463;phone;X1;;phone.answered;oui;\r\n57463;phone;X2;;phone.answered;non;X1\r\n"
+    plan = plan_audit_import(filled, (header + rows).encode(), "audits.csv")
+    assert plan.problems == []
+    assert apply_audit_import(filled, plan, by=operator) == {"created": 2, "updated": 0}
+    original = AuditTask.objects.get(external_id="X1")
+    double = AuditTask.objects.get(external_id="X2")
+    assert (double.double_of, original.double_of) == (original, None)
+    assert original.sequence == 3  # after the two phone audits already there
+    assert [a.value for a in double.answers.all()] == ["non"]

@@ -112,7 +112,9 @@ def test_reimport_updates_by_annuaire_id_even_when_the_siret_changes():
     assert any("celui du registre est gardé" in note for note in item.notes)
     apply_import(checked)
     orleans = Structure.objects.get(annuaire_id=ORLEANS_ID)
-    assert (orleans.name, orleans.identifier) == ("Mairie d'Orléans", "21450234500017")
+    # The registry's name is the operators': the Annuaire's new name is said, not taken.
+    assert (orleans.name, orleans.identifier) == ("Mairie - Orléans", "21450234500017")
+    assert any("l'Annuaire la nomme « Mairie d'Orléans »" in note for note in item.notes)
     assert [c.value for c in orleans.contact_points_for("phone")] == ["02 38 00 00 00"]
     assert Structure.objects.count() == 6
 
@@ -184,7 +186,7 @@ def test_one_bad_record_refuses_the_whole_file():
     assert Structure.objects.count() == 0
 
 
-def test_a_same_name_in_the_registry_refuses_the_file():
+def test_a_same_name_in_the_registry_leaves_out_that_record_only():
     Structure.objects.create(
         name="Mairie - Orleans",
         identifier="45235",
@@ -193,7 +195,10 @@ def test_a_same_name_in_the_registry_refuses_the_file():
         annuaire_id="11111111-1111-1111-1111-111111111111",
     )
     checked = plan()
-    assert any("existe déjà pour ce territoire" in str(p) for p in checked.problems)
+    assert checked.problems == []
+    skipped = {s.number: s.reason for s in checked.skipped}
+    assert "existe déjà pour ce territoire sous le nom « Mairie - Orleans »" in skipped[1]
+    assert checked.count_create == 5
 
 
 def test_a_file_without_anything_to_import_says_so():

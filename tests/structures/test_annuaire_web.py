@@ -52,3 +52,34 @@ def test_a_manager_cannot_import_from_the_annuaire(client_for, manager_a):
     response = _upload(client_for(manager_a), api_bytes())
     assert response.status_code in (403, 404)
     assert not StructureImport.objects.exists()
+
+
+def test_the_preview_asks_a_decision_per_probable_match(client_for, operator):
+    ville = Structure.objects.create(
+        name="Ville d'Orléans",
+        identifier="10786041169733",
+        kind="commune",
+        department="45",
+        city="Orléans",
+    )
+    client = client_for(operator)
+    response = _upload(client, api_bytes(), types="mairie", department="45")
+    batch = StructureImport.objects.get()
+    preview = shown(client.get(response.url).text)
+    assert "1 à rapprocher d'une structure du registre : votre décision est demandée" in preview
+    assert "<td>Mairie - Orléans<br>Orléans</td>" in preview
+    assert "Ville d&#x27;Orléans</a><br>Orléans, 10786041169733</td>" in preview
+    assert "<td>Une seule mairie par commune<br>Ressemblance des noms : 100 %</td>" in preview
+    confirm = reverse("structures:import_confirm", args=[batch.pk])
+    undecided = client.post(confirm, follow=True)
+    assert (
+        "Décidez de chaque rapprochement avant d&#x27;importer (1 sans décision)" in undecided.text
+    )
+    assert StructureImport.objects.get().status == "previewed"
+    client.post(confirm, {f"decision-{ORLEANS_ID}": "confirm"})
+    batch.refresh_from_db()
+    assert batch.options["decisions"] == {ORLEANS_ID: "confirm"}
+    assert batch.status == "done"
+    ville.refresh_from_db()
+    assert (ville.annuaire_id, ville.name) == (ORLEANS_ID, "Ville d'Orléans")
+    assert Structure.objects.filter(kind="commune", department="45").count() == 1

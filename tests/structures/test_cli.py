@@ -85,3 +85,30 @@ def test_import_annuaire_refuses_an_unknown_department(tmp_path):
 def test_the_console_script_knows_import_annuaire(capsys):
     main(["barometre"])
     assert "import-annuaire" in capsys.readouterr().out
+
+
+def test_import_annuaire_asks_a_decision_for_each_probable_match(tmp_path):
+    from .annuaire_files import ORLEANS_ID, api_bytes
+
+    ville = Structure.objects.create(
+        name="Ville d'Orléans",
+        identifier="10786041169733",
+        kind="commune",
+        department="45",
+        city="Orléans",
+    )
+    path = tmp_path / "annuaire-45.json"
+    path.write_bytes(api_bytes())
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="fiche\\(s\\) 1 : relancez avec --confirmer"):
+        call_command("import_annuaire", str(path), "--type", "mairie", "--commit", stdout=out)
+    assert "Rapprochements probables" in out.getvalue()
+    assert "une seule mairie par commune" in out.getvalue()
+    assert not Structure.objects.filter(annuaire_id=ORLEANS_ID).exists()
+    call_command(
+        "import_annuaire", str(path), "--type", "mairie", "--confirmer", "1", "--commit", stdout=out
+    )
+    ville.refresh_from_db()
+    assert ville.annuaire_id == ORLEANS_ID
+    batch = StructureImport.objects.get(source="annuaire")
+    assert batch.options["decisions"] == {ORLEANS_ID: "confirm"}

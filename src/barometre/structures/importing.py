@@ -81,15 +81,18 @@ class PlannedStructure:
     parent_identifier: str | None
     contacts: dict[str, list[str]]  # channel → values, only for columns present
     labels: dict[str, dt.date | None]  # kind → date, only for columns present
-    action: str = "create"  # create, update or unchanged
+    action: str = "create"  # create, update, unchanged, or pending (a match to decide)
     contact_labels: dict[tuple[str, str], str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # rules applied (Annuaire import)
 
     @property
     def action_label(self) -> str:
-        return {"create": "Création", "update": "Mise à jour", "unchanged": "Inchangée"}[
-            self.action
-        ]
+        return {
+            "create": "Création",
+            "update": "Mise à jour",
+            "unchanged": "Inchangée",
+            "pending": "À décider",
+        }[self.action]
 
 
 @dataclass
@@ -402,7 +405,8 @@ def apply_import(plan: ImportPlan, progress: ProgressCallback | None = None) -> 
     20 seconds (the busy timeout) before failing with « database is locked ». Rows left
     unchanged are not written at all. See docs/operations.md for the measured limit."""
     if not plan.ok:
-        raise ImportRefused(plan.problems)
+        waiting = InputProblem(None, None, "", "rien à écrire, ou un rapprochement à décider")
+        raise ImportRefused(plan.problems or [waiting])
     total = len(plan.items)
     changed = [item for item in plan.items if item.action != "unchanged"]
     now = timezone.now()

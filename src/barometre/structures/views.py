@@ -22,7 +22,7 @@ from barometre.core.errors import Conflict, Refused
 from barometre.core.navigation import crumbs, link
 from barometre.core.uploads import import_limits
 from barometre.structures import labels as structure_labels
-from barometre.structures.annuaire import plan_batch
+from barometre.structures.annuaire import decide_matches, plan_batch
 from barometre.structures.exporting import export_structures, structures_csv_chunks
 from barometre.structures.forms import (
     PARENT_OPTIONS_SHOWN,
@@ -304,6 +304,19 @@ def import_preview(request, pk: int):
 @require_POST
 def import_confirm(request, pk: int):
     batch = _get_import(request, pk)
+    if batch.source == StructureImport.Source.ANNUAIRE:
+        answers = {
+            key.removeprefix("decision-"): value
+            for key, value in request.POST.items()
+            if key.startswith("decision-")
+        }
+        if undecided := decide_matches(batch, answers, import_limits()):
+            messages.error(
+                request,
+                f"Décidez de chaque rapprochement avant d'importer ({len(undecided)} sans "
+                "décision) : même structure ou structure distincte.",
+            )
+            return redirect("structures:import_preview", pk=batch.pk)
     request_import(batch)
     return redirect("structures:import_status", pk=batch.pk)
 

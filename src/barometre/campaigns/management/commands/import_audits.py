@@ -27,6 +27,10 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Fichier introuvable : {path}")
         plan = plan_audit_import(found, path.read_bytes(), path.name)
+        # The plan, whatever the problems: how much the file would write.
+        self.stdout.write(
+            f"{len(plan.audits)} audit(s) et {plan.answer_count} réponse(s) lus dans le fichier."
+        )
         if plan.problems:
             for problem in plan.problems:
                 self.stdout.write(f"  {problem}")

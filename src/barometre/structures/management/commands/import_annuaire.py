@@ -8,7 +8,7 @@ from rich.table import Table
 from barometre.core.console import progress_bar
 from barometre.core.uploads import import_limits
 from barometre.engine import normalize_department
-from barometre.structures.annuaire import plan_annuaire
+from barometre.structures.annuaire import DECISIONS, plan_annuaire
 from barometre.structures.importing import apply_import
 from barometre.structures.models import StructureImport
 
@@ -28,10 +28,22 @@ class Command(BaseCommand):
         )
         parser.add_argument("--departement", default="", help="Un seul département (45, 2A, 988…)")
         parser.add_argument(
+            "--confirmer",
+            default="",
+            help="Rapprochements probables à confirmer (même structure) : numéros de fiche "
+            "séparés par des virgules, ou « toutes »",
+        )
+        parser.add_argument(
+            "--refuser",
+            default="",
+            help="Rapprochements probables à refuser (structure distincte) : numéros de fiche "
+            "séparés par des virgules, ou « toutes »",
+        )
+        parser.add_argument(
             "--commit", action="store_true", help="Enregistrer (par défaut : simple vérification)"
         )
 
-    def handle(self, *args, file, type, departement, commit, **options):
+    def handle(self, *args, file, type, departement, confirmer, refuser, commit, **options):
         console = Console(file=self.stdout._out, highlight=False, width=120)
         path = Path(file)
         if not path.is_file():
@@ -46,9 +58,25 @@ class Command(BaseCommand):
         plan = plan_annuaire(
             content, path.name, types=types, department=department, **import_limits()
         )
+        if plan.matches:
+            decisions = _decisions(plan, confirmer, "confirm") | _decisions(plan, refuser, "reject")
+            plan = plan_annuaire(
+                content,
+                path.name,
+                types=types,
+                department=department,
+                decisions=decisions,
+                **import_limits(),
+            )
         _report(console, plan)
         if plan.problems:
             raise CommandError("Le fichier contient des erreurs : rien n'a été enregistré.")
+        if plan.undecided and commit:
+            numbers = ",".join(str(match.number) for match in plan.undecided)
+            raise CommandError(
+                f"Rapprochement(s) à décider, fiche(s) {numbers} : relancez avec --confirmer "
+                "ou --refuser et leurs numéros. Rien n'a été enregistré."
+            )
         if not commit:
             console.print("Vérification seulement : relancez avec --commit pour enregistrer.")
             return
@@ -58,7 +86,15 @@ class Command(BaseCommand):
             file_name=path.name[:255],
             content=b"",  # the file stays where it is; the import keeps its attribution
             source=StructureImport.Source.ANNUAIRE,
-            options={"types": types, "department": department},
+            options={
+                "types": types,
+                "department": department,
+                **(
+                    {"decisions": {m.record_id: m.decision for m in plan.matches}}
+                    if plan.matches
+                    else {}
+                ),
+            },
             attribution=plan.attribution,
             status=StructureImport.Status.DONE,
             result=counts,
@@ -67,6 +103,15 @@ class Command(BaseCommand):
             finished_at=timezone.now(),
         )
         console.print("Import enregistré.")
+
+
+def _decisions(plan, numbers: str, decision: str) -> dict[str, str]:
+    """The record ids of the matches named by their record's number (or « toutes »)."""
+    wanted = {n.strip() for n in numbers.split(",") if n.strip()}
+    every = bool(wanted & {"toutes", "tout", "all"})
+    return {
+        match.record_id: decision for match in plan.matches if every or str(match.number) in wanted
+    }
 
 
 # Rows of each table of the report shown in a terminal.
@@ -92,7 +137,8 @@ def _report(console: Console, plan) -> None:
         return
     console.print(
         f"{len(plan.items)} fiche(s) à importer : {plan.count_create} création(s), "
-        f"{plan.count_update} mise(s) à jour, {plan.count_unchanged} inchangée(s) ; "
+        f"{plan.count_update} mise(s) à jour, {plan.count_unchanged} inchangée(s), "
+        f"{plan.count_pending} à rapprocher ; "
         f"{len(plan.skipped)} écartée(s), {plan.filtered_out} hors des critères."
     )
     if plan.skipped:
@@ -103,6 +149,27 @@ def _report(console: Console, plan) -> None:
             table.add_row(str(s.number), s.name, s.reason)
         console.print(table)
         _more(console, len(plan.skipped))
+    if plan.matches:
+        table = Table(title="Rapprochements probables (--confirmer / --refuser N°)")
+        for header in (
+            "Fiche",
+            "Fiche de l'Annuaire",
+            "Structure du registre",
+            "Pourquoi",
+            "Décision",
+        ):
+            table.add_column(header)
+        for match in plan.matches[:SHOWN]:
+            structure = match.structure
+            table.add_row(
+                str(match.number),
+                f"{match.record_name}\n{match.record_city}",
+                f"{structure.name}\n{structure.city}, {structure.identifier}",
+                f"{match.reason} ; ressemblance des noms : {match.similarity} %",
+                DECISIONS.get(match.decision, "à décider"),
+            )
+        console.print(table)
+        _more(console, len(plan.matches))
     if plan.with_notes:
         table = Table(title="Règles appliquées")
         for header in ("Fiche", "Nom", "Règle"):
