@@ -112,16 +112,17 @@ def _act(request, task: AuditTask, form: AuditForm, cycle, action: str):
     workflow.save_answers(
         task, form.answers(), by=request.user, version=int(seen) if seen.isdigit() else None
     )
-    recorded = ""
+    recorded, refused = "", False
     if cycle is not None and (action in CYCLE_ACTIONS or _typed(cycle)):
-        if not _record_cycle(request, task, cycle):
+        if _record_cycle(request, task, cycle):
+            recorded = RECORDED[cycle.prefix or ""]
+        else:
+            refused = True
             what = "l'envoi" if isinstance(cycle, SendingForm) else "la réponse"
             messages.error(
                 request, f"Réponses enregistrées, mais pas {what} : corrigez le champ signalé."
             )
-            return None
-        recorded = RECORDED[cycle.prefix or ""]
-    if action == "submit":
+    if action == "submit" and not refused:
         if not complete:
             messages.error(
                 request,
@@ -134,7 +135,7 @@ def _act(request, task: AuditTask, form: AuditForm, cycle, action: str):
         return redirect("campaigns:my_tasks" if request.user.is_auditor else "campaigns:validation")
     if action in ("attach", "remove"):
         _evidence_action(request, task, action)
-    elif not _input_errors(form):
+    elif not refused and not _input_errors(form):
         messages.success(request, "Réponses enregistrées.")
     if recorded:
         messages.success(request, recorded)
@@ -142,6 +143,8 @@ def _act(request, task: AuditTask, form: AuditForm, cycle, action: str):
         messages.warning(
             request, "Les réponses valides sont enregistrées ; corrigez les champs signalés."
         )
+        return None
+    if refused:
         return None
     anchor = "#pieces" if action in ("attach", "remove") else ""
     return redirect(reverse("campaigns:task", args=[task.pk]) + anchor)
