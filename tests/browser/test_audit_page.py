@@ -48,10 +48,18 @@ def tasks():
     chosen = {}
     for task in edition.tasks.order_by("sequence"):
         chosen.setdefault(task.channel, task)
+    for channel in edition.grid.parsed().channel_ids:  # social networks, online reviews
+        if channel not in chosen:
+            chosen[channel] = AuditTask.objects.create(
+                edition=edition,
+                structure=prefecture,
+                channel=channel,
+                sequence=1,
+                scheduled_at=timezone.now(),
+            )
     AuditTask.objects.filter(pk__in=[t.pk for t in chosen.values()]).update(
         auditor=auditor, status="assigned"
     )
-    assert set(chosen) == set(edition.grid.parsed().channel_ids)
     return chosen
 
 

@@ -43,7 +43,7 @@ def test_a_future_sending_date_keeps_the_grid_and_the_sent_text(client_for, emai
     assert 'value="2025-07-01T09:00"' in group
     assert "Bonjour, ma carte grise…</textarea>" in page
     assert "Formulaire introuvable.</textarea>" in page
-    assert "Réponses enregistrées, mais pas l&#x27;envoi" in page
+    assert "Grille enregistrée, mais pas l&#x27;envoi" in page
     assert 'data-dirty="true"' in page  # leaving now would lose the sent text: warned
     email_task.refresh_from_db()
     assert email_task.sent_at is None and email_task.status == "assigned"

@@ -118,9 +118,9 @@ def _act(request, task: AuditTask, form: AuditForm, cycle, action: str):
             recorded = RECORDED[cycle.prefix or ""]
         else:
             refused = True
-            what = "l'envoi" if isinstance(cycle, SendingForm) else "la réponse"
+            what = "l'envoi" if isinstance(cycle, SendingForm) else "la réponse reçue"
             messages.error(
-                request, f"Réponses enregistrées, mais pas {what} : corrigez le champ signalé."
+                request, f"Grille enregistrée, mais pas {what} : corrigez le champ signalé."
             )
     if action == "submit" and not refused:
         if not complete:
