@@ -13,7 +13,7 @@ from barometre.campaigns.models import AuditTask
 from barometre.demo.data import load_demo_data
 from barometre.demo.fieldwork import load_auditors, load_demo_fieldwork, load_scenarios
 from barometre.structures.models import Structure
-from tests.browser.conftest import fill_audit_grid
+from tests.browser.conftest import check_accessibility, fill_audit_grid
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PNG = (
@@ -103,6 +103,7 @@ def test_every_button_of_every_channel_keeps_what_was_typed(browser, tasks):
             assert page.evaluate(LEAVING) is True  # the sending is not saved yet
             if channel == "email":
                 browser.shot(f"{channel}-1-envoi-refuse")
+                assert check_accessibility(page) == []
             # "Enregistrer" records the sending typed beside the grid.
             sent = now - dt.timedelta(days=3)
             page.fill("input[name='sending-sent_at']", _local(sent))
