@@ -19,18 +19,18 @@ def test_an_email_audit_from_sending_to_validation(client_for, email_task, audit
     assert "Préfecture du Loiret — Courriel ou formulaire" in shown(listing.text)
     page = client.get(reverse("campaigns:task", args=[email_task.pk]))
     assert "pref@example.fr" in page.text and "Enregistrer l'envoi" in page.text
+    task_url = reverse("campaigns:task", args=[email_task.pk])
     client.post(
-        reverse("campaigns:task_sending", args=[email_task.pk]),
-        {"sending-sent_at": "2025-06-02T09:00", "sending-text": "Bonjour, …"},
+        task_url,
+        {"sending-sent_at": "2025-06-02T09:00", "sending-text": "Bonjour, …", "action": "send"},
     )
-    reply_url = reverse("campaigns:task_reply", args=[email_task.pk])
     bad = client.post(
-        reply_url, {"reply-replied_at": "2025-05-30T09:00", "reply-text": "x"}, follow=True
+        task_url, {"reply-replied_at": "2025-05-30T09:00", "reply-text": "x", "action": "reply"}
     )
-    assert "la réponse ne peut pas précéder l&#x27;envoi" in bad.text
+    assert "La réponse ne peut pas précéder l&#x27;envoi" in bad.text
     client.post(
-        reverse("campaigns:task_reply", args=[email_task.pk]),
-        {"reply-replied_at": "2025-06-04T15:30", "reply-text": "Réponse"},
+        task_url,
+        {"reply-replied_at": "2025-06-04T15:30", "reply-text": "Réponse", "action": "reply"},
     )
     answers = {
         "email.address_findable": "oui",

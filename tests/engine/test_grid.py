@@ -115,3 +115,24 @@ def test_services_publics_plus_reference_data():
     assert (template.scale.min, template.scale.max, template.target) == (1, 10, 0.85)
     desk = next(i for i in template.items if i.id == "digital_desk")
     assert desk.conditional  # asked only to users who used it
+
+
+def test_every_channel_of_the_shipped_grid_has_the_auditors_observations():
+    grid = shipped_grid()
+    for channel in grid.channel_ids:
+        texts = [c for c in grid.criteria if c.channel == channel and not c.scored]
+        assert [c.label for c in texts] == ["Observations de l'enquêteur"], channel
+        assert texts[0].id == f"{channel}.observations"
+
+
+def test_a_channel_without_free_text_gets_observations_after_the_declared_criteria():
+    grid = parse_grid(SMALL_GRID)
+    added = grid.criteria_by_id["email.observations"]
+    assert grid.criteria[-1] == added and not added.scored
+    assert (added.label, added.stage, added.determinant) == (
+        "Observations de l'enquêteur",
+        "handling",
+        "quality",
+    )
+    # A channel that declares its own free text keeps it and gets nothing more.
+    assert [c.id for c in grid.criteria if c.channel == "phone" and not c.scored] == ["phone.note"]

@@ -218,8 +218,6 @@ NOT_GET = {
     "oidc_authentication_callback",
     "campaigns:decide",
     "campaigns:edition_plan",
-    "campaigns:task_sending",
-    "campaigns:task_reply",
     "campaigns:evidence_upload",
     "campaigns:evidence_download",
     "campaigns:task_staffing",
@@ -401,7 +399,7 @@ def test_an_auditor_never_sees_another_auditors_task(client_for, personas, struc
     Membership.objects.create(user=other, role=Role.AUDITOR)
     client = client_for(other)
     assert client.get(reverse("campaigns:task", args=[task.pk])).status_code == 404
-    response = client.post(reverse("campaigns:task_sending", args=[task.pk]), {})
+    response = client.post(reverse("campaigns:task", args=[task.pk]), {"action": "send"})
     assert response.status_code == 404
     assert client.get(reverse("campaigns:validation")).status_code == 403
 

@@ -21,7 +21,12 @@ from barometre.core.navigation import crumbs, link
 T = AuditTask.Status
 FIELDWORK = link("Terrain", "campaigns:my_tasks")
 VALIDATION = link("Validation", "campaigns:validation")
-DRAFT_ACTIONS = ("save", "attach", "remove")
+# Every button of the audit page belongs to one form and saves the typed answers first.
+CYCLE_ACTIONS = ("send", "reply")
+RECORDED = {
+    "sending": "Envoi enregistré : l'audit attend la réponse.",
+    "reply": "Réponse enregistrée : complétez la grille.",
+}
 
 
 def _input_errors(form) -> bool:
@@ -29,6 +34,47 @@ def _input_errors(form) -> bool:
     return any(
         message != "Réponse obligatoire." for errors in form.errors.values() for message in errors
     )
+
+
+def _cycle_form(task: AuditTask, data=None) -> SendingForm | ReplyForm | None:
+    """The sending's fields, or the reply's once the sending is recorded, or none."""
+    if task.channel not in workflow.CYCLE_CHANNELS or task.replied_at:
+        return None
+    if task.sent_at is None:
+        return SendingForm(data, prefix="sending")
+    return ReplyForm(data, prefix="reply")
+
+
+def _typed(form) -> bool:
+    return any(form.data.get(form.add_prefix(name), "").strip() for name in form.fields)
+
+
+def _record_cycle(request, task: AuditTask, form: SendingForm | ReplyForm) -> bool:
+    """Record the sending or the reply typed in ``form``; a refused date becomes the error
+    of its field, and the form keeps everything typed."""
+    if not form.is_valid():
+        return False
+    try:
+        if isinstance(form, SendingForm):
+            workflow.record_sending(
+                task,
+                sent_at=form.cleaned_data["sent_at"],
+                text=form.cleaned_data["text"],
+                by=request.user,
+            )
+        else:
+            workflow.record_reply(
+                task,
+                replied_at=form.cleaned_data["replied_at"],
+                text=form.cleaned_data["text"],
+                by=request.user,
+            )
+    except Refused as exc:
+        field = exc.field if exc.field in form.fields else None
+        for reason in exc.reasons:
+            form.add_error(field, f"{reason[:1].upper()}{reason[1:]}.")
+        return False
+    return True
 
 
 def _evidence_action(request, task: AuditTask, action: str) -> None:
@@ -55,53 +101,81 @@ def _evidence_action(request, task: AuditTask, action: str) -> None:
             messages.error(request, f"Impossible : {exc}.")
 
 
+def _act(request, task: AuditTask, form: AuditForm, cycle, action: str):
+    """Whatever the button: save the valid answers as a draft, record the sending or the
+    reply when its fields hold something, then do what the button says. Returns the
+    redirect when everything went through, else ``None``: the page is shown again with
+    everything typed and the errors on their fields."""
+    complete = form.is_valid()
+    seen = request.POST.get("version", "")
+    # A draft keeps every valid answer, even when others are still missing.
+    workflow.save_answers(
+        task, form.answers(), by=request.user, version=int(seen) if seen.isdigit() else None
+    )
+    recorded, refused = "", False
+    if cycle is not None and (action in CYCLE_ACTIONS or _typed(cycle)):
+        if _record_cycle(request, task, cycle):
+            recorded = RECORDED[cycle.prefix or ""]
+        else:
+            refused = True
+            what = "l'envoi" if isinstance(cycle, SendingForm) else "la réponse reçue"
+            messages.error(
+                request, f"Grille enregistrée, mais pas {what} : corrigez le champ signalé."
+            )
+    if action == "submit" and not refused:
+        if not complete:
+            messages.error(
+                request,
+                "Réponses enregistrées ; complétez les réponses obligatoires avant de soumettre.",
+            )
+            return None
+        found = workflow.submit(task, by=request.user)
+        note = f" Points à vérifier : {', '.join(found)}." if found else ""
+        messages.success(request, "Audit soumis pour validation." + note)
+        return redirect("campaigns:my_tasks" if request.user.is_auditor else "campaigns:validation")
+    if action in ("attach", "remove"):
+        _evidence_action(request, task, action)
+    elif not refused and not _input_errors(form):
+        messages.success(request, "Réponses enregistrées.")
+    if recorded:
+        messages.success(request, recorded)
+    if _input_errors(form):
+        messages.warning(
+            request, "Les réponses valides sont enregistrées ; corrigez les champs signalés."
+        )
+        return None
+    if refused:
+        return None
+    anchor = "#pieces" if action in ("attach", "remove") else ""
+    return redirect(reverse("campaigns:task", args=[task.pk]) + anchor)
+
+
 def task_detail(request, pk: int):
     task = get_task_for_user(request.user, pk)
     grid = task.edition.grid.parsed()
     form = AuditForm(request.POST or None, grid=grid, channel=task.channel)
     form.initial_from(dict(task.answers.values_list("criterion", "value")))
+    cycle = _cycle_form(task, request.POST or None)
+    unsaved = False
     if request.method == "POST":
         # "Retirer" buttons carry the piece to remove as their value.
         action = "remove" if "remove" in request.POST else request.POST.get("action", "save")
-        valid = form.is_valid()
-        if valid or action in DRAFT_ACTIONS:
-            try:
-                # A draft keeps every valid answer, even when others are still missing.
-                seen = request.POST.get("version", "")
-                version = int(seen) if seen.isdigit() else None
-                workflow.save_answers(task, form.answers(), by=request.user, version=version)
-                if action == "submit":
-                    found = workflow.submit(task, by=request.user)
-                    note = f" Points à vérifier : {', '.join(found)}." if found else ""
-                    messages.success(request, "Audit soumis pour validation." + note)
-                    return redirect(
-                        "campaigns:my_tasks" if request.user.is_auditor else "campaigns:validation"
-                    )
-                if action in ("attach", "remove"):
-                    _evidence_action(request, task, action)
-                    if _input_errors(form):
-                        messages.warning(
-                            request,
-                            "Les réponses valides sont enregistrées ; "
-                            "corrigez les champs signalés.",
-                        )
-                    return redirect(reverse("campaigns:task", args=[task.pk]) + "#pieces")
-                if valid or not _input_errors(form):
-                    messages.success(request, "Réponses enregistrées.")
-                    return redirect("campaigns:task", pk=task.pk)
-                messages.warning(
-                    request,
-                    "Les réponses valides sont enregistrées ; corrigez les champs signalés.",
-                )
-            except Refused as exc:
-                messages.error(request, f"Impossible : {exc}.")
-            except Conflict as exc:
-                messages.error(request, str(exc))
-                task.refresh_from_db()
-        else:
-            messages.error(
-                request, "Impossible : complétez les réponses obligatoires avant de soumettre."
-            )
+        try:
+            done = _act(request, task, form, cycle, action)
+            if done is not None:
+                return done
+        except Refused as exc:
+            messages.error(request, f"Impossible : {exc}.")
+            unsaved = True
+        except Conflict as exc:
+            messages.error(request, str(exc))
+            task.refresh_from_db()
+            unsaved = True
+        # Shown again: the sending or reply as typed, unless it was recorded meanwhile.
+        fresh = _cycle_form(task)
+        if cycle is None or fresh is None or fresh.prefix != cycle.prefix or not _typed(cycle):
+            cycle = fresh
+        unsaved = unsaved or _input_errors(form) or (cycle is not None and cycle.is_bound)
     runner = lifecycle.can_run(request.user, task.edition)
     editable = task.status in workflow.EDITABLE and task.auditor_id == request.user.pk
     # Those who run the edition read the whole audit; the auditor reads it once submitted.
@@ -113,8 +187,8 @@ def task_detail(request, pk: int):
         "runner": runner,
         "contacts": task.structure.contact_points.filter(channel=task.channel),
         "cycle": task.channel in workflow.CYCLE_CHANNELS,
-        "sending_form": SendingForm(prefix="sending"),
-        "reply_form": ReplyForm(prefix="reply"),
+        "cycle_form": cycle,
+        "unsaved": unsaved,
         "editable": editable,
         "decidable": runner and task.status == T.SUBMITTED,
         "auditors": User.objects.filter(auditor_profile__isnull=False).order_by("username")
@@ -124,41 +198,6 @@ def task_detail(request, pk: int):
         **crumbs(str(task), FIELDWORK, *([VALIDATION] if runner else [])),
     }
     return render(request, "campaigns/task.html", context)
-
-
-@require_POST
-def task_cycle(request, pk: int, step: str):
-    task = get_task_for_user(request.user, pk)
-    form = (SendingForm if step == "envoi" else ReplyForm)(
-        request.POST, prefix=("sending" if step == "envoi" else "reply")
-    )
-    if not form.is_valid():
-        messages.error(
-            request,
-            "Date ou texte invalide : "
-            + "; ".join(e for errors in form.errors.values() for e in errors),
-        )
-        return redirect("campaigns:task", pk=task.pk)
-    try:
-        if step == "envoi":
-            workflow.record_sending(
-                task,
-                sent_at=form.cleaned_data["sent_at"],
-                text=form.cleaned_data["text"],
-                by=request.user,
-            )
-            messages.success(request, "Envoi enregistré : l'audit attend la réponse.")
-        else:
-            workflow.record_reply(
-                task,
-                replied_at=form.cleaned_data["replied_at"],
-                text=form.cleaned_data["text"],
-                by=request.user,
-            )
-            messages.success(request, "Réponse enregistrée : complétez la grille.")
-    except Refused as exc:
-        messages.error(request, f"Impossible : {exc}.")
-    return redirect("campaigns:task", pk=task.pk)
 
 
 def validation_queue(request):

@@ -13,7 +13,14 @@ from django.utils import timezone
 from barometre.campaigns.models import AuditTask, Evidence, TaskEvent
 from barometre.campaigns.transfer import answers_frame
 from barometre.campaigns.workflow import anomalies
-from barometre.engine import DayUnit, EngineError, Explained, days_between, explain_audit
+from barometre.engine import (
+    Criterion,
+    DayUnit,
+    EngineError,
+    Explained,
+    days_between,
+    explain_audit,
+)
 
 INLINE_KINDS = {"image": "image", "audio": "audio", "application/pdf": "pdf"}
 
@@ -35,14 +42,23 @@ class AuditReview:
     events: list[TaskEvent]
     last_return: TaskEvent | None
     problems: list[str] = field(default_factory=list)
+    # The free-text answers (the auditor's observations), read even when nothing is scored.
+    observations: list[tuple[Criterion, str]] = field(default_factory=list)
 
 
 def review_audit(task: AuditTask, *, with_anomalies: bool = True) -> AuditReview:
     explained, problems = None, []
+    grid = task.edition.grid.parsed()
     frame = answers_frame(task.edition, task_ids=[task.pk])
+    given = dict(zip(frame["criterion"], frame["value"], strict=True))
+    observations = [
+        (c, given[c.id])
+        for c in grid.criteria
+        if c.channel == task.channel and not c.scored and (given.get(c.id) or "").strip()
+    ]
     if frame.height:
         try:
-            explained = explain_audit(task.edition.grid.parsed(), frame)
+            explained = explain_audit(grid, frame)
             problems = [str(p) for p in explained.problems]
         except EngineError as exc:
             problems = [str(exc)]
@@ -67,6 +83,7 @@ def review_audit(task: AuditTask, *, with_anomalies: bool = True) -> AuditReview
         events=events,
         last_return=returns[-1] if returns else None,
         problems=problems,
+        observations=observations,
     )
 
 

@@ -7,10 +7,6 @@ app_name = "campaigns"
 urlpatterns = [
     path("", views.my_tasks, name="my_tasks"),
     path("audits/<int:pk>/", audit_views.task_detail, name="task"),
-    path("audits/<int:pk>/envoi/", audit_views.task_cycle, {"step": "envoi"}, name="task_sending"),
-    path(
-        "audits/<int:pk>/reponse/", audit_views.task_cycle, {"step": "reponse"}, name="task_reply"
-    ),
     path("audits/<int:pk>/pieces/", audit_views.evidence_upload, name="evidence_upload"),
     path(
         "audits/<int:pk>/pieces/<int:evidence_pk>/",

@@ -50,7 +50,7 @@ def record_sending(task: AuditTask, *, sent_at: dt.datetime, text: str, by) -> N
     if task.channel not in CYCLE_CHANNELS:
         raise Refused(["ce canal ne comporte pas d'envoi"])
     if sent_at > timezone.now():
-        raise Refused(["la date d'envoi est dans le futur"])
+        raise Refused(["la date d'envoi est dans le futur"], field="sent_at")
     task.sent_at = sent_at
     task.sent_text = text
     task.status = T.AWAITING_REPLY
@@ -65,10 +65,11 @@ def record_reply(task: AuditTask, *, replied_at: dt.datetime, text: str, by) -> 
     if replied_at < task.sent_at:
         sent = timezone.localtime(task.sent_at)
         raise Refused(
-            [f"la réponse ne peut pas précéder l'envoi (envoyé le {sent:%d/%m/%Y à %H:%M})"]
+            [f"la réponse ne peut pas précéder l'envoi (envoyé le {sent:%d/%m/%Y à %H:%M})"],
+            field="replied_at",
         )
     if replied_at > timezone.now():
-        raise Refused(["la date de réponse est dans le futur"])
+        raise Refused(["la date de réponse est dans le futur"], field="replied_at")
     task.replied_at = replied_at
     task.reply_text = text
     task.no_reply = False

@@ -5,10 +5,13 @@ conflict between two writers. Row-level problems of an input file are the engine
 
 class Refused(Exception):
     """A write refused for reasons the user can act on; nothing was written. Each reason is
-    a French clause ("l'édition est déjà publiée"); pages capitalise and punctuate them."""
+    a French clause ("l'édition est déjà publiée"); pages capitalise and punctuate them.
+    ``field`` names the input the reasons are about (``sent_at``), for a form to show them
+    on that field."""
 
-    def __init__(self, reasons: list[str]):
+    def __init__(self, reasons: list[str], *, field: str | None = None):
         self.reasons = reasons
+        self.field = field
         super().__init__(" ; ".join(reasons))
 
 

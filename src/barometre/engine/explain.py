@@ -87,6 +87,9 @@ def explain_audit(grid: Grid, frame: pl.DataFrame) -> Explained:
         raise EngineError("explain_audit attend les réponses d'un seul audit")
     channel = frame["channel"][0]
     prepared = prepare_answers(grid, frame)
+    if prepared.audits.height == 0:  # only free text, or no answer the grid accepts
+        reasons = " ; ".join(p.message for p in prepared.problems) or "aucune réponse notée"
+        raise EngineError(f"rien à noter dans cet audit : {reasons}")
     criteria = grid.prerequisite_order(channel)
     given = {
         row["criterion"]: row["value"]

@@ -11,7 +11,7 @@ import graphlib
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -20,6 +20,7 @@ from barometre.engine.calendars import DayUnit
 from barometre.engine.errors import EngineError
 
 DATA_DIR = Path(__file__).parent / "data"
+OBSERVATIONS_LABEL = "Observations de l'enquêteur"
 
 
 class MeasureType(StrEnum):
@@ -176,6 +177,40 @@ class Grid(_Model):
     determinants: list[Labelled]
     criteria: list[Criterion]
     satisfaction: Satisfaction = Satisfaction()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _observations_on_every_channel(cls, data: Any) -> Any:
+        """Every audit has the auditor's observations: a channel none of whose criteria is
+        free text gets ``<channel>.observations``, « Observations de l'enquêteur », not
+        scored (docs/scoring.md §1). Appended after the declared criteria, so that errors
+        keep pointing at their line; grids stored before this rule get it too."""
+        if not isinstance(data, dict) or not isinstance(data.get("criteria"), list):
+            return data
+        declared = [c for c in data["criteria"] if isinstance(c, dict)]
+        ids = {c.get("id") for c in declared}
+        added = []
+        for channel in data.get("channels") or []:
+            channel_id = channel.get("id") if isinstance(channel, dict) else None
+            own = [c for c in declared if c.get("channel") == channel_id]
+            if not own or f"{channel_id}.observations" in ids:
+                continue
+            if any(
+                isinstance(c.get("measure"), dict) and c["measure"].get("type") == MeasureType.TEXT
+                for c in own
+            ):
+                continue
+            added.append(
+                {
+                    "id": f"{channel_id}.observations",
+                    "label": OBSERVATIONS_LABEL,
+                    "channel": channel_id,
+                    "stage": own[-1].get("stage"),
+                    "determinant": own[-1].get("determinant"),
+                    "measure": {"type": MeasureType.TEXT.value},
+                }
+            )
+        return {**data, "criteria": [*data["criteria"], *added]} if added else data
 
     @model_validator(mode="after")
     def _check_references(self) -> Grid:

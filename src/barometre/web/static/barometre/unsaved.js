@@ -1,9 +1,13 @@
 // Warns before leaving a page whose form marked data-warn-unsaved holds typed changes
-// that were not saved; submitting that form (any of its buttons) saves them.
+// that were not saved; submitting that form (any of its buttons) saves them. A form shown
+// again with what could not be saved (a refused date) carries data-dirty="true" already.
 (function () {
   "use strict";
   let dirty = false;
   document.querySelectorAll("form[data-warn-unsaved]").forEach(function (form) {
+    if (form.getAttribute("data-dirty") === "true") {
+      dirty = true;
+    }
     const mark = function () {
       dirty = true;
       form.setAttribute("data-dirty", "true");
