@@ -14,7 +14,7 @@ from markdown_it import MarkdownIt
 
 from barometre.accounts.access import require_operator
 from barometre.accounts.models import Role, SensitiveAction
-from barometre.core.public_pages import for_visitors
+from barometre.core.public_pages import for_visitors, private
 from barometre.improvement.models import ImprovementProfile
 from barometre.results.models import ResultSet, StructureResult
 from barometre.structures.models import Label, Structure, StructureImport, StructureKind
@@ -62,7 +62,8 @@ def home(request):
     managed = {m.structure_id for m in memberships if m.role == Role.MANAGER}
     if managed:
         context["my_results"] = _published_results(managed)
-    return render(request, "web/home.html", context)
+    # The same address serves visitors a public page that shared caches keep.
+    return private(render(request, "web/home.html", context))
 
 
 # A safety net only: the key changes with every publication (see ``_public_home_key``).
