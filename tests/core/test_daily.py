@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 def test_purge_exports_deletes_the_old_ones_only(operator, settings):
     settings.BAROMETRE_EXPORT_KEEP_HOURS = 48
     old, recent = (
-        ExportFile.objects.create(title="A", builder="x.y", filename="a.xlsx", requested_by=operator)
+        ExportFile.objects.create(
+            title="A", builder="x.y", filename="a.xlsx", requested_by=operator
+        )
         for _ in range(2)
     )
     long_ago = timezone.now() - dt.timedelta(hours=49)

@@ -7,7 +7,6 @@ from django.urls import reverse
 
 from barometre.results.computing import publish, request_computation
 from barometre.structures.models import Structure
-from tests.results.test_palmares import ranked  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,7 @@ from django.urls import reverse
 
 from barometre.results.computing import publish, request_computation
 from barometre.structures.models import Structure
-from tests.redis_server import REDIS_URL, shared_cache  # noqa: F401
-from tests.results.test_palmares import ranked  # noqa: F401
+from tests.redis_server import REDIS_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]

@@ -41,7 +41,7 @@ def test_two_workers_take_200_tasks_each_once(settings, tmp_path):
     }
     command = [sys.executable, str(ROOT / "manage.py"), "worker", "--batch", "--interval", "0.05"]
     workers = [
-        subprocess.Popen(  # noqa: S603 - this interpreter, fixed arguments
+        subprocess.Popen(
             [*command, "--worker-id", f"machine-{i}", "--no-startup-delay"],
             env=env,
             cwd=ROOT,

@@ -85,7 +85,7 @@ def tasks_run_by_a_worker(app_configs, **kwargs):
 
 @register(deploy=True)
 def mail_is_sent(app_configs, **kwargs):
-    if settings.MAILERS["default"]["BACKEND"].endswith(".console.EmailBackend"):
+    if str(settings.MAILERS["default"]["BACKEND"]).endswith(".console.EmailBackend"):
         return [
             Warning(
                 "BAROMETRE_EMAIL_HOST est vide : les courriels (invitations, accusés de "

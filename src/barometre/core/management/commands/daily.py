@@ -16,9 +16,7 @@ def next_run(now: dt.datetime, at: dt.time) -> dt.datetime:
     local = timezone.localtime(now)
     candidate = local.replace(hour=at.hour, minute=at.minute, second=0, microsecond=0)
     if candidate <= local:
-        candidate = (candidate + dt.timedelta(days=1)).replace(
-            hour=at.hour, minute=at.minute
-        )
+        candidate = (candidate + dt.timedelta(days=1)).replace(hour=at.hour, minute=at.minute)
     return candidate
 
 
