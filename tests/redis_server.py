@@ -14,7 +14,7 @@ REDIS_URL = os.environ.get("BAROMETRE_TEST_REDIS_URL", "redis://127.0.0.1:6379/7
 def redis_caches(url: str = REDIS_URL) -> dict:
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "barometre.core.cache.SharedCache",
             "LOCATION": url,
             "KEY_PREFIX": "barometre-test",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

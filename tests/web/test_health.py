@@ -108,3 +108,22 @@ def test_a_configured_storage_out_of_reach_is_503(settings):
 
 def test_the_local_cache_and_folder_are_not_checked(settings):
     assert list(health.parts()) == ["base de données"]
+
+
+def test_pages_are_served_without_a_shared_cache_out_of_reach(settings, caplog):
+    """The cache only spares work: with Redis down, pages are rendered each time and the
+    log has one line, not a traceback per request."""
+    from barometre.core import cache as shared
+
+    caplog.set_level(logging.INFO)
+    shared._down = False
+    settings.CACHE_URL = DEAD_REDIS
+    settings.CACHES = redis_caches(DEAD_REDIS)
+    pages = [Client(raise_request_exception=False).get("/") for _ in range(10)]
+    assert {p.status_code for p in pages} == {200}
+    assert [r.getMessage() for r in caplog.records if r.name == "barometre.cache"] == [
+        "Cache partagé injoignable : Error 111 connecting to 127.0.0.1:1. Connection refused. "
+        "Pages calculées sans lui."
+    ]
+    assert not any(r.exc_info for r in caplog.records)
+    shared._down = False

@@ -247,7 +247,8 @@ if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     )
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Django's Redis cache, which a Redis out of reach does not break (core.cache).
+        "BACKEND": "barometre.core.cache.SharedCache",
         "LOCATION": CACHE_URL,
         "KEY_PREFIX": env_str("BAROMETRE_CACHE_PREFIX", "barometre"),
         # A Redis server out of reach costs a request one second, not a hung worker.
