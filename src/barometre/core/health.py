@@ -71,6 +71,6 @@ def _log_changes(failing: dict[str, str]) -> None:
         _failing.difference_update(back)
         _failing.update(gone)
     for name in sorted(gone):
-        logger.error("Contrôle de santé : %s injoignable : %s.", name, failing[name])
+        logger.error("Contrôle de santé : %s injoignable : %s.", name, failing[name].rstrip("."))
     for name in sorted(back):
         logger.warning("Contrôle de santé : %s de nouveau joignable.", name)
