@@ -5,8 +5,9 @@ set -eu
 # postgresql-client: backup/restore and CI; libharfbuzz-subset0: WeasyPrint font subsetting
 # (without it PDFs take twice as long); poppler-utils: pdftoppm/pdftotext in PDF tests;
 # chromium: the browser tests (Playwright drives Debian's Chromium).
+# redis-server: the shared cache (BAROMETRE_CACHE_URL), tested against the real server.
 # With --bench, also wrk: the load driver of `make bench-load` (C, light on CPU).
-needed=(postgresql-client libharfbuzz-subset0 poppler-utils libpango-1.0-0 libpangoft2-1.0-0 chromium)
+needed=(postgresql-client redis-server libharfbuzz-subset0 poppler-utils libpango-1.0-0 libpangoft2-1.0-0 chromium)
 [ "${1:-}" = "--bench" ] && needed+=(wrk)
 missing=()
 for pkg in "${needed[@]}"; do

@@ -5,6 +5,7 @@ import pytest
 
 from barometre.accounts.models import Membership, Role, User
 from barometre.structures.models import ContactPoint, Structure
+from tests.redis_server import shared_cache  # noqa: F401 (a fixture)
 
 
 @pytest.fixture

@@ -20,6 +20,8 @@ COMMANDS = {
     "createsuperuser": "crée un compte d'administration",
     "worker": "exécute les tâches de fond (imports, calculs, rapports) ; survit aux "
     "redémarrages de la base",
+    "daily": "lance les commandes quotidiennes (--every-day-at HH:MM : chaque jour, Procfile)",
+    "purge_exports": "supprime les exports en arrière-plan trop anciens et leurs fichiers",
 }
 
 HELP = """Baromètre — audits mystères et amélioration continue des services publics

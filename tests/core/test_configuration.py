@@ -53,6 +53,7 @@ def _check_deploy(tmp_path, **variables) -> subprocess.CompletedProcess:
         "BAROMETRE_SECRET_KEY": "k3y-" + "x9Q!vZ2#mR7$pL4&" * 4,
         "BAROMETRE_ALLOWED_HOSTS": "barometre.example.fr",
         "BAROMETRE_EMAIL_HOST": "smtp.example.fr",
+        "BAROMETRE_SITE_URL": "https://barometre.example.fr",
         "BAROMETRE_DATA_DIR": str(tmp_path),
         **variables,
     }
@@ -80,6 +81,48 @@ def test_check_deploy_warns_behind_a_proxy_counted_as_none(tmp_path):
     assert "(barometre.W001) BAROMETRE_BEHIND_PROXY est activé mais BAROMETRE_PROXY_COUNT" in (
         result.stderr
     )
+
+
+def _documented_environment(tmp_path) -> dict[str, str]:
+    """deploy/barometre.env.example, the production environment docs/deployment.md gives."""
+    lines = (ROOT / "deploy" / "barometre.env.example").read_text().splitlines()
+    pairs = dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+    pairs["BAROMETRE_SECRET_KEY"] = "k3y-" + "x9Q!vZ2#mR7$pL4&" * 4
+    pairs["BAROMETRE_DATA_DIR"] = str(tmp_path)
+    return pairs
+
+
+def test_the_documented_production_environment_passes_check_deploy(tmp_path):
+    result = _check_deploy(tmp_path, **_documented_environment(tmp_path))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+DANGEROUS = [
+    ({"DATABASE_URL": "sqlite:///x.sqlite3"}, "W002", "la base est un fichier SQLite"),
+    (
+        {"BAROMETRE_STORAGE_BACKEND": "barometre.core.disk.LocalStorage"},
+        "W003",
+        "une pièce déposée sur une machine manquerait aux autres",
+    ),
+    (
+        {"BAROMETRE_TASK_BACKEND": "django.tasks.backends.immediate.ImmediateBackend"},
+        "W004",
+        "exécutées pendant la requête web",
+    ),
+    ({"BAROMETRE_EMAIL_HOST": ""}, "W005", "écrits dans le journal au lieu d'être envoyés"),
+    ({"BAROMETRE_SITE_URL": "http://localhost:8000"}, "W006", "les QR codes, affiches"),
+    ({"BAROMETRE_PUBLIC_MAX_AGE": "600"}, "W007", "jusqu'à 630 s après une publication"),
+]
+
+
+@pytest.mark.parametrize(("change", "check", "says"), DANGEROUS)
+def test_check_deploy_warns_on_each_dangerous_combination(tmp_path, change, check, says):
+    result = _check_deploy(tmp_path, **(_documented_environment(tmp_path) | change))
+    assert result.returncode != 0
+    warned = re.findall(r"\(barometre\.(W\d+)\)", result.stderr)
+    assert warned == [check], result.stderr
+    assert says in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):

@@ -493,3 +493,28 @@ def pdf_text_of(content: bytes) -> str:
 
     with tempfile.TemporaryDirectory() as folder:
         return pdf_text(Path(folder), content)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_transparency_page_is_cacheable_by_a_proxy_until_it_changes(
+    seed_004, client_for, manager_a, structure_a
+):
+    url = reverse("public:transparency", args=[structure_a.identifier])
+    visitor = client_for(None)
+    first = visitor.get(url)
+    assert "public" in first["Cache-Control"] and "stale-while-revalidate" in first["Cache-Control"]
+    assert visitor.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
+    Action.objects.create(
+        structure=structure_a,
+        year=2022,
+        axis="a",
+        title="Guichet",
+        status="done",
+        done_on=D(2022, 10, 1),
+        publish=True,
+        public_summary="Nous avons ouvert un second guichet.",
+    )
+    changed = visitor.get(url, headers={"if-none-match": first["ETag"]})
+    assert changed.status_code == 200 and "second guichet" in changed.text
+    mine = client_for(manager_a).get(url, headers={"if-none-match": changed["ETag"]})
+    assert mine.status_code == 200 and "private" in mine["Cache-Control"]

@@ -3,6 +3,7 @@ import pytest
 # The results are computed from campaign data: reuse the campaign fixtures.
 from tests.campaigns.conftest import edition, grid  # noqa: F401
 from tests.campaigns.test_transfer import filled  # noqa: F401
+from tests.results.test_palmares import ranked  # noqa: F401
 from tests.samples import fabricate_result_set
 
 

@@ -19,7 +19,12 @@ from barometre.core.downloads import download, streamed_download
 from barometre.core.errors import Refused
 from barometre.core.figures import rounded
 from barometre.core.navigation import crumbs, link
-from barometre.core.public_pages import KeyQuery, for_visitors
+from barometre.core.public_pages import (
+    KeyQuery,
+    content_etag,
+    for_visitors,
+    visitor_download,
+)
 from barometre.results import publication
 from barometre.results.access import (
     complete,
@@ -208,7 +213,10 @@ def open_data(request, pk: int):
     """Public: the latest published national aggregates, as CSV."""
     result_set = _published_national(pk)
     content = per_version("open_data", result_set, lambda: open_data_csv(complete(result_set)))
-    return download(content, f"barometre-{result_set.edition.year}-agregats.csv")
+    response = download(content, f"barometre-{result_set.edition.year}-agregats.csv")
+    # The version's key names everything the file shows (a correction, a rename).
+    etag = content_etag(version_key("open_data", result_set))
+    return visitor_download(request, response, etag)
 
 
 @login_not_required

@@ -236,6 +236,34 @@ BAROMETRE_EXPORT_KEEP_HOURS = env_int("BAROMETRE_EXPORT_KEEP_HOURS", 48)
 # name masking at its start (core.warmup).
 BAROMETRE_WARM_UP = env_bool("BAROMETRE_WARM_UP", True)
 
+# The cache of rendered public pages, result bodies, survey and register figures and built
+# PDFs: each process's own memory by default; a Redis server shared by every web process
+# and machine with BAROMETRE_CACHE_URL (redis://host:6379/1, rediss:// for TLS). Its keys
+# name the versions they show, so either way a publication is served at once.
+CACHE_URL = env_str("BAROMETRE_CACHE_URL", "")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        f"BAROMETRE_CACHE_URL doit être une adresse redis://, rediss:// ou unix://, "
+        f"pas {CACHE_URL!r}."
+    )
+CACHES = {
+    "default": {
+        # Django's Redis cache, which a Redis out of reach does not break (core.cache).
+        "BACKEND": "barometre.core.cache.SharedCache",
+        "LOCATION": CACHE_URL,
+        "KEY_PREFIX": env_str("BAROMETRE_CACHE_PREFIX", "barometre"),
+        # A Redis server out of reach costs a request one second, not a hung worker.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+# What the public pages tell browsers and the load balancer's cache about visitors' copies
+# (core.public_pages): kept this many seconds, then served stale while one request
+# fetches the next. Every answer carries an ETag that follows the result version.
+BAROMETRE_PUBLIC_MAX_AGE = env_int("BAROMETRE_PUBLIC_MAX_AGE", 10)
+BAROMETRE_PUBLIC_STALE_SECONDS = env_int("BAROMETRE_PUBLIC_STALE_SECONDS", 30)
+
 TASKS = {
     "default": {
         "BACKEND": env_str("BAROMETRE_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),

@@ -14,7 +14,9 @@ from markdown_it import MarkdownIt
 
 from barometre.accounts.access import require_operator
 from barometre.accounts.models import Role, SensitiveAction
-from barometre.core.public_pages import for_visitors
+from barometre.core import outage
+from barometre.core.health import failing_parts
+from barometre.core.public_pages import for_visitors, private
 from barometre.improvement.models import ImprovementProfile
 from barometre.results.models import ResultSet, StructureResult
 from barometre.structures.models import Label, Structure, StructureImport, StructureKind
@@ -62,7 +64,8 @@ def home(request):
     managed = {m.structure_id for m in memberships if m.role == Role.MANAGER}
     if managed:
         context["my_results"] = _published_results(managed)
-    return render(request, "web/home.html", context)
+    # The same address serves visitors a public page that shared caches keep.
+    return private(render(request, "web/home.html", context))
 
 
 # A safety net only: the key changes with every publication (see ``_public_home_key``).
@@ -145,10 +148,21 @@ def _published_results(structure_ids: set[int]) -> list[StructureResult]:
 
 @login_not_required
 def health(request):
-    """For load balancers and monitoring: answers 200 when the database answers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
+    """For load balancers and monitoring: 200 when the database, and the shared cache and
+    the file storage when configured, answer; 503 naming what does not (``core.health``,
+    which logs a change once, not each request)."""
+    failing = failing_parts()
+    if not failing:
+        response = HttpResponse("ok", content_type="text/plain; charset=utf-8")
+    else:
+        lines = [f"{name} : injoignable ({error})" for name, error in failing.items()]
+        response = HttpResponse(
+            "\n".join(lines), status=503, content_type="text/plain; charset=utf-8"
+        )
+        response["Retry-After"] = str(outage.RETRY_AFTER_SECONDS)
+        response._has_been_logged = True  # logged once per change by core.health
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def journal(request):

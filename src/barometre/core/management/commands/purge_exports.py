@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from barometre.core.deferred import purge_expired
+
+
+class Command(BaseCommand):
+    help = (
+        "Supprime les exports en arrière-plan terminés depuis plus de "
+        "BAROMETRE_EXPORT_KEEP_HOURS heures, et leurs fichiers. À lancer chaque jour (une "
+        "demande d'export le fait aussi)."
+    )
+
+    def handle(self, *args, **options):
+        removed = purge_expired()
+        self.stdout.write(
+            f"{removed} export(s) de plus de {settings.BAROMETRE_EXPORT_KEEP_HOURS} heures "
+            "supprimé(s) avec leur fichier."
+        )
