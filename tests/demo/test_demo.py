@@ -40,6 +40,7 @@ def test_the_demo_builds_once_and_holds_everything_a_newcomer_explores(client, t
     check_fieldwork_edition()
     check_annual_review(client, tmp_path)
     check_a_newcomer_can_believe_it()
+    check_a_domain_expert_can_believe_it(client, tmp_path)
 
 
 def check_registry_auditors_and_logins(demo):
@@ -245,6 +246,22 @@ def check_a_newcomer_can_believe_it():
         questionnaire__structure=prefecture, answered_on__year=today.year
     )
     assert this_year.count() >= 5 and not this_year.filter(answered_on__gt=today).exists()
+
+
+def check_a_domain_expert_can_believe_it(client, tmp_path):
+    """The consistency checks on the whole demo (tests/demo/test_consistency.py), and the
+    préfecture's report without a near-empty page."""
+    from tests.demo.test_consistency import check_demo
+    from tests.pdf import sparse_pages
+
+    check_demo()
+    edition = Edition.objects.filter(owner=None, status="published").order_by("year").last()
+    prefecture = Structure.objects.get(name="Préfecture du Loiret")
+    client.force_login(User.objects.get(username="operateur"))
+    pdf = client.get(reverse("results:report_pdf", args=[edition.pk, prefecture.pk])).content
+    assert layout_problems(tmp_path, pdf, name="demo-rapport-prefecture") == []
+    assert sparse_pages(tmp_path, pdf) == []
+    client.logout()
 
 
 def test_simulated_fieldwork_is_deterministic(operator):
