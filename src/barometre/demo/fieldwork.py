@@ -181,3 +181,42 @@ def _submit_past_audits(edition: Edition) -> None:
     for event, task in zip(events, submitted, strict=True):  # submitted when done
         event.at = (task.replied_at or task.scheduled_at) + dt.timedelta(minutes=45)
     TaskEvent.objects.bulk_update(events, ["at"])
+    _corrected_after_return(submitted)
+
+
+def _corrected_after_return(submitted) -> None:
+    """One phone audit returned by the operator, corrected by its auditor and submitted
+    again, through the workflow, so that its history shows the answers changed after
+    submission with their values before and after."""
+    from barometre.campaigns import workflow
+    from barometre.campaigns.models import AuditTask, TaskEvent
+
+    phone = [t for t in submitted if t.channel == "phone"]
+    task = next(
+        (t for t in phone if t.answers.filter(criterion="phone.rings").exists()),
+        None,
+    )
+    operator = User.objects.filter(memberships__role=Role.OPERATOR).order_by("pk").first()
+    if task is None or operator is None:
+        return
+    task = AuditTask.objects.select_related("edition", "auditor").get(pk=task.pk)
+    workflow.return_to_auditor(
+        task,
+        by=operator,
+        comment="Nombre de sonneries à vérifier sur votre relevé d'appel ; "
+        "l'agent s'est-il présenté ?",
+    )
+    answers = dict(task.answers.values_list("criterion", "value"))
+    answers["phone.rings"] = str(int(answers["phone.rings"]) + 3)
+    if "phone.agent_name" in answers:
+        answers["phone.agent_name"] = "non" if answers["phone.agent_name"] == "oui" else "oui"
+    workflow.save_answers(task, answers, by=task.auditor)
+    workflow.submit(task, by=task.auditor)
+    # Dated after the first submission, in their order: returned the next morning,
+    # corrected and submitted again that afternoon (never after now).
+    first = task.events.filter(action="submit").order_by("at", "pk").first()
+    later = list(task.events.exclude(pk=first.pk).order_by("pk"))  # return, edit, submit
+    now = timezone.now()
+    for i, (event, hours) in enumerate(zip(later, (18, 23, 23.1), strict=True)):
+        event.at = min(first.at + dt.timedelta(hours=hours), now - dt.timedelta(minutes=3 - i))
+    TaskEvent.objects.bulk_update(later, ["at"])
