@@ -165,6 +165,16 @@ USERS = [
 ]
 
 
+# The first line of a structure's postal address (a town hall's is on the town hall's
+# square; a préfecture has no « place de la Mairie »).
+POSTAL = {
+    "commune": "Hôtel de ville, 1 place de la Mairie",
+    "department": "Hôtel du Département, service accueil",
+    "region": "Hôtel de Région, service relation usagers",
+    "state": "Accueil général, service du courrier",
+}
+
+
 def _of(place: str) -> str:
     return after("de", place)
 
@@ -283,7 +293,7 @@ def load_demo_data(*, national: bool = True) -> list[tuple[str, str]]:
         contacts = [
             ("phone", phone_number(name, department)),
             ("email", f"accueil@{slug}.example.fr"),
-            ("mail", f"Accueil, 1 place de la Mairie, {city}"),
+            ("mail", f"{POSTAL.get(kind, 'Service accueil')}, {city}"),
             ("website", f"https://www.{slug}.example.fr"),
             ("visit", f"Accueil principal, {city}"),
         ]
