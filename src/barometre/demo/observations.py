@@ -51,11 +51,11 @@ RULES: dict[str, list[Rule]] = {
             _all(_is("phone.transfer_announced", "oui"), _is("phone.transfer_answered", "non")),
         ),
         (
-            "Réponse précise, avec le lien vers la démarche en ligne.",
+            "Réponse précise et complète à chacune de mes questions.",
             _is("phone.answer_quality", "complete"),
         ),
         (
-            "Réponse incomplète : les pièces à fournir n'ont pas été citées.",
+            "Réponse incomplète : une partie de la question est restée sans réponse.",
             _is("phone.answer_quality", "partial"),
         ),
         ("Personne n'a décroché malgré plusieurs sonneries.", _is("phone.answered", "non")),
@@ -88,7 +88,7 @@ RULES: dict[str, list[Rule]] = {
             ),
         ),
         (
-            "Réponse courtoise mais incomplète : les pièces à fournir manquent.",
+            "Réponse courtoise mais incomplète : une partie de la demande est oubliée.",
             _all(_is("email.courtesy", "oui"), _is("email.answer_quality", "partial")),
         ),
         (
