@@ -102,6 +102,41 @@ def _lines(runs: list[tuple]) -> list[list[tuple]]:
     return lines
 
 
+# The top margin of every page (core/pdf_base.html): 18 mm of 297.
+TOP_MARGIN = 18 / 297
+
+
+def sparse_pages(
+    tmp_path, content: bytes, *, least: float = 0.5, last: float = 0.3, cover: bool = True
+) -> list[str]:
+    """Every page (but the cover, when ``cover``) whose printed text stops before
+    ``least`` of the height between the margins (``last`` for the last page, which ends
+    where the document does), as readable lines: a section forced onto its own page
+    behind a half-empty one, or a table's last rows left alone."""
+    path = tmp_path / "sparse.pdf"
+    path.write_bytes(content)
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    bottoms: list[tuple[float, float]] = []  # (lowest text, page height) per page
+    for line in boxes.splitlines():
+        if found := _PAGE.search(line):
+            bottoms.append((0.0, float(found[2])))
+        elif (found := _WORD.search(line)) and bottoms:
+            lowest, height = bottoms[-1]
+            y1 = float(found[4])
+            if y1 < height * (1 - BOTTOM_MARGIN):
+                bottoms[-1] = (max(lowest, y1), height)
+    problems = []
+    for number, (lowest, height) in enumerate(bottoms, start=1):
+        if cover and number == 1:
+            continue
+        filled = (lowest - height * TOP_MARGIN) / (height * (1 - TOP_MARGIN - BOTTOM_MARGIN))
+        if filled < (last if number == len(bottoms) else least):
+            problems.append(f"page {number} : remplie à {max(filled, 0):.0%} seulement")
+    return problems
+
+
 def layout_problems(tmp_path, content: bytes, *, name: str = "doc") -> list[str]:
     """Every word printed outside its page or in the side margins, a « % » sent to the
     line after its number, every HTML entity left in the text ("l&#x27;expérience"), a

@@ -124,6 +124,38 @@ def test_a_returned_audit_shows_the_comment_at_the_top(
     assert "renvoyé à l&#x27;enquêteur" in main  # the history, in French
 
 
+def test_the_history_shows_each_answer_changed_after_submission_before_and_after(
+    submitted_email, auditor, operator, client_for
+):
+    """The guide: every change after submission is traced (who, when, before, after), and
+    the audit page shows it, criterion by criterion, in the words of the form."""
+    workflow.return_to_auditor(submitted_email, by=operator, comment="Vérifiez la qualité.")
+    submitted_email.refresh_from_db()
+    values = {k: ("sans objet" if v == "na" else v) for k, v in EMAIL_ANSWERS.items()}
+    changed = values | {
+        "email.answer_quality": "complete",
+        "email.signature": "oui",
+        "email.observations": "Réponse complète après relecture.",
+    }
+    workflow.save_answers(submitted_email, changed, by=auditor)
+    page = shown(
+        client_for(operator).get(reverse("campaigns:task", args=[submitted_email.pk])).text
+    )
+    history = page[page.index("Historique") :]
+    assert "réponses modifiées après soumission" in history
+    assert '<th scope="col">Avant</th><th scope="col">Après</th>' in history
+    assert (
+        "<td>Réponse exacte et complète</td><td>Partielle ou imprécise</td>"
+        "<td>Complète et exacte</td>"
+    ) in history
+    assert "<td>« Réponse aimable mais incomplète. »</td>" in history
+    assert "<td>« Réponse complète après relecture. »</td>" in history
+    assert (
+        "<td>Signature nominative avec coordonnées directes</td><td>non</td><td>oui</td>"
+    ) in history
+    assert "email.replied" not in history  # unchanged answers are not listed
+
+
 def test_another_structures_manager_never_sees_the_desk(submitted_email, manager_b, client_for):
     url = reverse("campaigns:task", args=[submitted_email.pk])
     assert client_for(manager_b).get(url).status_code in (403, 404)

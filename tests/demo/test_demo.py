@@ -37,9 +37,10 @@ def test_the_demo_builds_once_and_holds_everything_a_newcomer_explores(client, t
     check_registry_auditors_and_logins(demo)
     check_published_editions()
     check_a_coherent_history(client)
-    check_fieldwork_edition()
+    check_fieldwork_edition(client)
     check_annual_review(client, tmp_path)
     check_a_newcomer_can_believe_it()
+    check_a_domain_expert_can_believe_it(client, tmp_path)
 
 
 def check_registry_auditors_and_logins(demo):
@@ -149,10 +150,22 @@ def check_a_coherent_history(client):
     client.logout()
 
 
-def check_fieldwork_edition():
+def check_fieldwork_edition(client):
     edition = Edition.objects.get(status="fieldwork", owner=None)
     assert edition.tasks.filter(auditor__username="enqueteur").exists()
     assert not edition.tasks.filter(auditor__isnull=True).exists()
+    # An audit returned, corrected and submitted again: its history, before and after.
+    from barometre.campaigns.models import TaskEvent
+
+    edit = TaskEvent.objects.get(task__edition=edition, action="edit")
+    assert edit.before and edit.before.keys() == edit.after.keys() and edit.before != edit.after
+    actions = list(edit.task.events.order_by("at", "pk").values_list("action", flat=True))
+    assert actions == ["submit", "return", "edit", "submit"]
+    assert edit.task.status == "submitted"
+    client.force_login(User.objects.get(username="operateur"))
+    page = client.get(reverse("campaigns:task", args=[edit.task_id])).content.decode()
+    assert "Avant</th>" in page and "Nombre de sonneries avant le décroché" in page
+    client.logout()
 
 
 def check_annual_review(client, tmp_path):
@@ -245,6 +258,22 @@ def check_a_newcomer_can_believe_it():
         questionnaire__structure=prefecture, answered_on__year=today.year
     )
     assert this_year.count() >= 5 and not this_year.filter(answered_on__gt=today).exists()
+
+
+def check_a_domain_expert_can_believe_it(client, tmp_path):
+    """The consistency checks on the whole demo (tests/demo/test_consistency.py), and the
+    préfecture's report without a near-empty page."""
+    from tests.demo.test_consistency import check_demo
+    from tests.pdf import sparse_pages
+
+    check_demo()
+    edition = Edition.objects.filter(owner=None, status="published").order_by("year").last()
+    prefecture = Structure.objects.get(name="Préfecture du Loiret")
+    client.force_login(User.objects.get(username="operateur"))
+    pdf = client.get(reverse("results:report_pdf", args=[edition.pk, prefecture.pk])).content
+    assert layout_problems(tmp_path, pdf, name="demo-rapport-prefecture") == []
+    assert sparse_pages(tmp_path, pdf) == []
+    client.logout()
 
 
 def test_simulated_fieldwork_is_deterministic(operator):

@@ -13,7 +13,7 @@ from barometre.results.computing import publish, request_computation
 from barometre.results.models import StructureResult
 from barometre.results.pdf import report_pdf, synthesis_pdf, write_reports_zip
 from barometre.results.reports import national_synthesis, structure_report
-from tests.pdf import layout_problems, pdf_text, pdf_title
+from tests.pdf import layout_problems, pdf_text, pdf_title, sparse_pages
 
 pytestmark = pytest.mark.django_db
 
@@ -97,7 +97,8 @@ def test_the_pdf_report_is_a4_french_and_names_only_its_structure(computed, tmp_
         assert expected in text, expected
     assert "Préfecture du Loiret" not in text  # the other participant is never named
     pages = _pages(tmp_path, content)
-    assert len(pages) >= 5 and all(p.stat().st_size > 1000 for p in pages)
+    # A cover and the sections following one another (none forced onto its own page).
+    assert len(pages) >= 4 and all(p.stat().st_size > 1000 for p in pages)
     info = subprocess.run(
         ["pdfinfo", str(tmp_path / "doc.pdf")], capture_output=True, text=True, check=True
     ).stdout
@@ -118,7 +119,12 @@ def test_the_report_and_the_synthesis_fit_their_pages_and_print_no_entity(comput
     )
     report = report_pdf(structure_report(_result(computed, "57463")))
     assert layout_problems(tmp_path, report, name="rapport-structure") == []
-    assert pdf_text(tmp_path, report).count("Baromètre de l'expérience usager 2025") >= 5
+    # Sections follow one another: no page left nearly empty behind a forced break.
+    assert sparse_pages(tmp_path, report) == []
+    text = pdf_text(tmp_path, report)
+    pages = text.count("\f")
+    # In the footer of every page but the cover (whose title wraps over two lines).
+    assert pages >= 4 and text.count("Baromètre de l'expérience usager 2025 —") == pages - 1
     assert pdf_title(tmp_path, report) == (
         "Rapport individuel — Baromètre de l'expérience usager 2025 — Ville de Metz"
     )

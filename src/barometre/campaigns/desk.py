@@ -18,6 +18,7 @@ from barometre.engine import (
     DayUnit,
     EngineError,
     Explained,
+    MeasureType,
     days_between,
     explain_audit,
 )
@@ -30,6 +31,71 @@ def evidence_kind(evidence: Evidence) -> str:
     return INLINE_KINDS.get(evidence.mime) or INLINE_KINDS.get(evidence.mime.split("/")[0], "file")
 
 
+UNITS = {"seconds": "s", "minutes": "min", "working_days": "j. ouvrés", "calendar_days": "j."}
+
+
+@dataclass
+class Change:
+    """One answer changed after submission, as the history shows it."""
+
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class HistoryLine:
+    event: TaskEvent
+    changes: list[Change]
+
+
+def shown(criterion: Criterion | None, stored: str | None) -> str:
+    """An answer as a reader says it: a level's label, a number with its unit, « sans
+    réponse » where there was none."""
+    if stored is None or stored == "":
+        return "sans réponse"
+    if criterion is None:
+        return stored
+    if criterion.measure.type == MeasureType.SCALE:
+        labels = {level.code: level.label for level in criterion.measure.levels}
+        return labels.get(stored, stored)
+    if criterion.measure.type == MeasureType.TEXT:
+        return f"« {stored} »"
+    unit = UNITS.get(str(criterion.measure.unit), criterion.measure.unit)
+    if criterion.measure.type == MeasureType.DELAY:
+        unit = UNITS.get(criterion.measure.day_unit.value, "")
+    numeric = criterion.measure.type != MeasureType.YES_NO and stored != "sans objet"
+    return f"{stored} {unit}" if numeric and unit else stored
+
+
+def history(task: AuditTask, events: list[TaskEvent]) -> list[HistoryLine]:
+    """The audit's history, each change of answers after submission with its criteria,
+    before and after (as the guide promises: who, when, before, after)."""
+    criteria: dict[str, Criterion] = {}
+    if any(event.action == "edit" for event in events):
+        criteria = task.edition.grid.parsed().criteria_by_id
+    lines = []
+    for event in events:
+        changes = []
+        if event.action == "edit":
+            order = {key: i for i, key in enumerate(criteria)}
+            keys = sorted(
+                event.before.keys() | event.after.keys(),
+                key=lambda k: (order.get(k, len(order)), k),
+            )
+            for key in keys:
+                criterion = criteria.get(key)
+                changes.append(
+                    Change(
+                        criterion.label if criterion else key,
+                        shown(criterion, event.before.get(key)),
+                        shown(criterion, event.after.get(key)),
+                    )
+                )
+        lines.append(HistoryLine(event, changes))
+    return lines
+
+
 @dataclass
 class AuditReview:
     task: AuditTask
@@ -40,6 +106,7 @@ class AuditReview:
     evidence: list[tuple[Evidence, str]]
     anomalies: list[str]
     events: list[TaskEvent]
+    history: list[HistoryLine]
     last_return: TaskEvent | None
     problems: list[str] = field(default_factory=list)
     # The free-text answers (the auditor's observations), read even when nothing is scored.
@@ -81,6 +148,7 @@ def review_audit(task: AuditTask, *, with_anomalies: bool = True) -> AuditReview
         evidence=[(e, evidence_kind(e)) for e in task.evidence.all()],
         anomalies=anomalies(task) if with_anomalies else [],
         events=events,
+        history=history(task, events),
         last_return=returns[-1] if returns else None,
         problems=problems,
         observations=observations,

@@ -12,7 +12,7 @@ import unicodedata
 from django.db import transaction
 
 from barometre.accounts.models import Membership, Role, User
-from barometre.demo.places import PHONE_PREFIX, REGIONS, TOWNS
+from barometre.demo.places import PHONE_PREFIX, REGIONS, TOWNS, population
 from barometre.engine import after, department_in_sentence
 from barometre.structures.models import ContactPoint, Label, Structure, territory_keys
 
@@ -44,15 +44,57 @@ STRUCTURES = [
     ("Région Grand Est", None, "region", 5_560_000, "67", "Strasbourg"),
     ("Région Hauts-de-France", None, "region", 5_980_000, "59", "Lille"),
     ("Région Occitanie", None, "region", 6_050_000, "31", "Toulouse"),
-    ("Ville de Strasbourg", "67482", "commune", 291_000, "67", "Strasbourg"),
-    ("Ville de Villeurbanne", "69266", "commune", 156_000, "69", "Villeurbanne"),
-    ("Ville de Metz", "57463", "commune", 121_000, "57", "Metz"),
-    ("Ville de Bourg-en-Bresse", "01053", "commune", 41_000, "01", "Bourg-en-Bresse"),
-    ("Ville des Sables-d'Olonne", "85194", "commune", 48_000, "85", "Les Sables-d'Olonne"),
-    ("Ville de Guérande", "44069", "commune", 16_000, "44", "Guérande"),
-    ("Ville de Pagny-sur-Moselle", "54415", "commune", 4_125, "54", "Pagny-sur-Moselle"),
-    ("Ville de Saint-Denis", "97411", "commune", 153_000, "974", "Saint-Denis"),
-    ("Ville de Fort-de-France", "97209", "commune", 76_000, "972", "Fort-de-France"),
+    ("Ville de Strasbourg", "67482", "commune", population("67", "Strasbourg"), "67", "Strasbourg"),
+    (
+        "Ville de Villeurbanne",
+        "69266",
+        "commune",
+        population("69", "Villeurbanne"),
+        "69",
+        "Villeurbanne",
+    ),
+    ("Ville de Metz", "57463", "commune", population("57", "Metz"), "57", "Metz"),
+    (
+        "Ville de Bourg-en-Bresse",
+        "01053",
+        "commune",
+        population("01", "Bourg-en-Bresse"),
+        "01",
+        "Bourg-en-Bresse",
+    ),
+    (
+        "Ville des Sables-d'Olonne",
+        "85194",
+        "commune",
+        population("85", "Les Sables-d'Olonne"),
+        "85",
+        "Les Sables-d'Olonne",
+    ),
+    ("Ville de Guérande", "44069", "commune", population("44", "Guérande"), "44", "Guérande"),
+    (
+        "Ville de Pagny-sur-Moselle",
+        "54415",
+        "commune",
+        population("54", "Pagny-sur-Moselle"),
+        "54",
+        "Pagny-sur-Moselle",
+    ),
+    (
+        "Ville de Saint-Denis",
+        "97411",
+        "commune",
+        population("974", "Saint-Denis"),
+        "974",
+        "Saint-Denis",
+    ),
+    (
+        "Ville de Fort-de-France",
+        "97209",
+        "commune",
+        population("972", "Fort-de-France"),
+        "972",
+        "Fort-de-France",
+    ),
     (
         "SICOVAL, communauté d'agglomération du sud-est toulousain",
         None,
@@ -123,6 +165,16 @@ USERS = [
 ]
 
 
+# The first line of a structure's postal address (a town hall's is on the town hall's
+# square; a préfecture has no « place de la Mairie »).
+POSTAL = {
+    "commune": "Hôtel de ville, 1 place de la Mairie",
+    "department": "Hôtel du Département, service accueil",
+    "region": "Hôtel de Région, service relation usagers",
+    "state": "Accueil général, service du courrier",
+}
+
+
 def _of(place: str) -> str:
     return after("de", place)
 
@@ -147,22 +199,12 @@ def national_registry() -> list[tuple]:
             rows.append((name, None, kind, population, department, city))
 
     codes = list(TOWNS)
-    for code in codes:  # every chef-lieu: a city of 20,000 to 300,000 inhabitants
-        add(
-            f"Ville {_of(TOWNS[code][0])}",
-            "commune",
-            int(rng.lognormvariate(11, 0.8)) + 20_000,
-            code,
-            TOWNS[code][0],
-        )
-    for code in codes[::2]:  # a second town in one département out of two: smaller
-        add(
-            f"Ville {_of(TOWNS[code][1])}",
-            "commune",
-            int(rng.lognormvariate(9.6, 0.9)) + 2_000,
-            code,
-            TOWNS[code][1],
-        )
+    for code in codes:  # every chef-lieu, with its legal population
+        town = TOWNS[code][0]
+        add(f"Ville {_of(town)}", "commune", population(code, town), code, town)
+    for code in codes[::2]:  # a second town in one département out of two
+        town = TOWNS[code][1]
+        add(f"Ville {_of(town)}", "commune", population(code, town), code, town)
     for code in codes[1::4]:
         add(
             f"Département {_of(department_in_sentence(code))}",
@@ -232,7 +274,7 @@ def load_demo_data(*, national: bool = True) -> list[tuple[str, str]]:
     by_name: dict[str, Structure] = {}
     existing = set(Structure.objects.values_list("identifier", flat=True))
     generated = national_registry() if national else []
-    for name, insee, kind, population, department, city in STRUCTURES + generated:
+    for name, insee, kind, inhabitants, department, city in STRUCTURES + generated:
         identifier = insee or fictitious_siret(name)
         if identifier in existing and (name, insee) not in HAND_WRITTEN:
             continue  # a generated structure already there: nothing to refresh
@@ -241,7 +283,7 @@ def load_demo_data(*, national: bool = True) -> list[tuple[str, str]]:
             defaults={
                 "name": name,
                 "kind": kind,
-                "population": population,
+                "population": inhabitants,
                 "department": department,
                 "city": city,
             },
@@ -251,7 +293,7 @@ def load_demo_data(*, national: bool = True) -> list[tuple[str, str]]:
         contacts = [
             ("phone", phone_number(name, department)),
             ("email", f"accueil@{slug}.example.fr"),
-            ("mail", f"Accueil, 1 place de la Mairie, {city}"),
+            ("mail", f"{POSTAL.get(kind, 'Service accueil')}, {city}"),
             ("website", f"https://www.{slug}.example.fr"),
             ("visit", f"Accueil principal, {city}"),
         ]

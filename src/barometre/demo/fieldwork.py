@@ -1,5 +1,6 @@
-"""Demo fieldwork: the shipped 2025 grid, a small scenario bank, forty auditors and an
-edition in fieldwork with demo structures enrolled and planned. Idempotent."""
+"""Demo fieldwork: the shipped 2025 grid, the scenario bank (``demo.scenarios``), forty
+auditors and an edition in fieldwork with demo structures enrolled and planned.
+Idempotent."""
 
 import datetime as dt
 
@@ -8,48 +9,11 @@ from django.utils import timezone
 
 from barometre.accounts.models import Membership, Role, User
 from barometre.campaigns import lifecycle
-from barometre.campaigns.models import AuditorProfile, Edition, Scenario
+from barometre.campaigns.models import AuditorProfile, Edition
 from barometre.demo.national import grid_2025
+from barometre.demo.scenarios import REPLIES, fit_scenarios, load_scenarios
 from barometre.structures.models import Structure
 
-SCENARIOS = [
-    (
-        "horaires-accueil",
-        "Horaires et pièces pour une démarche",
-        ["phone", "visit"],
-        "Parent de deux enfants, récemment installé dans la commune.",
-        "Demander les horaires d'ouverture et les pièces à fournir pour une inscription.",
-        "",
-        "Horaires exacts, liste complète des pièces, mention de la démarche en ligne.",
-    ),
-    (
-        "carte-identite",
-        "Renouvellement de carte d'identité",
-        ["phone", "email", "social"],
-        "Retraitée, peu à l'aise avec le numérique.",
-        "Demander comment renouveler une carte d'identité et s'il faut prendre rendez-vous.",
-        "Bonjour,\nJe souhaite renouveler ma carte d'identité. Dois-je prendre rendez-vous ?",
-        "Rendez-vous obligatoire, prédemande en ligne possible, aide au point numérique.",
-    ),
-    (
-        "reclamation-delai",
-        "Réclamation sur un délai de traitement",
-        ["email", "mail"],
-        "Usager en attente d'une réponse depuis six semaines.",
-        "Écrire pour se plaindre d'un dossier sans réponse et demander un délai.",
-        "Madame, Monsieur,\nJ'ai déposé un dossier il y a six semaines sans nouvelles…",
-        "Excuses, délai annoncé, interlocuteur nommé, voie de recours.",
-    ),
-    (
-        "accessibilite",
-        "Accès pour une personne en fauteuil",
-        ["phone", "email", "website"],
-        "Accompagnant d'une personne à mobilité réduite.",
-        "Demander si les locaux sont accessibles et où se garer.",
-        "Bonjour,\nMon père se déplace en fauteuil : vos locaux sont-ils accessibles ?",
-        "Description précise de l'accès et du stationnement, proposition d'accueil adapté.",
-    ),
-]
 AUDITOR_COMMUNES = [
     "Tours",
     "Nantes",
@@ -91,21 +55,6 @@ AUDITOR_COMMUNES = [
     "Cayenne",
     "Pointe-à-Pitre",
 ]
-
-
-def load_scenarios() -> None:
-    for code, title, channels, persona, script, template, expected in SCENARIOS:
-        Scenario.objects.update_or_create(
-            code=code,
-            defaults={
-                "title": title,
-                "channels": channels,
-                "persona": persona,
-                "script": script,
-                "message_template": template,
-                "expected_answer": expected,
-            },
-        )
 
 
 @transaction.atomic
@@ -171,6 +120,7 @@ def load_demo_fieldwork(
         for structure in structures if structures is not None else Structure.objects.all():
             lifecycle.enrol(edition, structure, by=operator, publish_results=True)
         lifecycle.plan_fieldwork(edition, by=operator)
+        fit_scenarios(edition)
         edition = lifecycle.advance(edition, by=operator)
         if weeks_done:
             _submit_past_audits(edition)
@@ -178,16 +128,6 @@ def load_demo_fieldwork(
 
 
 SENT = "Bonjour,\nJe souhaite renouveler ma carte d'identité. Dois-je prendre rendez-vous ?"
-REPLIES = {
-    "carte-identite": "Madame,\nLe renouvellement se fait sur rendez-vous, après une prédemande "
-    "en ligne. Le point numérique de l'accueil peut vous aider.\nLe service des titres",
-    "reclamation-delai": "Monsieur,\nNous vous prions de nous excuser pour ce délai. Votre "
-    "dossier est en cours d'instruction ; une réponse vous sera apportée sous dix jours. "
-    "Si elle ne vous convenait pas, vous pourrez saisir le médiateur.\nLe chef du service",
-    "accessibilite": "Bonjour,\nNos locaux sont accessibles par l'entrée latérale, où deux "
-    "places de stationnement sont réservées. Un agent peut vous recevoir au rez-de-chaussée "
-    "sur rendez-vous.\nL'accueil",
-}
 
 
 def _submit_past_audits(edition: Edition) -> None:
@@ -225,7 +165,7 @@ def _submit_past_audits(edition: Edition) -> None:
             task.sent_text = sent or SENT
             if task.replied_at and task.pk not in waiting:
                 code = task.scenario.code if task.scenario else ""
-                task.reply_text = REPLIES.get(code, REPLIES["carte-identite"])
+                task.reply_text = REPLIES[code] if code in REPLIES else REPLIES["carte-identite"]
     AuditTask.objects.bulk_update(done, ["sent_text", "reply_text"])
     submitted = [task for task in done if task.pk not in waiting]
     events = TaskEvent.objects.bulk_create(
@@ -241,3 +181,42 @@ def _submit_past_audits(edition: Edition) -> None:
     for event, task in zip(events, submitted, strict=True):  # submitted when done
         event.at = (task.replied_at or task.scheduled_at) + dt.timedelta(minutes=45)
     TaskEvent.objects.bulk_update(events, ["at"])
+    _corrected_after_return(submitted)
+
+
+def _corrected_after_return(submitted) -> None:
+    """One phone audit returned by the operator, corrected by its auditor and submitted
+    again, through the workflow, so that its history shows the answers changed after
+    submission with their values before and after."""
+    from barometre.campaigns import workflow
+    from barometre.campaigns.models import AuditTask, TaskEvent
+
+    phone = [t for t in submitted if t.channel == "phone"]
+    task = next(
+        (t for t in phone if t.answers.filter(criterion="phone.rings").exists()),
+        None,
+    )
+    operator = User.objects.filter(memberships__role=Role.OPERATOR).order_by("pk").first()
+    if task is None or operator is None:
+        return
+    task = AuditTask.objects.select_related("edition", "auditor").get(pk=task.pk)
+    workflow.return_to_auditor(
+        task,
+        by=operator,
+        comment="Nombre de sonneries à vérifier sur votre relevé d'appel ; "
+        "l'agent s'est-il présenté ?",
+    )
+    answers = dict(task.answers.values_list("criterion", "value"))
+    answers["phone.rings"] = str(int(answers["phone.rings"]) + 3)
+    if "phone.agent_name" in answers:
+        answers["phone.agent_name"] = "non" if answers["phone.agent_name"] == "oui" else "oui"
+    workflow.save_answers(task, answers, by=task.auditor)
+    workflow.submit(task, by=task.auditor)
+    # Dated after the first submission, in their order: returned the next morning,
+    # corrected and submitted again that afternoon (never after now).
+    first = task.events.filter(action="submit").order_by("at", "pk").first()
+    later = list(task.events.exclude(pk=first.pk).order_by("pk"))  # return, edit, submit
+    now = timezone.now()
+    for i, (event, hours) in enumerate(zip(later, (18, 23, 23.1), strict=True)):
+        event.at = min(first.at + dt.timedelta(hours=hours), now - dt.timedelta(minutes=3 - i))
+    TaskEvent.objects.bulk_update(later, ["at"])

@@ -4,7 +4,8 @@ fieldwork, validation, computation, publication and a palmarès with jury notes.
 
 The fieldwork is simulated: every planned audit gets plausible answers from the engine's
 synthetic generator (a latent quality per structure, a small bias per auditor, delays
-drawn per audit, prerequisites respected), observations from a bank of realistic notes,
+drawn per audit, prerequisites respected), the complaint criteria scored on complaint
+scenarios only, observations written from the audit's answers (``demo.observations``),
 and is validated. Same seed, same edition."""
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from django.utils import timezone
 
 from barometre.accounts.models import User
 from barometre.campaigns import lifecycle
-from barometre.campaigns.models import Answer, AuditTask, Edition, GridVersion
+from barometre.campaigns.models import Answer, AuditTask, Edition, GridVersion, Scenario
 from barometre.campaigns.workflow import CYCLE_CHANNELS
 from barometre.demo.history import date_published_edition
+from barometre.demo.observations import observation
+from barometre.demo.scenarios import COMPLAINT_CRITERIA, COMPLAINT_SCENARIOS, fit_scenarios
 from barometre.engine import MeasureType
 from barometre.engine.grid import DATA_DIR
 from barometre.engine.synthetic import channel_answers
@@ -28,41 +31,6 @@ from barometre.results.computing import compute, publish
 from barometre.results.models import ResultSet
 from barometre.results.palmares import confirm_laureate, palmares
 from barometre.structures.models import Structure
-
-OBSERVATIONS = {
-    "phone": [
-        "Accueil souriant, l'agente a reformulé ma demande avant de répondre.",
-        "Serveur vocal long (quatre choix) avant d'obtenir un agent.",
-        "Transfert annoncé mais personne n'a décroché au second poste.",
-        "Réponse précise, avec le lien vers la démarche en ligne.",
-    ],
-    "email": [
-        "Accusé de réception automatique immédiat, réponse personnalisée ensuite.",
-        "Réponse courtoise mais incomplète : les pièces à fournir manquent.",
-        "Formulaire de contact difficile à trouver depuis la page d'accueil.",
-    ],
-    "mail": [
-        "Courrier signé avec un contact direct, délai raisonnable.",
-        "Réponse type sans rapport précis avec la question posée.",
-    ],
-    "website": [
-        "Horaires à jour, démarches bien rangées par thème.",
-        "Déclaration d'accessibilité absente du pied de page.",
-    ],
-    "social": [
-        "Message privé pris en charge dans la journée.",
-        "Compte peu actif depuis plusieurs semaines.",
-    ],
-    "visit": [
-        "Signalétique claire, temps d'attente d'une dizaine de minutes.",
-        "Accueil aimable mais confidentialité difficile au guichet.",
-        "Point numérique avec un médiateur disponible.",
-    ],
-    "reviews": [
-        "Réponses régulières aux avis, y compris négatifs.",
-        "Avis négatifs récents sans réponse de la structure.",
-    ],
-}
 
 JURY_NOTES = [
     "Des réponses écrites rapides et personnalisées sur tous les canaux.",
@@ -127,13 +95,16 @@ def simulate_fieldwork(
     by_channel: dict[str, list[AuditTask]] = {}
     for task in tasks:
         by_channel.setdefault(task.channel, []).append(task)
+    complaints = set(
+        Scenario.objects.filter(code__in=COMPLAINT_SCENARIOS).values_list("pk", flat=True)
+    )
     for channel, group in by_channel.items():
         base = shift + CHANNEL_SHIFT.get(channel, 0)
         p = np.clip(
             [quality[t.structure_id] + base + bias.get(t.auditor_id, 0) for t in group], 0.02, 0.98
         )
         sent = np.array([t.scheduled_at.date() for t in group], dtype="datetime64[D]")
-        notes = OBSERVATIONS.get(channel, [])
+        given: list[dict[str, str]] = [{} for _ in group]  # each audit's answers
         for criterion, keep, values, sent_at, replied_at in channel_answers(
             grid, channel, p, rng, sent, bias=SEED_BIAS, delay_factor=SEED_DELAYS
         ):
@@ -143,20 +114,29 @@ def simulate_fieldwork(
                     if keep[i]:
                         task.replied_at = _aware(replied_at[i], tz)
                 continue
-            answers += [
-                Answer(task=task, criterion=criterion, value=str(values[i]))
-                for i, task in enumerate(group)
-                if keep[i] and values[i] is not None
-            ]
-        for criterion in [c for c, ch in text_ids.items() if ch == channel and notes]:
-            draw = rng.random(len(group))  # four audits in ten carry an observation
-            answers += [
-                Answer(
-                    task=task, criterion=criterion, value=notes[int(draw[i] * 1000) % len(notes)]
-                )
-                for i, task in enumerate(group)
-                if draw[i] < 0.4
-            ]
+            for i in np.flatnonzero(keep):
+                if values[i] is not None:
+                    given[i][criterion] = str(values[i])
+        # A complaint criterion is scored on a complaint scenario, « sans objet » otherwise.
+        handled = rng.random(len(group))
+        for i, task in enumerate(group):
+            for criterion in COMPLAINT_CRITERIA & given[i].keys():
+                if task.scenario_id not in complaints:
+                    given[i][criterion] = "sans objet"
+                elif given[i][criterion] == "sans objet":
+                    given[i][criterion] = "oui" if handled[i] < p[i] else "non"
+        # Four audits in ten carry an observation, one that their answers bear out.
+        draws = rng.random((len(group), 2))
+        for criterion in [c for c, ch in text_ids.items() if ch == channel]:
+            for i in np.flatnonzero(draws[:, 0] < 0.4):
+                note = observation(channel, given[i], draws[i, 1])
+                if note is not None:
+                    given[i][criterion] = note
+        answers += [
+            Answer(task=task, criterion=criterion, value=value)
+            for task, values in zip(group, given, strict=True)
+            for criterion, value in values.items()
+        ]
     for task in tasks:
         if task.channel in CYCLE_CHANNELS and task.sent_at is None:
             task.sent_at = task.scheduled_at
@@ -204,6 +184,7 @@ def fieldwork_done(
         accepted = zlib.crc32(f"{year}-{structure.pk}".encode()) % 10 != 0
         lifecycle.enrol(edition, structure, by=by, publish_results=accepted)
     lifecycle.plan_fieldwork(edition, by=by)
+    fit_scenarios(edition)
     edition = lifecycle.advance(edition, by=by)
     simulate_fieldwork(edition, quality, seed=year, shift=shift)
     return edition

@@ -1,6 +1,15 @@
 """Real French places for the demo registry: per département, its chef-lieu and a second
-town (a sous-préfecture), and the regions with their seat. Only names and départements are
-real; populations and contact details in the demo are illustrative."""
+town (a sous-préfecture), and the regions with their seat. Names, départements, the
+communes' legal populations and the landline prefixes are real (the tables of
+``reference/``, with their sources in its README); addresses and the last six digits of
+phone numbers are fictitious."""
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+REFERENCE_DIR = Path(__file__).parent / "reference"
 
 # code: (chef-lieu, second town)
 TOWNS: dict[str, tuple[str, str]] = {
@@ -52,9 +61,9 @@ TOWNS: dict[str, tuple[str, str]] = {
     "45": ("Orléans", "Montargis"),
     "46": ("Cahors", "Figeac"),
     "47": ("Agen", "Villeneuve-sur-Lot"),
-    "48": ("Mende", "Florac"),
+    "48": ("Mende", "Florac-Trois-Rivières"),
     "49": ("Angers", "Cholet"),
-    "50": ("Saint-Lô", "Cherbourg"),
+    "50": ("Saint-Lô", "Cherbourg-en-Cotentin"),
     "51": ("Châlons-en-Champagne", "Reims"),
     "52": ("Chaumont", "Langres"),
     "53": ("Laval", "Mayenne"),
@@ -121,15 +130,47 @@ REGIONS: list[tuple[str, str, str]] = [
     ("Région Guadeloupe", "Basse-Terre", "971"),
 ]
 
-# Telephone numbering zones (ARCEP): 01 Île-de-France, 02 North-West, 03 North-East,
-# 04 South-East, 05 South-West; overseas départements have their own prefixes.
-_ZONES = {
-    "01": "75 77 78 91 92 93 94 95",
-    "02": "14 18 22 27 28 29 35 36 37 41 44 45 49 50 53 56 61 72 76 85",
-    "03": "02 08 10 21 25 39 51 52 54 55 57 58 59 60 62 67 68 70 71 80 88 89 90",
-    "04": "01 03 04 05 06 07 11 13 15 26 2A 2B 30 34 38 42 43 48 63 66 69 73 74 83 84",
-    "05": "09 12 16 17 19 23 24 31 32 33 40 46 47 64 65 79 81 82 86 87",
-}
+
+@dataclass(frozen=True)
+class Commune:
+    department: str
+    name: str
+    population: int  # INSEE, population municipale 2021 (in force 2024), to the hundred
+    identity_cards: bool  # the town hall takes identity-card applications (biometric station)
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (REFERENCE_DIR / name).open(encoding="utf-8", newline="") as file:
+        return list(csv.DictReader(file))
+
+
+@cache
+def communes() -> dict[tuple[str, str], Commune]:
+    """The demo's communes by (département, name), from ``reference/communes.csv``."""
+    return {
+        (row["departement"], row["commune"]): Commune(
+            row["departement"],
+            row["commune"],
+            int(row["population"]),
+            row["recueil_titres"] == "oui",
+        )
+        for row in _rows("communes.csv")
+    }
+
+
+def population(department: str, town: str) -> int:
+    """The legal population of a demo commune; a town missing from the table is an error
+    of the demo's data, not a number to invent."""
+    try:
+        return communes()[department, town].population
+    except KeyError:
+        raise KeyError(f"{town} ({department}) manque dans reference/communes.csv") from None
+
+
+# Landline numbers by département (ARCEP numbering plan): the zone (01 Île-de-France,
+# 02 North-West, 03 North-East, 04 South-East, 05 South-West, overseas prefixes of their
+# own) and the four first digits, from ``reference/telephone.csv``.
+PHONE_ZONE: dict[str, str] = {row["departement"]: row["zone"] for row in _rows("telephone.csv")}
 PHONE_PREFIX: dict[str, str] = {
-    code: zone for zone, codes in _ZONES.items() for code in codes.split()
-} | {"971": "05 90", "972": "05 96", "973": "05 94", "974": "02 62", "976": "02 69"}
+    row["departement"]: row["prefixe"] for row in _rows("telephone.csv")
+}
