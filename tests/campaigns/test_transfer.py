@@ -166,7 +166,7 @@ def test_the_command_line_checks_then_imports(filled, tmp_path, operator):
     AuditTask.objects.filter(edition=filled).delete()
     out = io.StringIO()
     call_command("import_audits", str(filled.pk), str(path), stdout=out)
-    assert "7 audit(s) valides." in out.getvalue() and not AuditTask.objects.exists()
+    assert "7 audits valides." in out.getvalue() and not AuditTask.objects.exists()
     call_command("import_audits", str(filled.pk), str(path), "--commit", stdout=out)
     assert AuditTask.objects.filter(edition=filled, status="submitted").count() == 7
     bad = tmp_path / "bad.csv"

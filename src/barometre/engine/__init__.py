@@ -8,7 +8,7 @@ from barometre.engine.answers import PreparedAnswers, prepare_answers
 from barometre.engine.calendars import DayUnit, add_days, days_between, holidays_for, is_off
 from barometre.engine.errors import EngineError, InputProblem, InputRejected
 from barometre.engine.explain import CriterionLine, Explained, explain_audit
-from barometre.engine.french import after, elides, sentence_name
+from barometre.engine.french import after, elides, plural, sentence_name
 from barometre.engine.grid import (
     ChannelSpec,
     Criterion,
@@ -116,6 +116,7 @@ __all__ = [
     "national_change",
     "normalize_department",
     "parse_grid",
+    "plural",
     "prepare_answers",
     "restrict_grid",
     "score_edition",

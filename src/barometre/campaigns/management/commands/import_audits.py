@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from barometre.accounts.models import User
 from barometre.campaigns.models import Edition
 from barometre.campaigns.transfer import apply_audit_import, plan_audit_import
+from barometre.core.figures import count_of, plural
 
 
 class Command(BaseCommand):
@@ -30,11 +31,14 @@ class Command(BaseCommand):
         if plan.problems:
             for problem in plan.problems:
                 self.stdout.write(f"  {problem}")
-            raise CommandError(f"{len(plan.problems)} problème(s) : rien n'a été enregistré.")
-        self.stdout.write(f"{len(plan.audits)} audit(s) valides.")
+            raise CommandError(
+                f"{count_of(len(plan.problems), 'problème')} : rien n'a été enregistré."
+            )
+        n = len(plan.audits)
+        self.stdout.write(f"{count_of(n, 'audit')} valide{plural(n)}.")
         if not commit:
             self.stdout.write("Vérification seulement : relancez avec --commit pour enregistrer.")
             return
         user = User.objects.filter(username=operator).first() if operator else None
         counts = apply_audit_import(found, plan, by=user)
-        self.stdout.write(f"{counts['created']} créé(s), {counts['updated']} mis à jour.")
+        self.stdout.write(f"{count_of(counts['created'], 'créé')}, {counts['updated']} mis à jour.")

@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from barometre.core.console import progress_bar
+from barometre.core.figures import count_of, plural
 from barometre.core.uploads import import_limits
 from barometre.engine import normalize_department
 from barometre.structures.annuaire import plan_annuaire
@@ -76,13 +77,14 @@ SHOWN = 50
 def _more(console: Console, count: int) -> None:
     if count > SHOWN:
         console.print(
-            f"… et {count - SHOWN} autre(s) : le rapport complet est sur la page d'import."
+            f"… et {count - SHOWN} autre{plural(count - SHOWN)} : le rapport complet est sur la "
+            "page d'import."
         )
 
 
 def _report(console: Console, plan) -> None:
     if plan.problems:
-        table = Table(title=f"{len(plan.problems)} problème(s) : rien n'a été enregistré")
+        table = Table(title=f"{count_of(len(plan.problems), 'problème')} : rien n'a été enregistré")
         for header in ("Fiche", "Champ", "Valeur", "Raison"):
             table.add_column(header)
         for p in plan.problems:
@@ -91,9 +93,11 @@ def _report(console: Console, plan) -> None:
         console.print(table)
         return
     console.print(
-        f"{len(plan.items)} fiche(s) à importer : {plan.count_create} création(s), "
-        f"{plan.count_update} mise(s) à jour, {plan.count_unchanged} inchangée(s) ; "
-        f"{len(plan.skipped)} écartée(s), {plan.filtered_out} hors des critères."
+        f"{count_of(len(plan.items), 'fiche')} à importer : "
+        f"{count_of(plan.count_create, 'création')}, "
+        f"{count_of(plan.count_update, 'mise', ' à jour')}, "
+        f"{count_of(plan.count_unchanged, 'inchangée')} ; "
+        f"{count_of(len(plan.skipped), 'écartée')}, {plan.filtered_out} hors des critères."
     )
     if plan.skipped:
         table = Table(title="Fiches écartées")
