@@ -422,12 +422,14 @@ def _catalogue_indicators(structure, years, rng):
 
 def _plan_and_committee(structure, manager, years, rng):
     members = [
-        CommitteeMember.objects.create(structure=structure, name=name, organisation=org)
-        for name, org in [
-            ("M. Robin", "APF France handicap"),
-            ("Mme Durand", "UFC-Que Choisir du Loiret"),
-            ("M. Lefèvre", "Union départementale des associations familiales"),
-            ("Mme N'Diaye", "Usagère, conseil citoyen"),
+        CommitteeMember.objects.create(structure=structure, name=name, role=role, organisation=org)
+        for name, role, org in [
+            ("M. Robin", "délégué départemental", "APF France handicap"),
+            ("Mme Durand", "présidente", "UFC-Que Choisir du Loiret"),
+            ("M. Lefèvre", "administrateur", "Union départementale des associations familiales"),
+            ("Mme N'Diaye", "usagère", "conseil citoyen"),
+            ("Mme Battistella", "directrice générale", "CCI du Loiret"),
+            ("Mme Lubet", "maire", "commune de Saint-Denis-en-Val"),
         ]
     ]
     owner = manager.get_full_name()

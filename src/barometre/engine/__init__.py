@@ -24,6 +24,7 @@ from barometre.engine.names import find_personal_data, mask_names
 from barometre.engine.privacy import mask_personal_data
 from barometre.engine.programme import (
     CatalogueIndicator,
+    CatalogueSection,
     Engagements,
     IndicatorCatalogue,
     SurveyTemplate,
@@ -72,6 +73,7 @@ __all__ = [
     "TERRITORIES",
     "Z90",
     "CatalogueIndicator",
+    "CatalogueSection",
     "ChannelSpec",
     "Criterion",
     "CriterionLine",
