@@ -294,6 +294,9 @@ def _internal_campaign(structure, manager, year):
 
 def _indicators(structure, years, internal, rng):
     def indicator(code, label, **fields):
+        # In the dashboard's section of the catalogue indicator of the same code.
+        known = sp_indicator_catalogue().get(code)
+        fields.setdefault("section", known.section if known else "")
         return Indicator.objects.create(structure=structure, code=code, label=label, **fields)
 
     def targets(ind, value):

@@ -105,6 +105,8 @@ class Cell:
     as_of: dt.date | None = None
     kind: str = "count"  # core.figures kind: "rate" (k / n), "mean", "score" or "count"
     n_unit: str = ""
+    # A year not over yet: no value is « pas encore de valeur », not « non suivi ».
+    current: bool = False
 
     @property
     def figure(self) -> Figure:
@@ -309,6 +311,19 @@ def dashboard(
             running = indicator.source in RUNNING_SOURCES and year >= today.year
             verdict = None if running else met(indicator, value, target)
             as_of = today if running and value is not None else None
-            cells.append(Cell(value, target, verdict, n, least, k, as_of, kind=kind, n_unit=n_unit))
+            cells.append(
+                Cell(
+                    value,
+                    target,
+                    verdict,
+                    n,
+                    least,
+                    k,
+                    as_of,
+                    kind=kind,
+                    n_unit=n_unit,
+                    current=year >= today.year,
+                )
+            )
         rows.append(Row(indicator, cells, targets.get(target_year)))
     return rows
