@@ -47,7 +47,7 @@ class Command(BaseCommand):
             console.print(table)
             raise CommandError("Le fichier contient des erreurs ; corrigez-les puis relancez.")
         console.print(
-            f"{count_of(len(plan.items), 'expérience')} pour {found.name} : "
+            f"{count_of(len(plan.items), 'expérience')} pour {found.in_sentence} : "
             f"{count_of(plan.count('create'), 'nouvelle')}, "
             f"{count_of(plan.count('answer'), 'répondue')} depuis le dernier import, "
             f"{plan.count('unchanged')} déjà au registre."
