@@ -430,9 +430,9 @@ def _plan_and_committee(structure, manager, years, rng):
             ("M. Robin", "délégué départemental", "APF France handicap"),
             ("Mme Durand", "présidente", "UFC-Que Choisir du Loiret"),
             ("M. Lefèvre", "administrateur", "Union départementale des associations familiales"),
-            ("Mme N'Diaye", "usagère", "conseil citoyen"),
+            ("Mme N'Diaye", "usagère", "Conseil citoyen d'Orléans"),
             ("Mme Battistella", "directrice générale", "CCI du Loiret"),
-            ("Mme Lubet", "maire", "commune de Saint-Denis-en-Val"),
+            ("Mme Lubet", "maire", "Ville de Saint-Denis-en-Val"),
         ]
     ]
     owner = manager.get_full_name()
