@@ -207,7 +207,7 @@ def test_3_operator_closes_the_fieldwork_with_audits_not_done(browser, registry)
     browser.goto(f"/terrain/editions/{edition.pk}/")
     page.get_by_role("link", name="Passer en phase « Validation »…").click()
     left = edition.tasks.count()
-    page.get_by_text(f"{left} audit(s) ne sont pas réalisés").first.wait_for()
+    page.get_by_text(f"{left} audits ne sont pas réalisés").first.wait_for()
     assert page.get_by_text("Audits par canal et par statut").is_visible()
     assert page.get_by_text("Structures sans couverture complète (1)").is_visible()
     browser.shot("1-revue-cloture")
@@ -217,7 +217,7 @@ def test_3_operator_closes_the_fieldwork_with_audits_not_done(browser, registry)
     page.locator("label[for=id_close_not_done]").click()
     page.get_by_role("button", name="Confirmer le passage en phase « Validation »").click()
     page.get_by_text("L'édition passe en phase « Validation ».").wait_for()
-    assert page.get_by_text(f"{left} audit(s) clôturé(s) comme non réalisé(s)").is_visible()
+    assert page.get_by_text(f"{left} audits clôturés comme non réalisés").is_visible()
     browser.shot("2-terrain-clos")
     assert edition.tasks.filter(status="not_done").count() == left
     # The closed audits leave the auditor's list.
@@ -259,7 +259,7 @@ def test_4_operator_computes_publishes_and_confirms_a_laureate(browser, registry
     page.get_by_role("link", name="Publier…").wait_for()
     browser.shot("2-calcul")
     # The one category of this registry with the five structures a ranking needs.
-    category = "Villes de plus de 50 000 habitants"
+    category = "Villes de plus de 50\u202f000 habitants"
     section = page.locator("section", has=page.get_by_role("heading", name=category))
     proposed = section.get_by_text("Proposé par le classement").inner_text()
     section.locator("textarea[name=jury_note]").fill("Des réponses écrites rapides.")

@@ -87,8 +87,8 @@ def test_public_pages_fit_a_phone_and_its_fingers(browser):
         if name in ("accueil", "enquete", "erreur-404"):
             browser.shot(f"390px-{name}")
     assert wide == {}
-    # The survey: every choice is a box of 44 × 44 px at least; a 1–10 scale is one
-    # column of ten (never cut in two rows), the yes/no questions one row.
+    # The survey: every choice is a box of 44 × 44 px at least; a 1–10 scale is two rows
+    # of five (1 to 5 above 6 to 10), the yes/no questions one row.
     page = browser.goto(pages["enquete"])
     boxes = page.locator(".barometre-choice label").evaluate_all(
         "ls => ls.map(l => { const r = l.getBoundingClientRect(); return [r.width, r.height] })"
@@ -97,7 +97,7 @@ def test_public_pages_fit_a_phone_and_its_fingers(browser):
     lefts = page.locator("#radio-id_item_courtesy label").evaluate_all(
         "ls => ls.map(l => Math.round(l.getBoundingClientRect().left))"
     )
-    assert len(lefts) == 10 and len(set(lefts)) == 1
+    assert len(lefts) == 10 and len(set(lefts)) == 5 and lefts[:5] == lefts[5:]
     tops = page.locator("[id^=radio-id_concerned_] label").evaluate_all(
         "ls => ls.map(l => Math.round(l.getBoundingClientRect().top))"
     )

@@ -38,7 +38,7 @@ def test_a_manager_applies_and_the_operator_accepts(
 def test_the_operator_enrols_directly(client_for, edition, operator, structure_b):
     action = reverse("campaigns:enrolment_action", args=[edition.pk])
     client_for(operator).post(action, {"action": "enrol", "structure": structure_b.pk})
-    assert Enrolment.objects.get().category == "Villes de plus de 50 000 habitants"
+    assert Enrolment.objects.get().category == "Villes de plus de 50\u202f000 habitants"
 
 
 def test_enrolment_from_a_file_is_all_or_nothing(

@@ -62,6 +62,6 @@ def test_a_share_of_audits_is_double_coded_from_the_edition_page(
         AuditorProfile.objects.create(user=user, departments=["45"])
     url = reverse("campaigns:edition_double_coding", args=[in_fieldwork.pk])
     page = client_for(operator).post(url, {"share": "40"}, follow=True)
-    assert "2 double(s) codage(s) demandé(s)." in page.text
+    assert "2 doubles codages demandés." in page.text
     refused = client_for(operator).post(url, {"share": "90"}, follow=True)
     assert "Indiquez une part entre 1 et 50 %." in refused.text

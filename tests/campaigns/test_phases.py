@@ -96,7 +96,7 @@ def test_closing_fieldwork_lists_the_audits_not_done_then_closes_them(
     with pytest.raises(Refused) as caught:
         lifecycle.advance(edition, by=operator)
     assert caught.value.reasons == [
-        "5 audit(s) ne sont pas réalisés : prolongez le terrain ou clôturez-les comme non réalisés"
+        "5 audits ne sont pas réalisés : prolongez le terrain ou clôturez-les comme non réalisés"
     ]
     assert _snapshot(edition) == before
 
@@ -108,7 +108,7 @@ def test_closing_fieldwork_lists_the_audits_not_done_then_closes_them(
     email.refresh_from_db()
     assert email.no_reply and email.status == "submitted"
     assert edition.transitions.get(target="validation").reason == (
-        "4 audit(s) clôturé(s) comme non réalisé(s) ; 1 envoi(s) clôturé(s) sans réponse"
+        "4 audits clôturés comme non réalisés ; 1 envoi clôturé sans réponse"
     )
     # The closed audits leave the auditor's list and are never scored: no answers.
     page = client_for(auditor).get(reverse("campaigns:my_tasks"))
@@ -173,7 +173,7 @@ def test_results_wait_for_returned_audits_too(in_fieldwork, operator):
     lifecycle.advance(edition, by=operator)
     with pytest.raises(Refused) as caught:
         lifecycle.advance(edition, by=operator)
-    assert caught.value.reasons == ["1 audit(s) renvoyé(s) attendent la correction de l'enquêteur"]
+    assert caught.value.reasons == ["1 audit renvoyé attend la correction de l'enquêteur"]
     edition.refresh_from_db()
     assert edition.status == "validation"
 
@@ -183,14 +183,14 @@ def test_the_phase_page_reviews_then_confirms(in_fieldwork, operator, client_for
     url = reverse("campaigns:edition_phase", args=[in_fieldwork.pk])
     page = client.get(url)
     assert "Passer en phase « Validation »" in page.text
-    assert "5 audit(s) ne sont pas réalisés" in page.text
+    assert "5 audits ne sont pas réalisés" in page.text
     assert "Clôturer les audits non réalisés" in page.text
     refused = client.post(url, {"action": "advance"}, follow=True)
-    assert "5 audit(s) ne sont pas réalisés : prolongez le terrain" in refused.text
+    assert "5 audits ne sont pas réalisés : prolongez le terrain" in refused.text
     assert Edition.objects.get(pk=in_fieldwork.pk).status == "fieldwork"
     done = client.post(url, {"action": "advance", "close_not_done": "on"}, follow=True)
     assert "L&#x27;édition passe en phase « Validation »." in done.text
-    assert "5 audit(s) clôturé(s) comme non réalisé(s)" in done.text  # the phase log
+    assert "5 audits clôturés comme non réalisés" in done.text  # the phase log
     assert EditionTransition.objects.filter(edition=in_fieldwork, target="validation").exists()
 
 

@@ -165,12 +165,12 @@ def test_the_command_line_checks_then_imports(filled, tmp_path, operator):
     AuditTask.objects.filter(edition=filled).delete()
     out = io.StringIO()
     call_command("import_audits", str(filled.pk), str(path), stdout=out)
-    assert "7 audit(s) valides." in out.getvalue() and not AuditTask.objects.exists()
+    assert "7 audits valides." in out.getvalue() and not AuditTask.objects.exists()
     answers = sum(
         len(a["answers"])
         for a in plan_audit_import(filled, path.read_bytes(), "a.csv").audits.values()
     )
-    assert f"7 audit(s) et {answers} réponse(s) lus dans le fichier." in out.getvalue()
+    assert f"7 audits et {answers} réponses lus dans le fichier." in out.getvalue()
     call_command("import_audits", str(filled.pk), str(path), "--commit", stdout=out)
     assert AuditTask.objects.filter(edition=filled, status="submitted").count() == 7
     bad = tmp_path / "bad.csv"

@@ -28,7 +28,7 @@ def test_purge_exports_deletes_the_old_ones_only(operator, settings):
     ExportFile.objects.filter(pk=old.pk).update(requested_at=long_ago, finished_at=long_ago)
     out = io.StringIO()
     call_command("purge_exports", stdout=out)
-    assert "1 export(s) de plus de 48 heures supprimé(s)" in out.getvalue()
+    assert "1 export de plus de 48 heures supprimé avec" in out.getvalue()
     assert list(ExportFile.objects.values_list("pk", flat=True)) == [recent.pk]
 
 

@@ -72,7 +72,7 @@ def test_website_rules_are_said():
 def test_pivot_codes_other_than_the_record_are_said():
     record = by_id(api_bytes())[FRANCE_SERVICES_ID]
     assert record.insee == "45208"
-    assert any("2 autre(s) commune(s) (45011, 45302)" in note for note in record.notes)
+    assert any("2 autres communes (45011, 45302)" in note for note in record.notes)
 
 
 def test_a_record_without_insee_code_takes_its_pivot_one():

@@ -76,7 +76,7 @@ def test_malformed_answers_get_row_errors_and_no_output_file(tmp_path, capsys):
         (b"", "Le fichier est vide."),
         (
             b"structure;canal\r\nS;phone\r\n",
-            "colonne(s) obligatoire(s) absente(s) : audit, critere",
+            "colonnes obligatoires absentes : audit, critere",
         ),
         (
             HEADER.encode() + b"\r\nS;V;45;phone;A1;E1;phone.answered;oui;31/02/2025;\r\n",

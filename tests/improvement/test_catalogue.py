@@ -19,7 +19,7 @@ def test_the_managers_tick_the_indicators_they_track(client_for, manager_a, stru
     assert "Délai moyen trimestriel de délivrance des permis de conduire" in page
     assert "E 14.6" in page and "85\u00a0%" in page
     response = client.post(url, {"code": ["delai-permis", "tx-reponse", "inconnu"]}, follow=True)
-    assert "2 indicateur(s) ajouté(s) au tableau de bord." in response.text
+    assert "2 indicateurs ajoutés au tableau de bord." in response.text
     permis = Indicator.objects.get(structure=structure_a, code="delai-permis")
     assert (permis.unit, permis.direction, permis.periodicity) == ("days", "le", "quarter")
     assert not permis.targets.exists()  # the seed sets no target for title delays

@@ -112,7 +112,7 @@ def test_the_command_is_a_dry_run_without_commit(tmp_path, structure_a):
     path.write_bytes(csv_bytes())
     out = io.StringIO()
     call_command("import_experiences", str(path), "--structure", structure_a.identifier, stdout=out)
-    assert "2 expérience(s) pour Préfecture du Loiret : 2 nouvelle(s)" in out.getvalue()
+    assert "2 expériences pour la Préfecture du Loiret : 2 nouvelles" in out.getvalue()
     assert not FeedbackEntry.objects.exists()
     call_command(
         "import_experiences",

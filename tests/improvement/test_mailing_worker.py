@@ -106,9 +106,7 @@ def test_a_refusing_mail_server_fails_the_sending_which_resumes_later(
     monkeypatch.undo()
     mailing = SurveyMailing.objects.get()
     assert (mailing.status, len(mailoutbox)) == ("failed", 10)
-    assert (
-        mailing.error == "Envoi interrompu après 10 courriel(s) : serveur de courriel injoignable"
-    )
+    assert mailing.error == "Envoi interrompu après 10 courriels : serveur de courriel injoignable"
     assert mailing.invitations.filter(sent_at__isnull=False).count() == 10  # not the 11th
     assert "Envoi interrompu à 10 sur 60" in _page(client, questionnaire)
     client.post(reverse("improvement:mailing_resume", args=[mailing.pk]))

@@ -85,7 +85,7 @@ def test_a_name_stored_on_two_lines_does_not_break_the_mailing(
     questionnaire.structure.save()
     response = _send(client_for(manager_a), questionnaire, FORTY[:2])
     assert "2 invitations en cours d'envoi par courriel" in html.unescape(response.text)
-    assert mailoutbox[0].subject == "Votre avis sur l'accueil de Préfecture du Loiret"
+    assert mailoutbox[0].subject == "Votre avis sur l'accueil de la Préfecture du Loiret"
 
 
 def test_one_reminder_to_those_who_neither_answered_nor_unsubscribed(

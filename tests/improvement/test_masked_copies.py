@@ -84,7 +84,7 @@ def test_a_text_stored_before_its_copy_is_masked_by_the_rules_until_remasked(str
     assert register.masked(entry).description == "Écrire à [courriel masqué]. Jeanne Martin"
     out = io.StringIO()
     call_command("remask_texts", "--missing", stdout=out)
-    assert "1 fiche(s)" in out.getvalue()
+    assert "1 fiche," in out.getvalue()
     entry.refresh_from_db()
     assert entry.description_masked == "Écrire à [courriel masqué]. [nom masqué]"
 

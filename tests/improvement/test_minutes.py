@@ -7,7 +7,12 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from barometre.improvement import annual
-from barometre.improvement.models import Meeting, SpeakerRole
+from barometre.improvement.models import (
+    SPEAKER_ROLE_IN_MINUTES,
+    CommitteeMember,
+    Meeting,
+    SpeakerRole,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -83,11 +88,37 @@ def test_fifteen_interventions_and_three_decisions_in_one_save(client_for, manag
     page = client_for(manager_a).get(reverse("improvement:review", args=[structure_a.pk, 2022]))
     text = page.text
     positions = [
-        text.index(escape(f"({SpeakerRole(role).label.lower()}) : {said}"))
+        text.index(escape(f", {SPEAKER_ROLE_IN_MINUTES[SpeakerRole(role)]} : {said}"))
         for _, role, said in SEED_004
     ]
     assert positions == sorted(positions)
-    assert "Mme Lubet (Maire de Saint-Denis-en-Val)</strong> (élu) : Peut-on" in text
+    assert "Mme Lubet (Maire de Saint-Denis-en-Val)</strong>, élu : Peut-on" in text
+    # The capacity follows the name without a second pair of brackets.
+    assert "Mme Battistella (DG CCI)</strong>, partenaire : Propose" in text
+    assert "(partenaire (" not in text and "l&#x27;état" not in text
+
+
+def test_members_are_named_with_their_qualite_in_the_minutes_and_the_review(
+    client_for, manager_a, structure_a
+):
+    robin = CommitteeMember.objects.create(
+        structure=structure_a, name="M. Robin", role="délégué", organisation="APF"
+    )
+    CommitteeMember.objects.create(structure=structure_a, name="Mme Huet", organisation="AFOC45")
+    meeting = Meeting.objects.create(
+        structure=structure_a, held_on="2023-01-24", reviewed_year=2022, agenda="Bilan 2022"
+    )
+    meeting.attendees.add(robin)
+    client = client_for(manager_a)
+    members = client.get(reverse("improvement:committee", args=[structure_a.pk])).text
+    assert "<td>délégué</td>" in members
+    shown = client.get(reverse("improvement:meeting", args=[structure_a.pk, meeting.pk])).text
+    assert "<li>M. Robin (délégué, APF)</li>" in shown
+    review = client.get(reverse("improvement:review", args=[structure_a.pk, 2022])).text
+    assert "Membres du comité présents" in review
+    assert "<li>M. Robin (délégué, APF)</li>" in review
+    assert "Mme Huet" not in review  # not present at that meeting
+    assert str(CommitteeMember(name="Mme Huet", organisation="AFOC45")) == "Mme Huet (AFOC45)"
 
 
 def test_adding_a_row_without_javascript_keeps_what_was_typed(client_for, manager_a, structure_a):

@@ -115,11 +115,13 @@ def test_a_logo_that_is_not_a_small_image_is_refused(client_for, operator, struc
     assert not structure_a.logo
 
 
-def test_choices_are_large_boxes_and_a_long_scale_stacks_rather_than_wraps(client, point):
+def test_choices_are_large_boxes_and_a_long_scale_holds_on_two_rows(client, point):
     html = client.get(reverse("public:point", args=[point.token])).text
     scales = re.findall(r'<div class="fr-fieldset__element (barometre-choices[^"]*)">', html)
-    # The 1–10 scales stack on a phone; the yes/no filter questions stay on one row.
-    assert "barometre-choices barometre-choices--stacked" in scales
+    # The 1–10 scales go on two rows of five on a phone (a column of ten made the survey
+    # 7,300 px long); the yes/no filter questions stay on one row.
+    assert "barometre-choices barometre-choices--per-row-5" in scales
+    assert "barometre-choices barometre-choices--stacked" not in scales
     assert "barometre-choices" in scales
     assert 'class="barometre-public-form"' in html
     ten = re.search(r'name="item_courtesy"', html)

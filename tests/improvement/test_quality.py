@@ -2,6 +2,7 @@
 annual review (seed 004's shape) and the public transparency page."""
 
 import datetime as dt
+import html
 import io
 import re
 
@@ -12,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from barometre.improvement import annual, dashboard, register, surveys
+from barometre.engine import sp_indicator_catalogue
+from barometre.improvement import annual, catalogue, dashboard, register, surveys
 from barometre.improvement.models import (
     Action,
     CommitteeMember,
@@ -178,7 +180,8 @@ def test_dashboard_page_and_xlsx_export(seed_004, client_for, manager_a, structu
     workbook = load_workbook(io.BytesIO(client.get(url + "&format=xlsx").content))
     sheet = workbook.active
     header = [c.value for c in sheet[1]]
-    assert header[:7] == [
+    assert header[:9] == [
+        "Section",
         "Rubrique",
         "Indicateur",
         "Engagement",
@@ -186,12 +189,59 @@ def test_dashboard_page_and_xlsx_export(seed_004, client_for, manager_a, structu
         "Résultats 2020",
         "Résultats 2021",
         "Résultats 2022",
+        "Résultats 2023",
     ]
-    lines = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
-    assert lines["Nombre de connexions par mois sur les réseaux sociaux"][6] == 681201
+    lines = {row[2]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert lines["Nombre de connexions par mois sur les réseaux sociaux"][7] == 681201
     # Counts are integers, percents and days carry one decimal, rounded half up.
-    assert lines["Taux de réponse aux suggestions et réclamations dans le délai"][6] == 81.8
-    assert lines["Délai moyen de réponse"][6] == 3.5  # 78 / 22 = 3.545…
+    assert lines["Taux de réponse aux suggestions et réclamations dans le délai"][7] == 81.8
+    assert lines["Délai moyen de réponse"][7] == 3.5  # 78 / 22 = 3.545…
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_dashboard_groups_indicators_by_the_reviews_sections_with_the_current_year(
+    client_for, manager_a, structure_a
+):
+    """Seed 004's « Tableau de bord qualité » reads by section — dispositions générales,
+    téléphonie, site internet, courriers / courriels, réseaux sociaux, collectivités — and
+    the default view puts the year in progress beside the three before it."""
+    everything = [i.code for i in sp_indicator_catalogue().indicators]
+    # Adopted in an order that interleaves the sections: the page regroups them.
+    catalogue.adopt(structure_a, everything, year=2023)
+    for position, indicator in enumerate(Indicator.objects.filter(structure=structure_a)):
+        indicator.position = 100 - position
+        indicator.save(update_fields=["position"])
+    own = Indicator.objects.create(structure=structure_a, code="files", label="Attente", theme="")
+    IndicatorValue.objects.create(indicator=own, period="2023", year=2023, value=12)
+    page = client_for(manager_a).get(reverse("improvement:dashboard", args=[structure_a.pk]))
+    text = " ".join(re.sub(r"<[^>]+>", " ", html.unescape(page.text)).split())
+    general = "Relation générale avec les usagers — "
+    titles = [
+        general + "Dispositions générales",
+        general + "Téléphonie",
+        general + "Site internet",
+        general + "Courriers et courriels",
+        general + "Réseaux sociaux",
+        "Relations avec les collectivités territoriales",
+        "Autres indicateurs",
+    ]
+    positions = [text.index(title) for title in titles]
+    assert positions == sorted(positions)
+    # Each indicator sits under its own section: the délais of titles under the website.
+    site, letters = positions[2], positions[3]
+    assert site < text.index("Délai moyen trimestriel de délivrance des permis") < letters
+    header = "Résultats 2020 Résultats 2021 Résultats 2022 Résultats 2023 Cible 2023"
+    assert header in text
+    # A past year without a value was not tracked; the year in progress has none yet.
+    maj_site = text[text.index("Taux de mise à jour du site internet") :]
+    assert maj_site.startswith(
+        "Taux de mise à jour du site internet dans le délai de 3 jours ouvrés E 1.2 "
+        "non suivi non suivi non suivi pas encore de valeur ≥ 100,0 %"
+    )
+    assert page.text.count('scope="colgroup"') == len(titles)
+    sections = dashboard.by_section(dashboard.dashboard(structure_a, [2023], 2023))
+    assert [s.title for s in sections] == titles
+    assert sum(len(s.rows) for s in sections) == len(everything) + 1
 
 
 @time_machine.travel(NOW, tick=False)

@@ -273,9 +273,7 @@ def test_the_publish_page_of_a_campaign_speaks_of_the_campaign(
     url = reverse("results:publish", args=[result_set.edition_id, result_set.version])
     page = " ".join(html.unescape(client_for(manager_a).get(url).text).split())
     assert "Ce qui devient visible" in page
-    assert "visibles des responsables qualité de Préfecture du Loiret" in page or (
-        "responsables qualité" in page
-    )
+    assert f"visibles des responsables qualité {result_set.edition.owner.of_name}." in page
     for national in (
         "Ce qui devient public",
         "palmarès",

@@ -76,7 +76,7 @@ def ranked(edition, operator):
 
 def test_the_laureate_is_proposed_among_structures_that_accept_publication(ranked, operator):
     (category,) = palmares(ranked)
-    assert category.category == "Villes de plus de 50 000 habitants"
+    assert category.category == "Villes de plus de 50\u202f000 habitants"
     # A and B scored the same: the documented tie-break (identifier) puts B (31555) first.
     assert [r.structure.name for r in category.ranking][:2] == ["Ville B", "Ville A"]
     assert category.proposed.structure.name == "Ville A"  # B refused publication

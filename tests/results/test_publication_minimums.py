@@ -18,7 +18,7 @@ from tests.results.test_palmares import ranked  # noqa: F401
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 pytestmark = [pytest.mark.django_db, pytest.mark.publication_minimums]
-CATEGORY = "Villes de plus de 50 000 habitants"
+CATEGORY = "Villes de plus de 50\u202f000 habitants"
 
 
 def test_five_ranked_structures_and_every_audit_done_are_publishable(ranked):  # noqa: F811

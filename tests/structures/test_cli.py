@@ -16,7 +16,7 @@ def test_import_is_a_dry_run_without_commit(tmp_path):
     path.write_bytes(csv_bytes(encoding="cp1252"))
     out = io.StringIO()
     call_command("import_structures", str(path), stdout=out)
-    assert "3 ligne(s) valides : 3 création(s)" in out.getvalue()
+    assert "3 lignes valides : 3 créations" in out.getvalue()
     assert "relancez avec --commit" in out.getvalue()
     assert Structure.objects.count() == 0
     call_command("import_structures", str(path), "--commit", stdout=out)
@@ -62,7 +62,7 @@ def test_import_annuaire_is_a_dry_run_then_commits_once(tmp_path):
     out = io.StringIO()
     call_command("import_annuaire", str(path), "--departement", "45", stdout=out)
     report = out.getvalue()
-    assert "4 fiche(s) à importer : 4 création(s)" in report
+    assert "4 fiches à importer : 4 créations" in report
     assert "pas de SIRET" in report  # the CAF, left out
     assert "http conservé" in report  # a rule applied
     assert "Service-Public.gouv.fr / DILA" in report

@@ -119,13 +119,13 @@ MALFORMED = {
     "missing-columns": (
         b"identifiant;nom\r\n45234;Orleans\r\n",
         [
-            "Colonne(s) obligatoire(s) absente(s) : « type », « departement ». "
+            "Colonnes obligatoires absentes : « type », « departement ». "
             "Colonnes trouvées : identifiant, nom."
         ],
     ),
     "unknown-column": (
         csv_bytes(header=[*HEADER[:-1], "couleur"]),
-        ["Colonne(s) inconnue(s) : couleur. Voir la liste des colonnes dans docs/formats.md."],
+        ["Colonne inconnue : couleur. Voir la liste des colonnes dans docs/formats.md."],
     ),
     "duplicate-header": (
         b"nom;nom;type;departement;identifiant\r\n",

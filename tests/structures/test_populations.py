@@ -85,8 +85,8 @@ def test_the_command_reports_then_commits(tmp_path, communes):
     path.write_text(POPULATIONS, encoding="utf-8")
     out = io.StringIO()
     call_command("import_populations", str(path), stdout=out)
-    assert "5 communes lues : 3 population(s) à mettre à jour" in out.getvalue()
-    assert "2 code(s) sans structure" in out.getvalue()
+    assert "5 communes lues : 3 populations à mettre à jour" in out.getvalue()
+    assert "2 codes sans structure" in out.getvalue()
     assert "Baugé" in out.getvalue()
     assert Structure.objects.get(identifier="2A004").population is None
     call_command("import_populations", str(path), "--commit", stdout=out)

@@ -19,6 +19,7 @@ from barometre.api.contract import ContractApi
 from barometre.api.models import ApiToken
 from barometre.api.public import public_router
 from barometre.core.errors import Conflict, Refused
+from barometre.core.figures import plural
 from barometre.web.errors import ERRORS as HTTP_ERRORS
 
 
@@ -105,7 +106,7 @@ FRENCH = {
     "greater_than": "doit être supérieur à {gt}",
     "less_than": "doit être inférieur à {lt}",
     "string_too_long": "{max_length} caractères au plus",
-    "string_too_short": "{min_length} caractère(s) au moins",
+    "string_too_short": "{min_length} caractère{min_length_s} au moins",
     "int_parsing": "nombre entier attendu",
     "int_type": "nombre entier attendu",
     "float_parsing": "nombre attendu",
@@ -126,7 +127,9 @@ def french(error: dict) -> str:
     if template is None:
         return error.get("msg", "valeur invalide")
     try:
-        return template.format(**(error.get("ctx") or {}))
+        ctx = dict(error.get("ctx") or {})
+        marks = {f"{k}_s": plural(v) for k, v in ctx.items() if isinstance(v, int | float)}
+        return template.format(**ctx, **marks)
     except (KeyError, IndexError):
         return template
 

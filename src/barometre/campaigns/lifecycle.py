@@ -24,6 +24,7 @@ from barometre.campaigns.models import (
     Scenario,
 )
 from barometre.core.errors import Refused
+from barometre.core.figures import count_of, plural
 from barometre.engine import EngineError
 from barometre.engine.planning import (
     Auditor,
@@ -378,7 +379,7 @@ def _preconditions(
             reasons.append(f"audits non planifiés pour : {', '.join(unplanned[:10])}")
         unassigned = edition.tasks.filter(auditor__isnull=True).count()
         if unassigned:
-            reasons.append(f"{unassigned} audit(s) sans enquêteur")
+            reasons.append(f"{count_of(unassigned, 'audit')} sans enquêteur")
         today = timezone.localdate()
         if today < edition.fieldwork_starts and not reason.strip():
             reasons.append(
@@ -389,16 +390,23 @@ def _preconditions(
         left = edition.tasks.filter(status__in=(*NOT_STARTED, *AWAITING)).count()
         if left and not close_not_done:
             reasons.append(
-                f"{left} audit(s) ne sont pas réalisés : prolongez le terrain ou clôturez-les "
-                "comme non réalisés"
+                f"{count_of(left, 'audit')} "
+                f"{'ne sont pas réalisés' if left > 1 else "n'est pas réalisé"} : prolongez le "
+                f"terrain ou clôturez-{'les' if left > 1 else 'le'} comme non réalisé{plural(left)}"
             )
     elif target == S.RESULTS:
         pending = edition.tasks.filter(status=AuditTask.Status.SUBMITTED).count()
         if pending:
-            reasons.append(f"{pending} audit(s) attendent encore leur validation")
+            reasons.append(
+                f"{count_of(pending, 'audit')} {'attendent' if pending > 1 else 'attend'} "
+                f"encore {'leur' if pending > 1 else 'sa'} validation"
+            )
         returned = edition.tasks.filter(status=AuditTask.Status.RETURNED).count()
         if returned:
-            reasons.append(f"{returned} audit(s) renvoyé(s) attendent la correction de l'enquêteur")
+            reasons.append(
+                f"{count_of(returned, 'audit')} renvoyé{plural(returned)} "
+                f"{'attendent' if returned > 1 else 'attend'} la correction de l'enquêteur"
+            )
     elif target == S.PUBLISHED:
         reasons.append(
             "la publication se décide sur la page des résultats, en choisissant la version "
@@ -472,9 +480,10 @@ def _close_fieldwork(edition: Edition, by) -> str:
     unanswered = close_unanswered(edition, force=True)
     parts = []
     if not_done:
-        parts.append(f"{not_done} audit(s) clôturé(s) comme non réalisé(s)")
+        s = plural(not_done)
+        parts.append(f"{count_of(not_done, 'audit')} clôturé{s} comme non réalisé{s}")
     if unanswered:
-        parts.append(f"{unanswered} envoi(s) clôturé(s) sans réponse")
+        parts.append(f"{count_of(unanswered, 'envoi')} clôturé{plural(unanswered)} sans réponse")
     return " ; ".join(parts)
 
 

@@ -336,9 +336,9 @@ class TaskEvent(models.Model):
 
 
 DEFAULT_CATEGORIES = [
-    ("Villes de plus de 50 000 habitants", [StructureKind.COMMUNE], 50_000, None),
-    ("Villes de 20 000 à 50 000 habitants", [StructureKind.COMMUNE], 20_000, 50_000),
-    ("Villes de moins de 20 000 habitants", [StructureKind.COMMUNE], None, 20_000),
+    ("Villes de plus de 50\u202f000 habitants", [StructureKind.COMMUNE], 50_000, None),
+    ("Villes de 20\u202f000 à 49\u202f999 habitants", [StructureKind.COMMUNE], 20_000, 50_000),
+    ("Villes de moins de 20\u202f000 habitants", [StructureKind.COMMUNE], None, 20_000),
     ("Intercommunalités", [StructureKind.INTERCOMMUNALITY], None, None),
     ("Départements", [StructureKind.DEPARTMENT], None, None),
     ("Régions", [StructureKind.REGION], None, None),

@@ -16,6 +16,7 @@ from barometre.campaigns.planning import (
 )
 from barometre.core.downloads import download
 from barometre.core.errors import Refused
+from barometre.core.figures import count_of, plural
 from barometre.core.navigation import crumbs, link
 
 PAGE_SIZE = 100
@@ -34,7 +35,7 @@ def _bulk_reassign(request, edition) -> None:
     tasks = list(edition.tasks.filter(pk__in=ids).select_related("structure", "edition"))
     try:
         count = lifecycle.reassign_many(tasks, auditor, by=request.user)
-        messages.success(request, f"{count} audit(s) confié(s) à {auditor}.")
+        messages.success(request, f"{count_of(count, 'audit')} confié{plural(count)} à {auditor}.")
     except Refused as exc:
         messages.error(request, "Aucun audit n'a été réattribué :")
         for reason in exc.reasons[:20]:

@@ -45,6 +45,7 @@ from barometre.campaigns.transfer import (
 from barometre.core.deferred import workbook_response
 from barometre.core.downloads import streamed_download
 from barometre.core.errors import Refused
+from barometre.core.figures import count_of, plural
 from barometre.core.navigation import crumbs, link
 from barometre.engine import InputRejected
 from barometre.structures.models import Structure
@@ -366,7 +367,8 @@ def edition_double_coding(request, pk: int):
         messages.error(request, "Indiquez une part entre 1 et 50 %.")
     else:
         created = lifecycle.request_double_coding_sample(edition, share, by=request.user)
-        messages.success(request, f"{created} double(s) codage(s) demandé(s).")
+        s = plural(created)
+        messages.success(request, f"{created} double{s} codage{s} demandé{s}.")
     return redirect("campaigns:edition", pk=edition.pk)
 
 
@@ -418,7 +420,7 @@ def audit_import_preview(request, pk: int, import_pk: int):
                 locked.save(update_fields=["applied", "result"])
                 messages.success(
                     request,
-                    f"{counts['created']} audit(s) créé(s), "
+                    f"{count_of(counts['created'], 'audit')} créé{plural(counts['created'])}, "
                     f"{counts['updated']} mis à jour, soumis à validation.",
                 )
         return redirect("campaigns:edition", pk=edition.pk)

@@ -16,6 +16,7 @@ from barometre.campaigns import codec
 from barometre.campaigns.models import Answer, AuditTask, Edition, Evidence, TaskEvent
 from barometre.core.disk import DiskFull, is_disk_full
 from barometre.core.errors import Conflict, Refused
+from barometre.core.figures import plural
 from barometre.core.uploads import UploadRefused, check_upload
 
 T = AuditTask.Status
@@ -200,7 +201,8 @@ def anomalies(
         if c not in values and not set(grid.criteria_by_id[c].prerequisites) & failed
     ]
     if missing:
-        found.append(f"{len(missing)} réponse(s) obligatoire(s) manquante(s)")
+        s = plural(len(missing))
+        found.append(f"{len(missing)} réponse{s} obligatoire{s} manquante{s}")
     if task.replied_at and not task.evidence.exists():
         if task.channel == "mail":
             found.append("scan du courrier de réponse manquant")

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Literal
 
 from django.conf import settings
 
+from barometre.engine import plural as plural
+
 THOUSANDS = "\u202f"  # narrow no-break space, the French thousands separator
 DECIMAL = ","
 MISSING = "—"
@@ -104,9 +106,11 @@ def minimum(name: str) -> int:
     }[name]
 
 
-def plural(n: float | None, suffix: str = "s") -> str:
-    """The French plural mark: none for 0 and 1, ``suffix`` from 2."""
-    return suffix if n is not None and abs(n) >= 2 else ""
+def count_of(n: float | None, word: str, after: str = "") -> str:
+    """A count and the one word it counts, with its plural mark from 2 (``plural``): « 1
+    fiche », « 3 mises à jour » (``count_of(3, "mise", " à jour")``). Agreeing words
+    after it take ``plural`` themselves: « 3 audits confiés »."""
+    return f"{format_count(n or 0)} {word}{plural(n)}{after}"
 
 
 def counted(unit: str, n: float | None) -> str:

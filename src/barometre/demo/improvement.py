@@ -294,6 +294,9 @@ def _internal_campaign(structure, manager, year):
 
 def _indicators(structure, years, internal, rng):
     def indicator(code, label, **fields):
+        # In the dashboard's section of the catalogue indicator of the same code.
+        known = sp_indicator_catalogue().get(code)
+        fields.setdefault("section", known.section if known else "")
         return Indicator.objects.create(structure=structure, code=code, label=label, **fields)
 
     def targets(ind, value):
@@ -422,12 +425,14 @@ def _catalogue_indicators(structure, years, rng):
 
 def _plan_and_committee(structure, manager, years, rng):
     members = [
-        CommitteeMember.objects.create(structure=structure, name=name, organisation=org)
-        for name, org in [
-            ("M. Robin", "APF France handicap"),
-            ("Mme Durand", "UFC-Que Choisir du Loiret"),
-            ("M. Lefèvre", "Union départementale des associations familiales"),
-            ("Mme N'Diaye", "Usagère, conseil citoyen"),
+        CommitteeMember.objects.create(structure=structure, name=name, role=role, organisation=org)
+        for name, role, org in [
+            ("M. Robin", "délégué départemental", "APF France handicap"),
+            ("Mme Durand", "présidente", "UFC-Que Choisir du Loiret"),
+            ("M. Lefèvre", "administrateur", "Union départementale des associations familiales"),
+            ("Mme N'Diaye", "usagère", "Conseil citoyen d'Orléans"),
+            ("Mme Battistella", "directrice générale", "CCI du Loiret"),
+            ("Mme Lubet", "maire", "Ville de Saint-Denis-en-Val"),
         ]
     ]
     owner = manager.get_full_name()

@@ -8,7 +8,7 @@ from barometre.engine.answers import PreparedAnswers, prepare_answers
 from barometre.engine.calendars import DayUnit, add_days, days_between, holidays_for, is_off
 from barometre.engine.errors import EngineError, InputProblem, InputRejected
 from barometre.engine.explain import CriterionLine, Explained, explain_audit
-from barometre.engine.french import after, elides, sentence_name
+from barometre.engine.french import after, elides, plural, sentence_name
 from barometre.engine.grid import (
     ChannelSpec,
     Criterion,
@@ -24,6 +24,7 @@ from barometre.engine.names import find_personal_data, mask_names
 from barometre.engine.privacy import mask_personal_data
 from barometre.engine.programme import (
     CatalogueIndicator,
+    CatalogueSection,
     Engagements,
     IndicatorCatalogue,
     SurveyTemplate,
@@ -72,6 +73,7 @@ __all__ = [
     "TERRITORIES",
     "Z90",
     "CatalogueIndicator",
+    "CatalogueSection",
     "ChannelSpec",
     "Criterion",
     "CriterionLine",
@@ -116,6 +118,7 @@ __all__ = [
     "national_change",
     "normalize_department",
     "parse_grid",
+    "plural",
     "prepare_answers",
     "restrict_grid",
     "score_edition",

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from barometre.engine.errors import InputProblem
+from barometre.engine.french import plural
 from barometre.engine.tables import DEFAULT_MAX_ROWS, TableError, size_label
 from barometre.engine.territory import department_of_commune
 
@@ -233,7 +234,8 @@ def _record(
     if others:
         shown = ", ".join(others[:5]) + ("…" if len(others) > 5 else "")
         notes.append(
-            f"compétente aussi pour {len(others)} autre(s) commune(s) ({shown}) : "
+            f"compétente aussi pour {len(others)} autre{plural(len(others))} "
+            f"commune{plural(len(others))} ({shown}) : "
             f"la commune du guichet ({insee}) est retenue"
         )
     record = AnnuaireRecord(

@@ -11,6 +11,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from barometre.engine.errors import EngineError, InputRejected
 from barometre.engine.files import read_answers, write_results
+from barometre.engine.french import plural
 from barometre.engine.grid import load_grid
 from barometre.engine.ranking import RankingOptions
 from barometre.engine.results import score_edition
@@ -60,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         f"score national moyen {national['mean']:.1f}/100. Résultats : {out}"
     )
     if results.warnings:
-        console.print(f"{len(results.warnings)} avertissement(s) : voir la feuille « Problèmes ».")
+        n = len(results.warnings)
+        console.print(f"{n} avertissement{plural(n)} : voir la feuille « Problèmes ».")
     return 0
 
 

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from barometre.engine.french import plural
+
 
 class EngineError(Exception):
     """Raised for invalid grids or inputs. ``path`` names the grid path or input location
@@ -49,4 +51,5 @@ class InputRejected(EngineError):
 
     def __init__(self, problems: list[InputProblem]):
         self.problems = problems
-        super().__init__(f"{len(problems)} problème(s) dans les réponses : aucun calcul fait.")
+        s = plural(len(problems))
+        super().__init__(f"{len(problems)} problème{s} dans les réponses : aucun calcul fait.")

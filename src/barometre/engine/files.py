@@ -10,6 +10,7 @@ import polars as pl
 import xlsxwriter
 
 from barometre.engine.errors import InputProblem, InputRejected
+from barometre.engine.french import plural
 from barometre.engine.results import EditionResults
 from barometre.engine.tables import TableError, cell_text, neutralize, read_table
 
@@ -94,7 +95,8 @@ def read_answers(
                     None,
                     "en-tête",
                     "",
-                    f"colonne(s) obligatoire(s) absente(s) : "
+                    f"colonne{plural(len(missing))} obligatoire{plural(len(missing))} "
+                    f"absente{plural(len(missing))} : "
                     f"{', '.join(missing)} (colonnes trouvées : {found})",
                 )
             ]

@@ -87,6 +87,12 @@ ARTICLES: Final[dict[str, str]] = {
 }
 
 
+def plural(n: float | None, suffix: str = "s") -> str:
+    """The French plural mark: none for 0 and 1 (« 0 ligne », « 1,5 point »), ``suffix``
+    from 2 (« 2 lignes »)."""
+    return suffix if n is not None and abs(n) >= 2 else ""
+
+
 def _plain(word: str) -> str:
     decomposed = unicodedata.normalize("NFKD", word.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))

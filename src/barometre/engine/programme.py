@@ -79,6 +79,10 @@ class CatalogueIndicator(_Model):
     code: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=40)]
     label: Annotated[str, Field(min_length=1, max_length=200)]
     theme: str = ""
+    # The section of the dashboard as the committee's review names it, where it differs
+    # from the theme (the délais of titles sit under « Site internet », as online
+    # procedures); empty: the theme.
+    section: Annotated[str, Field(max_length=120)] = ""
     engagement: Annotated[str, Field(max_length=20)] = ""
     unit: Literal["percent", "days", "count"]
     direction: Literal["ge", "le"]
@@ -89,6 +93,13 @@ class CatalogueIndicator(_Model):
     parameter: Annotated[str, Field(max_length=80)] = ""
     periodicity: Literal["year", "quarter", "month"] = "year"
 
+    @model_validator(mode="before")
+    @classmethod
+    def _section_defaults_to_theme(cls, data: object) -> object:
+        if isinstance(data, dict) and not data.get("section"):
+            return {**data, "section": data.get("theme", "")}
+        return data
+
     @model_validator(mode="after")
     def _check(self) -> CatalogueIndicator:
         if self.source in ("survey", "mystery_calls") and not self.parameter:
@@ -98,9 +109,18 @@ class CatalogueIndicator(_Model):
         return self
 
 
+class CatalogueSection(_Model):
+    """A section of the quality dashboard, in the review's order: « Téléphonie », within
+    the part « Relation générale avec les usagers »."""
+
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    part: Annotated[str, Field(max_length=120)] = ""
+
+
 class IndicatorCatalogue(_Model):
     id: str
     version: int
+    sections: list[CatalogueSection] = []
     indicators: list[CatalogueIndicator]
 
     @model_validator(mode="after")
@@ -110,6 +130,20 @@ class IndicatorCatalogue(_Model):
         if doubles:
             raise ValueError(f"codes en double : {', '.join(doubles)}")
         return self
+
+    @model_validator(mode="after")
+    def _sections(self) -> IndicatorCatalogue:
+        """Every indicator has a section, and it is one of the listed sections."""
+        if not self.sections:
+            return self
+        names = {s.name for s in self.sections}
+        for item in self.indicators:
+            if item.section not in names:
+                raise ValueError(f"{item.code} : section inconnue « {item.section} »")
+        return self
+
+    def section(self, name: str) -> CatalogueSection | None:
+        return next((s for s in self.sections if s.name == name), None)
 
     def get(self, code: str) -> CatalogueIndicator | None:
         return next((i for i in self.indicators if i.code == code), None)

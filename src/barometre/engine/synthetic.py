@@ -18,9 +18,9 @@ from barometre.engine.grid import Criterion, Grid, MeasureType
 from barometre.engine.territory import DEPARTMENTS
 
 CATEGORIES = [
-    ("Villes de plus de 50 000 habitants", 0.08),
-    ("Villes de 20 000 à 50 000 habitants", 0.14),
-    ("Villes de moins de 20 000 habitants", 0.30),
+    ("Villes de plus de 50\u202f000 habitants", 0.08),
+    ("Villes de 20\u202f000 à 49\u202f999 habitants", 0.14),
+    ("Villes de moins de 20\u202f000 habitants", 0.30),
     ("Intercommunalités", 0.14),
     ("Départements", 0.08),
     ("Régions", 0.02),

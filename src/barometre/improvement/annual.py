@@ -197,6 +197,14 @@ class AnnualReview:
     deadlines: list[Deadline]
     questions: list = field(default_factory=list)
     statements: list = field(default_factory=list)
+    # The committee's members present at the meeting, with their qualité.
+    attendees: list = field(default_factory=list)
+
+    @property
+    def dashboard_sections(self) -> list[dashboard.Section]:
+        """The dashboard's rows by section, as the committee's review groups them."""
+        return dashboard.by_section(self.dashboard)
+
     decisions: list = field(default_factory=list)
 
 
@@ -288,4 +296,5 @@ def annual_review(structure: Structure, year: int) -> AnnualReview:
         questions=[s for s in statements if s.question],
         statements=statements,
         decisions=[masked_minutes(d) for d in meeting.decisions.all()] if meeting else [],
+        attendees=list(meeting.attendees.all()) if meeting else [],
     )

@@ -39,6 +39,7 @@ def adopt(structure: Structure, codes: list[str], *, year: int) -> list[Indicato
             code=item.code,
             label=item.label,
             theme=item.theme,
+            section=item.section,
             engagement=item.engagement,
             unit=item.unit,
             direction=item.direction,

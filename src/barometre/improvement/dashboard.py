@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from barometre.core.figures import Figure, Kind, insufficient, minimum, round_half_up
-from barometre.engine import wilson
+from barometre.engine import sp_indicator_catalogue, wilson
 from barometre.improvement import register, surveys
 from barometre.improvement.models import Indicator
 from barometre.results import stored
@@ -106,6 +106,8 @@ class Cell:
     as_of: dt.date | None = None
     kind: str = "count"  # core.figures kind: "rate" (k / n), "mean", "score" or "count"
     n_unit: str = ""
+    # A year not over yet: no value is « pas encore de valeur », not « non suivi ».
+    current: bool = False
 
     @property
     def figure(self) -> Figure:
@@ -158,6 +160,10 @@ class Row:
     target: float | None  # of the target year
 
     @property
+    def section(self) -> str:
+        return self.indicator.section or self.indicator.theme or OTHER_SECTION
+
+    @property
     def trend(self) -> str:
         """↗ / ↘ / → between the last two years with a final value, in the indicator's
         direction: a year in progress (« au 07/12 ») is no trend yet."""
@@ -166,6 +172,38 @@ class Row:
             return "stable" if len(known) >= 2 else ""
         better = (known[-1] > known[-2]) == (self.indicator.direction == "ge")
         return "en progrès" if better else "en recul"
+
+
+OTHER_SECTION = "Autres indicateurs"
+
+
+@dataclass
+class Section:
+    """Rows of one section of the dashboard, as the committee's review groups them."""
+
+    name: str
+    part: str  # « Relation générale avec les usagers », or empty
+    rows: list[Row]
+
+    @property
+    def title(self) -> str:
+        return f"{self.part} — {self.name}" if self.part else self.name
+
+
+def by_section(rows: list[Row]) -> list[Section]:
+    """``rows`` grouped by section: the catalogue's sections first, in the review's order
+    (dispositions générales, téléphonie, site internet, courriers, réseaux sociaux,
+    collectivités), then the structure's own sections in the order of their first
+    indicator; within a section, the rows keep their order."""
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        groups.setdefault(row.section, []).append(row)
+    known = sp_indicator_catalogue().sections
+    ordered = [s for s in known if s.name in groups]
+    named = {s.name for s in ordered}
+    out = [Section(s.name, s.part, groups[s.name]) for s in ordered]
+    out += [Section(name, "", found) for name, found in groups.items() if name not in named]
+    return out
 
 
 def _register_years(
@@ -274,6 +312,19 @@ def dashboard(
             running = indicator.source in RUNNING_SOURCES and year >= today.year
             verdict = None if running else met(indicator, value, target)
             as_of = today if running and value is not None else None
-            cells.append(Cell(value, target, verdict, n, least, k, as_of, kind=kind, n_unit=n_unit))
+            cells.append(
+                Cell(
+                    value,
+                    target,
+                    verdict,
+                    n,
+                    least,
+                    k,
+                    as_of,
+                    kind=kind,
+                    n_unit=n_unit,
+                    current=year >= today.year,
+                )
+            )
         rows.append(Row(indicator, cells, targets.get(target_year)))
     return rows

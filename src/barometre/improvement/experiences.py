@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
+from barometre.core.figures import count_of, plural
 from barometre.core.plans import PlanSummary
 from barometre.engine import InputProblem
 from barometre.engine.tables import TableError, cell_text, parse_date, read_table
@@ -83,7 +84,8 @@ def plan_experiences(
     missing = [c for c in REQUIRED if c not in table.columns]
     if missing:
         names = ", ".join(f"« {c} »" for c in missing)
-        plan.problems.append(InputProblem(None, None, "", f"Colonne(s) absente(s) : {names}."))
+        s = plural(len(missing))
+        plan.problems.append(InputProblem(None, None, "", f"Colonne{s} absente{s} : {names}."))
         return plan
     feeling_column = next((c for c in FEELING_COLUMNS if c in table.columns), None)
     today = timezone.localdate()
@@ -162,7 +164,7 @@ def _decide(plan: ExperiencePlan, structure: Structure) -> None:
 
 class ExperiencesRefused(Exception):
     def __init__(self, problems: list[InputProblem]):
-        super().__init__(f"{len(problems)} problème(s) : rien n'a été enregistré.")
+        super().__init__(f"{count_of(len(problems), 'problème')} : rien n'a été enregistré.")
         self.problems = problems
 
 

@@ -16,6 +16,7 @@ class IndicatorForm(DsfrModelForm):
             "code",
             "label",
             "theme",
+            "section",
             "engagement",
             "unit",
             "direction",

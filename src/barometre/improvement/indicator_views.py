@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from barometre.core.downloads import download
 from barometre.core.exporting import Column, write_xlsx
+from barometre.core.figures import plural
 from barometre.improvement import (
     catalogue,
     dashboard,
@@ -34,7 +35,8 @@ def quality_dashboard(request, pk: int):
         year = int(request.GET.get("annee", timezone.localdate().year))
     except ValueError:
         year = timezone.localdate().year
-    years = [year - 3, year - 2, year - 1]
+    # The three previous years and the current one beside them, as the committee reads it.
+    years = [year - 3, year - 2, year - 1, year]
     rows = dashboard.dashboard(structure, years, year)
     if request.GET.get("format") == "xlsx":
         return download(dashboard_xlsx(rows, years, year), f"tableau-de-bord-{year}.xlsx")
@@ -43,7 +45,7 @@ def quality_dashboard(request, pk: int):
         "improvement/dashboard.html",
         {
             "structure": structure,
-            "rows": rows,
+            "sections": dashboard.by_section(rows),
             "years": years,
             "year": year,
             "can_manage": can_manage(request.user, pk),
@@ -54,6 +56,7 @@ def quality_dashboard(request, pk: int):
 
 def dashboard_xlsx(rows, years, year) -> bytes:
     columns = [
+        Column("Section", lambda r: r.section),
         Column("Rubrique", lambda r: r.indicator.theme),
         Column("Indicateur", lambda r: r.indicator.label),
         Column("Engagement", lambda r: r.indicator.engagement),
@@ -64,7 +67,7 @@ def dashboard_xlsx(rows, years, year) -> bytes:
         ],
         Column("Sens", lambda r: r.indicator.get_direction_display()),
         Column(f"Cible {year}", lambda r: r.target),
-        Column(f"Cible {years[-1]} atteinte", lambda r: r.cells[-1].met),
+        Column(f"Cible {years[-2]} atteinte", lambda r: r.cells[-2].met),
         Column("Tendance", lambda r: r.trend),
     ]
     return write_xlsx(columns, rows, "Tableau de bord")
@@ -77,7 +80,8 @@ def indicator_catalogue(request, pk: int):
         year = timezone.localdate().year
         created = catalogue.adopt(structure, request.POST.getlist("code"), year=year)
         if created:
-            messages.success(request, f"{len(created)} indicateur(s) ajouté(s) au tableau de bord.")
+            s = plural(len(created))
+            messages.success(request, f"{len(created)} indicateur{s} ajouté{s} au tableau de bord.")
         else:
             messages.info(request, "Aucun indicateur ajouté : cochez ceux à suivre.")
         return redirect("improvement:dashboard", pk=pk)

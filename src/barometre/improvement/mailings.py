@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 
 from barometre.core.errors import Refused
-from barometre.core.figures import Figure, minimum
+from barometre.core.figures import Figure, count_of, minimum
 from barometre.engine import wilson
 from barometre.improvement.models import (
     Questionnaire,
@@ -117,7 +117,7 @@ def _send(invitation: SurveyInvitation, *, reminder: bool) -> None:
         "Pour ne plus recevoir d'invitation de notre part :",
         unsubscribe,
     ]
-    subject = f"Votre avis sur l'accueil de {one_line(structure.name)}"
+    subject = f"Votre avis sur l'accueil {one_line(structure.of_name)}"
     send_mail(
         f"Rappel : {subject}" if reminder else subject,
         "\n".join(lines),
@@ -247,7 +247,7 @@ def deliver(mailing_id: int, *, reminder: bool) -> int:
             )
             SurveyMailing.objects.filter(pk=mailing.pk).update(
                 status="failed",
-                error=f"Envoi interrompu après {sent} courriel(s) : {exc}"[:2000],
+                error=f"Envoi interrompu après {count_of(sent, 'courriel')} : {exc}"[:2000],
             )
             raise
         sent += 1

@@ -390,6 +390,13 @@ class Indicator(models.Model):
     code = models.SlugField("code", max_length=40)
     label = models.CharField("indicateur", max_length=200)
     theme = models.CharField("rubrique", max_length=120, blank=True)
+    section = models.CharField(
+        "section du tableau de bord",
+        max_length=120,
+        blank=True,
+        help_text="Comme le bilan présenté au comité la nomme (« Téléphonie », « Site "
+        "internet »…) ; vide : la rubrique.",
+    )
     engagement = models.CharField(
         "engagement Services Publics+",
         max_length=20,
@@ -585,7 +592,9 @@ class CommitteeMember(models.Model):
         ordering = ["structure", "organisation", "name"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.organisation})"
+        """As minutes name people: « M. Robin (délégué départemental, APF France handicap) »."""
+        described = ", ".join(part for part in (self.role, self.organisation) if part)
+        return f"{self.name} ({described})" if described else self.name
 
 
 class Meeting(models.Model):
@@ -629,6 +638,19 @@ class SpeakerRole(models.TextChoices):
     OTHER = "other", "Autre"
 
 
+# How the minutes name a speaker's capacity after the name, in lower case and without
+# brackets (the choice labels carry examples in brackets and a capital: « État »).
+SPEAKER_ROLE_IN_MINUTES = {
+    SpeakerRole.CHAIR: "présidence de séance",
+    SpeakerRole.AGENT: "agent de la structure",
+    SpeakerRole.ASSOCIATION: "association",
+    SpeakerRole.ELECTED: "élu",
+    SpeakerRole.PARTNER: "partenaire",
+    SpeakerRole.USER: "usager",
+    SpeakerRole.OTHER: "",
+}
+
+
 class Statement(models.Model):
     """Minutes: who said what, in order; a question can carry its answer."""
 
@@ -654,6 +676,11 @@ class Statement(models.Model):
     def save(self, *args, **kwargs):
         _mask_on_save(self, ("text", "answer"), kwargs)
         super().save(*args, **kwargs)
+
+    @property
+    def role_in_minutes(self) -> str:
+        """The speaker's capacity as the minutes write it after the name (« association »)."""
+        return SPEAKER_ROLE_IN_MINUTES.get(self.speaker_role, "")
 
 
 class Decision(models.Model):

@@ -261,6 +261,7 @@ def _transparency(request, pk: int):
             "structure": structure,
             "profile": profile,
             "rows": rows,
+            "sections": dashboard.by_section(rows),
             "years": years,
             "year": year,
             "survey": survey,

@@ -26,6 +26,7 @@ from django.utils.text import capfirst
 
 from barometre.accounts.models import Membership, Role
 from barometre.core.errors import Conflict, Refused
+from barometre.core.figures import count_of
 from barometre.engine import DayUnit, add_days, mask_names, mask_personal_data
 from barometre.engine.privacy import EMAIL_MASK, NAME_MASK
 from barometre.improvement.access import sees_personal_data
@@ -489,7 +490,7 @@ def send_reminders(today: dt.date | None = None) -> int:
                 f"réponse attendue le {due} ({state})"
             )
         send_mail(
-            f"{len(items)} réclamation(s) à traiter",
+            f"{count_of(len(items), 'réclamation')} à traiter",
             "\n".join(lines),
             settings.DEFAULT_FROM_EMAIL,
             [email],

@@ -16,6 +16,7 @@ from barometre.accounts.models import User
 from barometre.core.deferred import workbook_response
 from barometre.core.downloads import streamed_download
 from barometre.core.errors import Conflict, Refused
+from barometre.core.figures import count_of, plural
 from barometre.core.navigation import link
 from barometre.core.uploads import import_limits
 from barometre.improvement import (
@@ -270,8 +271,9 @@ def experiences_import(request, pk: int):
             counts = apply_experiences(plan, structure, by=request.user)
             messages.success(
                 request,
-                f"{counts['create']} expérience(s) ajoutée(s) au registre, "
-                f"{counts['answer']} complétée(s) par leur réponse.",
+                f"{count_of(counts['create'], 'expérience')} "
+                f"ajoutée{plural(counts['create'])} au registre, "
+                f"{count_of(counts['answer'], 'complétée')} par leur réponse.",
             )
             return redirect("improvement:entries", pk=structure.pk)
     context = {

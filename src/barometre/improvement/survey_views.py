@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from barometre.core.downloads import download
 from barometre.core.errors import Refused
 from barometre.core.exporting import Column, write_csv
+from barometre.core.figures import count_of, plural
 from barometre.core.uploads import import_limits
 from barometre.engine.themes import MIN_COMMENTS
 from barometre.improvement import (
@@ -175,7 +176,9 @@ def survey_import(request, pk: int):
             questionnaire, upload.read(), upload.name, by=request.user, **import_limits()
         )
         if not problems:
-            messages.success(request, f"{written} questionnaire(s) importé(s).")
+            messages.success(
+                request, f"{count_of(written, 'questionnaire')} importé{plural(written)}."
+            )
             return redirect("improvement:questionnaire", pk=questionnaire.pk)
     return render(
         request,

@@ -23,7 +23,7 @@ from barometre.campaigns.models import Answer, AuditTask, Edition, EditionTransi
 from barometre.campaigns.transfer import answers_frame
 from barometre.core.background import failure_recorded, stale
 from barometre.core.errors import Refused
-from barometre.core.figures import format_count, format_percent
+from barometre.core.figures import count_of, format_count, format_percent
 from barometre.core.figures import plural as fr_plural
 from barometre.engine import (
     EditionResults,
@@ -592,8 +592,8 @@ def review_publication(result_set: ResultSet) -> PublicationReview:
         and not (edition.owner_id)
     ):
         review.rules.append(
-            f"{review.categories - review.laureates} catégorie(s) sans lauréat confirmé : "
-            "le palmarès les montrera sans lauréat."
+            f"{count_of(review.categories - review.laureates, 'catégorie')} sans lauréat "
+            "confirmé : le palmarès les montrera sans lauréat."
         )
     return review
 

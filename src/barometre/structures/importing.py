@@ -16,6 +16,7 @@ from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils import timezone
 
+from barometre.core.figures import count_of, plural
 from barometre.core.plans import PlanSummary
 from barometre.core.uploads import sqlite_write_refusal
 from barometre.engine import InputProblem, normalize_department
@@ -104,7 +105,7 @@ class ImportPlan(PlanSummary):
 
 class ImportRefused(Exception):
     def __init__(self, problems: list[InputProblem]):
-        super().__init__(f"{len(problems)} problème(s) : rien n'a été enregistré.")
+        super().__init__(f"{count_of(len(problems), 'problème')} : rien n'a été enregistré.")
         self.problems = problems
 
 
@@ -126,12 +127,13 @@ def plan_import(
     missing = [c for c in REQUIRED if c not in table.columns]
     if missing:
         names = ", ".join(f"« {c} »" for c in missing)
+        s = plural(len(missing))
         plan.problems.append(
             InputProblem(
                 None,
                 None,
                 "",
-                f"Colonne(s) obligatoire(s) absente(s) : {names}. "
+                f"Colonne{s} obligatoire{s} absente{s} : {names}. "
                 f"Colonnes trouvées : {', '.join(table.columns)}.",
             )
         )
@@ -143,7 +145,8 @@ def plan_import(
                 None,
                 None,
                 "",
-                f"Colonne(s) inconnue(s) : {', '.join(unknown)}. "
+                f"Colonne{plural(len(unknown))} inconnue{plural(len(unknown))} : "
+                f"{', '.join(unknown)}. "
                 "Voir la liste des colonnes dans docs/formats.md.",
             )
         )

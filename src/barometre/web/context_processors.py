@@ -8,6 +8,9 @@ SKIPLINKS = [
     {"link": "#fr-navigation", "label": "Menu"},
     {"link": "#footer", "label": "Pied de page"},
 ]
+# Pages without a menu (visitors, public forms): no skip link to a menu that is not there
+# (axe-core's ``skip-link`` rule).
+SKIPLINKS_WITHOUT_MENU = [link for link in SKIPLINKS if link["link"] != "#fr-navigation"]
 
 
 def _item(name: str, label: str, key: str) -> dict[str, str]:
@@ -44,6 +47,7 @@ def operator_identity(request):
     It replaces django-dsfr's database-backed site configuration, so that a page render
     costs no query for it and the identity is set by environment variables."""
     operator = settings.OPERATOR
+    navigation = _navigation(request.user) if hasattr(request, "user") else []
     return {
         "OPERATOR": {**operator, "brand_lines": operator["brand"].split("|")},
         "SITE_CONFIG": {
@@ -52,6 +56,6 @@ def operator_identity(request):
         },
         "OIDC_ENABLED": settings.OIDC_ENABLED,
         "OIDC_PROVIDER_NAME": settings.OIDC_PROVIDER_NAME,
-        "skiplinks": SKIPLINKS,
-        "main_navigation": _navigation(request.user) if hasattr(request, "user") else [],
+        "skiplinks": SKIPLINKS if navigation else SKIPLINKS_WITHOUT_MENU,
+        "main_navigation": navigation,
     }

@@ -193,6 +193,7 @@ GUIDE_PAGES = {
     "agent": "agent.md",
     "methodologie": "methodologie.md",
     "donnees-personnelles": "donnees-personnelles.md",
+    "mentions-legales": "mentions-legales.md",
 }
 _GUIDE_LINK = re.compile(r'href="(?:\./)?([a-z-]+)\.md"')
 

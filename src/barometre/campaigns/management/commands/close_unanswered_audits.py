@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from barometre.campaigns.models import Edition
 from barometre.campaigns.workflow import close_unanswered
+from barometre.core.figures import count_of
 
 
 class Command(BaseCommand):
@@ -15,6 +16,6 @@ class Command(BaseCommand):
         for edition in Edition.objects.filter(status__in=["fieldwork", "validation"]):
             closed = close_unanswered(edition)
             if closed:
-                self.stdout.write(f"{edition} : {closed} audit(s) clos sans réponse.")
+                self.stdout.write(f"{edition} : {count_of(closed, 'audit')} clos sans réponse.")
             total += closed
-        self.stdout.write(f"{total} audit(s) clos au total.")
+        self.stdout.write(f"{count_of(total, 'audit')} clos au total.")

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from barometre.accounts.models import User
 from barometre.campaigns.models import Edition
 from barometre.campaigns.transfer import apply_audit_import, plan_audit_import
+from barometre.core.figures import count_of, plural
 
 
 class Command(BaseCommand):
@@ -29,16 +30,20 @@ class Command(BaseCommand):
         plan = plan_audit_import(found, path.read_bytes(), path.name)
         # The plan, whatever the problems: how much the file would write.
         self.stdout.write(
-            f"{len(plan.audits)} audit(s) et {plan.answer_count} réponse(s) lus dans le fichier."
+            f"{count_of(len(plan.audits), 'audit')} et "
+            f"{count_of(plan.answer_count, 'réponse')} lus dans le fichier."
         )
         if plan.problems:
             for problem in plan.problems:
                 self.stdout.write(f"  {problem}")
-            raise CommandError(f"{len(plan.problems)} problème(s) : rien n'a été enregistré.")
-        self.stdout.write(f"{len(plan.audits)} audit(s) valides.")
+            raise CommandError(
+                f"{count_of(len(plan.problems), 'problème')} : rien n'a été enregistré."
+            )
+        n = len(plan.audits)
+        self.stdout.write(f"{count_of(n, 'audit')} valide{plural(n)}.")
         if not commit:
             self.stdout.write("Vérification seulement : relancez avec --commit pour enregistrer.")
             return
         user = User.objects.filter(username=operator).first() if operator else None
         counts = apply_audit_import(found, plan, by=user)
-        self.stdout.write(f"{counts['created']} créé(s), {counts['updated']} mis à jour.")
+        self.stdout.write(f"{count_of(counts['created'], 'créé')}, {counts['updated']} mis à jour.")

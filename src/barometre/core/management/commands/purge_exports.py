@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from barometre.core.deferred import purge_expired
+from barometre.core.figures import count_of, plural
 
 
 class Command(BaseCommand):
@@ -14,6 +15,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         removed = purge_expired()
         self.stdout.write(
-            f"{removed} export(s) de plus de {settings.BAROMETRE_EXPORT_KEEP_HOURS} heures "
-            "supprimé(s) avec leur fichier."
+            f"{count_of(removed, 'export')} de plus de {settings.BAROMETRE_EXPORT_KEEP_HOURS} "
+            f"heures supprimé{plural(removed)} avec leur fichier."
         )

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from barometre.core.disk import purge_temporary_files
+from barometre.core.figures import count_of, plural
 from barometre.improvement.mailings import close_due
 from barometre.improvement.retention import anonymise, cutoff
 
@@ -25,10 +26,15 @@ class Command(BaseCommand):
         verb = "seraient anonymisées" if dry_run else "anonymisées"
         self.stdout.write(
             f"Avant le {cutoff():%d/%m/%Y} ({settings.BAROMETRE_RETENTION_DAYS} jours) : "
-            f"{counts['feedback']} fiche(s) {verb}, {counts['comments']} commentaire(s) "
+            f"{count_of(counts['feedback'], 'fiche')} {verb}, "
+            f"{count_of(counts['comments'], 'commentaire')} "
             f"{'seraient effacés' if dry_run else 'effacés'}."
         )
         if not dry_run:
-            self.stdout.write(f"{close_due()} envoi(s) d'invitations clos, adresses effacées.")
+            closed = close_due()
+            self.stdout.write(
+                f"{closed} envoi{plural(closed)} d'invitations clos, adresses effacées."
+            )
             removed = purge_temporary_files()
-            self.stdout.write(f"{removed} fichier(s) temporaire(s) abandonné(s) supprimé(s).")
+            s = plural(removed)
+            self.stdout.write(f"{removed} fichier{s} temporaire{s} abandonné{s} supprimé{s}.")

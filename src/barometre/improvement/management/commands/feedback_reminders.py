@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from barometre.core.figures import count_of, plural
 from barometre.improvement.tasks import send_feedback_reminders
 
 
@@ -21,4 +22,4 @@ class Command(BaseCommand):
             self.stdout.write("Relances confiées au traitement en arrière-plan.")
             return
         count = send_feedback_reminders.call()
-        self.stdout.write(f"{count} fiche(s) relancée(s).")
+        self.stdout.write(f"{count_of(count, 'fiche')} relancée{plural(count)}.")

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
+from barometre.core.figures import count_of
 from barometre.core.uploads import import_limits
 from barometre.improvement.experiences import apply_experiences, plan_experiences
 from barometre.structures.identifiers import normalize_identifier
@@ -35,7 +36,9 @@ class Command(BaseCommand):
             raise CommandError(f"Aucune structure d'identifiant {structure}.")
         plan = plan_experiences(path.read_bytes(), path.name, found, **import_limits())
         if plan.problems:
-            table = Table(title=f"{len(plan.problems)} problème(s) : rien n'a été enregistré")
+            table = Table(
+                title=f"{count_of(len(plan.problems), 'problème')} : rien n'a été enregistré"
+            )
             for header in ("Ligne", "Colonne", "Valeur", "Raison"):
                 table.add_column(header)
             for p in plan.problems:
@@ -44,8 +47,9 @@ class Command(BaseCommand):
             console.print(table)
             raise CommandError("Le fichier contient des erreurs ; corrigez-les puis relancez.")
         console.print(
-            f"{len(plan.items)} expérience(s) pour {found.name} : {plan.count('create')} "
-            f"nouvelle(s), {plan.count('answer')} répondue(s) depuis le dernier import, "
+            f"{count_of(len(plan.items), 'expérience')} pour {found.in_sentence} : "
+            f"{count_of(plan.count('create'), 'nouvelle')}, "
+            f"{count_of(plan.count('answer'), 'répondue')} depuis le dernier import, "
             f"{plan.count('unchanged')} déjà au registre."
         )
         if not commit:

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from rich.console import Console
 
 from barometre.core.console import progress_bar
+from barometre.core.figures import count_of, plural
 from barometre.improvement.remasking import BATCH, remask, to_remask
 
 
@@ -28,7 +29,8 @@ class Command(BaseCommand):
         with progress_bar(console, total, "Masquage") as step:
             counts = remask(only_missing=missing, batch=batch, progress=step)
         console.print(
-            f"{counts['feedback']} fiche(s), {counts['minutes']} propos ou décision(s) de "
-            f"comité et {counts['comments']} commentaire(s) d'enquête masqués à nouveau (les "
+            f"{count_of(counts['feedback'], 'fiche')}, {counts['minutes']} propos ou "
+            f"décision{plural(counts['minutes'])} de comité et "
+            f"{count_of(counts['comments'], 'commentaire')} d'enquête masqués à nouveau (les "
             "autres étaient déjà à jour)."
         )

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from barometre.core.figures import count_of, plural
 from barometre.structures.exporting import export_structures
 from barometre.structures.models import Structure
 
@@ -16,4 +17,5 @@ class Command(BaseCommand):
         path = Path(file)
         fmt = "csv" if path.suffix.lower() == ".csv" else "xlsx"
         path.write_bytes(export_structures(Structure.objects.all(), fmt))
-        self.stdout.write(f"{Structure.objects.count()} structure(s) exportée(s) dans {path}.")
+        n = Structure.objects.count()
+        self.stdout.write(f"{count_of(n, 'structure')} exportée{plural(n)} dans {path}.")

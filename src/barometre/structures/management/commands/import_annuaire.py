@@ -6,6 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from barometre.core.console import progress_bar
+from barometre.core.figures import count_of, plural
 from barometre.core.uploads import import_limits
 from barometre.engine import normalize_department
 from barometre.structures.annuaire import DECISIONS, plan_annuaire
@@ -73,8 +74,9 @@ class Command(BaseCommand):
             raise CommandError("Le fichier contient des erreurs : rien n'a été enregistré.")
         if plan.undecided and commit:
             numbers = ",".join(str(match.number) for match in plan.undecided)
+            many = plural(len(plan.undecided))
             raise CommandError(
-                f"Rapprochement(s) à décider, fiche(s) {numbers} : relancez avec --confirmer "
+                f"Rapprochement{many} à décider, fiche{many} {numbers} : relancez avec --confirmer "
                 "ou --refuser et leurs numéros. Rien n'a été enregistré."
             )
         if not commit:
@@ -121,13 +123,14 @@ SHOWN = 50
 def _more(console: Console, count: int) -> None:
     if count > SHOWN:
         console.print(
-            f"… et {count - SHOWN} autre(s) : le rapport complet est sur la page d'import."
+            f"… et {count - SHOWN} autre{plural(count - SHOWN)} : le rapport complet est sur la "
+            "page d'import."
         )
 
 
 def _report(console: Console, plan) -> None:
     if plan.problems:
-        table = Table(title=f"{len(plan.problems)} problème(s) : rien n'a été enregistré")
+        table = Table(title=f"{count_of(len(plan.problems), 'problème')} : rien n'a été enregistré")
         for header in ("Fiche", "Champ", "Valeur", "Raison"):
             table.add_column(header)
         for p in plan.problems:
@@ -136,10 +139,12 @@ def _report(console: Console, plan) -> None:
         console.print(table)
         return
     console.print(
-        f"{len(plan.items)} fiche(s) à importer : {plan.count_create} création(s), "
-        f"{plan.count_update} mise(s) à jour, {plan.count_unchanged} inchangée(s), "
+        f"{count_of(len(plan.items), 'fiche')} à importer : "
+        f"{count_of(plan.count_create, 'création')}, "
+        f"{count_of(plan.count_update, 'mise', ' à jour')}, "
+        f"{count_of(plan.count_unchanged, 'inchangée')}, "
         f"{plan.count_pending} à rapprocher ; "
-        f"{len(plan.skipped)} écartée(s), {plan.filtered_out} hors des critères."
+        f"{count_of(len(plan.skipped), 'écartée')}, {plan.filtered_out} hors des critères."
     )
     if plan.skipped:
         table = Table(title="Fiches écartées")

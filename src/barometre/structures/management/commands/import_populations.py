@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
+from barometre.core.figures import count_of, plural
 from barometre.core.uploads import import_limits
 from barometre.structures.populations import apply_populations, plan_populations
 
@@ -31,11 +32,14 @@ class Command(BaseCommand):
         if plan.problems:
             for problem in plan.problems[:SHOWN]:
                 console.print(str(problem))
-            raise CommandError(f"{len(plan.problems)} problème(s) : rien n'a été enregistré.")
+            raise CommandError(
+                f"{count_of(len(plan.problems), 'problème')} : rien n'a été enregistré."
+            )
         if plan.kind == "populations":
             console.print(
-                f"{len(plan.populations)} communes lues : {len(plan.changes)} population(s) "
-                f"à mettre à jour, {plan.unchanged} inchangée(s)."
+                f"{len(plan.populations)} communes lues : "
+                f"{count_of(len(plan.changes), 'population')} à mettre à jour, "
+                f"{count_of(plan.unchanged, 'inchangée')}."
             )
             table = Table(title="Populations mises à jour")
             for header in ("Structure", "Avant", "Après"):
@@ -46,7 +50,7 @@ class Command(BaseCommand):
                 console.print(table)
         else:
             console.print(f"{len(plan.in_force)} communes en vigueur dans le COG.")
-        console.print(f"{len(plan.unmatched)} code(s) sans structure au registre.")
+        console.print(f"{count_of(len(plan.unmatched), 'code')} sans structure au registre.")
         if plan.gone:
             table = Table(title="Structures dont le code n'est plus celui d'une commune")
             for header in ("Structure", "Identifiant", "Raison"):
@@ -60,4 +64,5 @@ class Command(BaseCommand):
         if not commit:
             console.print("Vérification seulement : relancez avec --commit pour enregistrer.")
             return
-        console.print(f"{apply_populations(plan)} population(s) enregistrée(s).")
+        n = apply_populations(plan)
+        console.print(f"{count_of(n, 'population')} enregistrée{plural(n)}.")

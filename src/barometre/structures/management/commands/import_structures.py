@@ -5,6 +5,7 @@ from rich.console import Console
 from rich.table import Table
 
 from barometre.core.console import progress_bar
+from barometre.core.figures import count_of, plural
 from barometre.core.uploads import import_limits
 from barometre.structures.importing import apply_import, plan_import
 
@@ -28,7 +29,9 @@ class Command(BaseCommand):
             raise CommandError(f"Fichier introuvable : {path}")
         plan = plan_import(path.read_bytes(), path.name, **import_limits())
         if plan.problems:
-            table = Table(title=f"{len(plan.problems)} problème(s) : rien n'a été enregistré")
+            table = Table(
+                title=f"{count_of(len(plan.problems), 'problème')} : rien n'a été enregistré"
+            )
             for header in ("Ligne", "Colonne", "Valeur", "Raison"):
                 table.add_column(header)
             for p in plan.problems:
@@ -38,8 +41,10 @@ class Command(BaseCommand):
             console.print(table)
             raise CommandError("Le fichier contient des erreurs ; corrigez-les puis relancez.")
         summary = (
-            f"{len(plan.items)} ligne(s) valides : {plan.count_create} création(s), "
-            f"{plan.count_update} mise(s) à jour, {plan.count_unchanged} inchangée(s)."
+            f"{count_of(len(plan.items), 'ligne')} valide{plural(len(plan.items))} : "
+            f"{count_of(plan.count_create, 'création')}, "
+            f"{count_of(plan.count_update, 'mise', ' à jour')}, "
+            f"{count_of(plan.count_unchanged, 'inchangée')}."
         )
         console.print(summary)
         if not commit:
