@@ -3,7 +3,6 @@
 import datetime as dt
 from typing import Annotated
 
-import polars as pl
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from ninja import Field, Router, Schema, Status
@@ -15,7 +14,6 @@ from barometre.api.inputs import MAX_ID, Id, NoNull, Pagination, invalid, requir
 from barometre.campaigns import workflow
 from barometre.campaigns.access import get_task_for_user
 from barometre.campaigns.models import AuditTask
-from barometre.engine import prepare_answers
 
 AuditStatus = named_enum("AuditStatus", AuditTask.Status, "État d'un audit")
 
@@ -94,33 +92,13 @@ def put_answers(request, audit_id: Id, payload: AnswersIn):
     ``oui``, ``non``, ``sans objet``, numbers, level codes), and submit it if asked."""
     require_write(request)
     task = get_task_for_user(request.user, audit_id)
-    grid = task.edition.grid.parsed()
-    channel_criteria = {c.id for c in grid.criteria if c.channel == task.channel}
-    details = [
-        {"field": f"answers.{k}", "message": "critère inconnu pour ce canal"}
-        for k in payload.answers
-        if k not in channel_criteria
-    ]
-    if payload.answers and not details:
-        n = len(payload.answers)
-        frame = pl.DataFrame(
-            {
-                "structure": [task.structure.identifier] * n,
-                "department": [task.structure.department] * n,
-                "channel": [task.channel] * n,
-                "audit": ["API"] * n,
-                "criterion": list(payload.answers),
-                "value": list(payload.answers.values()),
-            }
+    try:
+        workflow.save_answers(task, payload.answers, by=request.user, version=payload.version)
+    except workflow.InvalidAnswers as exc:
+        return invalid(
+            "Réponses invalides.",
+            [(f"answers.{criterion}" if criterion else "answers", m) for criterion, m in exc.problems],
         )
-        names = list(payload.answers)
-        details = [
-            {"field": f"answers.{names[p.row - 2]}" if p.row else "answers", "message": p.message}
-            for p in prepare_answers(grid, frame).problems
-        ]
-    if details:
-        return invalid("Réponses invalides.", [(d["field"], d["message"]) for d in details])
-    workflow.save_answers(task, payload.answers, by=request.user, version=payload.version)
     found = workflow.submit(task, by=request.user) if payload.submit else []
     task.refresh_from_db()
     task.anomalies = found

@@ -15,10 +15,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from barometre.accounts.models import User
+from barometre.campaigns import workflow
 from barometre.campaigns.models import Answer, AuditTask, Edition, Enrolment
 from barometre.core.exporting import Column, csv_chunks, write_csv, write_xlsx
 from barometre.core.uploads import import_limits, sqlite_write_refusal
-from barometre.engine import InputProblem, InputRejected, MeasureType, prepare_answers
+from barometre.engine import InputProblem, InputRejected, MeasureType, canonical_answers
 from barometre.engine.files import ANSWER_COLUMNS, read_answers
 from barometre.structures.models import Label
 
@@ -175,8 +176,10 @@ def plan_audit_import(edition: Edition, content: bytes, filename: str) -> AuditI
     except InputRejected as exc:
         plan.problems = exc.problems
         return plan
-    prepared = prepare_answers(edition.grid.parsed(), frame)
-    plan.problems += prepared.problems
+    # The engine's parser gives the canonical stored form of every answer, as the audit
+    # form and the API store them (workflow.parse_answers).
+    canonical = canonical_answers(edition.grid.parsed(), frame)
+    plan.problems += canonical.problems
     enrolled = {
         e.structure.identifier: e.structure_id
         for e in edition.enrolments.filter(status=Enrolment.Status.ENROLLED).select_related(
@@ -217,8 +220,8 @@ def plan_audit_import(edition: Edition, content: bytes, filename: str) -> AuditI
         )
         if row["sent_at"] and row["replied_at"]:
             audit["sent_at"], audit["replied_at"] = row["sent_at"], row["replied_at"]
-        elif row["value"] is not None:
-            audit["answers"][row["criterion"]] = row["value"]
+        elif row["row"] in canonical.values:
+            audit["answers"][row["criterion"]] = canonical.values[row["row"]]
     for audit in plan.audits.values():
         double_of = audit["double_of"]
         if double_of and double_of not in plan.audits and not _existing(edition, double_of):
@@ -290,8 +293,5 @@ def apply_audit_import(edition: Edition, plan: AuditImportPlan, *, by) -> dict[s
             task.save()
             counts["updated"] += 1
         originals[external] = task
-        task.answers.all().delete()
-        Answer.objects.bulk_create(
-            Answer(task=task, criterion=c, value=v) for c, v in audit["answers"].items()
-        )
+        workflow.write_answers(task, audit["answers"])
     return counts

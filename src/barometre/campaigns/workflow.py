@@ -8,6 +8,7 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import polars as pl
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,6 +18,7 @@ from barometre.campaigns.models import Answer, AuditTask, Edition, Evidence, Tas
 from barometre.core.disk import DiskFull, is_disk_full
 from barometre.core.errors import Conflict, Refused
 from barometre.core.uploads import UploadRefused, check_upload
+from barometre.engine import Grid, canonical_answers, prerequisite_blocks
 
 T = AuditTask.Status
 CYCLE_CHANNELS = {"email", "mail", "social"}  # a sending, then (maybe) a reply
@@ -76,12 +78,63 @@ def record_reply(task: AuditTask, *, replied_at: dt.datetime, text: str, by) -> 
     task.save(update_fields=["replied_at", "reply_text", "no_reply", "status"])
 
 
+class InvalidAnswers(Refused):
+    """Answers the engine cannot read: nothing was written. ``problems`` gives, for each,
+    the criterion and the reason in French."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__([f"{criterion} : {message}" for criterion, message in problems])
+
+
+def parse_answers(grid: Grid, channel: str, answers: dict[str, str]) -> dict[str, str]:
+    """The answers of one audit of ``channel`` in their canonical stored form, read by the
+    engine's parser (``engine.canonical_answers``); blank ones are left out. What the
+    engine cannot read raises ``InvalidAnswers`` naming the criterion."""
+    names = list(answers)
+    if not names:
+        return {}
+    n = len(names)
+    frame = pl.DataFrame(
+        {
+            "structure": ["audit"] * n,
+            "channel": [channel] * n,
+            "audit": ["audit"] * n,
+            "criterion": names,
+            "value": [answers[name] for name in names],
+        },
+        schema=dict.fromkeys(("structure", "channel", "audit", "criterion", "value"), pl.String),
+    )
+    parsed = canonical_answers(grid, frame)
+    if parsed.problems:
+        raise InvalidAnswers(
+            [
+                (
+                    names[p.row - 2] if p.row else "",
+                    f"{p.message} (reçu « {p.value} »)" if p.column == "value" else p.message,
+                )
+                for p in parsed.problems
+            ]
+        )
+    return {names[row - 2]: value for row, value in sorted(parsed.values.items())}
+
+
+def write_answers(task: AuditTask, stored: dict[str, str]) -> None:
+    """Replace the stored answers of ``task`` by canonical ones (``parse_answers`` or an
+    audit file's ``engine.canonical_answers``)."""
+    task.answers.all().delete()
+    Answer.objects.bulk_create(Answer(task=task, criterion=c, value=v) for c, v in stored.items())
+
+
 def save_answers(
     task: AuditTask, answers: dict[str, str], *, by, version: int | None = None
-) -> None:
-    """Replace the answers. With ``version`` (the one the writer read), a concurrent
-    change since then raises ``Conflict`` and nothing is written."""
+) -> dict[str, str]:
+    """Replace the answers by ``answers`` in their canonical form (``parse_answers``), the
+    one road of the audit form, the API and the demo. With ``version`` (the one the writer
+    read), a concurrent change since then raises ``Conflict`` and nothing is written.
+    Returns what was stored."""
     _check_editable(task, by)
+    stored = parse_answers(task.edition.grid.parsed(), task.channel, answers)
     with transaction.atomic():
         if version is not None:
             if not AuditTask.objects.filter(pk=task.pk, version=version).update(
@@ -90,20 +143,18 @@ def save_answers(
                 raise Conflict()
             task.version = version + 1
         before = dict(task.answers.values_list("criterion", "value"))
-        if task.status == T.RETURNED and before != answers:
+        if task.status == T.RETURNED and before != stored:
             # After a submission every change is kept: who, when, before and after.
-            changed = {k for k in before.keys() | answers.keys() if before.get(k) != answers.get(k)}
+            changed = {k for k in before.keys() | stored.keys() if before.get(k) != stored.get(k)}
             _event(
                 task,
                 by,
                 "edit",
                 {k: before.get(k) for k in sorted(changed)},
-                {k: answers.get(k) for k in sorted(changed)},
+                {k: stored.get(k) for k in sorted(changed)},
             )
-        task.answers.all().delete()
-        Answer.objects.bulk_create(
-            Answer(task=task, criterion=c, value=v) for c, v in answers.items()
-        )
+        write_answers(task, stored)
+    return stored
 
 
 @dataclass
@@ -192,11 +243,10 @@ def anomalies(
         for c in grid.criteria
         if c.channel == task.channel and c.scored and c.measure.type.value != "delay"
     ]
-    failed = {c for c, v in values.items() if v in ("non", "wrong")}
     missing = [
         c
         for c in required
-        if c not in values and not set(grid.criteria_by_id[c].prerequisites) & failed
+        if c not in values and not prerequisite_blocks(grid, grid.criteria_by_id[c], values)
     ]
     if missing:
         found.append(f"{len(missing)} réponse(s) obligatoire(s) manquante(s)")

@@ -4,7 +4,14 @@ Everything public is re-exported here; the rest of the platform imports only fro
 ``barometre.engine``.
 """
 
-from barometre.engine.answers import PreparedAnswers, prepare_answers
+from barometre.engine.answers import (
+    CanonicalAnswers,
+    PreparedAnswers,
+    canonical_answers,
+    prepare_answers,
+    prerequisite_blocks,
+    prerequisite_failed,
+)
 from barometre.engine.calendars import DayUnit, add_days, days_between, holidays_for, is_off
 from barometre.engine.errors import EngineError, InputProblem, InputRejected
 from barometre.engine.explain import CriterionLine, Explained, explain_audit
@@ -89,6 +96,10 @@ __all__ = [
     "KeyFigureSpec",
     "MeasureType",
     "PreparedAnswers",
+    "CanonicalAnswers",
+    "canonical_answers",
+    "prerequisite_blocks",
+    "prerequisite_failed",
     "RankingOptions",
     "Satisfaction",
     "SurveyTemplate",
