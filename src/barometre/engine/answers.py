@@ -323,7 +323,7 @@ class CanonicalAnswers:
     """Each row's answer in its canonical stored form (``values``, by row), as
     :func:`prepare_answers` reads it: ``oui``/``non``, a level's code as the grid writes
     it, ``sans objet``, a number with a decimal comma (a share as ``80 %``), free text as
-    typed. Blank answers are left out; a row with a problem has no value."""
+    typed (without surrounding blanks, as a form field gives it). Blank answers are left out; a row with a problem has no value."""
 
     values: dict[int, str]
     problems: list[InputProblem]
@@ -371,7 +371,7 @@ def canonical_answers(grid: Grid, frame: pl.DataFrame) -> CanonicalAnswers:
         if criterion is None or value is None or not value.strip() or row in refused:
             continue
         if criterion.measure.type == MeasureType.TEXT:
-            values[row] = value  # free text is kept exactly as typed
+            values[row] = value.strip()  # free text as typed, without surrounding blanks
             continue
         if row not in parsed:
             continue
