@@ -18,7 +18,14 @@ from barometre.campaigns.models import Answer, AuditTask, Edition, Evidence, Tas
 from barometre.core.disk import DiskFull, is_disk_full
 from barometre.core.errors import Conflict, Refused
 from barometre.core.uploads import UploadRefused, check_upload
-from barometre.engine import Grid, canonical_answers, parse_grid, prerequisite_blocks
+from barometre.engine import (
+    DayUnit,
+    Grid,
+    canonical_answers,
+    days_between,
+    parse_grid,
+    prerequisite_blocks,
+)
 
 T = AuditTask.Status
 CYCLE_CHANNELS = {"email", "mail", "social"}  # a sending, then (maybe) a reply
@@ -46,36 +53,97 @@ def _check_editable(task: AuditTask, user) -> None:
         raise Refused(["l'édition n'est pas en phase de terrain"])
 
 
+class InvalidDate(Refused):
+    """A sending or reply date the page and the API refuse (in the future, a reply before
+    its sending): ``field`` names it."""
+
+    def __init__(self, field: str, reason: str):
+        self.field = field
+        super().__init__([reason])
+
+
+class InvalidFile(Refused):
+    """A piece of evidence refused by its type or size (``core.uploads.check_upload``)."""
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """A date without a time zone is read in the platform's (Europe/Paris)."""
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
 @transaction.atomic
-def record_sending(task: AuditTask, *, sent_at: dt.datetime, text: str, by) -> None:
+def record_sending(
+    task: AuditTask,
+    *,
+    sent_at: dt.datetime,
+    text: str,
+    by,
+    source: str = AuditTask.Source.TYPED,
+) -> None:
+    """The message sent to the structure (e-mail, letter, social network), typed by the
+    auditor or captured from the mailbox (``source``); the audit then awaits the reply."""
     _check_editable(task, by)
     if task.channel not in CYCLE_CHANNELS:
         raise Refused(["ce canal ne comporte pas d'envoi"])
+    sent_at = _aware(sent_at)
     if sent_at > timezone.now():
-        raise Refused(["la date d'envoi est dans le futur"])
+        raise InvalidDate("sent_at", "la date d'envoi est dans le futur")
+    if task.replied_at and sent_at > task.replied_at:
+        replied = timezone.localtime(task.replied_at)
+        raise InvalidDate(
+            "sent_at",
+            f"l'envoi ne peut pas suivre la réponse (reçue le {replied:%d/%m/%Y à %H:%M})",
+        )
     task.sent_at = sent_at
     task.sent_text = text
-    task.status = T.AWAITING_REPLY
-    task.save(update_fields=["sent_at", "sent_text", "status"])
+    task.sent_source = source
+    if task.replied_at is None:
+        task.status = T.AWAITING_REPLY
+    task.save(update_fields=["sent_at", "sent_text", "sent_source", "status"])
 
 
 @transaction.atomic
-def record_reply(task: AuditTask, *, replied_at: dt.datetime, text: str, by) -> None:
+def record_reply(
+    task: AuditTask,
+    *,
+    replied_at: dt.datetime,
+    text: str,
+    by,
+    source: str = AuditTask.Source.TYPED,
+) -> None:
+    """The structure's reply, typed by the auditor or captured from the mailbox
+    (``source``): the audit goes back to its auditor to fill the grid."""
     _check_editable(task, by)
     if task.sent_at is None:
         raise Refused(["enregistrez d'abord l'envoi"])
+    replied_at = _aware(replied_at)
     if replied_at < task.sent_at:
         sent = timezone.localtime(task.sent_at)
-        raise Refused(
-            [f"la réponse ne peut pas précéder l'envoi (envoyé le {sent:%d/%m/%Y à %H:%M})"]
+        raise InvalidDate(
+            "replied_at",
+            f"la réponse ne peut pas précéder l'envoi (envoyé le {sent:%d/%m/%Y à %H:%M})",
         )
     if replied_at > timezone.now():
-        raise Refused(["la date de réponse est dans le futur"])
+        raise InvalidDate("replied_at", "la date de réponse est dans le futur")
     task.replied_at = replied_at
     task.reply_text = text
+    task.reply_source = source
     task.no_reply = False
     task.status = T.ASSIGNED
-    task.save(update_fields=["replied_at", "reply_text", "no_reply", "status"])
+    task.save(update_fields=["replied_at", "reply_text", "reply_source", "no_reply", "status"])
+
+
+def reply_delay_days(task: AuditTask) -> int | None:
+    """Working days from the sending to the reply, in the structure's calendar (its
+    department's public holidays), as the validation desk shows them."""
+    if not (task.sent_at and task.replied_at):
+        return None
+    return days_between(
+        timezone.localdate(task.sent_at),
+        timezone.localdate(task.replied_at),
+        task.structure.department,
+        DayUnit.WORKING,
+    )
 
 
 class InvalidAnswers(Refused):
@@ -407,7 +475,7 @@ def add_evidence(task: AuditTask, uploaded, *, by) -> Evidence:
             uploaded, max_bytes=settings.EVIDENCE_MAX_BYTES, allowed=EVIDENCE_TYPES
         )
     except UploadRefused as exc:
-        raise Refused([str(exc)]) from None
+        raise InvalidFile([str(exc)]) from None
     original_name = uploaded.name[:255]
     # Stored under a generated name with the extension of what the file really is.
     uploaded.name = f"{uuid.uuid4().hex}.{detected.extension}"
