@@ -98,7 +98,8 @@ def test_an_email_audit_is_completed_through_the_api(api_client, email_task, aud
         len(PDF),
     )
     download = client.get(f"{base}/evidence/{piece['id']}")
-    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    assert download.status_code == 200
+    assert download["Content-Type"] == "application/octet-stream"
     assert b"".join(download.streaming_content) == PDF
     assert 'filename="reponse.pdf"' in download["Content-Disposition"]
 
