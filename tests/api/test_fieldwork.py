@@ -87,9 +87,7 @@ def test_an_email_audit_is_completed_through_the_api(api_client, email_task, aud
         3,
     )
 
-    uploaded = client.post(
-        f"{base}/evidence", {"file": SimpleUploadedFile("reponse.pdf", PDF)}
-    )
+    uploaded = client.post(f"{base}/evidence", {"file": SimpleUploadedFile("reponse.pdf", PDF)})
     assert uploaded.status_code == 201, uploaded.content
     piece = uploaded.json()
     assert (piece["name"], piece["mime"], piece["size"]) == (

@@ -147,8 +147,17 @@ def test_the_generated_project_has_a_clean_name(generated):
 
 
 def test_a_scenario_through_the_generated_client(
-    clients, check, document, operator, auditor, manager_a, structure_a, phone_task, email_task,
-    settings, tmp_path
+    clients,
+    check,
+    document,
+    operator,
+    auditor,
+    manager_a,
+    structure_a,
+    phone_task,
+    email_task,
+    settings,
+    tmp_path,
 ):
     models = _module("models")
     edition = phone_task.edition

@@ -9,9 +9,9 @@ from django.test import Client
 
 from barometre.api.models import ApiToken
 from barometre.campaigns import workflow
-from tests.campaigns.test_desk import PNG
 from barometre.improvement import surveys
 from barometre.improvement.models import CollectionPoint
+from tests.campaigns.test_desk import PNG
 from tests.web.test_access import ALL, DENIED, HIDDEN, OK
 
 pytestmark = pytest.mark.django_db

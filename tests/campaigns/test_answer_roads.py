@@ -101,9 +101,7 @@ def _by_api(api, task, answers):
         "version": AuditTask.objects.get(pk=task.pk).version,
         "answers": {criterion: spelling for criterion, (_, spelling, _) in answers.items()},
     }
-    response = api.put(
-        f"/api/v1/audits/{task.pk}/answers", body, content_type="application/json"
-    )
+    response = api.put(f"/api/v1/audits/{task.pk}/answers", body, content_type="application/json")
     assert response.status_code == 200, response.content
 
 

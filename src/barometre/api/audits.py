@@ -89,7 +89,7 @@ class Sending(Schema):
         "pas dans le futur."
     )
     text: Annotated[str, Field(min_length=1, max_length=10_000), NoNull]
-    source: CycleSource = Field(  # type: ignore[valid-type]
+    source: CycleSource = Field(
         default=AuditTask.Source.TYPED.value,
         description="`typed` : saisi à la main ; `captured` : capté dans la boîte de réception.",
     )
@@ -103,7 +103,7 @@ class Reply(Schema):
         "après l'envoi et pas dans le futur."
     )
     text: Annotated[str, Field(max_length=20_000), NoNull] = ""
-    source: CycleSource = Field(  # type: ignore[valid-type]
+    source: CycleSource = Field(
         default=AuditTask.Source.TYPED.value,
         description="`typed` : saisi à la main ; `captured` : capté dans la boîte de réception.",
     )
@@ -162,7 +162,10 @@ def put_answers(request, audit_id: Id, payload: AnswersIn):
     except workflow.InvalidAnswers as exc:
         return invalid(
             "Réponses invalides.",
-            [(f"answers.{criterion}" if criterion else "answers", m) for criterion, m in exc.problems],
+            [
+                (f"answers.{criterion}" if criterion else "answers", m)
+                for criterion, m in exc.problems
+            ],
         )
     found = workflow.submit(task, by=request.user) if payload.submit else []
     task.refresh_from_db()

@@ -92,9 +92,7 @@ class GridCriterion(Schema):
     computed: bool = Field(
         description="Calculé à partir des dates d'envoi et de réponse : ne pas l'envoyer."
     )
-    required: bool = Field(
-        description="Attendu à la soumission, sauf si un prérequis a échoué."
-    )
+    required: bool = Field(description="Attendu à la soumission, sauf si un prérequis a échoué.")
     knock_out_cap: float | None = Field(
         description="Critère éliminatoire : plafond du score du canal s'il échoue."
     )

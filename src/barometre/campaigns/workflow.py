@@ -520,7 +520,9 @@ def canonicalise_stored_answers(answer_model, edition_model) -> tuple[int, int]:
         )
         if not rows:
             continue
-        pks, tasks, channels, criteria, values = (list(column) for column in zip(*rows, strict=True))
+        pks, tasks, channels, criteria, values = (
+            list(column) for column in zip(*rows, strict=True)
+        )
         audits = [str(task) for task in tasks]
         frame = pl.DataFrame(
             {

@@ -323,7 +323,8 @@ class CanonicalAnswers:
     """Each row's answer in its canonical stored form (``values``, by row), as
     :func:`prepare_answers` reads it: ``oui``/``non``, a level's code as the grid writes
     it, ``sans objet``, a number with a decimal comma (a share as ``80 %``), free text as
-    typed (without surrounding blanks, as a form field gives it). Blank answers are left out; a row with a problem has no value."""
+    typed (without surrounding blanks, as a form field gives it). Blank answers are left
+    out; a row with a problem has no value."""
 
     values: dict[int, str]
     problems: list[InputProblem]
@@ -364,7 +365,7 @@ def canonical_answers(grid: Grid, frame: pl.DataFrame) -> CanonicalAnswers:
         for row, raw, code, na in prepared.answers.select("row", "raw", "code", "na").iter_rows()
     }
     by_id = grid.criteria_by_id
-    memo: dict[tuple, str | None] = {}
+    memo: dict[tuple[str, float | None, str | None, bool], str | None] = {}
     values: dict[int, str] = {}
     for row, criterion_id, value in frame.select("row", "criterion", "value").iter_rows():
         criterion = by_id.get(criterion_id)
@@ -381,7 +382,9 @@ def canonical_answers(grid: Grid, frame: pl.DataFrame) -> CanonicalAnswers:
         text = memo[key]
         if text is None:
             problems.append(
-                InputProblem(row, "value", value, _expected(grid, criterion_id, criterion.measure.type))
+                InputProblem(
+                    row, "value", value, _expected(grid, criterion_id, criterion.measure.type)
+                )
             )
             continue
         values[row] = text
