@@ -17,6 +17,7 @@ from barometre.campaigns.forms import AuditForm
 from barometre.campaigns.models import Answer, AuditTask, Edition
 from barometre.campaigns.transfer import answers_frame, apply_audit_import, plan_audit_import
 from barometre.engine import MeasureType, explain_audit, shipped_grid
+from barometre.engine.tables import cell_text, neutralize
 
 pytestmark = pytest.mark.django_db
 GRID = shipped_grid()
@@ -110,8 +111,10 @@ def _by_file(edition, task, answers, operator):
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(["structure", "canal", "audit", "enqueteur", "critere", "valeur"])
     for criterion, (_, _, spelling) in answers.items():
+        # Written as the platform's exports write a cell (a leading « - » or « ' » escaped).
         writer.writerow(
-            [task.structure.identifier, "phone", f"T{task.pk}", "elie", criterion, spelling]
+            [task.structure.identifier, "phone", f"T{task.pk}", "elie", criterion]
+            + [neutralize(spelling)]
         )
     plan = plan_audit_import(edition, out.getvalue().encode(), "audits.csv")
     assert plan.ok, plan.problems
@@ -170,6 +173,13 @@ def test_an_answer_spelt_otherwise_through_the_api_is_what_the_page_shows(
     page = client.get(reverse("campaigns:task", args=[phone_task.pk])).content.decode()
     radios = [line for line in page.splitlines() if 'name="phone.answered"' in line]
     assert [line.endswith("checked>") for line in radios] == [False, True]  # oui, non
+
+
+@pytest.mark.parametrize("text", ["'-", "-x", "'abc", "=SOMME(A1)", "''=x", "'", "@x"])
+def test_a_text_goes_through_a_file_unchanged(text):
+    """Found by the test above: « '- » typed as an observation came back « - » from a file
+    (the apostrophe was taken for the exports' protection against formulas)."""
+    assert cell_text(neutralize(text)) == text
 
 
 def test_what_the_engine_cannot_read_names_the_criterion_and_writes_nothing(phone_task, auditor):
