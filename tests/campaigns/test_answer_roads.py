@@ -112,9 +112,9 @@ def _by_file(edition, task, answers, operator):
     writer.writerow(["structure", "canal", "audit", "enqueteur", "critere", "valeur"])
     for criterion, (_, _, spelling) in answers.items():
         # Written as the platform's exports write a cell (a leading « - » or « ' » escaped).
+        cell = neutralize(spelling)
         writer.writerow(
-            [task.structure.identifier, "phone", f"T{task.pk}", "elie", criterion]
-            + [neutralize(spelling)]
+            [task.structure.identifier, "phone", f"T{task.pk}", "elie", criterion, cell]
         )
     plan = plan_audit_import(edition, out.getvalue().encode(), "audits.csv")
     assert plan.ok, plan.problems
