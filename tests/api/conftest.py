@@ -22,6 +22,7 @@ def api_client():
 # Audits come from the campaign fixtures.
 from tests.campaigns.conftest import (  # noqa: E402, F401
     edition,
+    email_task,
     grid,
     in_fieldwork,
     phone_task,

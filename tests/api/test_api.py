@@ -74,7 +74,11 @@ def test_a_capture_tool_fills_and_submits_an_audit(api_client, phone_task, audit
     )
     assert bad.status_code == 422
     assert _json(bad)["details"] == [
-        {"field": "answers.colour", "message": "critère inconnu pour ce canal"}
+        {"field": "answers.colour", "message": "critère absent de la grille barometre-2025"},
+        {
+            "field": "answers.phone.answered",
+            "message": "oui, non ou sans objet attendu (reçu « peut-être »)",
+        },
     ]
     bad = client.put(
         url,

@@ -22,6 +22,11 @@ OPERATION_IDS = {
     "list_audits",
     "get_audit",
     "put_answers",
+    "record_sending",
+    "record_reply",
+    "upload_evidence",
+    "download_evidence",
+    "get_grid",
     "get_national_results",
     "get_structure_result",
     "list_feedback",
@@ -134,7 +139,7 @@ def test_errors_outside_the_operations_answer_in_the_error_format(
     def broken(user):
         raise RuntimeError("panne")
 
-    monkeypatch.setattr("barometre.api.editions.runnable_editions", broken)
+    monkeypatch.setattr("barometre.api.editions.readable_editions", broken)
     client.raise_request_exception = False
     failed = client.get("/api/v1/editions")
     assert failed.status_code == 500

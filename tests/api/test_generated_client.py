@@ -5,12 +5,14 @@ response it receives is checked against the document (status code, content type,
 
 import datetime as dt
 import importlib
+import io
 import json
 import re
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -20,6 +22,7 @@ from barometre.api.api import api
 from barometre.api.models import ApiToken
 from barometre.improvement import surveys
 from barometre.improvement.models import CollectionPoint, FeedbackEntry, SurveyResponse
+from tests.campaigns.test_desk import PDF
 from tests.samples import fabricate_result_set
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -88,8 +91,12 @@ class DocumentCheck:
         if declared is None:
             self.problems.append(f"{method} {path} : statut {status} non déclaré")
             return
-        content = declared.get("content", {}).get("application/json")
+        declared_types = declared.get("content", {})
+        content = declared_types.get("application/json")
         if content is None:
+            received = response.headers.get("content-type", "").split(";")[0]
+            if declared_types and received not in declared_types:
+                self.problems.append(f"{method} {path} : {status} en {received} non déclaré")
             return
         if not response.headers.get("content-type", "").startswith("application/json"):
             self.problems.append(f"{method} {path} : {status} sans JSON")
@@ -121,6 +128,17 @@ def clients(generated, live_server, check):
     return make
 
 
+def _an_answer(criterion, models) -> str:
+    """An answer a capture tool would send, read from the grid (a level: the best one)."""
+    if criterion.value_type == models.ValueType.SCALE:
+        return criterion.levels[0].code
+    if criterion.value_type == models.ValueType.TEXT:
+        return "Réponse aimable et complète."
+    if criterion.value_type == models.ValueType.YES_NO:
+        return "sans objet" if criterion.not_applicable_allowed else "oui"
+    return "1"
+
+
 def test_the_generated_project_has_a_clean_name(generated):
     meta = tomllib.loads((generated / "pyproject.toml").read_text())
     name = meta.get("project", meta.get("tool", {}).get("poetry", {}))["name"]
@@ -129,7 +147,17 @@ def test_the_generated_project_has_a_clean_name(generated):
 
 
 def test_a_scenario_through_the_generated_client(
-    clients, check, document, operator, auditor, manager_a, structure_a, phone_task
+    clients,
+    check,
+    document,
+    operator,
+    auditor,
+    manager_a,
+    structure_a,
+    phone_task,
+    email_task,
+    settings,
+    tmp_path,
 ):
     models = _module("models")
     edition = phone_task.edition
@@ -189,6 +217,73 @@ def test_a_scenario_through_the_generated_client(
     stale = put(audit.version)
     assert stale.status_code == 409 and stale.parsed.code == "conflict"
 
+    # A whole e-mail audit: the grid, the sending, the reply, a piece, answers and submission.
+    settings.MEDIA_ROOT = tmp_path
+    grid = _module("api.editions.get_grid").sync(
+        client=as_auditor, edition_id=edition.pk, channel=models.AuditChannel.EMAIL
+    )
+    assert grid.channel == models.AuditChannel.EMAIL
+    by_id = {c.id: c for c in grid.criteria}
+    assert by_id["email.replied"].value_type == models.ValueType.YES_NO
+    assert by_id["email.reply_delay"].computed and by_id["email.reply_delay"].prerequisites == [
+        "email.replied"
+    ]
+    to_send = {
+        c.id: _an_answer(c, models)
+        for c in grid.criteria
+        if not c.computed and (c.required or c.not_applicable_allowed or not c.scored)
+    }
+    paris = ZoneInfo("Europe/Paris")
+    record_sending = _module("api.audits.record_sending")
+    future = record_sending.sync_detailed(
+        client=as_auditor,
+        audit_id=email_task.pk,
+        body=models.Sending(sent_at=timezone.now() + dt.timedelta(days=1), text="Bonjour"),
+    )
+    assert future.status_code == 422 and future.parsed.details[0].field == "sent_at"
+    sent = record_sending.sync(
+        client=as_auditor,
+        audit_id=email_task.pk,
+        body=models.Sending(
+            sent_at=dt.datetime(2025, 5, 16, 9, 30, tzinfo=paris),
+            text="Bonjour, comment renouveler ma carte d'identité ?",
+            source=models.CycleSource.CAPTURED,
+        ),
+    )
+    assert sent.status == models.AuditStatus.AWAITING_REPLY
+    assert sent.sent_source == models.CycleSource.CAPTURED
+    replied = _module("api.audits.record_reply").sync(
+        client=as_auditor,
+        audit_id=email_task.pk,
+        body=models.Reply(replied_at=dt.datetime(2025, 5, 21, 16, 0, tzinfo=paris), text="Madame,"),
+    )
+    assert replied.status == models.AuditStatus.ASSIGNED and replied.reply_delay_days == 3
+    types = importlib.import_module(f"{PACKAGE}.types")
+    piece = _module("api.audits.upload_evidence").sync(
+        client=as_auditor,
+        audit_id=email_task.pk,
+        body=models.UploadEvidenceFileParams(
+            file=types.File(payload=io.BytesIO(PDF), file_name="reponse.pdf")
+        ),
+    )
+    assert (piece.name, piece.mime, piece.size) == ("reponse.pdf", "application/pdf", len(PDF))
+    downloaded = _module("api.audits.download_evidence").sync(
+        client=as_auditor, audit_id=email_task.pk, evidence_id=piece.id
+    )
+    assert downloaded.payload.read() == PDF
+    submitted = put_answers.sync(
+        client=as_auditor,
+        audit_id=email_task.pk,
+        body=models.AnswersIn(
+            version=replied.version,
+            answers=models.AnswersInAnswers.from_dict(to_send),
+            submit=True,
+        ),
+    )
+    assert submitted.status == models.AuditStatus.SUBMITTED and submitted.anomalies == []
+    assert set(submitted.answers.to_dict()) == set(to_send)
+    assert [e.id for e in submitted.evidence] == [piece.id]
+
     # Results: the national ones for anyone, a structure's for the operator.
     national = _module("api.results.get_national_results").sync(
         client=anonymous, edition_id=edition.pk
@@ -241,7 +336,7 @@ def test_a_scenario_through_the_generated_client(
     assert SurveyResponse.objects.get().answers.count() == len(ratings)
 
     assert not check.problems, check.problems
-    assert len(check.seen) == 19, check.seen
+    assert len(check.seen) == 26, check.seen
     every_operation = {
         operation["operationId"] for ops in document["paths"].values() for operation in ops.values()
     }

@@ -4,11 +4,14 @@
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from barometre.api.models import ApiToken
+from barometre.campaigns import workflow
 from barometre.improvement import surveys
 from barometre.improvement.models import CollectionPoint
+from tests.campaigns.test_desk import PNG
 from tests.web.test_access import ALL, DENIED, HIDDEN, OK
 
 pytestmark = pytest.mark.django_db
@@ -33,10 +36,18 @@ MATRIX = {
         {"structure_id": "A"},
         expect(DENIED, **(REGISTRY | {"manager_b": HIDDEN})),
     ),
-    ("get", "/api/v1/editions"): ({}, expect(DENIED, operator=OK, manager_a=OK, manager_b=OK)),
+    ("get", "/api/v1/editions"): (
+        {},
+        expect(DENIED, operator=OK, auditor=OK, manager_a=OK, manager_b=OK),
+    ),
+    # Auditors read the editions they have audits in (issue 31).
     ("get", "/api/v1/editions/{edition_id}"): (
         {"edition_id": "EDITION"},
-        expect(DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
+        expect(DENIED, operator=OK, auditor=OK, manager_a=HIDDEN, manager_b=HIDDEN),
+    ),
+    ("get", "/api/v1/editions/{edition_id}/grid/{channel}"): (
+        {"edition_id": "EDITION", "channel": "CHANNEL"},
+        expect(DENIED, operator=OK, auditor=OK, manager_a=HIDDEN, manager_b=HIDDEN),
     ),
     ("get", "/api/v1/editions/{edition_id}/enrolments"): (
         {"edition_id": "EDITION"},
@@ -48,6 +59,10 @@ MATRIX = {
     ),
     ("get", "/api/v1/audits/{audit_id}"): (
         {"audit_id": "TASK"},
+        expect(DENIED, operator=OK, auditor=OK, manager_a=HIDDEN, manager_b=HIDDEN),
+    ),
+    ("get", "/api/v1/audits/{audit_id}/evidence/{evidence_id}"): (
+        {"audit_id": "TASK", "evidence_id": "EVIDENCE"},
         expect(DENIED, operator=OK, auditor=OK, manager_a=HIDDEN, manager_b=HIDDEN),
     ),
     # Public, as the edition's public page; nothing published in this fixture.
@@ -69,6 +84,9 @@ MATRIX = {
 # Writes, tested in test_api.py and below (anonymous 401, read-only token 403).
 WRITES = {
     ("put", "/api/v1/audits/{audit_id}/answers"),
+    ("put", "/api/v1/audits/{audit_id}/sending"),
+    ("put", "/api/v1/audits/{audit_id}/reply"),
+    ("post", "/api/v1/audits/{audit_id}/evidence"),
     ("post", "/api/v1/improvement/structures/{structure_id}/feedback"),
     ("post", "/api/v1/public/points/{token}/answers"),
 }
@@ -85,15 +103,21 @@ def test_every_api_operation_is_declared():
 
 
 @pytest.fixture
-def ids(structure_a, phone_task):
+def ids(structure_a, phone_task, auditor, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     questionnaire = surveys.create_from_template(structure_a)
     point = CollectionPoint.objects.create(
         structure=structure_a, label="Accueil", questionnaire=questionnaire
+    )
+    evidence = workflow.add_evidence(
+        phone_task, SimpleUploadedFile("appel.png", PNG, "image/png"), by=auditor
     )
     return {
         "A": structure_a.pk,
         "TASK": phone_task.pk,
         "EDITION": phone_task.edition_id,
+        "CHANNEL": phone_task.channel,
+        "EVIDENCE": evidence.pk,
         "POINT": point.token,
     }
 

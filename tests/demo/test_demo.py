@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from barometre.accounts.models import User
-from barometre.campaigns.models import AuditTask, Edition
+from barometre.campaigns import workflow
+from barometre.campaigns.models import Answer, AuditTask, Edition
 from barometre.engine import sp_indicator_catalogue
 from barometre.improvement import annual
 from barometre.results.models import ResultSet
@@ -166,6 +167,11 @@ def check_fieldwork_edition(client):
     page = client.get(reverse("campaigns:task", args=[edit.task_id])).content.decode()
     assert "Avant</th>" in page and "Nombre de sonneries avant le décroché" in page
     client.logout()
+    # Every answer of the demo is stored as the form, the API and a file store it (a share
+    # as « 53 % », not « 0.53 »): the migration that canonicalises stored answers finds
+    # nothing to change.
+    assert workflow.canonicalise_stored_answers(Answer, Edition) == (0, 0)
+    assert Answer.objects.filter(value__endswith=" %").exists()
 
 
 def check_annual_review(client, tmp_path):

@@ -134,17 +134,16 @@ def french(error: dict) -> str:
         return template
 
 
+def _field(loc) -> str:
+    """The field of an error: its location without the part of the request it came from
+    (``file`` leads the location of an uploaded file: ``["file", "file"]``)."""
+    parts = list(loc[1:]) if loc[:1] == ("file",) or loc[:1] == ["file"] else list(loc)
+    return ".".join(str(p) for p in parts if p not in ("body", "query", "path"))
+
+
 @api.exception_handler(ValidationError)
 def _validation(request, exc: ValidationError):
-    details = [
-        {
-            "field": ".".join(
-                str(p) for p in e.get("loc", ()) if p not in ("body", "query", "path")
-            ),
-            "message": french(e),
-        }
-        for e in exc.errors
-    ]
+    details = [{"field": _field(e.get("loc", ())), "message": french(e)} for e in exc.errors]
     return _error(request, 422, "validation_error", "Données invalides.", details)
 
 

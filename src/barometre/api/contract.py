@@ -19,10 +19,23 @@ class ContractApi(NinjaAPI):
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         components = schema.get("components", {}).get("schemas", {})
+        _name_parameter_enums(schema["paths"], components)
         used = _referenced(schema["paths"], components)
         for name in set(components) - used:
             del components[name]
         return schema
+
+
+def _name_parameter_enums(paths: dict, components: dict) -> None:
+    """A required parameter typed by an enumeration (``get_grid``'s ``channel``) refers to
+    its named schema instead of a copy, which a generator would turn into a second type."""
+    for operations in paths.values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                inline = parameter.get("schema", {})
+                name = inline.get("title")
+                if "enum" in inline and components.get(name, {}).get("enum") == inline["enum"]:
+                    parameter["schema"] = {"$ref": f"#/components/schemas/{name}"}
 
 
 def _referenced(paths: dict, components: dict) -> set[str]:

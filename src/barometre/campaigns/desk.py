@@ -8,18 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.utils import timezone
 
 from barometre.campaigns.models import AuditTask, Evidence, TaskEvent
 from barometre.campaigns.transfer import answers_frame
-from barometre.campaigns.workflow import anomalies
+from barometre.campaigns.workflow import anomalies, reply_delay_days
 from barometre.engine import (
     Criterion,
-    DayUnit,
     EngineError,
     Explained,
     MeasureType,
-    days_between,
     explain_audit,
 )
 
@@ -129,14 +126,7 @@ def review_audit(task: AuditTask, *, with_anomalies: bool = True) -> AuditReview
             problems = [str(p) for p in explained.problems]
         except EngineError as exc:
             problems = [str(exc)]
-    delay = None
-    if task.sent_at and task.replied_at:
-        delay = days_between(
-            timezone.localdate(task.sent_at),
-            timezone.localdate(task.replied_at),
-            task.structure.department,
-            DayUnit.WORKING,
-        )
+    delay = reply_delay_days(task)
     events = list(task.events.select_related("by"))
     returns = [e for e in events if e.action == "return"]
     return AuditReview(

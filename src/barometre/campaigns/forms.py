@@ -8,7 +8,7 @@ from dsfr.utils import dsfr_input_class_attr
 from barometre.campaigns import codec, lifecycle
 from barometre.campaigns.models import AuditTask, Edition, GridVersion, Scenario
 from barometre.core.forms import DsfrForm, DsfrModelForm, ImportFileField
-from barometre.engine import Criterion, Grid, MeasureType
+from barometre.engine import Criterion, Grid, MeasureType, prerequisite_blocks
 from barometre.engine.grid import DATA_DIR
 from barometre.structures.models import Structure
 
@@ -73,7 +73,7 @@ class AuditForm(DsfrForm):
         for criterion in self.criteria:
             if criterion.id not in self.fields or not criterion.scored:
                 continue
-            failed = any(data.get(p) in ("non", "wrong") for p in criterion.prerequisites)
+            failed = prerequisite_blocks(self.grid, criterion, data)
             not_applicable = data.get(criterion.id + NA_SUFFIX)
             if not_applicable and data.get(criterion.id) not in (None, ""):
                 self.add_error(

@@ -218,6 +218,12 @@ class AuditTask(models.Model):
         REJECTED = "rejected", "Rejeté"
         NOT_DONE = "not_done", "Non réalisé"
 
+    class Source(models.TextChoices):
+        """Where a sending or a reply (its date and text) comes from."""
+
+        TYPED = "typed", "Saisi à la main"
+        CAPTURED = "captured", "Capté dans la boîte de réception"
+
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="tasks")
     structure = models.ForeignKey(Structure, on_delete=models.PROTECT, related_name="+")
     channel = models.CharField("canal", max_length=10, choices=Channel.choices)
@@ -238,6 +244,12 @@ class AuditTask(models.Model):
     sent_text = models.TextField("texte envoyé", blank=True)
     reply_text = models.TextField("texte de la réponse", blank=True)
     no_reply = models.BooleanField("sans réponse", default=False)
+    sent_source = models.CharField(
+        "provenance de l'envoi", max_length=8, choices=Source.choices, default=Source.TYPED
+    )
+    reply_source = models.CharField(
+        "provenance de la réponse", max_length=8, choices=Source.choices, default=Source.TYPED
+    )
     double_of = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="double_codings"
     )

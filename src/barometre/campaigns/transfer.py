@@ -20,7 +20,7 @@ from barometre.campaigns.models import Answer, AuditTask, Edition, Enrolment
 from barometre.core.bulk import insert_rows, update_rows
 from barometre.core.exporting import Column, csv_chunks, write_csv, write_xlsx
 from barometre.core.uploads import import_limits
-from barometre.engine import InputProblem, InputRejected, MeasureType, prepare_answers
+from barometre.engine import InputProblem, InputRejected, MeasureType, canonical_answers
 from barometre.engine.files import ANSWER_COLUMNS, read_answers
 from barometre.structures.models import Label
 
@@ -181,8 +181,10 @@ def plan_audit_import(edition: Edition, content: bytes, filename: str) -> AuditI
     except InputRejected as exc:
         plan.problems = exc.problems
         return plan
-    prepared = prepare_answers(edition.grid.parsed(), frame)
-    plan.problems += prepared.problems
+    # The engine's parser gives the canonical stored form of every answer, as the audit
+    # form and the API store them (workflow.parse_answers).
+    canonical = canonical_answers(edition.grid.parsed(), frame)
+    plan.problems += canonical.problems
     enrolled = {
         e.structure.identifier: e.structure_id
         for e in edition.enrolments.filter(status=Enrolment.Status.ENROLLED).select_related(
@@ -223,8 +225,8 @@ def plan_audit_import(edition: Edition, content: bytes, filename: str) -> AuditI
         )
         if row["sent_at"] and row["replied_at"]:
             audit["sent_at"], audit["replied_at"] = row["sent_at"], row["replied_at"]
-        elif row["value"] is not None:
-            audit["answers"][row["criterion"]] = row["value"]
+        elif row["row"] in canonical.values:
+            audit["answers"][row["criterion"]] = canonical.values[row["row"]]
     for audit in plan.audits.values():
         double_of = audit["double_of"]
         if double_of and double_of not in plan.audits and not _existing(edition, double_of):

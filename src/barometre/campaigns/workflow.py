@@ -8,6 +8,7 @@ import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+import polars as pl
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -18,6 +19,14 @@ from barometre.core.disk import DiskFull, is_disk_full
 from barometre.core.errors import Conflict, Refused
 from barometre.core.figures import plural
 from barometre.core.uploads import UploadRefused, check_upload
+from barometre.engine import (
+    DayUnit,
+    Grid,
+    canonical_answers,
+    days_between,
+    parse_grid,
+    prerequisite_blocks,
+)
 
 T = AuditTask.Status
 CYCLE_CHANNELS = {"email", "mail", "social"}  # a sending, then (maybe) a reply
@@ -45,45 +54,155 @@ def _check_editable(task: AuditTask, user) -> None:
         raise Refused(["l'édition n'est pas en phase de terrain"])
 
 
+class InvalidDate(Refused):
+    """A sending or reply date the page and the API refuse (in the future, a reply before
+    its sending): ``field`` names it."""
+
+    def __init__(self, field: str, reason: str):
+        super().__init__([reason], field=field)
+
+
+class InvalidFile(Refused):
+    """A piece of evidence refused by its type or size (``core.uploads.check_upload``)."""
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """A date without a time zone is read in the platform's (Europe/Paris)."""
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
 @transaction.atomic
-def record_sending(task: AuditTask, *, sent_at: dt.datetime, text: str, by) -> None:
+def record_sending(
+    task: AuditTask,
+    *,
+    sent_at: dt.datetime,
+    text: str,
+    by,
+    source: str = AuditTask.Source.TYPED,
+) -> None:
+    """The message sent to the structure (e-mail, letter, social network), typed by the
+    auditor or captured from the mailbox (``source``); the audit then awaits the reply."""
     _check_editable(task, by)
     if task.channel not in CYCLE_CHANNELS:
         raise Refused(["ce canal ne comporte pas d'envoi"])
+    sent_at = _aware(sent_at)
     if sent_at > timezone.now():
-        raise Refused(["la date d'envoi est dans le futur"], field="sent_at")
+        raise InvalidDate("sent_at", "la date d'envoi est dans le futur")
+    if task.replied_at and sent_at > task.replied_at:
+        replied = timezone.localtime(task.replied_at)
+        raise InvalidDate(
+            "sent_at",
+            f"l'envoi ne peut pas suivre la réponse (reçue le {replied:%d/%m/%Y à %H:%M})",
+        )
     task.sent_at = sent_at
     task.sent_text = text
-    task.status = T.AWAITING_REPLY
-    task.save(update_fields=["sent_at", "sent_text", "status"])
+    task.sent_source = source
+    if task.replied_at is None:
+        task.status = T.AWAITING_REPLY
+    task.save(update_fields=["sent_at", "sent_text", "sent_source", "status"])
 
 
 @transaction.atomic
-def record_reply(task: AuditTask, *, replied_at: dt.datetime, text: str, by) -> None:
+def record_reply(
+    task: AuditTask,
+    *,
+    replied_at: dt.datetime,
+    text: str,
+    by,
+    source: str = AuditTask.Source.TYPED,
+) -> None:
+    """The structure's reply, typed by the auditor or captured from the mailbox
+    (``source``): the audit goes back to its auditor to fill the grid."""
     _check_editable(task, by)
     if task.sent_at is None:
         raise Refused(["enregistrez d'abord l'envoi"])
+    replied_at = _aware(replied_at)
     if replied_at < task.sent_at:
         sent = timezone.localtime(task.sent_at)
-        raise Refused(
-            [f"la réponse ne peut pas précéder l'envoi (envoyé le {sent:%d/%m/%Y à %H:%M})"],
-            field="replied_at",
+        raise InvalidDate(
+            "replied_at",
+            f"la réponse ne peut pas précéder l'envoi (envoyé le {sent:%d/%m/%Y à %H:%M})",
         )
     if replied_at > timezone.now():
-        raise Refused(["la date de réponse est dans le futur"], field="replied_at")
+        raise InvalidDate("replied_at", "la date de réponse est dans le futur")
     task.replied_at = replied_at
     task.reply_text = text
+    task.reply_source = source
     task.no_reply = False
     task.status = T.ASSIGNED
-    task.save(update_fields=["replied_at", "reply_text", "no_reply", "status"])
+    task.save(update_fields=["replied_at", "reply_text", "reply_source", "no_reply", "status"])
+
+
+def reply_delay_days(task: AuditTask) -> int | None:
+    """Working days from the sending to the reply, in the structure's calendar (its
+    department's public holidays), as the validation desk shows them."""
+    if not (task.sent_at and task.replied_at):
+        return None
+    return days_between(
+        timezone.localdate(task.sent_at),
+        timezone.localdate(task.replied_at),
+        task.structure.department,
+        DayUnit.WORKING,
+    )
+
+
+class InvalidAnswers(Refused):
+    """Answers the engine cannot read: nothing was written. ``problems`` gives, for each,
+    the criterion and the reason in French."""
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = problems
+        super().__init__([f"{criterion} : {message}" for criterion, message in problems])
+
+
+def parse_answers(grid: Grid, channel: str, answers: dict[str, str]) -> dict[str, str]:
+    """The answers of one audit of ``channel`` in their canonical stored form, read by the
+    engine's parser (``engine.canonical_answers``); blank ones are left out. What the
+    engine cannot read raises ``InvalidAnswers`` naming the criterion."""
+    names = list(answers)
+    if not names:
+        return {}
+    n = len(names)
+    frame = pl.DataFrame(
+        {
+            "structure": ["audit"] * n,
+            "channel": [channel] * n,
+            "audit": ["audit"] * n,
+            "criterion": names,
+            "value": [answers[name] for name in names],
+        },
+        schema=dict.fromkeys(("structure", "channel", "audit", "criterion", "value"), pl.String),
+    )
+    parsed = canonical_answers(grid, frame)
+    if parsed.problems:
+        raise InvalidAnswers(
+            [
+                (
+                    names[p.row - 2] if p.row else "",
+                    f"{p.message} (reçu « {p.value} »)" if p.column == "value" else p.message,
+                )
+                for p in parsed.problems
+            ]
+        )
+    return {names[row - 2]: value for row, value in sorted(parsed.values.items())}
+
+
+def write_answers(task: AuditTask, stored: dict[str, str]) -> None:
+    """Replace the stored answers of ``task`` by canonical ones (``parse_answers`` or an
+    audit file's ``engine.canonical_answers``)."""
+    task.answers.all().delete()
+    Answer.objects.bulk_create(Answer(task=task, criterion=c, value=v) for c, v in stored.items())
 
 
 def save_answers(
     task: AuditTask, answers: dict[str, str], *, by, version: int | None = None
-) -> None:
-    """Replace the answers. With ``version`` (the one the writer read), a concurrent
-    change since then raises ``Conflict`` and nothing is written."""
+) -> dict[str, str]:
+    """Replace the answers by ``answers`` in their canonical form (``parse_answers``), the
+    one road of the audit form, the API and the demo. With ``version`` (the one the writer
+    read), a concurrent change since then raises ``Conflict`` and nothing is written.
+    Returns what was stored."""
     _check_editable(task, by)
+    stored = parse_answers(task.edition.grid.parsed(), task.channel, answers)
     with transaction.atomic():
         if version is not None:
             if not AuditTask.objects.filter(pk=task.pk, version=version).update(
@@ -92,20 +211,18 @@ def save_answers(
                 raise Conflict()
             task.version = version + 1
         before = dict(task.answers.values_list("criterion", "value"))
-        if task.status == T.RETURNED and before != answers:
+        if task.status == T.RETURNED and before != stored:
             # After a submission every change is kept: who, when, before and after.
-            changed = {k for k in before.keys() | answers.keys() if before.get(k) != answers.get(k)}
+            changed = {k for k in before.keys() | stored.keys() if before.get(k) != stored.get(k)}
             _event(
                 task,
                 by,
                 "edit",
                 {k: before.get(k) for k in sorted(changed)},
-                {k: answers.get(k) for k in sorted(changed)},
+                {k: stored.get(k) for k in sorted(changed)},
             )
-        task.answers.all().delete()
-        Answer.objects.bulk_create(
-            Answer(task=task, criterion=c, value=v) for c, v in answers.items()
-        )
+        write_answers(task, stored)
+    return stored
 
 
 @dataclass
@@ -194,11 +311,10 @@ def anomalies(
         for c in grid.criteria
         if c.channel == task.channel and c.scored and c.measure.type.value != "delay"
     ]
-    failed = {c for c, v in values.items() if v in ("non", "wrong")}
     missing = [
         c
         for c in required
-        if c not in values and not set(grid.criteria_by_id[c].prerequisites) & failed
+        if c not in values and not prerequisite_blocks(grid, grid.criteria_by_id[c], values)
     ]
     if missing:
         s = plural(len(missing))
@@ -360,7 +476,7 @@ def add_evidence(task: AuditTask, uploaded, *, by) -> Evidence:
             uploaded, max_bytes=settings.EVIDENCE_MAX_BYTES, allowed=EVIDENCE_TYPES
         )
     except UploadRefused as exc:
-        raise Refused([str(exc)]) from None
+        raise InvalidFile([str(exc)]) from None
     original_name = uploaded.name[:255]
     # Stored under a generated name with the extension of what the file really is.
     uploaded.name = f"{uuid.uuid4().hex}.{detected.extension}"
@@ -387,3 +503,48 @@ def remove_evidence(task: AuditTask, evidence: Evidence, *, by) -> None:
         raise Refused(["cette pièce appartient à un autre audit"])
     evidence.file.delete(save=False)
     evidence.delete()
+
+
+def canonicalise_stored_answers(answer_model, edition_model) -> tuple[int, int]:
+    """Rewrite stored answers in their canonical form (``engine.canonical_answers``), one
+    edition at a time: answers stored before every road went through ``save_answers``
+    (``NON`` through the API, ``0.53`` by the demo). Returns the number of rows changed and
+    of rows left as they were because the engine cannot read them (an unknown criterion, a
+    value out of the grid). Takes the models as arguments: a migration passes its own."""
+    changed = unreadable = 0
+    for edition in edition_model.objects.select_related("grid").order_by("pk"):
+        grid = parse_grid(edition.grid.yaml, f"{edition.grid.grid_id} v{edition.grid.version}")
+        rows = list(
+            answer_model.objects.filter(task__edition=edition)
+            .order_by("pk")
+            .values_list("pk", "task_id", "task__channel", "criterion", "value")
+        )
+        if not rows:
+            continue
+        pks, tasks, channels, criteria, values = (
+            list(column) for column in zip(*rows, strict=True)
+        )
+        audits = [str(task) for task in tasks]
+        frame = pl.DataFrame(
+            {
+                "row": pks,
+                "structure": audits,
+                "channel": channels,
+                "audit": audits,
+                "criterion": criteria,
+                "value": values,
+            },
+            schema={"row": pl.Int64}
+            | dict.fromkeys(("structure", "channel", "audit", "criterion", "value"), pl.String),
+        )
+        parsed = canonical_answers(grid, frame)
+        unreadable += len({p.row for p in parsed.problems if p.row is not None})
+        stored = dict(zip(pks, values, strict=True))
+        updates = [
+            answer_model(pk=pk, value=value)
+            for pk, value in parsed.values.items()
+            if value != stored[pk]
+        ]
+        answer_model.objects.bulk_update(updates, ["value"], batch_size=1000)
+        changed += len(updates)
+    return changed, unreadable

@@ -14,6 +14,7 @@ import datetime as dt
 import zlib
 
 import numpy as np
+import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,7 +25,7 @@ from barometre.campaigns.workflow import CYCLE_CHANNELS
 from barometre.demo.history import date_published_edition
 from barometre.demo.observations import observation
 from barometre.demo.scenarios import COMPLAINT_CRITERIA, COMPLAINT_SCENARIOS, fit_scenarios
-from barometre.engine import MeasureType
+from barometre.engine import Grid, MeasureType, canonical_answers
 from barometre.engine.grid import DATA_DIR
 from barometre.engine.synthetic import channel_answers
 from barometre.results.computing import compute, publish
@@ -145,8 +146,36 @@ def simulate_fieldwork(
     AuditTask.objects.bulk_update(
         tasks, ["sent_at", "replied_at", "no_reply", "status"], batch_size=500
     )
+    answers = canonical(grid, answers)
     Answer.objects.bulk_create(answers, batch_size=2000)
     return len(answers)
+
+
+def canonical(grid: Grid, answers: list[Answer]) -> list[Answer]:
+    """The generated answers in the canonical stored form the engine's parser gives
+    (``engine.canonical_answers``), as the audit form, the API and an audit file store
+    them: a generated ``0.53`` share is stored ``53 %``, a count ``4.0`` is ``4``."""
+    if not answers:
+        return answers
+    audits = [str(a.task_id) for a in answers]
+    frame = pl.DataFrame(
+        {
+            "structure": audits,
+            "channel": [a.task.channel for a in answers],
+            "audit": audits,
+            "criterion": [a.criterion for a in answers],
+            "value": [a.value for a in answers],
+        },
+        schema=dict.fromkeys(("structure", "channel", "audit", "criterion", "value"), pl.String),
+    )
+    parsed = canonical_answers(grid, frame)
+    if parsed.problems:  # the generator writes what the engine reads: a bug if not
+        raise ValueError(f"réponses générées illisibles : {parsed.problems[:3]}")
+    return [
+        Answer(task=a.task, criterion=a.criterion, value=parsed.values[i + 2])
+        for i, a in enumerate(answers)
+        if i + 2 in parsed.values
+    ]
 
 
 def _aware(moment: np.datetime64, tz) -> dt.datetime:

@@ -4,7 +4,14 @@ Everything public is re-exported here; the rest of the platform imports only fro
 ``barometre.engine``.
 """
 
-from barometre.engine.answers import PreparedAnswers, prepare_answers
+from barometre.engine.answers import (
+    CanonicalAnswers,
+    PreparedAnswers,
+    canonical_answers,
+    prepare_answers,
+    prerequisite_blocks,
+    prerequisite_failed,
+)
 from barometre.engine.calendars import DayUnit, add_days, days_between, holidays_for, is_off
 from barometre.engine.errors import EngineError, InputProblem, InputRejected
 from barometre.engine.explain import CriterionLine, Explained, explain_audit
@@ -72,6 +79,7 @@ __all__ = [
     "OVERSEAS",
     "TERRITORIES",
     "Z90",
+    "CanonicalAnswers",
     "CatalogueIndicator",
     "CatalogueSection",
     "ChannelSpec",
@@ -97,6 +105,7 @@ __all__ = [
     "Theme",
     "add_days",
     "after",
+    "canonical_answers",
     "cohen_kappa",
     "comment_themes",
     "compare_editions",
@@ -120,6 +129,8 @@ __all__ = [
     "parse_grid",
     "plural",
     "prepare_answers",
+    "prerequisite_blocks",
+    "prerequisite_failed",
     "restrict_grid",
     "score_edition",
     "sentence_name",

@@ -7,6 +7,7 @@ auditor, criterion, value, sent_at, replied_at, and optionally certified, double
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,7 +15,7 @@ import polars as pl
 
 from barometre.engine.calendars import DayUnit, days_between_many
 from barometre.engine.errors import InputProblem
-from barometre.engine.grid import NUMERIC_MEASURES, Grid, MeasureType
+from barometre.engine.grid import NUMERIC_MEASURES, Criterion, Grid, MeasureType
 from barometre.engine.territory import TERRITORIES
 
 YES = ["oui", "yes", "o", "y", "1", "vrai", "true", "x"]
@@ -310,3 +311,103 @@ def _compute_delays(
     )
     frame = frame.join(computed, on="_i", how="left")
     return frame.with_columns(pl.coalesce("_delay", "raw").alias("raw")).drop("_i", "_delay")
+
+
+# ---------------------------------------------------------------- canonical stored form
+
+CANONICAL_YES, CANONICAL_NO, CANONICAL_NOT_APPLICABLE = "oui", "non", "sans objet"
+
+
+@dataclass
+class CanonicalAnswers:
+    """Each row's answer in its canonical stored form (``values``, by row), as
+    :func:`prepare_answers` reads it: ``oui``/``non``, a level's code as the grid writes
+    it, ``sans objet``, a number with a decimal comma (a share as ``80 %``), free text as
+    typed (without surrounding blanks, as a form field gives it). Blank answers are left
+    out; a row with a problem has no value."""
+
+    values: dict[int, str]
+    problems: list[InputProblem]
+
+
+def _number_text(value: float) -> str:
+    text = f"{round(value, 6):.6f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+def _canonical(criterion: Criterion, raw: float | None, code: str | None, na: bool) -> str | None:
+    if na:
+        return CANONICAL_NOT_APPLICABLE
+    if raw is None:
+        return None
+    kind = criterion.measure.type
+    if kind == MeasureType.YES_NO:
+        return CANONICAL_YES if raw == 1 else CANONICAL_NO
+    if kind == MeasureType.SCALE:
+        return next(lv.code for lv in criterion.measure.levels if lv.code.lower() == code)
+    if not math.isfinite(raw):
+        return None
+    if kind == MeasureType.RATIO:
+        return f"{_number_text(raw * 100)} %"
+    return _number_text(raw)
+
+
+def canonical_answers(grid: Grid, frame: pl.DataFrame) -> CanonicalAnswers:
+    """The answers of a long table (as :func:`prepare_answers` takes it) in their canonical
+    stored form, with the problems of :func:`prepare_answers`: every road that stores
+    answers (the audit form, the API, an audit file, the demo) stores these."""
+    frame = normalize_frame(frame)
+    prepared = prepare_answers(grid, frame)
+    problems = list(prepared.problems)
+    refused = {p.row for p in problems if p.column in ("value", "criterion")}
+    parsed = {
+        row: (raw, code, na)
+        for row, raw, code, na in prepared.answers.select("row", "raw", "code", "na").iter_rows()
+    }
+    by_id = grid.criteria_by_id
+    memo: dict[tuple[str, float | None, str | None, bool], str | None] = {}
+    values: dict[int, str] = {}
+    for row, criterion_id, value in frame.select("row", "criterion", "value").iter_rows():
+        criterion = by_id.get(criterion_id)
+        if criterion is None or value is None or not value.strip() or row in refused:
+            continue
+        if criterion.measure.type == MeasureType.TEXT:
+            values[row] = value.strip()  # free text as typed, without surrounding blanks
+            continue
+        if row not in parsed:
+            continue
+        key = (criterion_id, *parsed[row])
+        if key not in memo:
+            memo[key] = _canonical(criterion, *parsed[row])
+        text = memo[key]
+        if text is None:
+            problems.append(
+                InputProblem(
+                    row, "value", value, _expected(grid, criterion_id, criterion.measure.type)
+                )
+            )
+            continue
+        values[row] = text
+    return CanonicalAnswers(values, problems)
+
+
+def prerequisite_failed(criterion: Criterion, value: str | None) -> bool:
+    """Whether an answer to a prerequisite fails it: an answer that scores 0 points
+    (« non », a level worth 0 such as « wrong »), as :func:`scoring.channel_matrix` scores
+    it. Not answered or « sans objet » does not fail it."""
+    if value is None:
+        return False
+    text = value.strip().lower()
+    if criterion.measure.type == MeasureType.YES_NO:
+        return text in NO
+    if criterion.measure.type == MeasureType.SCALE:
+        return any(lv.code.lower() == text and lv.points == 0 for lv in criterion.measure.levels)
+    return False
+
+
+def prerequisite_blocks(grid: Grid, criterion: Criterion, answers: dict[str, str]) -> bool:
+    """Whether one of ``criterion``'s prerequisites failed in ``answers`` (by criterion):
+    the criterion then scores 0 and need not be answered."""
+    return any(
+        prerequisite_failed(grid.criteria_by_id[p], answers.get(p)) for p in criterion.prerequisites
+    )

@@ -290,7 +290,9 @@ def _build_table(raw_rows: Sequence[Sequence[object]], fmt: str) -> Table:
 # Cell parsers: they accept what spreadsheets hold (typed values from XLSX, text from CSV)
 # and raise ValueError with a French reason.
 
-_NEUTRALIZED = re.compile(r"^'(?=[=+\-@])")
+# One apostrophe before what a spreadsheet would run (``'=SOMME(A1)``), or before a text
+# that itself starts with such an apostrophe (``''-`` is the text ``'-``).
+_NEUTRALIZED = re.compile(r"^'(?='*[=+\-@])")
 
 
 def cell_text(value: object) -> str:
@@ -343,6 +345,8 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def neutralize(value: object) -> object:
     """Protect a cell against formula injection (OWASP: prefix with an apostrophe);
     ``cell_text`` removes that apostrophe again when the file comes back."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
+    if isinstance(value, str) and (
+        value.startswith(_FORMULA_STARTS) or _NEUTRALIZED.match(value) is not None
+    ):
+        return "'" + value  # a text such as « '- » keeps its apostrophe through the round trip
     return value
