@@ -18,6 +18,7 @@ from barometre.campaigns import lifecycle
 from barometre.campaigns.access import (
     get_edition_for_runner,
     get_task_for_user,
+    own_tasks,
     require_auditor,
     runnable_editions,
 )
@@ -56,29 +57,38 @@ EDITIONS = link("Éditions", "campaigns:editions")
 
 def my_tasks(request):
     require_auditor(request.user)
-    today = timezone.localdate()
+    groups = fieldwork_groups(request.user, timezone.localdate())
+    title = "Mes audits" if request.user.is_auditor else "Mes appels mystères"
+    return render(
+        request, "campaigns/my_tasks.html", {"groups": groups, "title": title, **crumbs(title)}
+    )
+
+
+def fieldwork_groups(user, today: dt.date) -> list[tuple[str, object]]:
+    """A fieldworker's tasks by what to do with them. Nothing is late, due today or this
+    week before its edition's fieldwork opens: those wait in their own group."""
     week_end = today + dt.timedelta(days=6 - today.weekday())
-    tasks = AuditTask.objects.filter(auditor=request.user).select_related("structure", "edition")
+    tasks = AuditTask.objects.filter(own_tasks(user)).select_related("structure", "edition")
     open_tasks = tasks.filter(status__in=[T.ASSIGNED, T.RETURNED])
-    groups = [
+    due = open_tasks.filter(status=T.ASSIGNED, edition__status=Edition.Status.FIELDWORK)
+    return [
         ("Renvoyés pour correction", open_tasks.filter(status=T.RETURNED)),
-        (
-            "En retard",
-            open_tasks.filter(
-                status=T.ASSIGNED, scheduled_at__date__lt=today, sent_at__isnull=True
-            ),
-        ),
-        ("Aujourd'hui", open_tasks.filter(status=T.ASSIGNED, scheduled_at__date=today)),
+        ("En retard", due.filter(scheduled_at__date__lt=today, sent_at__isnull=True)),
+        ("Aujourd'hui", due.filter(scheduled_at__date=today)),
         (
             "Cette semaine",
-            open_tasks.filter(
-                status=T.ASSIGNED, scheduled_at__date__range=(today + dt.timedelta(1), week_end)
-            ),
+            due.filter(scheduled_at__date__range=(today + dt.timedelta(1), week_end)),
         ),
         ("En attente de réponse", tasks.filter(status=T.AWAITING_REPLY)),
-        ("À venir", open_tasks.filter(status=T.ASSIGNED, scheduled_at__date__gt=week_end)),
+        ("À venir", due.filter(scheduled_at__date__gt=week_end)),
+        (
+            "Terrain pas encore ouvert",
+            open_tasks.filter(
+                status=T.ASSIGNED,
+                edition__status__in=[Edition.Status.DRAFT, Edition.Status.ENROLMENT],
+            ),
+        ),
     ]
-    return render(request, "campaigns/my_tasks.html", {"groups": groups, **crumbs("Mes audits")})
 
 
 def _count(related) -> Subquery:
@@ -117,6 +127,7 @@ def edition_detail(request, pk: int):
         "enrol_form": EnrolForm(edition=edition),
         "open_for_enrolment": edition.status in lifecycle.OPEN_FOR_ENROLMENT,
         "transitions": edition.transitions.select_related("by"),
+        "callers": edition.callers.select_related("user") if edition.internal else None,
         **crumbs(edition.name, EDITIONS),
     }
     return render(request, "campaigns/edition.html", context)
