@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -18,10 +16,10 @@ from barometre.campaigns import lifecycle
 from barometre.campaigns.access import (
     get_edition_for_runner,
     get_task_for_user,
-    own_tasks,
     require_auditor,
     runnable_editions,
 )
+from barometre.campaigns.agenda import agenda
 from barometre.campaigns.forms import (
     AuditFileForm,
     EditionForm,
@@ -57,38 +55,11 @@ EDITIONS = link("Éditions", "campaigns:editions")
 
 def my_tasks(request):
     require_auditor(request.user)
-    groups = fieldwork_groups(request.user, timezone.localdate())
+    groups = agenda(request.user, timezone.localdate())
     title = "Mes audits" if request.user.is_auditor else "Mes appels mystères"
     return render(
         request, "campaigns/my_tasks.html", {"groups": groups, "title": title, **crumbs(title)}
     )
-
-
-def fieldwork_groups(user, today: dt.date) -> list[tuple[str, object]]:
-    """A fieldworker's tasks by what to do with them. Nothing is late, due today or this
-    week before its edition's fieldwork opens: those wait in their own group."""
-    week_end = today + dt.timedelta(days=6 - today.weekday())
-    tasks = AuditTask.objects.filter(own_tasks(user)).select_related("structure", "edition")
-    open_tasks = tasks.filter(status__in=[T.ASSIGNED, T.RETURNED])
-    due = open_tasks.filter(status=T.ASSIGNED, edition__status=Edition.Status.FIELDWORK)
-    return [
-        ("Renvoyés pour correction", open_tasks.filter(status=T.RETURNED)),
-        ("En retard", due.filter(scheduled_at__date__lt=today, sent_at__isnull=True)),
-        ("Aujourd'hui", due.filter(scheduled_at__date=today)),
-        (
-            "Cette semaine",
-            due.filter(scheduled_at__date__range=(today + dt.timedelta(1), week_end)),
-        ),
-        ("En attente de réponse", tasks.filter(status=T.AWAITING_REPLY)),
-        ("À venir", due.filter(scheduled_at__date__gt=week_end)),
-        (
-            "Terrain pas encore ouvert",
-            open_tasks.filter(
-                status=T.ASSIGNED,
-                edition__status__in=[Edition.Status.DRAFT, Edition.Status.ENROLMENT],
-            ),
-        ),
-    ]
 
 
 def _count(related) -> Subquery:

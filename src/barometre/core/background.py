@@ -4,9 +4,12 @@ heartbeat; one silent for STALE_AFTER was killed and may be requested again."""
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
 
 STALE_AFTER = dt.timedelta(minutes=15)
+# How far back a failed job is still offered for a relaunch on the operator's home.
+RELAUNCH_WITHIN = dt.timedelta(days=30)
 
 
 def stale(requested_at, heartbeat) -> bool:
@@ -41,3 +44,15 @@ class Job:
         """How long it has been silent, for the page that says so."""
         last = self.heartbeat or getattr(self, self.started_field)
         return int((timezone.now() - last).total_seconds() // 60)
+
+
+def needs_relaunch(model: type[Job], *, now: dt.datetime | None = None) -> Q:
+    """The jobs of ``model`` to relaunch, as a filter: failed, or queued or at work and
+    silent for ``STALE_AFTER`` (``Job.stalled``, written for the database), asked for
+    within ``RELAUNCH_WITHIN``."""
+    now = now or timezone.now()
+    started = model.started_field
+    cutoff = now - STALE_AFTER
+    silent = Q(heartbeat__lt=cutoff) | Q(heartbeat__isnull=True, **{f"{started}__lt": cutoff})
+    recent = Q(**{f"{started}__gte": now - RELAUNCH_WITHIN})
+    return recent & (Q(status="failed") | (silent & Q(status__in=model.ACTIVE)))

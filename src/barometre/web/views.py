@@ -14,10 +14,12 @@ from markdown_it import MarkdownIt
 
 from barometre.accounts.access import require_operator
 from barometre.accounts.models import Role, SensitiveAction
+from barometre.campaigns.access import is_fieldworker
 from barometre.core.public_pages import for_visitors
 from barometre.improvement.models import ImprovementProfile
 from barometre.results.models import ResultSet, StructureResult
 from barometre.structures.models import Label, Structure, StructureImport, StructureKind
+from barometre.web import today as today_work
 
 
 @login_not_required
@@ -29,7 +31,13 @@ def home(request):
         )
     user = request.user
     roles = user.roles
+    today = timezone.localdate()
     context = {"roles": roles, "active_nav": "home", "Role": Role}
+    if user.is_operator:
+        context["operator_work"] = today_work.operator_work(user, today)
+    if is_fieldworker(user):
+        context["fieldwork"] = today_work.fieldwork_work(user, today)
+        context["fieldwork_title"] = "Enquêteur mystère" if user.is_auditor else "Appels mystères"
     if user.is_operator:
         by_kind = dict(Structure.objects.values_list("kind").annotate(n=Count("id")).order_by())
         context["operator"] = {
@@ -50,7 +58,7 @@ def home(request):
     context["memberships"] = memberships
     structure_ids = {m.structure_id for m in memberships}
     if structure_ids:
-        today = timezone.localdate()
+        context["structure_work"] = today_work.structure_work(user, memberships, today)
         labels = (
             Label.objects.confirmed()
             .filter(structure_id__in=structure_ids)
