@@ -166,11 +166,35 @@ def test_nothing_is_late_before_fieldwork_starts(client_for, campaign, manager_a
     assert campaign.tasks.filter(scheduled_at__date__lt=NOW.date()).exists()
     page = client_for(agent_a).get(reverse("campaigns:my_tasks")).text
     late = page.split("En retard")[1].split("</h2>")[1].split("<h2")[0]
-    assert "Aucun audit." in late
+    assert "Aucun appel." in late
     waiting = page.split("Terrain pas encore ouvert")[1]
     assert waiting.count(reverse("campaigns:task", args=[0])[:-2]) == 15
-    assert "terrain ouvert à partir du 3 novembre 2025" in waiting
+    assert "ouverture du terrain prévue le 3 novembre 2025" in waiting
     _started(campaign, manager_a)
     page = client_for(agent_a).get(reverse("campaigns:my_tasks")).text
     late = page.split("En retard")[1].split("<h2")[0]
-    assert "Aucun audit." not in late
+    assert "Aucun appel." not in late
+
+
+def test_the_demo_staffs_its_internal_campaigns_with_the_structures_own_callers(
+    campaign, manager_a, agent_a, national_auditor, structure_a
+):
+    from barometre.demo.improvement import _name_callers
+
+    _name_callers(campaign, structure_a, manager_a)
+    lifecycle.plan_fieldwork(campaign, by=manager_a)
+    staff = set(campaign.tasks.values_list("auditor__username", flat=True))
+    assert staff == {agent_a.username, "ines.appelante"}
+    # The next year's campaign names the same invited person again, with no new account.
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC), tick=False):
+        later = lifecycle.create_internal_campaign(
+            structure_a,
+            name="Appels mystères 2026",
+            starts=dt.date(2026, 3, 2),
+            ends=dt.date(2026, 4, 30),
+            calls=15,
+            by=manager_a,
+        )
+    _name_callers(later, structure_a, manager_a)
+    assert User.objects.filter(first_name="Inès").count() == 1
+    assert set(later.callers.values_list("user__username", flat=True)) == staff

@@ -176,13 +176,15 @@ def test_a_managers_home_lists_register_mailings_committee_and_calls(
     entries = reverse("improvement:entries", args=[structure_a.pk])
     assert "1 réponse en retard" in page and f'href="{entries}?echeance=retard"' in html
     assert "1 réponse à donner sous deux jours ouvrés" in page
-    assert "Enquête par courriel « Accueil 2025 » 40 invitations, clôture le 01/06/2025" in page
+    assert "« Accueil 2025 » 40 invitations, clôture le 01/06/2025" in page
     assert "Prochain comité des usagers le 12/06/2025" in page
     assert f'href="{reverse("improvement:meeting", args=[structure_a.pk, meeting.pk])}"' in html
     assert "1 appel mystère à valider" in page
     # Another structure's manager sees none of it.
     other = _home(client_for(manager_b))
-    assert "Accueil 2025" not in other and "appel mystère" not in other
+    assert "Accueil 2025" not in other and "1 appel mystère" not in other
+    assert "Aucune enquête par courriel en cours." in other
+    assert "Aucun appel mystère à valider." in other
     assert "Aucune réponse en retard ni attendue dans les deux jours ouvrés." in other
     assert "Aucun comité des usagers programmé" in other
 

@@ -56,10 +56,14 @@ EDITIONS = link("Éditions", "campaigns:editions")
 def my_tasks(request):
     require_auditor(request.user)
     groups = agenda(request.user, timezone.localdate())
-    title = "Mes audits" if request.user.is_auditor else "Mes appels mystères"
-    return render(
-        request, "campaigns/my_tasks.html", {"groups": groups, "title": title, **crumbs(title)}
-    )
+    auditor = request.user.is_auditor
+    title = "Mes audits" if auditor else "Mes appels mystères"
+    context = {
+        "groups": groups,
+        "title": title,
+        "none": "Aucun audit." if auditor else "Aucun appel.",
+    }
+    return render(request, "campaigns/my_tasks.html", {**context, **crumbs(title)})
 
 
 def _count(related) -> Subquery:

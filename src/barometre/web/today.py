@@ -214,7 +214,7 @@ def fieldwork_work(user, today: dt.date) -> list[Section]:
         ("awaiting", "en attente de réponse", "en attente de réponse", False),
     ]
     word = "audit" if user.is_auditor else "appel"
-    section = Section("Mon terrain", "Rien à faire cette semaine.")
+    section = Section("Cette semaine", "Rien à faire cette semaine.")
     for key, one, many, urgent in lines:
         count = counts[key]
         if count:
@@ -286,14 +286,12 @@ def structure_work(user, memberships, today: dt.date) -> list[Section]:
         if membership.role == "agent":
             sections.append(_assigned_section(structure, [e for e in mine if e.structure_id == pk]))
         if membership.role == "manager":
-            sections.append(
-                _manager_section(
-                    structure,
-                    [m for m in mailings if m.questionnaire.structure_id == pk],
-                    upcoming.get(pk),
-                    calls.get(pk, 0),
-                    today,
-                )
+            sections += _manager_sections(
+                structure,
+                [m for m in mailings if m.questionnaire.structure_id == pk],
+                upcoming.get(pk),
+                calls.get(pk, 0),
+                today,
             )
         if membership.role == "viewer":
             sections.append(_committee_section(structure, upcoming.get(pk), past.get(pk), today))
@@ -337,22 +335,22 @@ def _assigned_section(structure, entries: list[FeedbackEntry]) -> Section:
         f"Mes dossiers — {structure.name}", "Aucun dossier ouvert ne vous est confié."
     )
     for entry in entries:
+        late = bool(entry.answer_due and entry.answer_due < timezone.localdate())
         due = f"réponse attendue le {entry.answer_due:%d/%m/%Y}" if entry.answer_due else ""
         section.tasks.append(
             Task(
                 f"{entry.reference} — {entry.subject_masked or entry.subject}",
                 reverse("improvement:entry", args=[entry.pk]),
-                detail=due,
-                urgent=bool(entry.answer_due and entry.answer_due < timezone.localdate()),
+                detail=f"{due} : en retard" if late else due,
+                urgent=late,
             )
         )
     return section
 
 
-def _manager_section(structure, mailings, meeting, calls: int, today: dt.date) -> Section:
-    section = Section(
-        f"Enquêtes, comité et appels mystères — {structure.name}",
-        "Aucune enquête par courriel en cours, aucun comité programmé, aucun appel à valider.",
+def _manager_sections(structure, mailings, meeting, calls: int, today: dt.date) -> list[Section]:
+    surveys = Section(
+        f"Enquêtes par courriel — {structure.name}", "Aucune enquête par courriel en cours."
     )
     for mailing in mailings:
         stalled = mailing.stalled or mailing.status == "failed"
@@ -363,16 +361,17 @@ def _manager_section(structure, mailings, meeting, calls: int, today: dt.date) -
             detail = f"{sent} ; clôture prévue le {mailing.closes_on:%d/%m/%Y} : fermez l'enquête"
         else:
             detail = f"{sent}, clôture le {mailing.closes_on:%d/%m/%Y}"
-        section.tasks.append(
+        surveys.tasks.append(
             Task(
-                f"Enquête par courriel « {mailing.questionnaire.title} »",
+                f"« {mailing.questionnaire.title} »",
                 reverse("improvement:mailing_create", args=[mailing.questionnaire_id]),
                 detail=detail,
                 urgent=stalled or mailing.closes_on < today,
             )
         )
+    committee = Section(f"Comité des usagers — {structure.name}", "")
     if meeting is not None:
-        section.tasks.append(
+        committee.tasks.append(
             Task(
                 f"Prochain comité des usagers le {meeting.held_on:%d/%m/%Y}",
                 reverse("improvement:meeting", args=[structure.pk, meeting.pk]),
@@ -380,21 +379,24 @@ def _manager_section(structure, mailings, meeting, calls: int, today: dt.date) -
             )
         )
     else:
-        section.tasks.append(
+        committee.tasks.append(
             Task(
                 "Aucun comité des usagers programmé : fixer la prochaine réunion",
                 reverse("improvement:meeting_create", args=[structure.pk]),
             )
         )
+    mystery = Section(
+        f"Appels mystères internes — {structure.name}", "Aucun appel mystère à valider."
+    )
     if calls:
-        section.tasks.append(
+        mystery.tasks.append(
             Task(
                 f"{_n(calls, 'appel mystère', 'appels mystères')} à valider",
                 reverse("campaigns:validation"),
                 calls,
             )
         )
-    return section
+    return [surveys, committee, mystery]
 
 
 def _committee_section(structure, meeting, last, today: dt.date) -> Section:
