@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from barometre.campaigns import lifecycle
 from barometre.campaigns.agenda import agenda_counts
 from barometre.campaigns.models import AuditTask, Edition
 from barometre.core.background import needs_relaunch
@@ -129,7 +130,7 @@ def _phases_due(today: dt.date) -> Section:
         else:
             date_field, text = sentences[edition.status]
             detail = text.format(getattr(edition, date_field))
-        target = S(_next(edition.status)).label
+        target = S(lifecycle.NEXT[edition.status]).label
         section.tasks.append(
             Task(
                 f"{edition.name} : passer en phase « {target} »",
@@ -138,11 +139,6 @@ def _phases_due(today: dt.date) -> Section:
             )
         )
     return section
-
-
-def _next(status: str) -> str:
-    order = [s.value for s in S]
-    return order[order.index(status) + 1]
 
 
 def _relaunch(user) -> Section:
