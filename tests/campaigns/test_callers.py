@@ -116,6 +116,15 @@ def test_the_callers_page_names_invites_and_removes(
     assert client_for(manager_b).post(url, {"action": "remove", "caller": 1}).status_code == 404
     for persona in (agent_a, viewer_a, national_auditor):
         assert client_for(persona).get(url).status_code == 403
+    # The campaign's other pages, where callers are listed or offered: the same rule.
+    for name in ("campaigns:edition", "campaigns:edition_audits"):
+        page = reverse(name, args=[campaign.pk])
+        assert "Paul Appel" in client_for(manager_a).get(page).text
+        assert client_for(manager_b).get(page).status_code == 404
+        assert client_for(national_auditor).get(page).status_code == 403
+    planning = client_for(manager_a).get(reverse("campaigns:edition_audits", args=[campaign.pk]))
+    assert f'<option value="{invited.pk}">' in planning.text  # reassign among callers only
+    assert f'<option value="{national_auditor.pk}">' not in planning.text
 
 
 def _started(campaign, manager_a):
