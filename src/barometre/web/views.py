@@ -35,9 +35,6 @@ def home(request):
     context = {"roles": roles, "active_nav": "home", "Role": Role}
     if user.is_operator:
         context["operator_work"] = today_work.operator_work(user, today)
-    if is_fieldworker(user):
-        context["fieldwork"] = today_work.fieldwork_work(user, today)
-        context["fieldwork_title"] = "Enquêteur mystère" if user.is_auditor else "Appels mystères"
     if user.is_operator:
         by_kind = dict(Structure.objects.values_list("kind").annotate(n=Count("id")).order_by())
         context["operator"] = {
@@ -57,6 +54,14 @@ def home(request):
     )
     context["memberships"] = memberships
     structure_ids = {m.structure_id for m in memberships}
+    if is_fieldworker(user):
+        fieldwork = today_work.fieldwork_work(user, today)
+        # A colleague who called in a finished campaign is not shown an empty agenda.
+        if user.is_auditor or fieldwork[0].tasks or not structure_ids:
+            context["fieldwork"] = fieldwork
+            context["fieldwork_title"] = (
+                "Enquêteur mystère" if user.is_auditor else "Appels mystères"
+            )
     if structure_ids:
         context["structure_work"] = today_work.structure_work(user, memberships, today)
         labels = (
