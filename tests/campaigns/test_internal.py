@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from barometre.accounts.models import Membership, Role, User
-from barometre.campaigns import lifecycle, workflow
-from barometre.campaigns.models import Answer, AuditorProfile, AuditTask, Edition
+from barometre.campaigns import callers, lifecycle, workflow
+from barometre.campaigns.models import Answer, AuditTask, Edition
 from barometre.campaigns.transfer import answers_frame
 from barometre.core.errors import Refused
 from barometre.engine import RankingOptions, score_edition
@@ -15,13 +15,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def colleagues(structure_a):
+    """Three agents of the préfecture, who live in its commune."""
     people = []
     for name in ("dmi", "ber", "com"):
         user = User.objects.create_user(f"collegue-{name}")
-        Membership.objects.create(user=user, role=Role.AUDITOR, structure=structure_a)
-        AuditorProfile.objects.create(
-            user=user, departments=["45"], weekly_capacity=10, commune="Orléans"
-        )
+        Membership.objects.create(user=user, role=Role.AGENT, structure=structure_a)
         people.append(user)
     return people
 
@@ -44,6 +42,11 @@ def test_a_manager_runs_twenty_mystery_calls_in_november(
     assert "Campagne « Appels mystères novembre 2022 » créée" in page.text
     edition = Edition.objects.get()
     assert edition.owner == structure_a and edition.status == "enrolment"
+    for colleague in colleagues:
+        client.post(
+            reverse("campaigns:edition_callers", args=[edition.pk]),
+            {"action": "name", "user": colleague.pk, "weekly_capacity": "10"},
+        )
     client.post(reverse("campaigns:edition_plan", args=[edition.pk]))
     tasks = AuditTask.objects.filter(edition=edition)
     # 20 calls, never two the same day, shared among the three colleagues (who live in the
@@ -95,7 +98,9 @@ def test_a_manager_runs_twenty_mystery_calls_in_november(
     assert stages["after_transfer"] == 100.0
 
 
-def test_an_internal_campaign_enrols_only_its_structure(manager_a, structure_a, structure_b):
+def test_an_internal_campaign_enrols_only_its_structure(
+    manager_a, agent_a, structure_a, structure_b
+):
     edition = lifecycle.create_internal_campaign(
         structure_a,
         name="Interne",
@@ -114,6 +119,7 @@ def test_an_internal_campaign_enrols_only_its_structure(manager_a, structure_a, 
         calls=20,
         by=manager_a,
     )
+    callers.name_caller(too_short, agent_a, by=manager_a)
     with pytest.raises(Refused, match="mais seulement 3 jours ouvrés sur le terrain"):
         lifecycle.plan_fieldwork(too_short, by=manager_a)
 

@@ -14,8 +14,8 @@ import pytest
 from django.urls import reverse
 
 from barometre.accounts.models import Membership, Role, User
-from barometre.campaigns import lifecycle, workflow
-from barometre.campaigns.models import Answer, AuditorProfile, AuditTask
+from barometre.campaigns import callers, lifecycle, workflow
+from barometre.campaigns.models import Answer, AuditTask
 from barometre.results.computing import request_computation
 from barometre.results.internal import internal_report
 from barometre.results.models import StructureResult
@@ -56,10 +56,7 @@ def colleagues(structure_a):
     people = []
     for name in ("dmi", "ber", "com"):
         user = User.objects.create_user(f"collegue-{name}")
-        Membership.objects.create(user=user, role=Role.AUDITOR, structure=structure_a)
-        AuditorProfile.objects.create(
-            user=user, departments=["45"], weekly_capacity=10, commune="Orléans"
-        )
+        Membership.objects.create(user=user, role=Role.AGENT, structure=structure_a)
         people.append(user)
     return people
 
@@ -74,6 +71,10 @@ def run_campaign(structure, manager, year: int, differences: dict) -> StructureR
         calls=20,
         by=manager,
     )
+    for agent in User.objects.filter(
+        memberships__structure=structure, memberships__role=Role.AGENT
+    ).order_by("pk"):
+        callers.name_caller(edition, agent, by=manager)
     lifecycle.plan_fieldwork(edition, by=manager)
     lifecycle.advance(edition, by=manager)
     edition.refresh_from_db()

@@ -90,6 +90,11 @@ MATRIX = {
         expect(default=DENIED, operator=OK, manager_a=HIDDEN, manager_b=HIDDEN),
     ),
     "campaigns:edition_create": ({}, expect(default=DENIED, operator=OK)),
+    # The callers of A's internal campaign: named by those who run it, hidden from B.
+    "campaigns:edition_callers": (
+        {"pk": "INTERNAL"},
+        expect(default=DENIED, operator=OK, manager_a=OK, manager_b=HIDDEN),
+    ),
     # Public, but only once results are published: none are in this fixture.
     "results:open_data": ({"pk": "EDITION"}, {p: HIDDEN for p in ALL}),
     "results:open_data_schema": ({"pk": "EDITION"}, {p: HIDDEN for p in ALL}),
@@ -335,7 +340,21 @@ def matrix_objects(personas, structure_a) -> dict:
     label.certificate.save("certificat.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
     label.certificate_mime = "application/pdf"
     label.save()
+    from barometre.campaigns.models import Edition
+
+    internal = Edition.objects.create(
+        year=2025,
+        name="Appels mystères 2025",
+        grid=task.edition.grid,
+        status="enrolment",
+        enrolment_opens="2025-11-03",
+        enrolment_closes="2025-11-03",
+        fieldwork_starts="2025-11-03",
+        fieldwork_ends="2025-11-28",
+        owner=structure_a,
+    )
     ids = {
+        "INTERNAL": internal.pk,
         "LABEL": label.pk,
         "EXPORT": export.pk,
         "INVITATION": invitation.token,

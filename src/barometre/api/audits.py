@@ -4,8 +4,6 @@ e-mail, letter and social audits, entering their answers, and their evidence."""
 import datetime as dt
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import FileResponse, Http404
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -15,7 +13,7 @@ from barometre.api.contract import errors, named_enum
 from barometre.api.editions import AuditChannel
 from barometre.api.inputs import MAX_ID, Id, NoNull, Pagination, invalid, require_write
 from barometre.campaigns import workflow
-from barometre.campaigns.access import get_task_for_user
+from barometre.campaigns.access import get_task_for_user, visible_tasks
 from barometre.campaigns.models import AuditTask, Evidence
 
 AuditStatus = named_enum("AuditStatus", AuditTask.Status, "État d'un audit")
@@ -133,12 +131,7 @@ def list_audits(
     edition_id: Annotated[int | None, Field(ge=1, le=MAX_ID)] = None,
 ):
     """The caller's audits (operators: all of them)."""
-    tasks = AuditTask.objects.select_related("structure").order_by("scheduled_at", "pk")
-    if not request.user.is_operator:
-        managed = request.user.structure_ids("manager")
-        if not request.user.is_auditor and not managed:
-            raise PermissionDenied("Réservé aux enquêteurs, aux opérateurs et aux responsables.")
-        tasks = tasks.filter(Q(auditor=request.user) | Q(edition__owner_id__in=managed))
+    tasks = visible_tasks(request.user).select_related("structure").order_by("scheduled_at", "pk")
     if status:
         tasks = tasks.filter(status=status)
     if edition_id:

@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from barometre.accounts.models import User
 from barometre.campaigns import lifecycle, workflow
 from barometre.campaigns.access import get_task_for_user, runnable_editions
 from barometre.campaigns.desk import INLINE_KINDS, next_in_queue, review_audit
@@ -132,7 +131,8 @@ def _act(request, task: AuditTask, form: AuditForm, cycle, action: str):
         found = workflow.submit(task, by=request.user)
         note = f" Points à vérifier : {', '.join(found)}." if found else ""
         messages.success(request, "Audit soumis pour validation." + note)
-        return redirect("campaigns:my_tasks" if request.user.is_auditor else "campaigns:validation")
+        mine = task.auditor_id == request.user.pk
+        return redirect("campaigns:my_tasks" if mine else "campaigns:validation")
     if action in ("attach", "remove"):
         _evidence_action(request, task, action)
     elif not refused and not _input_errors(form):
@@ -191,9 +191,7 @@ def task_detail(request, pk: int):
         "unsaved": unsaved,
         "editable": editable,
         "decidable": runner and task.status == T.SUBMITTED,
-        "auditors": User.objects.filter(auditor_profile__isnull=False).order_by("username")
-        if runner
-        else [],
+        "auditors": lifecycle.staff(task.edition) if runner else [],
         "evidence_form": EvidenceForm(),
         **crumbs(str(task), FIELDWORK, *([VALIDATION] if runner else [])),
     }

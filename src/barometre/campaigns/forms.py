@@ -217,6 +217,35 @@ class InternalCampaignForm(DsfrForm):
         return data
 
 
+class NameCallerForm(DsfrForm):
+    user = forms.ModelChoiceField(
+        label="Agent ou responsable de la structure", queryset=Structure.objects.none()
+    )
+    weekly_capacity = forms.IntegerField(
+        label="Appels par semaine au plus", min_value=1, max_value=50, initial=10
+    )
+
+    def __init__(self, *args, edition: Edition, **kwargs):
+        from barometre.campaigns.callers import colleagues
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = colleagues(edition)
+        self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class InviteCallerForm(DsfrForm):
+    first_name = forms.CharField(label="Prénom", max_length=150)
+    last_name = forms.CharField(label="Nom", max_length=150)
+    email = forms.EmailField(
+        label="Adresse électronique",
+        required=False,
+        help_text="Facultative ; sert à la connexion par le fournisseur d'identité.",
+    )
+    weekly_capacity = forms.IntegerField(
+        label="Appels par semaine au plus", min_value=1, max_value=50, initial=10
+    )
+
+
 SHIPPED_GRIDS = ["barometre-2025"]
 
 

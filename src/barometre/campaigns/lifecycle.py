@@ -16,6 +16,7 @@ from barometre.campaigns.models import (
     DEFAULT_CATEGORIES,
     AuditorProfile,
     AuditTask,
+    CampaignCaller,
     CategoryRule,
     Edition,
     EditionTransition,
@@ -165,6 +166,51 @@ def withdraw(enrolment: Enrolment, *, by) -> None:
     AuditTask.objects.filter(edition=enrolment.edition, structure=enrolment.structure).delete()
 
 
+def staff(edition: Edition):
+    """The users who may be given this edition's audits: the callers named for an
+    internal campaign, the national auditors (with a profile) for a national edition."""
+    from barometre.accounts.models import User
+
+    if edition.internal:
+        return User.objects.filter(campaign_calls__edition=edition, is_active=True).order_by(
+            "last_name", "username"
+        )
+    return (
+        User.objects.filter(
+            auditor_profile__isnull=False, memberships__role="auditor", is_active=True
+        )
+        .distinct()
+        .order_by("username")
+    )
+
+
+def _staff_for_planner(edition: Edition) -> dict[int, Auditor]:
+    """The edition's staff as the engine's planner sees them, by user id. A caller of an
+    internal campaign calls from the structure itself: no département or commune rule,
+    only the weekly number of calls the structure gave them."""
+    if edition.internal:
+        callers = CampaignCaller.objects.filter(edition=edition, user__is_active=True)
+        return {
+            c.user_id: Auditor(str(c.user_id), frozenset(), c.weekly_capacity, "", frozenset())
+            for c in callers.order_by("user_id")
+        }
+    profiles = (
+        AuditorProfile.objects.filter(user__memberships__role="auditor", user__is_active=True)
+        .prefetch_related("conflicts")
+        .distinct()
+    )
+    return {
+        p.user_id: Auditor(
+            str(p.user_id),
+            frozenset(p.departments),
+            p.weekly_capacity,
+            p.commune,
+            frozenset(str(s.pk) for s in p.conflicts.all()),
+        )
+        for p in profiles.order_by("user_id")
+    }
+
+
 def _scenario_pool() -> dict[tuple[str, str], list[str]]:
     pool: dict[tuple[str, str], list[str]] = {}
     for scenario in Scenario.objects.filter(active=True):
@@ -178,11 +224,18 @@ def _scenario_pool() -> dict[tuple[str, str], list[str]]:
 def plan_fieldwork(edition: Edition, *, by) -> list[AuditTask]:
     """(Re)generate and assign the audit tasks of every enrolled structure. Returns the
     tasks left without auditor, each with its reason. Only before fieldwork starts.
-    National editions use the platform's auditors; an internal campaign uses the colleagues
-    who hold the auditor role for its structure."""
+    National editions use the platform's auditors; an internal campaign uses the callers
+    its structure named for it (``callers``), never the national auditors."""
     _require_runner(edition, by)
     if edition.status not in OPEN_FOR_ENROLMENT:
         raise Refused(["le planning ne peut plus être regénéré une fois le terrain commencé"])
+    if edition.internal and not edition.callers.exists():
+        raise Refused(
+            [
+                "nommez d'abord les appelants de la campagne (agents de la structure ou "
+                "personnes invitées) : les enquêteurs du baromètre national n'y appellent pas"
+            ]
+        )
     grid = edition.grid.parsed()
     enrolments = edition.enrolments.filter(status=Enrolment.Status.ENROLLED).select_related(
         "structure"
@@ -200,21 +253,7 @@ def plan_fieldwork(edition: Edition, *, by) -> list[AuditTask]:
         )
         for e in enrolments
     ]
-    profiles = (
-        AuditorProfile.objects.filter(user__memberships__role="auditor", user__is_active=True)
-        .prefetch_related("conflicts")
-        .distinct()
-    )
-    auditors = [
-        Auditor(
-            str(p.user_id),
-            frozenset(p.departments),
-            p.weekly_capacity,
-            p.commune,
-            frozenset(str(s.pk) for s in p.conflicts.all()),
-        )
-        for p in profiles.order_by("user_id")
-    ]
+    auditors = list(_staff_for_planner(edition).values())
     try:
         tasks = generate_tasks(
             structures,
@@ -547,16 +586,7 @@ def _planner_view(edition: Edition):
         )
         for e in edition.enrolments.select_related("structure")
     ]
-    profiles = {
-        p.user_id: Auditor(
-            str(p.user_id),
-            frozenset(p.departments),
-            p.weekly_capacity,
-            p.commune,
-            frozenset(str(s.pk) for s in p.conflicts.all()),
-        )
-        for p in AuditorProfile.objects.prefetch_related("conflicts")
-    }
+    profiles = _staff_for_planner(edition)
     tasks = {
         t.pk: Task(
             str(t.structure_id),
@@ -574,8 +604,10 @@ def _check_auditor(edition: Edition, task: AuditTask, user) -> list[str]:
     from barometre.engine.planning import assignment_problems
 
     structures, profiles, tasks = _planner_view(edition)
-    if user.pk not in profiles or not user.is_auditor:
-        return [f"{user} n'a pas de profil d'enquêteur"]
+    if user.pk not in profiles:
+        if edition.internal:
+            return ["n'est pas appelant de cette campagne"]
+        return ["n'a pas de profil d'enquêteur"]
     planned = tasks.get(task.pk)
     if planned is None:  # a new double coding: check it as an extra task of the structure
         from barometre.engine.planning import Task
@@ -641,11 +673,7 @@ def request_double_coding(task: AuditTask, *, by, auditor=None) -> AuditTask:
     candidates = (
         [auditor]
         if auditor
-        else [
-            p.user
-            for p in AuditorProfile.objects.select_related("user").order_by("user_id")
-            if p.user.is_auditor and p.user_id != task.auditor_id
-        ]
+        else [u for u in staff(task.edition).order_by("pk") if u.pk != task.auditor_id]
     )
     reasons = []
     for candidate in candidates:

@@ -207,6 +207,39 @@ class AuditorProfile(models.Model):
         return str(self.user)
 
 
+class CampaignCaller(models.Model):
+    """A person a structure names to call in one of its internal campaigns: one of its
+    own agents or managers, or an account invited for that campaign. The assignment is
+    scoped to the campaign: it gives its tasks in that campaign and nothing else (no
+    national edition, no other campaign, no registry)."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="callers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="campaign_calls"
+    )
+    weekly_capacity = models.PositiveIntegerField(
+        "appels par semaine", default=10, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    invited = models.BooleanField(
+        "compte invité", default=False, help_text="Compte créé pour cette campagne."
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "appelant d'une campagne interne"
+        verbose_name_plural = "appelants des campagnes internes"
+        ordering = ["edition", "user__last_name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "user"], name="unique_campaign_caller")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.edition}"
+
+
 class AuditTask(models.Model):
     class Status(models.TextChoices):
         PLANNED = "planned", "Planifié"

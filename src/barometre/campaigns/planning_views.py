@@ -54,7 +54,6 @@ def edition_audits(request, pk: int):
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    auditors = User.objects.filter(auditor_profile__isnull=False, memberships__role="auditor")
     return render(
         request,
         "campaigns/planning.html",
@@ -64,7 +63,7 @@ def edition_audits(request, pk: int):
             "page_obj": page,
             "rows": [(task, week_label(task)) for task in page],
             "querystring": query.urlencode(),
-            "auditors": auditors.distinct().order_by("username"),
+            "auditors": lifecycle.staff(edition),
             "reassignable": edition.status in ("draft", "enrolment", "fieldwork"),
             **crumbs(
                 "Planning des audits",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from barometre.campaigns import audit_views, phase_views, planning_views, views
+from barometre.campaigns import audit_views, caller_views, phase_views, planning_views, views
 
 app_name = "campaigns"
 
@@ -40,4 +40,5 @@ urlpatterns = [
     path("editions/<int:pk>/phase/", phase_views.edition_phase, name="edition_phase"),
     path("editions/<int:pk>/audits/", planning_views.edition_audits, name="edition_audits"),
     path("editions/<int:pk>/planifier/", views.edition_plan, name="edition_plan"),
+    path("editions/<int:pk>/appelants/", caller_views.edition_callers, name="edition_callers"),
 ]

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -21,6 +19,7 @@ from barometre.campaigns.access import (
     require_auditor,
     runnable_editions,
 )
+from barometre.campaigns.agenda import agenda
 from barometre.campaigns.forms import (
     AuditFileForm,
     EditionForm,
@@ -57,29 +56,15 @@ EDITIONS = link("Éditions", "campaigns:editions")
 
 def my_tasks(request):
     require_auditor(request.user)
-    today = timezone.localdate()
-    week_end = today + dt.timedelta(days=6 - today.weekday())
-    tasks = AuditTask.objects.filter(auditor=request.user).select_related("structure", "edition")
-    open_tasks = tasks.filter(status__in=[T.ASSIGNED, T.RETURNED])
-    groups = [
-        ("Renvoyés pour correction", open_tasks.filter(status=T.RETURNED)),
-        (
-            "En retard",
-            open_tasks.filter(
-                status=T.ASSIGNED, scheduled_at__date__lt=today, sent_at__isnull=True
-            ),
-        ),
-        ("Aujourd'hui", open_tasks.filter(status=T.ASSIGNED, scheduled_at__date=today)),
-        (
-            "Cette semaine",
-            open_tasks.filter(
-                status=T.ASSIGNED, scheduled_at__date__range=(today + dt.timedelta(1), week_end)
-            ),
-        ),
-        ("En attente de réponse", tasks.filter(status=T.AWAITING_REPLY)),
-        ("À venir", open_tasks.filter(status=T.ASSIGNED, scheduled_at__date__gt=week_end)),
-    ]
-    return render(request, "campaigns/my_tasks.html", {"groups": groups, **crumbs("Mes audits")})
+    groups = agenda(request.user, timezone.localdate())
+    auditor = request.user.is_auditor
+    title = "Mes audits" if auditor else "Mes appels mystères"
+    context = {
+        "groups": groups,
+        "title": title,
+        "none": "Aucun audit." if auditor else "Aucun appel.",
+    }
+    return render(request, "campaigns/my_tasks.html", {**context, **crumbs(title)})
 
 
 def _count(related) -> Subquery:
@@ -118,6 +103,7 @@ def edition_detail(request, pk: int):
         "enrol_form": EnrolForm(edition=edition),
         "open_for_enrolment": edition.status in lifecycle.OPEN_FOR_ENROLMENT,
         "transitions": edition.transitions.select_related("by"),
+        "callers": edition.callers.select_related("user") if edition.internal else None,
         **crumbs(edition.name, EDITIONS),
     }
     return render(request, "campaigns/edition.html", context)

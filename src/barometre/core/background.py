@@ -8,11 +8,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import DatabaseError
+from django.db.models import Q
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
 STALE_AFTER = dt.timedelta(minutes=15)
+# How far back a failed job is still offered for a relaunch on the operator's home.
+RELAUNCH_WITHIN = dt.timedelta(days=30)
 
 
 def stale(requested_at, heartbeat) -> bool:
@@ -65,3 +68,15 @@ def failure_recorded(model, pk: int, **cleared: str) -> Iterator[None]:
         except DatabaseError:
             logger.exception("%s %s: failure not recorded", model.__name__, pk)
         raise
+
+
+def needs_relaunch(model: type[Job], *, now: dt.datetime | None = None) -> Q:
+    """The jobs of ``model`` to relaunch, as a filter: failed, or queued or at work and
+    silent for ``STALE_AFTER`` (``Job.stalled``, written for the database), asked for
+    within ``RELAUNCH_WITHIN``."""
+    now = now or timezone.now()
+    started = model.started_field
+    cutoff = now - STALE_AFTER
+    silent = Q(heartbeat__lt=cutoff) | Q(heartbeat__isnull=True, **{f"{started}__lt": cutoff})
+    recent = Q(**{f"{started}__gte": now - RELAUNCH_WITHIN})
+    return recent & (Q(status="failed") | (silent & Q(status__in=model.ACTIVE)))

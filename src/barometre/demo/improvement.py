@@ -14,8 +14,10 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from barometre.accounts.models import Membership, Role, User
-from barometre.campaigns import lifecycle
+from barometre.accounts.models import Role, User
+from barometre.campaigns import callers, lifecycle
+from barometre.campaigns.models import CampaignCaller
+from barometre.demo.data import DEMO_PASSWORD
 from barometre.demo.history import date_internal_campaign
 from barometre.demo.national import simulate_fieldwork
 from barometre.engine import add_days, sp_indicator_catalogue
@@ -255,18 +257,7 @@ def _trainings(structure, years):
 
 
 def _internal_campaign(structure, manager, year):
-    """Thirty mystery calls in March and April, by two colleagues, computed."""
-    callers = []
-    for i in (1, 2):
-        user, created = User.objects.get_or_create(
-            username=f"appelant-{structure.pk}-{i}",
-            defaults={"first_name": "Appelant", "last_name": f"n° {i}"},
-        )
-        if created:
-            user.set_unusable_password()
-            user.save()
-        Membership.objects.get_or_create(user=user, role=Role.AUDITOR, structure=structure)
-        callers.append(user)
+    """Thirty mystery calls in March and April by the structure's own callers, computed."""
     edition = lifecycle.create_internal_campaign(
         structure,
         name=f"Appels mystères {year}",
@@ -275,6 +266,7 @@ def _internal_campaign(structure, manager, year):
         calls=30,
         by=manager,
     )
+    _name_callers(edition, structure, manager)
     lifecycle.plan_fieldwork(edition, by=manager)
     edition = lifecycle.advance(edition, by=manager)
     quality = {
@@ -290,6 +282,24 @@ def _internal_campaign(structure, manager, year):
     date_internal_campaign(result_set)
     result_set.refresh_from_db()
     return result_set
+
+
+def _name_callers(edition, structure, manager):
+    """The préfecture's agent and a person invited for its campaigns (the same one every
+    year) call; the national auditors never do."""
+    for agent in User.objects.filter(
+        memberships__structure=structure, memberships__role=Role.AGENT
+    ).order_by("pk")[:1]:
+        callers.name_caller(edition, agent, by=manager)
+    invited = CampaignCaller.objects.filter(edition__owner=structure, invited=True).first()
+    if invited is not None:
+        callers.name_caller(edition, invited.user, by=manager)
+    else:
+        caller, _ = callers.invite_caller(
+            edition, first_name="Inès", last_name="Appelante", email="", by=manager
+        )
+        caller.user.set_password(DEMO_PASSWORD)
+        caller.user.save(update_fields=["password"])
 
 
 def _indicators(structure, years, internal, rng):

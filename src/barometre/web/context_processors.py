@@ -2,6 +2,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from barometre.accounts.access import require_registry_access
+from barometre.campaigns.access import called_editions
 
 SKIPLINKS = [
     {"link": "#content", "label": "Contenu"},
@@ -30,6 +31,8 @@ def _navigation(user) -> list[dict[str, str]]:
         items.append(_item("improvement:index", "Amélioration continue", "improvement"))
     if user.is_auditor:
         items.append(_item("campaigns:my_tasks", "Mes audits", "my_tasks"))
+    elif not user.is_operator and called_editions(user):
+        items.append(_item("campaigns:my_tasks", "Mes appels mystères", "my_tasks"))
     if not user.is_operator and user.structure_ids("manager"):
         items.append(_item("campaigns:editions", "Campagnes internes", "editions"))
     if user.is_operator:

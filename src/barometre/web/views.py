@@ -14,12 +14,14 @@ from markdown_it import MarkdownIt
 
 from barometre.accounts.access import require_operator
 from barometre.accounts.models import Role, SensitiveAction
+from barometre.campaigns.access import is_fieldworker
 from barometre.core import outage
 from barometre.core.health import failing_parts
 from barometre.core.public_pages import for_visitors, private
 from barometre.improvement.models import ImprovementProfile
 from barometre.results.models import ResultSet, StructureResult
 from barometre.structures.models import Label, Structure, StructureImport, StructureKind
+from barometre.web import today as today_work
 
 
 @login_not_required
@@ -31,7 +33,10 @@ def home(request):
         )
     user = request.user
     roles = user.roles
+    today = timezone.localdate()
     context = {"roles": roles, "active_nav": "home", "Role": Role}
+    if user.is_operator:
+        context["operator_work"] = today_work.operator_work(user, today)
     if user.is_operator:
         by_kind = dict(Structure.objects.values_list("kind").annotate(n=Count("id")).order_by())
         context["operator"] = {
@@ -51,8 +56,16 @@ def home(request):
     )
     context["memberships"] = memberships
     structure_ids = {m.structure_id for m in memberships}
+    if is_fieldworker(user):
+        fieldwork = today_work.fieldwork_work(user, today)
+        # A colleague who called in a finished campaign is not shown an empty agenda.
+        if user.is_auditor or fieldwork[0].tasks or not structure_ids:
+            context["fieldwork"] = fieldwork
+            context["fieldwork_title"] = (
+                "Enquêteur mystère" if user.is_auditor else "Appels mystères"
+            )
     if structure_ids:
-        today = timezone.localdate()
+        context["structure_work"] = today_work.structure_work(user, memberships, today)
         labels = (
             Label.objects.confirmed()
             .filter(structure_id__in=structure_ids)
