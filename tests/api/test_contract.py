@@ -3,6 +3,7 @@ per enumeration, stable ASCII names, every error status declared with the error 
 no orphan schema; and the errors outside the operations answer in the same format."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,24 @@ def test_the_api_documentation_lists_every_operation_and_error_code(document):
         assert row in text, row
     for code in ("bad_request", "validation_error", "method_not_allowed", "server_error"):
         assert f"`{code}`" in text and f"`{code}`" in document["info"]["description"]
+
+
+FRENCH = re.compile(r"\b(le|la|les|des|une?|du|de|et|pour|par|avec)\b", re.IGNORECASE)
+
+
+def test_every_operation_is_summarised_and_described_in_french(document):
+    """A generated client and the interactive documentation show these: French, whole,
+    and naming no file of the repository."""
+    for method, path, operation in _operations(document):
+        summary, description = operation.get("summary", ""), operation.get("description", "")
+        where = f"{method.upper()} {path}"
+        assert summary and description, where
+        assert FRENCH.search(summary) or FRENCH.search(description), where
+        assert not re.search(r"\.(md|py)\b|docs/|src/", description), where
+
+
+def test_every_enumeration_says_what_it_lists_with_names_for_generators(document):
+    for name in ("StructureKind", "FeedbackKind", "FeedbackChannel", "AuditStatus"):
+        schema = document["components"]["schemas"][name]
+        assert schema.get("description"), name
+        assert len(schema["x-enum-varnames"]) == len(schema["enum"]), name

@@ -123,7 +123,16 @@ class Submitted(AuditDetail):
 audits_router = Router(tags=["audits"])
 
 
-@audits_router.get("", response={200: list[AuditOut], **errors()})
+@audits_router.get(
+    "",
+    response={200: list[AuditOut], **errors()},
+    summary="Lister les audits",
+    description=(
+        "Vos audits (enquêteurs et appelants : les vôtres ; responsables qualité : "
+        "ceux de vos campagnes internes ; opérateurs : tous), filtrables par édition "
+        "et état, par pages."
+    ),
+)
 @paginate(Pagination)
 def list_audits(
     request,
@@ -139,12 +148,33 @@ def list_audits(
     return tasks
 
 
-@audits_router.get("/{int:audit_id}", response={200: AuditDetail, **errors()})
+@audits_router.get(
+    "/{int:audit_id}",
+    response={200: AuditDetail, **errors()},
+    summary="Lire un audit",
+    description=(
+        "Un audit de votre périmètre, avec ses réponses, son envoi et sa réponse "
+        "(dates, textes, provenance, délai en jours ouvrés) et ses pièces "
+        "justificatives."
+    ),
+)
 def get_audit(request, audit_id: Id):
     return get_task_for_user(request.user, audit_id)
 
 
-@audits_router.put("/{int:audit_id}/answers", response={200: Submitted, **errors(409, body=True)})
+@audits_router.put(
+    "/{int:audit_id}/answers",
+    response={200: Submitted, **errors(409, body=True)},
+    summary="Enregistrer les réponses d'un audit",
+    description=(
+        "Remplace les réponses de l'audit et le soumet si `submit` est vrai. Chaque "
+        "réponse est lue comme par le formulaire et l'import de fichiers puis "
+        "enregistrée sous sa forme canonique (`NON` → `non`, `0.5` → `50 %` pour une "
+        "part) ; une réponse illisible est refusée (422) avec son critère. Les "
+        "valeurs admises par critère sont données par `get_grid`. Avec `version` "
+        "(celle lue), une modification concurrente est refusée (409)."
+    ),
+)
 def put_answers(request, audit_id: Id, payload: AnswersIn):
     """Replace an audit's answers (values as in the long format of docs/formats.md:
     ``oui``, ``non``, ``sans objet``, numbers, level codes), and submit it if asked."""

@@ -193,7 +193,12 @@ def get_grid(request, edition_id: Id, channel: AuditChannel):
     )
 
 
-@editions_router.get("/{int:edition_id}/enrolments", response={200: list[EnrolmentOut], **errors()})
+@editions_router.get(
+    "/{int:edition_id}/enrolments",
+    response={200: list[EnrolmentOut], **errors()},
+    summary="Lister les inscriptions d'une édition",
+    description=("Les structures inscrites à une édition que vous conduisez, par pages."),
+)
 @paginate(Pagination)
 def list_enrolments(request, edition_id: Id):
     return _edition(request, edition_id).enrolments.select_related("structure").order_by("pk")

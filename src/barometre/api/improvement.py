@@ -11,17 +11,19 @@ from ninja.pagination import paginate
 from barometre.api.contract import RATE_UNIT, errors, named_enum
 from barometre.api.inputs import Id, NoNull, Pagination, invalid, require_write
 from barometre.improvement import dashboard, register
+from barometre.improvement import models as improvement_models
 from barometre.improvement.access import WRITE as TEAM_WRITE
 from barometre.improvement.access import get_structure as get_improvement_structure
 from barometre.improvement.access import sees_personal_data
-from barometre.improvement.models import (
-    FeedbackChannel,
-    FeedbackEntry,
-    FeedbackKind,
-    Indicator,
-)
+from barometre.improvement.models import FeedbackEntry, Indicator
 
 FeedbackStatus = named_enum("FeedbackStatus", FeedbackEntry.Status, "État d'une réclamation")
+FeedbackKind = named_enum(
+    "FeedbackKind", improvement_models.FeedbackKind, "Nature d'une entrée du registre"
+)
+FeedbackChannel = named_enum(
+    "FeedbackChannel", improvement_models.FeedbackChannel, "Canal par lequel l'entrée est arrivée"
+)
 
 
 class FeedbackOut(Schema):
@@ -86,7 +88,14 @@ improvement_router = Router(tags=["improvement"])
 
 
 @improvement_router.get(
-    "/structures/{int:structure_id}/feedback", response={200: list[FeedbackOut], **errors()}
+    "/structures/{int:structure_id}/feedback",
+    response={200: list[FeedbackOut], **errors()},
+    summary="Lister les réclamations et suggestions",
+    description=(
+        "Le registre d'une structure, par pages, filtrable par état. L'objet est "
+        "masqué (noms, courriels, téléphones) pour qui ne traite pas l'entrée, comme "
+        "sur les pages du registre."
+    ),
 )
 @paginate(Pagination)
 def list_feedback(request, structure_id: Id, status: FeedbackStatus | None = None):
@@ -96,7 +105,15 @@ def list_feedback(request, structure_id: Id, status: FeedbackStatus | None = Non
 
 
 @improvement_router.post(
-    "/structures/{int:structure_id}/feedback", response={201: FeedbackOut, **errors(409, body=True)}
+    "/structures/{int:structure_id}/feedback",
+    response={201: FeedbackOut, **errors(409, body=True)},
+    summary="Enregistrer une réclamation ou une suggestion",
+    description=(
+        "Une entrée reçue par un autre canal (courrier, téléphone, accueil) ; ses "
+        "échéances d'accusé de réception et de réponse sont calculées en jours ouvrés "
+        "dans le calendrier de la structure. Jeton en écriture, rôle responsable "
+        "qualité ou agent de la structure."
+    ),
 )
 def create_feedback(request, structure_id: Id, payload: FeedbackIn):
     require_write(request)
@@ -113,7 +130,14 @@ def create_feedback(request, structure_id: Id, payload: FeedbackIn):
 
 
 @improvement_router.get(
-    "/structures/{int:structure_id}/indicators", response={200: list[IndicatorOut], **errors()}
+    "/structures/{int:structure_id}/indicators",
+    response={200: list[IndicatorOut], **errors()},
+    summary="Lister les indicateurs de qualité",
+    description=(
+        "Les indicateurs suivis par une structure, par année, avec leur cible, leur "
+        "effectif et, pour l'année en cours, la date à laquelle la valeur est "
+        "arrêtée. Un taux est donné comme une part entre 0 et 1 (`unit` = `part`)."
+    ),
 )
 def list_indicators(
     request, structure_id: Id, year: Annotated[int | None, Field(ge=2000, le=2100)] = None

@@ -68,7 +68,16 @@ class QuestionnaireOut(Schema):
 public_router = Router(tags=["public"], auth=None)
 
 
-@public_router.get("/points/{token}", response={200: QuestionnaireOut, **errors(public=True)})
+@public_router.get(
+    "/points/{token}",
+    response={200: QuestionnaireOut, **errors(public=True)},
+    summary="Lire le questionnaire d'un point de collecte",
+    description=(
+        "Le questionnaire ouvert d'un point de collecte (borne, accueil, site) tel "
+        "que sa page publique le montre : ce qu'une borne ou un autre site doit "
+        "connaître pour envoyer des réponses. Sans authentification."
+    ),
+)
 def get_point_questionnaire(request, token: PointToken):
     """The questionnaire of an open collection point, as its public page shows it: what
     a kiosk or another site needs to send answers."""
@@ -96,6 +105,13 @@ def get_point_questionnaire(request, token: PointToken):
 @public_router.post(
     "/points/{token}/answers",
     response={201: Stored, 200: Stored, **errors(409, 429, public=True, body=True)},
+    summary="Envoyer les réponses d'un usager",
+    description=(
+        "Les réponses d'un usager au questionnaire d'un point de collecte, sans "
+        "authentification, avec les limites de la page publique (envois par adresse "
+        "sur 10 minutes : 429 avec `Retry-After`). Une même `submission_key` envoyée "
+        "deux fois n'est enregistrée qu'une fois (200, `duplicate`)."
+    ),
 )
 def submit_survey_answers(
     request, token: PointToken, payload: SurveyAnswersIn, response: HttpResponse

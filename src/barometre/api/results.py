@@ -128,6 +128,13 @@ results_router = Router(tags=["results"])
     "/editions/{int:edition_id}",
     response={200: PublishedResults, **errors(public=True)},
     auth=None,
+    summary="Lire les résultats nationaux d'une édition",
+    description=(
+        "Les agrégats publiés d'une édition nationale (aucune structure nommée) : "
+        "chiffres clés avec leur effectif et leur intervalle, catégories "
+        "(statistiques retenues sous le minimum de structures). Public, comme la "
+        "synthèse et les données ouvertes."
+    ),
 )
 def get_national_results(request, edition_id: Id):
     """National aggregates of a published edition (no structure named): public, as the
@@ -159,6 +166,12 @@ def get_national_results(request, edition_id: Id):
 @results_router.get(
     "/editions/{int:edition_id}/structures/{int:structure_id}",
     response={200: StructureResultOut, **errors()},
+    summary="Lire le résultat d'une structure",
+    description=(
+        "Le score d'une structure dans une édition, avec son intervalle à 90 %, son "
+        "rang et l'intervalle de son rang, et ses scores par canal, étape et "
+        "déterminant, pour qui peut lire ses résultats."
+    ),
 )
 def get_structure_result(request, edition_id: Id, structure_id: Id):
     result = result_access.get_structure_result(request.user, edition_id, structure_id)

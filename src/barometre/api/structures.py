@@ -7,9 +7,11 @@ from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from barometre.accounts.access import require_registry_access, visible_structures
-from barometre.api.contract import errors
+from barometre.api.contract import errors, named_enum
 from barometre.api.inputs import Id, NoNull, Pagination
-from barometre.structures.models import StructureKind
+from barometre.structures import models as structure_models
+
+StructureKind = named_enum("StructureKind", structure_models.StructureKind, "Type de structure")
 
 
 class StructureOut(Schema):
@@ -31,7 +33,16 @@ class StructureFilter(Schema):
 structures_router = Router(tags=["structures"])
 
 
-@structures_router.get("", response={200: list[StructureOut], **errors()})
+@structures_router.get(
+    "",
+    response={200: list[StructureOut], **errors()},
+    summary="Lister les structures",
+    description=(
+        "Les structures du registre que vous voyez (opérateurs : toutes ; "
+        "responsables qualité, agents et membres de comité : les leurs), filtrées par "
+        "texte (`q`, sur le nom ou l'identifiant), type et département, par pages."
+    ),
+)
 @paginate(Pagination)
 def list_structures(request, filters: Query[StructureFilter]):
     require_registry_access(request.user)
@@ -43,7 +54,12 @@ def list_structures(request, filters: Query[StructureFilter]):
     return items
 
 
-@structures_router.get("/{int:structure_id}", response={200: StructureOut, **errors()})
+@structures_router.get(
+    "/{int:structure_id}",
+    response={200: StructureOut, **errors()},
+    summary="Lire une structure",
+    description=("Une structure du registre, si elle est dans votre périmètre (404 sinon)."),
+)
 def get_structure(request, structure_id: Id):
     require_registry_access(request.user)
     found = visible_structures(request.user).filter(pk=structure_id).first()
