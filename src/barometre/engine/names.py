@@ -404,12 +404,31 @@ def _by_first_names(text: str, doc: Any = None) -> list[Found]:
         closing = not after.strip(" .!\n") or bool(re.match(r"\(|,[ \t]*\d{1,3}[ \t]*ans\b", after))
         if last == i and fold(word) in _FEASTS and not closing:
             continue
-        if last == i and opening and word.lower() in common and not closing:
-            token = doc.char_span(start, end) if doc is not None else None
-            if token is None or token[0].pos_ != "PROPN":
-                continue
+        # Opening a sentence, a common word is a name if it closes the text (a signature:
+        # « Merci. Victoire ») or if the model reads a proper noun (« Aurore nous a reçus »).
+        common_opening = last == i and opening and word.lower() in common and not closing
+        if common_opening and not _model_reads_a_name(doc, start, end):
+            continue
+        # « à Florence », « de Saran »: a town, if the model reads a place there.
+        if (
+            last == i
+            and not after.startswith("(")
+            and _model_reads_a_place(doc, start, end)
+            and re.search(r"(?i:\b(?:à|a|au|de|d['’]|en|sur|vers|depuis))[ \t]*$", before)
+        ):
+            continue
         found.append(Found(start, words[last][1], PERSON))
     return found
+
+
+def _model_reads_a_name(doc: Any, start: int, end: int) -> bool:
+    span = doc.char_span(start, end) if doc is not None else None
+    return span is not None and (span[0].pos_ == "PROPN" or span[0].ent_type_ == "PER")
+
+
+def _model_reads_a_place(doc: Any, start: int, end: int) -> bool:
+    span = doc.char_span(start, end) if doc is not None else None
+    return span is not None and span[0].ent_type_ == "LOC"
 
 
 # Words after which a lower-case first name alone is one: « merci à sophie », « avec julien ».
