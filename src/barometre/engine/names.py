@@ -386,7 +386,12 @@ def _by_first_names(text: str, doc: Any = None) -> list[Found]:
             if capitalised:
                 is_name = following[0].isupper() and following.lower() not in _NOT_NAMES
             else:
-                is_name = following.islower() and is_surname(following)
+                is_name = (
+                    following.islower()
+                    and is_surname(following)
+                    and not _stop_word(following)
+                    and not _model_reads_a_number(doc, words[k][0], words[k][1])
+                )
             if not is_name:
                 break
             last = k
@@ -402,7 +407,8 @@ def _by_first_names(text: str, doc: Any = None) -> list[Found]:
         after = text[words[last][1] :].lstrip(" \t")
         # A signature: the end of the text, a role in brackets, an age (« Paulette, 84 ans »).
         closing = not after.strip(" .!\n") or bool(re.match(r"\(|,[ \t]*\d{1,3}[ \t]*ans\b", after))
-        if last == i and fold(word) in _FEASTS and not closing:
+        # « après Noël », « à la Toussaint »: a feast, after a word that is no sentence's end.
+        if last == i and fold(word) in _FEASTS and not (opening and closing):
             continue
         # Opening a sentence, a common word is a name if it closes the text (a signature:
         # « Merci. Victoire ») or if the model reads a proper noun (« Aurore nous a reçus »).
@@ -424,6 +430,13 @@ def _by_first_names(text: str, doc: Any = None) -> list[Found]:
 def _model_reads_a_name(doc: Any, start: int, end: int) -> bool:
     span = doc.char_span(start, end) if doc is not None else None
     return span is not None and (span[0].pos_ == "PROPN" or span[0].ent_type_ == "PER")
+
+
+def _model_reads_a_number(doc: Any, start: int, end: int) -> bool:
+    """« nous sommes venus deux fois »: « deux » is no surname (the small model's parts of
+    speech are unreliable on lower-case words, but not on numbers)."""
+    span = doc.char_span(start, end) if doc is not None else None
+    return span is not None and span[0].pos_ == "NUM"
 
 
 def _model_reads_a_place(doc: Any, start: int, end: int) -> bool:
