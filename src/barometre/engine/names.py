@@ -8,6 +8,10 @@ first text (5 s or more and about 270 MB with its libraries, docs/operations.md)
 downloaded. Place and structure
 names stay: « Mairie d'Orléans », « rue Jeanne d'Arc », « lycée Jean Moulin ».
 
+Beside the model, INSEE's lists of French first names and surnames (``gazetteer``) find what
+the small model misses: a first name alone (« accueil ok, Juliette sympa », « Merci.
+Aurore »), a name in lower case (« rdv avec marc hamon »), initials (« N. Dos Santos »).
+
 Measured on the corpus of tests/data/privacy (``make bench-privacy``)."""
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from barometre.engine.errors import EngineError
-from barometre.engine.gazetteer import fold, is_first_name, is_surname
+from barometre.engine.gazetteer import first_names, fold, is_first_name, is_surname, surnames
 from barometre.engine.privacy import (
     _ADDRESS,
     _EMAIL,
@@ -231,8 +235,11 @@ _lock = threading.Lock()
 
 
 def load() -> None:
-    """Load the model now rather than on the first text (a web process at its start)."""
+    """Load the model and the lists of names now rather than on the first text (a web
+    process at its start)."""
     _engines()
+    first_names()
+    surnames()
 
 
 def _engines() -> Engines:
