@@ -96,6 +96,8 @@ def test_names_are_masked_and_places_stay(text, expected):
             "Le bus direction Marcel Cachin est en retard.",
         ),
         ("Au lycée Louise Michel, rien.", "Au lycée Louise Michel, rien."),
+        ("Le cinéma Jacques Tati a fermé.", "Le cinéma Jacques Tati a fermé."),
+        ("Des rats rue Pierre et Marie Curie.", "Des rats rue Pierre et Marie Curie."),
         ("La salle des fêtes Boris Vian est fermée.", "La salle des fêtes Boris Vian est fermée."),
         ("Madame la Directrice, je vous écris.", "Madame la Directrice, je vous écris."),
         ("Monsieur le Maire, merci.", "Monsieur le Maire, merci."),

@@ -137,6 +137,8 @@ _PLACE_KINDS = (
     r"|résidence|cité|quartier|faubourg|hôtel|théâtre|musée|halle|groupe\s+scolaire"
     r"|arr[êe]t|station|gare|(?:bus|tram|ligne|métro)(?:\s+\w+)?\s+direction|terminus|aéroport|port|institut|complexe|pôle|bureau|poste|agence"
     r"|antenne|mairie|préfecture|sous-préfecture|commune|ville|village|ccas|cpam|caf"
+    r"|cinéma|bâtiment|immeuble|usine|caserne|conservatoire|campus|iut|mjc|cimetière|église"
+    r"|marché|parking|pavillon|amphithéâtre|auditorium|lotissement|hameau|zone"
 )
 # Words between the kind and the name: « centre hospitalier », « école primaire », « salle
 # des fêtes », « arrêt de bus », « complexe sportif municipal ».
@@ -147,7 +149,9 @@ _PLACE_QUALIFIER = (
     r"|annexe|primaire|maternelle|élémentaire|public|privé|publique|privée))"
 )
 _PLACE_BEFORE = re.compile(
-    rf"(?i:\b(?:{_PLACE_KINDS}){_PLACE_QUALIFIER}{{0,2}}(?:\s+(?:de|du|des|la|le|les|l'|d'))*\s*)$"
+    rf"(?i:\b(?:{_PLACE_KINDS}){_PLACE_QUALIFIER}{{0,2}}(?:\s+(?:de|du|des|la|le|les|l'|d'))*\s*)"
+    # « rue Pierre et Marie Curie »: the name of the place goes on after « et ».
+    rf"(?:{_NAME_WORD}(?:\s+{_NAME_WORD})*\s+et\s+)?$"
 )
 _PLACE_WORD = re.compile(
     rf"^(?:[LlDd]['’])?(?i:{_PLACE_KINDS})\b|^(?:Saint|Sainte|St|Ste)\b"
