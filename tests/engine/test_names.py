@@ -58,6 +58,10 @@ def test_names_are_masked_and_places_stay(text, expected):
         ("dossier suivi par karim ben salah", "dossier suivi par [nom masqué]"),
         ("merci a sophie pour sa patience", "merci a [nom masqué] pour sa patience"),
         ("je remercie mme lebreton", "je remercie mme [nom masqué]"),
+        ("très bien reçue par thérèse", "très bien reçue par [nom masqué]"),
+        ("reçu par aimable personnel", "reçu par aimable personnel"),
+        ("c'est claire la réponse", "c'est claire la réponse"),
+        ("Mme. Dupuis absente", "Mme. [nom masqué] absente"),
         ("Merci,\nsandrine", "Merci,\n[nom masqué]"),
         # A first name alone as a signature: on its own line, after a sentence, with a
         # role or an age.

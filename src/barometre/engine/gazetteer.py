@@ -61,6 +61,16 @@ def first_names() -> frozenset[str]:
 
 
 @functools.cache
+def frequent_first_names() -> frozenset[str]:
+    """Folded first names given more than 500 times (the package's « common » ones)."""
+    names: set[str] = set()
+    for name in _FIRST_NAME_FILES:
+        thresholds, words = _read(name)
+        names.update(fold(word) for word in words[: thresholds[0]])
+    return frozenset(names - _NOT_FIRST_NAMES)
+
+
+@functools.cache
 def surnames() -> frozenset[str]:
     """Folded French surnames (« hamon », « le roux », « dos santos »), the frequent ones."""
     thresholds, words = _read(_SURNAME_FILE)
@@ -73,3 +83,7 @@ def is_first_name(word: str) -> bool:
 
 def is_surname(word: str) -> bool:
     return fold(word) in surnames()
+
+
+def is_frequent_first_name(word: str) -> bool:
+    return fold(word) in frequent_first_names()

@@ -24,7 +24,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from barometre.engine.errors import EngineError
-from barometre.engine.gazetteer import first_names, fold, is_first_name, is_surname, surnames
+from barometre.engine.gazetteer import (
+    first_names,
+    fold,
+    is_first_name,
+    is_frequent_first_name,
+    is_surname,
+    surnames,
+)
 from barometre.engine.privacy import (
     _ADDRESS,
     _EMAIL,
@@ -94,8 +101,8 @@ _PARTICLED_NAME = (
 # A civility or a title, whatever its case, and the name after it: « mme guillou », « Le
 # Docteur Le Goff », « Madame Van den Berghe ». « Madame la Directrice » is no name (below).
 _TITLED = re.compile(
-    r"(?<![\w.])(?i:m\.|mme|mlle|monsieur|madame|mademoiselle|docteure?|dr|pr|professeure?"
-    r"|maître|me(?=[ \t]+[A-ZÀ-Ý]))[ \t]+"
+    r"(?<![\w.])(?i:m\.|(?:mme|mlle|mr|dr|pr)\.?|monsieur|madame|mademoiselle|docteure?"
+    r"|professeure?|maître|me(?=[ \t]+[A-ZÀ-Ý]))[ \t]+"
     rf"(?P<name>{_PARTICLED_NAME}|[a-zà-ÿ][\w'’-]+(?:[ \t]+{_NAME_WORD})?)"
 )
 # Initials and a surname: « N. Dos Santos », « A.-S. de La Fontaine », « T. Nguyen ».
@@ -473,7 +480,22 @@ def _lower_name_alone(text: str, start: int, word: str, common: frozenset[str]) 
     )
     if alone_on_last_line:
         return not forms & common
-    return lower not in common and bool(_LOWER_NAME_CONTEXT.search(text[:start]))
+    context = _LOWER_NAME_CONTEXT.search(text[:start])
+    if not context:
+        return False
+    if lower not in common:
+        return True
+    # « avec pierre », « merci à thérèse »: a frequent first name, even if the model's lexicon
+    # holds the word, but not after « c'est » (« c'est claire ») nor before a common word
+    # (« reçu par aimable personnel »).
+    following = _WORD.match(text[start + len(word) :].lstrip(" \t"))
+    before_common = bool(
+        following
+        and following.group().islower()
+        and following.group() in common
+        and not _stop_word(following.group())
+    )
+    return is_frequent_first_name(word) and "'" not in context.group() and not before_common
 
 
 def _only_blanks(gap: str) -> bool:
