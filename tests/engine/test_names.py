@@ -60,6 +60,8 @@ def test_names_are_masked_and_places_stay(text, expected):
         ("je remercie mme lebreton", "je remercie mme [nom masqué]"),
         ("très bien reçue par thérèse", "très bien reçue par [nom masqué]"),
         ("reçu par aimable personnel", "reçu par aimable personnel"),
+        ("je voulais remercier luc et hélène", "je voulais remercier [nom masqué] et [nom masqué]"),
+        ("la maman de Solène, 6 ans", "la maman de [nom masqué], 6 ans"),
         ("c'est claire la réponse", "c'est claire la réponse"),
         ("Mme. Dupuis absente", "Mme. [nom masqué] absente"),
         ("Merci,\nsandrine", "Merci,\n[nom masqué]"),

@@ -384,7 +384,7 @@ def _by_first_names(text: str, doc: Any = None) -> list[Found]:
     words that name a person or on the last line (``_lower_name_alone``)."""
     words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
     common = _common_words()
-    found = []
+    found: list[Found] = []
     for i, (start, end, word) in enumerate(words):
         if len(word) < 2 or not is_first_name(word) or _stop_word(word):
             continue
@@ -414,7 +414,12 @@ def _by_first_names(text: str, doc: Any = None) -> list[Found]:
                 break
             last = k
             k += 1
-        if last == i and not capitalised and not _lower_name_alone(text, start, word, common):
+        # « remercier luc et luce »: a lower-case first name after « et » and a name found.
+        listed = bool(found) and bool(
+            re.fullmatch(r"[ \t]*(?:,|et)[ \t]*", text[found[-1].end : start])
+        )
+        lone_lower = last == i and not capitalised
+        if lone_lower and not (listed or _lower_name_alone(text, start, word, common)):
             continue
         before = text[:start].rstrip()
         opening = (
@@ -424,7 +429,8 @@ def _by_first_names(text: str, doc: Any = None) -> list[Found]:
         )
         after = text[words[last][1] :].lstrip(" \t")
         # A signature: the end of the text, a role in brackets, an age (« Paulette, 84 ans »).
-        closing = not after.strip(" .!\n") or bool(re.match(r"\(|,[ \t]*\d{1,3}[ \t]*ans\b", after))
+        role = bool(re.match(r"\(|,[ \t]*\d{1,3}[ \t]*ans\b", after))
+        closing = not after.strip(" .!\n") or role
         # « après Noël », « à la Toussaint »: a feast, after a word that is no sentence's end.
         if last == i and fold(word) in _FEASTS and not (opening and closing):
             continue
@@ -436,7 +442,7 @@ def _by_first_names(text: str, doc: Any = None) -> list[Found]:
         # « à Florence », « de Saran »: a town, if the model reads a place there.
         if (
             last == i
-            and not after.startswith("(")
+            and not role
             and _model_reads_a_place(doc, start, end)
             and re.search(r"(?i:\b(?:à|a|au|de|d['’]|en|sur|vers|depuis))[ \t]*$", before)
         ):
@@ -464,7 +470,8 @@ def _model_reads_a_place(doc: Any, start: int, end: int) -> bool:
 
 # Words after which a lower-case first name alone is one: « merci à sophie », « avec julien ».
 _LOWER_NAME_CONTEXT = re.compile(
-    r"(?i:\b(?:merci(?:[ \t]+[àa])?|bravo(?:[ \t]+[àa])?|remercie|avec|par|pour|c'est|signé"
+    r"(?i:\b(?:merci(?:[ \t]+[àa])?|bravo(?:[ \t]+[àa])?|remercie[rz]?|remercions|félicite[rz]?"
+    r"|avec|par|pour|c'est|signé"
     r"|de[ \t]+la[ \t]+part[ \t]+de|l'agent|agent|agente|conseill[eè]re?)[ \t]*:?[ \t]*)$"
 )
 
