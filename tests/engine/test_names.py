@@ -83,6 +83,7 @@ def test_names_are_masked_and_places_stay(text, expected):
             "Bravo à Léa et Hugo de l'accueil !",
             "Bravo à [nom masqué] et [nom masqué] de l'accueil !",
         ),
+        ("Olivier et Solène ont été parfaits.", "[nom masqué] et [nom masqué] ont été parfaits."),
         # Initials.
         ("Reçu signé par R. Da Silva.", "Reçu signé par [nom masqué]."),
         ("Merci beaucoup. J.-F. de Montclar", "Merci beaucoup. [nom masqué]"),

@@ -437,6 +437,10 @@ def _by_first_names(text: str, doc: Any = None) -> list[Found]:
         # Opening a sentence, a common word is a name if it closes the text (a signature:
         # « Merci. Victoire ») or if the model reads a proper noun (« Aurore nous a reçus »).
         common_opening = last == i and opening and word.lower() in common and not closing
+        # « Olivier et Philippine de l'accueil »: two first names joined by « et ».
+        paired = re.match(r"(?:et|,)[ \t]+([^\W\d_]+)", after)
+        if paired and paired.group(1)[0].isupper() and is_first_name(paired.group(1)):
+            common_opening = False
         if common_opening and not _model_reads_a_name(doc, start, end):
             continue
         # « à Florence », « de Saran »: a town, if the model reads a place there.
