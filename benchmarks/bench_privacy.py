@@ -1,7 +1,8 @@
 """Benchmark of name masking in free text (not a test): the recogniser of
 ``barometre.engine.names`` (Presidio, spaCy's ``fr_core_news_sm`` and the rules) on the frozen
-corpus of tests/data/privacy, for its tuning half and its held-out half, and on the blind
-set (blind.jsonl, never used for tuning): recall of person names, place and structure names
+corpus of tests/data/privacy, for its tuning half and its held-out half, and on the first
+blind set (blind.jsonl, measured blind once, tuning material since): recall of person names,
+place and structure names
 wrongly masked, masks that touch no person name, time per text and the memory the model
 costs the process.
 
