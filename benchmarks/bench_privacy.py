@@ -2,9 +2,8 @@
 ``barometre.engine.names`` (Presidio, spaCy's ``fr_core_news_sm`` and the rules) on the frozen
 corpus of tests/data/privacy, for its tuning half and its held-out half, and on the first
 blind set (blind.jsonl, measured blind once, tuning material since): recall of person names,
-place and structure names
-wrongly masked, masks that touch no person name, time per text and the memory the model
-costs the process.
+place and structure names wrongly masked, masks that touch no person name, time per text and
+the memory the model costs the process.
 
     make bench-privacy
     python benchmarks/bench_privacy.py --show   # also what was missed or wrongly masked
