@@ -118,6 +118,7 @@ def test_names_are_masked_and_places_stay(text, expected):
             "Trop d'attente à la mairie de st jean de braye",
         ),
         ("Au bureau de poste de Saran, rien.", "Au bureau de poste de Saran, rien."),
+        ("Passée au bureau de Karine Lopez.", "Passée au bureau de [nom masqué]."),
         ("Mme Camara de la Mairie de Blois", "Mme [nom masqué] de la Mairie de Blois"),
         ("nous sommes venus deux fois", "nous sommes venus deux fois"),
     ],

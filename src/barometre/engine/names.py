@@ -142,8 +142,9 @@ _PLACE_KINDS = (
     r"|pont|parc|jardin|stade|gymnase|piscine|salle|espace|centre|maison|foyer|crèche"
     r"|médiathèque|bibliothèque|école|collège|lycée|université|hôpital|clinique|ehpad|chu"
     r"|résidence|cité|quartier|faubourg|hôtel|théâtre|musée|halle|groupe\s+scolaire"
-    r"|arr[êe]t|station|gare|(?:bus|tram|ligne|métro)(?:\s+\w+)?\s+direction|terminus|aéroport|port|institut|complexe|pôle|bureau|poste|agence"
-    r"|antenne|mairie|préfecture|sous-préfecture|commune|ville|village|ccas|cpam|caf"
+    r"|arr[êe]t|station|gare|(?:bus|tram|ligne|métro)(?:\s+\w+)?\s+direction|terminus"
+    r"|aéroport|port|institut|complexe|pôle|bureau\s+de\s+poste|poste|antenne|mairie"
+    r"|préfecture|sous-préfecture|commune|ville|village|ccas|cpam|caf"
     r"|cinéma|bâtiment|immeuble|usine|caserne|conservatoire|campus|iut|mjc|cimetière|église"
     r"|marché|parking|pavillon|amphithéâtre|auditorium|lotissement|hameau|zone"
 )
