@@ -84,6 +84,14 @@ def test_names_are_masked_and_places_stay(text, expected):
             "Bravo à [nom masqué] et [nom masqué] de l'accueil !",
         ),
         ("Olivier et Solène ont été parfaits.", "[nom masqué] et [nom masqué] ont été parfaits."),
+        # A form's field or a role, then a surname alone.
+        ("Nom : Lefort\nObjet : facture", "Nom : [nom masqué]\nObjet : facture"),
+        ("Agent concerné : Fabre", "Agent concerné : [nom masqué]"),
+        (
+            "Mon interlocutrice, Lemoine, était pressée.",
+            "Mon interlocutrice, [nom masqué], était pressée.",
+        ),
+        ("Contact : Accueil de la mairie", "Contact : Accueil de la mairie"),
         # Initials.
         ("Reçu signé par R. Da Silva.", "Reçu signé par [nom masqué]."),
         ("Merci beaucoup. J.-F. de Montclar", "Merci beaucoup. [nom masqué]"),

@@ -109,6 +109,15 @@ _TITLED = re.compile(
 _INITIALS = re.compile(
     rf"(?<![\w.])(?P<name>(?!M\.[ \t])[{_UPPER}]\.(?:[ \t]?-?[{_UPPER}]\.)?[ \t]*{_PARTICLED_NAME})"
 )
+# A form's field or a role, then a name: « Nom : Lefort », « Agent concerné : Fabre »,
+# « Mon interlocutrice, Lemoine, ».
+_LABELLED = re.compile(
+    r"(?i:\b(?:nom(?:[ \t]+de[ \t]+famille)?|prénom|interlocut(?:eur|rice)|agente?"
+    r"|conseill[eè]re?|déclarant|déclarante|usager|usagère|demandeur|demandeuse|référente?"
+    r"|signataire|contact)(?:[ \t]+(?:concernée?|de[ \t]+l'agent|d'accueil))?)"
+    r"(?:[ \t]*:[ \t]*|,[ \t]+(?=[^,\n]+,))"
+    rf"(?P<name>{_PARTICLED_NAME})"
+)
 # A word of a text, with its inner hyphens and apostrophes (« Jean-Pierre », « N'Diaye »).
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # Lower-case particles a lower-case name may hold: « kevin le roux », « rachid ben youssef ».
@@ -340,6 +349,7 @@ def _by_rules(text: str, doc: Any = None) -> list[Found]:
     found += [Found(m.start(), m.end(), PHONE) for m in _PHONE.finditer(text)]
     found += _titled(text)
     found += [Found(m.start("name"), m.end("name"), PERSON) for m in _INITIALS.finditer(text)]
+    found += _labelled(text)
     found += _by_first_names(text, doc)
     for pattern in (_SIGNATURE, _NAME_LINE, _NAME_PAIR, _PERSON_CONTEXT, _PERSON_SUBJECT):
         for m in pattern.finditer(text):
@@ -363,6 +373,22 @@ def _titled(text: str) -> list[Found]:
         if first.islower() and (_stop_word(first) or not is_surname(first)):
             continue
         found.append(Found(m.start("name"), m.end("name"), PERSON))
+    return found
+
+
+def _labelled(text: str) -> list[Found]:
+    """The name after a form's field or a role (« Nom : Lefort »), if it is no common word
+    (« Contact : Accueil »)."""
+    common = _common_words()
+    found = []
+    for m in _LABELLED.finditer(text):
+        start, end = _trim(text, m.start("name"), m.end("name"))
+        words = text[start:end].split()
+        if not words or all(w.lower() in common and not is_surname(w) for w in words):
+            continue
+        if _acronym(text[start:end]):
+            continue
+        found.append(Found(start, end, PERSON))
     return found
 
 
@@ -402,7 +428,11 @@ def _by_first_names(text: str, doc: Any = None) -> list[Found]:
             if fold(following) in _PARTICLES and k + 1 < len(words):
                 k += 1
                 continue
-            if capitalised:
+            if word.isupper():
+                # A text in capitals: only a surname of the list (« MERCI A JULIE DU GUICHET »).
+                is_name = following.isupper() and is_surname(following)
+                is_name = is_name and not _stop_word(following)
+            elif capitalised:
                 is_name = following[0].isupper() and following.lower() not in _NOT_NAMES
             else:
                 is_name = (
