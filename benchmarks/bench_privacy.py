@@ -1,9 +1,10 @@
 """Benchmark of name masking in free text (not a test): the recogniser of
 ``barometre.engine.names`` (Presidio, spaCy's ``fr_core_news_sm`` and the rules) on the frozen
 corpus of tests/data/privacy, for its tuning half and its held-out half, and on the blind
-sets (blind.jsonl, never used for tuning, and blind2.jsonl, « aveugle 2 », kept for the
-final measure): recall of person names, place and structure names wrongly masked, masks
-that touch no person name, time per text and the memory the model costs the process.
+sets: blind.jsonl (« aveugle », measured blind once, tuning material since) and
+blind2.jsonl (« aveugle 2 », kept for the final measure): recall of person names, place and
+structure names wrongly masked, masks that touch no person name, time per text and the
+memory the model costs the process.
 
     make bench-privacy
     python benchmarks/bench_privacy.py --show   # also what was missed or wrongly masked

@@ -49,6 +49,94 @@ def test_names_are_masked_and_places_stay(text, expected):
     assert mask_names(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Lower-case names: a first name of the list and a surname of the list.
+        ("rappel promis. helene morvan", "rappel promis. [nom masqué]"),
+        ("vu avec yannick le bihan ce matin", "vu avec [nom masqué] ce matin"),
+        ("dossier suivi par karim ben salah", "dossier suivi par [nom masqué]"),
+        ("merci a sophie pour sa patience", "merci a [nom masqué] pour sa patience"),
+        ("je remercie mme lebreton", "je remercie mme [nom masqué]"),
+        ("très bien reçue par thérèse", "très bien reçue par [nom masqué]"),
+        ("reçu par aimable personnel", "reçu par aimable personnel"),
+        ("je voulais remercier luc et hélène", "je voulais remercier [nom masqué] et [nom masqué]"),
+        ("la maman de Solène, 6 ans", "la maman de [nom masqué], 6 ans"),
+        ("c'est claire la réponse", "c'est claire la réponse"),
+        ("Mme. Dupuis absente", "Mme. [nom masqué] absente"),
+        ("Merci,\nsandrine", "Merci,\n[nom masqué]"),
+        # A first name alone as a signature: on its own line, after a sentence, with a
+        # role or an age.
+        ("Toujours pas de réponse.\nYvette", "Toujours pas de réponse.\n[nom masqué]"),
+        ("Merci encore. Bérénice", "Merci encore. [nom masqué]"),
+        ("Merci encore. Victoire", "Merci encore. [nom masqué]"),
+        (
+            "Horaires trop courts. Gaston (bénévole)",
+            "Horaires trop courts. [nom masqué] (bénévole)",
+        ),
+        ("Très bon accueil ! Paulette, 84 ans", "Très bon accueil ! [nom masqué], 84 ans"),
+        # A first name alone inside a sentence.
+        ("guichet ok, Bertrande adorable", "guichet ok, [nom masqué] adorable"),
+        ("et à Ophélie (accueil) aussi", "et à [nom masqué] (accueil) aussi"),
+        ("Ce mot est pour Tanguy : merci.", "Ce mot est pour [nom masqué] : merci."),
+        (
+            "Bravo à Léa et Hugo de l'accueil !",
+            "Bravo à [nom masqué] et [nom masqué] de l'accueil !",
+        ),
+        ("Olivier et Solène ont été parfaits.", "[nom masqué] et [nom masqué] ont été parfaits."),
+        # A form's field or a role, then a surname alone.
+        ("Nom : Lefort\nObjet : facture", "Nom : [nom masqué]\nObjet : facture"),
+        ("Agent concerné : Fabre", "Agent concerné : [nom masqué]"),
+        (
+            "Mon interlocutrice, Lemoine, était pressée.",
+            "Mon interlocutrice, [nom masqué], était pressée.",
+        ),
+        ("Contact : Accueil de la mairie", "Contact : Accueil de la mairie"),
+        # Initials.
+        ("Reçu signé par R. Da Silva.", "Reçu signé par [nom masqué]."),
+        ("Merci beaucoup. J.-F. de Montclar", "Merci beaucoup. [nom masqué]"),
+        # Particles inside a name, titles.
+        ("Madame Van der Meulen était absente.", "Madame [nom masqué] était absente."),
+        ("Le Docteur Le Bras nous a reçus.", "Le Docteur [nom masqué] nous a reçus."),
+        ("Merci Madame de La Roche.", "Merci Madame [nom masqué]."),
+        # No person: places named after people, functions, common words, months, towns.
+        (
+            "Le centre hospitalier Pierre Oudot est loin.",
+            "Le centre hospitalier Pierre Oudot est loin.",
+        ),
+        ("Arrêt de bus Victor Hugo supprimé.", "Arrêt de bus Victor Hugo supprimé."),
+        ("bus 12, arret Louis Aragon déplacé", "bus 12, arret Louis Aragon déplacé"),
+        (
+            "Le bus direction Marcel Cachin est en retard.",
+            "Le bus direction Marcel Cachin est en retard.",
+        ),
+        ("Au lycée Louise Michel, rien.", "Au lycée Louise Michel, rien."),
+        ("Le cinéma Jacques Tati a fermé.", "Le cinéma Jacques Tati a fermé."),
+        ("Des rats rue Pierre et Marie Curie.", "Des rats rue Pierre et Marie Curie."),
+        ("La salle des fêtes Boris Vian est fermée.", "La salle des fêtes Boris Vian est fermée."),
+        ("Madame la Directrice, je vous écris.", "Madame la Directrice, je vous écris."),
+        ("Monsieur le Maire, merci.", "Monsieur le Maire, merci."),
+        ("Satisfaite. Rien à dire.", "Satisfaite. Rien à dire."),
+        ("Accueil rapide. Parfait", "Accueil rapide. Parfait"),
+        ("J'attends depuis Avril.", "J'attends depuis Avril."),
+        ("Rendez-vous reporté après Noël.", "Rendez-vous reporté après Noël."),
+        ("Je suis allée à Florence puis à Annecy.", "Je suis allée à Florence puis à Annecy."),
+        (
+            "Trop d'attente à la mairie de st jean de braye",
+            "Trop d'attente à la mairie de st jean de braye",
+        ),
+        ("Au bureau de poste de Saran, rien.", "Au bureau de poste de Saran, rien."),
+        ("Passée au bureau de Karine Lopez.", "Passée au bureau de [nom masqué]."),
+        ("Mme Camara de la Mairie de Blois", "Mme [nom masqué] de la Mairie de Blois"),
+        ("nous sommes venus deux fois", "nous sommes venus deux fois"),
+    ],
+)
+def test_the_shapes_of_names_the_blind_set_exposed(text, expected):
+    """docs/operations.md lists the names the first blind measure missed and the words it
+    masked wrongly; each shape here is written anew, not copied from the corpora."""
+    assert mask_names(text) == expected
+
+
 def test_masking_twice_changes_nothing_more():
     once = mask_names("Signé : Paul DUPONT, 06 12 34 56 78")
     assert mask_names(once) == once
