@@ -67,9 +67,9 @@ def test_each_enumeration_has_its_own_named_schema(document):
     ]:
         assert schemas[name]["enum"] == list(choices.values), name
     assert "not_done" in schemas["AuditStatus"]["enum"]
-    assert schemas["EditionOut"]["properties"]["status"] == _ref("EditionPhase")
-    assert schemas["AuditOut"]["properties"]["status"] == _ref("AuditStatus")
-    assert schemas["FeedbackOut"]["properties"]["status"] == _ref("FeedbackStatus")
+    assert schemas["Edition"]["properties"]["status"] == _ref("EditionPhase")
+    assert schemas["Audit"]["properties"]["status"] == _ref("AuditStatus")
+    assert schemas["FeedbackEntry"]["properties"]["status"] == _ref("FeedbackStatus")
     status = next(
         p for p in document["paths"]["/api/v1/audits"]["get"]["parameters"] if p["name"] == "status"
     )

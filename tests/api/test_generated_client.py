@@ -208,7 +208,9 @@ def test_a_scenario_through_the_generated_client(
     put_answers = _module("api.audits.put_answers")
 
     def put(version):
-        body = models.AnswersIn(version=version, answers=models.AnswersInAnswers.from_dict(answers))
+        body = models.AuditAnswers(
+            version=version, answers=models.AuditAnswersAnswers.from_dict(answers)
+        )
         return put_answers.sync_detailed(client=as_auditor, audit_id=audit.id, body=body)
 
     saved = put(audit.version)
@@ -274,9 +276,9 @@ def test_a_scenario_through_the_generated_client(
     submitted = put_answers.sync(
         client=as_auditor,
         audit_id=email_task.pk,
-        body=models.AnswersIn(
+        body=models.AuditAnswers(
             version=replied.version,
-            answers=models.AnswersInAnswers.from_dict(to_send),
+            answers=models.AuditAnswersAnswers.from_dict(to_send),
             submit=True,
         ),
     )
@@ -300,7 +302,7 @@ def test_a_scenario_through_the_generated_client(
     entry = _module("api.improvement.create_feedback").sync(
         client=as_manager,
         structure_id=structure_a.pk,
-        body=models.FeedbackIn(
+        body=models.NewFeedbackEntry(
             kind=models.FeedbackKind.COMPLAINT,
             channel=models.FeedbackChannel.LETTER,
             received_on=today - dt.timedelta(days=1),
@@ -327,9 +329,9 @@ def test_a_scenario_through_the_generated_client(
     stored = _module("api.public.submit_survey_answers").sync_detailed(
         client=anonymous,
         token=point.token,
-        body=models.SurveyAnswersIn(
+        body=models.SurveyAnswers(
             submission_key="borne-0000001",
-            answers=models.SurveyAnswersInAnswers.from_dict(ratings),
+            answers=models.SurveyAnswersAnswers.from_dict(ratings),
         ),
     )
     assert stored.status_code == 201 and stored.parsed.stored and not stored.parsed.duplicate

@@ -36,7 +36,7 @@ class EvidenceItem(Schema):
         return obj.original_name
 
 
-class AuditOut(Schema):
+class Audit(Schema):
     id: int
     edition_id: int
     structure_id: int
@@ -54,7 +54,7 @@ class AuditOut(Schema):
         return obj.structure.name
 
 
-class AuditDetail(AuditOut):
+class AuditDetail(Audit):
     answers: dict[str, str]
     sent_text: str
     sent_source: CycleSource
@@ -107,7 +107,7 @@ class Reply(Schema):
     )
 
 
-class AnswersIn(Schema):
+class AuditAnswers(Schema):
     version: Annotated[int, Field(ge=1, description="La version lue : un écart donne 409.")]
     answers: dict[
         Annotated[str, Field(max_length=80), NoNull],
@@ -116,7 +116,7 @@ class AnswersIn(Schema):
     submit: bool = False
 
 
-class Submitted(AuditDetail):
+class AnsweredAudit(AuditDetail):
     anomalies: list[str] = []
 
 
@@ -125,7 +125,7 @@ audits_router = Router(tags=["audits"])
 
 @audits_router.get(
     "",
-    response={200: list[AuditOut], **errors()},
+    response={200: list[Audit], **errors()},
     summary="Lister les audits",
     description=(
         "Vos audits (enquêteurs et appelants : les vôtres ; responsables qualité : "
@@ -164,7 +164,7 @@ def get_audit(request, audit_id: Id):
 
 @audits_router.put(
     "/{int:audit_id}/answers",
-    response={200: Submitted, **errors(409, body=True)},
+    response={200: AnsweredAudit, **errors(409, body=True)},
     summary="Enregistrer les réponses d'un audit",
     description=(
         "Remplace les réponses de l'audit et le soumet si `submit` est vrai. Chaque "
@@ -175,7 +175,7 @@ def get_audit(request, audit_id: Id):
         "(celle lue), une modification concurrente est refusée (409)."
     ),
 )
-def put_answers(request, audit_id: Id, payload: AnswersIn):
+def put_answers(request, audit_id: Id, payload: AuditAnswers):
     """Replace an audit's answers (values as in the long format of docs/formats.md:
     ``oui``, ``non``, ``sans objet``, numbers, level codes), and submit it if asked."""
     require_write(request)

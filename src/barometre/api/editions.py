@@ -10,14 +10,16 @@ from ninja.pagination import paginate
 
 from barometre.api.contract import errors, named_enum
 from barometre.api.inputs import Id, Pagination
+from barometre.campaigns import models as campaign_models
 from barometre.campaigns.access import readable_editions, runnable_editions
-from barometre.campaigns.models import Edition, Enrolment
 from barometre.engine import Criterion, MeasureType
 from barometre.structures.models import Channel
 
-EditionPhase = named_enum("EditionPhase", Edition.Status, "Phase d'une édition")
+EditionPhase = named_enum("EditionPhase", campaign_models.Edition.Status, "Phase d'une édition")
 AuditChannel = named_enum("AuditChannel", Channel, "Canal d'audit")
-EnrolmentStatus = named_enum("EnrolmentStatus", Enrolment.Status, "État d'une inscription")
+EnrolmentStatus = named_enum(
+    "EnrolmentStatus", campaign_models.Enrolment.Status, "État d'une inscription"
+)
 
 
 class _ValueTypes(models.TextChoices):
@@ -33,7 +35,7 @@ class _ValueTypes(models.TextChoices):
 ValueType = named_enum("ValueType", _ValueTypes, "Type de la valeur d'un critère")
 
 
-class EditionOut(Schema):
+class Edition(Schema):
     id: int
     year: int
     name: str
@@ -50,7 +52,7 @@ class EditionOut(Schema):
         return str(obj.grid)
 
 
-class EnrolmentOut(Schema):
+class Enrolment(Schema):
     structure_id: int
     structure: str
     status: EnrolmentStatus
@@ -138,7 +140,7 @@ editions_router = Router(tags=["editions"])
 
 @editions_router.get(
     "",
-    response={200: list[EditionOut], **errors()},
+    response={200: list[Edition], **errors()},
     summary="Lister les éditions",
     description="Les éditions que vous conduisez (opérateurs ; responsables qualité : leurs "
     "campagnes internes) et, pour un enquêteur, celles où il a des audits.",
@@ -149,7 +151,7 @@ def list_editions(request, year: Annotated[int | None, Field(ge=2000, le=2100)] 
     return editions.filter(year=year) if year else editions
 
 
-def _edition(request, edition_id: Id, *, read: bool = False) -> Edition:
+def _edition(request, edition_id: Id, *, read: bool = False) -> campaign_models.Edition:
     editions = (readable_editions if read else runnable_editions)(request.user)
     found = editions.select_related("grid").filter(pk=edition_id).first()
     if found is None:
@@ -159,7 +161,7 @@ def _edition(request, edition_id: Id, *, read: bool = False) -> Edition:
 
 @editions_router.get(
     "/{int:edition_id}",
-    response={200: EditionOut, **errors()},
+    response={200: Edition, **errors()},
     summary="Lire une édition",
     description="Une édition de votre périmètre (comme `list_editions`).",
 )
@@ -195,7 +197,7 @@ def get_grid(request, edition_id: Id, channel: AuditChannel):
 
 @editions_router.get(
     "/{int:edition_id}/enrolments",
-    response={200: list[EnrolmentOut], **errors()},
+    response={200: list[Enrolment], **errors()},
     summary="Lister les inscriptions d'une édition",
     description=("Les structures inscrites à une édition que vous conduisez, par pages."),
 )

@@ -15,9 +15,10 @@ from barometre.improvement import models as improvement_models
 from barometre.improvement.access import WRITE as TEAM_WRITE
 from barometre.improvement.access import get_structure as get_improvement_structure
 from barometre.improvement.access import sees_personal_data
-from barometre.improvement.models import FeedbackEntry, Indicator
 
-FeedbackStatus = named_enum("FeedbackStatus", FeedbackEntry.Status, "État d'une réclamation")
+FeedbackStatus = named_enum(
+    "FeedbackStatus", improvement_models.FeedbackEntry.Status, "État d'une réclamation"
+)
 FeedbackKind = named_enum(
     "FeedbackKind", improvement_models.FeedbackKind, "Nature d'une entrée du registre"
 )
@@ -26,7 +27,7 @@ FeedbackChannel = named_enum(
 )
 
 
-class FeedbackOut(Schema):
+class FeedbackEntry(Schema):
     id: int
     reference: str
     kind: FeedbackKind
@@ -49,7 +50,7 @@ class FeedbackOut(Schema):
         return register.masked(obj).subject
 
 
-class FeedbackIn(Schema):
+class NewFeedbackEntry(Schema):
     kind: FeedbackKind
     channel: FeedbackChannel
     received_on: dt.date
@@ -58,7 +59,7 @@ class FeedbackIn(Schema):
     service: Annotated[str, Field(max_length=120), NoNull] = ""
 
 
-class IndicatorOut(Schema):
+class Indicator(Schema):
     id: int
     code: str
     label: str
@@ -89,7 +90,7 @@ improvement_router = Router(tags=["improvement"])
 
 @improvement_router.get(
     "/structures/{int:structure_id}/feedback",
-    response={200: list[FeedbackOut], **errors()},
+    response={200: list[FeedbackEntry], **errors()},
     summary="Lister les réclamations et suggestions",
     description=(
         "Le registre d'une structure, par pages, filtrable par état. L'objet est "
@@ -100,13 +101,15 @@ improvement_router = Router(tags=["improvement"])
 @paginate(Pagination)
 def list_feedback(request, structure_id: Id, status: FeedbackStatus | None = None):
     structure = get_improvement_structure(request.user, structure_id)
-    entries = FeedbackEntry.objects.filter(structure=structure).order_by("-received_on", "-pk")
+    entries = improvement_models.FeedbackEntry.objects.filter(structure=structure).order_by(
+        "-received_on", "-pk"
+    )
     return entries.filter(status=status) if status else entries
 
 
 @improvement_router.post(
     "/structures/{int:structure_id}/feedback",
-    response={201: FeedbackOut, **errors(409, body=True)},
+    response={201: FeedbackEntry, **errors(409, body=True)},
     summary="Enregistrer une réclamation ou une suggestion",
     description=(
         "Une entrée reçue par un autre canal (courrier, téléphone, accueil) ; ses "
@@ -115,7 +118,7 @@ def list_feedback(request, structure_id: Id, status: FeedbackStatus | None = Non
         "qualité ou agent de la structure."
     ),
 )
-def create_feedback(request, structure_id: Id, payload: FeedbackIn):
+def create_feedback(request, structure_id: Id, payload: NewFeedbackEntry):
     require_write(request)
     structure = get_improvement_structure(request.user, structure_id, TEAM_WRITE)
     if payload.received_on > timezone.localdate():
@@ -131,7 +134,7 @@ def create_feedback(request, structure_id: Id, payload: FeedbackIn):
 
 @improvement_router.get(
     "/structures/{int:structure_id}/indicators",
-    response={200: list[IndicatorOut], **errors()},
+    response={200: list[Indicator], **errors()},
     summary="Lister les indicateurs de qualité",
     description=(
         "Les indicateurs suivis par une structure, par année, avec leur cible, leur "
@@ -149,7 +152,7 @@ def list_indicators(
 
     def published(indicator, value):
         """A rate (entered and shown in percent) as a share, as every output gives it."""
-        if value is None or indicator.unit != Indicator.Unit.PERCENT:
+        if value is None or indicator.unit != improvement_models.Indicator.Unit.PERCENT:
             return value
         return value / 100
 
@@ -159,7 +162,9 @@ def list_indicators(
             "code": r.indicator.code,
             "label": r.indicator.label,
             "engagement": r.indicator.engagement,
-            "unit": RATE_UNIT if r.indicator.unit == Indicator.Unit.PERCENT else r.indicator.unit,
+            "unit": RATE_UNIT
+            if r.indicator.unit == improvement_models.Indicator.Unit.PERCENT
+            else r.indicator.unit,
             "direction": r.indicator.direction,
             "source": r.indicator.source,
             "values": {

@@ -9,12 +9,13 @@ from ninja import Field, Router, Schema, Status
 from barometre.api.contract import errors, named_enum
 from barometre.api.inputs import NoNull, invalid
 from barometre.core.errors import Refused
+from barometre.improvement import models as improvement_models
 from barometre.improvement import surveys
-from barometre.improvement.models import CollectionPoint, Questionnaire
+from barometre.improvement.models import CollectionPoint
 from barometre.improvement.public import RETRY_AFTER
 
 
-class SurveyAnswersIn(Schema):
+class SurveyAnswers(Schema):
     submission_key: Annotated[
         str,
         Field(
@@ -31,12 +32,14 @@ class SurveyAnswersIn(Schema):
     comment: Annotated[str, Field(max_length=2000), NoNull] = ""
 
 
-class Stored(Schema):
+class SurveyReceipt(Schema):
     stored: bool
     duplicate: bool
 
 
-SurveyScale = named_enum("SurveyScale", Questionnaire.ScaleKind, "Échelle d'un questionnaire")
+SurveyScale = named_enum(
+    "SurveyScale", improvement_models.Questionnaire.ScaleKind, "Échelle d'un questionnaire"
+)
 PointToken = Annotated[str, Field(max_length=16), NoNull]
 
 
@@ -45,7 +48,7 @@ class ScaleValue(Schema):
     label: str
 
 
-class SurveyItemOut(Schema):
+class SurveyItem(Schema):
     code: str = Field(description="clé de l'item dans les réponses envoyées")
     label: str
     condition: str = Field(
@@ -55,13 +58,13 @@ class SurveyItemOut(Schema):
     engagement: str = Field(description="engagement Services Publics+ mesuré (vide : aucun)")
 
 
-class QuestionnaireOut(Schema):
+class Questionnaire(Schema):
     structure: str
     point: str
     title: str
     scale: SurveyScale
     values: list[ScaleValue] = Field(description="notes admises, dans l'ordre de l'échelle")
-    items: list[SurveyItemOut]
+    items: list[SurveyItem]
     comment_label: str = Field(description="question libre (vide : pas de commentaire)")
 
 
@@ -70,7 +73,7 @@ public_router = Router(tags=["public"], auth=None)
 
 @public_router.get(
     "/points/{token}",
-    response={200: QuestionnaireOut, **errors(public=True)},
+    response={200: Questionnaire, **errors(public=True)},
     summary="Lire le questionnaire d'un point de collecte",
     description=(
         "Le questionnaire ouvert d'un point de collecte (borne, accueil, site) tel "
@@ -104,7 +107,7 @@ def get_point_questionnaire(request, token: PointToken):
 
 @public_router.post(
     "/points/{token}/answers",
-    response={201: Stored, 200: Stored, **errors(409, 429, public=True, body=True)},
+    response={201: SurveyReceipt, 200: SurveyReceipt, **errors(409, 429, public=True, body=True)},
     summary="Envoyer les réponses d'un usager",
     description=(
         "Les réponses d'un usager au questionnaire d'un point de collecte, sans "
@@ -114,7 +117,7 @@ def get_point_questionnaire(request, token: PointToken):
     ),
 )
 def submit_survey_answers(
-    request, token: PointToken, payload: SurveyAnswersIn, response: HttpResponse
+    request, token: PointToken, payload: SurveyAnswers, response: HttpResponse
 ):
     """A citizen's answers to the survey of a collection point (no authentication; the
     same limits as the public page)."""

@@ -103,7 +103,7 @@ class PublishedResults(Schema):
     categories: list[CategoryResults]
 
 
-class StructureResultOut(Schema):
+class StructureResult(Schema):
     edition_id: int
     structure_id: int
     version: int
@@ -165,7 +165,7 @@ def get_national_results(request, edition_id: Id):
 
 @results_router.get(
     "/editions/{int:edition_id}/structures/{int:structure_id}",
-    response={200: StructureResultOut, **errors()},
+    response={200: StructureResult, **errors()},
     summary="Lire le résultat d'une structure",
     description=(
         "Le score d'une structure dans une édition, avec son intervalle à 90 %, son "

@@ -14,7 +14,7 @@ from barometre.structures import models as structure_models
 StructureKind = named_enum("StructureKind", structure_models.StructureKind, "Type de structure")
 
 
-class StructureOut(Schema):
+class Structure(Schema):
     id: int
     identifier: str
     name: str
@@ -35,7 +35,7 @@ structures_router = Router(tags=["structures"])
 
 @structures_router.get(
     "",
-    response={200: list[StructureOut], **errors()},
+    response={200: list[Structure], **errors()},
     summary="Lister les structures",
     description=(
         "Les structures du registre que vous voyez (opérateurs : toutes ; "
@@ -56,7 +56,7 @@ def list_structures(request, filters: Query[StructureFilter]):
 
 @structures_router.get(
     "/{int:structure_id}",
-    response={200: StructureOut, **errors()},
+    response={200: Structure, **errors()},
     summary="Lire une structure",
     description=("Une structure du registre, si elle est dans votre périmètre (404 sinon)."),
 )
