@@ -165,7 +165,7 @@ def test_an_answer_spelt_otherwise_through_the_api_is_what_the_page_shows(
     assert _stored(phone_task) == {"phone.answered": "non"}
     phone_task.refresh_from_db()
     # The prerequisite failed: nothing else is required (only the number check is missing).
-    assert "1 réponse(s) obligatoire(s) manquante(s)" in workflow.anomalies(phone_task)
+    assert "1 réponse obligatoire manquante" in workflow.anomalies(phone_task)
     form = AuditForm(grid=GRID, channel="phone")
     form.initial_from(_stored(phone_task))
     assert form.initial["phone.answered"] == "non"

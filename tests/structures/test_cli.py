@@ -100,7 +100,7 @@ def test_import_annuaire_asks_a_decision_for_each_probable_match(tmp_path):
     path = tmp_path / "annuaire-45.json"
     path.write_bytes(api_bytes())
     out = io.StringIO()
-    with pytest.raises(CommandError, match="fiche\\(s\\) 1 : relancez avec --confirmer"):
+    with pytest.raises(CommandError, match="fiche 1 : relancez avec --confirmer"):
         call_command("import_annuaire", str(path), "--type", "mairie", "--commit", stdout=out)
     assert "Rapprochements probables" in out.getvalue()
     assert "une seule mairie par commune" in out.getvalue()

@@ -20,12 +20,21 @@ def _all(*tests: Callable[[Answers], bool]) -> Callable[[Answers], bool]:
 
 
 def _number(criterion: str, low: float, high: float) -> Callable[[Answers], bool]:
+    """A number between ``low`` and ``high``; a share (0 to 1) is read as generated
+    (« 0.89 ») or as stored (« 89 % », its canonical form)."""
+
     def test(answers: Answers) -> bool:
         value = answers.get(criterion)
+        if value is None:
+            return False
+        text = value.replace(",", ".").replace("\u202f", "").replace("\u00a0", " ").strip()
         try:
-            return value is not None and low <= float(value.replace(",", ".")) <= high
+            number = (
+                float(text.removesuffix("%").strip()) / 100 if text.endswith("%") else float(text)
+            )
         except ValueError:
             return False
+        return low <= number <= high
 
     return test
 
