@@ -70,7 +70,7 @@ def test_fifteen_interventions_in_one_page(browser, quality_manager, structure_a
     browser.goto(f"/amelioration/{structure_a.pk}/bilan/2022/")
     review = page.locator("main").inner_text()
     first, last = (review.index(SEED_004[i][2]) for i in (0, 14))
-    assert first < last and "(élu) : L'allocation" in review
+    assert first < last and ", élu : L'allocation" in review
     browser.shot("2-bilan")
     questionnaire = surveys.create_from_template(structure_a)
     for path in (

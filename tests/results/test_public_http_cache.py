@@ -46,6 +46,15 @@ def test_a_visitor_gets_a_validator_and_a_short_public_cache_control(
 
 
 @pytest.mark.parametrize("page", PAGES)
+def test_by_default_every_visit_revalidates_so_a_publication_shows_at_once(
+    page, published, client_for
+):
+    response = client_for(None).get(reverse(page, args=[published.pk]))
+    control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert control == {"public", "max-age=0", "must-revalidate"}
+
+
+@pytest.mark.parametrize("page", PAGES)
 def test_a_conditional_request_with_the_current_etag_gets_304(page, published, client_for):
     url = reverse(page, args=[published.pk])
     visitor = client_for(None)

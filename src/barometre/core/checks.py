@@ -125,7 +125,7 @@ def public_pages_kept_briefly(app_configs, **kwargs):
                 f"BAROMETRE_PUBLIC_MAX_AGE et BAROMETRE_PUBLIC_STALE_SECONDS laissent les "
                 f"navigateurs et le cache du répartiteur servir une page publique jusqu'à "
                 f"{kept} s après une publication ou une correction.",
-                hint=f"Gardez leur somme sous {PUBLIC_MAX_AGE_LIMIT} s (10 et 30 par défaut).",
+                hint=f"Gardez leur somme sous {PUBLIC_MAX_AGE_LIMIT} s (0 et 0 par défaut).",
                 id="barometre.W007",
             )
         ]

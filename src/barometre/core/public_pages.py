@@ -72,12 +72,11 @@ def for_everyone(response: HttpResponse, etag: str) -> HttpResponse:
     """The headers of an answer every visitor gets alike: its validator, and how long a
     browser or a shared cache may keep it before asking again (a 304 when unchanged)."""
     response["ETag"] = etag
-    patch_cache_control(
-        response,
-        public=True,
-        max_age=settings.BAROMETRE_PUBLIC_MAX_AGE,
-        stale_while_revalidate=settings.BAROMETRE_PUBLIC_STALE_SECONDS,
-    )
+    kept = {"stale_while_revalidate": settings.BAROMETRE_PUBLIC_STALE_SECONDS}
+    if not settings.BAROMETRE_PUBLIC_MAX_AGE:
+        # Asked again at every visit (a 304 while unchanged): a publication shows at once.
+        kept = {"must_revalidate": True}
+    patch_cache_control(response, public=True, max_age=settings.BAROMETRE_PUBLIC_MAX_AGE, **kept)
     # The same address answers a logged-in user with a private page: a shared cache
     # keeps the visitors' copy apart from theirs.
     patch_vary_headers(response, ("Accept-Encoding", "Cookie"))

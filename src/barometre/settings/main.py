@@ -261,8 +261,10 @@ CACHES = {
 # What the public pages tell browsers and the load balancer's cache about visitors' copies
 # (core.public_pages): kept this many seconds, then served stale while one request
 # fetches the next. Every answer carries an ETag that follows the result version.
-BAROMETRE_PUBLIC_MAX_AGE = env_int("BAROMETRE_PUBLIC_MAX_AGE", 10)
-BAROMETRE_PUBLIC_STALE_SECONDS = env_int("BAROMETRE_PUBLIC_STALE_SECONDS", 30)
+# 0 by default: a visitor who saw a page a moment ago sees a publication at once (each
+# visit is a revalidation, answered 304 while nothing changed).
+BAROMETRE_PUBLIC_MAX_AGE = env_int("BAROMETRE_PUBLIC_MAX_AGE", 0)
+BAROMETRE_PUBLIC_STALE_SECONDS = env_int("BAROMETRE_PUBLIC_STALE_SECONDS", 0)
 
 TASKS = {
     "default": {
