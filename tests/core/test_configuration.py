@@ -112,7 +112,7 @@ DANGEROUS = [
     ),
     ({"BAROMETRE_EMAIL_HOST": ""}, "W005", "écrits dans le journal au lieu d'être envoyés"),
     ({"BAROMETRE_SITE_URL": "http://localhost:8000"}, "W006", "les QR codes, affiches"),
-    ({"BAROMETRE_PUBLIC_MAX_AGE": "600"}, "W007", "jusqu'à 630 s après une publication"),
+    ({"BAROMETRE_PUBLIC_MAX_AGE": "600"}, "W007", "jusqu'à 600 s après une publication"),
 ]
 
 
