@@ -552,7 +552,7 @@ def test_the_transparency_page_is_cacheable_by_a_proxy_until_it_changes(
     url = reverse("public:transparency", args=[structure_a.identifier])
     visitor = client_for(None)
     first = visitor.get(url)
-    assert "public" in first["Cache-Control"] and "stale-while-revalidate" in first["Cache-Control"]
+    assert "public" in first["Cache-Control"] and "must-revalidate" in first["Cache-Control"]
     assert visitor.get(url, headers={"if-none-match": first["ETag"]}).status_code == 304
     Action.objects.create(
         structure=structure_a,
